@@ -1,0 +1,1 @@
+"""Analytics jobs, imports and exports, screening and analyses on Celery."""

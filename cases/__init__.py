@@ -1,0 +1,1 @@
+"""Investigation cases, violations and the entity registry."""

@@ -1,0 +1,1 @@
+"""Mobile units, positions, tasks and notices, shifts and patrol zones."""

@@ -1,0 +1,66 @@
+"""One error shape for every API failure:
+
+    {"type": "validation_error", "detail": "...", "errors": {"field": ["message", ...]}}
+
+``errors`` is present for validation failures only; ``non_field_errors`` carries
+messages that concern the whole input.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+ERROR_TYPES: dict[type[exceptions.APIException], str] = {
+    exceptions.ValidationError: "validation_error",
+    exceptions.ParseError: "parse_error",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def _error_type(exc: Exception) -> str:
+    for cls, name in ERROR_TYPES.items():
+        if isinstance(exc, cls):
+            return name
+    return "error"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    body: dict[str, Any] = {"type": _error_type(exc)}
+    if isinstance(exc, exceptions.ValidationError):
+        body["detail"] = _("The input is not valid; see the messages per field.")
+        data = response.data
+        body["errors"] = data if isinstance(data, dict) else {"non_field_errors": data}
+    else:
+        data = response.data
+        body["detail"] = data.get("detail", str(exc)) if isinstance(data, dict) else str(exc)
+    response.data = body
+    return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The shape of every error answer (for the OpenAPI schema)."""
+
+    type = serializers.CharField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )

@@ -1,0 +1,44 @@
+"""API permissions. The default is DenyAll: an endpoint opens only by stating a rule."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rest_framework.permissions import BasePermission
+
+if TYPE_CHECKING:  # rest_framework.views imports this module through the settings
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+class DenyAll(BasePermission):
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return False
+
+
+class Authenticated(BasePermission):
+    """Any signed-in user (their own profile, the schema)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(request.user and request.user.is_authenticated)
+
+
+class Public(BasePermission):
+    """Anyone: only the token endpoint, which checks credentials itself."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return True
+
+
+def require_perms(*perms: str) -> type[BasePermission]:
+    """A permission class that lets through signed-in users holding every one of ``perms``."""
+
+    class HasPermissions(BasePermission):
+        required = perms
+
+        def has_permission(self, request: Request, view: APIView) -> bool:
+            user: Any = request.user
+            return bool(user and user.is_authenticated and user.has_perms(perms))
+
+    HasPermissions.__name__ = "Requires_" + "_".join(p.replace(".", "__") for p in perms)
+    return HasPermissions

@@ -1,0 +1,30 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
+    from portal.roles import role_permissions_sync
+
+    role_permissions_sync()
+
+
+class PortalConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "portal"
+    verbose_name = _("Portal")
+
+    @property
+    def role_permissions(self) -> object:
+        from portal.roles import PORTAL_ROLE_PERMISSIONS
+
+        return PORTAL_ROLE_PERMISSIONS
+
+    def ready(self) -> None:
+        from portal import checks  # noqa: F401  (registers the system checks)
+
+        # Permissions of every app exist only after its migrations ran, so the roles are
+        # brought up to date once the whole migrate command is over.
+        post_migrate.connect(_sync_roles, dispatch_uid="portal.sync_roles")

@@ -1,0 +1,17 @@
+from django.http import HttpRequest
+
+from portal.navigation import navigation_for
+from portal.roles import ROLE_LABELS, Role
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "user_role_labels": []}
+    verified = getattr(user, "is_verified", lambda: True)()
+    from portal.two_factor import two_factor_required
+
+    if two_factor_required(user) and not verified:
+        return {"nav_items": [], "user_role_labels": []}
+    roles = [str(ROLE_LABELS[Role(name)]) for name in sorted(user.role_names()) if name in Role]
+    return {"nav_items": navigation_for(user, request.path), "user_role_labels": roles}

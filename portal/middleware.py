@@ -1,0 +1,122 @@
+"""Request middleware: audit context, idle session expiry, two-factor enforcement."""
+
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.request_context import RequestContext, current_request_context
+from portal.two_factor import confirmed_totp_device, two_factor_required
+
+Handler = Callable[[HttpRequest], HttpResponse]
+LAST_ACTIVITY_KEY = "portal_last_activity"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind the proxy documented in docs/operations.md the proxy sets X-Real-IP;
+    # X-Forwarded-For can be forged by the client, so it is not read.
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        context = RequestContext(
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            request_id=request.META.get("HTTP_X_REQUEST_ID", "")[:40] or uuid.uuid4().hex,
+        )
+        token = current_request_context.set(context)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request_context.reset(token)
+
+
+class IdleSessionTimeoutMiddleware:
+    """Ends a signed-in session after SESSION_IDLE_TIMEOUT_MINUTES without a request."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            limit = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+            if last is not None and now - float(last) > limit:
+                logout(request)
+                if _is_api(request):
+                    return JsonResponse(
+                        {"type": "not_authenticated", "detail": _("Your session expired.")},
+                        status=401,
+                    )
+                messages.info(request, _("Your session expired after a period of inactivity."))
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+
+class TwoFactorEnforcementMiddleware:
+    """Users whose role needs a second factor reach nothing but the two-factor pages,
+    logout and the language switch until they have given a code."""
+
+    ALLOWED_URL_NAMES = frozenset(
+        {
+            "portal:two-factor-verify",
+            "portal:two-factor-setup",
+            "portal:logout",
+            "portal:healthz",
+            "set_language",
+        }
+    )
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]  # added by OTPMiddleware
+            and two_factor_required(user)  # type: ignore[arg-type]  # authenticated: a User
+            and not self._is_allowed(request)
+        ):
+            if _is_api(request):
+                return JsonResponse(
+                    {
+                        "type": "two_factor_required",
+                        "detail": _("A one-time code is required for this account."),
+                    },
+                    status=403,
+                )
+            has_device = confirmed_totp_device(user) is not None  # type: ignore[arg-type]
+            target = "portal:two-factor-verify" if has_device else "portal:two-factor-setup"
+            return redirect(f"{reverse(target)}?next={request.path}")
+        return self.get_response(request)
+
+    def _is_allowed(self, request: HttpRequest) -> bool:
+        match = request.resolver_match
+        if match is None:
+            from django.urls import Resolver404, resolve
+
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return True
+        return match.view_name in self.ALLOWED_URL_NAMES or request.path.startswith(
+            settings.STATIC_URL
+        )

@@ -1,0 +1,47 @@
+"""The organisation tree: departments and mobile units.
+
+dispatch/ adds the operational state of mobile units (status, positions, shifts) on its
+own side; here a unit is only a place in the organisation that users belong to.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgUnitKind(models.TextChoices):
+    HEADQUARTERS = "headquarters", _("Headquarters")
+    DEPARTMENT = "department", _("Department")
+    MOBILE_UNIT = "mobile_unit", _("Mobile unit")
+    CUSTOMS_POST = "customs_post", _("Customs post")
+
+
+class OrgUnit(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgUnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("organisational unit")
+        verbose_name_plural = _("organisational units")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors(self) -> list["OrgUnit"]:
+        """The chain from the root down to this unit's parent (the tree is shallow)."""
+        chain: list[OrgUnit] = []
+        node = self.parent
+        while node is not None and len(chain) < 20:
+            chain.insert(0, node)
+            node = node.parent
+        return chain

@@ -1,0 +1,39 @@
+"""Users. Roles are auth groups (see portal.roles); a user may hold several."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    org_unit = models.ForeignKey(
+        "portal.OrgUnit",
+        verbose_name=_("organisational unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    badge_number = models.CharField(_("badge number"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [
+            ("reset_two_factor", "Can reset a user's two-factor device"),
+            ("export_user", "Can export the user list"),
+        ]
+
+    def role_names(self) -> set[str]:
+        """Names of the roles (groups) this user holds, cached for the request."""
+        cached: Any = getattr(self, "_role_names_cache", None)
+        if cached is None:
+            cached = set(self.groups.values_list("name", flat=True))
+            self._role_names_cache = cached
+        return set(cached)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names()

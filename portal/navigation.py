@@ -1,0 +1,54 @@
+"""The navigation menu, filtered by what the user may open.
+
+Apps add entries through ``navigation_items`` on their AppConfig (a list of NavItem).
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    permissions: tuple[str, ...] = ()
+    icon: str = ""
+    order: int = 50
+
+
+PORTAL_NAVIGATION = [
+    NavItem("dashboard", _("Dashboard"), "portal:dashboard", icon="home", order=0),
+    NavItem(
+        "audit",
+        _("Audit trail"),
+        "portal:audit-list",
+        ("portal.view_auditrecord",),
+        icon="shield",
+        order=80,
+    ),
+    NavItem("api", _("API"), "api-docs", icon="code", order=95),
+]
+
+
+def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
+    items = list(PORTAL_NAVIGATION)
+    for app_config in apps.get_app_configs():
+        if app_config.name != "portal":
+            items.extend(getattr(app_config, "navigation_items", []))
+    menu = []
+    for item in sorted(items, key=lambda nav: nav.order):
+        if not user.has_perms(item.permissions):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        menu.append(
+            {"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": active}
+        )
+    return menu

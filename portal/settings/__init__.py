@@ -1,0 +1,2 @@
+"""Settings: ``base`` reads the environment; ``dev``, ``test`` and ``production``
+override it thinly."""
