@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
 from portal.navigation import navigation_for
-from portal.roles import ROLE_LABELS, Role
+from portal.roles import role_labels
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -13,5 +13,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
 
     if two_factor_required(user) and not verified:
         return {"nav_items": [], "user_role_labels": []}
-    roles = [str(ROLE_LABELS[Role(name)]) for name in sorted(user.role_names()) if name in Role]
+    roles = role_labels(user.role_names())
     return {"nav_items": navigation_for(user, request.path), "user_role_labels": roles}

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from portal.models import AuditRecord, OrgUnit, OrgUnitKind, User
-from portal.roles import ROLE_LABELS, Role
+from portal.roles import ROLE_LABELS, Role, role_labels
 from portal.two_factor import confirmed_totp_device, two_factor_required
 
 
@@ -24,7 +24,7 @@ class Panel(TypedDict):
 
 
 def _account_panel(user: User) -> Panel:
-    roles = [str(ROLE_LABELS[Role(name)]) for name in sorted(user.role_names()) if name in Role]
+    roles = role_labels(user.role_names())
     return {
         "key": "account",
         "title": _("My account"),

@@ -83,3 +83,9 @@ def role_permissions_sync(apps: Apps = global_apps) -> None:
                 )
             )
         group.permissions.set(wanted)
+
+
+def role_labels(names: Iterable[str]) -> list[str]:
+    """Translated labels of the known roles among ``names``, in a stable order."""
+    known = {role.value: role for role in Role}
+    return [str(ROLE_LABELS[known[name]]) for name in sorted(names) if name in known]

@@ -1,6 +1,7 @@
 """Test settings: real PostGIS and Redis, fast password hashing, no debug."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
@@ -12,3 +13,10 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 CACHES["default"]["KEY_PREFIX"] = "portal-test"  # noqa: F405
 # Tests should not slow each other down by sharing the throttle counters in Redis.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"token": "1000/min"}  # noqa: F405
+
+# The test worker listens on its own Redis database, so that a `make run` worker on the
+# same machine never takes the tests' tasks (and the health check sees only ours).
+CELERY_BROKER_URL = env.str(
+    "TEST_CELERY_BROKER_URL",
+    default=urlunsplit(urlsplit(REDIS_URL)._replace(path="/15")),  # noqa: F405
+)

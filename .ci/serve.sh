@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make run`: migrate, seed the demo accounts, then run the web server, a Celery worker
+# and Celery beat together until Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .run/env
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-portal.settings.dev}"
+PY=.venv/bin/python
+PORT="${PORT:-8000}"
+
+$PY manage.py migrate --noinput -v 0
+
+# A generated demo password is kept in .run/ so that running again prints the same one.
+if [ -z "${DEMO_PASSWORD:-}" ]; then
+  [ -s .run/demo-password ] || $PY -c 'import secrets; print(secrets.token_urlsafe(12))' > .run/demo-password
+  DEMO_PASSWORD=$(cat .run/demo-password)
+fi
+DEMO_PASSWORD="$DEMO_PASSWORD" $PY manage.py seed_demo
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping web server, worker and beat..."
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+.venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2 -n "portal@%h" > .run/worker.log 2>&1 &
+pids+=($!)
+.venv/bin/celery -A portal beat --loglevel=INFO --pidfile= -s .run/celerybeat-schedule > .run/beat.log 2>&1 &
+pids+=($!)
+.venv/bin/gunicorn portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 --threads 4 \
+  --env DJANGO_SETTINGS_MODULE="$DJANGO_SETTINGS_MODULE" --access-logfile - --error-logfile - &
+pids+=($!)
+
+for _ in $(seq 1 30); do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" && break
+  sleep 1
+done
+cat <<MSG
+
+  Customs Enforcement Portal is running at http://127.0.0.1:$PORT/
+  Sign in with one of the demo accounts above (analyst and admin also need a code
+  from an authenticator app: add the TOTP URI printed for them).
+  Worker and beat logs: .run/worker.log, .run/beat.log. Ctrl-C stops everything.
+
+MSG
+wait -n "${pids[@]}"

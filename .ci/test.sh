@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make test`: lint, type check, then the whole pytest suite against real PostGIS, Redis,
+# a real Celery worker and headless Chromium. With an argument, runs only that stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .run/env
+export DJANGO_SETTINGS_MODULE=portal.settings.test
+stage="${1:-all}"
+BIN=.venv/bin
+
+if [ "$stage" = all ] || [ "$stage" = lint ]; then
+  echo "==> ruff"
+  $BIN/ruff check .
+  $BIN/ruff format --check .
+  echo "==> djlint"
+  $BIN/djlint templates --lint --quiet
+fi
+if [ "$stage" = all ] || [ "$stage" = typecheck ]; then
+  echo "==> mypy"
+  $BIN/mypy .
+fi
+if [ "$stage" = all ] || [ "$stage" = pytest ]; then
+  echo "==> pytest"
+  mkdir -p artifacts/screenshots
+  # --create-db: CI and a fresh clone must never trust a test database left behind.
+  $BIN/pytest --create-db -p no:cacheprovider ${PYTEST_ARGS:-}
+fi

@@ -1,0 +1,148 @@
+"""Personas and shared fixtures. Tests go through the front door: the test client, the
+API client, a real worker, a real browser."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
+
+from portal.models import User
+from tests.factories import OrgUnitFactory, UserFactory
+
+PASSWORD = "correct-horse-battery"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def totp_device_for(user: User) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def login_verified(client: Client, user: User) -> Client:
+    """Sign in as ``user`` with the second factor already given, as after the code page."""
+    client.force_login(user)
+    device = totp_device_for(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def unit_a(db):
+    return OrgUnitFactory(code="mobile-a", name="Mobile Unit A")
+
+
+@pytest.fixture
+def unit_b(db):
+    return OrgUnitFactory(code="mobile-b", name="Mobile Unit B")
+
+
+@pytest.fixture
+def officer(unit_a):
+    return UserFactory(username="officer_a", org_unit=unit_a, roles=["officer"])
+
+
+@pytest.fixture
+def officer_b(unit_b):
+    return UserFactory(username="officer_b", org_unit=unit_b, roles=["officer"])
+
+
+@pytest.fixture
+def dispatcher(db):
+    return UserFactory(username="dispatcher", roles=["dispatcher"])
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(username="analyst", roles=["analyst"])
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="administrator", roles=["administrator"])
+
+
+@pytest.fixture
+def personas(officer, dispatcher, analyst, administrator) -> dict[str, User]:
+    return {
+        "officer": officer,
+        "dispatcher": dispatcher,
+        "analyst": analyst,
+        "administrator": administrator,
+    }
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) -> a test client signed in as the user (second factor given)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        return login_verified(client, user) if user is not None else client
+
+    return make
+
+
+@pytest.fixture
+def api_client_for(db):
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        return login_verified(client, user) if user is not None else client  # type: ignore[return-value]
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker process on the test database and the test broker."""
+    from portal.celery import app
+
+    db = settings.DATABASES["default"]
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="portal.settings.test",
+        DATABASE_URL=(
+            f"postgis://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+    )
+    log = open(ROOT / "artifacts" / "test-worker.log", "ab")  # noqa: SIM115  closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-n", "test@%h"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if app.control.ping(timeout=0.5):
+                break
+            if process.poll() is not None:
+                raise RuntimeError("The Celery worker exited; see artifacts/test-worker.log")
+        else:
+            raise RuntimeError("The Celery worker did not answer within 30 s")
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

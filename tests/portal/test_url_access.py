@@ -1,0 +1,148 @@
+"""Every URL pattern of the project, requested anonymously and as each role.
+
+The table below is the access policy in one place. A new URL pattern that is not in it
+fails this test: decide who may open it, write it here, and state it on the view.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from portal.access import AccessRule
+from portal.api.permissions import DenyAll
+
+OFFICER, DISPATCHER, ANALYST, ADMIN = "officer", "dispatcher", "analyst", "administrator"
+ALL_ROLES = frozenset({OFFICER, DISPATCHER, ANALYST, ADMIN})
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    public: bool = False
+    method: str = "get"
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda objs: {})
+
+
+def pk_of(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda objs: {"pk": objs[name].pk}
+
+
+PUBLIC = frozenset(ALL_ROLES)
+
+EXPECTED: dict[str, Rule] = {
+    # HTML pages of the core
+    "portal:dashboard": Rule(ALL_ROLES),
+    "portal:login": Rule(PUBLIC, public=True),
+    "portal:logout": Rule(PUBLIC, public=True, method="post"),
+    "portal:password-change": Rule(ALL_ROLES),
+    "portal:two-factor-verify": Rule(ALL_ROLES),
+    "portal:two-factor-setup": Rule(ALL_ROLES),
+    "portal:audit-list": Rule(frozenset({ADMIN})),
+    "portal:audit-export": Rule(frozenset({ADMIN})),
+    "portal:healthz": Rule(PUBLIC, public=True),
+    "set_language": Rule(PUBLIC, public=True, method="post"),
+    # API
+    "api:auth-token": Rule(PUBLIC, public=True, method="post"),
+    "api:me": Rule(ALL_ROLES),
+    "api:orgunit-list": Rule(ALL_ROLES),
+    "api:orgunit-detail": Rule(ALL_ROLES, kwargs=pk_of("unit")),
+    "api:user-list": Rule(frozenset({DISPATCHER, ANALYST, ADMIN})),
+    "api:user-detail": Rule(frozenset({DISPATCHER, ANALYST, ADMIN}), kwargs=pk_of("user")),
+    "api:auditrecord-list": Rule(frozenset({ADMIN})),
+    "api:auditrecord-detail": Rule(frozenset({ADMIN}), kwargs=pk_of("audit")),
+    "api-schema": Rule(ALL_ROLES),
+    "api-docs": Rule(ALL_ROLES),
+}
+
+
+def iter_patterns(
+    patterns: list[Any] | None = None, namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from iter_patterns(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            if "format" in entry.pattern.regex.groupindex:
+                continue  # DRF's ".json" twin of a route: same view, same rule
+            yield f"{namespace}{entry.name}" if entry.name else repr(entry.pattern), entry
+
+
+ALL_PATTERNS = dict(iter_patterns())
+
+
+def test_every_url_pattern_has_an_expected_outcome():
+    missing = sorted(set(ALL_PATTERNS) - set(EXPECTED))
+    assert not missing, f"URL patterns without an access rule in EXPECTED: {missing}"
+    stale = sorted(set(EXPECTED) - set(ALL_PATTERNS))
+    assert not stale, f"EXPECTED names URL patterns that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(ALL_PATTERNS))
+def test_every_view_states_its_permission(name):
+    callback = ALL_PATTERNS[name].callback
+    api_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if api_class is not None and hasattr(api_class, "permission_classes"):
+        initkwargs = getattr(callback, "initkwargs", None) or getattr(
+            callback, "view_initkwargs", {}
+        )
+        stated = "permission_classes" in vars(api_class) or "permission_classes" in initkwargs
+        assert stated, f"{name}: API view must set permission_classes itself"
+        classes = initkwargs.get("permission_classes") or api_class.permission_classes
+        assert DenyAll not in classes, f"{name}: still on the deny-all default"
+    else:
+        assert isinstance(getattr(callback, "access_rule", None), AccessRule), (
+            f"{name}: HTML view must be wrapped in public / login_only / permission_required"
+        )
+
+
+@pytest.fixture
+def objects(personas, administrator):
+    from portal.models import AuditRecord
+    from portal.services.audit import audit_record
+
+    audit_record(actor=administrator, action="view", obj=administrator)
+    return {
+        "unit": personas["officer"].org_unit,
+        "user": personas["officer"],
+        "audit": AuditRecord.objects.order_by("-id").first(),
+    }
+
+
+def _request(client, rule: Rule, url: str):
+    return client.post(url) if rule.method == "post" else client.get(url)
+
+
+def _is_api(name: str) -> bool:
+    return name.startswith("api")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_anonymous_gets_login_or_401_unless_public(name, objects, client):
+    rule = EXPECTED[name]
+    url = reverse(name, kwargs=rule.kwargs(objects))
+    response = _request(client, rule, url)
+    if rule.public:
+        assert response.status_code not in (401, 403), f"{name} should be public"
+        assert not response.get("Location", "").startswith(reverse("portal:login") + "?")
+    elif _is_api(name):
+        assert response.status_code in (401, 403), f"{name}: {response.status_code}"
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("portal:login"))
+
+
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_gets_exactly_what_the_policy_says(name, role, objects, personas, client_for):
+    rule = EXPECTED[name]
+    url = reverse(name, kwargs=rule.kwargs(objects))
+    response = _request(client_for(personas[role]), rule, url)
+    if role in rule.roles:
+        assert response.status_code not in (401, 403, 404), f"{role} should reach {name}"
+        assert response.status_code != 500
+    else:
+        assert response.status_code == 403, f"{role} must be refused {name}: {response.status_code}"
