@@ -59,5 +59,5 @@ def health_report(*, worker_timeout: float = 1.0) -> HealthReport:
         "ok": database["ok"] and cache["ok"] and worker["ok"],
         "database": database,
         "redis": cache,
-        "worker": worker,  # type: ignore[typeddict-item]  # both branches are ComponentState
+        "worker": worker,
     }

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.request_context import RequestContext, current_request_context
-from portal.two_factor import confirmed_totp_device, two_factor_required
+from portal.two_factor import confirmed_totp_device, session_verified, two_factor_required
 
 Handler = Callable[[HttpRequest], HttpResponse]
 LAST_ACTIVITY_KEY = "portal_last_activity"
@@ -91,8 +91,8 @@ class TwoFactorEnforcementMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]  # added by OTPMiddleware
-            and two_factor_required(user)  # type: ignore[arg-type]  # authenticated: a User
+            and not session_verified(user)
+            and two_factor_required(user)
             and not self._is_allowed(request)
         ):
             if _is_api(request):
@@ -103,7 +103,7 @@ class TwoFactorEnforcementMiddleware:
                     },
                     status=403,
                 )
-            has_device = confirmed_totp_device(user) is not None  # type: ignore[arg-type]
+            has_device = confirmed_totp_device(user) is not None
             target = "portal:two-factor-verify" if has_device else "portal:two-factor-setup"
             return redirect(f"{reverse(target)}?next={request.path}")
         return self.get_response(request)

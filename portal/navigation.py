@@ -4,6 +4,7 @@ Apps add entries through ``navigation_items`` on their AppConfig (a list of NavI
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.urls import reverse
@@ -37,7 +38,7 @@ PORTAL_NAVIGATION = [
 ]
 
 
-def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
+def navigation_for(user: User, current_path: str) -> list[dict[str, Any]]:
     items = list(PORTAL_NAVIGATION)
     for app_config in apps.get_app_configs():
         if app_config.name != "portal":

@@ -22,3 +22,9 @@ def totp_verify(user: User, token: str) -> TOTPDevice | None:
     if device is None or not token.isdigit():
         return None
     return device if device.verify_token(token) else None
+
+
+def session_verified(user: object) -> bool:
+    """Whether this request's user gave a code (OTPMiddleware adds ``is_verified``)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False

@@ -29,7 +29,8 @@ def totp_device_for(user: User) -> TOTPDevice:
 
 
 def current_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"
 
 
 def login_verified(client: Client, user: User) -> Client:

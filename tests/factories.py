@@ -32,4 +32,5 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         if create and extracted:
-            self.groups.set(Group.objects.filter(name__in=extracted))
+            users_groups = self.groups  # type: ignore[attr-defined]  # self is the built User
+            users_groups.set(Group.objects.filter(name__in=extracted))

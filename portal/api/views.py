@@ -71,11 +71,11 @@ class TokenView(APIView):
         if (
             two_factor_required(user)
             and totp_verify(user, data.validated_data.get("otp_code", "")) is None
-        ):  # type: ignore[arg-type]
+        ):
             raise serializers.ValidationError(
                 {"otp_code": [_("A valid one-time code from the authenticator app is required.")]}
             )
-        token = api_token_issue(user=user)  # type: ignore[arg-type]
+        token = api_token_issue(user=user)
         return Response(
             {"token": token.key, "expires_in_hours": settings.API_TOKEN_TTL_HOURS},
             status=status.HTTP_200_OK,

@@ -65,7 +65,7 @@ class AuditRecord(models.Model):
     prev_hash = models.CharField(max_length=64)
     record_hash = models.CharField(max_length=64, unique=True)
 
-    objects: ClassVar[models.Manager["AuditRecord"]] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]  # the manager's queryset type narrows Manager
+    objects: ClassVar[models.Manager["AuditRecord"]] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit record")

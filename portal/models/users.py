@@ -19,7 +19,7 @@ class User(AbstractUser):
     badge_number = models.CharField(_("badge number"), max_length=30, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # the stubs omit Meta
         verbose_name = _("user")
         verbose_name_plural = _("users")
         permissions = [

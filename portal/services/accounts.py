@@ -34,7 +34,7 @@ def account_login_failed(*, username: str) -> None:
 def account_logout(*, request: HttpRequest) -> None:
     user = request.user
     if user.is_authenticated:
-        audit_record(actor=user, action=AuditAction.LOGOUT, obj=user)  # type: ignore[arg-type]
+        audit_record(actor=user, action=AuditAction.LOGOUT, obj=user)
     logout(request)
 
 

@@ -16,7 +16,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"token": "1000/min"}  # noqa: F405
 
 # The test worker listens on its own Redis database, so that a `make run` worker on the
 # same machine never takes the tests' tasks (and the health check sees only ours).
-CELERY_BROKER_URL = env.str(
+CELERY_BROKER_URL = env.str(  # noqa: F405
     "TEST_CELERY_BROKER_URL",
     default=urlunsplit(urlsplit(REDIS_URL)._replace(path="/15")),  # noqa: F405
 )

@@ -16,7 +16,7 @@ from portal.access import login_only, public
 from portal.forms import OneTimeCodeForm
 from portal.models import User
 from portal.services import accounts
-from portal.two_factor import confirmed_totp_device, totp_verify
+from portal.two_factor import confirmed_totp_device, session_verified, totp_verify
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -36,7 +36,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            accounts.account_login(request=request, user=form.get_user())  # type: ignore[arg-type]
+            accounts.account_login(request=request, user=form.get_user())
             return redirect(_next_url(request))
         accounts.account_login_failed(username=request.POST.get("username", ""))
     return render(request, "registration/login.html", {"form": form, "next": _next_url(request)})
@@ -74,7 +74,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # login_only: signed in
-    if confirmed_totp_device(user) is not None and not user.is_verified():  # type: ignore[attr-defined]
+    if confirmed_totp_device(user) is not None and not session_verified(user):
         return redirect("portal:two-factor-verify")
     device = accounts.two_factor_device_start(user=user)
     form = OneTimeCodeForm(request.POST or None)
