@@ -181,6 +181,7 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Customs Enforcement Portal
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("lt", _("Lithuanian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Vilnius"
 USE_I18N = True
 USE_TZ = True
