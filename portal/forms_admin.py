@@ -1,0 +1,140 @@
+"""Forms of the administration pages: users and organisational units."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import OrgUnit, OrgUnitKind, User
+from portal.roles import ROLE_LABELS, Role
+
+ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("Any role")), *ROLE_CHOICES]
+    )
+    org_unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        required=False,
+        queryset=OrgUnit.objects.order_by("name"),
+        empty_label=_("Any unit"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Active and inactive")),
+            ("active", _("Active")),
+            ("inactive", _("Inactive")),
+        ],
+    )
+
+
+class UserProfileForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=ROLE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "badge_number",
+            "phone",
+            "org_unit",
+            "is_active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = OrgUnit.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        if self.instance.pk:
+            self.initial.setdefault("roles", sorted(self.instance.role_names()))
+
+    def selected_roles(self) -> list[Role]:
+        return [Role(value) for value in self.cleaned_data.get("roles", [])]
+
+    def profile_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class UserCreateForm(UserProfileForm):
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Letters, digits and @ . + - _ only.")},
+    )
+    password1 = forms.CharField(
+        label=_("Initial password"), strip=False, widget=forms.PasswordInput
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"), strip=False, widget=forms.PasswordInput
+    )
+
+    field_order = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "badge_number",
+        "phone",
+        "org_unit",
+        "roles",
+    ]
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            candidate = User(
+                username=cleaned.get("username", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+                email=cleaned.get("email", ""),
+            )
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. phone lost, ticket 1234")}),
+    )
+
+
+class OrgUnitForm(forms.ModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = ["code", "name", "kind", "parent", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = OrgUnit.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+        self.fields["kind"].initial = OrgUnitKind.MOBILE_UNIT
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+
+    def unit_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ["name", "kind", "parent", "is_active"]}

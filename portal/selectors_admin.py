@@ -1,0 +1,91 @@
+"""Reads for the administration pages: users and units, through permission checks."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from portal.models import AuditRecord, OrgUnit, User
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    q: str = ""
+    role: str = ""
+    org_unit: OrgUnit | None = None
+    status: str = ""
+
+
+def user_list_for_user(*, user: User, filters: UserFilter) -> QuerySet[User]:
+    if not user.has_perm("portal.view_user"):
+        raise PermissionDenied
+    users = (
+        User.objects.select_related("org_unit")
+        .prefetch_related("groups")
+        .order_by("last_name", "username")
+    )
+    if filters.q:
+        users = users.filter(
+            Q(username__icontains=filters.q)
+            | Q(first_name__icontains=filters.q)
+            | Q(last_name__icontains=filters.q)
+            | Q(badge_number__icontains=filters.q)
+        )
+    if filters.role:
+        users = users.filter(groups__name=filters.role)
+    if filters.org_unit is not None:
+        users = users.filter(org_unit=filters.org_unit)
+    if filters.status == "active":
+        users = users.filter(is_active=True)
+    elif filters.status == "inactive":
+        users = users.filter(is_active=False)
+    return users.distinct()
+
+
+def user_get_for_user(*, user: User, pk: int) -> User:
+    """The user ``pk`` if ``user`` may see users; 404 if it does not exist, 403 otherwise."""
+    if not user.has_perm("portal.view_user"):
+        raise PermissionDenied
+    return get_object_or_404(User.objects.select_related("org_unit"), pk=pk)
+
+
+def user_recent_audit(*, user: User, subject: User, limit: int = 15) -> list[AuditRecord]:
+    """What was done to and by ``subject``, for administrators only."""
+    if not user.has_perm("portal.view_auditrecord"):
+        return []
+    return list(
+        AuditRecord.objects.filter(
+            Q(actor=subject) | Q(object_type="portal.user", object_id=str(subject.pk))
+        ).order_by("-id")[:limit]
+    )
+
+
+def org_unit_list_for_user(*, user: User) -> list[OrgUnit]:
+    """All units in tree order (parents before children), with active member counts."""
+    if not user.has_perm("portal.view_orgunit"):
+        raise PermissionDenied
+    units = list(
+        OrgUnit.objects.annotate(
+            member_count=Count("members", filter=Q(members__is_active=True))
+        ).order_by("name")
+    )
+    children: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[OrgUnit] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit in children.get(parent_id, []):
+            unit.depth = depth  # type: ignore[attr-defined]  # for indentation in the template
+            ordered.append(unit)
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def org_unit_get_for_user(*, user: User, pk: int) -> OrgUnit:
+    if not user.has_perm("portal.view_orgunit"):
+        raise PermissionDenied
+    return get_object_or_404(OrgUnit, pk=pk)
