@@ -11,10 +11,10 @@ PASSWORD = "e2e-demo-password-1"
 
 # What each role must see in the menu, and what it must not.
 NAVIGATION = {
-    "officer": ({"dashboard", "api"}, {"audit"}),
-    "dispatcher": ({"dashboard", "api"}, {"audit"}),
-    "analyst": ({"dashboard", "api"}, {"audit"}),
-    "admin": ({"dashboard", "api", "audit"}, set()),
+    "officer": ({"dashboard", "units", "api"}, {"audit", "users"}),
+    "dispatcher": ({"dashboard", "users", "units", "api"}, {"audit"}),
+    "analyst": ({"dashboard", "users", "units", "api"}, {"audit"}),
+    "admin": ({"dashboard", "users", "units", "audit", "api"}, set()),
 }
 
 

@@ -1,0 +1,64 @@
+"""An administrator manages users and units in a real browser."""
+
+import pytest
+
+from portal.demo import demo_seed
+from portal.models import User
+from tests.e2e.conftest import DESKTOP, PHONE, screenshot
+from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
+
+
+@pytest.mark.django_db(transaction=True)
+def test_administrator_creates_an_officer_who_then_signs_in(new_page):
+    demo_seed(password=PASSWORD)
+    page = new_page(DESKTOP)
+    sign_in(page, "admin")
+
+    page.get_by_role("link", name="Users").click()
+    screenshot(page, "users-list-desktop")
+    page.get_by_role("link", name="New user").click()
+    page.get_by_label("Username").fill("r.kazlauskas")
+    page.get_by_label("First name").fill("Rokas")
+    page.get_by_label("Last name").fill("Kazlauskas")
+    page.get_by_label("Organisational unit").select_option(label="Mobile Unit Vilnius-1")
+    page.get_by_label("Officer").check()
+    page.get_by_label("Initial password").fill("Kena-Crossing-2026")
+    page.get_by_label("Repeat the password").fill("Kena-Crossing-2027")
+    page.get_by_role("button", name="Create user").click()
+    assert page.get_by_text("The two passwords differ.").is_visible()
+    screenshot(page, "user-create-error-desktop")
+    page.get_by_label("Initial password").fill("Kena-Crossing-2026")
+    page.get_by_label("Repeat the password").fill("Kena-Crossing-2026")
+    page.get_by_role("button", name="Create user").click()
+
+    page.get_by_text("User r.kazlauskas created.").wait_for()
+    screenshot(page, "user-detail-desktop")
+    created = User.objects.get(username="r.kazlauskas")
+    assert created.role_names() == {"officer"}
+    assert created.org_unit is not None and created.org_unit.code == "mobile-vilnius"
+
+    phone = new_page(PHONE)
+    phone.goto("/accounts/login/")
+    phone.get_by_label("Username").fill("r.kazlauskas")
+    phone.get_by_label("Password").fill("Kena-Crossing-2026")
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_selector("[data-panel=my-unit]")
+    assert phone.get_by_text("Mobile Unit Vilnius-1").first.is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_units_and_audit_pages_render_at_phone_width(new_page):
+    demo_seed(password=PASSWORD)
+    page = new_page(PHONE)
+    sign_in(page, "admin")
+    page.goto("/units/")
+    assert page.get_by_role("cell", name="Mobile Unit Medininkai").is_visible()
+    screenshot(page, "units-phone")
+    page.goto("/audit/?action=login")
+    assert page.get_by_role("heading", name="Audit trail").is_visible()
+    screenshot(page, "audit-phone")
+    page.set_viewport_size(DESKTOP)
+    page.goto("/audit/")
+    screenshot(page, "audit-desktop")
+    page.goto("/users/")
+    screenshot(page, "users-list-phone-wide")
