@@ -34,6 +34,8 @@ PORTAL_NAVIGATION = [
         icon="shield",
         order=80,
     ),
+    NavItem("users", _("Users"), "portal:user-list", ("portal.view_user",), order=70),
+    NavItem("units", _("Units"), "portal:unit-list", ("portal.view_orgunit",), order=75),
     NavItem("api", _("API"), "api-docs", icon="code", order=95),
 ]
 

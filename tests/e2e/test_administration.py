@@ -35,7 +35,8 @@ def test_administrator_creates_an_officer_who_then_signs_in(new_page):
     screenshot(page, "user-detail-desktop")
     created = User.objects.get(username="r.kazlauskas")
     assert created.role_names() == {"officer"}
-    assert created.org_unit is not None and created.org_unit.code == "mobile-vilnius"
+    assert created.org_unit is not None
+    assert created.org_unit.code == "mobile-vilnius"
 
     phone = new_page(PHONE)
     phone.goto("/accounts/login/")

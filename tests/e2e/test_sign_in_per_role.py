@@ -42,7 +42,8 @@ def test_demo_account_signs_in_and_sees_its_navigation(new_page, username, viewp
 
     if viewport_name == "phone":
         page.get_by_role("button", name="Menu").click()
-    menu = set(page.locator("#sidebar [data-nav]").evaluate_all("els => els.map(e => e.dataset.nav)"))
+    nav_links = page.locator("#sidebar [data-nav]")
+    menu = set(nav_links.evaluate_all("links => links.map(link => link.dataset.nav)"))
     must_see, must_not_see = NAVIGATION[username]
     assert must_see <= menu
     assert not (must_not_see & menu)
