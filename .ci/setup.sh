@@ -131,6 +131,8 @@ PY
 
 # --- Translations ---------------------------------------------------------------------
 .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv
+# Static files collected once, for WhiteNoise under gunicorn (and quiet tests).
+.venv/bin/python manage.py collectstatic --noinput -v 0
 
 {
   echo "export DATABASE_URL='$DATABASE_URL'"
