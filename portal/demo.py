@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.models import OrgUnit, OrgUnitKind, User
+from portal.models import AuditAction, OrgUnit, OrgUnitKind, User
 from portal.roles import Role
 from portal.services.accounts import user_create
+from portal.services.audit import audit_record
 from portal.two_factor import two_factor_required
 
 ORG_TREE = [
@@ -51,7 +52,8 @@ def _org_tree() -> dict[str, OrgUnit]:
 
 @transaction.atomic
 def demo_seed(*, password: str) -> list[DemoAccount]:
-    """Create what is missing; an existing account keeps its data but gets ``password``."""
+    """Create what is missing; an existing account keeps its data but gets ``password``
+    (a changed password is audited like any other change to an account)."""
     units = _org_tree()
     accounts = []
     for username, first, last, roles, unit_code in DEMO_ACCOUNTS:
@@ -68,9 +70,16 @@ def demo_seed(*, password: str) -> list[DemoAccount]:
                 last_name=last,
                 email=f"{username}@customs.example",
             )
-        else:
+        elif not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
+            audit_record(
+                actor=None,
+                action=AuditAction.UPDATE,
+                obj=user,
+                changes={"password": "reset"},
+                reason="seed_demo",
+            )
         uri = None
         if two_factor_required(user):
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()

@@ -3,10 +3,13 @@
 import time
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -64,8 +67,14 @@ class IdleSessionTimeoutMiddleware:
                         {"type": "not_authenticated", "detail": _("Your session expired.")},
                         status=401,
                     )
-                messages.info(request, _("Your session expired after a period of inactivity."))
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                # This middleware runs before MessageMiddleware, so request._messages
+                # does not exist yet: keep the notice in a storage of our own and write
+                # it to this response (MessageMiddleware never sees this request).
+                notices = default_storage(request)
+                notices.add(messages.INFO, _("Your session expired after a period of inactivity."))
+                response = redirect_to_login(request.get_full_path())
+                notices.update(response)
+                return response
             request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 
@@ -105,7 +114,9 @@ class TwoFactorEnforcementMiddleware:
                 )
             has_device = confirmed_totp_device(user) is not None
             target = "portal:two-factor-verify" if has_device else "portal:two-factor-setup"
-            return redirect(f"{reverse(target)}?next={request.path}")
+            # The full path, encoded: a query string (filters) survives the detour.
+            next_query = urlencode({"next": request.get_full_path()}, safe="/")
+            return redirect(f"{reverse(target)}?{next_query}")
         return self.get_response(request)
 
     def _is_allowed(self, request: HttpRequest) -> bool:

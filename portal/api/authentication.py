@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular import authentication as drf_spectacular_authentication
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
@@ -15,12 +16,25 @@ class ExpiringTokenAuthentication(authentication.TokenAuthentication):
     """``Authorization: Token <key>`` (or ``Bearer <key>``); tokens expire after
     API_TOKEN_TTL_HOURS."""
 
+    KEYWORDS = (b"token", b"bearer")
+
     def authenticate(self, request: Request) -> tuple[Any, Token] | None:
+        # The header is parsed here rather than rewritten for the parent class: DRF reads
+        # it from request.headers, which Django caches, so a rewritten META is not seen.
         header = authentication.get_authorization_header(request).split()
-        if header and header[0].lower() == b"bearer":
-            header[0] = b"Token"
-            request.META["HTTP_AUTHORIZATION"] = b" ".join(header).decode()
-        return super().authenticate(request)
+        if not header or header[0].lower() not in self.KEYWORDS:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header: expected a keyword and one key.")
+            )
+        try:
+            key = header[1].decode()
+        except UnicodeError as error:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header: the key has invalid characters.")
+            ) from error
+        return self.authenticate_credentials(key)
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
         user, token = super().authenticate_credentials(key)
@@ -35,3 +49,10 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return "Session"
+
+
+class SessionScheme(drf_spectacular_authentication.SessionScheme):
+    """Describes our SessionAuthentication subclass in the OpenAPI schema as cookie auth
+    (drf-spectacular matches the exact DRF class only and warns otherwise)."""
+
+    target_class = "portal.api.authentication.SessionAuthentication"

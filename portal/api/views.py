@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from portal.api.errors import ErrorSerializer
 from portal.api.permissions import Authenticated, Public, require_perms
 from portal.models import AuditAction, AuditRecord, OrgUnit, User
+from portal.services.accounts import account_login_failed
 from portal.services.audit import audit_record
 from portal.two_factor import totp_verify, two_factor_required
 
@@ -65,6 +66,8 @@ class TokenView(APIView):
             password=data.validated_data["password"],
         )
         if user is None or not user.is_active:
+            # Audited like a failed sign-in on the login page: the API is another door.
+            account_login_failed(username=data.validated_data["username"])
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to sign in with these credentials.")]}
             )
@@ -72,6 +75,7 @@ class TokenView(APIView):
             two_factor_required(user)
             and totp_verify(user, data.validated_data.get("otp_code", "")) is None
         ):
+            account_login_failed(username=data.validated_data["username"])
             raise serializers.ValidationError(
                 {"otp_code": [_("A valid one-time code from the authenticator app is required.")]}
             )
