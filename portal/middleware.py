@@ -23,9 +23,12 @@ LAST_ACTIVITY_KEY = "portal_last_activity"
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the proxy documented in docs/operations.md the proxy sets X-Real-IP;
-    # X-Forwarded-For can be forged by the client, so it is not read.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    """The client's address for the audit trail. A header set by our own reverse proxy
+    (CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP) is read only when configured: without a
+    proxy that overwrites it, any client could write its own address into the trail."""
+    header = settings.CLIENT_IP_HEADER
+    forwarded = request.META.get(header, "").strip() if header else ""
+    return forwarded or request.META.get("REMOTE_ADDR") or None
 
 
 def _is_api(request: HttpRequest) -> bool:

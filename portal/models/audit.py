@@ -24,9 +24,9 @@ class AuditAction(models.TextChoices):
     SEARCH = "search", _("Search")
     EXPORT = "export", _("Export")
     DOWNLOAD = "download", _("Download")
-    LOGIN = "login", _("Log in")
-    LOGIN_FAILED = "login_failed", _("Failed log-in")
-    LOGOUT = "logout", _("Log out")
+    LOGIN = "login", _("Sign-in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Sign-out")
     TWO_FACTOR = "two_factor", _("Two-factor event")
     TOKEN = "token", _("API token issued")
 
@@ -40,10 +40,10 @@ class AppendOnlyQuerySet(models.QuerySet["AuditRecord"]):
 
 
 class AuditRecord(models.Model):
-    occurred_at = models.DateTimeField(_("when"), db_index=True)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("who"),
+        verbose_name=_("user"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -51,9 +51,9 @@ class AuditRecord(models.Model):
     )
     # Kept as text too: the trail must read the same after a user is renamed.
     actor_username = models.CharField(_("username"), max_length=150, blank=True)
-    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    user_agent = models.CharField(_("client"), max_length=300, blank=True)
-    request_id = models.CharField(_("request"), max_length=40, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser or client"), max_length=300, blank=True)
+    request_id = models.CharField(_("request ID"), max_length=40, blank=True)
     action = models.CharField(
         _("action"), max_length=20, choices=AuditAction.choices, db_index=True
     )

@@ -2,10 +2,13 @@
 
 import csv
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.access import permission_required
@@ -16,9 +19,13 @@ from portal.selectors import AuditFilter, audit_list_for_user
 from portal.services.audit import audit_record
 
 
-def _filters(form: AuditFilterForm) -> AuditFilter:
-    if not form.is_valid():
+def _filters(form: AuditFilterForm) -> AuditFilter | None:
+    """The filters asked for; None when they are invalid (then nothing is listed:
+    silently dropping a filter would show, or export, the whole trail)."""
+    if not form.is_bound:
         return AuditFilter()
+    if not form.is_valid():
+        return None
     data = form.cleaned_data
     return AuditFilter(**{k: v for k, v in data.items() if v not in (None, "")})
 
@@ -28,7 +35,12 @@ def _filters(form: AuditFilterForm) -> AuditFilter:
 def audit_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = AuditFilterForm(request.GET or None)
-    records = audit_list_for_user(user=user, filters=_filters(form))
+    filters = _filters(form)
+    records = (
+        audit_list_for_user(user=user, filters=filters)
+        if filters is not None
+        else AuditRecord.objects.none()
+    )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -46,10 +58,13 @@ class _Echo:
 
 @permission_required("portal.view_auditrecord", "portal.export_auditrecord")
 @require_GET
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = AuditFilterForm(request.GET or None)
     filters = _filters(form)
+    if filters is None:
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(f"{reverse('portal:audit-list')}?{request.GET.urlencode()}")
     records = audit_list_for_user(user=user, filters=filters)
     audit_record(
         actor=user,

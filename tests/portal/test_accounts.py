@@ -356,3 +356,21 @@ def test_a_good_new_password_is_saved_audited_and_the_session_survives(officer, 
     assert record.changes == {"password": "changed"}
     assert client.get(DASHBOARD).status_code == 200
     assert sign_in(Client(), "officer_a", new).status_code == 302
+
+
+def test_a_forged_proxy_header_is_not_recorded_unless_a_proxy_is_configured(officer, settings):
+    from django.test import Client
+
+    from portal.models import AuditRecord
+
+    Client(HTTP_X_REAL_IP="203.0.113.9").post(
+        reverse("portal:login"), {"username": "officer_a", "password": PASSWORD}
+    )
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    Client(HTTP_X_REAL_IP="203.0.113.9").post(
+        reverse("portal:login"), {"username": "officer_a", "password": PASSWORD}
+    )
+
+    first, second = AuditRecord.objects.filter(action="login").order_by("id")
+    assert first.ip_address == "127.0.0.1"
+    assert second.ip_address == "203.0.113.9"

@@ -132,6 +132,7 @@ def test_after_too_many_failures_the_token_endpoint_refuses_the_right_password(o
     response = request_token("officer_a")
 
     assert response.status_code == 429
+    assert response.json()["type"] == "locked_out"
     assert not Token.objects.filter(user=officer).exists()
     assert not AuditRecord.objects.filter(action=AuditAction.TOKEN).exists()
 

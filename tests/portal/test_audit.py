@@ -303,3 +303,32 @@ def test_the_api_cannot_change_the_trail(administrator, api_client_for, trail, m
     assert AuditRecord.objects.count() == 2
     record.refresh_from_db()
     assert (record.action, record.object_repr, record.reason) == ("view", "Case 2024/42", "")
+
+
+def test_an_invalid_filter_lists_nothing_rather_than_everything(administrator, client_for):
+    from datetime import date
+
+    from portal.services.audit import audit_record
+
+    audit_record(actor=administrator, action="view", obj=administrator)
+    response = client_for(administrator).get(
+        reverse("portal:audit-list"), {"date_from": date(2026, 5, 2), "date_to": date(2026, 5, 1)}
+    )
+
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+
+
+def test_export_with_an_invalid_filter_exports_nothing_and_says_why(administrator, client_for):
+    client = client_for(administrator)
+    exports_before = AuditRecord.objects.filter(action="export").count()
+
+    response = client.get(
+        reverse("portal:audit-export"), {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:audit-list"))
+    assert AuditRecord.objects.filter(action="export").count() == exports_before
+    page = client.get(response["Location"])
+    assert "Correct the filters" in page.content.decode()
