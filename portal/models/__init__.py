@@ -1,5 +1,17 @@
 from portal.models.audit import AuditAction, AuditRecord
+from portal.models.geo import AreaKind, BorderLine, CrossingPoint, CrossingPointKind, ReferenceArea
 from portal.models.org import OrgUnit, OrgUnitKind
 from portal.models.users import User
 
-__all__ = ["AuditAction", "AuditRecord", "OrgUnit", "OrgUnitKind", "User"]
+__all__ = [
+    "AreaKind",
+    "AuditAction",
+    "AuditRecord",
+    "BorderLine",
+    "CrossingPoint",
+    "CrossingPointKind",
+    "OrgUnit",
+    "OrgUnitKind",
+    "ReferenceArea",
+    "User",
+]
