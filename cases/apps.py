@@ -1,6 +1,80 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cases"
+    verbose_name = _("Cases")
+
+    @property
+    def role_permissions(self) -> dict[str, list[str]]:
+        # Officers log and edit their own violations until verified; dispatchers and
+        # analysts see every unit's; analysts verify and export; administrators keep
+        # the categories. Nobody deletes a submitted violation.
+        reference = ["cases.view_violationcategory", "cases.view_hscode"]
+        return {
+            "officer": [
+                *reference,
+                "cases.view_violation",
+                "cases.add_violation",
+                "cases.change_violation",
+                "cases.view_entity",
+                "cases.add_entity",
+            ],
+            "dispatcher": [
+                *reference,
+                "cases.view_violation",
+                "cases.view_all_violations",
+                "cases.view_entity",
+            ],
+            "analyst": [
+                *reference,
+                "cases.view_violation",
+                "cases.view_all_violations",
+                "cases.change_violation",
+                "cases.verify_violation",
+                "cases.export_violation",
+                "cases.view_entity",
+                "cases.add_entity",
+                "cases.change_entity",
+                "cases.export_entity",
+                "cases.view_relation",
+                "cases.add_relation",
+            ],
+            "administrator": [
+                *reference,
+                "cases.add_violationcategory",
+                "cases.change_violationcategory",
+            ],
+        }
+
+    @property
+    def navigation_items(self) -> list[Any]:
+        from portal.navigation import NavItem
+
+        return [
+            NavItem(
+                "violations",
+                _("Violations"),
+                "cases:violation-list",
+                ("cases.view_violation",),
+                order=10,
+            ),
+            NavItem(
+                "review",
+                _("Review queue"),
+                "cases:violation-review",
+                ("cases.verify_violation",),
+                order=12,
+            ),
+            NavItem(
+                "violation-map",
+                _("Violation map"),
+                "cases:violation-map",
+                ("cases.view_violation",),
+                order=14,
+            ),
+        ]

@@ -72,8 +72,22 @@ EXCISE_STAMPS = [
 ]
 
 COMMON_FIELDS = [
-    field("transport_mode", "Transport mode", "Transporto rūšis", "choice", required=True, choices=TRANSPORT_MODES),
-    field("detection_method", "Detection method", "Nustatymo būdas", "choice", required=True, choices=DETECTION_METHODS),
+    field(
+        "transport_mode",
+        "Transport mode",
+        "Transporto rūšis",
+        "choice",
+        required=True,
+        choices=TRANSPORT_MODES,
+    ),
+    field(
+        "detection_method",
+        "Detection method",
+        "Nustatymo būdas",
+        "choice",
+        required=True,
+        choices=DETECTION_METHODS,
+    ),
     field("concealment", "Concealment", "Slėpimo būdas", "choice", choices=CONCEALMENTS),
     field("origin_country", "Country of origin", "Kilmės šalis", "country"),
     field("destination_country", "Country of destination", "Paskirties šalis", "country"),
@@ -98,7 +112,9 @@ CATEGORY_FIELDS: dict[str, list[FieldDefinition]] = {
                 ("other", "Other", "Kita"),
             ],
         ),
-        field("field_test_positive", "Field test positive", "Greitasis testas teigiamas", "boolean"),
+        field(
+            "field_test_positive", "Field test positive", "Greitasis testas teigiamas", "boolean"
+        ),
     ],
     "psychoactive_precursors": [
         field("substance_name", "Substance", "Medžiaga", required=True),
@@ -122,12 +138,26 @@ CATEGORY_FIELDS: dict[str, list[FieldDefinition]] = {
         ),
         field("brand", "Brand", "Prekės ženklas", required=True),
         field("packs", "Packs", "Pakeliai", "integer"),
-        field("excise_stamps", "Excise stamps", "Akcizo ženklai", "choice", required=True, choices=EXCISE_STAMPS),
+        field(
+            "excise_stamps",
+            "Excise stamps",
+            "Akcizo ženklai",
+            "choice",
+            required=True,
+            choices=EXCISE_STAMPS,
+        ),
     ],
     "alcohol": [
         field("beverage_type", "Beverage", "Gėrimas", required=True),
         field("alcohol_percent", "Alcohol (% vol.)", "Alkoholis (tūrio %)", "decimal"),
-        field("excise_stamps", "Excise stamps", "Akcizo ženklai", "choice", required=True, choices=EXCISE_STAMPS),
+        field(
+            "excise_stamps",
+            "Excise stamps",
+            "Akcizo ženklai",
+            "choice",
+            required=True,
+            choices=EXCISE_STAMPS,
+        ),
     ],
     "fuel": [
         field(
@@ -143,7 +173,9 @@ CATEGORY_FIELDS: dict[str, list[FieldDefinition]] = {
                 ("other", "Other", "Kita"),
             ],
         ),
-        field("in_standard_tank", "In the vehicle's standard tank", "Standartiniame bake", "boolean"),
+        field(
+            "in_standard_tank", "In the vehicle's standard tank", "Standartiniame bake", "boolean"
+        ),
     ],
     "bulk_cash": [
         field("currency", "Currency", "Valiuta", "currency", required=True),
@@ -152,11 +184,17 @@ CATEGORY_FIELDS: dict[str, list[FieldDefinition]] = {
     ],
     "cultural_goods": [
         field("object_type", "Object", "Objektas", required=True),
-        field("estimated_age_years", "Estimated age (years)", "Apytikslis amžius (metais)", "integer"),
-        field("export_licence", "Export licence presented", "Pateikta eksporto licencija", "boolean"),
+        field(
+            "estimated_age_years", "Estimated age (years)", "Apytikslis amžius (metais)", "integer"
+        ),
+        field(
+            "export_licence", "Export licence presented", "Pateikta eksporto licencija", "boolean"
+        ),
     ],
     "cites": [
-        field("species", "Species (scientific name)", "Rūšis (mokslinis pavadinimas)", required=True),
+        field(
+            "species", "Species (scientific name)", "Rūšis (mokslinis pavadinimas)", required=True
+        ),
         field(
             "specimen_type",
             "Specimen",
@@ -180,7 +218,12 @@ CATEGORY_FIELDS: dict[str, list[FieldDefinition]] = {
         field("permit_presented", "CITES permit presented", "Pateiktas CITES leidimas", "boolean"),
     ],
     "counterfeit_ipr": [
-        field("brand_owner", "Brand / right holder", "Prekės ženklas / teisių turėtojas", required=True),
+        field(
+            "brand_owner",
+            "Brand / right holder",
+            "Prekės ženklas / teisių turėtojas",
+            required=True,
+        ),
         field("product_type", "Product", "Gaminys", required=True),
         field("items", "Items", "Vienetai", "integer"),
     ],
@@ -204,7 +247,12 @@ CATEGORY_FIELDS: dict[str, list[FieldDefinition]] = {
     ],
     "sanctions": [
         field("sanctions_regime", "Sanctions regime", "Sankcijų režimas", required=True),
-        field("listed_party", "Listed person or company involved", "Susijęs į sąrašą įtrauktas asmuo", "boolean"),
+        field(
+            "listed_party",
+            "Listed person or company involved",
+            "Susijęs į sąrašą įtrauktas asmuo",
+            "boolean",
+        ),
     ],
     "internet_parcels": [
         field("platform", "Platform / shop", "Platforma / parduotuvė"),
@@ -220,7 +268,11 @@ CATEGORY_FIELDS: dict[str, list[FieldDefinition]] = {
 
 CATEGORIES: list[tuple[str, str, str]] = [
     ("narcotic_drugs", "Narcotic drugs", "Narkotinės medžiagos"),
-    ("psychoactive_precursors", "Psychoactive substances and precursors", "Psichoaktyviosios medžiagos ir pirmtakai"),
+    (
+        "psychoactive_precursors",
+        "Psychoactive substances and precursors",
+        "Psichoaktyviosios medžiagos ir pirmtakai",
+    ),
     ("tobacco", "Tobacco products", "Tabako gaminiai"),
     ("alcohol", "Alcohol", "Alkoholis"),
     ("fuel", "Fuel", "Degalai"),
@@ -228,8 +280,16 @@ CATEGORIES: list[tuple[str, str, str]] = [
     ("cultural_goods", "Cultural goods", "Kultūros vertybės"),
     ("cites", "CITES (protected species)", "CITES (saugomos rūšys)"),
     ("counterfeit_ipr", "Counterfeit goods / IPR", "Padirbtos prekės / IN teisės"),
-    ("weapons_dual_use", "Weapons, explosives and dual-use goods", "Ginklai, sprogmenys ir dvejopo naudojimo prekės"),
-    ("sanctions", "Sanctioned goods and sanctions evasion", "Sankcionuotos prekės ir sankcijų apėjimas"),
+    (
+        "weapons_dual_use",
+        "Weapons, explosives and dual-use goods",
+        "Ginklai, sprogmenys ir dvejopo naudojimo prekės",
+    ),
+    (
+        "sanctions",
+        "Sanctioned goods and sanctions evasion",
+        "Sankcionuotos prekės ir sankcijų apėjimas",
+    ),
     ("internet_parcels", "Internet-trade parcels", "Elektroninės prekybos siuntos"),
     ("false_documents", "False documents / declarations", "Suklastoti dokumentai / deklaracijos"),
     ("other", "Other", "Kita"),

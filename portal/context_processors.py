@@ -1,8 +1,13 @@
+from django.conf import settings
 from django.http import HttpRequest
 
 from portal.navigation import navigation_for
 from portal.roles import role_labels
 from portal.two_factor import session_verified, two_factor_required
+
+
+def map_settings(request: HttpRequest) -> dict[str, object]:
+    return {"map_tile_url": settings.MAP_TILE_URL}
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

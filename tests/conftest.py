@@ -43,6 +43,44 @@ def login_verified(client: Client, user: User) -> Client:
     return client
 
 
+def reference_data_ensure() -> None:
+    """Categories, HS codes and reference geography, as the data migrations load them."""
+    from cases.models import HSCode, ViolationCategory
+    from cases.reference_data import load_hs_codes, seed_categories
+    from portal.models import CrossingPoint
+    from portal.reference_data import load_reference_geography
+
+    if not ViolationCategory.objects.exists():
+        seed_categories()
+    if not HSCode.objects.exists():
+        load_hs_codes()
+    if not CrossingPoint.objects.exists():
+        load_reference_geography()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been emptied by a transactional test of an
+    earlier run: put the migration-loaded reference data back once per session."""
+    with django_db_blocker.unblock():
+        reference_data_ensure()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_survives_flushes(request, django_db_blocker):
+    """Transactional tests (browser, worker) end by emptying every table, reference data
+    included; reload it so that the tests after them find what migrations put there."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    flushed = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if flushed:
+        with django_db_blocker.unblock():
+            reference_data_ensure()
+
+
 @pytest.fixture
 def unit_a(db):
     return OrgUnitFactory(code="mobile-a", name="Mobile Unit A")
@@ -147,3 +185,41 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Evidence written by a test goes to its own folder, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def violation_of_officer(officer):
+    """A draft at Medininkai logged by officer_a (unit A), through the service."""
+    from datetime import timedelta
+
+    from django.contrib.gis.geos import Point
+    from django.utils import timezone
+
+    from cases.models import ViolationCategory
+    from cases.services.violations import ViolationInput, violation_create
+
+    violation, _created = violation_create(
+        actor=officer,
+        data=ViolationInput(
+            occurred_at=timezone.now() - timedelta(hours=1),
+            category=ViolationCategory.objects.get(code="tobacco"),
+            location=Point(25.6536, 54.5395, srid=4326),
+            location_accuracy_m=8,
+            location_source="gps",
+            place_description="Medininkai, lorry lane 3",
+            details={
+                "transport_mode": "road",
+                "detection_method": "xray",
+                "product_type": "cigarettes",
+                "brand": "Minsk",
+                "excise_stamps": "foreign",
+            },
+        ),
+    )
+    return violation

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from cases.category_fields import category_definitions
+    from cases.reference_data import seed_categories
 
-    category_model = apps.get_model("cases", "ViolationCategory")
-    for row in category_definitions():
-        category_model.objects.update_or_create(code=row["code"], defaults=row)
+    seed_categories(apps.get_model("cases", "ViolationCategory"))
 
 
 class Migration(migrations.Migration):

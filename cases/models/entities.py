@@ -43,7 +43,9 @@ class Entity(models.Model):
         permissions = [("export_entity", "Can export entities")]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "key"], condition=~models.Q(key=""), name="entity_unique_key_per_kind"
+                fields=["kind", "key"],
+                condition=~models.Q(key=""),
+                name="entity_unique_key_per_kind",
             )
         ]
         indexes = [
@@ -74,8 +76,12 @@ class Relation(models.Model):
         verbose_name = _("relation")
         verbose_name_plural = _("relations")
         constraints = [
-            models.CheckConstraint(condition=models.Q(confidence__lte=100), name="relation_confidence_max_100"),
-            models.UniqueConstraint(fields=["source", "target", "kind"], name="relation_unique_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(confidence__lte=100), name="relation_confidence_max_100"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "target", "kind"], name="relation_unique_per_kind"
+            ),
         ]
 
     def __str__(self) -> str:

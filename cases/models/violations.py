@@ -33,10 +33,16 @@ class Violation(models.Model):
     )
     occurred_at = models.DateTimeField(_("occurred at"))
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     unit = models.ForeignKey(
-        "portal.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="violations"
+        "portal.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="violations",
     )
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     location_accuracy_m = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
@@ -53,11 +59,16 @@ class Violation(models.Model):
         related_name="+",
     )
     category = models.ForeignKey(
-        "cases.ViolationCategory", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+        "cases.ViolationCategory",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     details = models.JSONField(_("category details"), default=dict, blank=True)
     narrative = models.TextField(_("narrative"), blank=True)
-    outside_area_confirmed = models.BooleanField(_("outside the operational area, confirmed"), default=False)
+    outside_area_confirmed = models.BooleanField(
+        _("outside the operational area, confirmed"), default=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -90,6 +101,11 @@ class Violation(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:violation-detail", kwargs={"pk": self.pk})
 
     @property
     def is_editable_by_reporter(self) -> bool:
@@ -131,7 +147,9 @@ class GoodsLine(models.Model):
         verbose_name_plural = _("goods lines")
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="goods_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="goods_quantity_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(value_eur__isnull=True) | models.Q(value_eur__gte=0),
                 name="goods_value_not_negative",
@@ -157,7 +175,9 @@ class InvolvementRole(models.TextChoices):
 
 class ViolationEntity(models.Model):
     violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="involvements")
-    entity = models.ForeignKey("cases.Entity", on_delete=models.PROTECT, related_name="involvements")
+    entity = models.ForeignKey(
+        "cases.Entity", on_delete=models.PROTECT, related_name="involvements"
+    )
     role = models.CharField(_("role"), max_length=20, choices=InvolvementRole.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -165,7 +185,9 @@ class ViolationEntity(models.Model):
         verbose_name = _("involved entity")
         verbose_name_plural = _("involved entities")
         constraints = [
-            models.UniqueConstraint(fields=["violation", "entity", "role"], name="involvement_unique")
+            models.UniqueConstraint(
+                fields=["violation", "entity", "role"], name="involvement_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -180,7 +202,9 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
 class Evidence(models.Model):
     violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="evidence/thumbnails/", blank=True, max_length=200)
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to="evidence/thumbnails/", blank=True, max_length=200
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -188,14 +212,20 @@ class Evidence(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     exif_location = models.PointField(_("location in the photo"), srid=4326, null=True, blank=True)
     exif_taken_at = models.DateTimeField(_("taken at (photo)"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["violation", "sha256"], name="evidence_unique_per_violation")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["violation", "sha256"], name="evidence_unique_per_violation"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name

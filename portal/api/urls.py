@@ -12,5 +12,6 @@ router.register("audit-records", views.AuditRecordViewSet, basename="auditrecord
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("reference/layers/", views.ReferenceLayersView.as_view(), name="reference-layers"),
     *router.urls,
 ]

@@ -195,3 +195,18 @@ class AuditRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self) -> QuerySet[AuditRecord]:
         return AuditRecord.objects.order_by("-id")
+
+
+# --- Reference geography -------------------------------------------------------------
+class ReferenceLayersView(APIView):
+    """Borders, crossing points and the operational area as GeoJSON, for every map."""
+
+    permission_classes = [Authenticated]
+
+    @extend_schema(responses={200: dict, **ERRORS})
+    def get(self, request: Request) -> Response:
+        from portal.geo_selectors import reference_layers_geojson
+
+        response = Response(reference_layers_geojson())
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

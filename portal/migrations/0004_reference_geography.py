@@ -5,62 +5,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0003_audit_field_labels'),
+        ("portal", "0003_audit_field_labels"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BorderLine',
+            name="BorderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('left_country', models.CharField(max_length=3, verbose_name='country on the left')),
-                ('right_country', models.CharField(max_length=3, verbose_name='country on the right')),
-                ('is_external', models.BooleanField(default=False, verbose_name='EU external border')),
-                ('geometry', django.contrib.gis.db.models.fields.MultiLineStringField(srid=4326, verbose_name='geometry')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "left_country",
+                    models.CharField(max_length=3, verbose_name="country on the left"),
+                ),
+                (
+                    "right_country",
+                    models.CharField(max_length=3, verbose_name="country on the right"),
+                ),
+                (
+                    "is_external",
+                    models.BooleanField(default=False, verbose_name="EU external border"),
+                ),
+                (
+                    "geometry",
+                    django.contrib.gis.db.models.fields.MultiLineStringField(
+                        srid=4326, verbose_name="geometry"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'border line',
-                'verbose_name_plural': 'border lines',
-                'ordering': ['code'],
+                "verbose_name": "border line",
+                "verbose_name_plural": "border lines",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='CrossingPoint',
+            name="CrossingPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('country', models.CharField(max_length=2, verbose_name='country')),
-                ('kind', models.CharField(choices=[('road', 'Road crossing'), ('rail', 'Rail crossing'), ('seaport', 'Seaport'), ('airport', 'Airport'), ('customs_post', 'Inland customs post')], max_length=20, verbose_name='kind')),
-                ('point', django.contrib.gis.db.models.fields.PointField(srid=4326, verbose_name='location')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("country", models.CharField(max_length=2, verbose_name="country")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("road", "Road crossing"),
+                            ("rail", "Rail crossing"),
+                            ("seaport", "Seaport"),
+                            ("airport", "Airport"),
+                            ("customs_post", "Inland customs post"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "point",
+                    django.contrib.gis.db.models.fields.PointField(
+                        srid=4326, verbose_name="location"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'crossing point',
-                'verbose_name_plural': 'crossing points',
-                'ordering': ['name'],
+                "verbose_name": "crossing point",
+                "verbose_name_plural": "crossing points",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceArea',
+            name="ReferenceArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('operational', 'Operational area')], max_length=20, verbose_name='kind')),
-                ('geometry', django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name='geometry')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("country", "Country"), ("operational", "Operational area")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "geometry",
+                    django.contrib.gis.db.models.fields.MultiPolygonField(
+                        srid=4326, verbose_name="geometry"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'reference area',
-                'verbose_name_plural': 'reference areas',
-                'ordering': ['code'],
+                "verbose_name": "reference area",
+                "verbose_name_plural": "reference areas",
+                "ordering": ["code"],
             },
         ),
     ]

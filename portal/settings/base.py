@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.context_processors.map_settings",
             ],
         },
     },
@@ -229,6 +230,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EntityKindEnum": "cases.models.entities.EntityKind.choices",
+        "OrgUnitKindEnum": "portal.models.org.OrgUnitKind.choices",
+    },
 }
 
 # --- Maps -----------------------------------------------------------------------------
@@ -266,3 +271,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Evidence -------------------------------------------------------------------------
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=25) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

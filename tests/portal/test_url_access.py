@@ -16,6 +16,10 @@ from portal.api.permissions import DenyAll
 
 OFFICER, DISPATCHER, ANALYST, ADMIN = "officer", "dispatcher", "analyst", "administrator"
 ALL_ROLES = frozenset({OFFICER, DISPATCHER, ANALYST, ADMIN})
+# Who sees violations (administrators manage people, not cases), and who may change a
+# draft: its reporter (officer_a) and analysts, who verify.
+FIELD = frozenset({OFFICER, DISPATCHER, ANALYST})
+EDITORS = frozenset({OFFICER, ANALYST})
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,35 @@ EXPECTED: dict[str, Rule] = {
     "portal:unit-create": Rule(frozenset({ADMIN})),
     "portal:unit-edit": Rule(frozenset({ADMIN}), kwargs=pk_of("unit")),
     "set_language": Rule(PUBLIC, public=True, method="post"),
+    # Violations (HTML)
+    "cases:violation-list": Rule(FIELD),
+    "cases:violation-review": Rule(frozenset({ANALYST})),
+    "cases:violation-map": Rule(FIELD),
+    "cases:violation-create": Rule(frozenset({OFFICER})),
+    "cases:violation-detail": Rule(FIELD, kwargs=pk_of("violation")),
+    "cases:violation-edit": Rule(EDITORS, kwargs=pk_of("violation")),
+    "cases:violation-submit": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
+    "cases:violation-verify": Rule(frozenset({ANALYST}), method="post", kwargs=pk_of("violation")),
+    "cases:goods-add": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
+    "cases:goods-remove": Rule(
+        EDITORS, method="post", kwargs=lambda o: {"pk": o["violation"].pk, "line_id": o["goods"].pk}
+    ),
+    "cases:vehicle-add": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
+    "cases:person-add": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
+    "cases:involvement-remove": Rule(
+        EDITORS,
+        method="post",
+        kwargs=lambda o: {"pk": o["violation"].pk, "involvement_id": o["involvement"].pk},
+    ),
+    "cases:evidence-add": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
+    "cases:evidence-file": Rule(
+        FIELD,
+        kwargs=lambda o: {
+            "pk": o["violation"].pk,
+            "evidence_id": o["evidence"].pk,
+            "variant": "view",
+        },
+    ),
     # API
     "api:auth-token": Rule(PUBLIC, public=True, method="post"),
     "api:me": Rule(ALL_ROLES),
@@ -61,6 +94,21 @@ EXPECTED: dict[str, Rule] = {
     "api:user-detail": Rule(frozenset({DISPATCHER, ANALYST, ADMIN}), kwargs=pk_of("user")),
     "api:auditrecord-list": Rule(frozenset({ADMIN})),
     "api:auditrecord-detail": Rule(frozenset({ADMIN}), kwargs=pk_of("audit")),
+    "api:reference-layers": Rule(ALL_ROLES),
+    "api:violation-category-list": Rule(ALL_ROLES),
+    "api:hs-code-list": Rule(ALL_ROLES),
+    "api:entity-search": Rule(FIELD),
+    "api:violation-list": Rule(FIELD),
+    "api:violation-map": Rule(FIELD),
+    "api:violation-detail": Rule(FIELD, kwargs=pk_of("violation")),
+    "api:violation-submit": Rule(frozenset({OFFICER}), method="post", kwargs=pk_of("violation")),
+    "api:violation-verify": Rule(frozenset({ANALYST}), method="post", kwargs=pk_of("violation")),
+    "api:violation-goods": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
+    "api:violation-goods-line": Rule(
+        EDITORS, kwargs=lambda o: {"pk": o["violation"].pk, "line_id": o["goods"].pk}
+    ),
+    "api:violation-entities": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
+    "api:violation-evidence": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
     "api-schema": Rule(ALL_ROLES),
     "api-docs": Rule(ALL_ROLES),
 }
@@ -108,15 +156,42 @@ def test_every_view_states_its_permission(name):
 
 
 @pytest.fixture
-def objects(personas, administrator):
+def objects(personas, administrator, violation_of_officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import Entity, GoodsLine, ViolationEntity
+    from cases.services.evidence import evidence_add
     from portal.models import AuditRecord
     from portal.services.audit import audit_record
 
     audit_record(actor=administrator, action="view", obj=administrator)
+    officer = personas["officer"]
+    goods = GoodsLine.objects.create(
+        violation=violation_of_officer,
+        hs_code_id="240220",
+        description="Cigarettes",
+        quantity=500,
+        quantity_unit="packs",
+    )
+    person = Entity.objects.create(kind="person", label="Test Person")
+    involvement = ViolationEntity.objects.create(
+        violation=violation_of_officer, entity=person, role="driver"
+    )
+    evidence = evidence_add(
+        actor=officer,
+        violation=violation_of_officer,
+        upload=SimpleUploadedFile(
+            "report.pdf", b"%PDF-1.4 test document", content_type="application/pdf"
+        ),
+    )
     return {
-        "unit": personas["officer"].org_unit,
-        "user": personas["officer"],
+        "unit": officer.org_unit,
+        "user": officer,
         "audit": AuditRecord.objects.order_by("-id").first(),
+        "violation": violation_of_officer,
+        "goods": goods,
+        "involvement": involvement,
+        "evidence": evidence,
     }
 
 

@@ -1,0 +1,332 @@
+"""Forms of the violation pages. They check shape; the services check meaning."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.category_details import field_label
+from cases.models import (
+    InvolvementRole,
+    LocationSource,
+    QuantityUnit,
+    ViolationCategory,
+    ViolationStatus,
+)
+from cases.services.violations import GoodsInput, ViolationInput
+from portal.coordinates import CoordinateError, CoordinateSystem, parse_coordinates
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class ViolationForm(forms.Form):
+    """Step one, on the phone: what, when, where. Goods, people, vehicles and photos are
+    added on the violation's page once the draft exists."""
+
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=ViolationCategory.objects.filter(is_active=True),
+        to_field_name="code",
+        empty_label=None,
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("When"),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    latitude = forms.FloatField(
+        required=False, widget=forms.HiddenInput, min_value=-90, max_value=90
+    )
+    longitude = forms.FloatField(
+        required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
+    )
+    location_source = forms.ChoiceField(
+        required=False, choices=[("", ""), *LocationSource.choices], widget=forms.HiddenInput
+    )
+    coordinate_system = forms.ChoiceField(
+        label=_("Coordinate format"), choices=CoordinateSystem.choices, required=False, initial="dd"
+    )
+    coordinates = forms.CharField(
+        label=_("Coordinates"),
+        required=False,
+        max_length=100,
+        help_text=_("Or use your position, or tap the map."),
+        widget=forms.TextInput(attrs={"placeholder": "54.5395, 25.6536", "autocomplete": "off"}),
+    )
+    location_accuracy_m = forms.IntegerField(
+        label=_("Accuracy (m)"), required=False, min_value=0, max_value=100000
+    )
+    place_description = forms.CharField(label=_("Place"), required=False, max_length=300)
+    narrative = forms.CharField(
+        label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    outside_area_confirmed = forms.BooleanField(
+        label=_("The location is outside the operational area and that is right"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.categories = list(
+            ViolationCategory.objects.filter(is_active=True).order_by("sort_order")
+        )
+        if not self.is_bound:
+            self.initial.setdefault(
+                "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        typed = (cleaned.get("coordinates") or "").strip()
+        if typed:
+            try:
+                point = parse_coordinates(typed, cleaned.get("coordinate_system") or "dd")
+            except CoordinateError as error:
+                self.add_error("coordinates", str(error))
+            else:
+                cleaned["latitude"], cleaned["longitude"] = point.y, point.x
+                if cleaned.get("location_source") not in (
+                    LocationSource.MAP,
+                    LocationSource.GPS,
+                    LocationSource.EXIF,
+                ):
+                    cleaned["location_source"] = LocationSource.TYPED
+        return cleaned
+
+    def detail_values(self, category: ViolationCategory) -> dict[str, Any]:
+        """The category's own fields, posted as d_<category>_<field>."""
+        prefix = f"d_{category.code}_"
+        values: dict[str, Any] = {}
+        for definition in category.field_definitions:
+            key = prefix + definition["name"]
+            if definition.get("type") == "boolean":
+                values[definition["name"]] = key in self.data
+            elif key in self.data:
+                values[definition["name"]] = self.data.get(key, "")
+        return values
+
+    def to_input(self) -> ViolationInput:
+        data = self.cleaned_data
+        location = None
+        if data.get("latitude") is not None and data.get("longitude") is not None:
+            location = Point(data["longitude"], data["latitude"], srid=4326)
+        return ViolationInput(
+            occurred_at=data["occurred_at"],
+            category=data["category"],
+            location=location,
+            location_accuracy_m=data.get("location_accuracy_m"),
+            location_source=data.get("location_source") or (LocationSource.MAP if location else ""),
+            place_description=data.get("place_description", ""),
+            narrative=data.get("narrative", ""),
+            details=self.detail_values(data["category"]),
+            outside_area_confirmed=data.get("outside_area_confirmed", False),
+        )
+
+
+def category_field_groups(
+    categories: list[ViolationCategory],
+    values: dict[str, Any],
+    selected: str,
+    errors: dict[str, str],
+) -> list[dict[str, Any]]:
+    """What the template needs to draw each category's own fields."""
+    groups = []
+    for category in categories:
+        fields = []
+        for definition in category.field_definitions:
+            name = definition["name"]
+            fields.append(
+                {
+                    "name": f"d_{category.code}_{name}",
+                    "id": f"id_d_{category.code}_{name}",
+                    "label": field_label(definition),
+                    "type": definition.get("type", "text"),
+                    "required": bool(definition.get("required")),
+                    "choices": [
+                        (choice[0], choice[2] if _lithuanian() else choice[1])
+                        for choice in definition.get("choices", [])
+                    ],
+                    "value": values.get(name, "") if category.code == selected else "",
+                    "error": errors.get(f"details.{name}", "") if category.code == selected else "",
+                }
+            )
+        groups.append(
+            {
+                "code": category.code,
+                "name": category.name,
+                "fields": fields,
+                "selected": category.code == selected,
+            }
+        )
+    return groups
+
+
+def _lithuanian() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "en").startswith("lt")
+
+
+class ViolationFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=ViolationCategory.objects.order_by("sort_order"),
+        to_field_name="code",
+        empty_label=_("Any category"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *ViolationStatus.choices]
+    )
+    text = forms.CharField(label=_("Text"), required=False, max_length=200)
+    bbox = forms.CharField(required=False, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("reference", _("Reference")),
+            ("category", _("Category")),
+            ("status", _("Status")),
+        ],
+    )
+
+    def clean_bbox(self) -> tuple[float, float, float, float] | None:
+        raw = self.cleaned_data.get("bbox") or ""
+        if not raw:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in raw.split(","))
+        except ValueError:
+            raise forms.ValidationError(_("The map area is not valid.")) from None
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise forms.ValidationError(_("The map area is not valid."))
+        return (west, south, east, north)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
+class GoodsLineForm(forms.Form):
+    hs_code = forms.CharField(
+        label=_("HS code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "list": "hs-code-options", "autocomplete": "off"}
+        ),
+        help_text=_("4 or 6 digits, e.g. 2402 for cigarettes."),
+    )
+    description = forms.CharField(label=_("Description"), max_length=300)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=0)
+    quantity_unit = forms.ChoiceField(label=_("Unit"), choices=QuantityUnit.choices)
+    value_eur = forms.DecimalField(
+        label=_("Estimated value (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+    seized = forms.BooleanField(label=_("Seized"), required=False, initial=True)
+
+    def to_input(self) -> GoodsInput:
+        return GoodsInput(**self.cleaned_data)
+
+
+class VehicleForm(forms.Form):
+    plate = forms.CharField(label=_("Plate number"), max_length=20, required=False)
+    plate_country = forms.CharField(
+        label=_("Plate country"), max_length=2, initial="LT", required=False
+    )
+    vin = forms.CharField(label=_("VIN"), max_length=20, required=False)
+    make_model = forms.CharField(label=_("Make and model"), max_length=100, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (InvolvementRole.VEHICLE_USED, InvolvementRole.VEHICLE_USED.label),
+            (InvolvementRole.OTHER, InvolvementRole.OTHER.label),
+        ],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("plate") and not cleaned.get("vin"):
+            raise forms.ValidationError(_("Give the plate number or the VIN."))
+        if cleaned.get("plate") and not cleaned.get("plate_country"):
+            self.add_error("plate_country", _("Give the country of the plate, e.g. LT or BY."))
+        return cleaned
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nationality = forms.CharField(
+        label=_("Nationality"), max_length=2, required=False, help_text=_("Two letters, e.g. LT.")
+    )
+    document_type = forms.ChoiceField(
+        label=_("Identity document"),
+        required=False,
+        choices=[
+            ("", _("None shown")),
+            ("passport", _("Passport")),
+            ("id_card", _("Identity card")),
+            ("driving_licence", _("Driving licence")),
+            ("residence_permit", _("Residence permit")),
+            ("other", _("Other")),
+        ],
+    )
+    document_number = forms.CharField(label=_("Document number"), max_length=30, required=False)
+    document_country = forms.CharField(label=_("Issuing country"), max_length=2, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (role.value, role.label)
+            for role in (
+                InvolvementRole.SUSPECT,
+                InvolvementRole.DRIVER,
+                InvolvementRole.PASSENGER,
+                InvolvementRole.OWNER,
+                InvolvementRole.WITNESS,
+            )
+        ],
+    )
+
+    def clean_birth_date(self) -> Any:
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth is in the future."))
+        if value and value.year < 1900:
+            raise forms.ValidationError(_("The date of birth is before 1900; check the year."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("document_type") and not cleaned.get("document_number"):
+            self.add_error("document_number", _("Give the number of the document."))
+        if cleaned.get("document_number") and not cleaned.get("document_country"):
+            self.add_error("document_country", _("Give the issuing country, e.g. LT."))
+        return cleaned
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Photo or document"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,application/pdf", "capture": "environment"}
+        ),
+    )
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)

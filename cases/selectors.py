@@ -1,0 +1,120 @@
+"""Reads of violations, always through the user's reach.
+
+Reach: users holding ``view_all_violations`` (dispatchers, analysts) see every
+violation; other holders of ``view_violation`` (officers) see those of their own unit
+and those they reported. Editing: the reporter until verification; a verifier
+(analyst) until the violation is linked to a case.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.contrib.gis.geos import Polygon
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import Violation, ViolationStatus
+from portal.models import User
+
+
+def violation_scope_for_user(*, user: User) -> QuerySet[Violation]:
+    if not user.has_perm("cases.view_violation"):
+        raise PermissionDenied
+    violations = Violation.objects.all()
+    if user.has_perm("cases.view_all_violations"):
+        return violations
+    return violations.filter(Q(unit_id=user.org_unit_id) | Q(reported_by=user))
+
+
+def violation_can_edit(*, user: User, violation: Violation) -> bool:
+    if user.has_perm("cases.verify_violation") and user.has_perm("cases.change_violation"):
+        return violation.status != ViolationStatus.LINKED
+    return (
+        user.has_perm("cases.change_violation")
+        and violation.reported_by_id == user.pk
+        and violation.is_editable_by_reporter
+    )
+
+
+def violation_get_for_user(*, user: User, pk: int, for_edit: bool = False) -> Violation:
+    """The violation, or 404 when it is outside the user's reach, 403 when it is visible
+    but the user may not change it (``for_edit``)."""
+    violation = (
+        violation_scope_for_user(user=user)
+        .select_related("category", "unit", "reported_by", "verified_by", "crossing_point")
+        .filter(pk=pk)
+        .first()
+    )
+    if violation is None:
+        raise Http404
+    if for_edit and not violation_can_edit(user=user, violation=violation):
+        raise PermissionDenied
+    return violation
+
+
+@dataclass(frozen=True)
+class ViolationFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    category: str = ""
+    unit: int | None = None
+    status: str = ""
+    text: str = ""
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    reported_by_me: bool = False
+
+
+SORTS = {
+    "newest": ("-occurred_at", "-id"),
+    "oldest": ("occurred_at", "id"),
+    "reference": ("reference",),
+    "category": ("category__sort_order", "-occurred_at"),
+    "status": ("status", "-occurred_at"),
+}
+
+
+def violation_list_for_user(
+    *, user: User, filters: ViolationFilter, sort: str = "newest"
+) -> QuerySet[Violation]:
+    violations = violation_scope_for_user(user=user)
+    tz = timezone.get_current_timezone()
+    if filters.date_from:
+        violations = violations.filter(
+            occurred_at__gte=datetime.combine(filters.date_from, time.min, tz)
+        )
+    if filters.date_to:
+        violations = violations.filter(
+            occurred_at__lte=datetime.combine(filters.date_to, time.max, tz)
+        )
+    if filters.category:
+        violations = violations.filter(category__code=filters.category)
+    if filters.unit:
+        violations = violations.filter(unit_id=filters.unit)
+    if filters.status:
+        violations = violations.filter(status=filters.status)
+    if filters.reported_by_me:
+        violations = violations.filter(reported_by=user)
+    if filters.text:
+        violations = violations.filter(
+            Q(reference__icontains=filters.text)
+            | Q(place_description__icontains=filters.text)
+            | Q(narrative__icontains=filters.text)
+        )
+    if filters.bbox:
+        violations = violations.filter(location__within=Polygon.from_bbox(filters.bbox))
+    return violations.select_related("category", "unit", "reported_by").order_by(
+        *SORTS.get(sort, SORTS["newest"])
+    )
+
+
+def violation_review_queue_for_user(*, user: User) -> QuerySet[Violation]:
+    if not user.has_perm("cases.verify_violation"):
+        raise PermissionDenied
+    return (
+        violation_scope_for_user(user=user)
+        .filter(status=ViolationStatus.SUBMITTED)
+        .select_related("category", "unit", "reported_by")
+        .order_by("submitted_at", "id")
+    )

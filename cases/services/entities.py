@@ -1,0 +1,162 @@
+"""The entity registry: find-or-create by normalised identifier, and linking entities
+to violations. The same plate typed as "abc-123" or "ABC 123" is one vehicle."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from cases.identifiers import IdentifierError, entity_key
+from cases.models import Entity, EntityKind, Relation, Violation, ViolationEntity
+from portal.models import AuditAction, User
+from portal.services.audit import audit_record
+
+
+def _person_match(label: str, properties: dict[str, Any]) -> Entity | None:
+    """A person has no single identifier: same name and same date of birth is a match."""
+    birth_date = properties.get("birth_date")
+    if not birth_date:
+        return None
+    return Entity.objects.filter(
+        kind=EntityKind.PERSON, label__iexact=label, properties__birth_date=birth_date
+    ).first()
+
+
+def entity_label(kind: str, values: dict[str, str], key: str) -> str:
+    if kind == EntityKind.PERSON:
+        return " ".join(
+            part for part in (values.get("first_name", ""), values.get("last_name", "")) if part
+        ).strip()
+    if kind == EntityKind.VEHICLE and values.get("plate"):
+        return key.split(":", 1)[-1] if key.count(":") == 1 else (values.get("plate") or key)
+    return key or values.get("name", "") or values.get("label", "")
+
+
+@transaction.atomic
+def entity_resolve(
+    *,
+    actor: User | None,
+    kind: str,
+    values: dict[str, str],
+    properties: dict[str, Any] | None = None,
+    provenance: str = "",
+) -> tuple[Entity, bool]:
+    """The registry's entity for these identifying ``values``, created when new.
+    Raises ValidationError with a field message when an identifier is not valid."""
+    try:
+        key = entity_key(kind, values)
+    except IdentifierError as error:
+        raise ValidationError({_first_identifier_field(kind, values): str(error)}) from error
+    properties = dict(properties or {})
+    label = entity_label(kind, values, key).strip() or values.get("label", "").strip()
+    if not label:
+        raise ValidationError({"label": "A name or identifier is required."})
+    existing = (
+        Entity.objects.filter(kind=kind, key=key).first()
+        if key
+        else (_person_match(label, properties) if kind == EntityKind.PERSON else None)
+    )
+    if existing is not None:
+        return existing, False
+    entity = Entity(
+        kind=kind,
+        key=key,
+        label=label[:300],
+        properties=properties,
+        provenance=provenance[:300],
+        created_by=actor,
+    )
+    entity.full_clean(exclude=["created_by"])
+    try:
+        with transaction.atomic():
+            entity.save()
+    except IntegrityError:
+        # Someone registered the same identifier a moment ago: use theirs.
+        return Entity.objects.get(kind=kind, key=key), False
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=entity, changes={"kind": kind, "key": key}
+    )
+    return entity, True
+
+
+def _first_identifier_field(kind: str, values: dict[str, str]) -> str:
+    for name in ("vin", "plate", "number", "iban", "mrn", "address", "imo", "registration_code"):
+        if values.get(name):
+            return name
+    return "identifier"
+
+
+@transaction.atomic
+def violation_entity_link(
+    *, actor: User, violation: Violation, entity: Entity, role: str, note: str = ""
+) -> ViolationEntity:
+    involvement, created = ViolationEntity.objects.get_or_create(
+        violation=violation, entity=entity, role=role, defaults={"note": note[:300]}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=violation,
+            changes={
+                "entity_linked": {
+                    "entity": entity.pk,
+                    "kind": entity.kind,
+                    "label": entity.label,
+                    "role": role,
+                }
+            },
+        )
+    return involvement
+
+
+@transaction.atomic
+def violation_entity_unlink(*, actor: User, involvement: ViolationEntity) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=involvement.violation,
+        changes={"entity_unlinked": {"entity": involvement.entity_id, "role": involvement.role}},
+    )
+    involvement.delete()
+
+
+def person_properties(*, birth_date: date | None, nationality: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    if birth_date:
+        properties["birth_date"] = birth_date.isoformat()
+    if nationality:
+        properties["nationality"] = nationality.upper()
+    return properties
+
+
+@transaction.atomic
+def relation_add(
+    *,
+    actor: User | None,
+    source: Entity,
+    target: Entity,
+    kind: str,
+    provenance: str = "",
+    confidence: int = 100,
+) -> Relation:
+    relation, created = Relation.objects.get_or_create(
+        source=source,
+        target=target,
+        kind=kind,
+        defaults={"provenance": provenance[:300], "confidence": confidence, "created_by": actor},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=relation,
+            changes={
+                "source": source.pk,
+                "target": target.pk,
+                "kind": kind,
+                "provenance": provenance,
+            },
+        )
+    return relation

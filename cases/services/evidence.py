@@ -1,0 +1,169 @@
+"""Evidence files: checked by content (not by name), hashed, stored once under their
+SHA-256 and never altered; images get a thumbnail and their EXIF position and time."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from typing import Any
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from cases.models import Evidence, Violation
+from portal.models import AuditAction, User
+from portal.services.audit import audit_record
+
+# Content signatures of the accepted types: the first bytes decide, not the file name.
+SIGNATURES: list[tuple[bytes, str]] = [
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+]
+IMAGE_TYPES = {"image/jpeg", "image/png"}
+THUMBNAIL_SIZE = (480, 480)
+# Pillow refuses images over this many pixels (decompression bombs).
+Image.MAX_IMAGE_PIXELS = 80_000_000
+
+
+@dataclass(frozen=True)
+class PhotoFacts:
+    location: Point | None
+    taken_at: datetime | None
+
+
+def _detect_type(head: bytes) -> str | None:
+    return next((kind for signature, kind in SIGNATURES if head.startswith(signature)), None)
+
+
+def _read_checked(upload: UploadedFile) -> tuple[bytes, str]:
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            {
+                "file": _("%(name)s is larger than %(limit)d MB.")
+                % {"name": upload.name, "limit": limit // 2**20}
+            }
+        )
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationError(
+            {
+                "file": _("%(name)s is larger than %(limit)d MB.")
+                % {"name": upload.name, "limit": limit // 2**20}
+            }
+        )
+    if not content:
+        raise ValidationError({"file": _("%(name)s is empty.") % {"name": upload.name}})
+    content_type = _detect_type(content[:16])
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": _("%(name)s is not a JPEG or PNG photo or a PDF document.")
+                % {"name": upload.name}
+            }
+        )
+    return content, content_type
+
+
+def _rational(value: Any) -> float:
+    return float(value[0]) / float(value[1]) if isinstance(value, tuple) else float(value)
+
+
+def _gps_point(gps: dict[int, Any]) -> Point | None:
+    try:
+        lat = sum(_rational(part) / 60**index for index, part in enumerate(gps[2]))
+        lon = sum(_rational(part) / 60**index for index, part in enumerate(gps[4]))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError):
+        return None
+    if gps.get(1) == "S":
+        lat = -lat
+    if gps.get(3) == "W":
+        lon = -lon
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+        return None
+    return Point(lon, lat, srid=4326)
+
+
+def photo_facts(image: Image.Image) -> PhotoFacts:
+    """Position and time the camera wrote into the photo, when it did."""
+    exif = image.getexif()
+    location = _gps_point(dict(exif.get_ifd(ExifTags.IFD.GPSInfo))) if exif else None
+    taken_at = None
+    raw_time = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal) if exif else None
+    if isinstance(raw_time, str):
+        try:
+            taken_at = timezone.make_aware(datetime.strptime(raw_time, "%Y:%m:%d %H:%M:%S"))  # noqa: DTZ007  made aware in the portal's zone
+        except ValueError:
+            taken_at = None
+    return PhotoFacts(location=location, taken_at=taken_at)
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    preview = ImageOps.exif_transpose(image) or image
+    preview = preview.convert("RGB")
+    preview.thumbnail(THUMBNAIL_SIZE)
+    out = BytesIO()
+    preview.save(out, format="JPEG", quality=82)
+    return out.getvalue()
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: User, violation: Violation, upload: UploadedFile, description: str = ""
+) -> Evidence:
+    content, content_type = _read_checked(upload)
+    digest = hashlib.sha256(content).hexdigest()
+    existing = Evidence.objects.filter(violation=violation, sha256=digest).first()
+    if existing is not None:
+        return existing
+    evidence = Evidence(
+        violation=violation,
+        original_name=(upload.name or "file")[:255],
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        description=description.strip()[:300],
+        uploaded_by=actor,
+    )
+    if content_type in IMAGE_TYPES:
+        try:
+            with Image.open(BytesIO(content)) as image:
+                image.load()
+                facts = photo_facts(image)
+                thumbnail = _thumbnail(image)
+        except (
+            UnidentifiedImageError,
+            OSError,
+            Image.DecompressionBombError,
+            SyntaxError,
+        ) as error:
+            raise ValidationError(
+                {"file": _("%(name)s could not be read as an image.") % {"name": upload.name}}
+            ) from error
+        evidence.exif_location = facts.location
+        evidence.exif_taken_at = facts.taken_at
+        evidence.thumbnail.save(f"{digest}.jpg", ContentFile(thumbnail), save=False)
+    # The original bytes, exactly as received.
+    evidence.file.save(digest, ContentFile(content), save=False)
+    evidence.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=violation,
+        changes={
+            "evidence_added": {
+                "name": evidence.original_name,
+                "sha256": digest,
+                "size": evidence.size,
+            }
+        },
+    )
+    return evidence

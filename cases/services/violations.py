@@ -1,0 +1,276 @@
+"""Violation use cases: create (idempotent per device key), update, submit, verify,
+goods lines. Each runs in a transaction, validates, and writes the audit record."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from portal.geo_selectors import crossing_point_nearest, point_in_operational_area
+
+from cases.category_details import category_details_clean
+from cases.models import GoodsLine, HSCode, Violation, ViolationCategory, ViolationStatus
+from portal.models import AuditAction, User
+from portal.services.audit import audit_record
+
+AUDITED_FIELDS = [
+    "occurred_at",
+    "category_id",
+    "location",
+    "location_accuracy_m",
+    "location_source",
+    "place_description",
+    "narrative",
+    "details",
+    "outside_area_confirmed",
+]
+SAVED_FIELDS = [name.removesuffix("_id") for name in AUDITED_FIELDS]
+# A clock on a phone may run a little ahead; anything later is a typing mistake.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+OLDEST_ACCEPTED = timedelta(days=5 * 365)
+
+
+@dataclass
+class ViolationInput:
+    occurred_at: datetime
+    category: ViolationCategory
+    location: Point | None = None
+    location_accuracy_m: int | None = None
+    location_source: str = ""
+    place_description: str = ""
+    narrative: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    outside_area_confirmed: bool = False
+
+
+def _reference_next(year: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('cases_violation_reference_seq')")
+        (number,) = cursor.fetchone()
+    return f"V-{year}-{number:06d}"
+
+
+def _check_time(occurred_at: datetime) -> dict[str, str]:
+    now = timezone.now()
+    if occurred_at > now + FUTURE_TOLERANCE:
+        return {"occurred_at": _("The time is in the future.")}
+    if occurred_at < now - OLDEST_ACCEPTED:
+        return {"occurred_at": _("The time is more than five years ago; check the year.")}
+    return {}
+
+
+def _apply(violation: Violation, data: ViolationInput, *, require_complete: bool) -> None:
+    """Copy the input onto the violation, validating as we go; raises ValidationError
+    with messages per field and changes nothing in the database."""
+    errors = _check_time(data.occurred_at)
+    details, detail_errors = category_details_clean(
+        category=data.category, raw=data.details, require_complete=require_complete
+    )
+    errors.update({f"details.{name}": message for name, message in detail_errors.items()})
+    if data.location_accuracy_m is not None and not 0 <= data.location_accuracy_m <= 100_000:
+        errors["location_accuracy_m"] = _("The accuracy must be between 0 and 100,000 metres.")
+    if errors:
+        raise ValidationError(errors)
+    violation.occurred_at = data.occurred_at
+    violation.category = data.category
+    violation.location = data.location
+    violation.location_accuracy_m = data.location_accuracy_m
+    violation.location_source = data.location_source if data.location else ""
+    violation.place_description = data.place_description.strip()
+    violation.narrative = data.narrative.strip()
+    violation.details = details
+    violation.outside_area_confirmed = data.outside_area_confirmed
+    violation.crossing_point = crossing_point_nearest(data.location) if data.location else None
+
+
+def _snapshot(violation: Violation) -> dict[str, Any]:
+    values = {name: getattr(violation, name) for name in AUDITED_FIELDS}
+    values["location"] = violation.location.wkt if violation.location else None
+    return values
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+
+
+@transaction.atomic
+def violation_create(
+    *, actor: User, data: ViolationInput, client_key: uuid.UUID | None = None
+) -> tuple[Violation, bool]:
+    """A new draft. A retry with the same ``client_key`` (a device re-sending after a
+    lost connection) returns the violation it created the first time: (violation, False)."""
+    if client_key is not None:
+        existing = Violation.objects.filter(client_key=client_key).first()
+        if existing is not None:
+            if existing.reported_by_id != actor.pk:
+                raise ValidationError(
+                    {"client_key": _("This key belongs to another user's entry.")}
+                )
+            return existing, False
+    if actor.org_unit_id is None:
+        raise ValidationError(
+            {"unit": _("Your account has no unit; ask an administrator to assign one.")}
+        )
+    violation = Violation(
+        reported_by=actor, unit_id=actor.org_unit_id, status=ViolationStatus.DRAFT
+    )
+    if client_key is not None:
+        violation.client_key = client_key
+    _apply(violation, data, require_complete=False)
+    violation.reference = _reference_next(timezone.localtime(data.occurred_at).year)
+    violation.full_clean(exclude=["reported_by", "unit", "category"])
+    violation.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=violation,
+        changes=_diff(dict.fromkeys(AUDITED_FIELDS), _snapshot(violation)),
+    )
+    return violation, True
+
+
+@transaction.atomic
+def violation_update(*, actor: User, violation: Violation, data: ViolationInput) -> Violation:
+    violation = Violation.objects.select_for_update().get(pk=violation.pk)
+    before = _snapshot(violation)
+    # A submitted violation stays complete: an edit cannot take a required fact away.
+    _apply(violation, data, require_complete=violation.status != ViolationStatus.DRAFT)
+    violation.full_clean(exclude=["reported_by", "unit", "category"])
+    violation.save(update_fields=[*SAVED_FIELDS, "crossing_point", "updated_at"])
+    changes = _diff(before, _snapshot(violation))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=violation, changes=changes)
+    return violation
+
+
+def violation_submit_problems(violation: Violation) -> dict[str, str]:
+    """What stops a draft from being submitted, by field."""
+    problems: dict[str, str] = {}
+    if violation.location is None:
+        problems["location"] = _(
+            "Give the location: use the device position, click the map or type coordinates."
+        )
+    elif not violation.outside_area_confirmed and not point_in_operational_area(violation.location):
+        problems["outside_area_confirmed"] = _(
+            "The location is outside the operational area. Check it, then confirm that it is right."
+        )
+    _details, detail_errors = category_details_clean(
+        category=violation.category, raw=violation.details, require_complete=True
+    )
+    problems.update({f"details.{name}": message for name, message in detail_errors.items()})
+    return problems
+
+
+@transaction.atomic
+def violation_submit(*, actor: User, violation: Violation) -> Violation:
+    violation = (
+        Violation.objects.select_for_update().select_related("category").get(pk=violation.pk)
+    )
+    if violation.status != ViolationStatus.DRAFT:
+        raise ValidationError({"status": _("Only a draft can be submitted.")})
+    problems = violation_submit_problems(violation)
+    if problems:
+        raise ValidationError(problems)
+    violation.status = ViolationStatus.SUBMITTED
+    violation.submitted_at = timezone.now()
+    violation.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=violation,
+        changes={"status": ["draft", "submitted"]},
+    )
+    return violation
+
+
+@transaction.atomic
+def violation_verify(*, actor: User, violation: Violation) -> Violation:
+    violation = Violation.objects.select_for_update().get(pk=violation.pk)
+    if violation.status != ViolationStatus.SUBMITTED:
+        raise ValidationError({"status": _("Only a submitted violation can be verified.")})
+    if violation.reported_by_id == actor.pk:
+        raise ValidationError(
+            {"status": _("A violation is verified by someone other than its reporter.")}
+        )
+    violation.status = ViolationStatus.VERIFIED
+    violation.verified_at = timezone.now()
+    violation.verified_by = actor
+    violation.save(update_fields=["status", "verified_at", "verified_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=violation,
+        changes={"status": ["submitted", "verified"]},
+    )
+    return violation
+
+
+@dataclass
+class GoodsInput:
+    hs_code: str
+    description: str
+    quantity: Decimal
+    quantity_unit: str
+    value_eur: Decimal | None = None
+    seized: bool = True
+
+
+@transaction.atomic
+def goods_line_add(*, actor: User, violation: Violation, data: GoodsInput) -> GoodsLine:
+    code = "".join(ch for ch in data.hs_code if ch.isdigit())
+    hs_code = HSCode.objects.filter(code=code).first()
+    if hs_code is None:
+        raise ValidationError(
+            {
+                "hs_code": _("%(code)s is not a code of the Harmonized System.")
+                % {"code": data.hs_code}
+            }
+        )
+    if hs_code.level < 4:
+        raise ValidationError(
+            {"hs_code": _("Give at least the four-digit heading, not only the chapter.")}
+        )
+    line = GoodsLine(
+        violation=violation,
+        hs_code=hs_code,
+        description=data.description.strip(),
+        quantity=data.quantity,
+        quantity_unit=data.quantity_unit,
+        value_eur=data.value_eur,
+        seized=data.seized,
+    )
+    if data.quantity <= 0:
+        raise ValidationError({"quantity": _("The quantity must be more than zero.")})
+    line.full_clean()
+    line.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=violation,
+        changes={
+            "goods_added": {
+                "hs_code": code,
+                "quantity": str(data.quantity),
+                "unit": data.quantity_unit,
+            }
+        },
+    )
+    return line
+
+
+@transaction.atomic
+def goods_line_remove(*, actor: User, line: GoodsLine) -> None:
+    violation = line.violation
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=violation,
+        changes={"goods_removed": {"hs_code": line.hs_code_id, "description": line.description}},
+    )
+    line.delete()

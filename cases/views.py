@@ -1,0 +1,455 @@
+"""HTML pages of violations: thin, through cases.selectors and cases.services."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.forms import (
+    EvidenceForm,
+    GoodsLineForm,
+    PersonForm,
+    VehicleForm,
+    ViolationFilterForm,
+    ViolationForm,
+    category_field_groups,
+)
+from cases.models import Evidence, GoodsLine, ViolationEntity, ViolationStatus
+from cases.selectors import (
+    ViolationFilter,
+    violation_can_edit,
+    violation_get_for_user,
+    violation_list_for_user,
+    violation_review_queue_for_user,
+)
+from cases.services import entities as entity_services
+from cases.services import evidence as evidence_services
+from cases.services import violations as violation_services
+from portal.access import permission_required
+from portal.models import AuditAction, AuditRecord, User
+from portal.services.audit import audit_record
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # behind permission_required
+
+
+def _add_service_errors(form: Any, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+@permission_required("cases.view_violation")
+@require_GET
+def violation_list(request: HttpRequest) -> HttpResponse:
+    form = ViolationFilterForm(request.GET or None)
+    violations = violation_list_for_user(user=_user(request), filters=ViolationFilter())
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            filters = ViolationFilter(
+                date_from=data.get("date_from"),
+                date_to=data.get("date_to"),
+                category=data["category"].code if data.get("category") else "",
+                status=data.get("status", ""),
+                text=data.get("text", ""),
+                bbox=data.get("bbox"),
+            )
+            violations = violation_list_for_user(
+                user=_user(request), filters=filters, sort=data.get("sort") or "newest"
+            )
+        else:
+            violations = violations.none()
+    page = Paginator(violations, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/violation_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@permission_required("cases.view_violation", "cases.verify_violation")
+@require_GET
+def violation_review(request: HttpRequest) -> HttpResponse:
+    page = Paginator(violation_review_queue_for_user(user=_user(request)), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/violation_review.html", {"page": page, "query": ""})
+
+
+def _form_context(form: ViolationForm, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    selected = form.data.get("category") if form.is_bound else ""
+    category = next((c for c in form.categories if c.code == selected), None)
+    selected_code = (
+        category.code if category else (form.categories[0].code if form.categories else "")
+    )
+    values = (
+        form.detail_values(category)
+        if category and form.is_bound
+        else form.initial.get("details", {})
+    )
+    return {
+        "form": form,
+        "category_groups": category_field_groups(
+            form.categories, values, selected_code, errors or {}
+        ),
+    }
+
+
+@permission_required("cases.view_violation", "cases.add_violation")
+@require_http_methods(["GET", "POST"])
+def violation_create(request: HttpRequest) -> HttpResponse:
+    form = ViolationForm(request.POST or None)
+    detail_errors: dict[str, str] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            violation, _created = violation_services.violation_create(
+                actor=_user(request), data=form.to_input()
+            )
+        except ValidationError as error:
+            detail_errors = {
+                k: v[0] for k, v in error.message_dict.items() if k.startswith("details.")
+            }
+            _add_service_errors(
+                form,
+                ValidationError(
+                    {k: v for k, v in error.message_dict.items() if k not in detail_errors}
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("Draft %(reference)s saved. Add goods, people, vehicles and photos, then submit.")
+                % {"reference": violation.reference},
+            )
+            return redirect("cases:violation-detail", pk=violation.pk)
+    return render(
+        request,
+        "cases/violation_form.html",
+        {**_form_context(form, detail_errors), "violation": None},
+    )
+
+
+def _exif_location_offer(request: HttpRequest) -> dict[str, Any]:
+    """The photo position offered on the violation page (?lat=..&lon=..&source=exif)."""
+    try:
+        latitude, longitude = float(request.GET["lat"]), float(request.GET["lon"])
+    except (KeyError, ValueError):
+        return {}
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return {}
+    return {"latitude": latitude, "longitude": longitude, "location_source": "exif"}
+
+
+@permission_required("cases.view_violation", "cases.change_violation")
+@require_http_methods(["GET", "POST"])
+def violation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    initial = {
+        "category": violation.category,
+        "occurred_at": violation.occurred_at,
+        "latitude": violation.location.y if violation.location else None,
+        "longitude": violation.location.x if violation.location else None,
+        "location_source": violation.location_source,
+        "location_accuracy_m": violation.location_accuracy_m,
+        "place_description": violation.place_description,
+        "narrative": violation.narrative,
+        "outside_area_confirmed": violation.outside_area_confirmed,
+        "details": violation.details,
+    }
+    initial.update(_exif_location_offer(request))
+    form = ViolationForm(request.POST or None, initial=initial)
+    detail_errors: dict[str, str] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            violation_services.violation_update(
+                actor=_user(request), violation=violation, data=form.to_input()
+            )
+        except ValidationError as error:
+            detail_errors = {
+                k: v[0] for k, v in error.message_dict.items() if k.startswith("details.")
+            }
+            _add_service_errors(
+                form,
+                ValidationError(
+                    {k: v for k, v in error.message_dict.items() if k not in detail_errors}
+                ),
+            )
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("cases:violation-detail", pk=violation.pk)
+    context = _form_context(form, detail_errors)
+    if not form.is_bound:
+        context["category_groups"] = category_field_groups(
+            form.categories, violation.details, violation.category.code, {}
+        )
+    return render(request, "cases/violation_form.html", {**context, "violation": violation})
+
+
+@permission_required("cases.view_violation")
+@require_GET
+def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    violation = violation_get_for_user(user=user, pk=pk)
+    audit_record(actor=user, action=AuditAction.VIEW, obj=violation)
+    goods = list(violation.goods.select_related("hs_code"))
+    involvements = list(violation.involvements.select_related("entity").order_by("id"))
+    evidence = list(violation.evidence.all())
+    history = list(
+        AuditRecord.objects.filter(object_type="cases.violation", object_id=str(violation.pk))
+        .exclude(action=AuditAction.VIEW)
+        .order_by("-id")[:30]
+    )
+    can_edit = violation_can_edit(user=user, violation=violation)
+    context = {
+        "violation": violation,
+        "goods": goods,
+        "involvements": involvements,
+        "evidence": evidence,
+        "history": history,
+        "can_edit": can_edit,
+        "can_submit": can_edit and violation.status == ViolationStatus.DRAFT,
+        "submit_problems": violation_services.violation_submit_problems(violation)
+        if violation.status == ViolationStatus.DRAFT
+        else {},
+        "can_verify": user.has_perm("cases.verify_violation")
+        and violation.status == ViolationStatus.SUBMITTED
+        and violation.reported_by_id != user.pk,
+        "goods_form": GoodsLineForm(),
+        "vehicle_form": VehicleForm(prefix="vehicle"),
+        "person_form": PersonForm(prefix="person"),
+        "evidence_form": EvidenceForm(),
+        "exif_suggestion": next((e for e in evidence if e.exif_location is not None), None)
+        if violation.location is None
+        else None,
+    }
+    return render(request, "cases/violation_detail.html", context)
+
+
+@permission_required("cases.view_violation", "cases.change_violation")
+@require_POST
+def violation_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    try:
+        violation_services.violation_submit(actor=_user(request), violation=violation)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(reference)s submitted for verification.") % {"reference": violation.reference},
+        )
+    return redirect("cases:violation-detail", pk=violation.pk)
+
+
+@permission_required("cases.view_violation", "cases.verify_violation")
+@require_POST
+def violation_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = violation_get_for_user(user=_user(request), pk=pk)
+    try:
+        violation_services.violation_verify(actor=_user(request), violation=violation)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(reference)s verified.") % {"reference": violation.reference})
+    return redirect("cases:violation-detail", pk=violation.pk)
+
+
+def _form_errors_to_messages(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@permission_required("cases.view_violation", "cases.change_violation")
+@require_POST
+def goods_add(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    form = GoodsLineForm(request.POST)
+    if form.is_valid():
+        try:
+            violation_services.goods_line_add(
+                actor=_user(request), violation=violation, data=form.to_input()
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+    if form.errors:
+        _form_errors_to_messages(request, form)
+    else:
+        messages.success(request, _("Goods line added."))
+    return redirect(f"{violation.get_absolute_url()}#goods")
+
+
+@permission_required("cases.view_violation", "cases.change_violation")
+@require_POST
+def goods_remove(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
+    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    line = get_object_or_404(GoodsLine, pk=line_id, violation=violation)
+    violation_services.goods_line_remove(actor=_user(request), line=line)
+    messages.success(request, _("Goods line removed."))
+    return redirect(f"{violation.get_absolute_url()}#goods")
+
+
+@permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
+@require_POST
+def vehicle_add(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    form = VehicleForm(request.POST, prefix="vehicle")
+    if form.is_valid():
+        data = form.cleaned_data
+        values = {
+            "plate": data["plate"],
+            "plate_country": data["plate_country"],
+            "vin": data["vin"],
+        }
+        try:
+            entity, _created = entity_services.entity_resolve(
+                actor=_user(request),
+                kind="vehicle",
+                values=values,
+                properties={
+                    k: v
+                    for k, v in {
+                        "make_model": data["make_model"],
+                        "vin": data["vin"],
+                        "plate": data["plate"],
+                    }.items()
+                    if v
+                },
+                provenance=f"violation {violation.reference}",
+            )
+            entity_services.violation_entity_link(
+                actor=_user(request), violation=violation, entity=entity, role=data["role"]
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+    if form.errors:
+        _form_errors_to_messages(request, form)
+    else:
+        messages.success(request, _("Vehicle added."))
+    return redirect(f"{violation.get_absolute_url()}#people")
+
+
+@permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
+@require_POST
+def person_add(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    form = PersonForm(request.POST, prefix="person")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            person, _created = entity_services.entity_resolve(
+                actor=_user(request),
+                kind="person",
+                values={"first_name": data["first_name"], "last_name": data["last_name"]},
+                properties=entity_services.person_properties(
+                    birth_date=data["birth_date"], nationality=data["nationality"]
+                ),
+                provenance=f"violation {violation.reference}",
+            )
+            entity_services.violation_entity_link(
+                actor=_user(request), violation=violation, entity=person, role=data["role"]
+            )
+            if data.get("document_number"):
+                document, _created = entity_services.entity_resolve(
+                    actor=_user(request),
+                    kind="identity_document",
+                    values={
+                        "number": data["document_number"],
+                        "document_type": data["document_type"] or "other",
+                        "country": data["document_country"],
+                    },
+                    provenance=f"violation {violation.reference}",
+                )
+                entity_services.relation_add(
+                    actor=_user(request),
+                    source=person,
+                    target=document,
+                    kind="holds_document",
+                    provenance=f"violation {violation.reference}",
+                )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+    if form.errors:
+        _form_errors_to_messages(request, form)
+    else:
+        messages.success(request, _("Person added."))
+    return redirect(f"{violation.get_absolute_url()}#people")
+
+
+@permission_required("cases.view_violation", "cases.change_violation")
+@require_POST
+def involvement_remove(request: HttpRequest, pk: int, involvement_id: int) -> HttpResponse:
+    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    involvement = get_object_or_404(ViolationEntity, pk=involvement_id, violation=violation)
+    entity_services.violation_entity_unlink(actor=_user(request), involvement=involvement)
+    messages.success(request, _("Removed from this violation."))
+    return redirect(f"{violation.get_absolute_url()}#people")
+
+
+@permission_required("cases.view_violation", "cases.change_violation")
+@require_POST
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence_services.evidence_add(
+                actor=_user(request),
+                violation=violation,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+    if form.errors:
+        _form_errors_to_messages(request, form)
+    else:
+        messages.success(request, _("File added."))
+    return redirect(f"{violation.get_absolute_url()}#evidence")
+
+
+@permission_required("cases.view_violation")
+@require_GET
+def evidence_download(
+    request: HttpRequest, pk: int, evidence_id: int, variant: str
+) -> FileResponse:
+    if variant not in ("view", "download", "thumbnail"):
+        raise Http404
+    violation = violation_get_for_user(user=_user(request), pk=pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, violation=violation)
+    if variant == "thumbnail" and evidence.thumbnail:
+        return FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
+    audit_record(
+        actor=_user(request),
+        action=AuditAction.DOWNLOAD,
+        obj=violation,
+        changes={"evidence": evidence.pk, "sha256": evidence.sha256},
+    )
+    response = FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=variant == "download",
+        filename=evidence.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission_required("cases.view_violation")
+@require_GET
+def violation_map(request: HttpRequest) -> HttpResponse:
+    form = ViolationFilterForm(request.GET or None)
+    return render(request, "cases/violation_map.html", {"form": form})

@@ -1,0 +1,34 @@
+// The violation page: a small map of the place, and HS code suggestions while typing.
+(function () {
+  const mapElement = document.getElementById("violation-map");
+  if (mapElement && window.L) {
+    const map = window.PortalMap.create(mapElement, { scrollWheelZoom: false });
+    const latlng = [parseFloat(mapElement.dataset.lat), parseFloat(mapElement.dataset.lon)];
+    L.marker(latlng).addTo(map);
+    map.setView(latlng, 12);
+  }
+
+  const list = document.getElementById("hs-code-options");
+  const input = document.getElementById("id_hs_code");
+  if (!list || !input) return;
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const query = input.value.trim();
+    if (query.length < 2) return;
+    timer = setTimeout(() => {
+      fetch(list.dataset.source + "?page_size=15&q=" + encodeURIComponent(query), { credentials: "same-origin" })
+        .then((response) => (response.ok ? response.json() : { results: [] }))
+        .then((data) => {
+          list.replaceChildren(
+            ...data.results.map((code) => {
+              const option = document.createElement("option");
+              option.value = code.code;
+              option.label = code.code + " " + code.description;
+              return option;
+            })
+          );
+        });
+    }, 200);
+  });
+})();
