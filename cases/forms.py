@@ -1,5 +1,6 @@
 """Forms of the violation pages. They check shape; the services check meaning."""
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -36,6 +37,9 @@ class ViolationForm(forms.Form):
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
     )
+    # Generated when the form is first shown; a re-sent form (double tap, lost
+    # connection, the offline outbox) carries the same key and creates nothing twice.
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     latitude = forms.FloatField(
         required=False, widget=forms.HiddenInput, min_value=-90, max_value=90
     )
@@ -75,6 +79,7 @@ class ViolationForm(forms.Form):
             self.initial.setdefault(
                 "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
             )
+            self.initial.setdefault("client_key", uuid.uuid4())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -113,7 +113,9 @@ def violation_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             violation, _created = violation_services.violation_create(
-                actor=_user(request), data=form.to_input()
+                actor=_user(request),
+                data=form.to_input(),
+                client_key=form.cleaned_data.get("client_key"),
             )
         except ValidationError as error:
             detail_errors = {
