@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases import views
+from cases import views, views_exports
 
 app_name = "cases"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("review/", views.violation_review, name="violation-review"),
     path("map/", views.violation_map, name="violation-map"),
     path("new/", views.violation_create, name="violation-create"),
+    path("export.<str:file_format>", views_exports.violation_export, name="violation-export"),
     path("<int:pk>/", views.violation_detail, name="violation-detail"),
     path("<int:pk>/edit/", views.violation_edit, name="violation-edit"),
     path("<int:pk>/submit/", views.violation_submit, name="violation-submit"),

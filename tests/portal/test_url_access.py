@@ -60,6 +60,7 @@ EXPECTED: dict[str, Rule] = {
     "cases:violation-list": Rule(FIELD),
     "cases:violation-review": Rule(frozenset({ANALYST})),
     "cases:violation-map": Rule(FIELD),
+    "cases:violation-export": Rule(frozenset({ANALYST}), kwargs=lambda o: {"file_format": "csv"}),
     "cases:violation-create": Rule(frozenset({OFFICER})),
     "cases:violation-detail": Rule(FIELD, kwargs=pk_of("violation")),
     "cases:violation-edit": Rule(EDITORS, kwargs=pk_of("violation")),
