@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.duplicates import violation_possible_duplicates
 from cases.forms import (
     EvidenceForm,
     GoodsLineForm,
@@ -223,6 +224,9 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submit_problems": violation_services.violation_submit_problems(violation)
         if violation.status == ViolationStatus.DRAFT
         else {},
+        "duplicates": violation_possible_duplicates(user=user, violation=violation)
+        if violation.status in (ViolationStatus.DRAFT, ViolationStatus.SUBMITTED)
+        else None,
         "can_verify": user.has_perm("cases.verify_violation")
         and violation.status == ViolationStatus.SUBMITTED
         and violation.reported_by_id != user.pk,

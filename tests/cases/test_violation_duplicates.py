@@ -1,0 +1,85 @@
+"""Before submit, the officer sees other entries with the same vehicle or person that day nearby."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.urls import reverse
+
+from cases.duplicates import violation_possible_duplicates
+from cases.models import ViolationCategory
+from cases.services.entities import entity_resolve, violation_entity_link
+from cases.services.violations import ViolationInput, violation_create
+
+pytestmark = pytest.mark.django_db
+
+MEDININKAI = Point(25.6536, 54.5395, srid=4326)
+
+
+def logged(actor, *, at, where=MEDININKAI, plate="ABC123"):
+    violation, _ = violation_create(
+        actor=actor,
+        data=ViolationInput(
+            occurred_at=at, category=ViolationCategory.objects.get(code="fuel"), location=where
+        ),
+    )
+    vehicle, _ = entity_resolve(
+        actor=actor, kind="vehicle", values={"plate": plate, "plate_country": "LT"}
+    )
+    violation_entity_link(actor=actor, violation=violation, entity=vehicle, role="vehicle_used")
+    return violation
+
+
+def test_the_same_plate_nearby_on_the_same_day_is_a_possible_duplicate(
+    officer, violation_of_officer
+):
+    first = logged(officer, at=violation_of_officer.occurred_at)
+    second = logged(
+        officer,
+        at=violation_of_officer.occurred_at + timedelta(minutes=20),
+        where=Point(25.68, 54.54, srid=4326),
+    )
+
+    found = violation_possible_duplicates(user=officer, violation=second)
+
+    assert found.visible == [first]
+    assert found.hidden_count == 0
+
+
+def test_another_plate_another_day_or_far_away_is_not(officer, violation_of_officer):
+    when = violation_of_officer.occurred_at
+    subject = logged(officer, at=when)
+    logged(officer, at=when, plate="XYZ987")
+    logged(officer, at=when - timedelta(days=2))
+    logged(officer, at=when, where=Point(23.90, 54.90, srid=4326))  # Kaunas, 100 km away
+
+    found = violation_possible_duplicates(user=officer, violation=subject)
+
+    assert found.visible == []
+    assert found.hidden_count == 0
+
+
+def test_a_match_in_another_unit_is_counted_but_not_shown(officer, officer_b, violation_of_officer):
+    when = violation_of_officer.occurred_at
+    logged(officer_b, at=when)
+    mine = logged(officer, at=when)
+
+    found = violation_possible_duplicates(user=officer, violation=mine)
+
+    assert found.visible == []
+    assert found.hidden_count == 1
+
+
+def test_the_violation_page_warns_before_submit(officer, violation_of_officer, client_for):
+    when = violation_of_officer.occurred_at
+    first = logged(officer, at=when)
+    second = logged(officer, at=when)
+
+    page = (
+        client_for(officer)
+        .get(reverse("cases:violation-detail", kwargs={"pk": second.pk}))
+        .content.decode()
+    )
+
+    assert "Possible duplicate" in page
+    assert first.reference in page
