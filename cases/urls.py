@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases import views, views_exports
+from cases import views, views_cen, views_exports
 
 app_name = "cases"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("export.<str:file_format>", views_exports.violation_export, name="violation-export"),
     path("<int:pk>/", views.violation_detail, name="violation-detail"),
     path("<int:pk>/edit/", views.violation_edit, name="violation-edit"),
+    path("<int:pk>/exchange/", views_cen.violation_cen_preview, name="violation-cen"),
+    path(
+        "<int:pk>/exchange/<str:kind>.json",
+        views_cen.violation_cen_download,
+        name="violation-cen-download",
+    ),
     path("<int:pk>/submit/", views.violation_submit, name="violation-submit"),
     path("<int:pk>/verify/", views.violation_verify, name="violation-verify"),
     path("<int:pk>/goods/", views.goods_add, name="goods-add"),

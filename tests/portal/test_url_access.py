@@ -60,6 +60,10 @@ EXPECTED: dict[str, Rule] = {
     "cases:violation-list": Rule(FIELD),
     "cases:violation-review": Rule(frozenset({ANALYST})),
     "cases:violation-map": Rule(FIELD),
+    "cases:violation-cen": Rule(frozenset({ANALYST}), kwargs=pk_of("violation")),
+    "cases:violation-cen-download": Rule(
+        frozenset({ANALYST}), kwargs=lambda o: {"pk": o["violation"].pk, "kind": "nominal"}
+    ),
     "cases:violation-export": Rule(frozenset({ANALYST}), kwargs=lambda o: {"file_format": "csv"}),
     "cases:violation-create": Rule(frozenset({OFFICER})),
     "cases:violation-detail": Rule(FIELD, kwargs=pk_of("violation")),

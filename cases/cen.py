@@ -1,0 +1,207 @@
+"""One seizure, one report: the records a verified violation yields for exchange.
+
+- Non-nominal (CEN-style, for international exchange through the WCO Customs
+  Enforcement Network): what, where, when, how, route and goods, with no names, no
+  identity numbers, no plates or VINs. People appear only as nationality and age band;
+  vehicles only as the country of registration.
+- Nominal (mutual assistance, Regulation 515/97 / Naples II): the same plus the people,
+  documents, vehicles and companies.
+
+``omitted`` lists every personal field that the non-nominal record leaves out, so the
+analyst sees exactly what stays home before anything is sent.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from cases.models import EntityKind, Violation
+
+CEN_FORMAT = "cep-cen-1"
+
+
+@dataclass
+class CenRecord:
+    nominal: bool
+    content: dict[str, Any]
+    omitted: list[dict[str, str]] = field(default_factory=list)
+
+
+def _age_band(birth_date: str | None, on: date) -> str:
+    if not birth_date:
+        return "unknown"
+    try:
+        born = date.fromisoformat(birth_date)
+    except ValueError:
+        return "unknown"
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    low = (age // 10) * 10
+    return f"{low}-{low + 9}"
+
+
+def _seizure(violation: Violation) -> dict[str, Any]:
+    occurred = timezone.localtime(violation.occurred_at)
+    details = violation.details or {}
+    location = violation.location
+    return {
+        "reference": violation.reference,
+        "reporting_country": "LT",
+        "date": occurred.date().isoformat(),
+        "time": occurred.strftime("%H:%M"),
+        "place": {
+            "crossing_point": violation.crossing_point.code if violation.crossing_point else None,
+            "crossing_point_name": violation.crossing_point.name
+            if violation.crossing_point
+            else None,
+            # Rounded to about a kilometre: enough for patterns, not a doorstep.
+            "latitude": round(location.y, 2) if location else None,
+            "longitude": round(location.x, 2) if location else None,
+        },
+        "category": violation.category.code,
+        "transport_mode": details.get("transport_mode"),
+        "detection_method": details.get("detection_method"),
+        "concealment": details.get("concealment"),
+        "route": {
+            "origin": details.get("origin_country"),
+            "destination": details.get("destination_country"),
+        },
+        "commodity_facts": {
+            key: value
+            for key, value in details.items()
+            if key
+            not in {
+                "transport_mode",
+                "detection_method",
+                "concealment",
+                "origin_country",
+                "destination_country",
+            }
+            and key not in PERSONAL_DETAIL_KEYS
+        },
+        "goods": [
+            {
+                "hs_code": line.hs_code_id,
+                "description": line.description,
+                "quantity": str(line.quantity),
+                "unit": line.quantity_unit,
+                "value_eur": str(line.value_eur) if line.value_eur is not None else None,
+                "seized": line.seized,
+            }
+            for line in violation.goods.all()
+        ],
+    }
+
+
+# Category facts that identify a person or a thing directly (serial numbers, tracking).
+PERSONAL_DETAIL_KEYS = {"serial_number", "tracking_number"}
+
+
+def cen_record(violation: Violation, *, nominal: bool) -> CenRecord:
+    on = timezone.localtime(violation.occurred_at).date()
+    record = CenRecord(
+        nominal=nominal,
+        content={"format": CEN_FORMAT, "nominal": nominal, "seizure": _seizure(violation)},
+    )
+    people: list[dict[str, Any]] = []
+    vehicles: list[dict[str, Any]] = []
+    companies: list[dict[str, Any]] = []
+    for key in sorted(PERSONAL_DETAIL_KEYS & set(violation.details or {})):
+        if nominal:
+            record.content["seizure"]["commodity_facts"][key] = violation.details[key]
+        else:
+            record.omitted.append({"field": key, "value": str(violation.details[key])})
+    for involvement in violation.involvements.select_related("entity").order_by("id"):
+        entity = involvement.entity
+        props = entity.properties or {}
+        if entity.kind == EntityKind.PERSON:
+            person: dict[str, Any] = {
+                "role": involvement.role,
+                "nationality": props.get("nationality"),
+                "age_band": _age_band(props.get("birth_date"), on),
+            }
+            if nominal:
+                person.update(
+                    name=entity.label,
+                    birth_date=props.get("birth_date"),
+                    documents=_documents(entity),
+                )
+            else:
+                record.omitted.append(
+                    {"field": f"person ({involvement.role}): name", "value": entity.label}
+                )
+                if props.get("birth_date"):
+                    record.omitted.append(
+                        {
+                            "field": f"person ({involvement.role}): date of birth",
+                            "value": props["birth_date"],
+                        }
+                    )
+                for document in _documents(entity):
+                    record.omitted.append(
+                        {
+                            "field": f"person ({involvement.role}): identity document",
+                            "value": document["key"],
+                        }
+                    )
+            people.append(person)
+        elif entity.kind == EntityKind.VEHICLE:
+            country = entity.key.split(":", 1)[0] if ":" in entity.key else None
+            vehicle: dict[str, Any] = {
+                "role": involvement.role,
+                "registration_country": country,
+                "make_model": props.get("make_model"),
+            }
+            if nominal:
+                vehicle.update(
+                    plate=props.get("plate") or entity.label, vin=props.get("vin"), key=entity.key
+                )
+            else:
+                record.omitted.append(
+                    {
+                        "field": f"vehicle ({involvement.role}): plate / VIN",
+                        "value": entity.key or entity.label,
+                    }
+                )
+            vehicles.append(vehicle)
+        elif entity.kind == EntityKind.COMPANY:
+            if nominal:
+                companies.append(
+                    {"role": involvement.role, "name": entity.label, "registration": entity.key}
+                )
+            else:
+                record.omitted.append(
+                    {"field": f"company ({involvement.role})", "value": entity.label}
+                )
+        elif nominal:
+            record.content.setdefault("other_entities", []).append(
+                {
+                    "kind": entity.kind,
+                    "role": involvement.role,
+                    "label": entity.label,
+                    "key": entity.key,
+                }
+            )
+        else:
+            record.omitted.append(
+                {
+                    "field": f"{entity.kind} ({involvement.role})",
+                    "value": entity.key or entity.label,
+                }
+            )
+    record.content["persons"] = people
+    record.content["vehicles"] = vehicles
+    if nominal:
+        record.content["companies"] = companies
+        record.content["narrative"] = violation.narrative
+    elif violation.narrative:
+        record.omitted.append({"field": "narrative", "value": violation.narrative[:120]})
+    return record
+
+
+def _documents(person: Any) -> list[dict[str, str]]:
+    return [
+        {"key": relation.target.key, "label": relation.target.label}
+        for relation in person.relations_out.filter(kind="holds_document").select_related("target")
+    ]
