@@ -58,27 +58,52 @@ def reference_data_ensure() -> None:
         load_reference_geography()
 
 
+def reference_models() -> list[type]:
+    from cases.models import HSCode, ViolationCategory
+    from portal.models import BorderLine, CrossingPoint, ReferenceArea
+
+    return [ViolationCategory, HSCode, ReferenceArea, BorderLine, CrossingPoint]
+
+
+REFERENCE_SNAPSHOT: dict[type, list[object]] = {}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """A reused test database may have been emptied by a transactional test of an
-    earlier run: put the migration-loaded reference data back once per session."""
+    earlier run: put the migration-loaded reference data back once per session, and
+    keep a copy of the rows to restore quickly after each flush."""
     with django_db_blocker.unblock():
         reference_data_ensure()
+        for model in reference_models():
+            REFERENCE_SNAPSHOT[model] = list(model.objects.order_by("pk"))
+
+
+def reference_data_restore() -> None:
+    """Put back the reference rows a flush removed (bulk, with their primary keys)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        for model in reference_models():
+            if not model.objects.exists():
+                model.objects.bulk_create(REFERENCE_SNAPSHOT[model], batch_size=2000)
 
 
 @pytest.fixture(autouse=True)
 def _reference_data_survives_flushes(request, django_db_blocker):
     """Transactional tests (browser, worker) end by emptying every table, reference data
-    included; reload it so that the tests after them find what migrations put there."""
-    yield
+    included. Each transactional test therefore puts it back when it starts (it commits
+    for real there); other tests run inside a rolled-back transaction and find the data
+    that migrations loaded (pytest-django runs them before the transactional ones)."""
     marker = request.node.get_closest_marker("django_db")
-    flushed = (marker is not None and marker.kwargs.get("transaction")) or {
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
         "transactional_db",
         "live_server",
     } & set(request.fixturenames)
-    if flushed:
+    if transactional:
+        request.getfixturevalue("transactional_db")
         with django_db_blocker.unblock():
-            reference_data_ensure()
+            reference_data_restore()
 
 
 @pytest.fixture
