@@ -77,4 +77,11 @@ class CasesConfig(AppConfig):
                 ("cases.view_violation",),
                 order=14,
             ),
+            NavItem(
+                "categories",
+                _("Categories"),
+                "cases:category-list",
+                ("cases.change_violationcategory",),
+                order=78,
+            ),
         ]

@@ -250,7 +250,14 @@ class GoodsLineForm(forms.Form):
 
 
 class VehicleForm(forms.Form):
-    plate = forms.CharField(label=_("Plate number"), max_length=20, required=False)
+    plate = forms.CharField(
+        label=_("Plate number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"list": "known-vehicles", "autocomplete": "off", "data-entity-kind": "vehicle"}
+        ),
+    )
     plate_country = forms.CharField(
         label=_("Plate country"), max_length=2, initial="LT", required=False
     )
@@ -275,7 +282,13 @@ class VehicleForm(forms.Form):
 
 class PersonForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"list": "known-people", "autocomplete": "off", "data-entity-kind": "person"}
+        ),
+    )
     birth_date = forms.DateField(
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

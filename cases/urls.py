@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases import views, views_cen, views_exports
+from cases import views, views_admin, views_cen, views_exports
 
 app_name = "cases"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("review/", views.violation_review, name="violation-review"),
     path("map/", views.violation_map, name="violation-map"),
     path("new/", views.violation_create, name="violation-create"),
+    path("categories/", views_admin.category_list, name="category-list"),
+    path("categories/<int:pk>/", views_admin.category_edit, name="category-edit"),
     path("export.<str:file_format>", views_exports.violation_export, name="violation-export"),
     path("<int:pk>/", views.violation_detail, name="violation-detail"),
     path("<int:pk>/edit/", views.violation_edit, name="violation-edit"),

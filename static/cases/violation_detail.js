@@ -32,3 +32,38 @@
     }, 200);
   });
 })();
+
+// Registry look-up while typing a plate or a surname: known entities are offered, so
+// the officer sees at once that this vehicle or person was met before.
+(function () {
+  document.querySelectorAll("input[data-entity-kind]").forEach((input) => {
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    const hint = input.form.querySelector("[data-known-hint]");
+    let timer = null;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const query = input.value.trim();
+      if (query.length < 2) return;
+      timer = setTimeout(() => {
+        const url = list.dataset.source + "?kind=" + input.dataset.entityKind + "&q=" + encodeURIComponent(query);
+        fetch(url, { credentials: "same-origin" })
+          .then((response) => (response.ok ? response.json() : { results: [] }))
+          .then((data) => {
+            const entities = data.results || [];
+            list.replaceChildren(
+              ...entities.map((entity) => {
+                const option = document.createElement("option");
+                const shown = input.dataset.entityKind === "person" ? entity.label.split(" ").slice(-1)[0] : entity.label;
+                option.value = shown;
+                const extra = entity.properties.make_model || entity.properties.birth_date || "";
+                option.label = entity.label + (extra ? " · " + extra : "");
+                return option;
+              })
+            );
+            if (hint) hint.hidden = entities.length === 0;
+          });
+      }, 200);
+    });
+  });
+})();

@@ -11,10 +11,19 @@ PASSWORD = "e2e-demo-password-1"
 
 # What each role must see in the menu, and what it must not.
 NAVIGATION = {
-    "officer": ({"dashboard", "units", "api"}, {"audit", "users"}),
-    "dispatcher": ({"dashboard", "users", "units", "api"}, {"audit"}),
-    "analyst": ({"dashboard", "users", "units", "api"}, {"audit"}),
-    "admin": ({"dashboard", "users", "units", "audit", "api"}, set()),
+    "officer": (
+        {"dashboard", "violations", "violation-map", "units", "api"},
+        {"audit", "users", "review"},
+    ),
+    "dispatcher": (
+        {"dashboard", "violations", "violation-map", "users", "units", "api"},
+        {"audit", "review"},
+    ),
+    "analyst": (
+        {"dashboard", "violations", "review", "violation-map", "users", "units", "api"},
+        {"audit", "categories"},
+    ),
+    "admin": ({"dashboard", "users", "units", "categories", "audit", "api"}, {"violations"}),
 }
 
 

@@ -64,6 +64,10 @@ EXPECTED: dict[str, Rule] = {
     "cases:violation-cen-download": Rule(
         frozenset({ANALYST}), kwargs=lambda o: {"pk": o["violation"].pk, "kind": "nominal"}
     ),
+    "cases:category-list": Rule(frozenset({ADMIN})),
+    "cases:category-edit": Rule(
+        frozenset({ADMIN}), kwargs=lambda o: {"pk": o["violation"].category_id}
+    ),
     "cases:violation-export": Rule(frozenset({ANALYST}), kwargs=lambda o: {"file_format": "csv"}),
     "cases:violation-create": Rule(frozenset({OFFICER})),
     "cases:violation-detail": Rule(FIELD, kwargs=pk_of("violation")),

@@ -1,0 +1,369 @@
+// The violation outbox. A violation form that cannot reach the server (no network, a
+// dropped connection, a gateway error) is kept on this device in localStorage, one key
+// per client_key, and sent again to the same URL when the connection returns ("online"
+// event, every page load, and once a minute while something waits). The server is
+// idempotent on client_key, so a re-send returns the first violation, never a second.
+// Loaded on every signed-in page (the banner) and on the violation form, there before
+// violation_form.js so that a reopened entry (?outbox=<client_key>) is in the fields
+// when the map starts. Texts come from data-text-* attributes (translated templates).
+(function () {
+  "use strict";
+  if (window.PortalOutbox) return; // the form page loads this file twice
+  const banner = document.querySelector("[data-outbox-banner]");
+  if (!banner) return; // not signed in
+  window.PortalOutbox = { flush: flush };
+
+  const text = banner.dataset;
+  // Per user: an entry is only ever sent by the officer who wrote it.
+  const PREFIX = "cep-outbox:" + text.outboxUser + ":";
+  const FLASH = "cep-outbox-flash";
+  const TIMEOUT_MS = 30000; // a request that stalls longer counts as a lost connection
+  const STALE_MS = 2 * TIMEOUT_MS; // a "sending" flag older than this was left by a closed page
+  const escape = (part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const detailPath = new RegExp("^" + text.detailUrl.split("/0/").map(escape).join("/\\d+/") + "$");
+  const busy = new Set(); // keys being sent from this page
+  const sent = []; // { url, label } sent from this page, shown in the banner
+  let flushing = false;
+
+  // --- storage ---------------------------------------------------------------------
+  function load(key) {
+    try {
+      return JSON.parse(localStorage.getItem(PREFIX + key));
+    } catch (error) {
+      return null;
+    }
+  }
+  function save(entry) {
+    try {
+      localStorage.setItem(PREFIX + entry.key, JSON.stringify(entry));
+      return true;
+    } catch (error) {
+      return false; // storage full or disabled
+    }
+  }
+  function drop(key) {
+    try {
+      localStorage.removeItem(PREFIX + key);
+    } catch (error) {
+      /* nothing stored */
+    }
+  }
+  function entries() {
+    const list = [];
+    try {
+      for (let index = 0; index < localStorage.length; index++) {
+        const name = localStorage.key(index);
+        if (name && name.startsWith(PREFIX)) {
+          const entry = load(name.slice(PREFIX.length));
+          if (entry && entry.key) list.push(entry);
+        }
+      }
+    } catch (error) {
+      /* storage disabled */
+    }
+    return list.sort((a, b) => a.savedAt - b.savedAt);
+  }
+  function sendingElsewhere(entry) {
+    return Boolean(entry && entry.sendingSince && Date.now() - entry.sendingSince < STALE_MS);
+  }
+
+  // One send per key at a time: in memory for this page, a timestamped flag in storage
+  // for the other tabs.
+  function claim(key) {
+    const entry = load(key);
+    if (busy.has(key) || sendingElsewhere(entry)) return false;
+    busy.add(key);
+    if (entry) {
+      entry.sendingSince = Date.now();
+      save(entry);
+    }
+    return true;
+  }
+  function release(key) {
+    busy.delete(key);
+    const entry = load(key);
+    if (entry && entry.sendingSince) {
+      delete entry.sendingSince;
+      save(entry);
+    }
+  }
+
+  // --- sending ---------------------------------------------------------------------
+  function csrfToken() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  // Posts the entry as the form would. Resolves to { kind: "sent", url, label, flash },
+  // { kind: "invalid", error } (the form came back with errors), { kind: "signin", url }
+  // (the session ended) or { kind: "offline" } (no answer, or a gateway/server error).
+  async function post(entry) {
+    const url = new URL(entry.url, location.href);
+    if (url.origin !== location.origin) return { kind: "invalid", error: "" };
+    const token = csrfToken(); // the current session's, not the one the form had
+    const body = new FormData();
+    entry.fields.forEach(([name, value]) => body.append(name, value));
+    body.append("csrfmiddlewaretoken", token);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+    try {
+      const response = await fetch(url.href, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        redirect: "follow",
+        headers: { "X-Requested-With": "XMLHttpRequest", "X-CSRFToken": token },
+        signal: controller.signal,
+      });
+      const html = await response.text();
+      if (response.status >= 500 || response.status === 408 || response.status === 429) {
+        return { kind: "offline" };
+      }
+      const page = new DOMParser().parseFromString(html, "text/html");
+      const path = new URL(response.url).pathname;
+      if (response.ok && response.redirected && detailPath.test(path)) {
+        const heading = page.querySelector("main h1");
+        return {
+          kind: "sent",
+          url: response.url,
+          label: (heading && heading.textContent.trim()) || text.textOpenViolation,
+          flash: Array.from(page.querySelectorAll("main .messages > li"), (item) => ({
+            className: item.className,
+            text: item.textContent.trim(),
+          })),
+        };
+      }
+      if (response.ok && path !== url.pathname) return { kind: "signin", url: response.url };
+      const errors = Array.from(page.querySelectorAll("form .errorlist li"), (item) => {
+        const field = item.closest(".field");
+        const label = field && field.querySelector("label");
+        const name = label ? label.textContent.replace("*", "").trim() + ": " : "";
+        return name + item.textContent.trim();
+      });
+      return { kind: "invalid", error: errors.join(" ") };
+    } catch (error) {
+      return { kind: "offline" };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function settle(entry, result) {
+    if (result.kind === "sent") {
+      drop(entry.key);
+      sent.push({ url: result.url, label: result.label });
+      if (formState && formState.key() === entry.key) formState.say("");
+      return;
+    }
+    const stored = load(entry.key) || entry;
+    stored.state = result.kind === "invalid" ? "attention" : "waiting";
+    stored.error = result.kind === "invalid" ? result.error : "";
+    delete stored.sendingSince;
+    save(stored);
+  }
+
+  // Sends every waiting entry, one at a time; stops at the first lost connection.
+  // Entries that need attention wait for the officer to reopen and fix them.
+  async function flush() {
+    if (flushing || navigator.onLine === false) return;
+    flushing = true;
+    try {
+      for (const entry of entries()) {
+        if (entry.state === "attention" || !claim(entry.key)) continue;
+        render();
+        const current = load(entry.key);
+        if (!current) {
+          busy.delete(entry.key);
+          continue;
+        }
+        const result = await post(current);
+        busy.delete(entry.key);
+        settle(current, result);
+        if (result.kind === "offline" || result.kind === "signin") break;
+      }
+    } finally {
+      flushing = false;
+      render();
+    }
+  }
+
+  // --- the banner ------------------------------------------------------------------
+  function link(href, label) {
+    const anchor = document.createElement("a");
+    anchor.href = href;
+    anchor.textContent = label;
+    return anchor;
+  }
+  function formLink(entry) {
+    const url = new URL(entry.url, location.href);
+    url.searchParams.set("outbox", entry.key);
+    return url.pathname + url.search;
+  }
+  function render() {
+    const list = entries();
+    const items = document.createElement("ul");
+    items.className = "messages";
+    list.forEach((entry) => {
+      const item = document.createElement("li");
+      item.dataset.outboxEntry = entry.key;
+      if (entry.state === "attention") {
+        item.className = "message message--warning";
+        const why = entry.error ? " " + entry.error : "";
+        item.append(text.textAttention + " " + entry.summary + "." + why + " ");
+        item.append(link(formLink(entry), text.textOpenForm));
+      } else {
+        const sending = busy.has(entry.key) || sendingElsewhere(entry);
+        item.className = "message message--info";
+        item.append((sending ? text.textSending : text.textWaiting) + " " + entry.summary);
+      }
+      items.append(item);
+    });
+    sent.forEach((done) => {
+      const item = document.createElement("li");
+      item.className = "message message--success";
+      item.dataset.outboxSent = "";
+      item.append(text.textSent + " ", link(done.url, done.label));
+      items.append(item);
+    });
+    banner.replaceChildren(items);
+    banner.hidden = !items.children.length;
+  }
+
+  // A message the violation page showed to the fetch (e.g. "Draft saved") is shown
+  // again on the page the officer is then taken to.
+  function showFlash() {
+    let flash = null;
+    try {
+      flash = JSON.parse(sessionStorage.getItem(FLASH));
+      sessionStorage.removeItem(FLASH);
+    } catch (error) {
+      return;
+    }
+    if (!flash || flash.url !== location.href || !flash.items.length) return;
+    if (document.querySelector("main > ul.messages")) return; // the server's own messages
+    const list = document.createElement("ul");
+    list.className = "messages";
+    list.setAttribute("role", "status");
+    flash.items.forEach((message) => {
+      const item = document.createElement("li");
+      item.className = message.className;
+      item.textContent = message.text;
+      list.append(item);
+    });
+    banner.after(list);
+  }
+
+  // --- the violation form --------------------------------------------------------------
+  let formState = null;
+  const form = document.querySelector("form[data-violation-form][data-outbox]");
+  if (form && form.elements.client_key && form.elements.client_key.value) {
+    formState = setUpForm(form);
+  }
+
+  function fill(target, entry) {
+    const values = {};
+    entry.fields.forEach(([name, value]) => (values[name] = values[name] || []).push(value));
+    Array.from(target.elements).forEach((control) => {
+      if (!control.name || control.name === "csrfmiddlewaretoken") return;
+      if (control.type === "submit" || control.type === "button") return;
+      const given = values[control.name] || [];
+      if (control.type === "checkbox" || control.type === "radio") {
+        control.checked = given.includes(control.value);
+      } else {
+        control.value = given.length ? given[0] : "";
+      }
+    });
+  }
+
+  function entryFrom(target) {
+    const fields = [];
+    new FormData(target).forEach((value, name) => {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") fields.push([name, value]);
+    });
+    const url = new URL(target.action, location.href);
+    url.searchParams.delete("outbox");
+    const category = target.elements.category;
+    const option = category && category.selectedOptions ? category.selectedOptions[0] : null;
+    const when = target.elements.occurred_at ? target.elements.occurred_at.value : "";
+    return {
+      key: target.elements.client_key.value,
+      url: url.pathname + url.search,
+      fields: fields,
+      summary: [option ? option.text.trim() : "", when.replace("T", " ")].filter(Boolean).join(" · "),
+      savedAt: Date.now(),
+      state: "waiting",
+    };
+  }
+
+  function setUpForm(target) {
+    const status = target.querySelector("[data-outbox-status]");
+    const say = (message) => {
+      if (status) status.textContent = message;
+    };
+    const reopened = new URLSearchParams(location.search).get("outbox");
+    const kept = reopened ? load(reopened) : null;
+    if (kept) fill(target, kept);
+
+    target.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const entry = entryFrom(target);
+      if (!claim(entry.key)) {
+        say(text.textSending + " " + entry.summary);
+        return;
+      }
+      render();
+      const result = navigator.onLine === false ? { kind: "offline" } : await post(entry);
+      busy.delete(entry.key);
+      if (result.kind === "sent") {
+        drop(entry.key);
+        try {
+          sessionStorage.setItem(FLASH, JSON.stringify({ url: result.url, items: result.flash }));
+        } catch (error) {
+          /* the page still opens, without the message */
+        }
+        location.assign(result.url);
+        return;
+      }
+      if (result.kind === "invalid") {
+        if (load(entry.key)) settle(entry, result);
+        render();
+        // As before: the server shows the form with its errors.
+        target.submit();
+        return;
+      }
+      // Offline, or the session ended: keep the latest version of the entry.
+      const saved = save(entry);
+      render();
+      if (!saved) {
+        say(status ? status.dataset.textNotSaved : "");
+        return;
+      }
+      if (result.kind === "signin") {
+        location.assign(result.url); // signed in again, the next page load sends it
+        return;
+      }
+      say(status ? status.dataset.textSaved : "");
+    });
+
+    return { key: () => target.elements.client_key.value, say: say };
+  }
+
+  // --- start -----------------------------------------------------------------------------
+  window.addEventListener("online", flush);
+  window.addEventListener("storage", (event) => {
+    if (!event.key || event.key.startsWith(PREFIX)) render();
+  });
+  window.addEventListener("pagehide", () => {
+    // A send cut short by leaving the page may be retried at once by the next page.
+    Array.from(busy).forEach(release);
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") flush();
+  });
+  setInterval(() => {
+    if (entries().some((entry) => entry.state !== "attention")) flush();
+  }, 60000);
+  showFlash();
+  render();
+  flush();
+})();

@@ -1,0 +1,150 @@
+"""Weak network: a violation logged without a connection stays on the phone and is sent
+once when the connection returns (the outbox, static/cases/outbox.js)."""
+
+import json
+import re
+
+import pytest
+
+from cases.models import Violation
+from portal.demo import demo_seed
+from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
+
+SAVED = "Saved on this device: it will be sent when the connection returns."
+STORE = "cep-outbox:"
+
+
+def _fill_violation(page) -> str:
+    """Category, tobacco facts and a tap on the map; returns the form's client_key."""
+    page.goto("/violations/new/")
+    page.select_option("#id_category", "tobacco")
+    page.select_option("#id_d_tobacco_transport_mode", "road")
+    page.select_option("#id_d_tobacco_product_type", "cigarettes")
+    page.locator("#location-map").click()
+    assert page.input_value("#id_latitude")
+    return page.input_value("#id_client_key")
+
+
+def _stored(page) -> dict[str, str]:
+    return page.evaluate(
+        """prefix => Object.fromEntries(Object.keys(localStorage)
+            .filter(name => name.startsWith(prefix))
+            .map(name => [name, localStorage.getItem(name)]))""",
+        STORE,
+    )
+
+
+def _go_online(page) -> None:
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_offline_entry_is_kept_and_sent_once_when_the_connection_returns(new_page):
+    demo_seed(password=PASSWORD)
+    page = new_page(PHONE)
+    sign_in(page, "officer")
+    key = _fill_violation(page)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save draft and continue").click()
+
+    page.get_by_role("status").filter(has_text=SAVED).wait_for()
+    banner = page.locator("[data-outbox-banner]")
+    assert "Waiting to send:" in banner.inner_text()
+    assert "Tobacco products" in banner.inner_text()
+    stored = _stored(page)
+    assert len(stored) == 1
+    ((store_key, raw_entry),) = stored.items()
+    assert store_key.endswith(":" + key)
+    fields = dict(json.loads(raw_entry)["fields"])
+    assert fields["client_key"] == key
+    assert fields["category"] == "tobacco"
+    assert fields["d_tobacco_product_type"] == "cigarettes"
+    assert fields["latitude"]
+    assert fields["longitude"]
+    assert "csrfmiddlewaretoken" not in fields
+    assert not Violation.objects.exists()
+    assert posts == []
+    screenshot(page, "violation-offline-saved-phone")
+
+    page.context.set_offline(False)  # Chromium fires "online"
+    _go_online(page)  # a second "online" at once: the lock lets one send through
+    sent = banner.locator("[data-outbox-sent] a")
+    sent.wait_for()
+    assert "Sent:" in banner.inner_text()
+    assert _stored(page) == {}
+    violation = Violation.objects.get(client_key=key)
+    assert sent.get_attribute("href").endswith(f"/violations/{violation.pk}/")
+    assert sent.inner_text() == violation.reference
+    assert violation.category.code == "tobacco"
+    assert violation.details["product_type"] == "cigarettes"
+    assert violation.location is not None
+    assert posts == [page.url]
+    assert page.get_by_role("status").filter(has_text=SAVED).count() == 0
+    screenshot(page, "violation-offline-sent-phone")
+
+    # Another "online": nothing is left to send.
+    _go_online(page)
+    page.wait_for_timeout(300)
+    assert len(posts) == 1
+
+    # The answer to the first send was lost: the same entry is sent again on the next
+    # page load and the server returns the violation it already has.
+    page.evaluate("([name, value]) => localStorage.setItem(name, value)", [store_key, raw_entry])
+    page.reload()
+    page.locator("[data-outbox-banner] [data-outbox-sent] a").wait_for()
+    assert _stored(page) == {}
+    assert Violation.objects.filter(client_key=key).count() == 1
+    assert Violation.objects.count() == 1
+    again = page.locator("[data-outbox-banner] [data-outbox-sent] a")
+    assert again.get_attribute("href").endswith(f"/violations/{violation.pk}/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lost_connection_with_errors_needs_attention_and_reopens_filled(new_page):
+    demo_seed(password=PASSWORD)
+    page = new_page(PHONE)
+    sign_in(page, "officer")
+    key = _fill_violation(page)
+    latitude = page.input_value("#id_latitude")
+    when = page.input_value("#id_occurred_at")
+    page.fill("#id_occurred_at", "")  # the server will refuse the entry
+
+    # The browser believes it is online but the request never arrives.
+    page.route("**/violations/new/", lambda route: route.abort("internetdisconnected"))
+    page.get_by_role("button", name="Save draft and continue").click()
+    page.get_by_role("status").filter(has_text=SAVED).wait_for()
+    assert len(_stored(page)) == 1
+
+    page.unroute("**/violations/new/")
+    _go_online(page)
+    attention = page.locator("[data-outbox-banner] .message--warning")
+    attention.wait_for()
+    assert "Not sent, needs attention:" in attention.inner_text()
+    assert "This field is required." in attention.inner_text()
+    assert not Violation.objects.exists()
+    reopen = attention.get_by_role("link", name="Open the form")
+    assert reopen.get_attribute("href") == f"/violations/new/?outbox={key}"
+
+    reopen.click()
+    page.wait_for_url(re.compile(r"/violations/new/\?outbox="))
+    assert page.input_value("#id_client_key") == key
+    assert page.input_value("#id_category") == "tobacco"
+    assert page.input_value("#id_d_tobacco_product_type") == "cigarettes"
+    assert page.input_value("#id_latitude") == latitude
+    assert page.locator("#id_d_tobacco_product_type").is_visible()
+    assert page.locator("#location-map .leaflet-marker-icon").count() == 1
+    page.fill("#id_occurred_at", when)
+
+    # Online again: a normal submit opens the violation page, as without the outbox.
+    page.get_by_role("button", name="Save draft and continue").click()
+    page.wait_for_url(re.compile(r"/violations/\d+/$"))
+    violation = Violation.objects.get(client_key=key)
+    assert page.url.endswith(f"/violations/{violation.pk}/")
+    assert page.get_by_text(f"Draft {violation.reference} saved.").is_visible()
+    assert _stored(page) == {}
+    assert page.locator("[data-outbox-banner]").is_hidden()
+    assert Violation.objects.count() == 1
