@@ -57,9 +57,7 @@ def field_definitions_validate(value: Any) -> list[dict[str, Any]]:
                 )
             ):
                 raise ValidationError(
-                    _(
-                        "%(where)s: a choice field lists its options as [value, English, Lithuanian]."
-                    )
+                    _("%(where)s: list each option as [value, English, Lithuanian].")
                     % {"where": where}
                 )
         if not isinstance(definition.get("required", False), bool):

@@ -10,6 +10,8 @@ from portal.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
 
+PLAIN = {"name": "a", "label_en": "A", "label_lt": "B"}
+
 
 def edit(client, category, **overrides):
     data = {
@@ -62,13 +64,10 @@ def test_an_added_field_is_offered_by_the_violation_form(administrator, officer,
         ),
         ('[{"name": "a", "label_en": "A"}]', "needs label_lt"),
         (
-            '[{"name": "a", "label_en": "A", "label_lt": "B", "type": "choice", "choices": [["x"]]}]',
+            json.dumps([{**PLAIN, "type": "choice", "choices": [["x"]]}]),
             "[value, English, Lithuanian]",
         ),
-        (
-            '[{"name": "a", "label_en": "A", "label_lt": "B"}, {"name": "a", "label_en": "A", "label_lt": "B"}]',
-            "used twice",
-        ),
+        (json.dumps([PLAIN, PLAIN]), "used twice"),
     ],
 )
 def test_a_malformed_definition_is_refused_and_nothing_changes(
