@@ -556,3 +556,82 @@ class ViolationMap(GenericAPIView):
         return Response(
             violation_map_data(violations=scoped, bbox=bbox, zoom=query.validated_data["zoom"])
         )
+
+
+class ViolationExchangeRecord(GenericAPIView):
+    """The non-nominal (CEN) or nominal record of a verified violation."""
+
+    permission_classes = [require_perms("cases.view_violation", "cases.export_violation")]
+
+    @extend_schema(request=None, responses={200: dict, **ERRORS})
+    def get(self, request: Request, pk: int, kind: str) -> Response:
+        from cases.cen import cen_record
+
+        violation = violation_get_for_user(user=_user(request), pk=pk)
+        if kind not in ("nominal", "non-nominal"):
+            raise serializers.ValidationError({"kind": ["Ask for nominal or non-nominal."]})
+        if violation.status not in (ViolationStatus.VERIFIED, ViolationStatus.LINKED):
+            raise serializers.ValidationError(
+                {"status": ["Only a verified violation yields exchange records."]}
+            )
+        record = cen_record(violation, nominal=kind == "nominal")
+        audit_record(
+            actor=_user(request),
+            action=AuditAction.EXPORT,
+            obj=violation,
+            changes={"record": kind, "omitted_fields": len(record.omitted)},
+        )
+        return Response({"record": record.content, "omitted": record.omitted})
+
+
+class ViolationExport(GenericAPIView):
+    """The filtered violations as CSV, XLSX or GeoJSON (same filters as the list)."""
+
+    permission_classes = [require_perms("cases.view_violation", "cases.export_violation")]
+
+    @extend_schema(parameters=[ViolationFilterSerializer], responses={200: bytes, **ERRORS})
+    def get(self, request: Request, file_format: str) -> Any:
+        from django.http import HttpResponse, StreamingHttpResponse
+
+        from cases import exports
+        from cases.views_exports import FORMATS
+
+        if file_format not in FORMATS:
+            raise serializers.ValidationError({"format": ["Choose csv, xlsx or geojson."]})
+        filters = ViolationFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        violations = violation_list_for_user(user=_user(request), filters=filters.to_filter())
+        total = violations.count()
+        if total > exports.EXPORT_ROW_LIMIT:
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        f"{total} violations match; narrow the filters to at most "
+                        f"{exports.EXPORT_ROW_LIMIT}."
+                    ]
+                }
+            )
+        audit_record(
+            actor=_user(request),
+            action=AuditAction.EXPORT,
+            object_type="cases.violation",
+            object_repr=f"violations {file_format.upper()} ({total}) via API",
+            changes={
+                "format": file_format,
+                "rows": total,
+                "filters": dict(request.query_params.items()),
+            },
+        )
+        rows = exports.export_rows(violations)
+        if file_format == "xlsx":
+            response: Any = HttpResponse(exports.xlsx_bytes(rows), content_type=FORMATS["xlsx"])
+        elif file_format == "geojson":
+            response = StreamingHttpResponse(
+                exports.geojson_chunks(rows), content_type=FORMATS["geojson"]
+            )
+        else:
+            response = StreamingHttpResponse(exports.csv_lines(rows), content_type=FORMATS["csv"])
+        response["Content-Disposition"] = (
+            f'attachment; filename="{exports.export_filename(file_format)}"'
+        )
+        return response

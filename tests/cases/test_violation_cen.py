@@ -105,3 +105,25 @@ def test_a_draft_yields_no_exchange_record(violation_of_officer, analyst, client
 
     assert response.status_code == 302
     assert response["Location"] == violation_of_officer.get_absolute_url()
+
+
+def test_the_api_gives_the_non_nominal_record_and_what_it_leaves_out(
+    verified, analyst, api_client_for
+):
+    response = api_client_for(analyst).get(
+        f"/api/v1/violations/{verified.pk}/exchange/non-nominal/"
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    assert "Petrov" not in json.dumps(body["record"])
+    assert {"field": "person (driver): name", "value": "Ivan Petrov"} in body["omitted"]
+
+
+def test_the_api_refuses_the_record_of_a_draft(violation_of_officer, analyst, api_client_for):
+    response = api_client_for(analyst).get(
+        f"/api/v1/violations/{violation_of_officer.pk}/exchange/nominal/"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["type"] == "validation_error"

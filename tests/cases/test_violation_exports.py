@@ -103,3 +103,21 @@ def test_an_unknown_format_is_refused(analyst, client_for):
     response = export(client_for(analyst), "exe")
 
     assert response.status_code == 302
+
+
+def test_the_api_exports_csv_for_an_analyst_and_audits_it(
+    analyst, hostile_violation, api_client_for
+):
+    response = api_client_for(analyst).get("/api/v1/violations/export.csv", {"category": "tobacco"})
+
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert response.status_code == 200
+    assert "'=HYPERLINK" in body
+    assert AuditRecord.objects.filter(action="export", object_repr__contains="via API").exists()
+
+
+def test_the_api_refuses_an_unknown_export_format(analyst, api_client_for):
+    response = api_client_for(analyst).get("/api/v1/violations/export.exe")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["format"] == ["Choose csv, xlsx or geojson."]

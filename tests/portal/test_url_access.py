@@ -110,6 +110,10 @@ EXPECTED: dict[str, Rule] = {
     "api:violation-list": Rule(FIELD),
     "api:violation-map": Rule(FIELD),
     "api:violation-detail": Rule(FIELD, kwargs=pk_of("violation")),
+    "api:violation-export": Rule(frozenset({ANALYST}), kwargs=lambda o: {"file_format": "csv"}),
+    "api:violation-exchange": Rule(
+        frozenset({ANALYST}), kwargs=lambda o: {"pk": o["violation"].pk, "kind": "non-nominal"}
+    ),
     "api:violation-submit": Rule(frozenset({OFFICER}), method="post", kwargs=pk_of("violation")),
     "api:violation-verify": Rule(frozenset({ANALYST}), method="post", kwargs=pk_of("violation")),
     "api:violation-goods": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
