@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cases.identifiers import ISO_COUNTRY_CODES
 from cases.models import ViolationCategory
 
 ISO_CURRENCIES = frozenset(
@@ -67,7 +68,9 @@ def _clean_value(definition: dict[str, Any], raw: Any) -> Any:
             number = Decimal(str(text).replace(",", "."))
         except InvalidOperation:
             raise ValueError(_("Enter a number, e.g. 12.5.")) from None
-        if not number.is_finite() or number < 0:
+        if not number.is_finite():
+            raise ValueError(_("Enter a number, e.g. 12.5."))
+        if number < 0:
             raise ValueError(_("The number cannot be negative."))
         return str(number)
     if kind == "choice":
@@ -77,7 +80,9 @@ def _clean_value(definition: dict[str, Any], raw: Any) -> Any:
         return text
     if kind == "country":
         code = str(text).upper()
-        if len(code) != 2 or not code.isalpha():
+        # Two letters are not enough: "XX" or "ÄÖ" name no country, and the facts feed
+        # statistics by country.
+        if code not in ISO_COUNTRY_CODES:
             raise ValueError(_("Enter a two-letter country code, e.g. LT or BY."))
         return code
     if kind == "currency":

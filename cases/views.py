@@ -50,6 +50,8 @@ def _add_service_errors(form: Any, error: ValidationError) -> None:
 @permission_required("cases.view_violation")
 @require_GET
 def violation_list(request: HttpRequest) -> HttpResponse:
+    from portal.pagination import CappedCountPaginator
+
     form = ViolationFilterForm(request.GET or None)
     violations = violation_list_for_user(user=_user(request), filters=ViolationFilter())
     if form.is_bound:
@@ -68,7 +70,8 @@ def violation_list(request: HttpRequest) -> HttpResponse:
             )
         else:
             violations = violations.none()
-    page = Paginator(violations, 50).get_page(request.GET.get("page"))
+    # Counting a filtered million rows costs more than the page: count up to 10,000.
+    page = CappedCountPaginator(violations, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -355,37 +358,26 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonForm(request.POST, prefix="person")
     if form.is_valid():
         data = form.cleaned_data
+        document = (
+            {
+                "number": data["document_number"],
+                "document_type": data["document_type"] or "other",
+                "country": data["document_country"],
+            }
+            if data.get("document_number")
+            else None
+        )
         try:
-            person, _created = entity_services.entity_resolve(
+            entity_services.violation_person_add(
                 actor=_user(request),
-                kind="person",
-                values={"first_name": data["first_name"], "last_name": data["last_name"]},
+                violation=violation,
+                names={"first_name": data["first_name"], "last_name": data["last_name"]},
                 properties=entity_services.person_properties(
                     birth_date=data["birth_date"], nationality=data["nationality"]
                 ),
-                provenance=f"violation {violation.reference}",
+                document=document,
+                role=data["role"],
             )
-            entity_services.violation_entity_link(
-                actor=_user(request), violation=violation, entity=person, role=data["role"]
-            )
-            if data.get("document_number"):
-                document, _created = entity_services.entity_resolve(
-                    actor=_user(request),
-                    kind="identity_document",
-                    values={
-                        "number": data["document_number"],
-                        "document_type": data["document_type"] or "other",
-                        "country": data["document_country"],
-                    },
-                    provenance=f"violation {violation.reference}",
-                )
-                entity_services.relation_add(
-                    actor=_user(request),
-                    source=person,
-                    target=document,
-                    kind="holds_document",
-                    provenance=f"violation {violation.reference}",
-                )
         except ValidationError as error:
             _add_service_errors(form, error)
     if form.errors:

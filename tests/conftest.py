@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db.models import Model
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -58,14 +59,14 @@ def reference_data_ensure() -> None:
         load_reference_geography()
 
 
-def reference_models() -> list[type]:
+def reference_models() -> list[type[Model]]:
     from cases.models import HSCode, ViolationCategory
     from portal.models import BorderLine, CrossingPoint, ReferenceArea
 
     return [ViolationCategory, HSCode, ReferenceArea, BorderLine, CrossingPoint]
 
 
-REFERENCE_SNAPSHOT: dict[type, list[object]] = {}
+REFERENCE_SNAPSHOT: dict[type[Model], list[Model]] = {}
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +77,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         reference_data_ensure()
         for model in reference_models():
-            REFERENCE_SNAPSHOT[model] = list(model.objects.order_by("pk"))
+            REFERENCE_SNAPSHOT[model] = list(model._default_manager.order_by("pk"))
 
 
 def reference_data_restore() -> None:
@@ -85,8 +86,8 @@ def reference_data_restore() -> None:
 
     with transaction.atomic():
         for model in reference_models():
-            if not model.objects.exists():
-                model.objects.bulk_create(REFERENCE_SNAPSHOT[model], batch_size=2000)
+            if not model._default_manager.exists():
+                model._default_manager.bulk_create(REFERENCE_SNAPSHOT[model], batch_size=2000)
 
 
 @pytest.fixture(autouse=True)

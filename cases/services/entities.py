@@ -160,3 +160,39 @@ def relation_add(
             },
         )
     return relation
+
+
+@transaction.atomic
+def violation_person_add(
+    *,
+    actor: User,
+    violation: Violation,
+    names: dict[str, str],
+    properties: dict[str, Any],
+    document: dict[str, str] | None,
+    role: str,
+) -> ViolationEntity:
+    """A person met at the violation, with the identity document they showed: all of it
+    or nothing (a refused document number leaves no half-added person behind)."""
+    provenance = f"violation {violation.reference}"
+    person, _created = entity_resolve(
+        actor=actor,
+        kind=EntityKind.PERSON,
+        values=names,
+        properties=properties,
+        provenance=provenance,
+    )
+    if document is not None:
+        try:
+            held, _created = entity_resolve(
+                actor=actor,
+                kind=EntityKind.IDENTITY_DOCUMENT,
+                values=document,
+                provenance=provenance,
+            )
+        except ValidationError as error:
+            raise ValidationError({"document_number": error.messages}) from error
+        relation_add(
+            actor=actor, source=person, target=held, kind="holds_document", provenance=provenance
+        )
+    return violation_entity_link(actor=actor, violation=violation, entity=person, role=role)

@@ -9,13 +9,14 @@ from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from portal.geo_selectors import crossing_point_nearest, point_in_operational_area
 
 from cases.category_details import category_details_clean
 from cases.models import GoodsLine, HSCode, Violation, ViolationCategory, ViolationStatus
+from cases.services.map_grid import violation_grid_changed
+from portal.geo_selectors import crossing_point_nearest, point_in_operational_area
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -99,6 +100,14 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
     return {name: [before[name], after[name]] for name in after if before[name] != after[name]}
 
 
+def _created_with_key(*, actor: User, client_key: uuid.UUID) -> Violation | None:
+    """The violation an earlier request of ``actor`` created with this key, if any."""
+    existing = Violation.objects.filter(client_key=client_key).first()
+    if existing is not None and existing.reported_by_id != actor.pk:
+        raise ValidationError({"client_key": _("This key belongs to another user's entry.")})
+    return existing
+
+
 @transaction.atomic
 def violation_create(
     *, actor: User, data: ViolationInput, client_key: uuid.UUID | None = None
@@ -106,12 +115,8 @@ def violation_create(
     """A new draft. A retry with the same ``client_key`` (a device re-sending after a
     lost connection) returns the violation it created the first time: (violation, False)."""
     if client_key is not None:
-        existing = Violation.objects.filter(client_key=client_key).first()
+        existing = _created_with_key(actor=actor, client_key=client_key)
         if existing is not None:
-            if existing.reported_by_id != actor.pk:
-                raise ValidationError(
-                    {"client_key": _("This key belongs to another user's entry.")}
-                )
             return existing, False
     if actor.org_unit_id is None:
         raise ValidationError(
@@ -125,7 +130,17 @@ def violation_create(
     _apply(violation, data, require_complete=False)
     violation.reference = _reference_next(timezone.localtime(data.occurred_at).year)
     violation.full_clean(exclude=["reported_by", "unit", "category"])
-    violation.save()
+    try:
+        with transaction.atomic():
+            violation.save()
+    except IntegrityError:
+        # The same key, sent again while the first request was still writing: that
+        # request's row was invisible to the check above until it committed.
+        existing = _created_with_key(actor=actor, client_key=client_key) if client_key else None
+        if existing is None:
+            raise
+        return existing, False
+    violation_grid_changed(violation=violation)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -139,10 +154,17 @@ def violation_create(
 def violation_update(*, actor: User, violation: Violation, data: ViolationInput) -> Violation:
     violation = Violation.objects.select_for_update().get(pk=violation.pk)
     before = _snapshot(violation)
-    # A submitted violation stays complete: an edit cannot take a required fact away.
-    _apply(violation, data, require_complete=violation.status != ViolationStatus.DRAFT)
+    # A submitted violation stays complete: an edit cannot take a required fact away,
+    # nor its location, nor move it outside the operational area unconfirmed.
+    complete = violation.status != ViolationStatus.DRAFT
+    _apply(violation, data, require_complete=complete)
+    if complete:
+        problems = violation_submit_problems(violation)
+        if problems:
+            raise ValidationError(problems)
     violation.full_clean(exclude=["reported_by", "unit", "category"])
     violation.save(update_fields=[*SAVED_FIELDS, "crossing_point", "updated_at"])
+    violation_grid_changed(violation=violation, before=before)
     changes = _diff(before, _snapshot(violation))
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=violation, changes=changes)
@@ -180,6 +202,7 @@ def violation_submit(*, actor: User, violation: Violation) -> Violation:
     violation.status = ViolationStatus.SUBMITTED
     violation.submitted_at = timezone.now()
     violation.save(update_fields=["status", "submitted_at", "updated_at"])
+    violation_grid_changed(violation=violation, before={"status": ViolationStatus.DRAFT})
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -202,6 +225,7 @@ def violation_verify(*, actor: User, violation: Violation) -> Violation:
     violation.verified_at = timezone.now()
     violation.verified_by = actor
     violation.save(update_fields=["status", "verified_at", "verified_by", "updated_at"])
+    violation_grid_changed(violation=violation, before={"status": ViolationStatus.SUBMITTED})
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
