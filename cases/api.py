@@ -540,7 +540,7 @@ class ViolationMap(GenericAPIView):
 
     @extend_schema(parameters=[ViolationMapQuery], responses={200: dict, **ERRORS})
     def get(self, request: Request) -> Response:
-        from cases.map_selectors import violation_map_data
+        from cases.map_selectors import violation_map_for_user
 
         query = ViolationMapQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -549,12 +549,13 @@ class ViolationMap(GenericAPIView):
             raise serializers.ValidationError(
                 {"bbox": ["Give the viewport as west,south,east,north."]}
             )
-        bbox = filters.bbox
-        scoped = violation_list_for_user(
-            user=_user(request), filters=ViolationFilter(**{**vars(filters), "bbox": None})
-        )
         return Response(
-            violation_map_data(violations=scoped, bbox=bbox, zoom=query.validated_data["zoom"])
+            violation_map_for_user(
+                user=_user(request),
+                filters=filters,
+                bbox=filters.bbox,
+                zoom=query.validated_data["zoom"],
+            )
         )
 
 

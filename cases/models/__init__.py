@@ -1,4 +1,5 @@
 from cases.models.entities import Entity, EntityKind, Relation
+from cases.models.map_grid import ViolationGridCell, ViolationGridMonth
 from cases.models.reference import HSCode, ViolationCategory
 from cases.models.violations import (
     Evidence,
@@ -24,5 +25,7 @@ __all__ = [
     "Violation",
     "ViolationCategory",
     "ViolationEntity",
+    "ViolationGridCell",
+    "ViolationGridMonth",
     "ViolationStatus",
 ]
