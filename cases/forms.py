@@ -16,8 +16,10 @@ from cases.models import (
     ViolationCategory,
     ViolationStatus,
 )
+from cases.selectors import ViolationFilter
 from cases.services.violations import GoodsInput, ViolationInput
 from portal.coordinates import CoordinateError, CoordinateSystem, parse_coordinates
+from portal.models import OrgUnit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -187,6 +189,13 @@ class ViolationFilterForm(forms.Form):
         to_field_name="code",
         empty_label=_("Any category"),
     )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        required=False,
+        queryset=OrgUnit.objects.filter(is_active=True).order_by("name"),
+        empty_label=_("Any unit"),
+    )
+    mine = forms.BooleanField(label=_("Only those I reported"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *ViolationStatus.choices]
     )
@@ -203,6 +212,20 @@ class ViolationFilterForm(forms.Form):
             ("status", _("Status")),
         ],
     )
+
+    def to_filter(self) -> ViolationFilter:
+        """The selector's filter from the cleaned form (call after is_valid())."""
+        data = self.cleaned_data
+        return ViolationFilter(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            category=data["category"].code if data.get("category") else "",
+            unit=data["unit"].pk if data.get("unit") else None,
+            status=data.get("status", ""),
+            text=data.get("text", ""),
+            bbox=data.get("bbox"),
+            reported_by_me=bool(data.get("mine")),
+        )
 
     def clean_bbox(self) -> tuple[float, float, float, float] | None:
         raw = self.cleaned_data.get("bbox") or ""
@@ -348,3 +371,39 @@ class EvidenceForm(forms.Form):
         ),
     )
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
+class CompanyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Company name"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"list": "known-companies", "autocomplete": "off", "data-entity-kind": "company"}
+        ),
+    )
+    registration_code = forms.CharField(label=_("Registration code"), max_length=40, required=False)
+    country = forms.CharField(
+        label=_("Country of registration"),
+        max_length=2,
+        required=False,
+        help_text=_("Two letters, e.g. LT."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (role.value, role.label)
+            for role in (
+                InvolvementRole.CONSIGNOR,
+                InvolvementRole.CONSIGNEE,
+                InvolvementRole.CARRIER,
+                InvolvementRole.OWNER,
+                InvolvementRole.OTHER,
+            )
+        ],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("registration_code") and not cleaned.get("country"):
+            self.add_error("country", _("Give the country of registration, e.g. LT."))
+        return cleaned

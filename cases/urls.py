@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/goods/<int:line_id>/remove/", views.goods_remove, name="goods-remove"),
     path("<int:pk>/vehicles/", views.vehicle_add, name="vehicle-add"),
     path("<int:pk>/people/", views.person_add, name="person-add"),
+    path("<int:pk>/companies/", views.company_add, name="company-add"),
     path(
         "<int:pk>/involvements/<int:involvement_id>/remove/",
         views.involvement_remove,

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.duplicates import violation_possible_duplicates
 from cases.forms import (
+    CompanyForm,
     EvidenceForm,
     GoodsLineForm,
     PersonForm,
@@ -57,14 +59,7 @@ def violation_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         if form.is_valid():
             data = form.cleaned_data
-            filters = ViolationFilter(
-                date_from=data.get("date_from"),
-                date_to=data.get("date_to"),
-                category=data["category"].code if data.get("category") else "",
-                status=data.get("status", ""),
-                text=data.get("text", ""),
-                bbox=data.get("bbox"),
-            )
+            filters = form.to_filter()
             violations = violation_list_for_user(
                 user=_user(request), filters=filters, sort=data.get("sort") or "newest"
             )
@@ -236,6 +231,7 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "goods_form": GoodsLineForm(),
         "vehicle_form": VehicleForm(prefix="vehicle"),
         "person_form": PersonForm(prefix="person"),
+        "company_form": CompanyForm(prefix="company"),
         "evidence_form": EvidenceForm(),
         "exif_suggestion": next((e for e in evidence if e.exif_location is not None), None)
         if violation.location is None
@@ -451,3 +447,36 @@ def evidence_download(
 def violation_map(request: HttpRequest) -> HttpResponse:
     form = ViolationFilterForm(request.GET or None)
     return render(request, "cases/violation_map.html", {"form": form})
+
+
+@permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
+@require_POST
+def company_add(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    form = CompanyForm(request.POST, prefix="company")
+    if form.is_valid():
+        data = form.cleaned_data
+        values = {
+            "name": data["name"],
+            "registration_code": data["registration_code"],
+            "country": data["country"],
+        }
+        try:
+            with transaction.atomic():
+                company, _created = entity_services.entity_resolve(
+                    actor=_user(request),
+                    kind="company",
+                    values=values,
+                    properties={k: v for k, v in values.items() if v and k != "name"},
+                    provenance=f"violation {violation.reference}",
+                )
+                entity_services.violation_entity_link(
+                    actor=_user(request), violation=violation, entity=company, role=data["role"]
+                )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+    if form.errors:
+        _form_errors_to_messages(request, form)
+    else:
+        messages.success(request, _("Company added."))
+    return redirect(f"{violation.get_absolute_url()}#people")

@@ -28,18 +28,6 @@ FORMATS = {
 }
 
 
-def _filters(form: ViolationFilterForm) -> ViolationFilter:
-    data = form.cleaned_data
-    return ViolationFilter(
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-        category=data["category"].code if data.get("category") else "",
-        status=data.get("status", ""),
-        text=data.get("text", ""),
-        bbox=data.get("bbox"),
-    )
-
-
 @permission_required("cases.view_violation", "cases.export_violation")
 @require_GET
 def violation_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
@@ -52,7 +40,7 @@ def violation_export(request: HttpRequest, file_format: str) -> HttpResponseBase
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(f"{list_url}?{request.GET.urlencode()}")
-    filters = _filters(form) if form.is_bound else ViolationFilter()
+    filters = form.to_filter() if form.is_bound else ViolationFilter()
     violations = violation_list_for_user(user=user, filters=filters)
     total = violations.count()
     if total > EXPORT_ROW_LIMIT:

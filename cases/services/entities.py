@@ -28,6 +28,8 @@ def entity_label(kind: str, values: dict[str, str], key: str) -> str:
         return " ".join(
             part for part in (values.get("first_name", ""), values.get("last_name", "")) if part
         ).strip()
+    if kind == EntityKind.COMPANY:
+        return values.get("name", "").strip()
     if kind == EntityKind.VEHICLE and values.get("plate"):
         return key.split(":", 1)[-1] if key.count(":") == 1 else (values.get("plate") or key)
     return key or values.get("name", "") or values.get("label", "")

@@ -83,3 +83,45 @@ def test_the_violation_page_warns_before_submit(officer, violation_of_officer, c
 
     assert "Possible duplicate" in page
     assert first.reference in page
+
+
+def test_a_company_is_added_once_to_the_registry_and_linked(
+    officer, violation_of_officer, client_for
+):
+    from cases.models import Entity
+
+    url = reverse("cases:company-add", kwargs={"pk": violation_of_officer.pk})
+    data = {
+        "company-name": "UAB Pavyzdys",
+        "company-registration_code": "123456789",
+        "company-country": "LT",
+        "company-role": "consignee",
+    }
+    client = client_for(officer)
+
+    client.post(url, data)
+    client.post(url, {**data, "company-role": "owner"})
+
+    company = Entity.objects.get(kind="company")
+    assert company.label == "UAB Pavyzdys"
+    assert company.key == "LT:123456789"
+    assert set(violation_of_officer.involvements.values_list("role", flat=True)) == {
+        "consignee",
+        "owner",
+    }
+
+
+def test_the_list_filters_by_unit_and_by_reporter(
+    officer, officer_b, dispatcher, violation_of_officer, client_for
+):
+    from tests.cases.support import draft_of
+
+    other = draft_of(officer_b)
+
+    by_unit = client_for(dispatcher).get(
+        reverse("cases:violation-list"), {"unit": officer_b.org_unit_id}
+    )
+    mine = client_for(officer).get(reverse("cases:violation-list"), {"mine": "on"})
+
+    assert [v.reference for v in by_unit.context["page"]] == [other.reference]
+    assert [v.reference for v in mine.context["page"]] == [violation_of_officer.reference]

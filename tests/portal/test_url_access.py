@@ -80,6 +80,7 @@ EXPECTED: dict[str, Rule] = {
     ),
     "cases:vehicle-add": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
     "cases:person-add": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
+    "cases:company-add": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
     "cases:involvement-remove": Rule(
         EDITORS,
         method="post",
