@@ -55,7 +55,7 @@
         }).addTo(heat);
       });
     }
-    status.textContent = data.total + " " + (element.dataset.countLabel || "");
+    status.textContent = (element.dataset.countLabel || "") + " " + data.total;
   }
 
   function refresh() {

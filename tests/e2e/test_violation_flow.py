@@ -61,9 +61,13 @@ def test_officer_logs_a_violation_on_a_phone_and_finds_it_on_the_map(new_page):
     assert violation.goods.get().hs_code_id == "240220"
     assert violation.evidence.get().thumbnail
 
+    page.goto("/violations/")
+    assert page.get_by_role("link", name=violation.reference).is_visible()
+    screenshot(page, "violation-list-phone")
+
     page.goto("/violations/map/")
     page.wait_for_function("document.querySelector('[data-map-status]').textContent.trim() !== ''")
-    assert page.locator("[data-map-status]").inner_text().startswith("1 ")
+    assert page.locator("[data-map-status]").inner_text() == "Violations in view: 1"
     assert page.locator(".cluster-label").first.inner_text() == "1"
     screenshot(page, "violation-map-phone")
 
@@ -105,6 +109,10 @@ def test_analyst_verifies_from_the_review_queue(new_page, officer):
 
     violation.refresh_from_db()
     assert violation.status == ViolationStatus.VERIFIED
+    page.goto("/violations/?status=verified")
+    assert page.get_by_role("link", name=violation.reference).is_visible()
+    screenshot(page, "violation-list-desktop")
+    page.goto(violation.get_absolute_url())
     page.get_by_role("link", name="Exchange records").click()
     assert page.get_by_role("heading", name="Left out of the non-nominal record").is_visible()
     screenshot(page, "violation-exchange-desktop")
