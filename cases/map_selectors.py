@@ -4,19 +4,22 @@ sends a few hundred cells, not a million points.
 Zoomed in (``POINTS_MIN_ZOOM`` and closer) with at most ``POINTS_LIMIT`` violations in
 the viewport, the map gets the points themselves. Otherwise it gets cells: squares of
 ``cell_size(zoom)`` degrees (cases.models.map_grid), each with the number of violations
-in it and their mean position. A cell the viewport touches is counted whole, so a
-cell's count does not change while the map is panned, and the sum over cells may
-include a few violations just outside the viewport.
+in it and their mean position, where the map draws its marker. A cell is counted whole
+and sent when its marker lies in the viewport: a cell's count does not change while the
+map is panned, and the total is the sum of the markers shown (near the edges it may
+differ a little from the number of violations inside the viewport's exact rectangle).
 
 Where the cells come from:
 
-- the pre-aggregated grid (cases_violation_grid) for what it can answer: zooms it
-  stores, filters on category, unit and status, whole months of a date filter, the
-  user's scope by unit;
+- the pre-aggregated grid (cases.models.map_grid) for what it can answer: without a
+  date filter, any of category, unit and status and the user's scope by unit (all-time
+  table); with one, the whole months of an analyst's or dispatcher's date filter, by
+  category (month table);
 - the live query (``ST_X``/``ST_Y`` of every violation in the viewport, grouped by cell)
   for the rest: the days of a date filter before its first and after its last whole
   month, an officer's own reports logged for another unit, and whatever the grid cannot
-  answer at all (free text, "mine", zooms it does not store).
+  answer at all (free text, "mine", a date with a status, a unit or an officer's scope,
+  zooms it does not store).
 
 Both group with the same expression on the same floats, so together they give exactly
 the live answer (tests/cases/test_violation_map_grid.py holds them to it).
@@ -193,11 +196,15 @@ def _whole_months(
     return first, end
 
 
-def _cells_data(cells: CellSums) -> MapData:
-    out: list[MapCell] = [
-        {"lat": sum_lat / count, "lon": sum_lon / count, "count": int(count)}
-        for (_x, _y), (count, sum_lon, sum_lat) in sorted(cells.items())
-    ]
+def _cells_data(cells: CellSums, bbox: Bbox) -> MapData:
+    """The cells whose marker (the mean position of their violations) is in the
+    viewport: the ones the map can show, and the total is what their labels add up to."""
+    west, south, east, north = bbox
+    out: list[MapCell] = []
+    for (_x, _y), (count, sum_lon, sum_lat) in sorted(cells.items()):
+        lat, lon = sum_lat / count, sum_lon / count
+        if west <= lon <= east and south <= lat <= north:
+            out.append({"lat": lat, "lon": lon, "count": int(count)})
     return {
         "mode": "cells",
         "total": sum(cell["count"] for cell in out),
@@ -233,7 +240,7 @@ def violation_map_data(*, violations: QuerySet[Violation], bbox: Bbox, zoom: int
             return {"mode": "points", "total": len(points), "cells": [], "points": points}
     cells: CellSums = {}
     _live_cells(cells, violations, _cell_range(bbox, zoom), zoom)
-    return _cells_data(cells)
+    return _cells_data(cells, bbox)
 
 
 def violation_map_for_user(
@@ -251,7 +258,7 @@ def violation_map_for_user(
         points = _points(scoped, bbox)
         if points is not None:
             return {"mode": "points", "total": len(points), "cells": [], "points": points}
-    return _cells_data(cells)
+    return _cells_data(cells, bbox)
 
 
 def _inside_total(cells: CellSums, bbox: Bbox, zoom: int) -> int:
@@ -286,7 +293,7 @@ def _cells_from_grid(
     view_all = user.has_perm("cases.view_all_violations")
     # The grid counts by unit: it answers an officer's scope (their unit's violations,
     # plus their own reports) for the unit, and the live query adds their reports
-    # logged for another unit (a handful, found by the reporter index).
+    # logged for another unit (usually none; the reporter index finds them).
     unit = filters.unit if view_all else user.org_unit_id
     if not view_all and (unit is None or filters.unit not in (None, unit)):
         return None
