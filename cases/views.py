@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +34,7 @@ from cases.services import evidence as evidence_services
 from cases.services import violations as violation_services
 from portal.access import permission_required
 from portal.models import AuditAction, AuditRecord, User
+from portal.pagination import CappedCountPaginator
 from portal.services.audit import audit_record
 
 
@@ -52,8 +52,6 @@ def _add_service_errors(form: Any, error: ValidationError) -> None:
 @permission_required("cases.view_violation")
 @require_GET
 def violation_list(request: HttpRequest) -> HttpResponse:
-    from portal.pagination import CappedCountPaginator
-
     form = ViolationFilterForm(request.GET or None)
     violations = violation_list_for_user(user=_user(request), filters=ViolationFilter())
     if form.is_bound:
@@ -79,7 +77,7 @@ def violation_list(request: HttpRequest) -> HttpResponse:
 @permission_required("cases.view_violation", "cases.verify_violation")
 @require_GET
 def violation_review(request: HttpRequest) -> HttpResponse:
-    page = Paginator(violation_review_queue_for_user(user=_user(request)), 50).get_page(
+    page = CappedCountPaginator(violation_review_queue_for_user(user=_user(request)), 50).get_page(
         request.GET.get("page")
     )
     return render(request, "cases/violation_review.html", {"page": page, "query": ""})
