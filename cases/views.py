@@ -269,6 +269,18 @@ def violation_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:violation-detail", pk=violation.pk)
 
 
+def _back_to_violation(
+    request: HttpRequest, form: Any, violation: Any, *, success: str, anchor: str
+) -> HttpResponse:
+    """After a small form on the violation page: its errors (or the success) as messages,
+    and back to the section it belongs to."""
+    if form.errors:
+        _form_errors_to_messages(request, form)
+    else:
+        messages.success(request, success)
+    return redirect(f"{violation.get_absolute_url()}#{anchor}")
+
+
 def _form_errors_to_messages(request: HttpRequest, form: Any) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -288,11 +300,9 @@ def goods_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             _add_service_errors(form, error)
-    if form.errors:
-        _form_errors_to_messages(request, form)
-    else:
-        messages.success(request, _("Goods line added."))
-    return redirect(f"{violation.get_absolute_url()}#goods")
+    return _back_to_violation(
+        request, form, violation, success=_("Goods line added."), anchor="goods"
+    )
 
 
 @permission_required("cases.view_violation", "cases.change_violation")
@@ -338,11 +348,9 @@ def vehicle_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             _add_service_errors(form, error)
-    if form.errors:
-        _form_errors_to_messages(request, form)
-    else:
-        messages.success(request, _("Vehicle added."))
-    return redirect(f"{violation.get_absolute_url()}#people")
+    return _back_to_violation(
+        request, form, violation, success=_("Vehicle added."), anchor="people"
+    )
 
 
 @permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
@@ -374,11 +382,7 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             _add_service_errors(form, error)
-    if form.errors:
-        _form_errors_to_messages(request, form)
-    else:
-        messages.success(request, _("Person added."))
-    return redirect(f"{violation.get_absolute_url()}#people")
+    return _back_to_violation(request, form, violation, success=_("Person added."), anchor="people")
 
 
 @permission_required("cases.view_violation", "cases.change_violation")
@@ -406,11 +410,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             _add_service_errors(form, error)
-    if form.errors:
-        _form_errors_to_messages(request, form)
-    else:
-        messages.success(request, _("File added."))
-    return redirect(f"{violation.get_absolute_url()}#evidence")
+    return _back_to_violation(request, form, violation, success=_("File added."), anchor="evidence")
 
 
 @permission_required("cases.view_violation")
@@ -473,8 +473,6 @@ def company_add(request: HttpRequest, pk: int) -> HttpResponse:
                 )
         except ValidationError as error:
             _add_service_errors(form, error)
-    if form.errors:
-        _form_errors_to_messages(request, form)
-    else:
-        messages.success(request, _("Company added."))
-    return redirect(f"{violation.get_absolute_url()}#people")
+    return _back_to_violation(
+        request, form, violation, success=_("Company added."), anchor="people"
+    )
