@@ -21,8 +21,18 @@ pids=()
 stop() {
   trap - INT TERM EXIT
   echo; echo "Stopping web server, worker and beat..."
-  kill "${pids[@]}" 2>/dev/null || true
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  # Give them ten seconds to finish what they are doing, then stop them for good.
+  for _ in $(seq 1 20); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.5
+  done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+  pkill -KILL -P "$(IFS=,; echo "${pids[*]}")" 2>/dev/null || true
   wait 2>/dev/null || true
+  echo "Stopped."
 }
 trap stop INT TERM EXIT
 
@@ -30,7 +40,7 @@ trap stop INT TERM EXIT
 pids+=($!)
 .venv/bin/celery -A portal beat --loglevel=INFO --pidfile= -s .run/celerybeat-schedule > .run/beat.log 2>&1 &
 pids+=($!)
-.venv/bin/gunicorn portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 --threads 4 \
+.venv/bin/gunicorn portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 --threads 4 --graceful-timeout 5 \
   --env DJANGO_SETTINGS_MODULE="$DJANGO_SETTINGS_MODULE" --access-logfile - --error-logfile - &
 pids+=($!)
 
