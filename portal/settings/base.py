@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -121,7 +122,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Periodic jobs are declared here; django-celery-beat's scheduler loads them into the
+# database, where administrators can see and pause them.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "audit-chain-verify-nightly": {
+        "task": "portal.audit_chain_verify",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
