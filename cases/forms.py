@@ -330,7 +330,18 @@ class PersonForm(forms.Form):
             ("other", _("Other")),
         ],
     )
-    document_number = forms.CharField(label=_("Document number"), max_length=30, required=False)
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "list": "known-documents",
+                "autocomplete": "off",
+                "data-entity-kind": "identity_document",
+            }
+        ),
+    )
     document_country = forms.CharField(label=_("Issuing country"), max_length=2, required=False)
     role = forms.ChoiceField(
         label=_("Role"),

@@ -54,7 +54,12 @@
             list.replaceChildren(
               ...entities.map((entity) => {
                 const option = document.createElement("option");
-                const shown = input.dataset.entityKind === "person" ? entity.label.split(" ").slice(-1)[0] : entity.label;
+                const kind = input.dataset.entityKind;
+                // Offer what the field holds: a surname, a document number, a plate.
+                const shown =
+                  kind === "person" ? entity.label.split(" ").slice(-1)[0]
+                  : kind === "identity_document" ? entity.key.split(":").slice(-1)[0]
+                  : entity.label;
                 option.value = shown;
                 const extra = entity.properties.make_model || entity.properties.birth_date || "";
                 option.label = entity.label + (extra ? " · " + extra : "");

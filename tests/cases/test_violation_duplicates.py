@@ -125,3 +125,17 @@ def test_the_list_filters_by_unit_and_by_reporter(
 
     assert [v.reference for v in by_unit.context["page"]] == [other.reference]
     assert [v.reference for v in mine.context["page"]] == [violation_of_officer.reference]
+
+
+def test_typing_part_of_a_document_number_finds_the_registered_document(officer, api_client_for):
+    entity_resolve(
+        actor=officer,
+        kind="identity_document",
+        values={"number": "MP 1234567", "document_type": "passport", "country": "BY"},
+    )
+
+    response = api_client_for(officer).get(
+        "/api/v1/entities/", {"kind": "identity_document", "q": "mp12"}
+    )
+
+    assert [entity["key"] for entity in response.json()["results"]] == ["BY:PASSPORT:MP1234567"]
