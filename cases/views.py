@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -322,29 +321,19 @@ def vehicle_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = VehicleForm(request.POST, prefix="vehicle")
     if form.is_valid():
         data = form.cleaned_data
-        values = {
-            "plate": data["plate"],
-            "plate_country": data["plate_country"],
-            "vin": data["vin"],
-        }
+        identifiers = {k: data[k] for k in ("plate", "plate_country", "vin")}
         try:
-            entity, _created = entity_services.entity_resolve(
+            entity_services.violation_entity_add(
                 actor=_user(request),
+                violation=violation,
                 kind="vehicle",
-                values=values,
+                values=identifiers,
                 properties={
-                    k: v
-                    for k, v in {
-                        "make_model": data["make_model"],
-                        "vin": data["vin"],
-                        "plate": data["plate"],
-                    }.items()
-                    if v
+                    "make_model": data["make_model"],
+                    "vin": data["vin"],
+                    "plate": data["plate"],
                 },
-                provenance=f"violation {violation.reference}",
-            )
-            entity_services.violation_entity_link(
-                actor=_user(request), violation=violation, entity=entity, role=data["role"]
+                role=data["role"],
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -454,23 +443,19 @@ def company_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompanyForm(request.POST, prefix="company")
     if form.is_valid():
         data = form.cleaned_data
-        values = {
-            "name": data["name"],
-            "registration_code": data["registration_code"],
-            "country": data["country"],
-        }
+        identifiers = {k: data[k] for k in ("name", "registration_code", "country")}
         try:
-            with transaction.atomic():
-                company, _created = entity_services.entity_resolve(
-                    actor=_user(request),
-                    kind="company",
-                    values=values,
-                    properties={k: v for k, v in values.items() if v and k != "name"},
-                    provenance=f"violation {violation.reference}",
-                )
-                entity_services.violation_entity_link(
-                    actor=_user(request), violation=violation, entity=company, role=data["role"]
-                )
+            entity_services.violation_entity_add(
+                actor=_user(request),
+                violation=violation,
+                kind="company",
+                values=identifiers,
+                properties={
+                    "registration_code": data["registration_code"],
+                    "country": data["country"],
+                },
+                role=data["role"],
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
     return _back_to_violation(

@@ -198,3 +198,26 @@ def violation_person_add(
             actor=actor, source=person, target=held, kind="holds_document", provenance=provenance
         )
     return violation_entity_link(actor=actor, violation=violation, entity=person, role=role)
+
+
+@transaction.atomic
+def violation_entity_add(
+    *,
+    actor: User,
+    violation: Violation,
+    kind: str,
+    values: dict[str, str],
+    properties: dict[str, Any],
+    role: str,
+) -> ViolationEntity:
+    """A vehicle, company or other registry entity met at the violation: found (or
+    registered) by its identifiers and linked, all or nothing. Empty properties are
+    not stored."""
+    entity, _created = entity_resolve(
+        actor=actor,
+        kind=kind,
+        values=values,
+        properties={key: value for key, value in properties.items() if value},
+        provenance=f"violation {violation.reference}",
+    )
+    return violation_entity_link(actor=actor, violation=violation, entity=entity, role=role)
