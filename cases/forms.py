@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.category_details import field_label
 from cases.models import (
@@ -258,7 +259,9 @@ class GoodsLineForm(forms.Form):
     )
     description = forms.CharField(label=_("Description"), max_length=300)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=0)
-    quantity_unit = forms.ChoiceField(label=_("Unit"), choices=QuantityUnit.choices)
+    quantity_unit = forms.ChoiceField(
+        label=pgettext_lazy("of measure", "Unit"), choices=QuantityUnit.choices
+    )
     value_eur = forms.DecimalField(
         label=_("Estimated value (EUR)"),
         max_digits=14,
