@@ -5,12 +5,13 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import cases.urls_api
+import dispatch.urls_api
 import portal.api.urls
 from portal.access import public
 from portal.api.permissions import Authenticated
 
 # One API namespace ("api:<name>") across apps, under /api/v1/.
-api_v1 = [*portal.api.urls.urlpatterns, *cases.urls_api.urlpatterns]
+api_v1 = [*portal.api.urls.urlpatterns, *cases.urls_api.urlpatterns, *dispatch.urls_api.urlpatterns]
 
 urlpatterns = [
     path("", include("portal.urls_html")),

@@ -28,6 +28,9 @@ class Rule:
     public: bool = False
     method: str = "get"
     kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda objs: {})
+    # What a signed-in person outside the rule gets: 403, or 401 where only a device's
+    # own token authenticates (a person's session is no credential there at all).
+    denied_status: int = 403
 
 
 def pk_of(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -123,6 +126,8 @@ EXPECTED: dict[str, Rule] = {
     ),
     "api:violation-entities": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
     "api:violation-evidence": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
+    # Unit devices only (their own token): no person's session reaches it.
+    "api:position-ingest": Rule(frozenset(), method="post", denied_status=401),
     "api-schema": Rule(ALL_ROLES),
     "api-docs": Rule(ALL_ROLES),
 }
@@ -242,4 +247,6 @@ def test_each_role_gets_exactly_what_the_policy_says(name, role, objects, person
         assert response.status_code not in (401, 403, 404), f"{role} should reach {name}"
         assert response.status_code != 500
     else:
-        assert response.status_code == 403, f"{role} must be refused {name}: {response.status_code}"
+        assert response.status_code == rule.denied_status, (
+            f"{role} must be refused {name}: {response.status_code}"
+        )
