@@ -97,3 +97,107 @@ class PositionReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} @ {self.device_time:%Y-%m-%d %H:%M:%S}"
+
+
+class TaskKind(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection")
+    INTERCEPTION = "interception", _("Interception")
+    PATROL = "patrol", _("Patrol")
+    CHECKPOINT = "checkpoint", _("Checkpoint")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    OTHER = "other", _("Other")
+
+
+class TaskPriority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class TaskStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    EN_ROUTE = "en_route", _("En route")
+    ON_SCENE = "on_scene", _("On scene")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Task(models.Model):
+    """A task or notice sent to a mobile unit. Its state moves only along the lifecycle
+    in dispatch/lifecycle.py; every move is a TaskEvent (who, when)."""
+
+    kind = models.CharField(_("type"), max_length=20, choices=TaskKind.choices)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=TaskPriority.choices, default=TaskPriority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NEW
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    area = models.PolygonField(_("area"), srid=4326, null=True, blank=True)
+    window_start = models.DateTimeField(_("from"), null=True, blank=True)
+    window_end = models.DateTimeField(_("until"), null=True, blank=True)
+    unit = models.ForeignKey(
+        MobileUnit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    violation = models.ForeignKey(
+        "cases.Violation",
+        verbose_name=_("violation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    created_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    en_route_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="task_status_idx"),
+            models.Index(fields=["unit", "status"], name="task_unit_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_end__isnull=True)
+                | models.Q(window_start__isnull=True)
+                | models.Q(window_end__gte=models.F("window_start")),
+                name="task_window_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskEvent(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=TaskStatus.choices)
+    to_status = models.CharField(max_length=20, choices=TaskStatus.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,131 @@
+"""Task use cases: create, assign (one click, race-safe), move along the lifecycle."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dispatch.lifecycle import (
+    DISPATCH_MOVES,
+    OPEN_STATUSES,
+    TIMESTAMP_FIELD,
+    UNIT_MOVES,
+    transition_allowed,
+)
+from dispatch.models import MobileUnit, Task, TaskEvent, TaskStatus, UnitStatus
+from portal.models import AuditAction, User
+from portal.services.audit import audit_record
+
+
+@dataclass
+class TaskInput:
+    kind: str
+    title: str
+    priority: int = 2
+    description: str = ""
+    location: Point | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+
+
+@transaction.atomic
+def task_create(*, actor: User, data: TaskInput) -> Task:
+    if not actor.has_perm("dispatch.add_task"):
+        raise PermissionDenied
+    task = Task(
+        kind=data.kind,
+        title=data.title.strip(),
+        priority=data.priority,
+        description=data.description.strip(),
+        location=data.location,
+        window_start=data.window_start,
+        window_end=data.window_end,
+        created_by=actor,
+    )
+    if data.window_start and data.window_end and data.window_end < data.window_start:
+        raise ValidationError({"window_end": _("The window ends before it starts.")})
+    task.full_clean(exclude=["created_by", "unit", "violation"])
+    task.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=task,
+        changes={"kind": task.kind, "title": task.title},
+    )
+    return task
+
+
+def _may_move(actor: User, task: Task, target: str) -> bool:
+    if target in DISPATCH_MOVES:
+        return actor.has_perm("dispatch.change_task")
+    if target in UNIT_MOVES:
+        unit = task.unit
+        return (
+            unit is not None
+            and actor.org_unit_id == unit.org_unit_id
+            and actor.has_perm("dispatch.view_task")
+        )
+    return False
+
+
+def _unit_status_after(unit: MobileUnit) -> None:
+    """A unit with an open task is busy; without one it is available again."""
+    busy = Task.objects.filter(unit=unit, status__in=OPEN_STATUSES).exists()
+    wanted = UnitStatus.BUSY if busy else UnitStatus.AVAILABLE
+    if unit.status in (UnitStatus.AVAILABLE, UnitStatus.BUSY) and unit.status != wanted:
+        MobileUnit.objects.filter(pk=unit.pk).update(
+            status=wanted, status_changed_at=timezone.now()
+        )
+
+
+@transaction.atomic
+def task_transition(
+    *, actor: User, task: Task, target: str, unit: MobileUnit | None = None, note: str = ""
+) -> Task:
+    """Move ``task`` to ``target``; refuses moves the lifecycle does not allow, and moves
+    the actor may not make. Locks the task (and the unit on assignment): two
+    dispatchers acting at once are served one after the other."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if not transition_allowed(task.status, target):
+        raise ValidationError(
+            {
+                "status": _("A task cannot go from %(current)s to %(target)s.")
+                % {"current": task.status, "target": target}
+            }
+        )
+    if not _may_move(actor, task, target):
+        raise PermissionDenied
+    previous_unit = task.unit
+    if target == TaskStatus.ASSIGNED:
+        if unit is None:
+            raise ValidationError({"unit": _("Choose the unit to assign.")})
+        unit = MobileUnit.objects.select_for_update().get(pk=unit.pk)
+        if unit.status not in (UnitStatus.AVAILABLE, UnitStatus.BUSY):
+            raise ValidationError(
+                {"unit": _("%(unit)s is off duty or out of service.") % {"unit": unit.call_sign}}
+            )
+        task.unit = unit
+    if target == TaskStatus.COMPLETED:
+        task.outcome = note.strip()
+    now = timezone.now()
+    event = TaskEvent(
+        task=task, from_status=task.status, to_status=target, at=now, by=actor, note=note[:300]
+    )
+    task.status = target
+    setattr(task, TIMESTAMP_FIELD[target], now)
+    task.save()
+    event.save()
+    for affected in {u for u in (previous_unit, task.unit) if u is not None}:
+        _unit_status_after(affected)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=task,
+        changes={"status": [event.from_status, target], "unit": str(task.unit or "")},
+        reason=note[:300],
+    )
+    return task
