@@ -314,31 +314,46 @@ def goods_remove(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     return redirect(f"{violation.get_absolute_url()}#goods")
 
 
-@permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
-@require_POST
-def vehicle_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _registry_entity_add(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[Any],
+    kind: str,
+    identifiers: tuple[str, ...],
+    properties: tuple[str, ...],
+    success: str,
+) -> HttpResponse:
+    """A vehicle or company met at the violation: the small form, then one service."""
     violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
-    form = VehicleForm(request.POST, prefix="vehicle")
+    form = form_class(request.POST, prefix=kind)
     if form.is_valid():
         data = form.cleaned_data
-        identifiers = {k: data[k] for k in ("plate", "plate_country", "vin")}
         try:
             entity_services.violation_entity_add(
                 actor=_user(request),
                 violation=violation,
-                kind="vehicle",
-                values=identifiers,
-                properties={
-                    "make_model": data["make_model"],
-                    "vin": data["vin"],
-                    "plate": data["plate"],
-                },
+                kind=kind,
+                values={key: data[key] for key in identifiers},
+                properties={key: data[key] for key in properties},
                 role=data["role"],
             )
         except ValidationError as error:
             _add_service_errors(form, error)
-    return _back_to_violation(
-        request, form, violation, success=_("Vehicle added."), anchor="people"
+    return _back_to_violation(request, form, violation, success=success, anchor="people")
+
+
+@permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
+@require_POST
+def vehicle_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _registry_entity_add(
+        request,
+        pk,
+        form_class=VehicleForm,
+        kind="vehicle",
+        identifiers=("plate", "plate_country", "vin"),
+        properties=("make_model", "vin", "plate"),
+        success=_("Vehicle added."),
     )
 
 
@@ -439,25 +454,12 @@ def violation_map(request: HttpRequest) -> HttpResponse:
 @permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
 @require_POST
 def company_add(request: HttpRequest, pk: int) -> HttpResponse:
-    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
-    form = CompanyForm(request.POST, prefix="company")
-    if form.is_valid():
-        data = form.cleaned_data
-        identifiers = {k: data[k] for k in ("name", "registration_code", "country")}
-        try:
-            entity_services.violation_entity_add(
-                actor=_user(request),
-                violation=violation,
-                kind="company",
-                values=identifiers,
-                properties={
-                    "registration_code": data["registration_code"],
-                    "country": data["country"],
-                },
-                role=data["role"],
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-    return _back_to_violation(
-        request, form, violation, success=_("Company added."), anchor="people"
+    return _registry_entity_add(
+        request,
+        pk,
+        form_class=CompanyForm,
+        kind="company",
+        identifiers=("name", "registration_code", "country"),
+        properties=("registration_code", "country"),
+        success=_("Company added."),
     )
