@@ -42,6 +42,9 @@ class MobileUnit(models.Model):
         verbose_name = _("mobile unit")
         verbose_name_plural = _("mobile units")
         ordering = ["call_sign"]
+        # Officers serve in the unit of their organisational unit: they get its tasks
+        # and report its position from the browser.
+        permissions = [("serve_in_unit", _("Can serve in a mobile unit"))]
 
     def __str__(self) -> str:
         return self.call_sign
@@ -161,6 +164,8 @@ class Task(models.Model):
     outcome = models.TextField(_("outcome"), blank=True)
     created_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Lets the live map and the officer's page poll for "what changed since".
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     en_route_at = models.DateTimeField(null=True, blank=True)
@@ -171,6 +176,7 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["-created_at"]
+        permissions = [("view_all_tasks", _("Can view every unit's tasks"))]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="task_status_idx"),
             models.Index(fields=["unit", "status"], name="task_unit_status_idx"),
@@ -201,3 +207,98 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.from_status} → {self.to_status}"
+
+
+class PatrolZone(models.Model):
+    """An area a unit patrols during a shift, drawn on the map."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    area = models.PolygonField(_("area"), srid=4326)
+    colour = models.CharField(_("colour"), max_length=7, default="#2563eb")
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        "portal.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("patrol zone")
+        verbose_name_plural = _("patrol zones")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shift(models.Model):
+    """A unit on duty from ``starts_at`` to ``ends_at``, patrolling ``zone``."""
+
+    unit = models.ForeignKey(
+        MobileUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="shifts"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    zone = models.ForeignKey(
+        PatrolZone,
+        verbose_name=_("patrol zone"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shifts",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "portal.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at", "unit__call_sign"]
+        indexes = [models.Index(fields=["unit", "starts_at"], name="shift_unit_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class GeofenceAlert(models.Model):
+    """A unit on shift reported a position outside its shift's patrol zone. Open until
+    the unit is back inside (``returned_at``); a dispatcher acknowledges it."""
+
+    unit = models.ForeignKey(
+        MobileUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="alerts"
+    )
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="alerts")
+    zone = models.ForeignKey(PatrolZone, on_delete=models.PROTECT, related_name="alerts")
+    left_at = models.DateTimeField(_("left the zone"))
+    position = models.PointField(_("position"), srid=4326)
+    distance_m = models.FloatField(_("distance from the zone (m)"))
+    returned_at = models.DateTimeField(_("back in the zone"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "portal.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("geofence alert")
+        verbose_name_plural = _("geofence alerts")
+        ordering = ["-left_at"]
+        constraints = [
+            # At most one open alert per unit: a unit outside its zone raises it once.
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(returned_at__isnull=True),
+                name="geofence_one_open_alert_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.left_at:%Y-%m-%d %H:%M}"

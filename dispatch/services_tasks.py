@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.selectors import violation_get_for_user
 from dispatch.lifecycle import (
     DISPATCH_MOVES,
     OPEN_STATUSES,
@@ -28,8 +30,10 @@ class TaskInput:
     priority: int = 2
     description: str = ""
     location: Point | None = None
+    area: Polygon | None = None
     window_start: datetime | None = None
     window_end: datetime | None = None
+    violation_id: int | None = None
 
 
 @transaction.atomic
@@ -42,12 +46,20 @@ def task_create(*, actor: User, data: TaskInput) -> Task:
         priority=data.priority,
         description=data.description.strip(),
         location=data.location,
+        area=data.area,
         window_start=data.window_start,
         window_end=data.window_end,
         created_by=actor,
     )
     if data.window_start and data.window_end and data.window_end < data.window_start:
         raise ValidationError({"window_end": _("The window ends before it starts.")})
+    if data.location is None and data.area is not None:
+        task.location = data.area.centroid  # units are recommended by distance to a point
+    if data.violation_id is not None:
+        try:
+            task.violation = violation_get_for_user(user=actor, pk=data.violation_id)
+        except Http404 as missing:
+            raise ValidationError({"violation": _("No such violation.")}) from missing
     task.full_clean(exclude=["created_by", "unit", "violation"])
     task.save()
     audit_record(

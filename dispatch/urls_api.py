@@ -1,7 +1,15 @@
 from django.urls import path
 
-from dispatch import api
+from dispatch import api, api_tasks
 
 urlpatterns = [
     path("positions/", api.PositionIngest.as_view(), name="position-ingest"),
+    path("tasks/", api_tasks.TaskListCreate.as_view(), name="task-list"),
+    path("tasks/<int:pk>/", api_tasks.TaskDetail.as_view(), name="task-detail"),
+    path("tasks/<int:pk>/transition/", api_tasks.TaskTransition.as_view(), name="task-transition"),
+    path(
+        "tasks/<int:pk>/recommendations/",
+        api_tasks.TaskRecommendations.as_view(),
+        name="task-recommendations",
+    ),
 ]

@@ -16,6 +16,7 @@ api_v1 = [*portal.api.urls.urlpatterns, *cases.urls_api.urlpatterns, *dispatch.u
 urlpatterns = [
     path("", include("portal.urls_html")),
     path("violations/", include("cases.urls")),
+    path("dispatch/", include("dispatch.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path(

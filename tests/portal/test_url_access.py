@@ -4,8 +4,7 @@ The table below is the access policy in one place. A new URL pattern that is not
 fails this test: decide who may open it, write it here, and state it on the view.
 """
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,31 +12,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.access import AccessRule
 from portal.api.permissions import DenyAll
-
-OFFICER, DISPATCHER, ANALYST, ADMIN = "officer", "dispatcher", "analyst", "administrator"
-ALL_ROLES = frozenset({OFFICER, DISPATCHER, ANALYST, ADMIN})
-# Who sees violations (administrators manage people, not cases), and who may change a
-# draft: its reporter (officer_a) and analysts, who verify.
-FIELD = frozenset({OFFICER, DISPATCHER, ANALYST})
-EDITORS = frozenset({OFFICER, ANALYST})
-
-
-@dataclass(frozen=True)
-class Rule:
-    roles: frozenset[str]
-    public: bool = False
-    method: str = "get"
-    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda objs: {})
-    # What a signed-in person outside the rule gets: 403, or 401 where only a device's
-    # own token authenticates (a person's session is no credential there at all).
-    denied_status: int = 403
-
-
-def pk_of(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    return lambda objs: {"pk": objs[name].pk}
-
-
-PUBLIC = frozenset(ALL_ROLES)
+from tests.access_policy import (
+    ADMIN,
+    ALL_ROLES,
+    ANALYST,
+    DISPATCHER,
+    EDITORS,
+    FIELD,
+    OFFICER,
+    PUBLIC,
+    Rule,
+    pk_of,
+)
+from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 
 EXPECTED: dict[str, Rule] = {
     # HTML pages of the core
@@ -127,9 +114,9 @@ EXPECTED: dict[str, Rule] = {
     "api:violation-entities": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
     "api:violation-evidence": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
     # Unit devices only (their own token): no person's session reaches it.
-    "api:position-ingest": Rule(frozenset(), method="post", denied_status=401),
     "api-schema": Rule(ALL_ROLES),
     "api-docs": Rule(ALL_ROLES),
+    **DISPATCH_RULES,
 }
 
 
@@ -204,6 +191,7 @@ def objects(personas, administrator, violation_of_officer):
         ),
     )
     return {
+        **dispatch_objects(personas),
         "unit": officer.org_unit,
         "user": officer,
         "audit": AuditRecord.objects.order_by("-id").first(),

@@ -1,0 +1,305 @@
+"""Task API: the operations centre creates, assigns and cancels; the unit's officers
+move their tasks along. Both the live map and the officer's page use it."""
+
+from typing import Any
+
+from django.contrib.gis.geos import Point, Polygon
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from dispatch.models import MobileUnit, Task, TaskEvent, TaskKind, TaskPriority, TaskStatus
+from dispatch.selectors import task_get_for_user, task_list_for_user, units_recommended_for
+from dispatch.services_tasks import TaskInput, task_create, task_transition
+from portal.api.errors import ErrorSerializer
+from portal.api.permissions import require_perms
+from portal.models import User
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+def _user(request: Request) -> User:
+    return request.user  # type: ignore[return-value]  # behind an authenticated permission
+
+
+def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(error, "message_dict"):
+        return serializers.ValidationError(error.message_dict)
+    return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class TaskEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.get_full_name", read_only=True)
+
+    class Meta:
+        model = TaskEvent
+        fields = ["from_status", "to_status", "at", "by", "note"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(
+        source="unit.call_sign", read_only=True, allow_null=True, default=None
+    )
+    unit_id = serializers.IntegerField(read_only=True, allow_null=True)
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+    area = serializers.SerializerMethodField()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    priority_label = serializers.CharField(source="get_priority_display", read_only=True)
+    violation_reference = serializers.CharField(
+        source="violation.reference", read_only=True, allow_null=True, default=None
+    )
+    created_by = serializers.CharField(source="created_by.get_full_name", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "priority",
+            "priority_label",
+            "status",
+            "status_label",
+            "title",
+            "description",
+            "latitude",
+            "longitude",
+            "area",
+            "window_start",
+            "window_end",
+            "unit",
+            "unit_id",
+            "violation",
+            "violation_reference",
+            "outcome",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "assigned_at",
+            "acknowledged_at",
+            "en_route_at",
+            "on_scene_at",
+            "closed_at",
+        ]
+
+    def get_latitude(self, task: Task) -> float | None:
+        return task.location.y if task.location else None
+
+    def get_longitude(self, task: Task) -> float | None:
+        return task.location.x if task.location else None
+
+    def get_area(self, task: Task) -> dict[str, Any] | None:
+        """The area as GeoJSON geometry, or null."""
+        if task.area is None:
+            return None
+        return {"type": "Polygon", "coordinates": task.area.coords}
+
+
+class TaskDetailSerializer(TaskSerializer):
+    events = TaskEventSerializer(many=True, read_only=True)
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "events"]
+
+
+class TaskInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=TaskKind.choices)
+    priority = serializers.ChoiceField(choices=TaskPriority.choices, default=TaskPriority.NORMAL)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    area = serializers.JSONField(
+        required=False, help_text="GeoJSON Polygon geometry, in WGS 84 longitude/latitude."
+    )
+    window_start = serializers.DateTimeField(required=False, allow_null=True)
+    window_end = serializers.DateTimeField(required=False, allow_null=True)
+    violation = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate_area(self, value: Any) -> Polygon:
+        try:
+            if not isinstance(value, dict) or value.get("type") != "Polygon":
+                raise ValueError
+            ring = [(float(x), float(y)) for x, y in value["coordinates"][0]]
+            polygon = Polygon(ring, srid=4326)
+        except (KeyError, IndexError, TypeError, ValueError) as error:
+            raise serializers.ValidationError(
+                _("Give the area as a GeoJSON Polygon of longitude/latitude pairs.")
+            ) from error
+        if not polygon.valid:
+            raise serializers.ValidationError(_("The area's outline crosses itself."))
+        return polygon
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_lat, has_lon = "latitude" in attrs, "longitude" in attrs
+        if has_lat != has_lon:
+            raise serializers.ValidationError(
+                {"latitude": [_("Give both latitude and longitude, or neither.")]}
+            )
+        if not has_lat and "area" not in attrs:
+            raise serializers.ValidationError(
+                {"latitude": [_("Give the task's place: a point or an area.")]}
+            )
+        return attrs
+
+    def to_input(self) -> TaskInput:
+        data = self.validated_data
+        location = (
+            Point(data["longitude"], data["latitude"], srid=4326) if "latitude" in data else None
+        )
+        return TaskInput(
+            kind=data["kind"],
+            title=data["title"],
+            priority=data["priority"],
+            description=data["description"],
+            location=location,
+            area=data.get("area"),
+            window_start=data.get("window_start"),
+            window_end=data.get("window_end"),
+            violation_id=data.get("violation"),
+        )
+
+
+class TaskFilterSerializer(serializers.Serializer):
+    open = serializers.BooleanField(
+        required=False, default=False, help_text="Only new and open tasks."
+    )
+    changed_since = serializers.DateTimeField(
+        required=False, help_text="Only tasks changed after this moment (for polling)."
+    )
+    unit = serializers.IntegerField(required=False, help_text="Mobile unit id.")
+
+
+class TaskListCreate(GenericAPIView):
+    permission_classes = [require_perms("dispatch.view_task")]
+    # For the schema only: reads go through dispatch.selectors, which scopes rows.
+    queryset = Task.objects.none()
+    serializer_class = TaskSerializer
+
+    @extend_schema(parameters=[TaskFilterSerializer], responses={200: TaskSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        filters = TaskFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        unit_id = filters.validated_data.get("unit")
+        tasks = task_list_for_user(
+            user=_user(request),
+            open_only=filters.validated_data["open"],
+            changed_since=filters.validated_data.get("changed_since"),
+            unit=MobileUnit.objects.filter(pk=unit_id).first() if unit_id else None,
+        )
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(TaskSerializer(page, many=True).data)
+
+    @extend_schema(request=TaskInputSerializer, responses={201: TaskDetailSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        if not request.user.has_perm("dispatch.add_task"):
+            return Response(
+                {"type": "permission_denied", "detail": _("You may not create tasks.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        payload = TaskInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            task = task_create(actor=_user(request), data=payload.to_input())
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+        return Response(TaskDetailSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class TaskDetail(GenericAPIView):
+    permission_classes = [require_perms("dispatch.view_task")]
+    queryset = Task.objects.none()
+    serializer_class = TaskDetailSerializer
+
+    @extend_schema(responses={200: TaskDetailSerializer, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        task = task_get_for_user(user=_user(request), pk=pk)
+        return Response(TaskDetailSerializer(task).data)
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TaskStatus.choices)
+    unit = serializers.IntegerField(required=False, help_text="Mobile unit id, to assign.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    # Guards against acting on a stale screen: the move applies only if the task is
+    # still in this state.
+    expected_status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
+
+
+class TaskTransition(GenericAPIView):
+    permission_classes = [require_perms("dispatch.view_task")]
+    queryset = Task.objects.none()
+    serializer_class = TransitionSerializer
+
+    @extend_schema(request=TransitionSerializer, responses={200: TaskDetailSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        task = task_get_for_user(user=user, pk=pk)
+        own_unit = task.unit is not None and task.unit.org_unit_id == user.org_unit_id
+        if not (own_unit or user.has_perm("dispatch.change_task")):
+            return Response(
+                {"type": "permission_denied", "detail": _("You may not move this task.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        payload = TransitionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        expected = data.get("expected_status")
+        if expected and expected != task.status:
+            raise serializers.ValidationError(
+                {
+                    "status": [
+                        _("The task is already %(status)s; reload to see its state.")
+                        % {"status": task.get_status_display()}
+                    ]
+                }
+            )
+        unit = None
+        if "unit" in data:
+            unit = MobileUnit.objects.filter(pk=data["unit"]).first()
+            if unit is None:
+                raise serializers.ValidationError({"unit": [_("No such unit.")]})
+        try:
+            task = task_transition(
+                actor=user, task=task, target=data["status"], unit=unit, note=data["note"]
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+        except DjangoPermissionDenied:
+            return Response(
+                {"type": "permission_denied", "detail": _("You may not make this move.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        return Response(TaskDetailSerializer(task).data)
+
+
+class RecommendationSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField(source="unit.pk")
+    call_sign = serializers.CharField(source="unit.call_sign")
+    status = serializers.CharField(source="unit.status")
+    distance_m = serializers.FloatField()
+    off_zone = serializers.BooleanField()
+    off_shift = serializers.BooleanField()
+    last_reported_at = serializers.DateTimeField(source="unit.last_reported_at")
+
+
+class TaskRecommendations(GenericAPIView):
+    permission_classes = [require_perms("dispatch.change_task")]
+    queryset = Task.objects.none()
+    serializer_class = RecommendationSerializer
+
+    @extend_schema(responses={200: RecommendationSerializer(many=True), **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        task = task_get_for_user(user=_user(request), pk=pk)
+        if task.location is None:
+            raise Http404
+        recommendations = units_recommended_for(location=task.location)
+        return Response(RecommendationSerializer(recommendations, many=True).data)

@@ -1,0 +1,98 @@
+"""Dispatch's part of the access-policy table (tests/portal/test_url_access.py), and
+the objects its URLs are requested with. Each area keeps its rules in its own dict."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.gis.geos import Point, Polygon
+from django.utils import timezone
+
+from tests.access_policy import ANALYST, DISPATCHER, OFFICER, Rule, pk_of
+
+STAFF = frozenset({DISPATCHER, ANALYST})
+OPERATIONS = frozenset({DISPATCHER})
+# The officer whose unit the task is assigned to, and the operations centre.
+TASK_HOLDERS = frozenset({OFFICER, DISPATCHER})
+TASK_READERS = frozenset({OFFICER, DISPATCHER, ANALYST})
+
+DEVICE_API_RULES: dict[str, Rule] = {
+    "api:position-ingest": Rule(frozenset(), method="post", denied_status=401),
+}
+
+TASK_API_RULES: dict[str, Rule] = {
+    "api:task-list": Rule(TASK_READERS),
+    "api:task-detail": Rule(TASK_READERS, kwargs=pk_of("task")),
+    "api:task-transition": Rule(TASK_HOLDERS, method="post", kwargs=pk_of("task")),
+    "api:task-recommendations": Rule(OPERATIONS, kwargs=pk_of("task")),
+}
+
+# The dispatcher's live map and its data.
+LIVE_RULES: dict[str, Rule] = {}
+
+# The officer's own pages: my tasks, my unit (browser position reporting).
+OFFICER_RULES: dict[str, Rule] = {}
+
+# Shifts, patrol zones, geofence alerts.
+PLANNING_RULES: dict[str, Rule] = {}
+
+# Track replay, GPX/KML export, monthly statistics.
+TRACK_RULES: dict[str, Rule] = {}
+
+DISPATCH_RULES: dict[str, Rule] = {
+    **DEVICE_API_RULES,
+    **TASK_API_RULES,
+    **LIVE_RULES,
+    **OFFICER_RULES,
+    **PLANNING_RULES,
+    **TRACK_RULES,
+}
+
+
+def dispatch_objects(personas: dict[str, Any]) -> dict[str, Any]:
+    """A mobile unit for the officer's organisational unit, on shift in a patrol zone,
+    with a task assigned to it and an open geofence alert."""
+    from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift, UnitStatus
+    from dispatch.services_tasks import TaskInput, task_create, task_transition
+
+    officer, dispatcher = personas[OFFICER], personas[DISPATCHER]
+    here = Point(25.60, 54.55, srid=4326)
+    mobile_unit = MobileUnit.objects.create(
+        org_unit=officer.org_unit,
+        call_sign="MU-ACCESS",
+        status=UnitStatus.AVAILABLE,
+        last_position=here,
+        last_reported_at=timezone.now(),
+    )
+    zone = PatrolZone.objects.create(
+        name="Access zone",
+        area=Polygon(
+            ((25.5, 54.5), (25.7, 54.5), (25.7, 54.6), (25.5, 54.6), (25.5, 54.5)), srid=4326
+        ),
+    )
+    now = timezone.now()
+    shift = Shift.objects.create(
+        unit=mobile_unit,
+        starts_at=now - timedelta(hours=2),
+        ends_at=now + timedelta(hours=6),
+        zone=zone,
+    )
+    alert = GeofenceAlert.objects.create(
+        unit=mobile_unit,
+        shift=shift,
+        zone=zone,
+        left_at=now,
+        position=Point(25.9, 54.7, srid=4326),
+        distance_m=12_000,
+    )
+    task = task_create(
+        actor=dispatcher,
+        data=TaskInput(kind="inspection", title="Access check", location=here),
+    )
+    task = task_transition(actor=dispatcher, task=task, target="assigned", unit=mobile_unit)
+    return {
+        "mobile_unit": mobile_unit,
+        "zone": zone,
+        "shift": shift,
+        "alert": alert,
+        "task": task,
+    }
