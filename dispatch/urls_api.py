@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dispatch import api, api_tasks
+from dispatch import api, api_planning, api_tasks
 
 urlpatterns = [
     path("positions/", api.PositionIngest.as_view(), name="position-ingest"),
@@ -11,5 +11,10 @@ urlpatterns = [
         "tasks/<int:pk>/recommendations/",
         api_tasks.TaskRecommendations.as_view(),
         name="task-recommendations",
+    ),
+    path(
+        "alerts/<int:pk>/acknowledge/",
+        api_planning.AlertAcknowledge.as_view(),
+        name="alert-acknowledge",
     ),
 ]

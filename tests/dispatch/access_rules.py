@@ -33,7 +33,9 @@ LIVE_RULES: dict[str, Rule] = {}
 OFFICER_RULES: dict[str, Rule] = {}
 
 # Shifts, patrol zones, geofence alerts.
-PLANNING_RULES: dict[str, Rule] = {}
+PLANNING_RULES: dict[str, Rule] = {
+    "api:alert-acknowledge": Rule(OPERATIONS, method="post", kwargs=pk_of("alert")),
+}
 
 # Track replay, GPX/KML export, monthly statistics.
 TRACK_RULES: dict[str, Rule] = {}
