@@ -1,0 +1,208 @@
+"""The task API: the operations centre creates and assigns, the unit moves its task
+along, everyone sees only what they need to."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.urls import reverse
+from django.utils import timezone
+
+from dispatch.models import MobileUnit, Task, TaskStatus, UnitStatus
+from portal.models import AuditRecord
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def unit(unit_a):
+    return MobileUnit.objects.create(
+        org_unit=unit_a,
+        call_sign="MU-A1",
+        status=UnitStatus.AVAILABLE,
+        last_position=Point(25.60, 54.55, srid=4326),
+    )
+
+
+@pytest.fixture
+def other_unit(unit_b):
+    return MobileUnit.objects.create(
+        org_unit=unit_b,
+        call_sign="MU-B1",
+        status=UnitStatus.AVAILABLE,
+        last_position=Point(25.30, 54.70, srid=4326),
+    )
+
+
+def _create(client, **extra):
+    body = {
+        "kind": "inspection",
+        "priority": 3,
+        "title": "Check lorry LT ABC123",
+        "latitude": 54.5395,
+        "longitude": 25.6536,
+        **extra,
+    }
+    return client.post(reverse("api:task-list"), body, format="json")
+
+
+def test_a_dispatcher_creates_a_task_and_it_is_audited(api_client_for, dispatcher):
+    response = _create(api_client_for(dispatcher), description="Tip from the border post")
+
+    assert response.status_code == 201, response.json()
+    task = Task.objects.get(pk=response.json()["id"])
+    assert (task.status, task.priority, task.location.x) == ("new", 3, 25.6536)
+    assert response.json()["status_label"] == "New"
+    assert AuditRecord.objects.filter(object_id=str(task.pk), action="create").exists()
+
+
+def test_a_task_placed_by_area_gets_its_centroid_as_location(api_client_for, dispatcher):
+    area = {
+        "type": "Polygon",
+        "coordinates": [[[25.0, 54.0], [25.2, 54.0], [25.2, 54.2], [25.0, 54.2], [25.0, 54.0]]],
+    }
+    response = api_client_for(dispatcher).post(
+        reverse("api:task-list"),
+        {"kind": "patrol", "title": "Patrol the forest road", "area": area},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    task = Task.objects.get(pk=response.json()["id"])
+    assert task.area is not None
+    assert round(task.location.x, 3) == 25.1
+    assert response.json()["area"]["type"] == "Polygon"
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"kind": "party"}, "kind"),
+        ({"latitude": 95}, "latitude"),
+        ({"latitude": None}, "latitude"),
+        ({"area": {"type": "Point", "coordinates": [25, 54]}}, "area"),
+        (
+            {
+                "window_start": "2026-11-23T12:00:00Z",
+                "window_end": "2026-11-23T10:00:00Z",
+            },
+            "window_end",
+        ),
+        ({"violation": 999999}, "violation"),
+    ],
+)
+def test_bad_task_input_names_the_field_and_creates_nothing(
+    api_client_for, dispatcher, extra, field
+):
+    # None leaves the key out: a task with a latitude and no longitude.
+    body = {"kind": "inspection", "title": "Check", "latitude": 54.5, "longitude": 25.6, **extra}
+    body = {key: value for key, value in body.items() if value is not None}
+    response = api_client_for(dispatcher).post(reverse("api:task-list"), body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"], response.json()
+    assert not Task.objects.exists()
+
+
+def test_an_officer_may_not_create_tasks(api_client_for, officer):
+    response = _create(api_client_for(officer))
+
+    assert response.status_code == 403
+    assert not Task.objects.exists()
+
+
+def test_assign_then_the_unit_moves_the_task_along(api_client_for, dispatcher, officer, unit):
+    task_id = _create(api_client_for(dispatcher)).json()["id"]
+    url = reverse("api:task-transition", kwargs={"pk": task_id})
+
+    assigned = api_client_for(dispatcher).post(
+        url, {"status": "assigned", "unit": unit.pk, "expected_status": "new"}, format="json"
+    )
+    acknowledged = api_client_for(officer).post(url, {"status": "acknowledged"}, format="json")
+
+    assert assigned.status_code == 200, assigned.json()
+    assert assigned.json()["unit"] == "MU-A1"
+    assert acknowledged.status_code == 200, acknowledged.json()
+    assert [e["to_status"] for e in acknowledged.json()["events"]] == ["assigned", "acknowledged"]
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.BUSY
+
+
+def test_an_illegal_move_is_refused_with_a_message(api_client_for, dispatcher, officer, unit):
+    task_id = _create(api_client_for(dispatcher)).json()["id"]
+    url = reverse("api:task-transition", kwargs={"pk": task_id})
+    api_client_for(dispatcher).post(url, {"status": "assigned", "unit": unit.pk}, format="json")
+
+    response = api_client_for(officer).post(url, {"status": "completed"}, format="json")
+
+    assert response.status_code == 400
+    assert "status" in response.json()["errors"]
+    assert Task.objects.get(pk=task_id).status == TaskStatus.ASSIGNED
+
+
+def test_a_stale_screen_does_not_move_a_task(api_client_for, dispatcher, unit, other_unit):
+    task_id = _create(api_client_for(dispatcher)).json()["id"]
+    url = reverse("api:task-transition", kwargs={"pk": task_id})
+    api_client_for(dispatcher).post(url, {"status": "assigned", "unit": unit.pk}, format="json")
+
+    # A second dispatcher still sees the task as new and assigns another unit.
+    response = api_client_for(dispatcher).post(
+        url, {"status": "assigned", "unit": other_unit.pk, "expected_status": "new"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert Task.objects.get(pk=task_id).unit == unit
+
+
+def test_officers_see_only_their_own_units_tasks(
+    api_client_for, dispatcher, officer, officer_b, unit, other_unit
+):
+    client = api_client_for(dispatcher)
+    mine = _create(client, title="For A").json()["id"]
+    theirs = _create(client, title="For B").json()["id"]
+    for task_id, target in ((mine, unit), (theirs, other_unit)):
+        client.post(
+            reverse("api:task-transition", kwargs={"pk": task_id}),
+            {"status": "assigned", "unit": target.pk},
+            format="json",
+        )
+
+    listed = api_client_for(officer).get(reverse("api:task-list"), {"open": "true"}).json()
+    other = api_client_for(officer).get(reverse("api:task-detail", kwargs={"pk": theirs}))
+    move = api_client_for(officer_b).post(
+        reverse("api:task-transition", kwargs={"pk": mine}),
+        {"status": "acknowledged"},
+        format="json",
+    )
+
+    assert [t["title"] for t in listed["results"]] == ["For A"]
+    assert other.status_code == 404
+    assert move.status_code == 404
+    assert Task.objects.get(pk=mine).status == TaskStatus.ASSIGNED
+
+
+def test_polling_with_changed_since_returns_only_changed_tasks(api_client_for, dispatcher):
+    client = api_client_for(dispatcher)
+    _create(client, title="Old")
+    Task.objects.update(updated_at=timezone.now() - timedelta(minutes=5))
+    cursor = (timezone.now() - timedelta(minutes=1)).isoformat()
+    _create(client, title="Fresh")
+
+    listed = client.get(reverse("api:task-list"), {"changed_since": cursor}).json()
+
+    assert [t["title"] for t in listed["results"]] == ["Fresh"]
+
+
+def test_recommendations_list_available_units_nearest_first(
+    api_client_for, dispatcher, unit, other_unit
+):
+    task_id = _create(api_client_for(dispatcher)).json()["id"]
+    MobileUnit.objects.filter(pk=other_unit.pk).update(status=UnitStatus.OFF_DUTY)
+
+    response = api_client_for(dispatcher).get(
+        reverse("api:task-recommendations", kwargs={"pk": task_id})
+    )
+
+    assert response.status_code == 200
+    assert [r["call_sign"] for r in response.json()] == ["MU-A1"]
+    assert 3_500 < response.json()[0]["distance_m"] < 3_800  # 3.6 km on the spheroid
