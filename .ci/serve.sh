@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: migrate, seed the demo accounts, then run the web server, a Celery worker
-# and Celery beat together until Ctrl-C stops all three.
+# `make run`: migrate, seed the demo accounts and units, then run the web server, a Celery
+# worker, Celery beat and the demo patrol simulator together until Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .run/env
@@ -16,6 +16,7 @@ if [ -z "${DEMO_PASSWORD:-}" ]; then
   DEMO_PASSWORD=$(cat .run/demo-password)
 fi
 DEMO_PASSWORD="$DEMO_PASSWORD" $PY manage.py seed_demo
+$PY manage.py seed_dispatch_demo
 
 pids=()
 stop() {
@@ -39,6 +40,9 @@ trap stop INT TERM EXIT
 .venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2 -n "portal@%h" > .run/worker.log 2>&1 &
 pids+=($!)
 .venv/bin/celery -A portal beat --loglevel=INFO --pidfile= -s .run/celerybeat-schedule > .run/beat.log 2>&1 &
+pids+=($!)
+# Demo only: moves the demo units along their patrol routes so the live map moves.
+$PY manage.py simulate_patrols > .run/simulator.log 2>&1 &
 pids+=($!)
 .venv/bin/gunicorn portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 --threads 4 --graceful-timeout 5 \
   --env DJANGO_SETTINGS_MODULE="$DJANGO_SETTINGS_MODULE" --access-logfile - --error-logfile - &
