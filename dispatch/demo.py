@@ -217,7 +217,7 @@ def _history(dispatcher: User, units: dict[str, MobileUnit], now: datetime) -> N
             closed_at=moments["completed"],
         )
         Task.objects.filter(pk=task.pk).update(created_at=assigned - timedelta(minutes=2))
-        previous = TaskStatus.NEW
+        previous: str = TaskStatus.NEW
         for status, at in moments.items():
             TaskEvent.objects.create(
                 task=task, from_status=previous, to_status=status, at=at, by=dispatcher

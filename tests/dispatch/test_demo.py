@@ -73,5 +73,8 @@ def test_the_simulator_moves_the_units(seeded):
     call_command("simulate_patrols", steps=1, stdout=io.StringIO())
 
     after = {u.call_sign: u.last_position for u in MobileUnit.objects.all()}
-    assert all(isinstance(p, Point) for p in after.values())
-    assert all(after[c].distance(before[c]) > 0 for c in before)
+    for call_sign, old in before.items():
+        new = after[call_sign]
+        assert isinstance(old, Point)
+        assert isinstance(new, Point)
+        assert new.distance(old) > 0
