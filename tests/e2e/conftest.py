@@ -55,11 +55,14 @@ def _launch(sync_playwright) -> Iterator[object]:
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """new_page(viewport) -> a page in a fresh context (own cookies), closed after the test."""
+    """new_page(viewport) -> a page in a fresh context (own cookies), closed after the test.
+    Further keyword arguments go to the context (e.g. permissions, geolocation)."""
     contexts = []
 
-    def make(viewport: dict[str, int] = DESKTOP, locale: str = "en-GB"):
-        context = browser.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
+    def make(viewport: dict[str, int] = DESKTOP, locale: str = "en-GB", **options):
+        context = browser.new_context(
+            viewport=viewport, locale=locale, base_url=live_server.url, **options
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
