@@ -7,7 +7,8 @@ scans over months, and the unit's latest position kept on the unit itself so tha
 """
 
 from django.contrib.gis.db import models
-from django.contrib.postgres.indexes import BrinIndex
+from django.contrib.postgres.indexes import BrinIndex, GistIndex
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,6 +46,17 @@ class MobileUnit(models.Model):
         # Officers serve in the unit of their organisational unit: they get its tasks
         # and report its position from the browser.
         permissions = [("serve_in_unit", _("Can serve in a mobile unit"))]
+        indexes = [
+            # "Nearest available unit" (dispatch.selectors.units_recommended_for): KNN
+            # over the available units only, so no busy or off-duty unit is visited.
+            # Given as an expression: GeoDjango's PostGIS schema editor builds an index
+            # on one geometry field itself and drops its condition.
+            GistIndex(
+                F("last_position"),
+                name="unit_available_position_gist",
+                condition=models.Q(status="available", last_position__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.call_sign
