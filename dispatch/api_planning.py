@@ -1,13 +1,16 @@
-"""Planning API: geofence alerts for the live map (list of open ones, acknowledge)."""
+"""Planning API: patrol zones as GeoJSON for maps, geofence alerts for the live map
+(the open ones, acknowledge)."""
 
-from drf_spectacular.utils import extend_schema
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dispatch.models import GeofenceAlert
-from dispatch.selectors_planning import alert_get_for_user
+from dispatch.selectors_planning import alert_get_for_user, alert_list_for_user, zones_geojson
 from dispatch.services_planning import alert_acknowledge
 from portal.api.errors import ErrorSerializer
 from portal.api.permissions import require_perms
@@ -67,3 +70,43 @@ class AlertAcknowledge(GenericAPIView):
         alert = alert_get_for_user(user=_user(request), pk=pk)
         alert = alert_acknowledge(actor=_user(request), alert=alert)
         return Response(AlertSerializer(alert).data)
+
+
+class AlertList(GenericAPIView):
+    """Geofence alerts, open ones first then the history; ``?open=1`` for the open ones
+    only (what the live map polls)."""
+
+    permission_classes = [require_perms("dispatch.view_geofencealert")]
+    queryset = GeofenceAlert.objects.none()
+    serializer_class = AlertSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("open", OpenApiTypes.BOOL, description="Open alerts only.")],
+        responses={200: AlertSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        open_only = request.query_params.get("open", "").lower() in {"1", "true", "yes"}
+        alerts = alert_list_for_user(user=_user(request), open_only=open_only)
+        page = self.paginate_queryset(alerts)
+        return self.get_paginated_response(AlertSerializer(page, many=True).data)
+
+
+class ZoneCollection(GenericAPIView):
+    """Patrol zones as a GeoJSON FeatureCollection (properties: id, name, description,
+    colour, active). Active zones only unless ``?all=1``."""
+
+    permission_classes = [require_perms("dispatch.view_patrolzone")]
+    queryset = GeofenceAlert.objects.none()  # for the schema only; zones_geojson reads
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("all", OpenApiTypes.BOOL, description="Include inactive zones.")
+        ],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        include_inactive = request.query_params.get("all", "").lower() in {"1", "true", "yes"}
+        collection: dict[str, Any] = zones_geojson(
+            user=_user(request), include_inactive=include_inactive
+        )
+        return Response(collection)

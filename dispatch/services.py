@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from dispatch.models import MobileUnit, PositionSource, UnitDevice
+from dispatch.services_planning import geofence_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -184,6 +186,13 @@ def positions_ingest(
                     newest.device_time,
                 ],
             )
+            if cursor.rowcount:  # the unit moved forward in time: check its patrol zone
+                geofence_check(
+                    unit=unit,
+                    point=Point(newest.lon, newest.lat, srid=4326),
+                    device_time=newest.device_time,
+                    accuracy_m=newest.accuracy_m,
+                )
         result.accepted = inserted
         result.duplicates += len(rows) - inserted
     if device is not None:

@@ -12,6 +12,8 @@ urlpatterns = [
         api_tasks.TaskRecommendations.as_view(),
         name="task-recommendations",
     ),
+    path("zones/", api_planning.ZoneCollection.as_view(), name="zone-list"),
+    path("alerts/", api_planning.AlertList.as_view(), name="alert-list"),
     path(
         "alerts/<int:pk>/acknowledge/",
         api_planning.AlertAcknowledge.as_view(),

@@ -1,3 +1,327 @@
-from django.urls import URLPattern
+"""Planning pages: patrol zones (drawn on the map), the shift board (day and week),
+geofence alerts. Thin: an accessor or selector, a form, one service, a render."""
 
-routes: list[URLPattern] = []
+from datetime import datetime, time
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dispatch.forms_planning import AlertFilterForm, BoardForm, ShiftForm, ZoneForm
+from dispatch.models import Shift
+from dispatch.selectors_planning import (
+    alert_get_for_user,
+    alert_list_for_user,
+    planning_units,
+    shift_board,
+    shift_get_for_user,
+    zone_get_for_user,
+    zone_list_for_user,
+)
+from dispatch.services_planning import (
+    alert_acknowledge,
+    shift_create,
+    shift_delete,
+    shift_update,
+    zone_create,
+    zone_update,
+)
+from portal.access import permission_required
+from portal.models import User
+
+BOARD_UNITS_PER_PAGE = 40
+ALERTS_PER_PAGE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # behind permission_required
+
+
+def _add_service_errors(form: Any, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, field_messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+# ---------------------------------------------------------------------------------------
+# Patrol zones
+
+
+@permission_required("dispatch.view_patrolzone")
+@require_GET
+def zone_list(request: HttpRequest) -> HttpResponse:
+    zones = zone_list_for_user(user=_user(request))
+    return render(request, "dispatch/zone_list.html", {"zones": zones})
+
+
+def _draw_texts() -> dict[str, str]:
+    """The drawing toolbar's words (leaflet.draw), translated, for static/dispatch/zones.js."""
+    return {
+        "polygon": _("Draw the zone's outline"),
+        "start": _("Click where the outline begins."),
+        "cont": _("Click the next corner."),
+        "end": _("Click the first corner, or Finish, to close the outline."),
+        "finish": _("Finish"),
+        "finish_title": _("Close the outline"),
+        "undo": _("Delete last point"),
+        "undo_title": _("Delete the last corner drawn"),
+        "cancel": _("Cancel"),
+        "cancel_title": _("Stop without changes"),
+        "crossing": _("The edges of a zone cannot cross."),
+        "edit": _("Move corners"),
+        "edit_tip": _("Drag the corners, then click Done."),
+        "remove": _("Delete the outline"),
+        "remove_tip": _("Click the outline to delete it."),
+        "nothing": _("No outline yet"),
+        "save": _("Done"),
+        "save_title": _("Keep the changes"),
+        "empty": _("No outline yet: draw one on the map."),
+        "drawn": _("Outline drawn (corners: {count}). Save the zone to keep it."),
+        "unreadable": _("The outline below is not readable GeoJSON."),
+    }
+
+
+def _zone_form_page(request: HttpRequest, form: ZoneForm, zone: Any) -> HttpResponse:
+    return render(
+        request,
+        "dispatch/zone_form.html",
+        {"form": form, "zone": zone, "draw_texts": _draw_texts()},
+    )
+
+
+@permission_required("dispatch.view_patrolzone", "dispatch.add_patrolzone")
+@require_http_methods(["GET", "POST"])
+def zone_create_view(request: HttpRequest) -> HttpResponse:
+    form = ZoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            zone = zone_create(actor=_user(request), data=form.to_input())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Patrol zone %(name)s saved.") % {"name": zone.name})
+            return redirect("dispatch:zone-list")
+    return _zone_form_page(request, form, None)
+
+
+@permission_required("dispatch.view_patrolzone", "dispatch.change_patrolzone")
+@require_http_methods(["GET", "POST"])
+def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    zone = zone_get_for_user(user=_user(request), pk=pk)
+    form = ZoneForm(request.POST or None, zone=zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            zone = zone_update(actor=_user(request), zone=zone, data=form.to_input())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Patrol zone %(name)s saved.") % {"name": zone.name})
+            return redirect("dispatch:zone-list")
+    return _zone_form_page(request, form, zone)
+
+
+# ---------------------------------------------------------------------------------------
+# Shifts
+
+
+def _board_url(view: str, day: Any, **extra: Any) -> str:
+    query = {"view": view, "date": day.isoformat(), **{k: v for k, v in extra.items() if v}}
+    return f"{reverse('dispatch:shift-list')}?{urlencode(query)}"
+
+
+@permission_required("dispatch.view_shift")
+@require_GET
+def shift_list(request: HttpRequest) -> HttpResponse:
+    form = BoardForm(request.GET or None)
+    view, day = form.view_and_day() if form.is_bound else ("day", timezone.localdate())
+    data = form.cleaned_data if form.is_bound else {}
+    units = planning_units(text=data.get("unit") or "", zone=data.get("zone"))
+    page = Paginator(units, BOARD_UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    board = shift_board(view=view, day=day, units=list(page.object_list))
+    filters = {"unit": data.get("unit") or "", "zone": data["zone"].pk if data.get("zone") else ""}
+    query = request.GET.copy()
+    query.pop("page", None)
+    today = timezone.localdate()
+    return render(
+        request,
+        "dispatch/shift_list.html",
+        {
+            "form": form,
+            "board": board,
+            "page": page,
+            "query": query.urlencode(),
+            "today": today,
+            "urls": {
+                "previous": _board_url(view, board.previous, **filters),
+                "next": _board_url(view, board.next, **filters),
+                "today": _board_url(view, today, **filters),
+                "day": _board_url("day", day, **filters),
+                "week": _board_url("week", day, **filters),
+            },
+            "back": request.get_full_path(),
+        },
+    )
+
+
+def _safe_back(request: HttpRequest) -> str:
+    back = request.POST.get("back") or request.GET.get("back") or ""
+    return back if back.startswith(reverse("dispatch:shift-list")) else ""
+
+
+def _shift_prefill(request: HttpRequest) -> dict[str, Any]:
+    """?unit=<id>&date=YYYY-MM-DD from the board: that unit, a day shift 08:00-16:00."""
+    initial: dict[str, Any] = {}
+    if request.GET.get("unit", "").isdigit():
+        initial["unit"] = int(request.GET["unit"])
+    day = parse_date(request.GET.get("date", "")) if request.GET.get("date") else None
+    if day is not None:
+        initial["starts_at"] = timezone.make_aware(datetime.combine(day, time(8)))
+        initial["ends_at"] = timezone.make_aware(datetime.combine(day, time(16)))
+    return initial
+
+
+def _after_shift_saved(request: HttpRequest, shift: Shift, message: str) -> HttpResponse:
+    messages.success(request, message)
+    back = _safe_back(request)
+    view = "week" if "view=week" in back else "day"
+    return redirect(_board_url(view, timezone.localdate(shift.starts_at)))
+
+
+@permission_required("dispatch.view_shift", "dispatch.add_shift")
+@require_http_methods(["GET", "POST"])
+def shift_create_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ShiftForm(request.POST)
+    else:
+        try:
+            form = ShiftForm(initial=_shift_prefill(request))
+        except ValueError:  # a date that does not exist in local time
+            form = ShiftForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            shift = shift_create(actor=_user(request), data=form.to_input())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            return _after_shift_saved(
+                request,
+                shift,
+                _("Shift of %(unit)s saved.") % {"unit": shift.unit.call_sign},
+            )
+    return render(
+        request,
+        "dispatch/shift_form.html",
+        {"form": form, "shift": None, "back": _safe_back(request)},
+    )
+
+
+@permission_required("dispatch.view_shift", "dispatch.change_shift")
+@require_http_methods(["GET", "POST"])
+def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = shift_get_for_user(user=_user(request), pk=pk)
+    form = ShiftForm(request.POST or None, shift=shift)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shift = shift_update(actor=_user(request), shift=shift, data=form.to_input())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            return _after_shift_saved(
+                request,
+                shift,
+                _("Shift of %(unit)s saved.") % {"unit": shift.unit.call_sign},
+            )
+    return render(
+        request,
+        "dispatch/shift_form.html",
+        {"form": form, "shift": shift, "back": _safe_back(request)},
+    )
+
+
+@permission_required("dispatch.view_shift", "dispatch.delete_shift")
+@require_POST
+def shift_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = shift_get_for_user(user=_user(request), pk=pk)
+    try:
+        shift_delete(actor=_user(request), shift=shift)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("dispatch:shift-edit", pk=shift.pk)
+    messages.success(request, _("Shift of %(unit)s deleted.") % {"unit": shift.unit.call_sign})
+    return redirect(_safe_back(request) or _board_url("day", timezone.localdate(shift.starts_at)))
+
+
+# ---------------------------------------------------------------------------------------
+# Geofence alerts
+
+
+@permission_required("dispatch.view_geofencealert")
+@require_GET
+def alert_list(request: HttpRequest) -> HttpResponse:
+    form = AlertFilterForm(request.GET or None)
+    alerts = alert_list_for_user(user=_user(request))
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            alerts = alert_list_for_user(
+                user=_user(request),
+                unit=data.get("unit"),
+                date_from=data.get("date_from"),
+                date_to=data.get("date_to"),
+            )
+        else:
+            alerts = alerts.none()
+    page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dispatch/alert_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "open_count": alert_list_for_user(user=_user(request), open_only=True).count(),
+            "back": request.get_full_path(),
+        },
+    )
+
+
+@permission_required("dispatch.view_geofencealert", "dispatch.change_geofencealert")
+@require_POST
+def alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = alert_get_for_user(user=_user(request), pk=pk)
+    alert_acknowledge(actor=_user(request), alert=alert)
+    messages.success(request, _("Alert of %(unit)s acknowledged.") % {"unit": alert.unit.call_sign})
+    back = request.POST.get("back", "")
+    return redirect(
+        back if back.startswith(reverse("dispatch:alert-list")) else "dispatch:alert-list"
+    )
+
+
+routes: list[URLPattern] = [
+    path("zones/", zone_list, name="zone-list"),
+    path("zones/new/", zone_create_view, name="zone-create"),
+    path("zones/<int:pk>/edit/", zone_edit, name="zone-edit"),
+    path("shifts/", shift_list, name="shift-list"),
+    path("shifts/new/", shift_create_view, name="shift-create"),
+    path("shifts/<int:pk>/edit/", shift_edit, name="shift-edit"),
+    path("shifts/<int:pk>/delete/", shift_delete_view, name="shift-delete"),
+    path("alerts/", alert_list, name="alert-list"),
+    path("alerts/<int:pk>/acknowledge/", alert_acknowledge_view, name="alert-acknowledge"),
+]

@@ -34,6 +34,17 @@ OFFICER_RULES: dict[str, Rule] = {}
 
 # Shifts, patrol zones, geofence alerts.
 PLANNING_RULES: dict[str, Rule] = {
+    "dispatch:zone-list": Rule(TASK_READERS),
+    "dispatch:zone-create": Rule(OPERATIONS),
+    "dispatch:zone-edit": Rule(OPERATIONS, kwargs=pk_of("zone")),
+    "dispatch:shift-list": Rule(TASK_READERS),
+    "dispatch:shift-create": Rule(OPERATIONS),
+    "dispatch:shift-edit": Rule(OPERATIONS, kwargs=pk_of("shift")),
+    "dispatch:shift-delete": Rule(OPERATIONS, method="post", kwargs=pk_of("shift")),
+    "dispatch:alert-list": Rule(STAFF),
+    "dispatch:alert-acknowledge": Rule(OPERATIONS, method="post", kwargs=pk_of("alert")),
+    "api:zone-list": Rule(TASK_READERS),
+    "api:alert-list": Rule(STAFF),
     "api:alert-acknowledge": Rule(OPERATIONS, method="post", kwargs=pk_of("alert")),
 }
 

@@ -1,0 +1,219 @@
+"""Forms of the planning pages. They check shape (a GeoJSON polygon, a colour, dates);
+the services check meaning (a sensible zone, shifts that do not overlap)."""
+
+import datetime as dt
+import json
+import math
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.gis.geos import Polygon
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dispatch.models import MobileUnit, PatrolZone, Shift
+from dispatch.services_planning import ShiftInput, ZoneInput
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def polygon_from_geojson(raw: str) -> Polygon:
+    """A polygon from GeoJSON text: a Polygon geometry, or a Feature (or a collection of
+    one) holding one. Raises forms.ValidationError with what is wrong."""
+    try:
+        value: Any = json.loads(raw)
+    except ValueError:
+        raise forms.ValidationError(
+            _("The outline is not readable; draw the zone again on the map.")
+        ) from None
+    if isinstance(value, dict) and value.get("type") == "FeatureCollection":
+        features = value.get("features") or []
+        if len(features) != 1:
+            raise forms.ValidationError(_("Draw exactly one outline for the zone."))
+        value = features[0]
+    if isinstance(value, dict) and value.get("type") == "Feature":
+        value = value.get("geometry")
+    if not isinstance(value, dict) or value.get("type") != "Polygon":
+        raise forms.ValidationError(_("Draw the zone as a polygon (an area with corners)."))
+    try:
+        rings = []
+        for ring in value["coordinates"]:
+            points = [(float(point[0]), float(point[1])) for point in ring]
+            if not all(math.isfinite(c) for point in points for c in point):
+                raise ValueError
+            if points and points[0] != points[-1]:
+                points.append(points[0])
+            rings.append(points)
+        if not rings or len(rings[0]) < 4:
+            raise forms.ValidationError(_("Draw the zone with at least three corners."))
+        return Polygon(*rings, srid=4326)
+    except forms.ValidationError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, Exception) as error:
+        # GEOS raises its own errors (e.g. a ring of too few points); any of them
+        # means the outline cannot be a polygon.
+        raise forms.ValidationError(
+            _("The outline's coordinates are not valid; draw the zone again on the map.")
+        ) from error
+
+
+class ZoneForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the unit watches here: roads, crossing points, known routes."),
+    )
+    colour = forms.CharField(
+        label=_("Colour on the map"),
+        initial="#2563eb",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        initial=True,
+        help_text=_("Inactive zones stay on record but are not offered for new shifts."),
+    )
+    area = forms.CharField(
+        label=_("Outline (GeoJSON)"),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "data-zone-area": ""}),
+        error_messages={"required": _("Draw the zone on the map.")},
+        help_text=_(
+            "Filled in when you draw on the map. You may also paste a GeoJSON polygon "
+            "in longitude/latitude (WGS 84)."
+        ),
+    )
+
+    def __init__(self, *args: Any, zone: PatrolZone | None = None, **kwargs: Any) -> None:
+        if zone is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": zone.name,
+                "description": zone.description,
+                "colour": zone.colour,
+                "active": zone.active,
+                "area": zone.area.geojson,
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean_colour(self) -> str:
+        colour = self.cleaned_data["colour"].strip()
+        if not COLOUR.match(colour):
+            raise forms.ValidationError(_("Choose a colour as #rrggbb."))
+        return colour.lower()
+
+    def clean_area(self) -> Polygon:
+        return polygon_from_geojson(self.cleaned_data["area"])
+
+    def to_input(self) -> ZoneInput:
+        data = self.cleaned_data
+        return ZoneInput(
+            name=data["name"],
+            description=data["description"],
+            colour=data["colour"],
+            active=data["active"],
+            area=data["area"],
+        )
+
+
+class ShiftForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=MobileUnit.objects.order_by("call_sign"), empty_label=""
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    zone = forms.ModelChoiceField(
+        label=_("Patrol zone"),
+        queryset=PatrolZone.objects.none(),
+        required=False,
+        empty_label=_("No zone"),
+        help_text=_("A unit outside its shift's zone raises a geofence alert."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, shift: Shift | None = None, **kwargs: Any) -> None:
+        if shift is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "unit": shift.unit_id,
+                "starts_at": timezone.localtime(shift.starts_at),
+                "ends_at": timezone.localtime(shift.ends_at),
+                "zone": shift.zone_id,
+                "note": shift.note,
+            }
+        super().__init__(*args, **kwargs)
+        # Active zones, and the shift's own zone even if it has been deactivated since.
+        zones = PatrolZone.objects.filter(active=True)
+        if shift is not None and shift.zone_id is not None:
+            zones = PatrolZone.objects.filter(active=True) | PatrolZone.objects.filter(
+                pk=shift.zone_id
+            )
+        self.fields["zone"].queryset = zones.order_by("name")  # type: ignore[attr-defined]  # ModelChoiceField
+
+    def to_input(self) -> ShiftInput:
+        data = self.cleaned_data
+        return ShiftInput(
+            unit=data["unit"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            zone=data.get("zone"),
+            note=data.get("note", ""),
+        )
+
+
+class BoardForm(forms.Form):
+    """The board's query string: ?view=day|week&date=YYYY-MM-DD&unit=text&zone=id."""
+
+    view = forms.ChoiceField(
+        label=_("View"),
+        choices=[("day", _("Day")), ("week", _("Week"))],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
+    zone = forms.ModelChoiceField(
+        label=_("Patrol zone"),
+        queryset=PatrolZone.objects.order_by("-active", "name"),
+        required=False,
+        empty_label=_("All zones"),
+    )
+
+    def view_and_day(self) -> tuple[str, dt.date]:
+        self.is_valid()  # a bad field is shown on the form; the good ones still count
+        data = self.cleaned_data
+        return data.get("view") or "day", data.get("date") or timezone.localdate()
+
+
+class AlertFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=MobileUnit.objects.order_by("call_sign"),
+        required=False,
+        empty_label=_("All units"),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned

@@ -1,0 +1,168 @@
+// Patrol zones: the map of all zones on the list page, and the drawing map of the zone
+// form (leaflet.draw). The form's outline field holds the GeoJSON the server checks;
+// the map only fills it in.
+(function () {
+  function zoneStyle(properties, faint) {
+    const colour = properties.colour || "#2563eb";
+    if (!properties.active) {
+      return { color: "#64748b", weight: 1.5, dashArray: "5 5", fillColor: "#94a3b8", fillOpacity: 0.08 };
+    }
+    return faint
+      ? { color: colour, weight: 1, fillColor: colour, fillOpacity: 0.06, dashArray: "3 4" }
+      : { color: colour, weight: 2.5, fillColor: colour, fillOpacity: 0.18 };
+  }
+
+  function loadZones(url) {
+    return fetch(url, { credentials: "same-origin" }).then((response) =>
+      response.ok ? response.json() : { type: "FeatureCollection", features: [] }
+    );
+  }
+
+  function escapeText(text) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  }
+
+  // The list page: every zone, coloured, with a popup leading to its form.
+  function listMap(element) {
+    const map = window.PortalMap.create(element);
+    loadZones(element.dataset.zonesUrl).then((collection) => {
+      if (!collection.features.length) return;
+      const layer = L.geoJSON(collection, {
+        style: (feature) => zoneStyle(feature.properties, false),
+        onEachFeature: (feature, zoneLayer) => {
+          const p = feature.properties;
+          let html = "<strong>" + escapeText(p.name) + "</strong>";
+          if (!p.active) html += " <em>(" + escapeText(element.dataset.textInactive) + ")</em>";
+          if (element.dataset.editUrl) {
+            const url = element.dataset.editUrl.replace("/0/", "/" + p.id + "/");
+            html += '<br><a href="' + url + '">' + escapeText(element.dataset.textEdit) + "</a>";
+          }
+          zoneLayer.bindPopup(html);
+          zoneLayer.bindTooltip(p.name, { sticky: true });
+        },
+      }).addTo(map);
+      map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 12 });
+    });
+  }
+
+  function localise(texts) {
+    if (!texts || !L.drawLocal) return;
+    const draw = L.drawLocal.draw;
+    const edit = L.drawLocal.edit;
+    draw.toolbar.buttons.polygon = texts.polygon;
+    draw.toolbar.actions = { title: texts.cancel_title, text: texts.cancel };
+    draw.toolbar.finish = { title: texts.finish_title, text: texts.finish };
+    draw.toolbar.undo = { title: texts.undo_title, text: texts.undo };
+    draw.handlers.polygon.tooltip = { start: texts.start, cont: texts.cont, end: texts.end };
+    draw.handlers.polyline.error = texts.crossing;
+    edit.toolbar.buttons = {
+      edit: texts.edit,
+      editDisabled: texts.nothing,
+      remove: texts.remove,
+      removeDisabled: texts.nothing,
+    };
+    edit.toolbar.actions.save = { title: texts.save_title, text: texts.save };
+    edit.toolbar.actions.cancel = { title: texts.cancel_title, text: texts.cancel };
+    edit.toolbar.actions.clearAll = { title: texts.remove, text: texts.remove };
+    edit.handlers.edit.tooltip = { text: texts.edit_tip, subtext: "" };
+    edit.handlers.remove.tooltip = { text: texts.remove_tip };
+  }
+
+  // The form: one editable outline, the other zones faintly behind it for context.
+  function drawMap(element) {
+    const form = element.closest("form");
+    const area = form.querySelector("[data-zone-area]");
+    const colourInput = form.querySelector("input[type=color]");
+    const status = document.querySelector("[data-zone-status]");
+    const textsNode = document.getElementById("zone-draw-texts");
+    const texts = textsNode ? JSON.parse(textsNode.textContent) : {};
+    localise(texts);
+    const map = window.PortalMap.create(element);
+    const outline = new L.FeatureGroup().addTo(map);
+
+    function style() {
+      const colour = colourInput ? colourInput.value : "#2563eb";
+      return { color: colour, weight: 3, fillColor: colour, fillOpacity: 0.2 };
+    }
+
+    function say(text, kind) {
+      status.textContent = text || "";
+      status.className = "zone-status" + (kind ? " zone-status--" + kind : "");
+    }
+
+    function corners(layer) {
+      const rings = layer.getLatLngs();
+      return Array.isArray(rings[0]) ? rings[0].length : rings.length;
+    }
+
+    function writeOutline() {
+      const layers = outline.getLayers();
+      if (!layers.length) {
+        area.value = "";
+        say(texts.empty, "");
+        return;
+      }
+      const geometry = layers[0].toGeoJSON(7).geometry;
+      area.value = JSON.stringify(geometry);
+      say((texts.drawn || "").replace("{count}", corners(layers[0])), "ok");
+    }
+
+    function readOutline(fit) {
+      outline.clearLayers();
+      if (!area.value.trim()) return false;
+      try {
+        let geometry = JSON.parse(area.value);
+        if (geometry.type === "Feature") geometry = geometry.geometry;
+        if (!geometry || geometry.type !== "Polygon") return false;
+        const layer = L.geoJSON(geometry).getLayers()[0];
+        layer.setStyle(style());
+        outline.addLayer(layer);
+        if (fit) map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 14 });
+        say((texts.drawn || "").replace("{count}", corners(layer)), "ok");
+        return true;
+      } catch (error) {
+        say(texts.unreadable, "bad");
+        return false;
+      }
+    }
+
+    loadZones(element.dataset.zonesUrl).then((collection) => {
+      const own = element.dataset.zoneId;
+      const others = collection.features.filter((feature) => String(feature.properties.id) !== own);
+      L.geoJSON({ type: "FeatureCollection", features: others }, {
+        style: (feature) => zoneStyle(feature.properties, true),
+        interactive: false,
+      }).addTo(map);
+      outline.bringToFront();
+    });
+
+    map.addControl(new L.Control.Draw({
+      position: "topleft",
+      draw: {
+        polygon: { allowIntersection: false, showArea: false, shapeOptions: style(), drawError: { color: "#b42318", timeout: 2500 } },
+        polyline: false, rectangle: false, circle: false, marker: false, circlemarker: false,
+      },
+      edit: { featureGroup: outline, edit: { selectedPathOptions: { dashArray: "6 6", fillOpacity: 0.12 } }, remove: true },
+    }));
+
+    map.on(L.Draw.Event.CREATED, (event) => {
+      outline.clearLayers();
+      event.layer.setStyle(style());
+      outline.addLayer(event.layer);
+      writeOutline();
+    });
+    map.on(L.Draw.Event.EDITED, writeOutline);
+    map.on(L.Draw.Event.EDITVERTEX, writeOutline);
+    map.on(L.Draw.Event.DELETED, writeOutline);
+    area.addEventListener("change", () => readOutline(true));
+    if (colourInput) {
+      colourInput.addEventListener("input", () => outline.eachLayer((layer) => layer.setStyle(style())));
+    }
+    if (!readOutline(true)) say(texts.empty, "");
+  }
+
+  document.querySelectorAll("[data-zones-map]").forEach(listMap);
+  document.querySelectorAll("[data-zone-draw]").forEach(drawMap);
+})();
