@@ -68,7 +68,7 @@ class Recommendation:
 # (the geofence alerts of dispatch/selectors_planning.py use the same figure).
 ZONE_TOLERANCE_M = 50.0
 # Candidates picked by the index per unit recommended (see units_recommended_for).
-CANDIDATES_PER_RESULT = 3
+CANDIDATES_PER_RESULT = 4
 # Metres per degree, a lower bound anywhere on the WGS 84 spheroid: a degree of latitude
 # is at least 110,574 m, a degree of longitude at least 111,319 m times cos(latitude).
 _METRES_PER_DEGREE_AT_LEAST = 110_000.0
@@ -161,7 +161,7 @@ def units_recommended_for(
     ZONE_TOLERANCE_M outside it).
 
     Costs one indexed query (about 1 ms at 10,000 units, bench/dispatch_nearest.py):
-    the index finds the nearest ``3 * limit`` in degrees, which at Lithuanian latitudes
+    the index finds the nearest ``4 * limit`` in degrees, which at Lithuanian latitudes
     are not always the nearest in metres (a degree east is 64 km, north 111 km). When
     the candidates cannot prove the order exact, the query runs again with four times
     as many, until they can or every available unit is a candidate."""
