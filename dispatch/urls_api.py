@@ -1,9 +1,10 @@
 from django.urls import path
 
-from dispatch import api, api_planning, api_tasks
+from dispatch import api, api_planning, api_tasks, api_tracks
 
 urlpatterns = [
     path("positions/", api.PositionIngest.as_view(), name="position-ingest"),
+    path("tracks/", api_tracks.TrackList.as_view(), name="track-list"),
     path("tasks/", api_tasks.TaskListCreate.as_view(), name="task-list"),
     path("tasks/<int:pk>/", api_tasks.TaskDetail.as_view(), name="task-detail"),
     path("tasks/<int:pk>/transition/", api_tasks.TaskTransition.as_view(), name="task-transition"),

@@ -49,7 +49,15 @@ PLANNING_RULES: dict[str, Rule] = {
 }
 
 # Track replay, GPX/KML export, monthly statistics.
-TRACK_RULES: dict[str, Rule] = {}
+TRACK_RULES: dict[str, Rule] = {
+    # Position histories: dispatchers and analysts (dispatch.view_positionreport).
+    "dispatch:track-replay": Rule(STAFF),
+    "dispatch:track-export": Rule(STAFF, kwargs=lambda o: {"file_format": "gpx"}),
+    "api:track-list": Rule(STAFF),
+    # Figures per unit and month: dispatch.view_all_tasks.
+    "dispatch:unit-stats": Rule(STAFF),
+    "dispatch:unit-stats-export": Rule(STAFF),
+}
 
 DISPATCH_RULES: dict[str, Rule] = {
     **DEVICE_API_RULES,

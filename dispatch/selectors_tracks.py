@@ -1,0 +1,313 @@
+"""Reads over position histories: tracks of chosen units in a period, the units that
+were near a place at a moment, and each unit's figures for a month.
+
+Every query over PositionReport filters on ``device_time`` (the BRIN index, or the
+unique (unit, device_time) b-tree when units are given) so a query touches the
+period's blocks only, never the whole history.
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import FloatField, Func, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dispatch.models import MobileUnit, PositionReport
+
+MAX_PERIOD = timedelta(days=7)
+MAX_UNITS = 12
+# Above this many reports of one unit in a period, the replay keeps every n-th one
+# (and the last): a browser draws 5,000 points per unit smoothly, not 120,000.
+MAX_POINTS_PER_UNIT = 5000
+# Exports are not thinned; past this many reports in all they belong to a job.
+EXPORT_POINT_LIMIT = 250_000
+MAX_NEAR_WINDOW_MINUTES = 12 * 60
+MAX_NEAR_RADIUS_M = 50_000
+
+# One colour per unit of a selection, in the selection's order (call sign). No red:
+# the map draws the external border in red.
+TRACK_COLOURS = (
+    "#1d4ed8",
+    "#059669",
+    "#7c3aed",
+    "#d97706",
+    "#db2777",
+    "#0891b2",
+    "#65a30d",
+    "#9a3412",
+    "#475569",
+    "#c026d3",
+    "#0f766e",
+    "#111827",
+)
+
+
+def track_selection_check(*, units: Sequence[MobileUnit], start: datetime, end: datetime) -> None:
+    """Raise ValidationError (by field) unless the selection is one the replay, the API
+    and the exports accept: 1 to MAX_UNITS units, a period of at most MAX_PERIOD."""
+    errors: dict[str, str] = {}
+    if not units:
+        errors["unit"] = _("Choose at least one unit.")
+    elif len(units) > MAX_UNITS:
+        errors["unit"] = ngettext(
+            "Choose at most %(limit)d unit.", "Choose at most %(limit)d units.", MAX_UNITS
+        ) % {"limit": MAX_UNITS}
+    if end <= start:
+        errors["end"] = _("The end of the period must be after its start.")
+    elif end - start > MAX_PERIOD:
+        errors["end"] = ngettext(
+            "The period is longer than %(days)d day: choose at most %(days)d day.",
+            "The period is longer than %(days)d days: choose at most %(days)d days.",
+            MAX_PERIOD.days,
+        ) % {"days": MAX_PERIOD.days}
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Tracks -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitTrack:
+    unit: MobileUnit
+    colour: str
+    total: int  # reports of the unit in the period
+    step: int  # 1: every report returned; n: every n-th report and the last one
+    points: list[tuple[datetime, float, float, float | None]]  # (time, lat, lon, speed)
+
+    @property
+    def thinned(self) -> bool:
+        return self.step > 1
+
+
+# Thinning happens in the database: the window functions number each unit's reports
+# and count them, and only every step-th row (and the last) leaves the server. With
+# step = ceil(total / (max - 1)) at most max rows are returned per unit.
+TRACKS_SQL = """
+WITH period AS (
+    SELECT unit_id, device_time, point, speed_kmh,
+           row_number() OVER (PARTITION BY unit_id ORDER BY device_time) AS n,
+           count(*) OVER (PARTITION BY unit_id) AS total
+    FROM dispatch_positionreport
+    WHERE unit_id = ANY(%(units)s::bigint[]) AND device_time BETWEEN %(start)s AND %(end)s
+), stepped AS (
+    SELECT *, CASE WHEN total <= %(max)s THEN 1
+                   ELSE ceil(total::float8 / (%(max)s - 1))::int END AS step
+    FROM period
+)
+SELECT unit_id, device_time, ST_Y(point), ST_X(point), speed_kmh, total, step
+FROM stepped
+WHERE (n - 1) %% step = 0 OR n = total
+ORDER BY unit_id, device_time
+"""
+
+
+def tracks_for_units(
+    *,
+    units: Sequence[MobileUnit],
+    start: datetime,
+    end: datetime,
+    max_points: int = MAX_POINTS_PER_UNIT,
+) -> list[UnitTrack]:
+    """Each unit's reports from ``start`` to ``end`` (both included) in time order,
+    thinned to at most ``max_points`` per unit. Units in call-sign order, each with
+    its colour; a unit without reports has an empty track."""
+    ordered = sorted(units, key=lambda unit: unit.call_sign)
+    rows: dict[int, list[tuple[datetime, float, float, float | None]]] = {u.pk: [] for u in ordered}
+    totals: dict[int, tuple[int, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TRACKS_SQL,
+            {"units": list(rows), "start": start, "end": end, "max": max(2, max_points)},
+        )
+        for unit_id, when, lat, lon, speed, total, step in cursor.fetchall():
+            rows[unit_id].append((when, lat, lon, speed))
+            totals[unit_id] = (total, step)
+    return [
+        UnitTrack(
+            unit=unit,
+            colour=TRACK_COLOURS[index % len(TRACK_COLOURS)],
+            total=totals.get(unit.pk, (0, 1))[0],
+            step=totals.get(unit.pk, (0, 1))[1],
+            points=rows[unit.pk],
+        )
+        for index, unit in enumerate(ordered)
+    ]
+
+
+# (unit id, device time, latitude, longitude, speed km/h)
+ReportRow = tuple[int, datetime, float, float, float | None]
+
+
+def _reports(
+    units: Sequence[MobileUnit], start: datetime, end: datetime
+) -> QuerySet[PositionReport]:
+    return PositionReport.objects.filter(
+        unit__in=[unit.pk for unit in units], device_time__range=(start, end)
+    )
+
+
+def track_reports_count(*, units: Sequence[MobileUnit], start: datetime, end: datetime) -> int:
+    return _reports(units, start, end).count()
+
+
+def track_report_rows(
+    *, units: Sequence[MobileUnit], start: datetime, end: datetime
+) -> Iterator[ReportRow]:
+    """Every report of ``units`` in the period, unit by unit (call-sign order) and in
+    time order, streamed from a server-side cursor; latitude and longitude are read in
+    SQL, so no geometry object is built per row."""
+    rows = (
+        _reports(units, start, end)
+        .annotate(
+            lat=Func("point", function="ST_Y", output_field=FloatField()),
+            lon=Func("point", function="ST_X", output_field=FloatField()),
+        )
+        .order_by("unit__call_sign", "device_time")
+        .values_list("unit_id", "device_time", "lat", "lon", "speed_kmh")
+    )
+    return rows.iterator(chunk_size=5000)
+
+
+# --- Who was near a place -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitNearby:
+    unit: MobileUnit
+    reported_at: datetime  # the unit's report closest to the place in the window
+    distance_m: float
+    position: Point  # where that report was
+
+
+# No spatial index on the reports (it would slow ingestion down): the time window
+# narrows the rows through the BRIN index, the distance is checked on those only.
+NEAR_SQL = """
+SELECT DISTINCT ON (r.unit_id) r.unit_id, r.device_time,
+       ST_Distance(r.point::geography, p.place) AS distance_m, ST_X(r.point), ST_Y(r.point)
+FROM dispatch_positionreport r,
+     (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS place) p
+WHERE r.device_time BETWEEN %(start)s AND %(end)s
+  AND ST_DWithin(r.point::geography, p.place, %(radius)s)
+ORDER BY r.unit_id, distance_m, abs(extract(epoch FROM r.device_time - %(moment)s)), r.device_time
+"""
+
+
+def units_near(
+    *, place: Point, radius_m: float, moment: datetime, window: timedelta
+) -> list[UnitNearby]:
+    """The units with a report within ``radius_m`` of ``place`` between ``moment -
+    window`` and ``moment + window``, nearest first, each with its closest report."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NEAR_SQL,
+            {
+                "lon": place.x,
+                "lat": place.y,
+                "radius": radius_m,
+                "start": moment - window,
+                "end": moment + window,
+                "moment": moment,
+            },
+        )
+        found = cursor.fetchall()
+    units = MobileUnit.objects.in_bulk([row[0] for row in found])
+    nearby = [
+        UnitNearby(
+            unit=units[unit_id],
+            reported_at=when,
+            distance_m=distance,
+            position=Point(lon, lat, srid=4326),
+        )
+        for unit_id, when, distance, lon, lat in found
+    ]
+    return sorted(nearby, key=lambda item: (item.distance_m, item.unit.call_sign))
+
+
+# --- Figures per unit and month -----------------------------------------------------
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The first moment of ``month`` and of the next one, in the portal's time zone."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return (
+        datetime(first.year, first.month, 1, tzinfo=zone),
+        datetime(following.year, following.month, 1, tzinfo=zone),
+    )
+
+
+@dataclass(frozen=True)
+class UnitMonthStats:
+    unit_id: int
+    call_sign: str
+    tasks_assigned: int
+    tasks_completed: int
+    tasks_cancelled: int
+    acknowledge_median_s: float | None
+    acknowledge_p90_s: float | None
+    arrive_median_s: float | None
+    arrive_p90_s: float | None
+    distance_m: float
+    report_hours: int
+
+
+# Tasks count for the month they were assigned in; completed and cancelled are the
+# outcomes of those tasks. Response times are percentiles over the tasks that reached
+# the step (PERCENTILE_CONT ignores the NULLs of those that did not). The distance is
+# the sum of the straight segments between a unit's consecutive reports, on the
+# spheroid (geography), paired by LAG over each unit's reports in time order.
+UNIT_MONTH_SQL = """
+WITH tasks AS (
+    SELECT unit_id,
+           count(*) AS assigned,
+           count(*) FILTER (WHERE status = 'completed') AS completed,
+           count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+           percentile_cont(0.5) WITHIN GROUP (
+               ORDER BY extract(epoch FROM acknowledged_at - assigned_at)::float8) AS ack_p50,
+           percentile_cont(0.9) WITHIN GROUP (
+               ORDER BY extract(epoch FROM acknowledged_at - assigned_at)::float8) AS ack_p90,
+           percentile_cont(0.5) WITHIN GROUP (
+               ORDER BY extract(epoch FROM on_scene_at - assigned_at)::float8) AS arrive_p50,
+           percentile_cont(0.9) WITHIN GROUP (
+               ORDER BY extract(epoch FROM on_scene_at - assigned_at)::float8) AS arrive_p90
+    FROM dispatch_task
+    WHERE unit_id IS NOT NULL AND assigned_at >= %(start)s AND assigned_at < %(end)s
+    GROUP BY unit_id
+), segments AS (
+    SELECT unit_id, device_time, point,
+           lag(point) OVER (PARTITION BY unit_id ORDER BY device_time) AS previous
+    FROM dispatch_positionreport
+    WHERE device_time >= %(start)s AND device_time < %(end)s
+), movement AS (
+    SELECT unit_id,
+           coalesce(sum(ST_Distance(previous::geography, point::geography)), 0) AS distance_m,
+           count(DISTINCT date_trunc('hour', device_time)) AS report_hours
+    FROM segments
+    GROUP BY unit_id
+)
+SELECT u.id, u.call_sign,
+       coalesce(t.assigned, 0), coalesce(t.completed, 0), coalesce(t.cancelled, 0),
+       t.ack_p50, t.ack_p90, t.arrive_p50, t.arrive_p90,
+       coalesce(m.distance_m, 0), coalesce(m.report_hours, 0)
+FROM dispatch_mobileunit u
+LEFT JOIN tasks t ON t.unit_id = u.id
+LEFT JOIN movement m ON m.unit_id = u.id
+ORDER BY u.call_sign
+"""
+
+
+def unit_month_stats(*, month: date) -> list[UnitMonthStats]:
+    """One row per mobile unit (call-sign order) with its figures for ``month``."""
+    start, end = month_bounds(month)
+    with connection.cursor() as cursor:
+        cursor.execute(UNIT_MONTH_SQL, {"start": start, "end": end})
+        return [UnitMonthStats(*row) for row in cursor.fetchall()]
