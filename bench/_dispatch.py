@@ -122,7 +122,7 @@ def machine() -> str:
 
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
-    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def write_section(script: str, section: str) -> None:

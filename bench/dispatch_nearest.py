@@ -385,7 +385,7 @@ def report(
         f"- {locations:,} random task locations in Lithuania, each measured once per "
         "row below (in four interleaved rounds, after warm-up)",
         f"- machine: {_dispatch.machine()}",
-        f"- load average (1 / 5 / 15 min) before / after: {loads[0]} / {loads[1]} "
+        f"- load average (1, 5, 15 min) before: {loads[0]}; after: {loads[1]} "
         "(the machine is shared with other work)",
         f"- p95 of units_recommended_for under 10 ms: {target}",
         f"- exact: the selector's answer equals every available unit measured on the "
