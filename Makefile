@@ -4,7 +4,8 @@
 help:
 	@echo "make run    set up, migrate, seed demo accounts, start web + worker + beat on :8000"
 	@echo "make test   set up, then lint, type check and the whole test suite"
-	@echo "make bench  benchmarks at scale (bench/*.py) on DATABASE_URL, default portal_bench"
+	@echo "make bench  benchmarks at scale (bench/*.py) on DATABASE_URL, default portal_bench,"
+	@echo "            and the dispatch ones on portal_bench_knn and portal_bench_ingest"
 
 setup:
 	@bash .ci/setup.sh
@@ -31,12 +32,17 @@ messages:
 # Benchmarks at realistic scale (docs/benchmarks.md): minutes each, so not in `make test`.
 # They empty the tables they fill and refuse a database whose name lacks "bench". No
 # dependency on `setup`, which would record this DATABASE_URL in .run/env for `make run`.
+# bench/violations.py runs on DATABASE_URL with BENCH_ARGS; the dispatch scripts on
+# databases of their own on the same server (portal_bench_knn, portal_bench_ingest),
+# with NEAREST_ARGS and INGEST_ARGS (e.g. INGEST_ARGS="--duration 60"; 5 minutes else).
 BENCH_DATABASE_URL ?= postgis://postgres@127.0.0.1:5432/portal_bench
 bench:
 	@test -x .venv/bin/python || { echo "Run make setup first."; exit 1; }
-	@for script in bench/[a-z]*.py; do \
-	  echo "==> $$script"; \
-	  DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" \
-	  DJANGO_SETTINGS_MODULE=portal.settings.dev \
-	    .venv/bin/python "$$script" $(BENCH_ARGS) || exit 1; \
-	done
+	@export DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" \
+	  DJANGO_SETTINGS_MODULE=portal.settings.dev; \
+	echo "==> bench/violations.py"; \
+	.venv/bin/python bench/violations.py $(BENCH_ARGS) || exit 1; \
+	echo "==> bench/dispatch_nearest.py"; \
+	.venv/bin/python bench/dispatch_nearest.py $(NEAREST_ARGS) || exit 1; \
+	echo "==> bench/dispatch_ingest.py"; \
+	.venv/bin/python bench/dispatch_ingest.py $(INGEST_ARGS)
