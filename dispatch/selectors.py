@@ -160,7 +160,7 @@ def units_recommended_for(
     running ``at``, default now) or off zone (on a shift with a patrol zone, more than
     ZONE_TOLERANCE_M outside it).
 
-    Costs one indexed query (about 1 ms at 10,000 units, bench/dispatch_nearest.py):
+    Costs one indexed query (1.5 ms median at 10,000 units, bench/dispatch_nearest.py):
     the index finds the nearest ``4 * limit`` in degrees, which at Lithuanian latitudes
     are not always the nearest in metres (a degree east is 64 km, north 111 km). When
     the candidates cannot prove the order exact, the query runs again with four times
