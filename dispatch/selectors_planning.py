@@ -120,7 +120,8 @@ class BoardColumn:
 
 @dataclass(frozen=True)
 class DayCell:
-    """A unit's day on the week board: the shifts that touch it, in time order."""
+    """A unit's day on the week board: the shifts that start that day, in time order
+    (on Monday also those that began before the week)."""
 
     day: date
     is_today: bool
@@ -143,7 +144,7 @@ class ShiftBoard:
     columns: list[BoardColumn]
     rows: list[BoardRow]
     shifts: list[Shift]  # every shift in the period on these rows, by start
-    agenda: list[tuple[date, list[Shift]]]  # the same by local day, for the phone list
+    agenda: list[tuple[date, list[Shift]]]  # the same by day, for the phone list
     now_left: float | None  # day board: where "now" is, in percent; None if not today
     previous: date
     next: date
@@ -196,27 +197,18 @@ def shift_board(
     )
     for row in rows.values():
         row.days = [DayCell(day=d, is_today=d == today, shifts=[]) for d in dates]
-    agenda_days = dates if view == "week" else [day]
-    agenda = [
-        (
-            agenda_day,
-            [
-                shift
-                for shift in shifts
-                if shift.starts_at < _local_midnight(agenda_day + timedelta(days=1))
-                and shift.ends_at > _local_midnight(agenda_day)
-            ],
-        )
-        for agenda_day in agenda_days
-    ]
+    # The week lists a shift under the day it starts (a night shift is not repeated the
+    # next morning); one that began before the week is listed under its Monday.
+    week_index = {d: n for n, d in enumerate(dates)}
+    agenda: list[tuple[date, list[Shift]]] = (
+        [(d, []) for d in dates] if view == "week" else [(day, shifts)]
+    )
     for shift in shifts:
         row = rows[shift.unit_id]
         if view == "week":
-            for index, column_day in enumerate(dates):
-                day_start = _local_midnight(column_day)
-                day_end = _local_midnight(column_day + timedelta(days=1))
-                if shift.starts_at < day_end and shift.ends_at > day_start:
-                    row.days[index].shifts.append(shift)
+            index = week_index.get(timezone.localdate(shift.starts_at), 0)
+            row.days[index].shifts.append(shift)
+            agenda[index][1].append(shift)
         else:
             left = _percent(shift.starts_at, start, end)
             row.bars.append(

@@ -146,8 +146,9 @@ def _board_url(view: str, day: Any, **extra: Any) -> str:
 @permission_required("dispatch.view_shift")
 @require_GET
 def shift_list(request: HttpRequest) -> HttpResponse:
-    form = BoardForm(request.GET or None)
-    view, day = form.view_and_day() if form.is_bound else ("day", timezone.localdate())
+    today = timezone.localdate()
+    form = BoardForm(request.GET or None, initial={"date": today})
+    view, day = form.view_and_day() if form.is_bound else ("day", today)
     data = form.cleaned_data if form.is_bound else {}
     units = planning_units(text=data.get("unit") or "", zone=data.get("zone"))
     page = Paginator(units, BOARD_UNITS_PER_PAGE).get_page(request.GET.get("page"))
@@ -155,7 +156,6 @@ def shift_list(request: HttpRequest) -> HttpResponse:
     filters = {"unit": data.get("unit") or "", "zone": data["zone"].pk if data.get("zone") else ""}
     query = request.GET.copy()
     query.pop("page", None)
-    today = timezone.localdate()
     return render(
         request,
         "dispatch/shift_list.html",

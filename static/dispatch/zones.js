@@ -5,11 +5,11 @@
   function zoneStyle(properties, faint) {
     const colour = properties.colour || "#2563eb";
     if (!properties.active) {
-      return { color: "#64748b", weight: 1.5, dashArray: "5 5", fillColor: "#94a3b8", fillOpacity: 0.08 };
+      return { className: "zone-shape", color: "#64748b", weight: 1.5, dashArray: "5 5", fillColor: "#94a3b8", fillOpacity: 0.08 };
     }
     return faint
-      ? { color: colour, weight: 1, fillColor: colour, fillOpacity: 0.06, dashArray: "3 4" }
-      : { color: colour, weight: 2.5, fillColor: colour, fillOpacity: 0.18 };
+      ? { className: "zone-shape", color: colour, weight: 1, fillColor: colour, fillOpacity: 0.06, dashArray: "3 4" }
+      : { className: "zone-shape", color: colour, weight: 2.5, fillColor: colour, fillOpacity: 0.18 };
   }
 
   function loadZones(url) {
@@ -84,7 +84,7 @@
 
     function style() {
       const colour = colourInput ? colourInput.value : "#2563eb";
-      return { color: colour, weight: 3, fillColor: colour, fillOpacity: 0.2 };
+      return { className: "zone-outline-shape", color: colour, weight: 3, fillColor: colour, fillOpacity: 0.2 };
     }
 
     function say(text, kind) {
@@ -116,8 +116,7 @@
         let geometry = JSON.parse(area.value);
         if (geometry.type === "Feature") geometry = geometry.geometry;
         if (!geometry || geometry.type !== "Polygon") return false;
-        const layer = L.geoJSON(geometry).getLayers()[0];
-        layer.setStyle(style());
+        const layer = L.geoJSON(geometry, { style: style }).getLayers()[0];
         outline.addLayer(layer);
         if (fit) map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 14 });
         say((texts.drawn || "").replace("{count}", corners(layer)), "ok");

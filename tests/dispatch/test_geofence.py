@@ -252,3 +252,51 @@ def test_marks_tell_on_shift_and_in_zone_for_many_units_in_one_query(
     assert marks[other.pk].on_shift
     assert marks[other.pk].in_zone is False
     assert marks[999_999] == NOT_ON_SHIFT
+
+
+def test_a_second_open_alert_for_the_unit_is_never_inserted(shift, unit, zone):
+    # What two batches of one unit racing past the state query would both try: the
+    # partial unique index lets the first in and the second insert nothing.
+    from dispatch.services_planning import GEOFENCE_OPEN_SQL
+
+    params = {
+        "unit": unit.pk,
+        "shift": shift.pk,
+        "zone": zone.pk,
+        "at": timezone.now(),
+        "lon": OUTSIDE[1],
+        "lat": OUTSIDE[0],
+        "distance": 6_400.0,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(GEOFENCE_OPEN_SQL, params)
+        first = cursor.rowcount
+        cursor.execute(GEOFENCE_OPEN_SQL, params)
+        second = cursor.rowcount
+
+    assert (first, second) == (1, 0)
+    assert GeofenceAlert.objects.filter(unit=unit).count() == 1
+
+
+def test_a_new_shift_while_still_outside_moves_the_alert_to_it(unit, zone, device_client):
+    now = timezone.now()
+    first = Shift.objects.create(
+        unit=unit,
+        starts_at=now - timedelta(hours=8),
+        ends_at=now - timedelta(seconds=30),
+        zone=zone,
+    )
+    second = Shift.objects.create(
+        unit=unit,
+        starts_at=now - timedelta(seconds=30),
+        ends_at=now + timedelta(hours=8),
+        zone=zone,
+    )
+    send(device_client, at(OUTSIDE, 60))
+
+    send(device_client, at(OUTSIDE, 10))
+
+    closed = GeofenceAlert.objects.get(shift=first)
+    opened = GeofenceAlert.objects.get(shift=second)
+    assert closed.returned_at is not None
+    assert opened.returned_at is None

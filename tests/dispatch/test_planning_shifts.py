@@ -355,8 +355,8 @@ def test_the_week_board_puts_shifts_under_their_days(analyst, client_for, unit, 
     assert [c.day for c in week.columns] == [DAY + timedelta(days=n) for n in range(7)]
     rows = {row.unit.call_sign: row for row in week.rows}
     assert [len(cell.shifts) for cell in rows["MU-A1"].days] == [1, 0, 0, 0, 0, 0, 0]
-    # Thursday 20:00 to Friday 04:00: both days.
-    assert [len(cell.shifts) for cell in rows["MU-B1"].days] == [0, 0, 0, 1, 1, 0, 0]
+    # Thursday 20:00 to Friday 04:00: under Thursday, where it starts.
+    assert [len(cell.shifts) for cell in rows["MU-B1"].days] == [0, 0, 0, 1, 0, 0, 0]
     html = response.content.decode()
     assert 'data-day="2026-11-23"' in html
     assert "06:00\N{EN DASH}12:00" in html
@@ -372,6 +372,17 @@ def test_the_board_filters_units_by_call_sign_and_zone(
 
     assert [row.unit.call_sign for row in by_name.rows] == ["MU-B1"]
     assert [row.unit.call_sign for row in by_zone.rows] == ["MU-A1"]
+
+
+def test_a_shift_from_the_week_before_is_listed_on_monday(officer, client_for, unit):
+    sunday_night = Shift.objects.create(
+        unit=unit, starts_at=local(DAY, 22) - timedelta(days=1), ends_at=local(DAY, 6)
+    )
+
+    week = board(client_for(officer), view="week", date="2026-11-23").context["board"]
+
+    assert week.rows[0].days[0].shifts == [sunday_night]
+    assert dict(week.agenda)[DAY] == [sunday_night]
 
 
 def test_the_phone_list_has_the_same_shifts(officer, client_for, unit, morning):
