@@ -86,7 +86,9 @@ class TrackListSerializer(serializers.Serializer):
 
 
 class TrackList(GenericAPIView):
-    """GET /api/v1/tracks/?unit=1&unit=2&start=…&end=…"""
+    """Each chosen unit's position reports from ``start`` to ``end`` (both included), in
+    time order, as [time, latitude, longitude, speed]. Above 5,000 reports a unit's track
+    is thinned to every n-th report and its last one (``thinned``, ``step``). Audited."""
 
     permission_classes = [require_perms("dispatch.view_positionreport")]
     serializer_class = TrackListSerializer

@@ -10,6 +10,12 @@
   const format = (template, values) =>
     template.replace(/%\((\w+)\)s/g, (match, key) => String(values[key]));
   const map = window.PortalMap.create(element);
+  // Leaflet puts a string tooltip in as HTML; a call sign goes in as text.
+  const label = (value) => {
+    const span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  };
   // Our own pane above the reference layers, which arrive later and would cover the
   // tracks in the shared overlay pane.
   map.createPane("replay").style.zIndex = 450;
@@ -64,7 +70,7 @@
       L.circleMarker([parseFloat(row.dataset.lat), parseFloat(row.dataset.lon)], {
         radius: 7, color: "#ffffff", weight: 2, fillColor: "#1d4ed8", fillOpacity: 1, className: "nearby-marker", pane,
       })
-        .bindTooltip(row.dataset.nearbyUnit, { permanent: true, direction: "right", offset: [8, 0], className: "replay-tooltip" })
+        .bindTooltip(label(row.dataset.nearbyUnit), { permanent: true, direction: "right", offset: [8, 0], className: "replay-tooltip" })
         .addTo(map);
     });
     return;
@@ -236,7 +242,7 @@
         marker: L.circleMarker([0, 0], {
           radius: 9, color: "#ffffff", weight: 3, fillColor: unit.colour, fillOpacity: 1, pane,
           className: "replay-marker replay-marker--" + (index + 1),
-        }).bindTooltip(unit.call_sign, { permanent: true, direction: "right", offset: [10, 0], className: "replay-tooltip" }),
+        }).bindTooltip(label(unit.call_sign), { permanent: true, direction: "right", offset: [10, 0], className: "replay-tooltip" }),
       };
       addLegend(track, unit);
       tracks.push(track);
