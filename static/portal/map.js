@@ -21,20 +21,22 @@ window.PortalMap = (function () {
       .then((response) => (response.ok ? response.json() : null))
       .then((layers) => {
         if (!layers) return;
+        // Also announced to the page (by key), e.g. for a layer control of its own.
+        const added = {};
         if (layers.operational_area) {
-          L.geoJSON(layers.operational_area, {
+          added.operational_area = L.geoJSON(layers.operational_area, {
             style: { color: "#1d4ed8", weight: 1, fillColor: "#1d4ed8", fillOpacity: 0.04, dashArray: "4 4" },
             interactive: false,
           }).addTo(map);
         }
         if (layers.countries) {
-          L.geoJSON(layers.countries, {
+          added.countries = L.geoJSON(layers.countries, {
             style: { color: "#94a3b8", weight: 1, fillColor: "#e2e8f0", fillOpacity: 0.35 },
             interactive: false,
           }).addTo(map);
         }
         if (layers.borders) {
-          L.geoJSON(layers.borders, {
+          added.borders = L.geoJSON(layers.borders, {
             style: (feature) => ({
               color: feature.properties.is_external ? "#b42318" : "#475569",
               weight: feature.properties.is_external ? 3 : 1.5,
@@ -43,12 +45,13 @@ window.PortalMap = (function () {
           }).addTo(map);
         }
         if (layers.crossing_points) {
-          L.geoJSON(layers.crossing_points, {
+          added.crossing_points = L.geoJSON(layers.crossing_points, {
             pointToLayer: (feature, latlng) =>
               L.circleMarker(latlng, { radius: 5, color: "#0b2545", weight: 2, fillColor: "#f5c542", fillOpacity: 1 }),
             onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name),
           }).addTo(map);
         }
+        map.fire("portal:referencelayers", { layers: added });
       })
       .catch(() => {});
   }

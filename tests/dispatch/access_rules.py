@@ -27,7 +27,10 @@ TASK_API_RULES: dict[str, Rule] = {
 }
 
 # The dispatcher's live map and its data.
-LIVE_RULES: dict[str, Rule] = {}
+LIVE_RULES: dict[str, Rule] = {
+    "dispatch:live-map": Rule(STAFF),
+    "api:live-feed": Rule(STAFF),
+}
 
 # The officer's own pages: my tasks, my unit (browser position reporting).
 OFFICER_RULES: dict[str, Rule] = {}

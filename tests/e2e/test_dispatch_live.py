@@ -1,0 +1,243 @@
+"""The live map in a real browser: a dispatcher places a task on the map, opens it,
+assigns the recommended unit in one click and watches the unit move, all without a
+reload; an analyst follows the same map read-only; on a phone the panel folds away."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.gis.geos import Point, Polygon
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from dispatch.models import (
+    GeofenceAlert,
+    MobileUnit,
+    PatrolZone,
+    Shift,
+    Task,
+    TaskStatus,
+    UnitStatus,
+)
+from dispatch.services import positions_ingest
+from dispatch.services_tasks import TaskInput, task_create
+from portal.demo import demo_seed
+from portal.models import OrgUnit, User
+from tests.e2e.conftest import DESKTOP, PHONE, screenshot
+from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
+
+# The brief: a position report shows on the map within 2 s; the test allows 3.
+MOVES_WITHIN_MS = 3_000
+MOVED_TO = (54.6012, 25.7034)
+
+UNIT_AT = """([id, lat, lon]) => {
+  const at = window.LiveMap && window.LiveMap.unitLatLng(id);
+  return Boolean(at) && Math.abs(at.lat - lat) < 1e-6 && Math.abs(at.lng - lon) < 1e-6;
+}"""
+
+
+def _reports(points, until):
+    """Reports a minute apart, the last one at ``until``."""
+    return [
+        {
+            "device_time": (until - timedelta(minutes=len(points) - 1 - i)).isoformat(),
+            "latitude": lat,
+            "longitude": lon,
+            "speed_kmh": 40,
+        }
+        for i, (lat, lon) in enumerate(points)
+    ]
+
+
+@pytest.fixture
+def medininkai_unit():
+    """The demo officer's unit on patrol near Medininkai for the last few minutes, in
+    its zone, and a second unit of Vilnius that strayed out of its zone."""
+    demo_seed(password=PASSWORD)
+    now = timezone.now()
+    zone = PatrolZone.objects.create(
+        name="Medininkai strip",
+        colour="#dc2626",
+        area=Polygon(
+            ((25.45, 54.50), (25.80, 54.50), (25.80, 54.66), (25.45, 54.66), (25.45, 54.50)),
+            srid=4326,
+        ),
+    )
+    unit = MobileUnit.objects.create(
+        org_unit=OrgUnit.objects.get(code="mobile-medininkai"),
+        call_sign="MED-7",
+        status=UnitStatus.AVAILABLE,
+    )
+    Shift.objects.create(
+        unit=unit, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=6), zone=zone
+    )
+    route = [(54.560, 25.560), (54.565, 25.580), (54.568, 25.600), (54.570, 25.620)]
+    positions_ingest(unit=unit, device=None, reports=_reports(route, now - timedelta(seconds=5)))
+    stray = MobileUnit.objects.create(
+        org_unit=OrgUnit.objects.get(code="mobile-vilnius"),
+        call_sign="VLN-2",
+        status=UnitStatus.AVAILABLE,
+    )
+    stray_shift = Shift.objects.create(
+        unit=stray, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=7), zone=zone
+    )
+    stray_route = [(54.640, 25.780), (54.655, 25.800), (54.668, 25.815)]
+    positions_ingest(
+        unit=stray, device=None, reports=_reports(stray_route, now - timedelta(seconds=20))
+    )
+    if not GeofenceAlert.objects.filter(unit=stray).exists():
+        GeofenceAlert.objects.create(
+            unit=stray,
+            shift=stray_shift,
+            zone=zone,
+            left_at=now - timedelta(minutes=2),
+            position=Point(25.815, 54.668, srid=4326),
+            distance_m=1450,
+        )
+    return unit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dispatcher_places_a_task_assigns_the_nearest_unit_and_sees_it_move(
+    new_page, medininkai_unit
+):
+    unit = medininkai_unit
+    page = new_page(DESKTOP)
+    sign_in(page, "dispatcher")
+    page.goto("/dispatch/live/")
+    expect(page.get_by_role("button", name="Show MED-7 on the map")).to_be_visible()
+    expect(page.locator("[data-alert-list]")).to_contain_text("VLN-2")
+
+    # An empty form says what is missing, next to each field, and creates nothing.
+    page.get_by_role("button", name="New task").click()
+    page.get_by_role("button", name="Create task").click()
+    expect(page.locator("#live-task-kind-errors")).not_to_be_empty()
+    expect(page.locator("#live-task-title-errors")).not_to_be_empty()
+    expect(page.locator("#live-task-latitude-errors")).to_contain_text("Click the map")
+    assert not Task.objects.exists()
+
+    # A click on the map places the task; typed coordinates move it exactly.
+    page.locator("#live-map").click(position={"x": 420, "y": 320})
+    assert page.get_by_label("Latitude").input_value() != ""
+    assert page.get_by_label("Longitude").input_value() != ""
+    page.get_by_label("Type").select_option("inspection")
+    page.get_by_label("Priority").select_option("3")
+    page.get_by_label("Title").fill("Inspect lorry LT ABC123")
+    page.get_by_label("Description").fill("Tip from the border post: cigarettes under the load.")
+    page.get_by_label("Latitude").fill("54.5400")
+    page.get_by_label("Longitude").fill("25.6500")
+    page.get_by_role("button", name="Create task").click()
+
+    panel = page.locator("[data-task-panel]")
+    expect(panel.get_by_role("heading", name="Inspect lorry LT ABC123")).to_be_visible()
+    task = Task.objects.get(title="Inspect lorry LT ABC123")
+    assert (task.status, task.priority, task.kind) == (TaskStatus.NEW, 3, "inspection")
+    assert task.location is not None
+    assert task.location.coords == pytest.approx((25.65, 54.54))
+
+    # Opened again from the list by its title: the nearest unit, one click to assign.
+    page.get_by_role("button", name="Close the task panel").click()
+    expect(panel).to_be_hidden()
+    page.get_by_role("button", name="Inspect lorry LT ABC123").click()
+    assign = page.get_by_role("button", name="Assign MED-7")
+    expect(assign).to_be_visible()
+    expect(panel.locator(f"[data-unit-id='{unit.pk}']")).to_contain_text("km")
+    screenshot(page, "dispatch-live-task-desktop")
+    assign.click()
+
+    row = page.locator(f"[data-task-list] [data-task-id='{task.pk}']")
+    expect(row).to_contain_text("Assigned")
+    expect(row).to_contain_text("MED-7")
+    expect(panel).to_contain_text("Assigned to MED-7.")
+    task.refresh_from_db()
+    assert (task.status, task.unit_id) == (TaskStatus.ASSIGNED, unit.pk)
+    unit_row = page.locator(f"[data-unit-list] [data-unit-id='{unit.pk}']")
+    expect(unit_row).to_contain_text("Busy")
+
+    # A position report moves the unit's marker, without a reload.
+    positions_ingest(
+        unit=unit,
+        device=None,
+        reports=[
+            {
+                "device_time": timezone.now().isoformat(),
+                "latitude": MOVED_TO[0],
+                "longitude": MOVED_TO[1],
+            }
+        ],
+    )
+    page.wait_for_function(UNIT_AT, arg=[unit.pk, *MOVED_TO], timeout=MOVES_WITHIN_MS)
+    marker = page.locator(f"[data-marker-unit='{unit.pk}']")
+    expect(marker).to_have_attribute("data-lat", str(MOVED_TO[0]))
+    expect(marker).to_have_attribute("data-lon", str(MOVED_TO[1]))
+    expect(unit_row).to_have_attribute("data-lat", str(MOVED_TO[0]))
+    screenshot(page, "dispatch-live-map-desktop")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dispatcher_cancels_a_task_with_a_reason(new_page, medininkai_unit):
+    dispatcher = User.objects.get(username="dispatcher")
+    task = task_create(
+        actor=dispatcher,
+        data=TaskInput(
+            kind="checkpoint", title="Checkpoint on the A3", location=Point(25.6, 54.55, srid=4326)
+        ),
+    )
+    page = new_page(DESKTOP)
+    sign_in(page, "dispatcher")
+    page.goto("/dispatch/live/")
+
+    page.get_by_role("button", name="Checkpoint on the A3").click()
+    page.get_by_text("Cancel this task…").click()
+    page.get_by_role("button", name="Cancel task").click()
+    expect(page.get_by_text("Give the reason for cancelling.")).to_be_visible()
+    page.get_by_label("Reason").fill("Duplicate of the A4 checkpoint")
+    page.get_by_role("button", name="Cancel task").click()
+
+    panel = page.locator("[data-task-panel]")
+    expect(panel).to_contain_text("Cancelled")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
+    assert task.events.get(to_status="cancelled").note == "Duplicate of the A4 checkpoint"
+    # The next poll takes it off the open list; the panel still tells how it ended.
+    expect(page.locator(f"[data-task-list] [data-task-id='{task.pk}']")).to_have_count(0)
+    expect(panel).to_contain_text("Duplicate of the A4 checkpoint")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_analyst_follows_the_map_read_only(new_page, medininkai_unit):
+    dispatcher = User.objects.get(username="dispatcher")
+    task_create(
+        actor=dispatcher,
+        data=TaskInput(
+            kind="patrol", title="Patrol the A4", location=Point(25.6, 54.55, srid=4326)
+        ),
+    )
+    page = new_page(DESKTOP)
+    sign_in(page, "analyst")
+    page.goto("/dispatch/live/")
+
+    page.get_by_role("button", name="Patrol the A4").click()
+    panel = page.locator("[data-task-panel]")
+    expect(panel).to_contain_text("New")
+    expect(page.get_by_role("button", name="New task")).to_have_count(0)
+    expect(page.get_by_role("button", name="Assign MED-7")).to_have_count(0)
+    expect(page.get_by_text("Cancel this task…")).to_have_count(0)
+    expect(page.get_by_role("button", name="Acknowledge")).to_have_count(0)
+    screenshot(page, "dispatch-live-analyst-desktop")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_panel_folds_under_the_map(new_page, medininkai_unit):
+    page = new_page(PHONE)
+    sign_in(page, "dispatcher")
+    page.goto("/dispatch/live/")
+
+    lists = page.locator("#live-panel")
+    expect(lists).to_be_hidden()
+    expect(page.locator(f"[data-marker-unit='{medininkai_unit.pk}']")).to_have_count(1)
+    screenshot(page, "dispatch-live-map-phone")
+    page.get_by_role("button", name="Show panel").click()
+    expect(page.get_by_role("button", name="Show MED-7 on the map")).to_be_visible()
+    page.get_by_role("button", name="New task").click()
+    expect(page.get_by_label("Title")).to_be_visible()
+    screenshot(page, "dispatch-live-panel-phone")
