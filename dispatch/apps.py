@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +56,55 @@ class DispatchConfig(AppConfig):
                 "dispatch.change_unitdevice",
             ],
         }
+
+    @property
+    def navigation_items(self) -> list[Any]:
+        from portal.navigation import NavItem
+
+        return [
+            # The officer's own two pages come first on their phone.
+            NavItem(
+                "my-tasks", _("My tasks"), "dispatch:my-tasks", ("dispatch.serve_in_unit",), order=4
+            ),
+            NavItem(
+                "my-unit", _("My unit"), "dispatch:my-unit", ("dispatch.serve_in_unit",), order=6
+            ),
+            NavItem(
+                "live-map",
+                _("Live map"),
+                "dispatch:live-map",
+                ("dispatch.view_all_tasks",),
+                order=20,
+            ),
+            NavItem(
+                "zone-alerts",
+                _("Zone alerts"),
+                "dispatch:alert-list",
+                ("dispatch.view_geofencealert",),
+                order=22,
+            ),
+            NavItem(
+                "shifts", _("Shifts"), "dispatch:shift-list", ("dispatch.view_shift",), order=24
+            ),
+            NavItem(
+                "patrol-zones",
+                _("Patrol zones"),
+                "dispatch:zone-list",
+                ("dispatch.view_patrolzone",),
+                order=26,
+            ),
+            NavItem(
+                "track-replay",
+                _("Track replay"),
+                "dispatch:track-replay",
+                ("dispatch.view_positionreport",),
+                order=28,
+            ),
+            NavItem(
+                "unit-stats",
+                _("Unit statistics"),
+                "dispatch:unit-stats",
+                ("dispatch.view_all_tasks",),
+                order=30,
+            ),
+        ]

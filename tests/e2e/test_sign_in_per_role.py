@@ -12,18 +12,21 @@ PASSWORD = "e2e-demo-password-1"
 # What each role must see in the menu, and what it must not.
 NAVIGATION = {
     "officer": (
-        {"dashboard", "violations", "violation-map", "units", "api"},
-        {"audit", "users", "review"},
+        {"dashboard", "my-tasks", "my-unit", "violations", "violation-map", "shifts", "units"},
+        {"audit", "users", "review", "live-map", "track-replay", "zone-alerts", "unit-stats"},
     ),
     "dispatcher": (
-        {"dashboard", "violations", "violation-map", "users", "units", "api"},
-        {"audit", "review"},
+        {"dashboard", "live-map", "zone-alerts", "shifts", "patrol-zones", "track-replay"},
+        {"audit", "review", "my-tasks", "my-unit", "categories"},
     ),
     "analyst": (
-        {"dashboard", "violations", "review", "violation-map", "users", "units", "api"},
-        {"audit", "categories"},
+        {"dashboard", "violations", "review", "violation-map", "live-map", "track-replay", "api"},
+        {"audit", "categories", "my-tasks", "my-unit"},
     ),
-    "admin": ({"dashboard", "users", "units", "categories", "audit", "api"}, {"violations"}),
+    "admin": (
+        {"dashboard", "users", "units", "categories", "audit", "api"},
+        {"violations", "live-map", "my-tasks", "shifts", "track-replay"},
+    ),
 }
 
 
