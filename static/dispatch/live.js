@@ -277,7 +277,7 @@
   function drawViolation(violation) {
     if (state.violations.has(violation.id)) return;
     const marker = L.circleMarker([violation.lat, violation.lon], {
-      pane: "liveViolations", radius: 5, weight: 1.5, color: "#fff", fillColor: "#7c3aed", fillOpacity: 0.9,
+      pane: "liveViolations", className: "live-violation", radius: 5, weight: 1.5, color: "#fff", fillColor: "#7c3aed", fillOpacity: 0.9,
     }).bindPopup(
       '<a href="' + escapeHtml(violation.url) + '">' + escapeHtml(violation.reference) + "</a><br>" +
         escapeHtml(violation.category) + "<br>" + escapeHtml(when(violation.occurred_at))

@@ -9,6 +9,8 @@ from django.contrib.gis.geos import Point, Polygon
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cases.models import ViolationCategory
+from cases.services.violations import ViolationInput, violation_create
 from dispatch.models import (
     GeofenceAlert,
     MobileUnit,
@@ -93,6 +95,24 @@ def medininkai_unit():
             position=Point(25.815, 54.668, srid=4326),
             distance_m=1450,
         )
+    violation_create(
+        actor=User.objects.get(username="officer"),
+        data=ViolationInput(
+            occurred_at=now - timedelta(hours=3),
+            category=ViolationCategory.objects.get(code="tobacco"),
+            location=Point(25.59, 54.575, srid=4326),
+            location_accuracy_m=10,
+            location_source="gps",
+            place_description="Forest road by the border",
+            details={
+                "transport_mode": "road",
+                "detection_method": "xray",
+                "product_type": "cigarettes",
+                "brand": "Minsk",
+                "excise_stamps": "foreign",
+            },
+        ),
+    )
     return unit
 
 
@@ -102,10 +122,13 @@ def test_dispatcher_places_a_task_assigns_the_nearest_unit_and_sees_it_move(
 ):
     unit = medininkai_unit
     page = new_page(DESKTOP)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
     sign_in(page, "dispatcher")
     page.goto("/dispatch/live/")
     expect(page.get_by_role("button", name="Show MED-7 on the map")).to_be_visible()
     expect(page.locator("[data-alert-list]")).to_contain_text("VLN-2")
+    expect(page.locator("path.live-violation")).to_have_count(1)
 
     # An empty form says what is missing, next to each field, and creates nothing.
     page.get_by_role("button", name="New task").click()
@@ -171,6 +194,7 @@ def test_dispatcher_places_a_task_assigns_the_nearest_unit_and_sees_it_move(
     expect(marker).to_have_attribute("data-lon", str(MOVED_TO[1]))
     expect(unit_row).to_have_attribute("data-lat", str(MOVED_TO[0]))
     screenshot(page, "dispatch-live-map-desktop")
+    assert script_errors == []
 
 
 @pytest.mark.django_db(transaction=True)
