@@ -23,6 +23,8 @@ from portal.coordinates import CoordinateError, CoordinateSystem, parse_coordina
 from portal.models import OrgUnit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# An origin marker: "<app>.<thing>:<id>".
+ORIGIN_PATTERN = r"^[a-z_]+\.[a-z_]+:\d{1,12}$"
 
 
 class ViolationForm(forms.Form):
@@ -43,6 +45,12 @@ class ViolationForm(forms.Form):
     # Generated when the form is first shown; a re-sent form (double tap, lost
     # connection, the offline outbox) carries the same key and creates nothing twice.
     client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Where the form was opened from, carried through unchanged and announced with the
+    # new violation (cases.signals.violation_logged), e.g. "dispatch.task:42". Opaque to
+    # cases: the app that put it there recognises it.
+    origin = forms.RegexField(
+        required=False, max_length=100, regex=ORIGIN_PATTERN, widget=forms.HiddenInput
+    )
     latitude = forms.FloatField(
         required=False, widget=forms.HiddenInput, min_value=-90, max_value=90
     )

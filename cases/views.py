@@ -1,16 +1,19 @@
 """HTML pages of violations: thin, through cases.selectors and cases.services."""
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.duplicates import violation_possible_duplicates
 from cases.forms import (
+    ORIGIN_PATTERN,
     CompanyForm,
     EvidenceForm,
     GoodsLineForm,
@@ -20,7 +23,14 @@ from cases.forms import (
     ViolationForm,
     category_field_groups,
 )
-from cases.models import Evidence, GoodsLine, ViolationEntity, ViolationStatus
+from cases.models import (
+    Evidence,
+    GoodsLine,
+    LocationSource,
+    Violation,
+    ViolationEntity,
+    ViolationStatus,
+)
 from cases.selectors import (
     ViolationFilter,
     violation_can_edit,
@@ -31,6 +41,7 @@ from cases.selectors import (
 from cases.services import entities as entity_services
 from cases.services import evidence as evidence_services
 from cases.services import violations as violation_services
+from cases.signals import violation_logged
 from portal.access import permission_required
 from portal.models import AuditAction, AuditRecord, User
 from portal.pagination import CappedCountPaginator
@@ -104,7 +115,7 @@ def _form_context(form: ViolationForm, errors: dict[str, str] | None = None) -> 
 @permission_required("cases.view_violation", "cases.add_violation")
 @require_http_methods(["GET", "POST"])
 def violation_create(request: HttpRequest) -> HttpResponse:
-    form = ViolationForm(request.POST or None)
+    form = ViolationForm(request.POST or None, initial=_create_prefill(request))
     detail_errors: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,6 +135,14 @@ def violation_create(request: HttpRequest) -> HttpResponse:
                 ),
             )
         else:
+            # Also for a re-sent form (not _created): receivers are idempotent, and the
+            # first request may have been cut off before it got this far.
+            violation_logged.send(
+                sender=Violation,
+                violation=violation,
+                actor=_user(request),
+                origin=form.cleaned_data.get("origin") or "",
+            )
             messages.success(
                 request,
                 _("Draft %(reference)s saved. Add goods, people, vehicles and photos, then submit.")
@@ -133,8 +152,40 @@ def violation_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/violation_form.html",
-        {**_form_context(form, detail_errors), "violation": None},
+        {**_form_context(form, detail_errors), "violation": None, "back_url": _back_url(request)},
     )
+
+
+def _create_prefill(request: HttpRequest) -> dict[str, Any]:
+    """A new violation offered from another page: ?lat=..&lon=..&origin=app.thing:id
+    (e.g. from a dispatch task, at its place). Values that do not fit are left out: it is
+    an offer, the officer still checks the form."""
+    initial: dict[str, Any] = {}
+    try:
+        latitude, longitude = float(request.GET["lat"]), float(request.GET["lon"])
+    except (KeyError, ValueError):
+        pass
+    else:
+        if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+            initial.update(
+                latitude=round(latitude, 6),
+                longitude=round(longitude, 6),
+                location_source=LocationSource.MAP,
+            )
+    origin = request.GET.get("origin", "")
+    if re.fullmatch(ORIGIN_PATTERN, origin):
+        initial["origin"] = origin
+    return initial
+
+
+def _back_url(request: HttpRequest) -> str:
+    """?back=/path on this site: the page the form was opened from, linked at the top."""
+    back = request.GET.get("back", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return ""
 
 
 def _exif_location_offer(request: HttpRequest) -> dict[str, Any]:

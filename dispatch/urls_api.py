@@ -1,9 +1,11 @@
 from django.urls import path
 
-from dispatch import api, api_live, api_planning, api_tasks, api_tracks
+from dispatch import api, api_live, api_officer, api_planning, api_tasks, api_tracks
 
 urlpatterns = [
     path("positions/", api.PositionIngest.as_view(), name="position-ingest"),
+    path("my-unit/", api_officer.MyUnit.as_view(), name="my-unit"),
+    path("my-unit/positions/", api_officer.MyUnitPositions.as_view(), name="my-unit-positions"),
     path("live/", api_live.LiveFeed.as_view(), name="live-feed"),
     path("tracks/", api_tracks.TrackList.as_view(), name="track-list"),
     path("tasks/", api_tasks.TaskListCreate.as_view(), name="task-list"),

@@ -1,3 +1,181 @@
-from django.urls import URLPattern
+"""The officer's phone-first pages: my tasks (live, announced) and my unit (duty,
+shift, patrol zone, sharing the position)."""
 
-routes: list[URLPattern] = []
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dispatch.models import MobileUnit, Task, TaskStatus
+from dispatch.selectors import mobile_unit_of
+from dispatch.selectors_officer import (
+    shift_current_for_unit,
+    shift_next_for_unit,
+    unit_has_open_task,
+    unit_tasks_for_officer,
+    unit_tasks_version,
+)
+from dispatch.services_officer import task_origin, unit_duty_end, unit_duty_start
+from portal.access import permission_required
+from portal.models import User
+
+SERVE = "dispatch.serve_in_unit"
+# How often the page asks whether anything changed (milliseconds).
+POLL_INTERVAL_MS = 3000
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # behind permission_required
+
+
+@dataclass(frozen=True)
+class TaskCard:
+    """A task and the links its card offers."""
+
+    task: Task
+    next_step: str  # the status the card's big button moves to, "" when none
+    geo_url: str = ""
+    directions_url: str = ""
+    violation_url: str = ""
+
+
+# The officer's next move from each state. Completion asks for the outcome first.
+NEXT_STEP = {
+    TaskStatus.ASSIGNED: TaskStatus.ACKNOWLEDGED,
+    TaskStatus.ACKNOWLEDGED: TaskStatus.EN_ROUTE,
+    TaskStatus.EN_ROUTE: TaskStatus.ON_SCENE,
+    TaskStatus.ON_SCENE: TaskStatus.COMPLETED,
+}
+
+
+def _card(task: Task) -> TaskCard:
+    next_step = NEXT_STEP.get(TaskStatus(task.status), "")
+    if task.location is None:
+        return TaskCard(task=task, next_step=next_step)
+    lat, lon = f"{task.location.y:.6f}", f"{task.location.x:.6f}"
+    violation_url = ""
+    if task.violation_id is None and task.status in (TaskStatus.ON_SCENE, TaskStatus.COMPLETED):
+        query = urlencode(
+            {
+                "lat": lat,
+                "lon": lon,
+                "origin": task_origin(task),
+                "back": f"{reverse('dispatch:my-tasks')}#task-{task.pk}",
+            }
+        )
+        violation_url = f"{reverse('cases:violation-create')}?{query}"
+    return TaskCard(
+        task=task,
+        next_step=next_step,
+        # geo: opens the phone's navigation app; ?q= puts a pin on the place.
+        geo_url=f"geo:{lat},{lon}?q={lat},{lon}",
+        directions_url=(
+            "https://www.openstreetmap.org/directions?"
+            + urlencode({"route": f";{lat},{lon}"})
+            + f"#map=15/{lat}/{lon}"
+        ),
+        violation_url=violation_url,
+    )
+
+
+def _tasks_context(unit: MobileUnit | None, version: str = "") -> dict[str, Any]:
+    if unit is None:
+        return {"unit": None}
+    # The version first: a change between the two reads makes the page's version older
+    # than its content, and the next poll renders again (never the other way round).
+    version = version or unit_tasks_version(unit=unit)
+    tasks = unit_tasks_for_officer(unit=unit)
+    return {
+        "unit": unit,
+        "open_cards": [_card(task) for task in tasks.open],
+        "closed_cards": [_card(task) for task in tasks.closed_today],
+        "version": version,
+    }
+
+
+@permission_required(SERVE)
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    unit = mobile_unit_of(_user(request))
+    return render(
+        request,
+        "dispatch/my_tasks.html",
+        {**_tasks_context(unit), "poll_interval_ms": POLL_INTERVAL_MS},
+    )
+
+
+@permission_required(SERVE)
+@require_GET
+def my_tasks_feed(request: HttpRequest) -> HttpResponse:
+    """The task list alone, for the page's polling. Answers 304 while nothing changed
+    (the page sends the version it shows as If-None-Match): one light query."""
+    unit = mobile_unit_of(_user(request))
+    version = ""
+    if unit is not None:
+        version = unit_tasks_version(unit=unit)
+        if request.headers.get("If-None-Match", "").removeprefix("W/").strip('"') == version:
+            return HttpResponseNotModified()
+    response = render(request, "dispatch/_officer_tasks.html", _tasks_context(unit, version))
+    if version:
+        response["ETag"] = f'"{version}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@permission_required(SERVE)
+@require_GET
+def my_unit(request: HttpRequest) -> HttpResponse:
+    unit = mobile_unit_of(_user(request))
+    context: dict[str, Any] = {"unit": unit}
+    if unit is not None:
+        shift = shift_current_for_unit(unit=unit)
+        context.update(
+            shift=shift,
+            next_shift=None if shift else shift_next_for_unit(unit=unit),
+            has_open_task=unit_has_open_task(unit=unit),
+        )
+    return render(request, "dispatch/my_unit.html", context)
+
+
+@permission_required(SERVE)
+@require_POST
+def my_unit_duty(request: HttpRequest) -> HttpResponse:
+    """Start or end duty (``action`` = start | end)."""
+    user = _user(request)
+    unit = mobile_unit_of(user)
+    action = request.POST.get("action")
+    if unit is None:
+        messages.error(request, _("You do not serve in a mobile unit."))
+    elif action not in ("start", "end"):
+        messages.error(request, _("Choose to start or to end duty."))
+    else:
+        try:
+            if action == "start":
+                unit = unit_duty_start(actor=user, unit=unit)
+                messages.success(
+                    request, _("On duty: %(unit)s is available.") % {"unit": unit.call_sign}
+                )
+            else:
+                unit = unit_duty_end(actor=user, unit=unit)
+                messages.success(
+                    request, _("Off duty: %(unit)s is off duty.") % {"unit": unit.call_sign}
+                )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    return redirect("dispatch:my-unit")
+
+
+routes: list[URLPattern] = [
+    path("my-tasks/", my_tasks, name="my-tasks"),
+    path("my-tasks/feed/", my_tasks_feed, name="my-tasks-feed"),
+    path("my-unit/", my_unit, name="my-unit"),
+    path("my-unit/duty/", my_unit_duty, name="my-unit-duty"),
+]

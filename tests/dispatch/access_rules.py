@@ -33,7 +33,15 @@ LIVE_RULES: dict[str, Rule] = {
 }
 
 # The officer's own pages: my tasks, my unit (browser position reporting).
-OFFICER_RULES: dict[str, Rule] = {}
+OFFICERS = frozenset({OFFICER})
+OFFICER_RULES: dict[str, Rule] = {
+    "dispatch:my-tasks": Rule(OFFICERS),
+    "dispatch:my-tasks-feed": Rule(OFFICERS),
+    "dispatch:my-unit": Rule(OFFICERS),
+    "dispatch:my-unit-duty": Rule(OFFICERS, method="post"),
+    "api:my-unit": Rule(OFFICERS),
+    "api:my-unit-positions": Rule(OFFICERS, method="post"),
+}
 
 # Shifts, patrol zones, geofence alerts.
 PLANNING_RULES: dict[str, Rule] = {

@@ -1,0 +1,127 @@
+"""The officer's own unit over the API (session-authenticated from the "my unit" page):
+its state, shift and patrol zone, and position reports from the phone's browser."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dispatch.api import IngestResultSerializer, PositionBatchSerializer
+from dispatch.models import MobileUnit, Shift
+from dispatch.selectors_officer import shift_current_for_unit, shift_next_for_unit
+from dispatch.services import MAX_BATCH
+from dispatch.services_officer import browser_positions_ingest, officer_unit_get
+from portal.api.errors import ErrorSerializer
+from portal.api.permissions import require_perms
+from portal.models import User
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
+
+
+def _user(request: Request) -> User:
+    return request.user  # type: ignore[return-value]  # behind an authenticated permission
+
+
+def _not_a_unit_officer() -> Response:
+    return Response(
+        {"type": "permission_denied", "detail": _("You do not serve in a mobile unit.")},
+        status=status.HTTP_403_FORBIDDEN,
+    )
+
+
+class ZoneSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    colour = serializers.CharField()
+    area = serializers.SerializerMethodField(help_text="GeoJSON Polygon, WGS 84.")
+
+    def get_area(self, zone: Any) -> dict[str, Any]:
+        return {"type": "Polygon", "coordinates": zone.area.coords}
+
+
+class ShiftSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    note = serializers.CharField()
+    zone = ZoneSerializer(allow_null=True)
+
+
+class MyUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="unit.pk")
+    call_sign = serializers.CharField(source="unit.call_sign")
+    status = serializers.CharField(source="unit.status")
+    status_label = serializers.CharField(source="unit.get_status_display")
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+    last_reported_at = serializers.DateTimeField(source="unit.last_reported_at", allow_null=True)
+    last_accuracy_m = serializers.FloatField(source="unit.last_accuracy_m", allow_null=True)
+    shift = ShiftSerializer(allow_null=True)
+    next_shift = ShiftSerializer(allow_null=True)
+
+    def get_latitude(self, data: dict[str, Any]) -> float | None:
+        unit: MobileUnit = data["unit"]
+        return unit.last_position.y if unit.last_position else None
+
+    def get_longitude(self, data: dict[str, Any]) -> float | None:
+        unit: MobileUnit = data["unit"]
+        return unit.last_position.x if unit.last_position else None
+
+
+class MyUnit(APIView):
+    """The officer's unit: status, last known position, current (or next) shift and its
+    patrol zone."""
+
+    permission_classes = [require_perms("dispatch.serve_in_unit")]
+
+    @extend_schema(responses={200: MyUnitSerializer, **ERRORS})
+    def get(self, request: Request) -> Response:
+        try:
+            unit = officer_unit_get(user=_user(request))
+        except DjangoPermissionDenied:
+            return _not_a_unit_officer()
+        shift: Shift | None = shift_current_for_unit(unit=unit)
+        data = {
+            "unit": unit,
+            "shift": shift,
+            "next_shift": None if shift else shift_next_for_unit(unit=unit),
+        }
+        return Response(MyUnitSerializer(data).data)
+
+
+class MyUnitPositions(APIView):
+    """Position reports from the officer's browser, for the officer's own unit (never
+    another: the unit is the one the signed-in officer serves in). The same batch shape
+    as the device API; duplicates are harmless, bad reports are listed with their
+    errors and the good ones kept. Refused while the unit is off duty."""
+
+    permission_classes = [require_perms("dispatch.serve_in_unit")]
+
+    @extend_schema(
+        request=PositionBatchSerializer, responses={200: IngestResultSerializer, **ERRORS}
+    )
+    def post(self, request: Request) -> Response:
+        reports = request.data.get("reports") if isinstance(request.data, dict) else None
+        if not isinstance(reports, list) or not reports:
+            raise serializers.ValidationError({"reports": [_("Send a non-empty list of reports.")]})
+        if len(reports) > MAX_BATCH:
+            raise serializers.ValidationError(
+                {"reports": [_("A batch holds at most 500 reports.")]}
+            )
+        try:
+            result = browser_positions_ingest(actor=_user(request), reports=reports)
+        except DjangoPermissionDenied:
+            return _not_a_unit_officer()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return Response(
+            {
+                "accepted": result.accepted,
+                "duplicates": result.duplicates,
+                "rejected": result.rejected,
+            }
+        )

@@ -1,0 +1,406 @@
+// The officer's "My tasks" page: the list polls the server every few seconds (a 304
+// while nothing changed), a new task is announced (banner, vibration, a short beep when
+// sound is on), and each card's big button moves the task one step along its lifecycle
+// through the task API. Texts come from data-text-* attributes (translated templates).
+(function () {
+  "use strict";
+  // data-text-new-task="…" → text.newTask
+  function texts(dataset) {
+    const found = {};
+    Object.keys(dataset).forEach((key) => {
+      if (key.startsWith("text")) found[key.charAt(4).toLowerCase() + key.slice(5)] = dataset[key];
+    });
+    return found;
+  }
+  const feed = document.getElementById("task-feed");
+  if (!feed) return;
+  const text = texts(feed.dataset);
+  const POLL_MS = parseInt(feed.dataset.pollMs, 10) || 3000;
+  const banner = document.querySelector("[data-new-task-banner]");
+  const bannerText = banner.querySelector("[data-banner-text]");
+  const errorBox = document.querySelector("[data-task-error]");
+  const errorText = errorBox.querySelector("[data-error-text]");
+  const feedStatus = document.querySelector("[data-feed-status]");
+  const soundToggle = document.querySelector("[data-sound-toggle]");
+  const pageTitle = document.title;
+
+  // --- the list ----------------------------------------------------------------------
+  function root() {
+    return feed.querySelector("[data-feed-root]");
+  }
+  function cards(scope, selector) {
+    return Array.from((scope || feed).querySelectorAll(selector || "[data-task-id]"));
+  }
+  function openCards(scope) {
+    return cards(scope, "[data-open-list] [data-task-id]");
+  }
+  function snapshot(scope) {
+    const open = new Map();
+    openCards(scope).forEach((card) => open.set(card.dataset.taskId, card.dataset.title));
+    const closed = new Map();
+    cards(scope, "[data-closed-today] [data-task-id]").forEach((card) =>
+      closed.set(card.dataset.taskId, card.dataset.status)
+    );
+    return { open: open, closed: closed };
+  }
+
+  let known = snapshot();
+  let version = root() ? root().dataset.version : "";
+
+  // Swap in a new rendering of the list, keeping every card that did not change (an
+  // outcome being typed stays where it is) and the "closed today" section open or shut.
+  function apply(html) {
+    const holder = document.createElement("div");
+    holder.innerHTML = html;
+    const fresh = holder.querySelector("[data-feed-root]");
+    if (!fresh) return;
+    cards(fresh).forEach((card) => {
+      const current = feed.querySelector("#task-" + card.dataset.taskId);
+      if (current && current.dataset.version === card.dataset.version) card.replaceWith(current);
+    });
+    const wasOpen = feed.querySelector("[data-closed-today]");
+    const closed = fresh.querySelector("[data-closed-today]");
+    if (wasOpen && closed) closed.open = wasOpen.open;
+    const before = known;
+    root().replaceWith(fresh);
+    version = fresh.dataset.version;
+    known = snapshot();
+    announceChanges(before, known);
+    drawMap();
+  }
+
+  function announceChanges(before, after) {
+    const added = [];
+    after.open.forEach((title, id) => {
+      if (!before.open.has(id)) added.push([id, title]);
+    });
+    if (added.length) announceNew(added);
+    before.open.forEach((title, id) => {
+      if (after.open.has(id)) return;
+      const status = after.closed.get(id);
+      if (status === "cancelled") showError(text.cancelled + " " + title);
+      else if (status === undefined) showError(text.takenBack + " " + title);
+    });
+    added.forEach(([id]) => {
+      const card = feed.querySelector("#task-" + id);
+      if (card) card.classList.add("task-card--new");
+    });
+  }
+
+  // --- announcing a new task ---------------------------------------------------------
+  let newestId = null;
+  function announceNew(added) {
+    newestId = added[0][0];
+    bannerText.textContent = added.map(([, title]) => title).join(" · ");
+    banner.hidden = false;
+    document.title = "(" + added.length + ") " + text.newTask + " " + pageTitle;
+    try {
+      if (navigator.vibrate) navigator.vibrate([250, 120, 250]);
+    } catch (error) {
+      /* not allowed without a tap on this page yet */
+    }
+    if (soundToggle && soundToggle.checked) beep();
+  }
+  function dismissBanner() {
+    banner.hidden = true;
+    document.title = pageTitle;
+  }
+  banner.querySelector("[data-banner-dismiss]").addEventListener("click", dismissBanner);
+  banner.querySelector("[data-banner-show]").addEventListener("click", () => {
+    const card = newestId && feed.querySelector("#task-" + newestId);
+    dismissBanner();
+    if (card) {
+      card.scrollIntoView({ behavior: "smooth", block: "start" });
+      const button = card.querySelector("button");
+      if (button) button.focus({ preventScroll: true });
+    }
+  });
+
+  // Browsers let a page play sound only after a tap on it. The switch is that tap; on
+  // a later visit the choice is remembered and the first tap anywhere unlocks it.
+  const SOUND_KEY = "cep-task-sound";
+  let audio = null;
+  function audioContext() {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return null;
+    if (!audio) audio = new Context();
+    if (audio.state === "suspended") audio.resume().catch(() => {});
+    return audio;
+  }
+  function beep() {
+    const context = audioContext();
+    if (!context) {
+      setStatus(text.soundUnavailable);
+      return;
+    }
+    if (context.state !== "running") {
+      setStatus(text.soundBlocked);
+      return;
+    }
+    const start = context.currentTime + 0.02;
+    [0, 0.22].forEach((offset, index) => {
+      const oscillator = context.createOscillator();
+      const gain = context.createGain();
+      oscillator.type = "sine";
+      oscillator.frequency.value = index ? 1175 : 880;
+      gain.gain.setValueAtTime(0.0001, start + offset);
+      gain.gain.exponentialRampToValueAtTime(0.4, start + offset + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + offset + 0.18);
+      oscillator.connect(gain).connect(context.destination);
+      oscillator.start(start + offset);
+      oscillator.stop(start + offset + 0.2);
+    });
+  }
+  if (soundToggle) {
+    try {
+      soundToggle.checked = localStorage.getItem(SOUND_KEY) === "on";
+    } catch (error) {
+      /* storage disabled */
+    }
+    soundToggle.addEventListener("change", () => {
+      try {
+        localStorage.setItem(SOUND_KEY, soundToggle.checked ? "on" : "off");
+      } catch (error) {
+        /* storage disabled */
+      }
+      if (soundToggle.checked) {
+        audioContext();
+        beep(); // the officer hears what a new task sounds like
+      }
+    });
+    const unlock = () => {
+      if (soundToggle.checked) audioContext();
+    };
+    document.addEventListener("pointerdown", unlock, { once: true });
+    document.addEventListener("keydown", unlock, { once: true });
+  }
+
+  // --- errors and status -------------------------------------------------------------
+  function showError(message) {
+    errorText.textContent = message;
+    errorBox.hidden = false;
+  }
+  errorBox.querySelector("[data-error-dismiss]").addEventListener("click", () => {
+    errorBox.hidden = true;
+  });
+  // After completion the card folds into "closed today": the offer to log a violation
+  // at the task's place stays in sight here.
+  const done = document.querySelector("[data-task-done]");
+  const doneLink = done.querySelector("[data-done-violation]");
+  function showDone(card) {
+    const offer = card.querySelector(".task-card__violation a");
+    doneLink.hidden = !offer;
+    if (offer) doneLink.href = offer.href;
+    done.hidden = false;
+  }
+  done.querySelector("[data-done-dismiss]").addEventListener("click", () => {
+    done.hidden = true;
+  });
+  function setStatus(message) {
+    feedStatus.textContent = message;
+  }
+  function clock() {
+    return new Date().toLocaleTimeString(document.documentElement.lang || undefined, {
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hour12: false,
+    });
+  }
+  function firstMessage(body) {
+    if (!body) return "";
+    if (body.errors) {
+      for (const key of ["status", "note", "non_field_errors", "unit"]) {
+        if (body.errors[key] && body.errors[key].length) return body.errors[key][0];
+      }
+      const first = Object.values(body.errors)[0];
+      if (Array.isArray(first) && first.length) return first[0];
+    }
+    return body.detail || "";
+  }
+
+  // --- polling -----------------------------------------------------------------------
+  let timer = null;
+  let polling = false;
+  let stopped = false;
+  async function poll() {
+    if (polling || stopped) return;
+    polling = true;
+    clearTimeout(timer);
+    try {
+      const response = await fetch(feed.dataset.feedUrl, {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { "If-None-Match": '"' + version + '"', "X-Requested-With": "XMLHttpRequest" },
+      });
+      if (response.redirected || response.status === 401 || response.status === 403) {
+        stopped = true; // signed out (idle timeout): the login page came back
+        showError(text.session);
+        setStatus(text.session);
+        return;
+      }
+      if (response.status === 200) apply(await response.text());
+      if (response.ok || response.status === 304) setStatus(text.updated + " · " + clock());
+      else setStatus(text.offline);
+    } catch (error) {
+      setStatus(text.offline);
+    } finally {
+      polling = false;
+      if (!stopped) timer = setTimeout(poll, POLL_MS);
+    }
+  }
+  window.addEventListener("online", poll);
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) poll();
+  });
+
+  // --- moving a task -----------------------------------------------------------------
+  function csrfToken() {
+    const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
+    if (cookie) return decodeURIComponent(cookie.split("=")[1]);
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  async function move(card, target, expected, note, controls) {
+    controls.forEach((control) => (control.disabled = true));
+    card.setAttribute("aria-busy", "true");
+    try {
+      const url = feed.dataset.transitionUrl.replace("/0/", "/" + card.dataset.taskId + "/");
+      const response = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "X-CSRFToken": csrfToken(),
+          "X-Requested-With": "XMLHttpRequest",
+        },
+        body: JSON.stringify({ status: target, expected_status: expected, note: note || "" }),
+      });
+      if (!response.ok) {
+        const body = await response.json().catch(() => null);
+        showError(text.failed + " " + (firstMessage(body) || response.status + " " + response.statusText));
+      } else {
+        errorBox.hidden = true;
+        card.classList.remove("task-card--new");
+        if (target === "completed") showDone(card);
+      }
+    } catch (error) {
+      showError(text.failed + " " + text.offline);
+    } finally {
+      card.removeAttribute("aria-busy");
+      controls.forEach((control) => (control.disabled = false));
+      await poll();
+    }
+  }
+
+  feed.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button || !feed.contains(button)) return;
+    const card = button.closest("[data-task-id]");
+    if (!card) return;
+    if (button.dataset.move) {
+      move(card, button.dataset.move, button.dataset.expected, "", [button]);
+    } else if (button.hasAttribute("data-complete-open")) {
+      const form = card.querySelector("[data-complete-form]");
+      form.hidden = false;
+      button.setAttribute("aria-expanded", "true");
+      button.hidden = true;
+      form.querySelector("textarea").focus();
+    } else if (button.hasAttribute("data-complete-cancel")) {
+      const form = card.querySelector("[data-complete-form]");
+      const opener = card.querySelector("[data-complete-open]");
+      form.hidden = true;
+      opener.hidden = false;
+      opener.setAttribute("aria-expanded", "false");
+      opener.focus();
+    }
+  });
+
+  feed.addEventListener("input", (event) => {
+    const field = event.target.closest("[data-complete-form] .field--error");
+    if (!field || !event.target.value.trim()) return;
+    field.classList.remove("field--error");
+    event.target.removeAttribute("aria-invalid");
+    event.target.setAttribute("aria-describedby", event.target.id + "-help");
+    const problem = field.querySelector(".errorlist");
+    if (problem) problem.remove();
+  });
+
+  feed.addEventListener("submit", (event) => {
+    const form = event.target.closest("[data-complete-form]");
+    if (!form) return;
+    event.preventDefault();
+    const card = form.closest("[data-task-id]");
+    const outcome = form.querySelector("textarea");
+    const field = outcome.closest(".field");
+    let problem = field.querySelector(".errorlist");
+    if (!outcome.value.trim()) {
+      if (!problem) {
+        problem = document.createElement("ul");
+        problem.className = "errorlist";
+        problem.id = outcome.id + "-errors";
+        problem.innerHTML = "<li></li>";
+        field.appendChild(problem);
+      }
+      problem.firstElementChild.textContent = text.outcomeNeeded;
+      field.classList.add("field--error");
+      outcome.setAttribute("aria-invalid", "true");
+      outcome.setAttribute("aria-describedby", outcome.id + "-help " + problem.id);
+      outcome.focus();
+      return;
+    }
+    if (problem) problem.remove();
+    field.classList.remove("field--error");
+    outcome.removeAttribute("aria-invalid");
+    outcome.setAttribute("aria-describedby", outcome.id + "-help");
+    move(card, "completed", form.dataset.expected, outcome.value.trim(), Array.from(form.querySelectorAll("button")));
+  });
+
+  // --- the map -----------------------------------------------------------------------
+  const mapElement = document.getElementById("tasks-map");
+  const map = mapElement ? window.PortalMap.create(mapElement) : null;
+  const markers = map ? L.layerGroup().addTo(map) : null;
+  const PRIORITY_COLOURS = { 1: "#64748b", 2: "#1d4ed8", 3: "#a15c00", 4: "#b42318" };
+  let framed = "";
+  function drawMap() {
+    if (!map) return;
+    markers.clearLayers();
+    const points = [];
+    // Least urgent first, so that the most urgent marker is drawn on top.
+    openCards().reverse().forEach((card) => {
+      if (!card.dataset.lat) return;
+      const latlng = [parseFloat(card.dataset.lat), parseFloat(card.dataset.lon)];
+      points.push(latlng);
+      const marker = L.circleMarker(latlng, {
+        radius: 10,
+        weight: 3,
+        color: "#fff",
+        fillColor: PRIORITY_COLOURS[card.dataset.priority] || "#1d4ed8",
+        fillOpacity: 1,
+      });
+      const label = document.createElement("div");
+      const title = document.createElement("strong");
+      title.textContent = card.dataset.title;
+      const state = document.createElement("div");
+      state.textContent = card.dataset.statusLabel;
+      const link = document.createElement("a");
+      link.href = "#task-" + card.dataset.taskId;
+      link.textContent = "↓";
+      link.setAttribute("aria-label", card.dataset.title);
+      label.append(title, state, link);
+      marker.bindPopup(label).addTo(markers);
+    });
+    // Frame the tasks when the set of places changes, not on every poll (the officer
+    // may have panned the map).
+    const key = points.map((point) => point.join(",")).join(";");
+    if (key && key !== framed) {
+      map.fitBounds(points, { padding: [30, 30], maxZoom: 13 });
+    }
+    framed = key;
+  }
+  drawMap();
+
+  timer = setTimeout(poll, POLL_MS);
+})();
