@@ -159,7 +159,11 @@
     if (colourInput) {
       colourInput.addEventListener("input", () => outline.eachLayer((layer) => layer.setStyle(style())));
     }
+    // Back from the server with the outline refused: show it, and leave the verdict to
+    // the server's message below the map.
+    const refused = document.getElementById("area-errors");
     if (!readOutline(true)) say(texts.empty, "");
+    else if (refused) say("", "");
   }
 
   document.querySelectorAll("[data-zones-map]").forEach(listMap);

@@ -65,6 +65,19 @@ def test_a_dispatcher_draws_a_zone_on_the_map_and_saves_it(new_page):
     page.locator("#zone-map path.zone-outline-shape").wait_for()
     assert "corners: 4" in page.locator("[data-zone-status]").inner_text()
 
+    # An outline pasted as GeoJSON that crosses itself is refused, and nothing changes.
+    page.get_by_text("Outline as GeoJSON").click()
+    bow_tie = [[25.2, 54.7], [25.3, 54.8], [25.3, 54.7], [25.2, 54.8], [25.2, 54.7]]
+    page.get_by_label("Outline (GeoJSON)").fill(
+        json.dumps({"type": "Polygon", "coordinates": [bow_tie]})
+    )
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_role("alert").filter(has_text="crosses itself").wait_for()
+    screenshot(page, "zone-form-error-desktop")
+    zone.refresh_from_db()
+    assert zone.area.num_coords == 5
+    assert zone.area.extent != (25.2, 54.7, 25.3, 54.8)
+
 
 @pytest.mark.django_db(transaction=True)
 def test_the_zone_list_on_a_phone(new_page):
