@@ -51,6 +51,7 @@ def test_a_dispatcher_creates_a_task_and_it_is_audited(api_client_for, dispatche
 
     assert response.status_code == 201, response.json()
     task = Task.objects.get(pk=response.json()["id"])
+    assert task.location is not None
     assert (task.status, task.priority, task.location.x) == ("new", 3, 25.6536)
     assert response.json()["status_label"] == "New"
     assert AuditRecord.objects.filter(object_id=str(task.pk), action="create").exists()
@@ -70,6 +71,7 @@ def test_a_task_placed_by_area_gets_its_centroid_as_location(api_client_for, dis
     assert response.status_code == 201, response.json()
     task = Task.objects.get(pk=response.json()["id"])
     assert task.area is not None
+    assert task.location is not None
     assert round(task.location.x, 3) == 25.1
     assert response.json()["area"]["type"] == "Polygon"
 
