@@ -1,6 +1,11 @@
 """The live map's feed: polled about once a second by the dispatcher's map."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -108,12 +113,14 @@ class LiveFeed(APIView):
             ),
         ],
         responses={
-            200: LiveFeedSerializer,
+            200: PolymorphicProxySerializer(
+                component_name="LiveFeedAnswer",
+                serializers=[LiveFeedSerializer, UnchangedSerializer],
+                resource_type_field_name=None,
+            ),
             401: ErrorSerializer,
             403: ErrorSerializer,
         },
-        description="200 with the whole picture, or `{changed: false, version}` when the "
-        "client's version is current (shape LiveFeedUnchanged).",
     )
     def get(self, request: Request) -> Response:
         user: User = request.user  # type: ignore[assignment]  # behind an authenticated permission

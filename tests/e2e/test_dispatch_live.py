@@ -228,6 +228,22 @@ def test_the_dispatcher_cancels_a_task_with_a_reason(new_page, medininkai_unit):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_dispatcher_acknowledges_a_geofence_alert(new_page, medininkai_unit):
+    page = new_page(DESKTOP)
+    sign_in(page, "dispatcher")
+    page.goto("/dispatch/live/")
+
+    alerts = page.locator("[data-alert-list]")
+    expect(alerts).to_contain_text("km outside Medininkai strip")
+    page.get_by_role("button", name="Acknowledge the alert of VLN-2").click()
+
+    expect(alerts).to_contain_text("Acknowledged")
+    expect(page.get_by_role("button", name="Acknowledge the alert of VLN-2")).to_have_count(0)
+    alert = GeofenceAlert.objects.get(unit__call_sign="VLN-2")
+    assert alert.acknowledged_by == User.objects.get(username="dispatcher")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_analyst_follows_the_map_read_only(new_page, medininkai_unit):
     dispatcher = User.objects.get(username="dispatcher")
     task_create(
