@@ -1,8 +1,10 @@
-// The officer's "My unit" page: the patrol zone and the unit's last position on a map
-// (from the API), and "Share my position": navigator.geolocation.watchPosition feeds a
-// small queue kept on the phone (localStorage), sent in batches to the session-
-// authenticated endpoint and retried while the connection is down. The server stores
-// the reports for the officer's own unit only. Texts come from data-text-* attributes.
+// "Share my position" (on My unit in full, on My tasks in one line) and, on My unit, the
+// patrol zone and the unit's last position on a map (from the API). The switch runs
+// navigator.geolocation.watchPosition into a small queue kept on the phone
+// (localStorage), sent in batches to the session-authenticated endpoint and retried
+// while the connection is down; the server stores the reports for the officer's own
+// unit only. The choice is remembered, so sharing carries on from one page to the
+// other. Texts come from data-text-* attributes.
 (function () {
   "use strict";
   // data-text-waiting-fix="…" → text.waitingFix

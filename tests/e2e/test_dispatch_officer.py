@@ -232,3 +232,9 @@ def test_the_phone_shares_its_position_from_my_unit(geolocated_page, viewport, n
     assert "Vilnius north" in page.locator(".officer-shift").inner_text()
     page.locator("#unit-map path[stroke='#137a3f']").wait_for()  # the zone, in its colour
     screenshot(page, f"officer-my-unit-sharing-{name}")
+
+    # The choice is remembered: on My tasks the phone carries on sharing.
+    page.goto("/dispatch/my-tasks/")
+    page.locator("[data-share-message]", has_text="Sharing your position.").wait_for()
+    assert page.get_by_label("Share my position").is_checked()
+    screenshot(page, f"officer-my-tasks-sharing-{name}")
