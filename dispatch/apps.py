@@ -9,6 +9,10 @@ class DispatchConfig(AppConfig):
     name = "dispatch"
     verbose_name = _("Dispatch")
 
+    def ready(self) -> None:
+        # Connects the receiver that links a violation logged from a task to that task.
+        from dispatch import services_officer  # noqa: F401
+
     @property
     def role_permissions(self) -> dict[str, list[str]]:
         # Dispatchers create, assign and cancel tasks and watch every unit; officers see

@@ -122,6 +122,8 @@ def task_transition(
             )
         task.unit = unit
     if target == TaskStatus.COMPLETED:
+        if not note.strip():
+            raise ValidationError({"note": _("Write the outcome: what was found and done.")})
         task.outcome = note.strip()
     now = timezone.now()
     event = TaskEvent(

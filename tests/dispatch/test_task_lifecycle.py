@@ -80,13 +80,9 @@ def test_a_new_task_cannot_skip_assignment(dispatcher, task, target):
 
 def test_a_completed_task_cannot_move_again(dispatcher, officer, unit, task):
     task_transition(actor=dispatcher, task=task, target=TaskStatus.ASSIGNED, unit=unit)
-    for target in (
-        TaskStatus.ACKNOWLEDGED,
-        TaskStatus.EN_ROUTE,
-        TaskStatus.ON_SCENE,
-        TaskStatus.COMPLETED,
-    ):
+    for target in (TaskStatus.ACKNOWLEDGED, TaskStatus.EN_ROUTE, TaskStatus.ON_SCENE):
         task_transition(actor=officer, task=task, target=target)
+    task_transition(actor=officer, task=task, target=TaskStatus.COMPLETED, note="Nothing found")
 
     with pytest.raises(ValidationError):
         task_transition(actor=dispatcher, task=task, target=TaskStatus.CANCELLED)
@@ -164,3 +160,16 @@ def test_recommended_units_are_the_available_ones_nearest_first(unit_a, unit_b):
     assert [r.unit for r in recommended] == [near, far]
     assert recommended[0].distance_m < 1000
     assert 100_000 < recommended[1].distance_m < 140_000
+
+
+def test_completing_without_an_outcome_is_refused(dispatcher, officer, unit, task):
+    task_transition(actor=dispatcher, task=task, target=TaskStatus.ASSIGNED, unit=unit)
+    for target in (TaskStatus.ACKNOWLEDGED, TaskStatus.EN_ROUTE, TaskStatus.ON_SCENE):
+        task_transition(actor=officer, task=task, target=target)
+
+    with pytest.raises(ValidationError) as refused:
+        task_transition(actor=officer, task=task, target=TaskStatus.COMPLETED, note="   ")
+
+    assert "note" in refused.value.message_dict
+    task.refresh_from_db()
+    assert task.status == TaskStatus.ON_SCENE
