@@ -241,6 +241,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "cases.models.entities.EntityKind.choices",
         "OrgUnitKindEnum": "portal.models.org.OrgUnitKind.choices",
+        "TaskStatusEnum": "dispatch.models.TaskStatus.choices",
+        "TaskKindEnum": "dispatch.models.TaskKind.choices",
+        "TaskPriorityEnum": "dispatch.models.TaskPriority.choices",
+        "UnitStatusEnum": "dispatch.models.UnitStatus.choices",
+        "ViolationStatusEnum": "cases.models.violations.ViolationStatus.choices",
     },
 }
 

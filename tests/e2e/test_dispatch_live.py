@@ -140,8 +140,8 @@ def test_dispatcher_places_a_task_assigns_the_nearest_unit_and_sees_it_move(
 
     # A click on the map places the task; typed coordinates move it exactly.
     page.locator("#live-map").click(position={"x": 420, "y": 320})
-    assert page.get_by_label("Latitude").input_value() != ""
-    assert page.get_by_label("Longitude").input_value() != ""
+    expect(page.get_by_label("Latitude")).not_to_have_value("")
+    expect(page.get_by_label("Longitude")).not_to_have_value("")
     page.get_by_label("Type").select_option("inspection")
     page.get_by_label("Priority").select_option("3")
     page.get_by_label("Title").fill("Inspect lorry LT ABC123")
