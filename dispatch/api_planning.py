@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from dispatch.models import GeofenceAlert
 from dispatch.selectors_planning import alert_get_for_user, alert_list_for_user, zones_geojson
-from dispatch.services_planning import alert_acknowledge
+from dispatch.services_planning import alert_acknowledge, alert_list_view_audit
 from portal.api.errors import ErrorSerializer
 from portal.api.permissions import require_perms
 from portal.models import User
@@ -87,7 +87,8 @@ class AlertList(GenericAPIView):
     def get(self, request: Request) -> Response:
         open_only = request.query_params.get("open", "").lower() in {"1", "true", "yes"}
         alerts = alert_list_for_user(user=_user(request), open_only=open_only)
-        page = self.paginate_queryset(alerts)
+        page = list(self.paginate_queryset(alerts) or [])
+        alert_list_view_audit(actor=_user(request), alerts=page, filters={"open": open_only})
         return self.get_paginated_response(AlertSerializer(page, many=True).data)
 
 

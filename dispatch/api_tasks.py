@@ -1,6 +1,7 @@
 """Task API: the operations centre creates, assigns and cancels; the unit's officers
 move their tasks along. Both the live map and the officer's page use it."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.gis.geos import Point, Polygon
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 
 from dispatch.models import MobileUnit, Task, TaskEvent, TaskKind, TaskPriority, TaskStatus
 from dispatch.selectors import task_get_for_user, task_list_for_user, units_recommended_for
+from dispatch.selectors_tasks import violations_visible_to
 from dispatch.services_tasks import TaskInput, task_create, task_transition
 from portal.api.errors import ErrorSerializer
 from portal.api.permissions import require_perms
@@ -26,6 +28,16 @@ ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404:
 
 def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]  # behind an authenticated permission
+
+
+def _context(user: User, tasks: Sequence[Task]) -> dict[str, Any]:
+    """What the task serializers need to know about the reader: the linked violations
+    they may open."""
+    return {
+        "visible_violations": violations_visible_to(
+            user=user, violation_ids=[task.violation_id for task in tasks]
+        )
+    }
 
 
 def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -53,8 +65,12 @@ class TaskSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     priority_label = serializers.CharField(source="get_priority_display", read_only=True)
-    violation_reference = serializers.CharField(
-        source="violation.reference", read_only=True, allow_null=True, default=None
+    violation = serializers.SerializerMethodField(
+        help_text="The linked violation's id; null when none, or when it is outside the "
+        "reader's reach."
+    )
+    violation_reference = serializers.SerializerMethodField(
+        help_text="The linked violation's reference, on the same terms as `violation`."
     )
     created_by = serializers.CharField(source="created_by.get_full_name", read_only=True)
 
@@ -89,6 +105,19 @@ class TaskSerializer(serializers.ModelSerializer):
             "on_scene_at",
             "closed_at",
         ]
+
+    def _violation_shown(self, task: Task) -> bool:
+        # The view puts the ids the reader may open into the context (one query for a
+        # whole page); without them nothing is shown.
+        return task.violation_id is not None and task.violation_id in self.context.get(
+            "visible_violations", ()
+        )
+
+    def get_violation(self, task: Task) -> int | None:
+        return task.violation_id if self._violation_shown(task) else None
+
+    def get_violation_reference(self, task: Task) -> str | None:
+        return task.violation.reference if self._violation_shown(task) and task.violation else None
 
     def get_latitude(self, task: Task) -> float | None:
         return task.location.y if task.location else None
@@ -195,8 +224,10 @@ class TaskListCreate(GenericAPIView):
             changed_since=filters.validated_data.get("changed_since"),
             unit=MobileUnit.objects.filter(pk=unit_id).first() if unit_id else None,
         )
-        page = self.paginate_queryset(tasks)
-        return self.get_paginated_response(TaskSerializer(page, many=True).data)
+        page = list(self.paginate_queryset(tasks) or [])
+        return self.get_paginated_response(
+            TaskSerializer(page, many=True, context=_context(_user(request), page)).data
+        )
 
     @extend_schema(request=TaskInputSerializer, responses={201: TaskDetailSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -211,7 +242,10 @@ class TaskListCreate(GenericAPIView):
             task = task_create(actor=_user(request), data=payload.to_input())
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
-        return Response(TaskDetailSerializer(task).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TaskDetailSerializer(task, context=_context(_user(request), [task])).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class TaskDetail(GenericAPIView):
@@ -222,7 +256,7 @@ class TaskDetail(GenericAPIView):
     @extend_schema(responses={200: TaskDetailSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         task = task_get_for_user(user=_user(request), pk=pk)
-        return Response(TaskDetailSerializer(task).data)
+        return Response(TaskDetailSerializer(task, context=_context(_user(request), [task])).data)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -278,7 +312,7 @@ class TaskTransition(GenericAPIView):
                 {"type": "permission_denied", "detail": _("You may not make this move.")},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        return Response(TaskDetailSerializer(task).data)
+        return Response(TaskDetailSerializer(task, context=_context(user, [task])).data)
 
 
 class RecommendationSerializer(serializers.Serializer):

@@ -64,10 +64,25 @@ def zones_geojson(*, user: User, include_inactive: bool = False) -> dict[str, An
 # Shifts
 
 
-def shift_get_for_user(*, user: User, pk: int) -> Shift:
+def _sees_every_unit(user: User) -> bool:
+    """Dispatchers and analysts plan or read every unit's shifts; an officer (no
+    ``view_all_tasks``) sees only those of the unit they serve in (need to know)."""
+    return user.has_perm("dispatch.view_all_tasks")
+
+
+def shift_list_for_user(*, user: User) -> QuerySet[Shift]:
+    shifts = Shift.objects.select_related("unit", "zone")
     if not user.has_perm("dispatch.view_shift"):
-        raise Http404
-    shift = Shift.objects.select_related("unit", "zone").filter(pk=pk).first()
+        return shifts.none()
+    if _sees_every_unit(user):
+        return shifts
+    if user.org_unit_id is None:
+        return shifts.none()
+    return shifts.filter(unit__org_unit_id=user.org_unit_id)
+
+
+def shift_get_for_user(*, user: User, pk: int) -> Shift:
+    shift = shift_list_for_user(user=user).filter(pk=pk).first()
     if shift is None:
         raise Http404
     return shift
@@ -87,9 +102,18 @@ def shift_current_for(*, unit: MobileUnit, at: datetime | None = None) -> Shift 
     return latest if latest is not None and latest.ends_at > at else None
 
 
-def planning_units(*, text: str = "", zone: PatrolZone | None = None) -> QuerySet[MobileUnit]:
-    """The units shown as rows of the board; ``zone`` keeps units with a shift there."""
+def planning_units(
+    *, user: User, text: str = "", zone: PatrolZone | None = None
+) -> QuerySet[MobileUnit]:
+    """The units shown as rows of the board, as ``user`` may see them (an officer: their
+    own unit only); ``zone`` keeps units with a shift there."""
     units = MobileUnit.objects.only("id", "call_sign", "status", "vehicle_plate")
+    if not user.has_perm("dispatch.view_shift"):
+        return units.none()
+    if not _sees_every_unit(user):
+        if user.org_unit_id is None:
+            return units.none()
+        units = units.filter(org_unit_id=user.org_unit_id)
     if text:
         units = units.filter(Q(call_sign__icontains=text) | Q(vehicle_plate__icontains=text))
     if zone is not None:

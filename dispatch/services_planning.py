@@ -6,6 +6,7 @@ itself (``geofence_check``); a dispatcher acknowledges them.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -360,6 +361,24 @@ def alert_acknowledge(*, actor: User, alert: GeofenceAlert) -> GeofenceAlert:
         changes={"acknowledged_at": alert.acknowledged_at.isoformat()},
     )
     return alert
+
+
+def alert_list_view_audit(
+    *, actor: User, alerts: Sequence[GeofenceAlert], filters: dict[str, Any]
+) -> None:
+    """Record that ``actor`` was shown ``alerts`` (the page of the list, or the API's
+    page): each alert holds a unit's position at a moment, personal data like a track."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="dispatch.geofencealert",
+        object_repr="geofence alerts",
+        changes={
+            **{key: str(value) for key, value in filters.items() if value not in (None, "")},
+            "alerts": [alert.pk for alert in alerts],
+            "units": sorted({alert.unit.call_sign for alert in alerts}),
+        },
+    )
 
 
 # One statement for the common case (unit on shift, inside its zone, no alert open):

@@ -121,6 +121,9 @@ def task_transition(
                 {"unit": _("%(unit)s is off duty or out of service.") % {"unit": unit.call_sign}}
             )
         task.unit = unit
+    if target == TaskStatus.CANCELLED and not note.strip():
+        # The unit and the record both need to know why a task was called off.
+        raise ValidationError({"note": _("Give the reason for cancelling.")})
     if target == TaskStatus.COMPLETED:
         if not note.strip():
             raise ValidationError({"note": _("Write the outcome: what was found and done.")})

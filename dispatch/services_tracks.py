@@ -1,6 +1,6 @@
 """Position histories are personal data: every look at them (a replay, a search of
-who was near a place, an export) leaves a record in the audit trail, naming who
-looked, which units, which period and what came out."""
+who was near a place, an export, the live map) leaves a record in the audit trail,
+naming who looked, which units, which period and what came out."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -35,6 +35,19 @@ def track_view_audit(
         object_type=OBJECT_TYPE,
         object_repr=f"tracks {', '.join(names)}",
         changes={"units": names, **_period(start, end), "points": points},
+    )
+
+
+def live_map_view_audit(*, actor: User) -> AuditRecord:
+    """Record that ``actor`` opened the live map, which shows every unit's current
+    position and its track over the last minutes. Once per opening of the page: its
+    polls only keep that same picture current and are not recorded one by one."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type=OBJECT_TYPE,
+        object_repr="live map",
+        changes={"page": "live map"},
     )
 
 

@@ -7,7 +7,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
 from dispatch.models import TaskKind, TaskPriority, TaskStatus
+from dispatch.services_tracks import live_map_view_audit
 from portal.access import permission_required
+from portal.models import User
 
 
 def _config(request: HttpRequest) -> dict[str, object]:
@@ -106,7 +108,8 @@ def _config(request: HttpRequest) -> dict[str, object]:
 
 @permission_required("dispatch.view_all_tasks")
 def live_map(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: User = request.user  # type: ignore[assignment]  # behind permission_required
+    live_map_view_audit(actor=user)
     return render(
         request,
         "dispatch/live_map.html",

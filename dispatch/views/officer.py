@@ -22,6 +22,7 @@ from dispatch.selectors_officer import (
     unit_tasks_for_officer,
     unit_tasks_version,
 )
+from dispatch.selectors_tasks import violations_visible_to
 from dispatch.services_officer import task_origin, unit_duty_end, unit_duty_start
 from portal.access import permission_required
 from portal.models import User
@@ -44,6 +45,9 @@ class TaskCard:
     geo_url: str = ""
     directions_url: str = ""
     violation_url: str = ""
+    # The linked violation's reference and link are shown only to someone who may open
+    # it (a dispatcher may link a violation of another unit).
+    violation_visible: bool = False
 
 
 # The officer's next move from each state. Completion asks for the outcome first.
@@ -55,10 +59,11 @@ NEXT_STEP = {
 }
 
 
-def _card(task: Task) -> TaskCard:
+def _card(task: Task, visible_violations: set[int]) -> TaskCard:
     next_step = NEXT_STEP.get(TaskStatus(task.status), "")
+    violation_visible = task.violation_id in visible_violations
     if task.location is None:
-        return TaskCard(task=task, next_step=next_step)
+        return TaskCard(task=task, next_step=next_step, violation_visible=violation_visible)
     lat, lon = f"{task.location.y:.6f}", f"{task.location.x:.6f}"
     violation_url = ""
     if task.violation_id is None and task.status in (TaskStatus.ON_SCENE, TaskStatus.COMPLETED):
@@ -82,20 +87,24 @@ def _card(task: Task) -> TaskCard:
             + f"#map=15/{lat}/{lon}"
         ),
         violation_url=violation_url,
+        violation_visible=violation_visible,
     )
 
 
-def _tasks_context(unit: MobileUnit | None, version: str = "") -> dict[str, Any]:
+def _tasks_context(user: User, unit: MobileUnit | None, version: str = "") -> dict[str, Any]:
     if unit is None:
         return {"unit": None}
     # The version first: a change between the two reads makes the page's version older
     # than its content, and the next poll renders again (never the other way round).
     version = version or unit_tasks_version(unit=unit)
     tasks = unit_tasks_for_officer(unit=unit)
+    visible = violations_visible_to(
+        user=user, violation_ids=[task.violation_id for task in tasks.open + tasks.closed_today]
+    )
     return {
         "unit": unit,
-        "open_cards": [_card(task) for task in tasks.open],
-        "closed_cards": [_card(task) for task in tasks.closed_today],
+        "open_cards": [_card(task, visible) for task in tasks.open],
+        "closed_cards": [_card(task, visible) for task in tasks.closed_today],
         "version": version,
     }
 
@@ -107,7 +116,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dispatch/my_tasks.html",
-        {**_tasks_context(unit), "poll_interval_ms": POLL_INTERVAL_MS},
+        {**_tasks_context(_user(request), unit), "poll_interval_ms": POLL_INTERVAL_MS},
     )
 
 
@@ -122,7 +131,9 @@ def my_tasks_feed(request: HttpRequest) -> HttpResponse:
         version = unit_tasks_version(unit=unit)
         if request.headers.get("If-None-Match", "").removeprefix("W/").strip('"') == version:
             return HttpResponseNotModified()
-    response = render(request, "dispatch/_officer_tasks.html", _tasks_context(unit, version))
+    response = render(
+        request, "dispatch/_officer_tasks.html", _tasks_context(_user(request), unit, version)
+    )
     if version:
         response["ETag"] = f'"{version}"'
     response["Cache-Control"] = "no-store"

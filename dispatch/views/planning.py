@@ -29,6 +29,7 @@ from dispatch.selectors_planning import (
 )
 from dispatch.services_planning import (
     alert_acknowledge,
+    alert_list_view_audit,
     shift_create,
     shift_delete,
     shift_update,
@@ -150,7 +151,7 @@ def shift_list(request: HttpRequest) -> HttpResponse:
     form = BoardForm(request.GET or None, initial={"date": today})
     view, day = form.view_and_day() if form.is_bound else ("day", today)
     data = form.cleaned_data if form.is_bound else {}
-    units = planning_units(text=data.get("unit") or "", zone=data.get("zone"))
+    units = planning_units(user=_user(request), text=data.get("unit") or "", zone=data.get("zone"))
     page = Paginator(units, BOARD_UNITS_PER_PAGE).get_page(request.GET.get("page"))
     board = shift_board(view=view, day=day, units=list(page.object_list))
     filters = {"unit": data.get("unit") or "", "zone": data["zone"].pk if data.get("zone") else ""}
@@ -275,6 +276,7 @@ def shift_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def alert_list(request: HttpRequest) -> HttpResponse:
     form = AlertFilterForm(request.GET or None)
     alerts = alert_list_for_user(user=_user(request))
+    data: dict[str, Any] = {}
     if form.is_bound:
         if form.is_valid():
             data = form.cleaned_data
@@ -287,6 +289,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         else:
             alerts = alerts.none()
     page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read once: for the audit and the page
+    alert_list_view_audit(actor=_user(request), alerts=page.object_list, filters=data)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

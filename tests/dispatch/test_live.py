@@ -25,7 +25,7 @@ from dispatch.models import (
 from dispatch.selectors_live import TAIL_POINTS, live_version
 from dispatch.services import positions_ingest
 from dispatch.services_tasks import TaskInput, task_create, task_transition
-from portal.models import OrgUnit
+from portal.models import AuditRecord, OrgUnit
 from tests.factories import OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +159,7 @@ def test_the_feed_lists_new_and_open_tasks_most_urgent_first(
     cancelled = task_create(
         actor=dispatcher, data=TaskInput(kind="other", title="Called off", location=MEDININKAI)
     )
-    task_transition(actor=dispatcher, task=cancelled, target=TaskStatus.CANCELLED)
+    task_transition(actor=dispatcher, task=cancelled, target=TaskStatus.CANCELLED, note="Duplicate")
 
     tasks = {row["title"]: row for row in _feed(api_client_for(dispatcher))["tasks"]}
 
@@ -420,3 +420,21 @@ def test_the_analyst_gets_the_map_read_only(client_for, analyst):
 
 def test_an_officer_may_not_open_the_live_map(client_for, officer):
     assert client_for(officer).get(reverse("dispatch:live-map")).status_code == 403
+
+
+def test_opening_the_live_map_is_audited_once_and_its_polls_are_not(
+    client_for, api_client_for, analyst, unit
+):
+    client_for(analyst).get(reverse("dispatch:live-map"))
+    feed = api_client_for(analyst)
+    version = _feed(feed)["version"]
+    _feed(feed, version=version)
+
+    record = AuditRecord.objects.get(object_type="dispatch.positionreport")
+    assert (record.action, record.actor, record.object_repr) == ("view", analyst, "live map")
+
+
+def test_a_refused_live_map_leaves_no_audit_record(client_for, officer):
+    client_for(officer).get(reverse("dispatch:live-map"))
+
+    assert not AuditRecord.objects.filter(object_type="dispatch.positionreport").exists()

@@ -427,7 +427,9 @@ def test_a_task_keeps_its_first_violation_and_a_repeat_is_harmless(officer, disp
 
 def test_a_cancelled_task_takes_no_violation(officer, dispatcher, unit):
     task = assigned_task(dispatcher, unit)
-    task = task_transition(actor=dispatcher, task=task, target=TaskStatus.CANCELLED)
+    task = task_transition(
+        actor=dispatcher, task=task, target=TaskStatus.CANCELLED, note="Called off"
+    )
 
     on_violation_logged(
         sender=Violation, violation=violation_by(officer), actor=officer, origin=task_origin(task)

@@ -172,7 +172,9 @@ def test_tasks_closed_today_are_listed_apart_and_older_ones_not_at_all(
         actor=officer, task=done, target=TaskStatus.COMPLETED, note="Nothing found"
     )
     old = assigned(dispatcher, unit, "Cancelled last week")
-    old = task_transition(actor=dispatcher, task=old, target=TaskStatus.CANCELLED)
+    old = task_transition(
+        actor=dispatcher, task=old, target=TaskStatus.CANCELLED, note="Called off"
+    )
     Task.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timedelta(days=7))
 
     page = soup(client_for(officer).get(MY_TASKS))
@@ -300,3 +302,36 @@ def test_my_unit_with_an_open_task_explains_why_duty_cannot_end(
 
     assert "disabled" in page.find(".//button[@value='end']").attrib
     assert "Your unit has an open task" in text(page.find(".//*[@id='end-duty-help']"))
+
+
+def _violation_of(user):
+    from cases.models import ViolationCategory
+    from cases.services.violations import ViolationInput, violation_create
+
+    violation, _created = violation_create(
+        actor=user,
+        data=ViolationInput(
+            occurred_at=timezone.now() - timedelta(minutes=5),
+            category=ViolationCategory.objects.get(code="other"),
+            location=MEDININKAI,
+            location_source="map",
+        ),
+    )
+    return violation
+
+
+def test_a_card_names_the_linked_violation_only_when_the_officer_may_open_it(
+    officer, officer_b, dispatcher, unit, client_for
+):
+    # The operations centre linked unit B's violation to a task of unit A.
+    foreign = _violation_of(officer_b)
+    own = _violation_of(officer)
+    theirs = assigned(dispatcher, unit, "Follow up B's find", violation_id=foreign.pk)
+    mine = assigned(dispatcher, unit, "Follow up my find", violation_id=own.pk)
+
+    page = soup(client_for(officer).get(MY_TASKS))
+
+    assert foreign.reference not in text(card(page, theirs))
+    assert card(page, theirs).find(f".//a[@href='{foreign.get_absolute_url()}']") is None
+    assert own.reference in text(card(page, mine))
+    assert card(page, mine).find(f".//a[@href='{own.get_absolute_url()}']") is not None

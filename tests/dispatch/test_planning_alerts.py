@@ -195,3 +195,30 @@ def test_the_alert_api_lists_the_open_alerts(analyst, api_client_for, alerts):
 def test_officers_do_not_see_alerts(officer, client_for, api_client_for, alerts):
     assert client_for(officer).get(reverse("dispatch:alert-list")).status_code == 403
     assert api_client_for(officer).get(reverse("api:alert-list")).status_code == 403
+
+
+def test_looking_at_the_alert_list_is_audited_with_the_alerts_shown(
+    analyst, client_for, alerts, units
+):
+    client_for(analyst).get(reverse("dispatch:alert-list"), {"unit": units[1].pk})
+
+    record = AuditRecord.objects.get(object_type="dispatch.geofencealert", action="view")
+    assert record.actor == analyst
+    assert record.changes["alerts"] == [alerts["open_old"].pk]
+    assert record.changes["units"] == ["MU-B1"]
+    assert record.changes["unit"] == "MU-B1"
+
+
+def test_the_alert_api_is_audited_too(analyst, api_client_for, alerts):
+    api_client_for(analyst).get(reverse("api:alert-list"), {"open": "1"})
+
+    record = AuditRecord.objects.get(object_type="dispatch.geofencealert", action="view")
+    assert record.actor == analyst
+    assert record.changes["alerts"] == [alerts["open_new"].pk, alerts["open_old"].pk]
+
+
+def test_a_refused_alert_list_leaves_no_audit_record(officer, client_for, api_client_for, alerts):
+    client_for(officer).get(reverse("dispatch:alert-list"))
+    api_client_for(officer).get(reverse("api:alert-list"))
+
+    assert not AuditRecord.objects.filter(action="view").exists()

@@ -363,9 +363,9 @@ def test_the_week_board_puts_shifts_under_their_days(analyst, client_for, unit, 
 
 
 def test_the_board_filters_units_by_call_sign_and_zone(
-    officer, client_for, unit, unit_two, morning, zone
+    analyst, client_for, unit, unit_two, morning, zone
 ):
-    client = client_for(officer)
+    client = client_for(analyst)
 
     by_name = board(client, unit="b1").context["board"]
     by_zone = board(client, zone=zone.pk).context["board"]
@@ -395,12 +395,12 @@ def test_the_phone_list_has_the_same_shifts(officer, client_for, unit, morning):
 
 
 def test_the_board_costs_the_same_queries_for_few_or_many_shifts(
-    officer, client_for, unit, unit_two, zone
+    analyst, client_for, unit, unit_two, zone
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = client_for(officer)
+    client = client_for(analyst)
     board(client, view="week", date="2026-11-23")
     with CaptureQueriesContext(connection) as empty:
         board(client, view="week", date="2026-11-23")
@@ -429,3 +429,39 @@ def test_only_dispatchers_see_the_planning_links(officer, dispatcher, client_for
     assert reverse("dispatch:shift-create") not in officer_html
     assert edit in dispatcher_html
     assert reverse("dispatch:shift-create") in dispatcher_html
+
+
+def test_an_officer_sees_only_the_shifts_of_their_own_unit(
+    officer, analyst, client_for, unit, unit_two, zone, morning
+):
+    theirs = Shift.objects.create(
+        unit=unit_two, starts_at=local(DAY, 8), ends_at=local(DAY, 16), zone=zone, note="B road"
+    )
+
+    for view in ("day", "week"):
+        response = board(client_for(officer), view=view, date="2026-11-23")
+        shown = response.context["board"]
+        assert [row.unit for row in shown.rows] == [unit]
+        assert shown.shifts == [morning]
+        assert "MU-B1" not in response.content.decode()
+    searched = board(client_for(officer), unit="b1").context["board"]
+    everyone = board(client_for(analyst), date="2026-11-23").context["board"]
+
+    assert searched.rows == []
+    assert everyone.shifts == [morning, theirs]
+
+
+def test_the_shift_accessor_keeps_other_units_shifts_from_an_officer(
+    officer, dispatcher, unit, unit_two
+):
+    from django.http import Http404
+
+    from dispatch.selectors_planning import shift_get_for_user
+
+    mine = Shift.objects.create(unit=unit, starts_at=local(DAY, 8), ends_at=local(DAY, 16))
+    theirs = Shift.objects.create(unit=unit_two, starts_at=local(DAY, 8), ends_at=local(DAY, 16))
+
+    assert shift_get_for_user(user=officer, pk=mine.pk) == mine
+    assert shift_get_for_user(user=dispatcher, pk=theirs.pk) == theirs
+    with pytest.raises(Http404):
+        shift_get_for_user(user=officer, pk=theirs.pk)

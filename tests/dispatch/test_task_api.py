@@ -208,3 +208,64 @@ def test_recommendations_list_available_units_nearest_first(
     assert response.status_code == 200
     assert [r["call_sign"] for r in response.json()] == ["MU-A1"]
     assert 3_500 < response.json()[0]["distance_m"] < 3_800  # 3.6 km on the spheroid
+
+
+def _assigned(client, unit, **extra):
+    task_id = _create(client, **extra).json()["id"]
+    client.post(
+        reverse("api:task-transition", kwargs={"pk": task_id}),
+        {"status": "assigned", "unit": unit.pk},
+        format="json",
+    )
+    return task_id
+
+
+def _violation_of(user):
+    from cases.models import ViolationCategory
+    from cases.services.violations import ViolationInput, violation_create
+
+    violation, _created = violation_create(
+        actor=user,
+        data=ViolationInput(
+            occurred_at=timezone.now() - timedelta(minutes=5),
+            category=ViolationCategory.objects.get(code="other"),
+            location=Point(25.6536, 54.5395, srid=4326),
+            location_source="map",
+        ),
+    )
+    return violation
+
+
+def test_the_linked_violation_is_named_only_to_those_who_may_open_it(
+    api_client_for, dispatcher, officer, officer_b, unit
+):
+    foreign = _violation_of(officer_b)
+    task_id = _assigned(api_client_for(dispatcher), unit, violation=foreign.pk)
+    detail = reverse("api:task-detail", kwargs={"pk": task_id})
+
+    as_officer = api_client_for(officer).get(detail).json()
+    listed = api_client_for(officer).get(reverse("api:task-list")).json()["results"]
+    as_dispatcher = api_client_for(dispatcher).get(detail).json()
+
+    assert (as_officer["violation"], as_officer["violation_reference"]) == (None, None)
+    assert (listed[0]["violation"], listed[0]["violation_reference"]) == (None, None)
+    assert foreign.reference not in str(listed)
+    assert as_dispatcher["violation"] == foreign.pk
+    assert as_dispatcher["violation_reference"] == foreign.reference
+
+
+def test_cancelling_without_a_reason_is_refused_and_changes_nothing(
+    api_client_for, dispatcher, unit
+):
+    client = api_client_for(dispatcher)
+    task_id = _assigned(client, unit)
+    url = reverse("api:task-transition", kwargs={"pk": task_id})
+
+    refused = client.post(url, {"status": "cancelled", "note": " "}, format="json")
+    cancelled = client.post(url, {"status": "cancelled", "note": "Duplicate"}, format="json")
+
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {"note": ["Give the reason for cancelling."]}
+    assert cancelled.status_code == 200, cancelled.json()
+    assert cancelled.json()["events"][-1]["note"] == "Duplicate"
+    assert Task.objects.get(pk=task_id).status == TaskStatus.CANCELLED

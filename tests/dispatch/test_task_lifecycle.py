@@ -84,8 +84,36 @@ def test_a_completed_task_cannot_move_again(dispatcher, officer, unit, task):
         task_transition(actor=officer, task=task, target=target)
     task_transition(actor=officer, task=task, target=TaskStatus.COMPLETED, note="Nothing found")
 
-    with pytest.raises(ValidationError):
-        task_transition(actor=dispatcher, task=task, target=TaskStatus.CANCELLED)
+    with pytest.raises(ValidationError, match="cannot go from"):
+        task_transition(actor=dispatcher, task=task, target=TaskStatus.CANCELLED, note="Late")
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_a_task_is_cancelled_only_with_a_reason(dispatcher, unit, task, note):
+    task_transition(actor=dispatcher, task=task, target=TaskStatus.ASSIGNED, unit=unit)
+
+    with pytest.raises(ValidationError) as refused:
+        task_transition(actor=dispatcher, task=task, target=TaskStatus.CANCELLED, note=note)
+
+    assert refused.value.message_dict == {"note": ["Give the reason for cancelling."]}
+    task.refresh_from_db()
+    unit.refresh_from_db()
+    assert (task.status, unit.status) == (TaskStatus.ASSIGNED, UnitStatus.BUSY)
+    assert not task.events.filter(to_status=TaskStatus.CANCELLED).exists()
+
+
+def test_a_cancelled_task_keeps_its_reason_and_frees_the_unit(dispatcher, unit, task):
+    task_transition(actor=dispatcher, task=task, target=TaskStatus.ASSIGNED, unit=unit)
+
+    task_transition(
+        actor=dispatcher, task=task, target=TaskStatus.CANCELLED, note="Duplicate of task 12"
+    )
+
+    task.refresh_from_db()
+    unit.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
+    assert task.events.get(to_status=TaskStatus.CANCELLED).note == "Duplicate of task 12"
+    assert unit.status == UnitStatus.AVAILABLE
 
 
 def test_an_officer_of_another_unit_cannot_acknowledge(dispatcher, officer_b, unit, task):

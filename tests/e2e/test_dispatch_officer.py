@@ -141,7 +141,7 @@ def test_a_task_cancelled_meanwhile_is_reported_and_the_list_refreshes(new_page)
     feed = "**/dispatch/my-tasks/feed/"
     page.route(feed, lambda route: route.abort())
     dispatcher = User.objects.get(username="dispatcher")
-    task_transition(actor=dispatcher, task=task, target=TaskStatus.CANCELLED)
+    task_transition(actor=dispatcher, task=task, target=TaskStatus.CANCELLED, note="Called off")
     card.get_by_role("button", name="Acknowledge").click()
 
     error = page.get_by_role("alert").filter(has_text="could not be moved")
