@@ -1,7 +1,7 @@
 """HTML pages of dispatch, namespace ``dispatch``."""
 
-from dispatch.views import live, officer, planning, tracks
+from dispatch.views import live, officer, planning, tracks, units
 
 app_name = "dispatch"
 
-urlpatterns = [*live.routes, *officer.routes, *planning.routes, *tracks.routes]
+urlpatterns = [*live.routes, *officer.routes, *planning.routes, *tracks.routes, *units.routes]

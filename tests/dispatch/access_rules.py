@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.gis.geos import Point, Polygon
 from django.utils import timezone
 
-from tests.access_policy import ANALYST, DISPATCHER, OFFICER, Rule, pk_of
+from tests.access_policy import ADMIN, ALL_ROLES, ANALYST, DISPATCHER, OFFICER, Rule, pk_of
 
 STAFF = frozenset({DISPATCHER, ANALYST})
 OPERATIONS = frozenset({DISPATCHER})
@@ -70,6 +70,33 @@ TRACK_RULES: dict[str, Rule] = {
     "dispatch:unit-stats-export": Rule(STAFF),
 }
 
+# Mobile units: everyone with view_mobileunit reads them; administrators create them and
+# manage their devices; the operations centre (and administrators) edit them and take
+# them out of service.
+UNIT_MANAGERS = frozenset({DISPATCHER, ADMIN})
+ADMINS = frozenset({ADMIN})
+
+
+def _unit_device(objects: dict[str, Any]) -> dict[str, Any]:
+    from dispatch.models import UnitDevice
+
+    unit = objects["mobile_unit"]
+    device = UnitDevice.objects.filter(unit=unit).first() or UnitDevice.objects.create(
+        unit=unit, name="Access tracker", token_hash="0" * 64
+    )
+    return {"pk": unit.pk, "device_id": device.pk}
+
+
+UNIT_RULES: dict[str, Rule] = {
+    "dispatch:unit-list": Rule(ALL_ROLES),
+    "dispatch:unit-detail": Rule(ALL_ROLES, kwargs=pk_of("mobile_unit")),
+    "dispatch:unit-create": Rule(ADMINS),
+    "dispatch:unit-edit": Rule(UNIT_MANAGERS, kwargs=pk_of("mobile_unit")),
+    "dispatch:unit-status": Rule(UNIT_MANAGERS, method="post", kwargs=pk_of("mobile_unit")),
+    "dispatch:unit-device-register": Rule(ADMINS, method="post", kwargs=pk_of("mobile_unit")),
+    "dispatch:unit-device-revoke": Rule(ADMINS, method="post", kwargs=_unit_device),
+}
+
 DISPATCH_RULES: dict[str, Rule] = {
     **DEVICE_API_RULES,
     **TASK_API_RULES,
@@ -77,6 +104,7 @@ DISPATCH_RULES: dict[str, Rule] = {
     **OFFICER_RULES,
     **PLANNING_RULES,
     **TRACK_RULES,
+    **UNIT_RULES,
 }
 
 

@@ -1,0 +1,254 @@
+"""Mobile units: the list, one unit's page (members, home base, devices, tasks, shifts),
+creating and editing a unit, out of service and back, registering and revoking devices.
+Thin: an accessor or selector, a form, one service, a render or a redirect."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dispatch.forms_units import DeviceRegisterForm, UnitFilterForm, UnitForm, UnitStatusForm
+from dispatch.models import MobileUnit, UnitStatus
+from dispatch.selectors_units import (
+    unit_device_get,
+    unit_get_for_user,
+    unit_list_for_user,
+    unit_page_for_user,
+)
+from dispatch.services_units import (
+    unit_back_in_service,
+    unit_create,
+    unit_device_add,
+    unit_device_revoke,
+    unit_out_of_service,
+    unit_update,
+)
+from portal.access import permission_required
+from portal.models import User
+
+UNITS_PER_PAGE = 50
+VIEW = "dispatch.view_mobileunit"
+# A registered device's token waits here for the one page that shows it, and is
+# removed from the session as that page is rendered.
+NEW_TOKEN_SESSION_KEY = "dispatch.unit_device_token"  # noqa: S105  (a key, not a secret)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # behind permission_required
+
+
+def _add_service_errors(form: Any, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, field_messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        if field == "home_base":
+            target = "home_latitude" if "home_latitude" in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@permission_required(VIEW)
+@require_GET
+def unit_list(request: HttpRequest) -> HttpResponse:
+    form = UnitFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    units = unit_list_for_user(
+        user=_user(request), status=data.get("status") or "", text=data.get("q") or ""
+    )
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dispatch/unit_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_see_shifts": request.user.has_perm("dispatch.view_shift"),
+        },
+    )
+
+
+def _curl_example(request: HttpRequest, token: str) -> str:
+    url = request.build_absolute_uri(reverse("api:position-ingest"))
+    moment = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return (
+        f"curl -X POST '{url}' \\\n"
+        f"  -H 'Authorization: Device {token}' \\\n"
+        "  -H 'Content-Type: application/json' \\\n"
+        f"""  -d '{{"reports": [{{"device_time": "{moment}", """
+        """"latitude": 54.6872, "longitude": 25.2797, "accuracy_m": 8}]}'"""
+    )
+
+
+@permission_required(VIEW)
+@require_GET
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_get_for_user(user=_user(request), pk=pk)
+    page = unit_page_for_user(user=_user(request), unit=unit)
+    new_token = None
+    pending = request.session.get(NEW_TOKEN_SESSION_KEY)
+    if isinstance(pending, dict) and pending.get("unit") == unit.pk:
+        del request.session[NEW_TOKEN_SESSION_KEY]
+        new_token = {
+            "name": pending.get("name", ""),
+            "token": pending["token"],
+            "curl": _curl_example(request, pending["token"]),
+        }
+    response = render(
+        request,
+        "dispatch/unit_detail.html",
+        {
+            "unit": unit,
+            "page": page,
+            "new_token": new_token,
+            "status_form": UnitStatusForm(),
+            "device_form": DeviceRegisterForm(),
+            "statuses": UnitStatus,
+        },
+    )
+    if new_token is not None:
+        # The token is on this page only: no cache keeps a copy of it.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _form_page(request: HttpRequest, form: UnitForm, unit: MobileUnit | None) -> HttpResponse:
+    return render(request, "dispatch/unit_form.html", {"form": form, "unit": unit})
+
+
+@permission_required(VIEW, "dispatch.add_mobileunit")
+@require_http_methods(["GET", "POST"])
+def unit_create_view(request: HttpRequest) -> HttpResponse:
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = unit_create(actor=_user(request), data=form.to_input())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Mobile unit %(call_sign)s created.") % {"call_sign": unit.call_sign}
+            )
+            return redirect("dispatch:unit-detail", pk=unit.pk)
+    return _form_page(request, form, None)
+
+
+@permission_required(VIEW, "dispatch.change_mobileunit")
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_get_for_user(user=_user(request), pk=pk)
+    form = UnitForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = unit_update(actor=_user(request), unit=unit, data=form.to_input())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Mobile unit %(call_sign)s saved.") % {"call_sign": unit.call_sign}
+            )
+            return redirect("dispatch:unit-detail", pk=unit.pk)
+    return _form_page(request, form, unit)
+
+
+@permission_required(VIEW, "dispatch.change_mobileunit")
+@require_POST
+def unit_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_get_for_user(user=_user(request), pk=pk)
+    form = UnitStatusForm(request.POST)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
+        return redirect("dispatch:unit-detail", pk=unit.pk)
+    service = (
+        unit_out_of_service
+        if form.cleaned_data["action"] == UnitStatusForm.OUT
+        else unit_back_in_service
+    )
+    try:
+        unit = service(actor=_user(request), unit=unit, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(call_sign)s is now %(status)s.")
+            % {"call_sign": unit.call_sign, "status": unit.get_status_display().lower()},
+        )
+    return redirect("dispatch:unit-detail", pk=unit.pk)
+
+
+@permission_required(VIEW, "dispatch.add_unitdevice")
+@require_POST
+def unit_device_register_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_get_for_user(user=_user(request), pk=pk)
+    form = DeviceRegisterForm(request.POST)
+    if not form.is_valid():
+        for message in form.errors.get("name", []):
+            messages.error(request, str(message))
+        return redirect(f"{reverse('dispatch:unit-detail', kwargs={'pk': unit.pk})}#devices")
+    try:
+        device, token = unit_device_add(
+            actor=_user(request), unit=unit, name=form.cleaned_data["name"]
+        )
+    except ValidationError as error:
+        _flash_errors(request, error)
+        return redirect(f"{reverse('dispatch:unit-detail', kwargs={'pk': unit.pk})}#devices")
+    request.session[NEW_TOKEN_SESSION_KEY] = {"unit": unit.pk, "name": device.name, "token": token}
+    messages.success(
+        request,
+        _("Device “%(name)s” registered for %(call_sign)s.")
+        % {"name": device.name, "call_sign": unit.call_sign},
+    )
+    return redirect("dispatch:unit-detail", pk=unit.pk)
+
+
+@permission_required(VIEW, "dispatch.change_unitdevice")
+@require_POST
+def unit_device_revoke_view(request: HttpRequest, pk: int, device_id: int) -> HttpResponse:
+    unit = unit_get_for_user(user=_user(request), pk=pk)
+    device = unit_device_get(unit=unit, device_id=device_id)
+    try:
+        device = unit_device_revoke(actor=_user(request), device=device)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Device “%(name)s” revoked: its token is refused from now on.")
+            % {"name": device.name},
+        )
+    return redirect(f"{reverse('dispatch:unit-detail', kwargs={'pk': unit.pk})}#devices")
+
+
+routes: list[URLPattern] = [
+    path("units/", unit_list, name="unit-list"),
+    path("units/new/", unit_create_view, name="unit-create"),
+    path("units/<int:pk>/", unit_detail, name="unit-detail"),
+    path("units/<int:pk>/edit/", unit_edit, name="unit-edit"),
+    path("units/<int:pk>/status/", unit_status_view, name="unit-status"),
+    path("units/<int:pk>/devices/", unit_device_register_view, name="unit-device-register"),
+    path(
+        "units/<int:pk>/devices/<int:device_id>/revoke/",
+        unit_device_revoke_view,
+        name="unit-device-revoke",
+    ),
+]
