@@ -12,8 +12,9 @@
   const config = JSON.parse(document.getElementById("live-config").textContent);
   const T = config.text;
   const can = config.can;
-  const lang = document.documentElement.lang || "en";
-  const csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
+  const C = window.DispatchCommon;
+  const { el, fill } = C;
+  const lang = C.language || "en";
 
   const STATUS_COLOURS = {
     available: "#16a34a",
@@ -34,39 +35,14 @@
   const UNIT_BADGE = { available: "badge--ok", busy: "badge--warn", off_duty: "", out_of_service: "badge--bad" };
 
   // ---------------------------------------------------------------- small helpers
-  function fill(template, values) {
-    return template.replace(/%\((\w+)\)s/g, (match, key) => (key in values ? String(values[key]) : match));
-  }
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([key, value]) => {
-      if (value === null || value === undefined || value === false) return;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else node.setAttribute(key, value === true ? "" : value);
-    });
-    (children || []).forEach((child) => {
-      if (child !== null && child !== undefined) node.append(child);
-    });
-    return node;
-  }
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-  }
   function urlFor(template, id) {
     return template.replace("/0/", "/" + id + "/");
   }
-  // Vilnius time on the 24-hour clock, as everywhere in the operations centre.
-  const timeFormat = new Intl.DateTimeFormat(lang, { timeZone: "Europe/Vilnius", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  const dateTimeFormat = new Intl.DateTimeFormat(lang, {
-    timeZone: "Europe/Vilnius", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  });
-  const numberFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  // Times in the portal's time zone on the 24-hour clock (DispatchCommon.clock).
   function when(iso) {
-    return iso ? dateTimeFormat.format(new Date(iso)) : "";
+    return C.clock(iso, { date: true });
   }
+  const numberFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
   // The server's clock, as far as the last feed tells: ages are measured against it,
   // so a browser whose clock is off still shows the right "12 s ago".
   let clockOffset = 0;
@@ -81,24 +57,9 @@
   function km(metres) {
     return fill(T.km, { n: numberFormat.format(metres / 1000) });
   }
-  function send(url, payload) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfInput ? csrfInput.value : "", Accept: "application/json" },
-      body: JSON.stringify(payload || {}),
-    }).then((response) =>
-      response
-        .json()
-        .catch(() => ({}))
-        .then((body) => ({ ok: response.ok, status: response.status, body: body }))
-    );
-  }
+  const send = C.postJson;
   function errorText(result) {
-    const body = result.body || {};
-    const errors = body.errors || {};
-    const first = Object.values(errors).flat()[0];
-    return first || body.detail || T.failed;
+    return C.firstErrorMessage(result.body, T.failed);
   }
 
   // ---------------------------------------------------------------- the map
@@ -152,16 +113,15 @@
   };
 
   // ---------------------------------------------------------------- units
+  // Popups and tooltips are built from elements: what the server sends is text.
   function unitPopup(unit) {
-    const rows = [
-      "<strong>" + escapeHtml(unit.call_sign) + "</strong> · " + escapeHtml(unit.status_label),
-      escapeHtml(T.zone) + ": " + escapeHtml(unit.zone || T.noZone),
-      escapeHtml(age(unit.last_reported_at)),
-    ];
-    if (unit.speed_kmh !== null && unit.speed_kmh !== undefined) {
-      rows.push(escapeHtml(T.speed) + ": " + escapeHtml(fill(T.kmh, { n: Math.round(unit.speed_kmh) })));
-    }
-    return rows.join("<br>");
+    const speed = unit.speed_kmh !== null && unit.speed_kmh !== undefined;
+    return el("div", { class: "live-popup" }, [
+      el("div", {}, [el("strong", { text: unit.call_sign }), " · " + unit.status_label]),
+      el("div", { text: T.zone + ": " + (unit.zone || T.noZone) }),
+      el("div", { text: age(unit.last_reported_at) }),
+      speed ? el("div", { text: T.speed + ": " + fill(T.kmh, { n: Math.round(unit.speed_kmh) }) }) : null,
+    ]);
   }
   function markUnitElement(marker, unit) {
     const path = marker.getElement && marker.getElement();
@@ -210,19 +170,20 @@
       entry.marker = L.circleMarker(latlng, {
         pane: "liveUnits", radius: 9, weight: 2, color: "#fff", fillColor: colour, fillOpacity: 1,
       })
-        .bindTooltip(unit.call_sign, { permanent: true, direction: "right", offset: [10, 0], className: "live-label", pane: "tooltipPane" })
+        .bindTooltip(C.text(unit.call_sign), { permanent: true, direction: "right", offset: [10, 0], className: "live-label", pane: "tooltipPane" })
         .bindPopup(unitPopup(unit))
         .addTo(layers.units);
       entry.tail = L.polyline(tailPoints, { pane: "liveTails", color: colour, weight: 3, opacity: 0.55, interactive: false }).addTo(layers.tails);
     } else {
       entry.marker.setLatLng(latlng);
       entry.marker.setStyle({ fillColor: colour });
-      entry.marker.setTooltipContent(unit.call_sign);
+      if (entry.callSign !== unit.call_sign) entry.marker.setTooltipContent(C.text(unit.call_sign));
       entry.tail.setLatLngs(tailPoints);
       entry.tail.setStyle({ color: colour });
       if (entry.marker.isPopupOpen()) entry.marker.setPopupContent(unitPopup(unit));
       else entry.marker.getPopup().setContent(unitPopup(unit));
     }
+    entry.callSign = unit.call_sign;
     markUnitElement(entry.marker, unit);
   }
 
@@ -230,7 +191,7 @@
   function taskIcon(task, selected) {
     const classes = [
       "live-task-icon",
-      "live-task-icon--p" + task.priority,
+      "live-task-icon--p" + Number(task.priority),
       "live-task-icon--" + task.status,
       task.status === "new" ? "live-task-icon--new" : "",
       OPEN_TASK.has(task.status) ? "" : "live-task-icon--closed",
@@ -238,7 +199,7 @@
     ].filter(Boolean);
     return L.divIcon({
       className: "live-task-marker",
-      html: '<span class="' + classes.join(" ") + '" data-marker-task="' + task.id + '" data-status="' + escapeHtml(task.status) + '"></span>',
+      html: '<span class="' + C.escapeHtml(classes.join(" ")) + '" data-marker-task="' + Number(task.id) + '" data-status="' + C.escapeHtml(task.status) + '"></span>',
       iconSize: [22, 22],
       iconAnchor: [11, 11],
     });
@@ -256,20 +217,21 @@
     if (task.lat === null || task.lon === null) return;
     const selected = state.selectedTask === task.id;
     const key = iconKey(task, selected);
-    const tooltip = escapeHtml(task.title) + " · " + escapeHtml(task.status_label);
+    const tooltipText = task.title + " · " + task.status_label;
     if (!entry.marker) {
       // Not keyboard-focusable: the task list is the keyboard way to the same task,
       // and the marker's title stays the task's title for whoever points at it.
       entry.marker = L.marker([task.lat, task.lon], { icon: taskIcon(task, selected), title: task.title, keyboard: false, riseOnHover: true })
-        .bindTooltip(tooltip, { direction: "top", offset: [0, -10] })
+        .bindTooltip(C.text(tooltipText), { direction: "top", offset: [0, -10] })
         .on("click", () => openTask(task.id))
         .addTo(layers.tasks);
     } else {
       entry.marker.setLatLng([task.lat, task.lon]);
       if (entry.iconKey !== key) entry.marker.setIcon(taskIcon(task, selected));
-      entry.marker.setTooltipContent(tooltip);
+      if (entry.tooltipText !== tooltipText) entry.marker.setTooltipContent(C.text(tooltipText));
     }
     entry.iconKey = key;
+    entry.tooltipText = tooltipText;
     entry.marker.setZIndexOffset(selected ? 1000 : task.priority * 10);
   }
 
@@ -279,8 +241,11 @@
     const marker = L.circleMarker([violation.lat, violation.lon], {
       pane: "liveViolations", className: "live-violation", radius: 5, weight: 1.5, color: "#fff", fillColor: "#7c3aed", fillOpacity: 0.9,
     }).bindPopup(
-      '<a href="' + escapeHtml(violation.url) + '">' + escapeHtml(violation.reference) + "</a><br>" +
-        escapeHtml(violation.category) + "<br>" + escapeHtml(when(violation.occurred_at))
+      el("div", { class: "live-popup" }, [
+        el("a", { href: violation.url, text: violation.reference }),
+        el("div", { text: violation.category }),
+        el("div", { text: when(violation.occurred_at) }),
+      ])
     );
     marker.addTo(layers.violations);
     state.violations.set(violation.id, { data: violation, marker: marker });
@@ -305,7 +270,7 @@
     L.geoJSON(zones, {
       pane: "liveZones",
       style: (feature) => ({ color: feature.properties.colour, weight: 2, fillColor: feature.properties.colour, fillOpacity: 0.08 }),
-      onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name, { sticky: true }),
+      onEachFeature: (feature, layer) => layer.bindTooltip(C.text(feature.properties.name), { sticky: true }),
     }).addTo(layers.zones);
   }
   function removeMissing(collection, ids, layer, extra) {
@@ -476,7 +441,7 @@
       el("div", { class: "live-alert__text" }, [
         el("button", { type: "button", class: "link-button live-alert__unit", text: alert.unit, onclick: () => map.setView([alert.lat, alert.lon], Math.max(map.getZoom(), 12)) }),
         el("span", { class: "small", text: " " + text }),
-        el("span", { class: "muted small live-alert__when", text: fill(T.leftAt, { time: timeFormat.format(new Date(alert.left_at)) }) }),
+        el("span", { class: "muted small live-alert__when", text: fill(T.leftAt, { time: C.clock(alert.left_at) }) }),
       ]),
       el("div", { class: "live-alert__actions" }, actions),
     ]);
@@ -565,7 +530,7 @@
     statusBox.classList.toggle("is-bad", Boolean(bad));
   }
   function tick() {
-    if (lastOk) showStatus(T.live + " · " + fill(T.updated, { time: timeFormat.format(lastOk) }), false);
+    if (lastOk) showStatus(T.live + " · " + fill(T.updated, { time: C.clock(lastOk) }), false);
     refreshAges();
   }
   function poll() {

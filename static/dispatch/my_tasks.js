@@ -4,17 +4,10 @@
 // through the task API. Texts come from data-text-* attributes (translated templates).
 (function () {
   "use strict";
-  // data-text-new-task="…" → text.newTask
-  function texts(dataset) {
-    const found = {};
-    Object.keys(dataset).forEach((key) => {
-      if (key.startsWith("text")) found[key.charAt(4).toLowerCase() + key.slice(5)] = dataset[key];
-    });
-    return found;
-  }
+  const C = window.DispatchCommon;
   const feed = document.getElementById("task-feed");
   if (!feed) return;
-  const text = texts(feed.dataset);
+  const text = C.readTexts(feed);
   const POLL_MS = parseInt(feed.dataset.pollMs, 10) || 3000;
   const banner = document.querySelector("[data-new-task-banner]");
   const bannerText = banner.querySelector("[data-banner-text]");
@@ -50,9 +43,10 @@
   // Swap in a new rendering of the list, keeping every card that did not change (an
   // outcome being typed stays where it is) and the "closed today" section open or shut.
   function apply(html) {
-    const holder = document.createElement("div");
+    // Parsed in an inert <template>: nothing in it loads or runs before it is placed.
+    const holder = document.createElement("template");
     holder.innerHTML = html;
-    const fresh = holder.querySelector("[data-feed-root]");
+    const fresh = holder.content.querySelector("[data-feed-root]");
     if (!fresh) return;
     cards(fresh).forEach((card) => {
       const current = feed.querySelector("#task-" + card.dataset.taskId);
@@ -199,25 +193,6 @@
   function setStatus(message) {
     feedStatus.textContent = message;
   }
-  function clock() {
-    return new Date().toLocaleTimeString(document.documentElement.lang || undefined, {
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hour12: false,
-    });
-  }
-  function firstMessage(body) {
-    if (!body) return "";
-    if (body.errors) {
-      for (const key of ["status", "note", "non_field_errors", "unit"]) {
-        if (body.errors[key] && body.errors[key].length) return body.errors[key][0];
-      }
-      const first = Object.values(body.errors)[0];
-      if (Array.isArray(first) && first.length) return first[0];
-    }
-    return body.detail || "";
-  }
 
   // --- polling -----------------------------------------------------------------------
   let timer = null;
@@ -240,7 +215,7 @@
         return;
       }
       if (response.status === 200) apply(await response.text());
-      if (response.ok || response.status === 304) setStatus(text.updated + " · " + clock());
+      if (response.ok || response.status === 304) setStatus(text.updated + " · " + C.clock(new Date(), { seconds: true }));
       else setStatus(text.offline);
     } catch (error) {
       setStatus(text.offline);
@@ -255,32 +230,14 @@
   });
 
   // --- moving a task -----------------------------------------------------------------
-  function csrfToken() {
-    const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
-    if (cookie) return decodeURIComponent(cookie.split("=")[1]);
-    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   async function move(card, target, expected, note, controls) {
     controls.forEach((control) => (control.disabled = true));
     card.setAttribute("aria-busy", "true");
     try {
       const url = feed.dataset.transitionUrl.replace("/0/", "/" + card.dataset.taskId + "/");
-      const response = await fetch(url, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": csrfToken(),
-          "X-Requested-With": "XMLHttpRequest",
-        },
-        body: JSON.stringify({ status: target, expected_status: expected, note: note || "" }),
-      });
+      const response = await C.postJson(url, { status: target, expected_status: expected, note: note || "" });
       if (!response.ok) {
-        const body = await response.json().catch(() => null);
-        showError(text.failed + " " + (firstMessage(body) || response.status + " " + response.statusText));
+        showError(text.failed + " " + (C.firstErrorMessage(response.body) || response.status));
       } else {
         errorBox.hidden = true;
         card.classList.remove("task-card--new");
@@ -341,7 +298,7 @@
         problem = document.createElement("ul");
         problem.className = "errorlist";
         problem.id = outcome.id + "-errors";
-        problem.innerHTML = "<li></li>";
+        problem.append(document.createElement("li"));
         field.appendChild(problem);
       }
       problem.firstElementChild.textContent = text.outcomeNeeded;

@@ -7,14 +7,7 @@
 // other. Texts come from data-text-* attributes.
 (function () {
   "use strict";
-  // data-text-waiting-fix="…" → text.waitingFix
-  function texts(dataset) {
-    const found = {};
-    Object.keys(dataset).forEach((key) => {
-      if (key.startsWith("text")) found[key.charAt(4).toLowerCase() + key.slice(5)] = dataset[key];
-    });
-    return found;
-  }
+  const C = window.DispatchCommon;
 
   // --- map: zone, last reported position, this phone -----------------------------------
   const mapElement = document.getElementById("unit-map");
@@ -28,7 +21,7 @@
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
   }
   if (map) {
-    const labels = texts(mapElement.dataset);
+    const labels = C.readTexts(mapElement);
     fetch(mapElement.dataset.unitUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => (response.ok ? response.json() : null))
       .then((unit) => {
@@ -39,14 +32,14 @@
           const zone = L.geoJSON(shift.zone.area, {
             style: { color: shift.zone.colour, weight: 2, fillColor: shift.zone.colour, fillOpacity: 0.12 },
           })
-            .bindTooltip(labels.zone + ": " + shift.zone.name)
+            .bindTooltip(C.text(labels.zone + ": " + shift.zone.name))
             .addTo(map);
           bounds.extend(zone.getBounds());
         }
         if (unit.latitude !== null && unit.longitude !== null) {
           const latlng = [unit.latitude, unit.longitude];
           L.circleMarker(latlng, { radius: 8, weight: 3, color: "#fff", fillColor: "#0b2545", fillOpacity: 1 })
-            .bindTooltip(labels.lastPosition + " · " + unit.call_sign)
+            .bindTooltip(C.text(labels.lastPosition + " · " + unit.call_sign))
             .addTo(map);
           bounds.extend(latlng);
         }
@@ -62,7 +55,7 @@
       here = {
         circle: L.circle(latlng, { radius: accuracy || 0, weight: 1, color: "#1d4ed8", fillOpacity: 0.1 }).addTo(map),
         dot: L.circleMarker(latlng, { radius: 7, weight: 3, color: "#fff", fillColor: "#1d4ed8", fillOpacity: 1 })
-          .bindTooltip(texts(mapElement.dataset).you || "")
+          .bindTooltip(C.text(C.readTexts(mapElement).you || ""))
           .addTo(map),
       };
       frame();
@@ -75,7 +68,7 @@
   // --- sharing -------------------------------------------------------------------------
   const panel = document.querySelector("[data-share]");
   if (!panel) return;
-  const text = texts(panel.dataset);
+  const text = C.readTexts(panel);
   const toggle = panel.querySelector("[data-share-toggle]");
   const lastSent = panel.querySelector("[data-last-sent]");
   const accuracyOut = panel.querySelector("[data-accuracy]");
@@ -126,20 +119,6 @@
   }
   function say(words) {
     message.textContent = words;
-  }
-  function clock(date) {
-    return date.toLocaleTimeString(document.documentElement.lang || undefined, {
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hour12: false,
-    });
-  }
-  function csrfToken() {
-    const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
-    if (cookie) return decodeURIComponent(cookie.split("=")[1]);
-    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
   }
   function finite(value) {
     return typeof value === "number" && Number.isFinite(value);
@@ -209,30 +188,19 @@
     const batch = queue.slice(0, BATCH);
     let again = false;
     try {
-      const response = await fetch(panel.dataset.positionsUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "application/json",
-          "X-CSRFToken": csrfToken(),
-          "X-Requested-With": "XMLHttpRequest",
-        },
-        body: JSON.stringify({ reports: batch }),
-      });
-      const body = await response.json().catch(() => null);
+      const response = await C.postJson(panel.dataset.positionsUrl, { reports: batch });
+      const body = response.body;
       if (response.ok) {
         queue.splice(0, batch.length);
-        lastSent.textContent = clock(new Date());
-        if (body && body.rejected && body.rejected.length) {
-          const first = body.rejected[0].errors || {};
-          say(text.refused + " " + Object.values(first).join(" "));
+        lastSent.textContent = C.clock(new Date(), { seconds: true });
+        if (body.rejected && body.rejected.length) {
+          say(text.refused + " " + C.firstErrorMessage({ errors: body.rejected[0].errors }, ""));
         } else if (watchId !== null) {
           say(text.sharing);
         }
         again = queue.length > 0;
       } else if (response.status === 400) {
-        if (body && body.errors && body.errors.unit) {
+        if (body.errors && body.errors.unit) {
           // The unit went off duty: stop, and keep nothing to send later.
           queue = [];
           stop();
@@ -240,7 +208,7 @@
           say(body.errors.unit[0]);
         } else {
           queue.splice(0, batch.length); // the server will never take this batch
-          say(text.refused + " " + ((body && body.detail) || ""));
+          say(text.refused + " " + C.firstErrorMessage(body, ""));
         }
       } else if (response.status === 401 || response.status === 403) {
         stop();

@@ -6,16 +6,12 @@
 (function () {
   const element = document.getElementById("tracks-map");
   if (!element || !window.PortalMap) return;
+  const C = window.DispatchCommon;
   const text = JSON.parse(document.getElementById("replay-text").textContent);
-  const format = (template, values) =>
-    template.replace(/%\((\w+)\)s/g, (match, key) => String(values[key]));
+  const format = C.fill;
   const map = window.PortalMap.create(element);
   // Leaflet puts a string tooltip in as HTML; a call sign goes in as text.
-  const label = (value) => {
-    const span = document.createElement("span");
-    span.textContent = value;
-    return span;
-  };
+  const label = (value) => C.text(value);
   // Our own pane above the reference layers, which arrive later and would cover the
   // tracks in the shared overlay pane.
   map.createPane("replay").style.zIndex = 450;
@@ -89,22 +85,11 @@
   const legend = document.querySelector("[data-legend]");
   // The clock reads "Mon 2026-11-23 08:21:59" in the portal's time zone, whatever the
   // browser's: the weekday in the page's language, the rest unambiguous.
-  const language = document.documentElement.lang || undefined;
-  let clockParts;
-  try {
-    clockParts = new Intl.DateTimeFormat("en-GB", {
-      timeZone: element.dataset.timeZone || undefined, hourCycle: "h23",
-      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
-    });
-  } catch (error) {
-    clockParts = new Intl.DateTimeFormat("en-GB", { hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  }
-  const weekday = new Intl.DateTimeFormat(language, { weekday: "short", timeZone: clockParts.resolvedOptions().timeZone });
+  const language = C.language;
   function clockText(moment) {
-    const date = new Date(moment);
-    const part = {};
-    clockParts.formatToParts(date).forEach(({ type, value }) => (part[type] = value));
-    return weekday.format(date) + " " + part.year + "-" + part.month + "-" + part.day + " " + part.hour + ":" + part.minute + ":" + part.second;
+    const part = C.dateParts(moment);
+    if (!part) return "";
+    return part.weekday + " " + part.year + "-" + part.month + "-" + part.day + " " + part.hour + ":" + part.minute + ":" + part.second;
   }
 
   let tracks = [];
@@ -216,7 +201,7 @@
     name.textContent = unit.call_sign;
     const meta = document.createElement("span");
     meta.className = "replay-legend__meta";
-    meta.textContent = format(text.reports, { count: unit.total.toLocaleString(document.documentElement.lang || undefined) });
+    meta.textContent = format(text.reports, { count: unit.total.toLocaleString(language) });
     if (unit.thinned) meta.textContent += " · " + format(text.thinned, { step: unit.step });
     const state = document.createElement("span");
     state.className = "replay-legend__state";
@@ -260,7 +245,7 @@
     playButton.disabled = false;
     stepButtons.forEach((button) => (button.disabled = false));
     map.fitBounds(bounds.pad(0.05), { maxZoom: 15, animate: false });
-    let message = format(text.ready, { units: data.units.length, points: times.length.toLocaleString(document.documentElement.lang || undefined) });
+    let message = format(text.ready, { units: data.units.length, points: times.length.toLocaleString(language) });
     if (data.units.some((unit) => unit.thinned)) message += " " + text.thinnedNote;
     status.textContent = message;
     render();

@@ -2,6 +2,7 @@
 // form (leaflet.draw). The form's outline field holds the GeoJSON the server checks;
 // the map only fills it in.
 (function () {
+  const C = window.DispatchCommon;
   function zoneStyle(properties, faint) {
     const colour = properties.colour || "#2563eb";
     if (!properties.active) {
@@ -18,12 +19,6 @@
     );
   }
 
-  function escapeText(text) {
-    const span = document.createElement("span");
-    span.textContent = text;
-    return span.innerHTML;
-  }
-
   // The list page: every zone, coloured, with a popup leading to its form.
   function listMap(element) {
     const map = window.PortalMap.create(element);
@@ -33,14 +28,17 @@
         style: (feature) => zoneStyle(feature.properties, false),
         onEachFeature: (feature, zoneLayer) => {
           const p = feature.properties;
-          let html = "<strong>" + escapeText(p.name) + "</strong>";
-          if (!p.active) html += " <em>(" + escapeText(element.dataset.textInactive) + ")</em>";
+          const words = C.readTexts(element);
+          const popup = C.el("div", { class: "zone-popup" }, [
+            C.el("strong", { text: p.name }),
+            p.active ? null : C.el("em", { text: " (" + words.inactive + ")" }),
+          ]);
           if (element.dataset.editUrl) {
-            const url = element.dataset.editUrl.replace("/0/", "/" + p.id + "/");
-            html += '<br><a href="' + url + '">' + escapeText(element.dataset.textEdit) + "</a>";
+            const url = element.dataset.editUrl.replace("/0/", "/" + encodeURIComponent(p.id) + "/");
+            popup.append(C.el("br"), C.el("a", { href: url, text: words.edit }));
           }
-          zoneLayer.bindPopup(html);
-          zoneLayer.bindTooltip(p.name, { sticky: true });
+          zoneLayer.bindPopup(popup);
+          zoneLayer.bindTooltip(C.text(p.name), { sticky: true });
         },
       }).addTo(map);
       map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 12 });

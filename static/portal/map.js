@@ -48,12 +48,19 @@ window.PortalMap = (function () {
           added.crossing_points = L.geoJSON(layers.crossing_points, {
             pointToLayer: (feature, latlng) =>
               L.circleMarker(latlng, { radius: 5, color: "#0b2545", weight: 2, fillColor: "#f5c542", fillOpacity: 1 }),
-            onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name),
+            // A string tooltip goes in as HTML: the name goes in as text.
+            onEachFeature: (feature, layer) => layer.bindTooltip(textNode(feature.properties.name)),
           }).addTo(map);
         }
         map.fire("portal:referencelayers", { layers: added });
       })
       .catch(() => {});
+  }
+
+  function textNode(value) {
+    const span = document.createElement("span");
+    span.textContent = value === null || value === undefined ? "" : String(value);
+    return span;
   }
 
   return { create: create };
