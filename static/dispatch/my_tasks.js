@@ -237,7 +237,7 @@
       const url = feed.dataset.transitionUrl.replace("/0/", "/" + card.dataset.taskId + "/");
       const response = await C.postJson(url, { status: target, expected_status: expected, note: note || "" });
       if (!response.ok) {
-        showError(text.failed + " " + (C.firstErrorMessage(response.body) || response.status));
+        showError(text.failed + " " + C.firstErrorMessage(response.body, text.unexpected));
       } else {
         errorBox.hidden = true;
         card.classList.remove("task-card--new");

@@ -126,7 +126,7 @@
 
   function onPosition(position) {
     const coords = position.coords;
-    accuracyOut.textContent = "± " + Math.round(coords.accuracy) + " m";
+    accuracyOut.textContent = C.fill(text.accuracy, { n: Math.round(coords.accuracy) });
     showHere(coords.latitude, coords.longitude, coords.accuracy);
     const at = position.timestamp || Date.now();
     if (at - lastQueuedAt < EVERY_MS) return;
