@@ -15,7 +15,12 @@ from dispatch.services_units import DEVICE_NAME_MAX, REASON_MAX, UnitInput
 
 class UnitFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Call sign, vehicle or organisational unit"), required=False, max_length=100
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Call sign, vehicle or unit"), "type": "search"}
+        ),
     )
     status = forms.ChoiceField(
         label=_("Status"),

@@ -21,7 +21,7 @@ from portal.models import OrgUnit, OrgUnitKind, User
 from portal.roles import ROLE_LABELS
 
 RECENT_TASKS = 10
-UPCOMING_SHIFTS = 10
+UPCOMING_SHIFTS = 5
 
 
 class _CountOf(Subquery):

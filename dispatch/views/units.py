@@ -2,7 +2,7 @@
 creating and editing a unit, out of service and back, registering and revoking devices.
 Thin: an accessor or selector, a form, one service, a render or a redirect."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,6 +35,8 @@ from portal.access import permission_required
 from portal.models import User
 
 UNITS_PER_PAGE = 50
+# A report or a device seen within this is "just now" rather than "0 minutes ago".
+JUST_NOW = timedelta(minutes=1)
 VIEW = "dispatch.view_mobileunit"
 # A registered device's token waits here for the one page that shows it, and is
 # removed from the session as that page is rendered.
@@ -81,6 +84,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_see_shifts": request.user.has_perm("dispatch.view_shift"),
+            "just_now": timezone.now() - JUST_NOW,
         },
     )
 
@@ -121,6 +125,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": UnitStatusForm(),
             "device_form": DeviceRegisterForm(),
             "statuses": UnitStatus,
+            "just_now": timezone.now() - JUST_NOW,
         },
     )
     if new_token is not None:

@@ -76,23 +76,32 @@
   function unitMap(element) {
     const map = window.PortalMap.create(element, { scrollWheelZoom: false });
     const points = [];
+    const markers = [];
     const d = element.dataset;
     if (d.homeLat && d.homeLon) {
       const home = L.latLng(parseFloat(d.homeLat), parseFloat(d.homeLon));
-      L.circleMarker(home, { className: "unit-home", radius: 8, color: "#0b2545", weight: 3, fillColor: "#f5c542", fillOpacity: 1 })
-        .bindTooltip(textNode(d.textHome))
-        .addTo(map);
+      markers.push(
+        L.circleMarker(home, { className: "unit-home", radius: 9, color: "#ffffff", weight: 3, fillColor: "#15803d", fillOpacity: 1 })
+          .bindTooltip(textNode(d.textHome))
+          .addTo(map)
+      );
       points.push(home);
     }
     if (d.lastLat && d.lastLon) {
       const last = L.latLng(parseFloat(d.lastLat), parseFloat(d.lastLon));
-      L.circleMarker(last, { className: "unit-last", radius: 7, color: "#1d4ed8", weight: 2, fillColor: "#60a5fa", fillOpacity: 0.9 })
-        .bindTooltip(textNode(d.textLast))
-        .addTo(map);
+      markers.push(
+        L.circleMarker(last, { className: "unit-last", radius: 7, color: "#ffffff", weight: 2, fillColor: "#1d4ed8", fillOpacity: 1 })
+          .bindTooltip(textNode(d.textLast))
+          .addTo(map)
+      );
       points.push(last);
     }
-    if (points.length === 1) map.setView(points[0], 11);
-    else if (points.length > 1) map.fitBounds(L.latLngBounds(points), { padding: [30, 30], maxZoom: 13 });
+    // The reference layers arrive later and would cover the unit's own markers.
+    map.on("portal:referencelayers", () => markers.forEach((marker) => marker.bringToFront()));
+    // Without map tiles only our own layers give the place its context: zoom out to them.
+    const zoom = element.classList.contains("map--offline") ? 7 : 12;
+    if (points.length === 1) map.setView(points[0], zoom, { animate: false });
+    else if (points.length > 1) map.fitBounds(L.latLngBounds(points), { padding: [30, 30], maxZoom: zoom, animate: false });
   }
 
   function copyButton(button) {
