@@ -105,6 +105,13 @@ class DispatchConfig(AppConfig):
                 order=28,
             ),
             NavItem(
+                "mobile-units",
+                _("Mobile units"),
+                "dispatch:unit-list",
+                ("dispatch.change_mobileunit",),
+                order=76,
+            ),
+            NavItem(
                 "unit-stats",
                 _("Unit statistics"),
                 "dispatch:unit-stats",

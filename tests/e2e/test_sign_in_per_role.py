@@ -16,7 +16,7 @@ NAVIGATION = {
         {"audit", "users", "review", "live-map", "track-replay", "zone-alerts", "unit-stats"},
     ),
     "dispatcher": (
-        {"dashboard", "live-map", "zone-alerts", "shifts", "patrol-zones", "track-replay"},
+        {"dashboard", "live-map", "zone-alerts", "shifts", "patrol-zones", "mobile-units"},
         {"audit", "review", "my-tasks", "my-unit", "categories"},
     ),
     "analyst": (
@@ -24,7 +24,7 @@ NAVIGATION = {
         {"audit", "categories", "my-tasks", "my-unit"},
     ),
     "admin": (
-        {"dashboard", "users", "units", "categories", "audit", "api"},
+        {"dashboard", "users", "units", "mobile-units", "categories", "audit", "api"},
         {"violations", "live-map", "my-tasks", "shifts", "track-replay"},
     ),
 }
