@@ -7,27 +7,25 @@ from typing import Any
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dispatch.areas import polygon_from_geojson
 from dispatch.models import MobileUnit, Task, TaskEvent, TaskKind, TaskPriority, TaskStatus
 from dispatch.selectors import task_get_for_user, task_list_for_user, units_recommended_for
-from dispatch.selectors_tasks import violations_visible_to
+from dispatch.selectors_tasks import task_response_times, violations_visible_to
 from dispatch.services_tasks import TaskInput, task_create, task_transition
-from portal.api.errors import ErrorSerializer
+from portal.api.fields import BoundedDateTimeField, PolygonField
+from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
 from portal.models import User
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]  # behind an authenticated permission
 
 
 def _context(user: User, tasks: Sequence[Task]) -> dict[str, Any]:
@@ -40,10 +38,13 @@ def _context(user: User, tasks: Sequence[Task]) -> dict[str, Any]:
     }
 
 
-def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "message_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
+def _with_events(task: Task) -> Task:
+    """``task`` with its history and each move's author: two queries however long the
+    history (the detail lists every event with the name of who made it)."""
+    prefetch_related_objects(
+        [task], Prefetch("events", queryset=TaskEvent.objects.select_related("by"))
+    )
+    return task
 
 
 class TaskEventSerializer(serializers.ModelSerializer):
@@ -61,7 +62,7 @@ class TaskSerializer(serializers.ModelSerializer):
     unit_id = serializers.IntegerField(read_only=True, allow_null=True)
     latitude = serializers.SerializerMethodField()
     longitude = serializers.SerializerMethodField()
-    area = serializers.SerializerMethodField()
+    area = PolygonField(help_text="GeoJSON Polygon geometry (WGS 84), or null.")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     priority_label = serializers.CharField(source="get_priority_display", read_only=True)
@@ -73,6 +74,13 @@ class TaskSerializer(serializers.ModelSerializer):
         help_text="The linked violation's reference, on the same terms as `violation`."
     )
     created_by = serializers.CharField(source="created_by.get_full_name", read_only=True)
+    seconds_to_acknowledge = serializers.SerializerMethodField(
+        help_text="Seconds from the (last) assignment to the unit's acknowledgement; null "
+        "until acknowledged."
+    )
+    seconds_to_arrive = serializers.SerializerMethodField(
+        help_text="Seconds from the (last) assignment to the unit on scene; null until on scene."
+    )
 
     class Meta:
         model = Task
@@ -104,6 +112,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "en_route_at",
             "on_scene_at",
             "closed_at",
+            "seconds_to_acknowledge",
+            "seconds_to_arrive",
         ]
 
     def _violation_shown(self, task: Task) -> bool:
@@ -125,11 +135,11 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_longitude(self, task: Task) -> float | None:
         return task.location.x if task.location else None
 
-    def get_area(self, task: Task) -> dict[str, Any] | None:
-        """The area as GeoJSON geometry, or null."""
-        if task.area is None:
-            return None
-        return {"type": "Polygon", "coordinates": task.area.coords}
+    def get_seconds_to_acknowledge(self, task: Task) -> float | None:
+        return task_response_times(task).to_acknowledge_s
+
+    def get_seconds_to_arrive(self, task: Task) -> float | None:
+        return task_response_times(task).to_arrive_s
 
 
 class TaskDetailSerializer(TaskSerializer):
@@ -149,23 +159,17 @@ class TaskInputSerializer(serializers.Serializer):
     area = serializers.JSONField(
         required=False, help_text="GeoJSON Polygon geometry, in WGS 84 longitude/latitude."
     )
-    window_start = serializers.DateTimeField(required=False, allow_null=True)
-    window_end = serializers.DateTimeField(required=False, allow_null=True)
+    window_start = BoundedDateTimeField(required=False, allow_null=True)
+    window_end = BoundedDateTimeField(required=False, allow_null=True)
     violation = serializers.IntegerField(required=False, allow_null=True)
 
     def validate_area(self, value: Any) -> Polygon:
+        """The outline's shape; whether it is a sensible area is the service's check
+        (the same as for patrol zones)."""
         try:
-            if not isinstance(value, dict) or value.get("type") != "Polygon":
-                raise ValueError
-            ring = [(float(x), float(y)) for x, y in value["coordinates"][0]]
-            polygon = Polygon(ring, srid=4326)
-        except (KeyError, IndexError, TypeError, ValueError) as error:
-            raise serializers.ValidationError(
-                _("Give the area as a GeoJSON Polygon of longitude/latitude pairs.")
-            ) from error
-        if not polygon.valid:
-            raise serializers.ValidationError(_("The area's outline crosses itself."))
-        return polygon
+            return polygon_from_geojson(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_lat, has_lon = "latitude" in attrs, "longitude" in attrs
@@ -201,10 +205,16 @@ class TaskFilterSerializer(serializers.Serializer):
     open = serializers.BooleanField(
         required=False, default=False, help_text="Only new and open tasks."
     )
-    changed_since = serializers.DateTimeField(
+    changed_since = BoundedDateTimeField(
         required=False, help_text="Only tasks changed after this moment (for polling)."
     )
     unit = serializers.IntegerField(required=False, help_text="Mobile unit id.")
+
+    def validate_unit(self, value: int) -> MobileUnit:
+        unit = MobileUnit.objects.filter(pk=value).first()
+        if unit is None:
+            raise serializers.ValidationError(_("No such unit."))
+        return unit
 
 
 class TaskListCreate(GenericAPIView):
@@ -213,37 +223,36 @@ class TaskListCreate(GenericAPIView):
     queryset = Task.objects.none()
     serializer_class = TaskSerializer
 
-    @extend_schema(parameters=[TaskFilterSerializer], responses={200: TaskSerializer(many=True)})
+    @extend_schema(
+        parameters=[TaskFilterSerializer], responses={200: TaskSerializer(many=True), **ERRORS}
+    )
     def get(self, request: Request) -> Response:
         filters = TaskFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        unit_id = filters.validated_data.get("unit")
         tasks = task_list_for_user(
-            user=_user(request),
+            user=request_user(request),
             open_only=filters.validated_data["open"],
             changed_since=filters.validated_data.get("changed_since"),
-            unit=MobileUnit.objects.filter(pk=unit_id).first() if unit_id else None,
+            unit=filters.validated_data.get("unit"),
         )
         page = list(self.paginate_queryset(tasks) or [])
         return self.get_paginated_response(
-            TaskSerializer(page, many=True, context=_context(_user(request), page)).data
+            TaskSerializer(page, many=True, context=_context(request_user(request), page)).data
         )
 
     @extend_schema(request=TaskInputSerializer, responses={201: TaskDetailSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
-        if not request.user.has_perm("dispatch.add_task"):
-            return Response(
-                {"type": "permission_denied", "detail": _("You may not create tasks.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+        user = request_user(request)
+        if not user.has_perm("dispatch.add_task"):
+            raise PermissionDenied(_("You may not create tasks."))
         payload = TaskInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            task = task_create(actor=_user(request), data=payload.to_input())
+            task = task_create(actor=user, data=payload.to_input())
         except DjangoValidationError as error:
-            raise _as_drf_error(error) from error
+            raise as_drf_error(error) from error
         return Response(
-            TaskDetailSerializer(task, context=_context(_user(request), [task])).data,
+            TaskDetailSerializer(_with_events(task), context=_context(user, [task])).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -255,8 +264,9 @@ class TaskDetail(GenericAPIView):
 
     @extend_schema(responses={200: TaskDetailSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        task = task_get_for_user(user=_user(request), pk=pk)
-        return Response(TaskDetailSerializer(task, context=_context(_user(request), [task])).data)
+        user = request_user(request)
+        task = _with_events(task_get_for_user(user=user, pk=pk))
+        return Response(TaskDetailSerializer(task, context=_context(user, [task])).data)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -275,44 +285,37 @@ class TaskTransition(GenericAPIView):
 
     @extend_schema(request=TransitionSerializer, responses={200: TaskDetailSerializer, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         task = task_get_for_user(user=user, pk=pk)
         own_unit = task.unit is not None and task.unit.org_unit_id == user.org_unit_id
         if not (own_unit or user.has_perm("dispatch.change_task")):
-            return Response(
-                {"type": "permission_denied", "detail": _("You may not move this task.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            raise PermissionDenied(_("You may not change this task's status."))
         payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        expected = data.get("expected_status")
-        if expected and expected != task.status:
-            raise serializers.ValidationError(
-                {
-                    "status": [
-                        _("The task is already %(status)s; reload to see its state.")
-                        % {"status": task.get_status_display()}
-                    ]
-                }
-            )
         unit = None
         if "unit" in data:
             unit = MobileUnit.objects.filter(pk=data["unit"]).first()
             if unit is None:
                 raise serializers.ValidationError({"unit": [_("No such unit.")]})
         try:
+            # The expected status is compared under the task's row lock, inside the
+            # service: two dispatchers assigning the same new task cannot both pass.
             task = task_transition(
-                actor=user, task=task, target=data["status"], unit=unit, note=data["note"]
+                actor=user,
+                task=task,
+                target=data["status"],
+                unit=unit,
+                note=data["note"],
+                expected_status=data.get("expected_status"),
             )
         except DjangoValidationError as error:
-            raise _as_drf_error(error) from error
-        except DjangoPermissionDenied:
-            return Response(
-                {"type": "permission_denied", "detail": _("You may not make this move.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
-        return Response(TaskDetailSerializer(task, context=_context(user, [task])).data)
+            raise as_drf_error(error) from error
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(_("You may not make this change of status.")) from error
+        return Response(
+            TaskDetailSerializer(_with_events(task), context=_context(user, [task])).data
+        )
 
 
 class RecommendationSerializer(serializers.Serializer):
@@ -332,7 +335,7 @@ class TaskRecommendations(GenericAPIView):
 
     @extend_schema(responses={200: RecommendationSerializer(many=True), **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        task = task_get_for_user(user=_user(request), pk=pk)
+        task = task_get_for_user(user=request_user(request), pk=pk)
         if task.location is None:
             raise Http404
         recommendations = units_recommended_for(location=task.location)

@@ -22,6 +22,7 @@ from dispatch.selectors_tracks import (
 )
 from dispatch.services_tracks import track_view_audit
 from portal.api.errors import ErrorSerializer
+from portal.api.fields import BoundedDateTimeField
 from portal.api.permissions import require_perms
 from portal.models import User
 
@@ -35,8 +36,8 @@ def _utc(moment: datetime) -> str:
 
 class TrackQuerySerializer(serializers.Serializer):
     unit = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = BoundedDateTimeField()
+    end = BoundedDateTimeField()
 
     def validate_unit(self, value: list[int]) -> list[MobileUnit]:
         """The units in one query, in call-sign order (which gives each its colour); the

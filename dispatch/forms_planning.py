@@ -2,61 +2,21 @@
 the services check meaning (a sensible zone, shifts that do not overlap)."""
 
 import datetime as dt
-import json
-import math
 import re
 from typing import Any
 
 from django import forms
 from django.contrib.gis.geos import Polygon
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.areas import MAX_GEOJSON_CHARS, polygon_from_geojson
 from dispatch.models import MobileUnit, PatrolZone, Shift
 from dispatch.services_planning import ShiftInput, ZoneInput
+from portal.timefmt import DATETIME_LOCAL, supported_date
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def polygon_from_geojson(raw: str) -> Polygon:
-    """A polygon from GeoJSON text: a Polygon geometry, or a Feature (or a collection of
-    one) holding one. Raises forms.ValidationError with what is wrong."""
-    try:
-        value: Any = json.loads(raw)
-    except ValueError:
-        raise forms.ValidationError(
-            _("The outline is not readable; draw the zone again on the map.")
-        ) from None
-    if isinstance(value, dict) and value.get("type") == "FeatureCollection":
-        features = value.get("features") or []
-        if len(features) != 1:
-            raise forms.ValidationError(_("Draw exactly one outline for the zone."))
-        value = features[0]
-    if isinstance(value, dict) and value.get("type") == "Feature":
-        value = value.get("geometry")
-    if not isinstance(value, dict) or value.get("type") != "Polygon":
-        raise forms.ValidationError(_("Draw the zone as a polygon (an area with corners)."))
-    try:
-        rings = []
-        for ring in value["coordinates"]:
-            points = [(float(point[0]), float(point[1])) for point in ring]
-            if not all(math.isfinite(c) for point in points for c in point):
-                raise ValueError
-            if points and points[0] != points[-1]:
-                points.append(points[0])
-            rings.append(points)
-        if not rings or len(rings[0]) < 4:
-            raise forms.ValidationError(_("Draw the zone with at least three corners."))
-        return Polygon(*rings, srid=4326)
-    except forms.ValidationError:
-        raise
-    except (KeyError, IndexError, TypeError, ValueError, Exception) as error:
-        # GEOS raises its own errors (e.g. a ring of too few points); any of them
-        # means the outline cannot be a polygon.
-        raise forms.ValidationError(
-            _("The outline's coordinates are not valid; draw the zone again on the map.")
-        ) from error
 
 
 class ZoneForm(forms.Form):
@@ -80,8 +40,12 @@ class ZoneForm(forms.Form):
     )
     area = forms.CharField(
         label=_("Outline (GeoJSON)"),
+        max_length=MAX_GEOJSON_CHARS,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "data-zone-area": ""}),
-        error_messages={"required": _("Draw the zone on the map.")},
+        error_messages={
+            "required": _("Draw the zone on the map."),
+            "max_length": _("The outline is too long; draw it with fewer corners."),
+        },
         help_text=_(
             "Filled in when you draw on the map. You may also paste a GeoJSON polygon "
             "in longitude/latitude (WGS 84)."
@@ -106,7 +70,10 @@ class ZoneForm(forms.Form):
         return colour.lower()
 
     def clean_area(self) -> Polygon:
-        return polygon_from_geojson(self.cleaned_data["area"])
+        try:
+            return polygon_from_geojson(self.cleaned_data["area"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
 
     def to_input(self) -> ZoneInput:
         data = self.cleaned_data
@@ -127,11 +94,13 @@ class ShiftForm(forms.Form):
         label=_("Starts"),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        validators=[supported_date],
     )
     ends_at = forms.DateTimeField(
         label=_("Ends"),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        validators=[supported_date],
     )
     zone = forms.ModelChoiceField(
         label=_("Patrol zone"),
@@ -181,7 +150,10 @@ class BoardForm(forms.Form):
         widget=forms.HiddenInput,
     )
     date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[supported_date],
     )
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
     zone = forms.ModelChoiceField(
@@ -205,10 +177,16 @@ class AlertFilterForm(forms.Form):
         empty_label=_("All units"),
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[supported_date],
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[supported_date],
     )
 
     def clean(self) -> dict[str, Any]:

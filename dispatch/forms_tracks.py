@@ -17,20 +17,19 @@ from dispatch.selectors_tracks import (
     MAX_NEAR_WINDOW_MINUTES,
     track_selection_check,
 )
-
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+from portal.timefmt import DATETIME_LOCAL, EARLIEST_YEAR, LATEST_YEAR, supported_date
 
 
 def local_input(moment: datetime) -> str:
     """A moment as a datetime-local input shows it, in the portal's time zone."""
-    return timezone.localtime(moment).strftime(LOCAL_INPUT)
+    return timezone.localtime(moment).strftime(DATETIME_LOCAL)
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format=LOCAL_INPUT)
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
 
 
 class TrackSelectionForm(forms.Form):
@@ -43,8 +42,12 @@ class TrackSelectionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one unit.")},
     )
-    start = forms.DateTimeField(label=_("From"), widget=LocalDateTimeInput())
-    end = forms.DateTimeField(label=_("Until"), widget=LocalDateTimeInput())
+    start = forms.DateTimeField(
+        label=_("From"), widget=LocalDateTimeInput(), validators=[supported_date]
+    )
+    end = forms.DateTimeField(
+        label=_("Until"), widget=LocalDateTimeInput(), validators=[supported_date]
+    )
 
     @classmethod
     def initial_period(cls) -> dict[str, str]:
@@ -87,7 +90,9 @@ class NearPlaceForm(forms.Form):
     radius = forms.IntegerField(
         label=_("Radius (m)"), initial=1000, min_value=10, max_value=MAX_NEAR_RADIUS_M
     )
-    at = forms.DateTimeField(label=_("Moment"), widget=LocalDateTimeInput())
+    at = forms.DateTimeField(
+        label=_("Moment"), widget=LocalDateTimeInput(), validators=[supported_date]
+    )
     minutes = forms.IntegerField(
         label=_("± minutes"), initial=30, min_value=1, max_value=MAX_NEAR_WINDOW_MINUTES
     )
@@ -123,6 +128,6 @@ class MonthForm(forms.Form):
         if match is None or not 1 <= int(match.group(2)) <= 12:
             raise ValidationError(_("Give the month as YYYY-MM, e.g. 2026-03."))
         year, month = int(match.group(1)), int(match.group(2))
-        if not 2000 <= year <= 2100:
+        if not EARLIEST_YEAR <= year <= LATEST_YEAR:
             raise ValidationError(_("Give a month between 2000 and 2100."))
         return date(year, month, 1)

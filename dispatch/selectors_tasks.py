@@ -1,14 +1,17 @@
 """Reads around tasks that the task API and the officer's pages share: which linked
-violations a person may see.
+violations a person may see, and a task's response times.
 
 (The task accessors themselves, ``task_list_for_user`` and ``task_get_for_user``, are
 in dispatch/selectors.py.)"""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 
 from cases.selectors import violation_scope_for_user
+from dispatch.models import Task
 from portal.models import User
 
 
@@ -25,3 +28,26 @@ def violations_visible_to(*, user: User, violation_ids: Iterable[int | None]) ->
     except PermissionDenied:
         return set()
     return set(scope.filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    """How fast the unit answered a task, in seconds from its (last) assignment: to
+    the acknowledgement and to being on scene. None for a step not reached. The same
+    measures as the monthly figures (dispatch.selectors_tracks.unit_month_stats)."""
+
+    to_acknowledge_s: float | None
+    to_arrive_s: float | None
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds(), 1)
+
+
+def task_response_times(task: Task) -> ResponseTimes:
+    return ResponseTimes(
+        to_acknowledge_s=_seconds(task.assigned_at, task.acknowledged_at),
+        to_arrive_s=_seconds(task.assigned_at, task.on_scene_at),
+    )

@@ -6,6 +6,7 @@ unique (unit, device_time) b-tree when units are given) so a query touches the
 period's blocks only, never the whole history.
 """
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -188,16 +189,39 @@ class UnitNearby:
 
 
 # No spatial index on the reports (it would slow ingestion down): the time window
-# narrows the rows through the BRIN index, the distance is checked on those only.
+# narrows the rows through the BRIN index; of those, a planar bounding-box test (cheap,
+# on the stored geometry) drops every report far from the place, and the distance on
+# the spheroid is computed for the few that remain.
 NEAR_SQL = """
 SELECT DISTINCT ON (r.unit_id) r.unit_id, r.device_time,
        ST_Distance(r.point::geography, p.place) AS distance_m, ST_X(r.point), ST_Y(r.point)
 FROM dispatch_positionreport r,
-     (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS place) p
+     (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS centre,
+             ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS place) p
 WHERE r.device_time BETWEEN %(start)s AND %(end)s
+  AND r.point && ST_Expand(p.centre, %(dx)s, %(dy)s)
   AND ST_DWithin(r.point::geography, p.place, %(radius)s)
 ORDER BY r.unit_id, distance_m, abs(extract(epoch FROM r.device_time - %(moment)s)), r.device_time
 """
+
+# Metres per degree, lower bounds on the WGS 84 spheroid: a degree of latitude is at
+# least 110,574 m; a degree of longitude at least 111,319 m times cos(latitude).
+_METRES_PER_DEGREE_AT_LEAST = 110_000.0
+
+
+def near_box_degrees(*, place: Point, radius_m: float) -> tuple[float, float]:
+    """Half the width and height, in degrees, of a box around ``place`` (SRID 4326)
+    that holds every point within ``radius_m`` of it on the spheroid (generous: the
+    exact distance decides afterwards). The whole globe's width near a pole or where
+    the box would cross the antimeridian (the box does not wrap around)."""
+    dy = radius_m / _METRES_PER_DEGREE_AT_LEAST
+    highest = abs(place.y) + dy
+    if highest >= 89.0:
+        return 360.0, dy
+    dx = dy / math.cos(math.radians(highest))
+    if abs(place.x) + dx >= 180.0:
+        return 360.0, dy
+    return dx, dy
 
 
 def units_near(
@@ -205,12 +229,15 @@ def units_near(
 ) -> list[UnitNearby]:
     """The units with a report within ``radius_m`` of ``place`` between ``moment -
     window`` and ``moment + window``, nearest first, each with its closest report."""
+    dx, dy = near_box_degrees(place=place, radius_m=radius_m)
     with connection.cursor() as cursor:
         cursor.execute(
             NEAR_SQL,
             {
                 "lon": place.x,
                 "lat": place.y,
+                "dx": dx,
+                "dy": dy,
                 "radius": radius_m,
                 "start": moment - window,
                 "end": moment + window,

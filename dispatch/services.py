@@ -87,7 +87,10 @@ def report_clean(raw: Any, now: datetime) -> tuple[CleanReport | None, dict[str,
     if not isinstance(raw, dict):
         return None, {"report": _("Each report is an object.")}
     errors: dict[str, str] = {}
-    when = parse_datetime(str(raw.get("device_time", ""))) if raw.get("device_time") else None
+    try:
+        when = parse_datetime(str(raw.get("device_time", ""))) if raw.get("device_time") else None
+    except ValueError:  # well-formed but impossible, e.g. month 13: this report only
+        when = None
     if when is None:
         errors["device_time"] = _("Give the device time as ISO 8601, e.g. 2026-11-23T08:15:00Z.")
     elif timezone.is_naive(when):

@@ -5,13 +5,11 @@ every change is audited. Geofence alerts are opened and closed by position inges
 itself (``geofence_check``); a dispatcher acknowledges them.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -19,22 +17,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dispatch.areas import area_check
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift
 from dispatch.selectors_planning import GEOFENCE_TOLERANCE_M
-from portal.models import AreaKind, AuditAction, ReferenceArea, User
+from portal.models import AuditAction, User
 from portal.services.audit import audit_record, model_changes
 
 # A position within GEOFENCE_TOLERANCE_M of the zone still counts as inside: GPS error
 # and a road along the boundary must not raise alerts. A report whose own accuracy is
 # worse gets that much slack instead (capped: a fix 5 km off says nothing either way).
 GEOFENCE_MAX_ACCURACY_SLACK_M = 500.0
-
-# What a drawn zone may be: a few hundred square metres (a checkpoint) up to a large
-# border district, not far outside the operational area, not thousands of corners.
-ZONE_MIN_AREA_M2 = 100.0
-ZONE_MAX_AREA_M2 = 10_000 * 1_000_000.0
-ZONE_MAX_CORNERS = 2_000
-ZONE_EXTENT_MARGIN_DEG = 0.5  # about 55 km north-south, 32 km east-west here
 
 SHIFT_MAX_LENGTH = timedelta(hours=24)
 
@@ -56,85 +48,6 @@ class ZoneInput:
     active: bool = True
 
 
-def _operational_extent() -> tuple[float, float, float, float]:
-    """West, south, east, north a zone must stay within: the operational area's
-    bounding box with a margin, or the whole globe when none is loaded."""
-    extent = ReferenceArea.objects.filter(kind=AreaKind.OPERATIONAL).aggregate(
-        extent=Extent("geometry")
-    )["extent"]
-    if not extent:
-        return (-180.0, -90.0, 180.0, 90.0)
-    west, south, east, north = extent
-    margin = ZONE_EXTENT_MARGIN_DEG
-    return (west - margin, south - margin, east + margin, north + margin)
-
-
-_CROSSING = re.compile(r"\[\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\]")
-
-
-def zone_area_check(area: Polygon) -> None:
-    """Refuse an outline that is not a sensible patrol zone, with a message that says
-    what to fix. Raises ValidationError({"area": ...})."""
-    if area.srid not in (None, 4326):
-        area = area.transform(4326, clone=True)  # type: ignore[assignment]  # clone=True returns the geometry
-    shell = area.exterior_ring.coords
-    corners = {(round(x, 7), round(y, 7)) for x, y in shell}
-    if len(corners) < 3:
-        raise ValidationError({"area": _("Draw the zone with at least three corners.")})
-    if len(shell) > ZONE_MAX_CORNERS:
-        raise ValidationError(
-            {"area": _("The outline has too many corners; draw it with fewer than 2,000.")}
-        )
-    for x, y in shell:
-        if not (-180 <= x <= 180 and -90 <= y <= 90):
-            raise ValidationError({"area": _("The outline has coordinates off the globe.")})
-    if not area.valid:
-        reason = area.valid_reason
-        crossing = _CROSSING.search(reason)
-        if "intersection" in reason.lower() and crossing:
-            raise ValidationError(
-                {
-                    "area": _(
-                        "The outline crosses itself near %(lat)s, %(lon)s. Redraw it so "
-                        "that its edges do not cross."
-                    )
-                    % {
-                        "lat": f"{float(crossing.group(2)):.5f}",
-                        "lon": f"{float(crossing.group(1)):.5f}",
-                    }
-                }
-            )
-        if "intersection" in reason.lower():
-            raise ValidationError(
-                {"area": _("The outline crosses itself. Redraw it so that its edges do not cross.")}
-            )
-        raise ValidationError(
-            {"area": _("The outline is not a valid polygon (%(reason)s).") % {"reason": reason}}
-        )
-    west, south, east, north = _operational_extent()
-    xmin, ymin, xmax, ymax = area.extent
-    if xmin < west or xmax > east or ymin < south or ymax > north:
-        raise ValidationError(
-            {
-                "area": _(
-                    "The zone reaches far outside the operational area. Draw it where "
-                    "the units patrol."
-                )
-            }
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT ST_Area(ST_GeomFromText(%s, 4326)::geography)", [area.wkt])
-        square_metres = float(cursor.fetchone()[0])
-    if square_metres < ZONE_MIN_AREA_M2:
-        raise ValidationError(
-            {"area": _("The zone is smaller than 100 m²; draw the area the unit patrols.")}
-        )
-    if square_metres > ZONE_MAX_AREA_M2:
-        raise ValidationError(
-            {"area": _("The zone is larger than 10,000 km²; draw a smaller area.")}
-        )
-
-
 def _zone_fields_check(zone: PatrolZone) -> None:
     try:
         zone.full_clean(exclude=["area", "created_by"])
@@ -146,7 +59,7 @@ def _zone_fields_check(zone: PatrolZone) -> None:
 def zone_create(*, actor: User, data: ZoneInput) -> PatrolZone:
     if not actor.has_perm("dispatch.add_patrolzone"):
         raise PermissionDenied
-    zone_area_check(data.area)
+    area_check(data.area)
     zone = PatrolZone(
         name=data.name.strip(),
         description=data.description.strip(),
@@ -181,7 +94,7 @@ def zone_update(*, actor: User, zone: PatrolZone, data: ZoneInput) -> PatrolZone
     if not actor.has_perm("dispatch.change_patrolzone"):
         raise PermissionDenied
     zone = PatrolZone.objects.select_for_update().get(pk=zone.pk)
-    zone_area_check(data.area)
+    area_check(data.area)
     before = {field: getattr(zone, field) for field in ZONE_FIELDS}
     old_area = zone.area
     zone.name = data.name.strip()

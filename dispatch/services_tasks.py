@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.selectors import violation_get_for_user
+from dispatch.areas import area_check
 from dispatch.lifecycle import (
     DISPATCH_MOVES,
     OPEN_STATUSES,
@@ -51,6 +52,8 @@ def task_create(*, actor: User, data: TaskInput) -> Task:
         window_end=data.window_end,
         created_by=actor,
     )
+    if data.area is not None:
+        area_check(data.area)
     if data.window_start and data.window_end and data.window_end < data.window_start:
         raise ValidationError({"window_end": _("The window ends before it starts.")})
     if data.location is None and data.area is not None:
@@ -85,37 +88,74 @@ def _may_move(actor: User, task: Task, target: str) -> bool:
 
 
 def _unit_status_after(unit: MobileUnit) -> None:
-    """A unit with an open task is busy; without one it is available again."""
+    """A unit with an open task is busy; without one it is available again. ``unit``
+    is locked and freshly read by the caller (task_transition), so its status and its
+    open tasks are read as they are, not as another transaction left them."""
     busy = Task.objects.filter(unit=unit, status__in=OPEN_STATUSES).exists()
     wanted = UnitStatus.BUSY if busy else UnitStatus.AVAILABLE
     if unit.status in (UnitStatus.AVAILABLE, UnitStatus.BUSY) and unit.status != wanted:
-        MobileUnit.objects.filter(pk=unit.pk).update(
-            status=wanted, status_changed_at=timezone.now()
-        )
+        unit.status = wanted
+        unit.status_changed_at = timezone.now()
+        unit.save(update_fields=["status", "status_changed_at"])
+
+
+def _status_label(status: str) -> str:
+    try:
+        return str(TaskStatus(status).label)
+    except ValueError:
+        return status
 
 
 @transaction.atomic
 def task_transition(
-    *, actor: User, task: Task, target: str, unit: MobileUnit | None = None, note: str = ""
+    *,
+    actor: User,
+    task: Task,
+    target: str,
+    unit: MobileUnit | None = None,
+    note: str = "",
+    expected_status: str | None = None,
 ) -> Task:
     """Move ``task`` to ``target``; refuses moves the lifecycle does not allow, and moves
-    the actor may not make. Locks the task (and the unit on assignment): two
-    dispatchers acting at once are served one after the other."""
+    the actor may not make. ``expected_status``: the state the actor saw; the move is
+    refused if the task has left it meanwhile (a stale screen, another dispatcher).
+
+    Locks the task, then every unit the move concerns (the task's unit and the unit
+    assigned), in primary-key order: two dispatchers acting on one task, or on two
+    tasks of one unit, are served one after the other, and the unit's busy/available
+    status is decided on what is committed, never on a stale read."""
     task = Task.objects.select_for_update().get(pk=task.pk)
+    if expected_status and task.status != expected_status:
+        raise ValidationError(
+            {
+                "status": _("The task is already %(status)s; reload to see its state.")
+                % {"status": task.get_status_display()}
+            }
+        )
     if not transition_allowed(task.status, target):
         raise ValidationError(
             {
                 "status": _("A task cannot go from %(current)s to %(target)s.")
-                % {"current": task.status, "target": target}
+                % {"current": _status_label(task.status), "target": _status_label(target)}
             }
         )
     if not _may_move(actor, task, target):
         raise PermissionDenied
-    previous_unit = task.unit
+    # Same order everywhere (task, then units by pk): no two transitions wait on each
+    # other in a circle.
+    unit_ids = {task.unit_id}
+    if target == TaskStatus.ASSIGNED and unit is not None:
+        unit_ids.add(unit.pk)
+    locked = {
+        locked_unit.pk: locked_unit
+        for locked_unit in MobileUnit.objects.select_for_update()
+        .filter(pk__in={pk for pk in unit_ids if pk is not None})
+        .order_by("pk")
+    }
     if target == TaskStatus.ASSIGNED:
         if unit is None:
             raise ValidationError({"unit": _("Choose the unit to assign.")})
-        unit = MobileUnit.objects.select_for_update().get(pk=unit.pk)
+        unit = locked[unit.pk]
         if unit.status not in (UnitStatus.AVAILABLE, UnitStatus.BUSY):
             raise ValidationError(
                 {"unit": _("%(unit)s is off duty or out of service.") % {"unit": unit.call_sign}}
@@ -136,7 +176,7 @@ def task_transition(
     setattr(task, TIMESTAMP_FIELD[target], now)
     task.save()
     event.save()
-    for affected in {u for u in (previous_unit, task.unit) if u is not None}:
+    for affected in locked.values():
         _unit_status_after(affected)
     audit_record(
         actor=actor,

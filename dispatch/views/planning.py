@@ -38,6 +38,7 @@ from dispatch.services_planning import (
 )
 from portal.access import permission_required
 from portal.models import User
+from portal.timefmt import EARLIEST_YEAR, LATEST_YEAR
 
 BOARD_UNITS_PER_PAGE = 40
 ALERTS_PER_PAGE = 50
@@ -188,8 +189,11 @@ def _shift_prefill(request: HttpRequest) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     if request.GET.get("unit", "").isdigit():
         initial["unit"] = int(request.GET["unit"])
-    day = parse_date(request.GET.get("date", "")) if request.GET.get("date") else None
-    if day is not None:
+    try:
+        day = parse_date(request.GET.get("date", "")) if request.GET.get("date") else None
+    except ValueError:  # well-formed but not a day, e.g. 2026-02-30
+        day = None
+    if day is not None and EARLIEST_YEAR <= day.year <= LATEST_YEAR:
         initial["starts_at"] = timezone.make_aware(datetime.combine(day, time(8)))
         initial["ends_at"] = timezone.make_aware(datetime.combine(day, time(16)))
     return initial

@@ -38,6 +38,10 @@ def _error_type(exc: Exception) -> str:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RecursionError) and "decoding a JSON" in str(exc):
+        # A body of "[[[[…" nested past Python's recursion limit: bad input, not a
+        # server error (DRF's JSON parser turns only ValueError into ParseError).
+        exc = exceptions.ParseError(_("The JSON body is nested too deeply."))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -187,6 +187,18 @@ def test_bad_reports_are_listed_and_the_good_ones_kept(officer, unit, api_client
     assert PositionReport.objects.filter(unit=unit).count() == 1
 
 
+def test_an_impossible_time_from_the_phone_rejects_that_report_only(officer, unit, api_client_for):
+    response = api_client_for(officer).post(
+        POSITIONS,
+        {"reports": [{**report(3), "device_time": "2026-13-45T00:00:00Z"}, report(2)]},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["accepted"] == 1
+    assert set(response.json()["rejected"][0]["errors"]) == {"device_time"}
+
+
 @pytest.mark.parametrize("payload", [{}, {"reports": []}, {"reports": "54.5,25.6"}, []])
 def test_a_batch_without_reports_is_refused_clearly(officer, unit, api_client_for, payload):
     response = api_client_for(officer).post(POSITIONS, payload, format="json")

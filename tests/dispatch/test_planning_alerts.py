@@ -222,3 +222,17 @@ def test_a_refused_alert_list_leaves_no_audit_record(officer, client_for, api_cl
     api_client_for(officer).get(reverse("api:alert-list"))
 
     assert not AuditRecord.objects.filter(action="view").exists()
+
+
+@pytest.mark.parametrize(
+    "query", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}, {"date_from": "9999-12-31"}]
+)
+def test_alert_dates_outside_the_supported_years_get_a_message(analyst, client_for, alerts, query):
+    response = client_for(analyst).get(reverse("dispatch:alert-list"), query)
+
+    assert response.status_code == 200
+    (field,) = query
+    assert response.context["form"].errors[field] == [
+        "Give a date between the years 2000 and 2100."
+    ]
+    assert not response.context["page"].object_list

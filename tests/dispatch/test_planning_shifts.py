@@ -465,3 +465,43 @@ def test_the_shift_accessor_keeps_other_units_shifts_from_an_officer(
     assert shift_get_for_user(user=dispatcher, pk=theirs.pk) == theirs
     with pytest.raises(Http404):
         shift_get_for_user(user=officer, pk=theirs.pk)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"date": "9999-12-31"},
+        {"date": "0001-01-01"},
+        {"view": "week", "date": "9999-12-30"},
+        {"view": "week", "date": "0001-01-01"},
+    ],
+)
+def test_a_date_outside_the_supported_years_falls_back_to_today(analyst, client_for, unit, query):
+    response = board(client_for(analyst), **query)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [
+        "Give a date between the years 2000 and 2100."
+    ]
+    today = timezone.localdate()
+    assert response.context["board"].start <= local(today, 12) < response.context["board"].end
+
+
+def test_a_shift_in_year_9999_is_refused_with_a_message(dispatcher, client_for, unit):
+    response = client_for(dispatcher).post(
+        reverse("dispatch:shift-create"),
+        shift_form(unit, start="9999-12-31T08:00", end="9999-12-31T16:00"),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["starts_at"] == ["Give a date between the years 2000 and 2100."]
+    assert not Shift.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2026-02-30"])
+def test_a_prefilled_day_outside_reason_leaves_the_times_empty(dispatcher, client_for, day):
+    response = client_for(dispatcher).get(reverse("dispatch:shift-create"), {"date": day})
+
+    assert response.status_code == 200
+    assert "starts_at" not in response.context["form"].initial

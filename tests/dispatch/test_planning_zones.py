@@ -213,3 +213,21 @@ def test_the_zone_list_costs_the_same_queries_for_one_zone_or_many(dispatcher, c
 
     assert response.content.decode().count("data-zone=") == 6
     assert len(six) == len(one)
+
+
+@pytest.mark.parametrize(
+    ("area", "message"),
+    [
+        ("[" * 100_000, "not readable"),
+        ('{"type": "Polygon", "coordinates": [' + "[" * 100_000 + "]}", "not readable"),
+        ("x" * 200_001, "too long"),
+    ],
+)
+def test_an_outline_nested_or_long_beyond_reason_is_refused_clearly(
+    dispatcher, client_for, area, message
+):
+    response = client_for(dispatcher).post(reverse("dispatch:zone-create"), form_data(area=area))
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["area"])
+    assert not PatrolZone.objects.exists()

@@ -160,3 +160,15 @@ def test_the_register_command_refuses_an_unknown_call_sign(db):
 
     with pytest.raises(CommandError, match="No mobile unit"):
         call_command("device_register", "NOPE", "x")
+
+
+@pytest.mark.parametrize("impossible", ["2026-13-45T00:00:00Z", "2026-02-30T10:00:00Z"])
+def test_an_impossible_device_time_rejects_that_report_only(unit, device_client, impossible):
+    response = send(device_client, [{**report(2), "device_time": impossible}, report(1)])
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["accepted"] == 1
+    assert body["rejected"][0]["index"] == 0
+    assert "ISO 8601" in body["rejected"][0]["errors"]["device_time"]
+    assert PositionReport.objects.filter(unit=unit).count() == 1

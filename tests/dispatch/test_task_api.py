@@ -269,3 +269,128 @@ def test_cancelling_without_a_reason_is_refused_and_changes_nothing(
     assert cancelled.status_code == 200, cancelled.json()
     assert cancelled.json()["events"][-1]["note"] == "Duplicate"
     assert Task.objects.get(pk=task_id).status == TaskStatus.CANCELLED
+
+
+def _area(ring):
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+@pytest.mark.parametrize(
+    ("area", "message"),
+    [
+        # Two corners and no closing one: GEOS cannot make a ring of it.
+        (_area([[25.0, 54.0], [25.2, 54.0]]), "at least three corners"),
+        (_area([[25.0, 54.0], [25.2, 540.0], [25.2, 54.2], [25.0, 54.0]]), "off the globe"),
+        (_area([[25.0, 54.0], [25.2, 54.2], [25.2, 54.0], [25.0, 54.2]]), "crosses itself"),
+        (_area([[25.0, 54.0], [25.00001, 54.0], [25.00001, 54.00001]]), "smaller than 100 m²"),
+        (_area([[25.0, 54.0], ["east", 54.0], [25.2, 54.2]]), "not valid"),
+        ({"type": "Polygon", "coordinates": 5}, "three corners"),
+        ("[" * 5000, "not readable"),
+    ],
+)
+def test_a_task_area_that_is_not_a_sensible_outline_is_refused(
+    api_client_for, dispatcher, area, message
+):
+    response = api_client_for(dispatcher).post(
+        reverse("api:task-list"),
+        {"kind": "patrol", "title": "Patrol the forest road", "area": area},
+        format="json",
+    )
+
+    assert response.status_code == 400, response.content
+    assert message in " ".join(response.json()["errors"]["area"])
+    assert not Task.objects.exists()
+
+
+def test_an_open_ring_is_closed_for_the_dispatcher(api_client_for, dispatcher):
+    ring = [[25.0, 54.0], [25.2, 54.0], [25.2, 54.2], [25.0, 54.2]]
+
+    response = api_client_for(dispatcher).post(
+        reverse("api:task-list"),
+        {"kind": "patrol", "title": "Patrol the forest road", "area": _area(ring)},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["area"]["coordinates"][0][-1] == [25.0, 54.0]
+
+
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:10", "0001-01-01T00:10:00Z", "9999-12-31T23:59:59+05:00"]
+)
+def test_a_task_window_outside_the_supported_years_is_refused(api_client_for, dispatcher, moment):
+    response = _create(api_client_for(dispatcher), window_start=moment)
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["window_start"] == [
+        "Give a date between the years 2000 and 2100."
+    ]
+    assert not Task.objects.exists()
+
+
+def test_polling_from_year_one_is_refused_clearly(api_client_for, dispatcher):
+    response = api_client_for(dispatcher).get(
+        reverse("api:task-list"), {"changed_since": "0001-01-01T00:00"}
+    )
+
+    assert response.status_code == 400
+    assert "changed_since" in response.json()["errors"]
+
+
+def test_the_task_list_of_an_unknown_unit_is_refused(api_client_for, dispatcher, unit):
+    client = api_client_for(dispatcher)
+    _assigned(client, unit)
+
+    response = client.get(reverse("api:task-list"), {"unit": 999999})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"unit": ["No such unit."]}
+
+
+def test_the_task_list_of_a_unit_lists_its_tasks_only(api_client_for, dispatcher, unit):
+    client = api_client_for(dispatcher)
+    _assigned(client, unit, title="For A")
+    _create(client, title="Not assigned")
+
+    listed = client.get(reverse("api:task-list"), {"unit": unit.pk}).json()["results"]
+
+    assert [task["title"] for task in listed] == ["For A"]
+
+
+def test_the_task_history_costs_the_same_queries_however_long(
+    api_client_for, dispatcher, officer, unit, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_client_for(dispatcher)
+    short = _assigned(client, unit)
+    long = _assigned(client, unit)
+    for target in ("acknowledged", "en_route", "on_scene"):
+        api_client_for(officer).post(
+            reverse("api:task-transition", kwargs={"pk": long}), {"status": target}, format="json"
+        )
+
+    with CaptureQueriesContext(connection) as one_event:
+        client.get(reverse("api:task-detail", kwargs={"pk": short}))
+    with CaptureQueriesContext(connection) as four_events:
+        response = client.get(reverse("api:task-detail", kwargs={"pk": long}))
+
+    assert [event["by"] for event in response.json()["events"]] == [
+        dispatcher.get_full_name(),
+        *[officer.get_full_name()] * 3,
+    ]
+    assert len(four_events) == len(one_event)
+
+
+def test_a_json_body_nested_beyond_reason_is_a_parse_error(api_client_for, dispatcher):
+    response = api_client_for(dispatcher).generic(
+        "POST", reverse("api:task-list"), "[" * 100_000, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "parse_error",
+        "detail": "The JSON body is nested too deeply.",
+    }
+    assert not Task.objects.exists()

@@ -72,7 +72,7 @@ def test_a_task_goes_from_new_to_completed_and_every_move_is_recorded(
     "target", [TaskStatus.ACKNOWLEDGED, TaskStatus.ON_SCENE, TaskStatus.COMPLETED]
 )
 def test_a_new_task_cannot_skip_assignment(dispatcher, task, target):
-    with pytest.raises(ValidationError, match="cannot go from new"):
+    with pytest.raises(ValidationError, match="cannot go from New to"):
         task_transition(actor=dispatcher, task=task, target=target)
     task.refresh_from_db()
     assert task.status == TaskStatus.NEW

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from defusedxml import ElementTree
 from django.contrib.gis.geos import Point
+from django.db import connection
 from django.urls import reverse
 
 from dispatch.models import MobileUnit, PositionReport
@@ -136,6 +137,8 @@ HOUR = {"start": "2026-01-05T08:00Z", "end": "2026-01-05T09:00Z"}
         ({"unit": "OWN", "start": "yesterday", "end": "2026-01-05T09:00Z"}, "start"),
         ({"unit": "OWN", "start": "2026-01-05T09:00Z", "end": "2026-01-05T08:00Z"}, "end"),
         ({"unit": "OWN", "start": "2026-01-05T09:00Z"}, "end"),
+        ({"unit": "OWN", "start": "0001-01-01T00:10", "end": "2026-01-05T09:00Z"}, "start"),
+        ({"unit": "OWN", "start": "2026-01-05T09:00Z", "end": "9999-12-31T23:59-05:00"}, "end"),
     ],
 )
 def test_bad_track_queries_get_a_message_per_field(api_client_for, dispatcher, units, query, field):
@@ -383,3 +386,67 @@ def test_officers_and_administrators_cannot_export_tracks(client_for, personas, 
     response = _export(client_for(personas[role]), "gpx", [units["MU-A1"]])
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"lat": 54.5, "lon": 25.6, "radius": 500, "at": "0001-01-01T00:10", "minutes": 5}, "at"),
+        ({"lat": 54.5, "lon": 25.6, "radius": 500, "at": "9999-12-31T23:50", "minutes": 30}, "at"),
+        ({"unit": "OWN", "start": "0001-01-01T00:10", "end": "2026-01-05T10:00"}, "start"),
+    ],
+)
+def test_the_replay_page_refuses_years_beyond_reason_with_a_message(
+    client_for, analyst, units, query, field
+):
+    if query.get("unit") == "OWN":
+        query = {**query, "unit": units["MU-A1"].pk}
+    response = client_for(analyst).get(reverse("dispatch:track-replay"), query)
+
+    assert response.status_code == 200
+    form = response.context["near_form" if field == "at" else "selection"]
+    assert form.errors[field] == ["Give a date between the years 2000 and 2100."]
+    assert not AuditRecord.objects.filter(object_type="dispatch.positionreport").exists()
+
+
+def test_the_near_search_narrows_by_a_bounding_box_before_measuring(units):
+    from dispatch.selectors_tracks import NEAR_SQL, near_box_degrees
+
+    place = Point(25.6836, 54.5395, srid=4326)
+    dx, dy = near_box_degrees(place=place, radius_m=2500)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN " + NEAR_SQL,
+            {
+                "lon": place.x,
+                "lat": place.y,
+                "dx": dx,
+                "dy": dy,
+                "radius": 2500,
+                "start": T0,
+                "end": T0 + timedelta(hours=2),
+                "moment": T0 + timedelta(hours=1),
+            },
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "&&" in plan
+
+
+@pytest.mark.parametrize("latitude", [0.0, 54.7, 70.0])
+def test_the_near_box_holds_every_point_within_the_radius(latitude):
+    from dispatch.selectors_tracks import near_box_degrees
+
+    place = Point(25.0, latitude, srid=4326)
+    dx, dy = near_box_degrees(place=place, radius_m=10_000)
+    with connection.cursor() as cursor:
+        # The points 9,990 m due east and due north, on the spheroid.
+        cursor.execute(
+            "SELECT ST_X(ST_Project(%(p)s::geography, 9990, radians(90))::geometry),"
+            " ST_Y(ST_Project(%(p)s::geography, 9990, 0)::geometry)",
+            {"p": place.ewkt},
+        )
+        east, north = cursor.fetchone()
+
+    assert place.x + dx > east
+    assert place.y + dy > north

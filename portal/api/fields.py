@@ -1,0 +1,43 @@
+"""Serializer fields shared by the API modules."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.gis.geos import Polygon
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.timefmt import OUT_OF_RANGE, supported_date
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A moment between the years 2000 and 2100 (portal.timefmt), refused with a clear
+    message outside them: DRF's own field raises OverflowError on ``0001-01-01T00:10``
+    when it applies the time zone, which would be a server error."""
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(supported_date)
+
+    def to_internal_value(self, value: Any) -> datetime:
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("out_of_range")
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class PolygonField(serializers.Field):
+    """A polygon, written as a GeoJSON Polygon geometry (WGS 84 longitude/latitude);
+    null for none. Read-only: input outlines are parsed where their rules are known."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Polygon) -> dict[str, Any]:
+        return {"type": "Polygon", "coordinates": value.coords}

@@ -1,0 +1,43 @@
+"""Times as the portal reads and writes them: the datetime-local input format, UTC
+timestamps in files and JSON, local days, and the range of years the forms and the API
+accept.
+
+Stored times are aware and in UTC; "local" is settings.TIME_ZONE (Europe/Vilnius)."""
+
+from datetime import UTC, date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# What an <input type="datetime-local"> sends and shows (to the minute).
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+# Dates outside these years are typing errors here, and near the ends of Python's
+# calendar (year 1, year 9999) adding a day or a time zone offset overflows.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+OUT_OF_RANGE = _("Give a date between the years 2000 and 2100.")
+
+
+def supported_date(value: date | datetime) -> None:
+    """Validator for date and datetime fields of forms and serializers: the years
+    EARLIEST_YEAR to LATEST_YEAR."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(OUT_OF_RANGE, code="out_of_range")
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z: seconds, or milliseconds when there are any."""
+    spec = "milliseconds" if moment.microsecond else "seconds"
+    return moment.astimezone(UTC).isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+def local_midnight(day: date) -> datetime:
+    """The first moment of ``day`` in the portal's time zone (aware)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def start_of_today() -> datetime:
+    """Local midnight today: "today" as the people on duty mean it."""
+    return local_midnight(timezone.localdate())
