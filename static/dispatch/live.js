@@ -32,6 +32,7 @@
     completed: "badge--ok",
     cancelled: "",
   };
+  const PRIORITY_COLOURS = { 1: "#64748b", 2: "#2563eb", 3: "#ea580c", 4: "#b91c1c" };
   const UNIT_BADGE = { available: "badge--ok", busy: "badge--warn", off_duty: "", out_of_service: "badge--bad" };
 
   // ---------------------------------------------------------------- small helpers
@@ -65,7 +66,7 @@
   // ---------------------------------------------------------------- the map
   const map = window.PortalMap.create(mapElement);
   // Own panes keep the live layers above the reference layers, which arrive later.
-  [["liveZones", 390], ["liveTails", 410], ["liveViolations", 420], ["liveUnits", 430]].forEach(([name, z]) => {
+  [["liveZones", 390], ["liveTaskAreas", 400], ["liveTails", 410], ["liveViolations", 420], ["liveUnits", 430]].forEach(([name, z]) => {
     map.createPane(name).style.zIndex = String(z);
   });
   const layers = {
@@ -92,7 +93,8 @@
   const state = {
     version: null,
     units: new Map(), // id -> {data, marker, tail}
-    tasks: new Map(), // id -> {data, marker}
+    tasks: new Map(), // id -> {data, marker, area}
+    areas: new Map(), // task id -> GeoJSON Polygon, or null for a task placed at a point
     violations: new Map(), // id -> {data, marker}
     alerts: new Map(),
     zonesKey: "",
@@ -233,6 +235,70 @@
     entry.iconKey = key;
     entry.tooltipText = tooltipText;
     entry.marker.setZIndexOffset(selected ? 1000 : task.priority * 10);
+    drawTaskArea(entry, selected);
+  }
+  // A task given as an area: its outline under the marker (which stands at its centre).
+  function drawTaskArea(entry, selected) {
+    const task = entry.data;
+    if ("area" in task) state.areas.set(task.id, task.area || null);
+    const area = state.areas.get(task.id);
+    if (!area || !Array.isArray(area.coordinates) || !area.coordinates.length) {
+      if (entry.area) layers.tasks.removeLayer(entry.area);
+      entry.area = null;
+      return;
+    }
+    const colour = PRIORITY_COLOURS[task.priority] || PRIORITY_COLOURS[2];
+    const closed = !OPEN_TASK.has(task.status);
+    const style = {
+      color: colour,
+      weight: selected ? 3.5 : 2,
+      dashArray: selected ? null : "6 4",
+      opacity: closed ? 0.45 : 0.95,
+      fillColor: colour,
+      fillOpacity: selected ? 0.2 : 0.1,
+    };
+    if (!entry.area) {
+      const rings = area.coordinates.map((ring) => ring.map(([lon, lat]) => [lat, lon]));
+      entry.area = L.polygon(rings, Object.assign({ pane: "liveTaskAreas", className: "live-task-area" }, style))
+        .bindTooltip(C.text(task.title), { sticky: true })
+        .on("click", () => openTask(task.id))
+        .addTo(layers.tasks);
+      const path = entry.area.getElement && entry.area.getElement();
+      if (path) path.setAttribute("data-task-area", task.id);
+    } else {
+      entry.area.setStyle(style);
+      entry.area.setTooltipContent(C.text(task.title));
+    }
+  }
+  // The live feed names a task's place by its centre; outlines come from the task API,
+  // asked only for tasks this page does not know yet (and after the first time only for
+  // those changed since the previous ask).
+  const areaFetch = { since: null, busy: false };
+  function loadAreas(feed) {
+    const unknown = feed.tasks.filter((task) => !state.areas.has(task.id) && !("area" in task));
+    if (!unknown.length || areaFetch.busy) return;
+    areaFetch.busy = true;
+    const params = new URLSearchParams({ open: "true", page_size: "500" });
+    if (areaFetch.since) params.set("changed_since", areaFetch.since);
+    // A margin for a task saved while the previous answer was on its way.
+    const since = new Date(new Date(feed.generated_at).getTime() - 120000).toISOString();
+    fetch(config.urls.taskList + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((page) => {
+        (page.results || []).forEach((task) => state.areas.set(task.id, task.area || null));
+        unknown.forEach((task) => {
+          if (!state.areas.has(task.id)) state.areas.set(task.id, null);
+        });
+        areaFetch.since = since;
+        unknown.forEach((task) => {
+          const entry = state.tasks.get(task.id);
+          if (entry) drawTaskArea(entry, state.selectedTask === task.id);
+        });
+      })
+      .catch(() => {})
+      .finally(() => {
+        areaFetch.busy = false;
+      });
   }
 
   // ---------------------------------------------------------------- violations, alerts, zones
@@ -278,6 +344,7 @@
       if (ids.has(id)) return;
       if (entry.marker) layer.removeLayer(entry.marker);
       if (extra && entry.tail) extra.removeLayer(entry.tail);
+      if (entry.area) layer.removeLayer(entry.area);
       collection.delete(id);
     });
   }
@@ -493,6 +560,7 @@
     removeMissing(state.units, new Set(feed.units.map((u) => u.id)), layers.units, layers.tails);
     feed.tasks.forEach(drawTask);
     removeMissing(state.tasks, new Set(feed.tasks.map((t) => t.id)), layers.tasks);
+    loadAreas(feed);
     feed.violations.forEach(drawViolation);
     removeMissing(state.violations, new Set(feed.violations.map((v) => v.id)), layers.violations);
     feed.alerts.forEach(drawAlert);
@@ -568,6 +636,12 @@
 
   // ---------------------------------------------------------------- the task panel
   const taskPanel = root.querySelector("[data-task-panel]");
+  const panelWords = C.readTexts(taskPanel);
+  function placeText(task) {
+    if (task.lat === null || task.lat === undefined) return "";
+    const centre = { lat: task.lat.toFixed(5), lon: task.lon.toFixed(5) };
+    return state.areas.get(task.id) ? fill(panelWords.areaPlace, centre) : centre.lat + ", " + centre.lon;
+  }
   let panelMessage = null; // {text, bad}
   let recommendations = null; // {taskId, items | null (loading) | error}
   let history = null; // {taskId, events}
@@ -622,6 +696,7 @@
     const entry = state.tasks.get(id);
     if (can.assign && entry && (entry.data.status === "new" || entry.data.status === "assigned")) loadRecommendations(id);
   }
+
   function loadRecommendations(id) {
     // Reloading for the same task keeps the list on screen until the new one is here.
     if (!recommendations || recommendations.taskId !== id) recommendations = { taskId: id, items: null };
@@ -650,6 +725,7 @@
       status_label: detail.status_label,
       lat: detail.latitude,
       lon: detail.longitude,
+      area: detail.area || null,
       unit_id: detail.unit_id,
       unit: detail.unit,
       created_at: detail.created_at,
@@ -742,7 +818,7 @@
     // Rebuilt only when something it shows changed: a poll must not take the focus
     // from the "Assign" button or the cancel reason being typed.
     const recs = recommendations ? [recommendations.taskId, recommendations.items, recommendations.error] : null;
-    const key = JSON.stringify([task, recs, detail && detail.updated_at, detail && detail.events.length, panelMessage]);
+    const key = JSON.stringify([task, recs, detail && detail.updated_at, detail && detail.events.length, panelMessage, Boolean(state.areas.get(task.id))]);
     if (key === panelKey && !focus) return;
     panelKey = key;
     const windowText = detail && (detail.window_start || detail.window_end) ? when(detail.window_start) + " – " + when(detail.window_end) : "";
@@ -752,7 +828,7 @@
       fact(T.priority, task.priority_label),
       fact(T.unit, task.unit || T.unassigned),
       fact(T.window, windowText),
-      fact(T.place, task.lat !== null ? task.lat.toFixed(5) + ", " + task.lon.toFixed(5) : ""),
+      fact(T.place, placeText(task)),
       fact(T.created, detail ? when(detail.created_at) + " · " + (detail.created_by || "") : when(task.created_at)),
       detail && detail.violation_reference ? fact(T.violation, detail.violation_reference) : null,
       detail && detail.outcome ? fact(T.outcome, detail.outcome) : null,
@@ -821,147 +897,27 @@
   }
 
   // ---------------------------------------------------------------- creating a task
+  // The form is static/dispatch/live_task_form.js; a created task opens in the panel.
   const createPanel = root.querySelector("[data-create-panel]");
   const newTaskButton = root.querySelector("[data-new-task]");
-  let draftMarker = null;
-  if (createPanel && newTaskButton && can.create) {
-    const form = createPanel.querySelector("[data-create-form]");
-    const latInput = form.elements.latitude;
-    const lonInput = form.elements.longitude;
-    const openCreate = () => {
-      createPanel.hidden = false;
-      mapElement.classList.add("is-placing");
-      newTaskButton.setAttribute("aria-expanded", "true");
-      setPanelOpen(true);
-      form.elements.kind.focus();
-    };
-    const closeCreate = () => {
-      createPanel.hidden = true;
-      mapElement.classList.remove("is-placing");
-      newTaskButton.setAttribute("aria-expanded", "false");
-      if (draftMarker) draftMarker.remove();
-      draftMarker = null;
-      form.reset();
-      clearErrors();
-    };
-    const placeDraft = (lat, lon, pan) => {
-      const latlng = L.latLng(lat, lon);
-      if (!draftMarker) {
-        draftMarker = L.marker(latlng, {
-          draggable: true,
-          keyboard: false,
-          icon: L.divIcon({ className: "live-task-marker", html: '<span class="live-task-icon live-task-icon--draft"></span>', iconSize: [22, 22], iconAnchor: [11, 11] }),
-        }).addTo(map);
-        draftMarker.on("dragend", () => {
-          const moved = draftMarker.getLatLng();
-          latInput.value = moved.lat.toFixed(6);
-          lonInput.value = moved.lng.toFixed(6);
-        });
-      } else {
-        draftMarker.setLatLng(latlng);
-      }
-      if (pan && !map.getBounds().contains(latlng)) map.panTo(latlng);
-    };
-    const clearErrors = () => {
-      form.querySelectorAll("[data-errors-for]").forEach((node) => {
-        node.replaceChildren();
-        if (node.classList.contains("form-errors")) node.hidden = true;
-      });
-      form.querySelectorAll(".field--error").forEach((node) => node.classList.remove("field--error"));
-      form.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
-    };
-    const showErrors = (errors, detail) => {
-      clearErrors();
-      let first = null;
-      Object.entries(errors || {}).forEach(([field, messages]) => {
-        let target = form.querySelector('[data-errors-for="' + field + '"]');
-        if (!target) target = form.querySelector('[data-errors-for="non_field_errors"]');
-        const list = Array.isArray(messages) ? messages : [String(messages)];
-        if (target.classList.contains("form-errors")) {
-          target.hidden = false;
-          target.append(...list.map((message) => el("p", { text: message })));
-        } else {
-          target.append(...list.map((message) => el("li", { text: message })));
-          const input = form.elements[field];
-          if (input) {
-            input.setAttribute("aria-invalid", "true");
-            input.closest(".field").classList.add("field--error");
-            first = first || input;
-          }
-        }
-      });
-      if (!errors && detail) {
-        const target = form.querySelector('[data-errors-for="non_field_errors"]');
-        target.hidden = false;
-        target.append(el("p", { text: detail }));
-      }
-      if (first) first.focus();
-    };
-    newTaskButton.setAttribute("aria-expanded", "false");
-    newTaskButton.addEventListener("click", () => (createPanel.hidden ? openCreate() : closeCreate()));
-    form.querySelector("[data-create-discard]").addEventListener("click", closeCreate);
-    map.on("click", (event) => {
-      if (createPanel.hidden) return;
-      latInput.value = event.latlng.lat.toFixed(6);
-      lonInput.value = event.latlng.lng.toFixed(6);
-      placeDraft(event.latlng.lat, event.latlng.lng, false);
-      clearFieldError("latitude");
-      clearFieldError("longitude");
-    });
-    const clearFieldError = (name) => {
-      const target = form.querySelector('[data-errors-for="' + name + '"]');
-      if (target) target.replaceChildren();
-      const input = form.elements[name];
-      if (input) {
-        input.removeAttribute("aria-invalid");
-        input.closest(".field").classList.remove("field--error");
-      }
-    };
-    [latInput, lonInput].forEach((input) =>
-      input.addEventListener("input", () => {
-        const lat = parseFloat(latInput.value);
-        const lon = parseFloat(lonInput.value);
-        if (Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) placeDraft(lat, lon, true);
-      })
-    );
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const data = new FormData(form);
-      const payload = {
-        kind: data.get("kind"),
-        priority: data.get("priority"),
-        title: String(data.get("title") || "").trim(),
-        description: data.get("description") || "",
-      };
-      // Empty coordinates are left out, so the server says which one is missing.
-      ["latitude", "longitude", "window_start", "window_end"].forEach((name) => {
-        const value = String(data.get(name) || "").trim();
-        if (value) payload[name] = value;
-      });
-      const submit = form.querySelector("button[type=submit]");
-      submit.disabled = true;
-      send(config.urls.taskList, payload)
-        .then((result) => {
-          if (!result.ok) {
-            const errors = Object.assign({}, result.body.errors);
-            // The server checks the place only once the fields are valid: say it now.
-            if (errors && !errors.latitude && !payload.latitude && !payload.longitude) errors.latitude = [T.placeMissing];
-            showErrors(result.body.errors ? errors : null, result.body.detail || T.failed);
-            return;
-          }
-          const task = taskFromDetail(result.body);
-          closeCreate();
-          drawTask(task);
-          rerenderTasks();
-          state.version = null;
-          openTask(task.id);
-          panelMessage = { text: T.created_ok, bad: false };
-          refreshTaskPanel(task);
-        })
-        .catch(() => showErrors(null, T.failed))
-        .finally(() => {
-          submit.disabled = false;
-        });
+  if (createPanel && newTaskButton && can.create && window.LiveTaskForm) {
+    window.LiveTaskForm.setUp({
+      map: map,
+      panel: createPanel,
+      opener: newTaskButton,
+      url: config.urls.taskList,
+      T: T,
+      onOpen: () => setPanelOpen(true),
+      onCreated: (detail) => {
+        const task = taskFromDetail(detail);
+        state.areas.set(task.id, detail.area || null);
+        drawTask(task);
+        rerenderTasks();
+        state.version = null;
+        openTask(task.id);
+        panelMessage = { text: T.created_ok, bad: false };
+        refreshTaskPanel(task);
+      },
     });
   }
 

@@ -9,7 +9,7 @@ from django.contrib.gis.geos import Point, Polygon
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import ViolationCategory
+from cases.models import Violation, ViolationCategory
 from cases.services.violations import ViolationInput, violation_create
 from dispatch.models import (
     GeofenceAlert,
@@ -281,3 +281,106 @@ def test_on_a_phone_the_panel_folds_under_the_map(new_page, medininkai_unit):
     page.get_by_role("button", name="New task").click()
     expect(page.get_by_label("Title")).to_be_visible()
     screenshot(page, "dispatch-live-panel-phone")
+    page.get_by_role("radio", name="Area").check()
+    expect(page.locator("[data-area-status]")).to_have_text("Click where the area begins.")
+    expect(page.get_by_label("Latitude")).to_be_hidden()
+    screenshot(page, "dispatch-live-area-form-phone")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dispatcher_draws_a_task_area_and_links_a_violation(new_page, medininkai_unit):
+    violation = Violation.objects.get()  # the fixture's, on the forest road
+    page = new_page(DESKTOP)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    sign_in(page, "dispatcher")
+    page.goto("/dispatch/live/")
+    expect(page.get_by_role("button", name="Show MED-7 on the map")).to_be_visible()
+
+    page.get_by_role("button", name="New task").click()
+    page.get_by_role("radio", name="Area").check()
+    expect(page.get_by_label("Latitude")).to_be_hidden()
+    page.get_by_label("Type").select_option("patrol")
+    page.get_by_label("Title").fill("Sweep the forest strip")
+
+    # Without an outline the area says so, and nothing is created.
+    page.get_by_role("button", name="Create task").click()
+    expect(page.locator("#live-task-area-errors")).to_contain_text("Draw the area on the map")
+    assert not Task.objects.exists()
+
+    # Four corners on the map, then Finish.
+    live_map = page.locator("#live-map")
+    box = live_map.bounding_box()
+    assert box is not None
+    for x, y in [(0.30, 0.30), (0.55, 0.28), (0.58, 0.55), (0.33, 0.58)]:
+        live_map.click(position={"x": box["width"] * x, "y": box["height"] * y})
+        page.wait_for_timeout(400)  # leaflet.draw ignores a click too soon after the last
+    expect(page.locator("[data-area-status]")).to_contain_text("Corners so far: 4")
+    page.get_by_role("button", name="Finish").click()
+    expect(page.locator("[data-area-status]")).to_contain_text("corners: 4")
+    expect(page.locator("#live-task-area-errors")).to_be_empty()
+
+    # A typed reference finds the violation; a click links it.
+    picker = page.get_by_role("combobox", name="Linked violation")
+    picker.fill(violation.reference[-6:])
+    page.get_by_role("option", name=violation.reference).click()
+    expect(picker).to_have_value(violation.reference)
+    screenshot(page, "dispatch-live-area-form-desktop")
+    page.get_by_role("button", name="Create task").click()
+
+    panel = page.locator("[data-task-panel]")
+    expect(panel.get_by_role("heading", name="Sweep the forest strip")).to_be_visible()
+    task = Task.objects.get(title="Sweep the forest strip")
+    assert task.area is not None
+    assert task.area.num_coords == 5  # four corners, closed
+    assert task.location is not None
+    assert task.location.coords == pytest.approx(task.area.centroid.coords, abs=1e-5)
+    assert task.violation == violation
+    expect(panel).to_contain_text(violation.reference)
+    expect(panel).to_contain_text("Area around")
+    outline = page.locator(f"path[data-task-area='{task.pk}']")
+    expect(outline).to_have_count(1)
+    screenshot(page, "dispatch-live-area-task-desktop")
+
+    # Opened afresh, the map draws the outline from the task API; a click on it opens it.
+    page.reload()
+    expect(outline).to_have_count(1)
+    outline.dispatch_event("click")
+    expect(panel.get_by_role("heading", name="Sweep the forest strip")).to_be_visible()
+    assert script_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_violation_is_linked_only_once_chosen_from_the_matches(new_page, medininkai_unit):
+    page = new_page(DESKTOP)
+    sign_in(page, "dispatcher")
+    page.goto("/dispatch/live/")
+    page.get_by_role("button", name="New task").click()
+    page.get_by_label("Type").select_option("patrol")
+    page.get_by_label("Title").fill("Patrol with a made-up link")
+    page.get_by_label("Latitude").fill("54.55")
+    page.get_by_label("Longitude").fill("25.60")
+    picker = page.get_by_role("combobox", name="Linked violation")
+    picker.fill("V-1999-nothing")
+    expect(page.locator("[data-violation-status]")).to_have_text("No violation matches.")
+    page.get_by_role("button", name="Create task").click()
+    expect(page.locator("#live-task-violation-errors")).to_contain_text(
+        "Choose a violation from the list"
+    )
+    expect(picker).to_be_focused()
+    assert not Task.objects.exists()
+
+    # By keyboard: the arrow picks a match, Enter chooses it (and does not send the form).
+    violation = Violation.objects.get()
+    picker.fill("forest road")
+    expect(page.get_by_role("option", name=violation.reference)).to_be_visible()
+    picker.press("ArrowDown")
+    option_id = f"live-violation-option-{violation.pk}"
+    expect(picker).to_have_attribute("aria-activedescendant", option_id)
+    picker.press("Enter")
+    expect(picker).to_have_value(violation.reference)
+    expect(page.locator("#live-task-violation-errors")).to_be_empty()
+    assert not Task.objects.exists()
+    page.get_by_role("button", name="Create task").click()
+    expect(page.locator("[data-task-panel]")).to_contain_text("Patrol with a made-up link")
+    assert Task.objects.get().violation == violation

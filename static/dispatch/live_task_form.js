@@ -1,0 +1,497 @@
+// The live map's "New task" form: the task's place is a point (a click on the map, or
+// typed coordinates) or an area (a polygon drawn with leaflet.draw's polygon tool,
+// driven from the form's own buttons), and it may be linked to a violation found by its
+// reference. live.js calls LiveTaskForm.setUp(...) and is told when a task was created.
+window.LiveTaskForm = (function () {
+  "use strict";
+  const C = window.DispatchCommon;
+  const { el, fill } = C;
+
+  // ---------------------------------------------------------------- the area
+  // Corners by clicks; Finish (or a click on the first corner) closes the outline; its
+  // corners can then be dragged. No toolbar on the map: the buttons are in the form,
+  // beside the words that explain them.
+  function areaDraft(map, box, words) {
+    const drawButton = box.querySelector("[data-area-draw]");
+    const undoButton = box.querySelector("[data-area-undo]");
+    const finishButton = box.querySelector("[data-area-finish]");
+    const clearButton = box.querySelector("[data-area-clear]");
+    const status = box.querySelector("[data-area-status]");
+    const style = { className: "live-area-draft", color: "#0b2545", weight: 3, dashArray: "6 5", fillColor: "#2563eb", fillOpacity: 0.15 };
+    if (L.drawLocal) {
+      L.drawLocal.draw.handlers.polygon.tooltip = { start: words.drawStart, cont: words.drawCont, end: words.drawEnd };
+      L.drawLocal.draw.handlers.polyline.error = words.drawCrossing;
+    }
+    let drawer = null; // leaflet.draw's polygon handler while drawing
+    let layer = null; // the finished outline
+    let corners = 0;
+    let shown = false;
+
+    const say = (text) => (status.textContent = text || "");
+    const drawing = () => Boolean(drawer && drawer.enabled());
+    const cornersOf = (polygon) => polygon.getLatLngs()[0].length;
+    function buttons() {
+      drawButton.hidden = drawing() || Boolean(layer);
+      undoButton.hidden = !drawing() || corners === 0;
+      finishButton.hidden = !drawing() || corners < 3;
+      clearButton.hidden = !layer && !(drawing() && corners > 0);
+    }
+    function describe() {
+      say(layer ? fill(words.areaDrawn, { n: cornersOf(layer) }) : words.areaNone);
+      buttons();
+      box.dispatchEvent(new CustomEvent("area:change", { bubbles: true }));
+    }
+    function stop() {
+      if (drawer) {
+        const handler = drawer;
+        drawer = null;
+        handler.disable();
+      }
+    }
+    function start() {
+      clear();
+      drawer = new L.Draw.Polygon(map, {
+        allowIntersection: false,
+        showArea: false,
+        shapeOptions: style,
+        drawError: { color: "#b42318", timeout: 2500 },
+      });
+      corners = 0;
+      drawer.enable();
+      say(words.drawStart);
+      buttons();
+    }
+    function clear() {
+      stop();
+      if (layer) {
+        if (layer.editing) layer.editing.disable();
+        layer.remove();
+        layer = null;
+      }
+      corners = 0;
+      describe();
+    }
+    map.on(L.Draw.Event.DRAWVERTEX, (event) => {
+      if (!drawer) return;
+      corners = event.layers.getLayers().length;
+      say(fill(words.areaDrawing, { n: corners }));
+      buttons();
+    });
+    map.on(L.Draw.Event.CREATED, (event) => {
+      if (!drawer) return;
+      drawer = null; // leaflet.draw switches its handler off itself
+      layer = event.layer;
+      layer.setStyle(style);
+      layer.addTo(map);
+      if (layer.editing) {
+        layer.editing.enable();
+        layer.on("edit", describe);
+      }
+      describe();
+    });
+    // Escape, or a handler switched off by leaflet.draw: back to the state of the buttons.
+    map.on(L.Draw.Event.DRAWSTOP, () => {
+      if (drawer && !drawer.enabled()) drawer = null;
+      if (!layer && shown) say(words.areaNone);
+      buttons();
+    });
+    drawButton.addEventListener("click", start);
+    undoButton.addEventListener("click", () => drawer && drawer.deleteLastVertex());
+    finishButton.addEventListener("click", () => drawer && drawer.completeShape());
+    clearButton.addEventListener("click", () => {
+      clear();
+      drawButton.focus();
+    });
+
+    return {
+      // Shown when the form is on "Area"; a hidden outline stays, off the map.
+      show() {
+        shown = true;
+        box.hidden = false;
+        if (layer && !map.hasLayer(layer)) {
+          layer.addTo(map);
+          if (layer.editing) layer.editing.enable();
+        }
+        if (!layer) start();
+        else describe();
+      },
+      hide() {
+        shown = false;
+        box.hidden = true;
+        stop();
+        if (layer) {
+          if (layer.editing) layer.editing.disable();
+          layer.remove();
+        }
+      },
+      clear: clear,
+      geometry: () => (layer ? layer.toGeoJSON(6).geometry : null),
+      focusTarget: () => [drawButton, finishButton, clearButton].find((button) => !button.hidden) || drawButton,
+    };
+  }
+
+  // ---------------------------------------------------------------- the point
+  function pointDraft(map, latInput, lonInput) {
+    let marker = null;
+    let shown = true;
+    function place(lat, lon, pan) {
+      const latlng = L.latLng(lat, lon);
+      if (!marker) {
+        marker = L.marker(latlng, {
+          draggable: true,
+          keyboard: false,
+          icon: L.divIcon({ className: "live-task-marker", html: '<span class="live-task-icon live-task-icon--draft"></span>', iconSize: [22, 22], iconAnchor: [11, 11] }),
+        });
+        marker.on("dragend", () => {
+          const moved = marker.getLatLng();
+          latInput.value = moved.lat.toFixed(6);
+          lonInput.value = moved.lng.toFixed(6);
+        });
+      } else {
+        marker.setLatLng(latlng);
+      }
+      if (shown && !map.hasLayer(marker)) marker.addTo(map);
+      if (pan && !map.getBounds().contains(latlng)) map.panTo(latlng);
+    }
+    [latInput, lonInput].forEach((input) =>
+      input.addEventListener("input", () => {
+        const lat = parseFloat(latInput.value);
+        const lon = parseFloat(lonInput.value);
+        if (Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) place(lat, lon, true);
+      })
+    );
+    return {
+      place: place,
+      show() {
+        shown = true;
+        if (marker) marker.addTo(map);
+      },
+      hide() {
+        shown = false;
+        if (marker) marker.remove();
+      },
+      clear() {
+        if (marker) marker.remove();
+        marker = null;
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- the linked violation
+  // A combobox over api:violation-list?text= (reference, place or narrative), newest
+  // first, a handful at a time. The choice is kept as the violation's id.
+  function violationPicker(box, words) {
+    if (!box) return null;
+    const input = box.querySelector("[role=combobox]");
+    const hidden = box.querySelector("input[name=violation]");
+    const list = box.querySelector("[role=listbox]");
+    const status = box.querySelector("[data-violation-status]");
+    const MIN_CHARS = 3;
+    let items = [];
+    let active = -1;
+    let chosen = null;
+    let timer = null;
+    let controller = null;
+
+    const summary = (violation) => [C.clock(violation.occurred_at, { date: true }), violation.place_description].filter(Boolean).join(" · ");
+    const optionId = (violation) => "live-violation-option-" + violation.id;
+    function render() {
+      list.replaceChildren(
+        ...items.map((violation, index) =>
+          el(
+            "li",
+            {
+              id: optionId(violation),
+              role: "option",
+              class: "live-suggest__option" + (index === active ? " is-active" : ""),
+              "aria-selected": index === active ? "true" : "false",
+              dataset: { violationId: violation.id },
+              // The input keeps the focus while an option is tapped.
+              onmousedown: (event) => event.preventDefault(),
+              onclick: () => choose(violation),
+            },
+            [el("strong", { text: violation.reference }), el("span", { class: "muted small", text: summary(violation) })]
+          )
+        )
+      );
+      const open = items.length > 0;
+      list.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open && active >= 0) {
+        input.setAttribute("aria-activedescendant", optionId(items[active]));
+        list.children[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function close() {
+      items = [];
+      active = -1;
+      render();
+    }
+    function choose(violation) {
+      chosen = violation;
+      hidden.value = String(violation.id);
+      input.value = violation.reference;
+      status.textContent = fill(words.violationChosen, { summary: summary(violation) });
+      close();
+      box.dispatchEvent(new CustomEvent("violation:change", { bubbles: true }));
+    }
+    function search() {
+      const query = input.value.trim();
+      if (controller) controller.abort();
+      if (query.length < MIN_CHARS) {
+        status.textContent = "";
+        close();
+        return;
+      }
+      controller = new AbortController();
+      status.textContent = words.violationSearching;
+      const url = box.dataset.searchUrl + "?" + new URLSearchParams({ text: query, page_size: "8" }).toString();
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" }, signal: controller.signal })
+        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+        .then((page) => {
+          items = Array.isArray(page.results) ? page.results : [];
+          active = -1;
+          render();
+          status.textContent = items.length ? fill(words.violationCount, { n: items.length }) : words.violationNone;
+        })
+        .catch((error) => {
+          if (error && error.name === "AbortError") return;
+          close();
+          status.textContent = words.violationFailed;
+        });
+    }
+    input.addEventListener("input", () => {
+      if (chosen && input.value.trim() !== chosen.reference) {
+        chosen = null;
+        hidden.value = "";
+      }
+      clearTimeout(timer);
+      timer = setTimeout(search, 250);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!items.length) return;
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        active = (active + step + items.length) % items.length;
+        render();
+      } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+        event.preventDefault(); // choosing, not submitting the form
+        choose(items[active]);
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener("blur", close);
+
+    return {
+      // {id} for the chosen violation (null for none), or {problem} when something is
+      // typed but nothing chosen. A reference typed in full counts as chosen.
+      value() {
+        const typed = input.value.trim();
+        if (!typed) return { id: null };
+        if (chosen) return { id: chosen.id };
+        const exact = items.find((violation) => violation.reference.toLowerCase() === typed.toLowerCase());
+        if (exact) {
+          choose(exact);
+          return { id: exact.id };
+        }
+        return { problem: words.violationChoose };
+      },
+      reset() {
+        clearTimeout(timer);
+        if (controller) controller.abort();
+        chosen = null;
+        hidden.value = "";
+        input.value = "";
+        status.textContent = "";
+        close();
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- the form
+  // options: {map, panel, opener, url, T (the live map's words), onOpen(), onCreated(detail)}
+  function setUp(options) {
+    const { map, panel, opener, T } = options;
+    const mapElement = map.getContainer();
+    const form = panel.querySelector("[data-create-form]");
+    const words = C.readTexts(panel);
+    const hint = panel.querySelector("[data-place-hint]");
+    const latInput = form.elements.latitude;
+    const lonInput = form.elements.longitude;
+    const pointFields = form.querySelector("[data-point-fields]");
+    const areaBox = form.querySelector("[data-area-fields]");
+    const canDrawArea = Boolean(L.Draw && L.Draw.Polygon);
+    const point = pointDraft(map, latInput, lonInput);
+    const area = canDrawArea ? areaDraft(map, areaBox, words) : null;
+    const violation = violationPicker(form.querySelector("[data-violation-picker]"), words);
+    const modeInputs = Array.from(form.querySelectorAll("input[name=place_kind]"));
+    if (!area) modeInputs.forEach((input) => (input.closest("fieldset").hidden = true));
+    let mode = "point";
+
+    function setMode(next) {
+      mode = next === "area" && area ? "area" : "point";
+      modeInputs.forEach((input) => (input.checked = input.value === mode));
+      pointFields.hidden = mode !== "point";
+      hint.textContent = mode === "area" ? words.hintArea : words.hintPoint;
+      if (mode === "area") {
+        point.hide();
+        area.show();
+      } else {
+        if (area) area.hide();
+        point.show();
+      }
+      clearFieldError(mode === "area" ? "latitude" : "area");
+    }
+    modeInputs.forEach((input) => input.addEventListener("change", () => input.checked && setMode(input.value)));
+
+    const open = () => {
+      panel.hidden = false;
+      mapElement.classList.add("is-placing");
+      opener.setAttribute("aria-expanded", "true");
+      if (options.onOpen) options.onOpen();
+      form.elements.kind.focus();
+    };
+    const close = () => {
+      panel.hidden = true;
+      mapElement.classList.remove("is-placing");
+      opener.setAttribute("aria-expanded", "false");
+      form.reset();
+      setMode("point");
+      point.clear();
+      if (area) area.clear();
+      if (violation) violation.reset();
+      clearErrors();
+    };
+
+    // ------------------------------------------------------------ errors by the fields
+    const focusable = (field) => {
+      if (field === "area" && area) return area.focusTarget();
+      return form.querySelector('[data-focus-for="' + field + '"]') || form.elements[field] || null;
+    };
+    function clearErrors() {
+      form.querySelectorAll("[data-errors-for]").forEach((node) => {
+        node.replaceChildren();
+        if (node.classList.contains("form-errors")) node.hidden = true;
+      });
+      form.querySelectorAll(".field--error").forEach((node) => node.classList.remove("field--error"));
+      form.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
+    }
+    function clearFieldError(name) {
+      const target = form.querySelector('[data-errors-for="' + name + '"]');
+      if (target) {
+        target.replaceChildren();
+        const field = target.closest(".field");
+        if (field) field.classList.remove("field--error");
+      }
+      const input = focusable(name);
+      if (input && input.removeAttribute) input.removeAttribute("aria-invalid");
+    }
+    function showErrors(errors, detail) {
+      clearErrors();
+      let first = null;
+      Object.entries(errors || {}).forEach(([field, messages]) => {
+        let target = form.querySelector('[data-errors-for="' + field + '"]');
+        if (!target) target = form.querySelector('[data-errors-for="non_field_errors"]');
+        const list = (Array.isArray(messages) ? messages : [messages]).map((message) =>
+          typeof message === "string" ? message : C.firstErrorMessage({ errors: { field: message } }, "")
+        );
+        if (target.classList.contains("form-errors")) {
+          target.hidden = false;
+          target.append(...list.map((message) => el("p", { text: message })));
+          return;
+        }
+        target.append(...list.map((message) => el("li", { text: message })));
+        const holder = target.closest(".field");
+        if (holder) holder.classList.add("field--error");
+        const input = focusable(field);
+        if (input) {
+          if (input.tagName !== "BUTTON") input.setAttribute("aria-invalid", "true");
+          first = first || input;
+        }
+      });
+      if (!errors && detail) {
+        const target = form.querySelector('[data-errors-for="non_field_errors"]');
+        target.hidden = false;
+        target.append(el("p", { text: detail }));
+      }
+      if (first) first.focus();
+    }
+
+    // ------------------------------------------------------------ placing and sending
+    opener.setAttribute("aria-expanded", "false");
+    opener.addEventListener("click", () => (panel.hidden ? open() : close()));
+    form.querySelector("[data-create-discard]").addEventListener("click", close);
+    map.on("click", (event) => {
+      if (panel.hidden || mode !== "point") return;
+      latInput.value = event.latlng.lat.toFixed(6);
+      lonInput.value = event.latlng.lng.toFixed(6);
+      point.place(event.latlng.lat, event.latlng.lng, false);
+      clearFieldError("latitude");
+      clearFieldError("longitude");
+    });
+    form.addEventListener("area:change", () => clearFieldError("area"));
+    form.addEventListener("violation:change", () => clearFieldError("violation"));
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const payload = {
+        kind: data.get("kind"),
+        priority: data.get("priority"),
+        title: String(data.get("title") || "").trim(),
+        description: data.get("description") || "",
+      };
+      // Empty fields are left out, so that the server says which one is missing.
+      const fields = mode === "point" ? ["latitude", "longitude", "window_start", "window_end"] : ["window_start", "window_end"];
+      fields.forEach((name) => {
+        const value = String(data.get(name) || "").trim();
+        if (value) payload[name] = value;
+      });
+      if (mode === "area") {
+        const geometry = area.geometry();
+        if (geometry) payload.area = geometry;
+      }
+      if (violation) {
+        const link = violation.value();
+        if (link.problem) {
+          showErrors({ violation: [link.problem] });
+          return;
+        }
+        if (link.id !== null) payload.violation = link.id;
+      }
+      const submit = form.querySelector("button[type=submit]");
+      submit.disabled = true;
+      C.postJson(options.url, payload)
+        .then((result) => {
+          if (!result.ok) {
+            const errors = result.body.errors ? Object.assign({}, result.body.errors) : null;
+            if (errors && mode === "area") {
+              // "Give the task's place" is said of the latitude: here the area is missing.
+              // (The server checks the place only once the other fields are valid.)
+              delete errors.latitude;
+              delete errors.longitude;
+              if (!errors.area && !payload.area) errors.area = [words.areaMissing];
+            } else if (errors && !errors.latitude && !payload.latitude && !payload.longitude) {
+              errors.latitude = [T.placeMissing];
+            }
+            showErrors(errors, result.body.detail || T.failed);
+            return;
+          }
+          close();
+          options.onCreated(result.body);
+        })
+        .catch(() => showErrors(null, T.failed))
+        .finally(() => {
+          submit.disabled = false;
+        });
+    });
+    setMode("point");
+  }
+
+  return { setUp: setUp };
+})();
