@@ -572,6 +572,7 @@
       const entry = state.tasks.get(state.selectedTask);
       if (entry) {
         refreshTaskPanel(entry.data);
+        refreshStaleDetail(entry.data);
         const stale = recommendations && recommendations.taskId === entry.data.id && Date.now() - (recommendations.at || 0) > 15000;
         if (can.assign && stale && (entry.data.status === "new" || entry.data.status === "assigned")) loadRecommendations(entry.data.id);
       } else if (state.selectedGone !== state.selectedTask) {
@@ -637,6 +638,15 @@
   // ---------------------------------------------------------------- the task panel
   const taskPanel = root.querySelector("[data-task-panel]");
   const panelWords = C.readTexts(taskPanel);
+  // How long a step took: "45 s", "2 min 05 s", "1 h 07 min"; empty when not reached.
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined || seconds === "" || !Number.isFinite(Number(seconds))) return "";
+    const total = Math.max(0, Math.round(Number(seconds)));
+    const two = (n) => String(n).padStart(2, "0");
+    if (total < 60) return fill(panelWords.durationSeconds, { s: total });
+    if (total < 3600) return fill(panelWords.durationMinutes, { m: Math.floor(total / 60), s: two(total % 60) });
+    return fill(panelWords.durationHours, { h: Math.floor(total / 3600), m: two(Math.floor((total % 3600) / 60)) });
+  }
   function placeText(task) {
     if (task.lat === null || task.lat === undefined) return "";
     const centre = { lat: task.lat.toFixed(5), lon: task.lon.toFixed(5) };
@@ -683,7 +693,7 @@
       button.setAttribute("aria-pressed", selected ? "true" : "false");
     });
   }
-  function loadTaskDetail(id) {
+  function loadTaskDetail(id, withRecommendations) {
     fetch(urlFor(config.urls.taskDetail, id), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
       .then((detail) => {
@@ -693,10 +703,22 @@
         refreshTaskPanel(entry ? entry.data : taskFromDetail(detail));
       })
       .catch(() => {});
+    if (withRecommendations === false) return;
     const entry = state.tasks.get(id);
     if (can.assign && entry && (entry.data.status === "new" || entry.data.status === "assigned")) loadRecommendations(id);
   }
 
+  // The officer moved the selected task on (the feed says so): its history and response
+  // times are read again, once per change.
+  let detailAskedFor = null;
+  function refreshStaleDetail(task) {
+    if (!history || history.taskId !== task.id) return;
+    if (Date.parse(history.detail.updated_at) === Date.parse(task.updated_at)) return;
+    const key = task.id + "@" + task.updated_at;
+    if (detailAskedFor === key) return;
+    detailAskedFor = key;
+    loadTaskDetail(task.id, false);
+  }
   function loadRecommendations(id) {
     // Reloading for the same task keeps the list on screen until the new one is here.
     if (!recommendations || recommendations.taskId !== id) recommendations = { taskId: id, items: null };
@@ -830,6 +852,8 @@
       fact(T.window, windowText),
       fact(T.place, placeText(task)),
       fact(T.created, detail ? when(detail.created_at) + " · " + (detail.created_by || "") : when(task.created_at)),
+      detail ? fact(panelWords.toAcknowledge, duration(detail.seconds_to_acknowledge)) : null,
+      detail ? fact(panelWords.toArrive, duration(detail.seconds_to_arrive)) : null,
       detail && detail.violation_reference ? fact(T.violation, detail.violation_reference) : null,
       detail && detail.outcome ? fact(T.outcome, detail.outcome) : null,
     ].filter(Boolean).flat();

@@ -21,7 +21,7 @@ from dispatch.models import (
     UnitStatus,
 )
 from dispatch.services import positions_ingest
-from dispatch.services_tasks import TaskInput, task_create
+from dispatch.services_tasks import TaskInput, task_create, task_transition
 from portal.demo import demo_seed
 from portal.models import OrgUnit, User
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
@@ -384,3 +384,41 @@ def test_a_violation_is_linked_only_once_chosen_from_the_matches(new_page, medin
     page.get_by_role("button", name="Create task").click()
     expect(page.locator("[data-task-panel]")).to_contain_text("Patrol with a made-up link")
     assert Task.objects.get().violation == violation
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_panel_shows_how_fast_the_unit_responded(new_page, medininkai_unit):
+    unit = medininkai_unit
+    dispatcher = User.objects.get(username="dispatcher")
+    officer = User.objects.get(username="officer")  # serves in MED-7
+    task = task_create(
+        actor=dispatcher,
+        data=TaskInput(
+            kind="checkpoint", title="Check the lay-by", location=Point(25.6, 54.55, srid=4326)
+        ),
+    )
+    task = task_transition(actor=dispatcher, task=task, target=TaskStatus.ASSIGNED, unit=unit)
+    task = task_transition(actor=officer, task=task, target=TaskStatus.ACKNOWLEDGED)
+    assigned = timezone.now() - timedelta(minutes=20)
+    Task.objects.filter(pk=task.pk).update(
+        assigned_at=assigned, acknowledged_at=assigned + timedelta(seconds=125)
+    )
+    page = new_page(DESKTOP)
+    sign_in(page, "dispatcher")
+    page.goto("/dispatch/live/")
+    page.get_by_role("button", name="Check the lay-by").click()
+
+    panel = page.locator("[data-task-panel]")
+    facts = panel.locator(".live-facts")
+    expect(facts).to_contain_text("Time to acknowledge2 min 05 s")
+    expect(facts).not_to_contain_text("Time to arrive")
+
+    # The unit arrives: the open panel follows without a reload.
+    task = task_transition(actor=officer, task=task, target=TaskStatus.EN_ROUTE)
+    task = task_transition(actor=officer, task=task, target=TaskStatus.ON_SCENE)
+    Task.objects.filter(pk=task.pk).update(
+        on_scene_at=assigned + timedelta(minutes=14, seconds=30), updated_at=timezone.now()
+    )
+    expect(facts).to_contain_text("Time to arrive14 min 30 s")
+    expect(panel.get_by_text("On scene").first).to_be_visible()
+    screenshot(page, "dispatch-live-response-times-desktop")
