@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from dispatch.models import MobileUnit, PositionReport, Task
 from portal.demo import demo_seed
@@ -147,8 +148,9 @@ def test_who_was_near_a_place_is_picked_on_the_map_and_lists_the_unit(new_page):
     page.get_by_label("Moment").fill(start)
     page.get_by_role("button", name="Search").click()
 
+    # The search is a new page: wait for its answer before reading it.
     results = page.locator("[data-nearby]")
-    assert results.locator("[data-nearby-unit=TR-ALPHA]").is_visible()
+    expect(results.locator("[data-nearby-unit=TR-ALPHA]")).to_be_visible()
     assert results.locator("[data-nearby-unit=TR-BRAVO]").count() == 0
     assert page.locator("path.nearby-marker").count() == 1  # where ALPHA was, on the map
     screenshot(page, "dispatch-track-near-desktop")
