@@ -16,6 +16,7 @@ from xml.sax.saxutils import XMLGenerator
 from xml.sax.xmlreader import AttributesImpl
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dispatch.models import MobileUnit
 from dispatch.selectors_tracks import TRACK_COLOURS, ReportRow, UnitMonthStats
@@ -89,9 +90,14 @@ def track_file_name(
 
 
 def _title(units: Sequence[MobileUnit], start: datetime, end: datetime) -> str:
+    """The document's name: the units and the period in local time, in the language of
+    the person exporting."""
     local_start, local_end = timezone.localtime(start), timezone.localtime(end)
-    names = ", ".join(unit.call_sign for unit in units)
-    return f"{names}: {local_start:%Y-%m-%d %H:%M} to {local_end:%Y-%m-%d %H:%M}"
+    return _("%(units)s: %(start)s to %(end)s") % {
+        "units": ", ".join(unit.call_sign for unit in units),
+        "start": f"{local_start:%Y-%m-%d %H:%M}",
+        "end": f"{local_end:%Y-%m-%d %H:%M}",
+    }
 
 
 def _by_unit(

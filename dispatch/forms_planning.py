@@ -10,6 +10,7 @@ from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dispatch.areas import MAX_GEOJSON_CHARS, polygon_from_geojson
 from dispatch.models import MobileUnit, PatrolZone, Shift
@@ -20,7 +21,7 @@ COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 class ZoneForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("zone name", "Name"), max_length=100)
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -33,7 +34,7 @@ class ZoneForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "color"}),
     )
     active = forms.BooleanField(
-        label=_("Active"),
+        label=pgettext_lazy("patrol zone", "Active"),
         required=False,
         initial=True,
         help_text=_("Inactive zones stay on record but are not offered for new shifts."),
@@ -88,7 +89,9 @@ class ZoneForm(forms.Form):
 
 class ShiftForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=MobileUnit.objects.order_by("call_sign"), empty_label=""
+        label=pgettext_lazy("mobile unit", "Unit"),
+        queryset=MobileUnit.objects.order_by("call_sign"),
+        empty_label="",
     )
     starts_at = forms.DateTimeField(
         label=_("Starts"),
@@ -144,7 +147,7 @@ class BoardForm(forms.Form):
     """The board's query string: ?view=day|week&date=YYYY-MM-DD&unit=text&zone=id."""
 
     view = forms.ChoiceField(
-        label=_("View"),
+        label=pgettext_lazy("board view", "View"),
         choices=[("day", _("Day")), ("week", _("Week"))],
         required=False,
         widget=forms.HiddenInput,
@@ -155,7 +158,9 @@ class BoardForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[supported_date],
     )
-    unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
+    unit = forms.CharField(
+        label=pgettext_lazy("mobile unit", "Unit"), max_length=40, required=False
+    )
     zone = forms.ModelChoiceField(
         label=_("Patrol zone"),
         queryset=PatrolZone.objects.order_by("-active", "name"),
@@ -171,7 +176,7 @@ class BoardForm(forms.Form):
 
 class AlertFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label=_("Unit"),
+        label=pgettext_lazy("mobile unit", "Unit"),
         queryset=MobileUnit.objects.order_by("call_sign"),
         required=False,
         empty_label=_("All units"),

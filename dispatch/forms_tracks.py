@@ -10,6 +10,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dispatch.models import MobileUnit
 from dispatch.selectors_tracks import (
@@ -37,7 +38,7 @@ class TrackSelectionForm(forms.Form):
     one query string serves the page, the track data and the files."""
 
     unit = forms.ModelMultipleChoiceField(
-        label=_("Units"),
+        label=pgettext_lazy("mobile unit", "Units"),
         queryset=MobileUnit.objects.only("id", "call_sign").order_by("call_sign"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one unit.")},

@@ -10,6 +10,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import BrinIndex, GistIndex
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitStatus(models.TextChoices):
@@ -159,7 +160,7 @@ class Task(models.Model):
     window_end = models.DateTimeField(_("until"), null=True, blank=True)
     unit = models.ForeignKey(
         MobileUnit,
-        verbose_name=_("unit"),
+        verbose_name=pgettext_lazy("mobile unit", "unit"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -178,11 +179,11 @@ class Task(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Lets the live map and the officer's page poll for "what changed since".
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
-    assigned_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    en_route_at = models.DateTimeField(null=True, blank=True)
-    on_scene_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    en_route_at = models.DateTimeField(_("en route at"), null=True, blank=True)
+    on_scene_at = models.DateTimeField(_("on scene at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("task")
@@ -207,14 +208,23 @@ class Task(models.Model):
 
 
 class TaskEvent(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, choices=TaskStatus.choices)
-    to_status = models.CharField(max_length=20, choices=TaskStatus.choices)
-    at = models.DateTimeField()
-    by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
-    note = models.CharField(max_length=300, blank=True)
+    """One move of a task along its lifecycle: from which status to which, when, by whom,
+    with the reason or outcome given."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(_("from status"), max_length=20, choices=TaskStatus.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=TaskStatus.choices)
+    at = models.DateTimeField(_("when"))
+    by = models.ForeignKey(
+        "portal.User", verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("task event")
+        verbose_name_plural = _("task events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -248,7 +258,10 @@ class Shift(models.Model):
     """A unit on duty from ``starts_at`` to ``ends_at``, patrolling ``zone``."""
 
     unit = models.ForeignKey(
-        MobileUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="shifts"
+        MobileUnit,
+        verbose_name=pgettext_lazy("mobile unit", "unit"),
+        on_delete=models.PROTECT,
+        related_name="shifts",
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -286,7 +299,10 @@ class GeofenceAlert(models.Model):
     the unit is back inside (``returned_at``); a dispatcher acknowledges it."""
 
     unit = models.ForeignKey(
-        MobileUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="alerts"
+        MobileUnit,
+        verbose_name=pgettext_lazy("mobile unit", "unit"),
+        on_delete=models.PROTECT,
+        related_name="alerts",
     )
     shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="alerts")
     zone = models.ForeignKey(PatrolZone, on_delete=models.PROTECT, related_name="alerts")

@@ -133,7 +133,7 @@ def task_violation_link(*, actor: User, task: Task, violation: Violation) -> boo
     if violation.reported_by_id != actor.pk:
         raise PermissionDenied
     if task.status in (TaskStatus.NEW, TaskStatus.CANCELLED):
-        raise ValidationError(_("A new or cancelled task takes no violation."))
+        raise ValidationError(_("A violation cannot be linked to a new or cancelled task."))
     if task.violation_id is not None:
         return False
     task.violation = violation

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dispatch.models import TaskKind, TaskPriority, TaskStatus
 from dispatch.services_tracks import live_map_view_audit
@@ -34,7 +35,7 @@ def _config(request: HttpRequest) -> dict[str, object]:
         "pollMs": 1000,
         "statuses": {value: str(label) for value, label in TaskStatus.choices},
         "layers": {
-            "units": _("Units"),
+            "units": pgettext("mobile unit", "Units"),
             "tails": _("Track tails (15 min)"),
             "tasks": _("Tasks"),
             "alerts": _("Geofence alerts"),
@@ -67,16 +68,16 @@ def _config(request: HttpRequest) -> dict[str, object]:
             "km": _("%(n)s km"),
             "outside": _("%(distance)s outside %(zone)s"),
             "leftAt": _("left at %(time)s"),
-            "acknowledged": _("Acknowledged"),
-            "acknowledge": _("Acknowledge"),
+            "acknowledged": pgettext("alert", "Acknowledged"),
+            "acknowledge": pgettext("alert", "Acknowledge"),
             "acknowledgeAlert": _("Acknowledge the alert of %(unit)s"),
             "unassigned": _("unassigned"),
             "type": _("Type"),
             "priority": _("Priority"),
             "status": _("Status"),
-            "unit": _("Unit"),
+            "unit": pgettext("mobile unit", "Unit"),
             "window": _("Window"),
-            "place": _("Place"),
+            "place": pgettext("task place", "Place"),
             "created": _("Created"),
             "history": _("History"),
             "recommended": _("Recommended units"),

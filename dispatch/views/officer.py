@@ -176,7 +176,7 @@ def my_unit_duty(request: HttpRequest) -> HttpResponse:
             else:
                 unit = unit_duty_end(actor=user, unit=unit)
                 messages.success(
-                    request, _("Off duty: %(unit)s is off duty.") % {"unit": unit.call_sign}
+                    request, _("Duty ended: %(unit)s is off duty.") % {"unit": unit.call_sign}
                 )
         except ValidationError as error:
             for message in error.messages:

@@ -306,7 +306,7 @@ def test_the_duty_buttons_work_through_the_page(officer, unit, client_for):
 
     unit.refresh_from_db()
     assert unit.status == UnitStatus.OFF_DUTY
-    assert "Off duty: MU-A1 is off duty." in ended.content.decode()
+    assert "Duty ended: MU-A1 is off duty." in ended.content.decode()
     client.post(DUTY, {"action": "start"})
     unit.refresh_from_db()
     assert unit.status == UnitStatus.AVAILABLE
@@ -447,6 +447,26 @@ def test_a_cancelled_task_takes_no_violation(officer, dispatcher, unit):
         sender=Violation, violation=violation_by(officer), actor=officer, origin=task_origin(task)
     )
 
+    task.refresh_from_db()
+    assert task.violation is None
+
+
+def test_linking_a_violation_to_a_cancelled_task_says_why_not(officer, dispatcher, unit):
+    from django.core.exceptions import ValidationError
+
+    from dispatch.services_officer import task_violation_link
+
+    task = task_transition(
+        actor=dispatcher,
+        task=assigned_task(dispatcher, unit),
+        target=TaskStatus.CANCELLED,
+        note="Called off",
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        task_violation_link(actor=officer, task=task, violation=violation_by(officer))
+
+    assert refused.value.messages == ["A violation cannot be linked to a new or cancelled task."]
     task.refresh_from_db()
     assert task.violation is None
 

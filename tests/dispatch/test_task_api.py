@@ -394,3 +394,28 @@ def test_a_json_body_nested_beyond_reason_is_a_parse_error(api_client_for, dispa
         "detail": "The JSON body is nested too deeply.",
     }
     assert not Task.objects.exists()
+
+
+def test_an_officer_may_not_reassign_their_task_and_is_told_so(
+    api_client_for, dispatcher, officer, unit, other_unit
+):
+    task_id = _assigned(api_client_for(dispatcher), unit)
+
+    response = api_client_for(officer).post(
+        reverse("api:task-transition", kwargs={"pk": task_id}),
+        {"status": "assigned", "unit": other_unit.pk},
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "type": "permission_denied",
+        "detail": "You may not make this change of status.",
+    }
+    assert Task.objects.get(pk=task_id).unit == unit
+
+
+def test_the_refusal_to_create_keeps_the_one_error_shape(api_client_for, officer):
+    response = _create(api_client_for(officer))
+
+    assert response.json() == {"type": "permission_denied", "detail": "You may not create tasks."}

@@ -134,6 +134,9 @@ def test_the_page_shows_a_row_per_unit_and_the_month_navigation(
     assert 'href="?month=2026-02"' in html
     assert 'href="?month=2026-04"' in html
     assert f"{reverse('dispatch:unit-stats-export')}?month=2026-03" in html
+    for label in ("Acknowledgement: median", "Arrival: median", "Hours with position reports"):
+        assert f'data-label="{label}"' in html, label
+    assert "Each task counts towards the month in which it was assigned." in html
 
 
 def test_this_month_has_no_next_month_link(client_for, analyst, bravo):

@@ -144,7 +144,7 @@ def test_a_task_cancelled_meanwhile_is_reported_and_the_list_refreshes(new_page)
     task_transition(actor=dispatcher, task=task, target=TaskStatus.CANCELLED, note="Called off")
     card.get_by_role("button", name="Acknowledge").click()
 
-    error = page.get_by_role("alert").filter(has_text="could not be moved")
+    error = page.get_by_role("alert").filter(has_text="could not be changed")
     error.wait_for()
     assert "already Cancelled" in error.inner_text()
     screenshot(page, "officer-my-tasks-stale-phone")
