@@ -143,5 +143,7 @@ def test_my_unit_shows_a_hostile_call_sign_and_zone_name_as_text(
     expect(tooltips.filter(has_text="Last reported")).to_have_text(
         f"Last reported position · {CALL_SIGN}"
     )
+    page.wait_for_timeout(400)  # the map's zoom to the zone, animated
+    expect(page.locator("#unit-map.leaflet-zoom-anim")).to_have_count(0)
     screenshot(page, f"officer-my-unit-escaping-{name}")
     assert_nothing_ran(page)
