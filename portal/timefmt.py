@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # What an <input type="datetime-local"> sends and shows (to the minute).
@@ -41,3 +42,15 @@ def local_midnight(day: date) -> datetime:
 def start_of_today() -> datetime:
     """Local midnight today: "today" as the people on duty mean it."""
     return local_midnight(timezone.localdate())
+
+
+def duration_text(seconds: float | None) -> str:
+    """45 s, 4 min 05 s, 2 h 10 min; an em dash when there is no figure."""
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    if whole < 60:
+        return gettext("%(s)d s") % {"s": whole}
+    if whole < 3600:
+        return gettext("%(m)d min %(s)02d s") % {"m": whole // 60, "s": whole % 60}
+    return gettext("%(h)d h %(m)02d min") % {"h": whole // 3600, "m": whole % 3600 // 60}

@@ -22,10 +22,11 @@ from dispatch.selectors_officer import (
     unit_tasks_for_officer,
     unit_tasks_version,
 )
-from dispatch.selectors_tasks import violations_visible_to
+from dispatch.selectors_tasks import task_response_times, violations_visible_to
 from dispatch.services_officer import task_origin, unit_duty_end, unit_duty_start
 from portal.access import permission_required
 from portal.models import User
+from portal.timefmt import duration_text
 
 SERVE = "dispatch.serve_in_unit"
 # How often the page asks whether anything changed (milliseconds).
@@ -48,6 +49,9 @@ class TaskCard:
     # The linked violation's reference and link are shown only to someone who may open
     # it (a dispatcher may link a violation of another unit).
     violation_visible: bool = False
+    # A closed task's response times, as text ("" for a step it never reached).
+    to_acknowledge: str = ""
+    to_arrive: str = ""
 
 
 # The officer's next move from each state. Completion asks for the outcome first.
@@ -59,11 +63,29 @@ NEXT_STEP = {
 }
 
 
+def _response_texts(task: Task) -> dict[str, str]:
+    """A closed task's response times for its card; nothing for an open one."""
+    if task.status not in (TaskStatus.COMPLETED, TaskStatus.CANCELLED):
+        return {}
+    times = task_response_times(task)
+    return {
+        "to_acknowledge": ""
+        if times.to_acknowledge_s is None
+        else duration_text(times.to_acknowledge_s),
+        "to_arrive": "" if times.to_arrive_s is None else duration_text(times.to_arrive_s),
+    }
+
+
 def _card(task: Task, visible_violations: set[int]) -> TaskCard:
     next_step = NEXT_STEP.get(TaskStatus(task.status), "")
     violation_visible = task.violation_id in visible_violations
     if task.location is None:
-        return TaskCard(task=task, next_step=next_step, violation_visible=violation_visible)
+        return TaskCard(
+            task=task,
+            next_step=next_step,
+            violation_visible=violation_visible,
+            **_response_texts(task),
+        )
     lat, lon = f"{task.location.y:.6f}", f"{task.location.x:.6f}"
     violation_url = ""
     if task.violation_id is None and task.status in (TaskStatus.ON_SCENE, TaskStatus.COMPLETED):
@@ -88,6 +110,7 @@ def _card(task: Task, visible_violations: set[int]) -> TaskCard:
         ),
         violation_url=violation_url,
         violation_visible=violation_visible,
+        **_response_texts(task),
     )
 
 

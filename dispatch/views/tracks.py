@@ -37,6 +37,7 @@ from dispatch.services_tracks import (
 )
 from portal.access import permission_required
 from portal.models import User
+from portal.timefmt import duration_text
 
 
 def _user(request: HttpRequest) -> User:
@@ -160,18 +161,6 @@ def track_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
 # --- Figures per unit and month -----------------------------------------------------
 
 
-def _duration(seconds: float | None) -> str:
-    """45 s, 4 min 05 s, 2 h 10 min; an em dash when there is no figure."""
-    if seconds is None:
-        return "—"
-    whole = round(seconds)
-    if whole < 60:
-        return _("%(s)d s") % {"s": whole}
-    if whole < 3600:
-        return _("%(m)d min %(s)02d s") % {"m": whole // 60, "s": whole % 60}
-    return _("%(h)d h %(m)02d min") % {"h": whole // 3600, "m": whole % 3600 // 60}
-
-
 @dataclass(frozen=True)
 class StatsRow:
     figures: UnitMonthStats
@@ -211,10 +200,10 @@ def unit_stats(request: HttpRequest) -> HttpResponse:
             rows=[
                 StatsRow(
                     figures=row,
-                    acknowledge_median=_duration(row.acknowledge_median_s),
-                    acknowledge_p90=_duration(row.acknowledge_p90_s),
-                    arrive_median=_duration(row.arrive_median_s),
-                    arrive_p90=_duration(row.arrive_p90_s),
+                    acknowledge_median=duration_text(row.acknowledge_median_s),
+                    acknowledge_p90=duration_text(row.acknowledge_p90_s),
+                    arrive_median=duration_text(row.arrive_median_s),
+                    arrive_p90=duration_text(row.arrive_p90_s),
                     distance_km=row.distance_m / 1000,
                 )
                 for row in figures

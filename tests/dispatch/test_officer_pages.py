@@ -335,3 +335,24 @@ def test_a_card_names_the_linked_violation_only_when_the_officer_may_open_it(
     assert card(page, theirs).find(f".//a[@href='{foreign.get_absolute_url()}']") is None
     assert own.reference in text(card(page, mine))
     assert card(page, mine).find(f".//a[@href='{own.get_absolute_url()}']") is not None
+
+
+def test_a_closed_card_shows_how_fast_the_unit_answered(officer, dispatcher, unit, client_for):
+    done = assigned(dispatcher, unit, "Checked the lorry")
+    for step in (TaskStatus.ACKNOWLEDGED, TaskStatus.EN_ROUTE, TaskStatus.ON_SCENE):
+        task_transition(actor=officer, task=done, target=step)
+    task_transition(actor=officer, task=done, target=TaskStatus.COMPLETED, note="Nothing found")
+    dropped = assigned(dispatcher, unit, "Called off before anyone answered")
+    task_transition(actor=dispatcher, task=dropped, target=TaskStatus.CANCELLED, note="Duplicate")
+    sent = timezone.now() - timedelta(minutes=30)
+    Task.objects.filter(pk=done.pk).update(
+        assigned_at=sent,
+        acknowledged_at=sent + timedelta(seconds=95),
+        on_scene_at=sent + timedelta(seconds=750),
+    )
+
+    page = soup(client_for(officer).get(MY_TASKS))
+
+    assert "Acknowledged after 1 min 35 s" in text(card(page, done))
+    assert "On scene after 12 min 30 s" in text(card(page, done))
+    assert "after" not in text(card(page, dropped))

@@ -419,3 +419,24 @@ def test_the_refusal_to_create_keeps_the_one_error_shape(api_client_for, officer
     response = _create(api_client_for(officer))
 
     assert response.json() == {"type": "permission_denied", "detail": "You may not create tasks."}
+
+
+def test_each_task_tells_its_response_times_once_reached(api_client_for, dispatcher, unit):
+    client = api_client_for(dispatcher)
+    answered = _assigned(client, unit, title="Answered")
+    waiting = _assigned(client, unit, title="Waiting")
+    sent = timezone.now() - timedelta(hours=1)
+    Task.objects.filter(pk=answered).update(
+        assigned_at=sent,
+        acknowledged_at=sent + timedelta(seconds=95),
+        en_route_at=sent + timedelta(seconds=120),
+        on_scene_at=sent + timedelta(seconds=750),
+    )
+
+    detail = client.get(reverse("api:task-detail", kwargs={"pk": answered})).json()
+    listed = {t["title"]: t for t in client.get(reverse("api:task-list")).json()["results"]}
+
+    assert (detail["seconds_to_acknowledge"], detail["seconds_to_arrive"]) == (95.0, 750.0)
+    assert listed["Answered"]["seconds_to_arrive"] == 750.0
+    assert listed["Waiting"]["seconds_to_acknowledge"] is None
+    assert listed["Waiting"]["seconds_to_arrive"] is None
