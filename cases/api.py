@@ -10,8 +10,10 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -36,22 +38,10 @@ from cases.selectors import ViolationFilter, violation_get_for_user, violation_l
 from cases.services import entities as entity_services
 from cases.services import evidence as evidence_services
 from cases.services import violations as violation_services
-from portal.api.errors import ErrorSerializer
+from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
-from portal.models import AuditAction, User
+from portal.models import AuditAction
 from portal.services.audit import audit_record
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-
-
-def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "message_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]  # behind an authenticated permission
 
 
 # --- Reference lists --------------------------------------------------------------------
@@ -305,7 +295,9 @@ class ViolationListCreate(GenericAPIView):
     def get(self, request: Request) -> Response:
         filters = ViolationFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        violations = violation_list_for_user(user=_user(request), filters=filters.to_filter())
+        violations = violation_list_for_user(
+            user=request_user(request), filters=filters.to_filter()
+        )
         page = self.paginate_queryset(violations)
         return self.get_paginated_response(ViolationSerializer(page, many=True).data)
 
@@ -315,14 +307,12 @@ class ViolationListCreate(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         if not request.user.has_perm("cases.add_violation"):
-            return Response(
-                {"type": "permission_denied", "detail": "You may not log violations."}, status=403
-            )
+            raise PermissionDenied(_("You may not log violations."))
         payload = ViolationInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
             violation, created = violation_services.violation_create(
-                actor=_user(request),
+                actor=request_user(request),
                 data=payload.to_input(),
                 client_key=payload.validated_data.get("client_key"),
             )
@@ -340,20 +330,20 @@ class ViolationDetail(GenericAPIView):
 
     @extend_schema(responses={200: ViolationDetailSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        violation = violation_get_for_user(user=_user(request), pk=pk)
-        audit_record(actor=_user(request), action=AuditAction.VIEW, obj=violation)
+        violation = violation_get_for_user(user=request_user(request), pk=pk)
+        audit_record(actor=request_user(request), action=AuditAction.VIEW, obj=violation)
         return Response(ViolationDetailSerializer(violation).data)
 
     @extend_schema(
         request=ViolationInputSerializer, responses={200: ViolationDetailSerializer, **ERRORS}
     )
     def put(self, request: Request, pk: int) -> Response:
-        violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+        violation = violation_get_for_user(user=request_user(request), pk=pk, for_edit=True)
         payload = ViolationInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
             violation = violation_services.violation_update(
-                actor=_user(request), violation=violation, data=payload.to_input()
+                actor=request_user(request), violation=violation, data=payload.to_input()
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
@@ -366,10 +356,10 @@ class ViolationSubmit(GenericAPIView):
 
     @extend_schema(request=None, responses={200: ViolationDetailSerializer, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+        violation = violation_get_for_user(user=request_user(request), pk=pk, for_edit=True)
         try:
             violation = violation_services.violation_submit(
-                actor=_user(request), violation=violation
+                actor=request_user(request), violation=violation
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
@@ -382,10 +372,10 @@ class ViolationVerify(GenericAPIView):
 
     @extend_schema(request=None, responses={200: ViolationDetailSerializer, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        violation = violation_get_for_user(user=_user(request), pk=pk)
+        violation = violation_get_for_user(user=request_user(request), pk=pk)
         try:
             violation = violation_services.violation_verify(
-                actor=_user(request), violation=violation
+                actor=request_user(request), violation=violation
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
@@ -409,12 +399,12 @@ class ViolationGoods(GenericAPIView):
 
     @extend_schema(request=GoodsInputSerializer, responses={201: GoodsLineSerializer, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+        violation = violation_get_for_user(user=request_user(request), pk=pk, for_edit=True)
         payload = GoodsInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
             line = violation_services.goods_line_add(
-                actor=_user(request),
+                actor=request_user(request),
                 violation=violation,
                 data=violation_services.GoodsInput(**payload.validated_data),
             )
@@ -429,9 +419,9 @@ class ViolationGoodsLine(GenericAPIView):
 
     @extend_schema(request=None, responses={204: None, **ERRORS})
     def delete(self, request: Request, pk: int, line_id: int) -> Response:
-        violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+        violation = violation_get_for_user(user=request_user(request), pk=pk, for_edit=True)
         line = get_object_or_404(GoodsLine, pk=line_id, violation=violation)
-        violation_services.goods_line_remove(actor=_user(request), line=line)
+        violation_services.goods_line_remove(actor=request_user(request), line=line)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -451,20 +441,20 @@ class ViolationEntities(GenericAPIView):
 
     @extend_schema(request=EntityLinkSerializer, responses={201: InvolvementSerializer, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+        violation = violation_get_for_user(user=request_user(request), pk=pk, for_edit=True)
         payload = EntityLinkSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
             entity, _created = entity_services.entity_resolve(
-                actor=_user(request),
+                actor=request_user(request),
                 kind=data["kind"],
                 values=data["values"],
                 properties=data.get("properties"),
                 provenance=f"violation {violation.reference}",
             )
             involvement = entity_services.violation_entity_link(
-                actor=_user(request),
+                actor=request_user(request),
                 violation=violation,
                 entity=entity,
                 role=data["role"],
@@ -490,12 +480,12 @@ class ViolationEvidence(GenericAPIView):
         responses={201: EvidenceSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+        violation = violation_get_for_user(user=request_user(request), pk=pk, for_edit=True)
         payload = EvidenceUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
             evidence = evidence_services.evidence_add(
-                actor=_user(request),
+                actor=request_user(request),
                 violation=violation,
                 upload=payload.validated_data["file"],
                 description=payload.validated_data.get("description", ""),
@@ -551,7 +541,7 @@ class ViolationMap(GenericAPIView):
             )
         return Response(
             violation_map_for_user(
-                user=_user(request),
+                user=request_user(request),
                 filters=filters,
                 bbox=filters.bbox,
                 zoom=query.validated_data["zoom"],
@@ -568,7 +558,7 @@ class ViolationExchangeRecord(GenericAPIView):
     def get(self, request: Request, pk: int, kind: str) -> Response:
         from cases.cen import cen_record
 
-        violation = violation_get_for_user(user=_user(request), pk=pk)
+        violation = violation_get_for_user(user=request_user(request), pk=pk)
         if kind not in ("nominal", "non-nominal"):
             raise serializers.ValidationError({"kind": ["Ask for nominal or non-nominal."]})
         if violation.status not in (ViolationStatus.VERIFIED, ViolationStatus.LINKED):
@@ -577,7 +567,7 @@ class ViolationExchangeRecord(GenericAPIView):
             )
         record = cen_record(violation, nominal=kind == "nominal")
         audit_record(
-            actor=_user(request),
+            actor=request_user(request),
             action=AuditAction.EXPORT,
             obj=violation,
             changes={"record": kind, "omitted_fields": len(record.omitted)},
@@ -601,7 +591,9 @@ class ViolationExport(GenericAPIView):
             raise serializers.ValidationError({"format": ["Choose csv, xlsx or geojson."]})
         filters = ViolationFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        violations = violation_list_for_user(user=_user(request), filters=filters.to_filter())
+        violations = violation_list_for_user(
+            user=request_user(request), filters=filters.to_filter()
+        )
         total = violations.count()
         if total > exports.EXPORT_ROW_LIMIT:
             raise serializers.ValidationError(
@@ -613,7 +605,7 @@ class ViolationExport(GenericAPIView):
                 }
             )
         audit_record(
-            actor=_user(request),
+            actor=request_user(request),
             action=AuditAction.EXPORT,
             object_type="cases.violation",
             object_repr=f"violations {file_format.upper()} ({total}) via API",

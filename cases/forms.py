@@ -21,8 +21,8 @@ from cases.selectors import ViolationFilter
 from cases.services.violations import GoodsInput, ViolationInput
 from portal.coordinates import CoordinateError, CoordinateSystem, parse_coordinates
 from portal.models import OrgUnit
+from portal.timefmt import DATETIME_LOCAL
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # An origin marker: "<app>.<thing>:<id>".
 ORIGIN_PATTERN = r"^[a-z_]+\.[a-z_]+:\d{1,12}$"
 

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dispatch.models import UnitDevice
-from dispatch.services import MAX_BATCH, device_for_token, positions_ingest
-from portal.api.errors import ErrorSerializer
+from dispatch.services import MAX_BATCH, IngestResult, device_for_token, positions_ingest
+from portal.api.helpers import error_responses
 
 
 class DeviceTokenAuthentication(authentication.BaseAuthentication):
@@ -75,6 +75,20 @@ class IngestResultSerializer(serializers.Serializer):
     rejected = serializers.ListField(child=serializers.DictField())
 
 
+def reports_of(request: Request) -> list[Any]:
+    """The batch's reports, each checked later on its own; a body without a non-empty
+    list of them is refused as a whole."""
+    reports = request.data.get("reports") if isinstance(request.data, dict) else None
+    if not isinstance(reports, list) or not reports:
+        raise serializers.ValidationError({"reports": [_("Send a non-empty list of reports.")]})
+    return reports
+
+
+def ingest_response(result: IngestResult) -> Response:
+    """What a device or a phone is told about its batch."""
+    return Response(IngestResultSerializer(result).data)
+
+
 class PositionIngest(APIView):
     """A batch of position reports from one device. Duplicates and reports out of order
     are accepted (idempotent); bad reports are listed with their errors and the good
@@ -85,18 +99,9 @@ class PositionIngest(APIView):
 
     @extend_schema(
         request=PositionBatchSerializer,
-        responses={200: IngestResultSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
+        responses={200: IngestResultSerializer, **error_responses(400, 401)},
     )
     def post(self, request: Request) -> Response:
-        reports = request.data.get("reports") if isinstance(request.data, dict) else None
-        if not isinstance(reports, list) or not reports:
-            raise serializers.ValidationError({"reports": [_("Send a non-empty list of reports.")]})
+        reports = reports_of(request)
         device: UnitDevice = request.auth  # type: ignore[assignment]  # IsUnitDevice
-        result = positions_ingest(unit=device.unit, device=device, reports=reports)
-        return Response(
-            {
-                "accepted": result.accepted,
-                "duplicates": result.duplicates,
-                "rejected": result.rejected,
-            }
-        )
+        return ingest_response(positions_ingest(unit=device.unit, device=device, reports=reports))

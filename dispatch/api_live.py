@@ -12,9 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dispatch.selectors_live import live_feed_for_user, live_version
-from portal.api.errors import ErrorSerializer
+from portal.api.helpers import error_responses, request_user
 from portal.api.permissions import require_perms
-from portal.models import User
 
 
 class LiveUnitSerializer(serializers.Serializer):
@@ -118,12 +117,11 @@ class LiveFeed(APIView):
                 serializers=[LiveFeedSerializer, UnchangedSerializer],
                 resource_type_field_name=None,
             ),
-            401: ErrorSerializer,
-            403: ErrorSerializer,
+            **error_responses(401, 403),
         },
     )
     def get(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]  # behind an authenticated permission
+        user = request_user(request)
         version = live_version()
         if request.query_params.get("version") == version:
             response = Response({"changed": False, "version": version})

@@ -7,41 +7,35 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dispatch.api import IngestResultSerializer, PositionBatchSerializer
+from dispatch.api import (
+    IngestResultSerializer,
+    PositionBatchSerializer,
+    ingest_response,
+    reports_of,
+)
 from dispatch.models import MobileUnit, Shift
-from dispatch.selectors_officer import shift_current_for_unit, shift_next_for_unit
+from dispatch.selectors_planning import shift_current_for_unit, shift_next_for_unit
 from dispatch.services import MAX_BATCH
 from dispatch.services_officer import browser_positions_ingest, officer_unit_get
-from portal.api.errors import ErrorSerializer
+from portal.api.fields import PolygonField
+from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
-from portal.models import User
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
 
 
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]  # behind an authenticated permission
-
-
-def _not_a_unit_officer() -> Response:
-    return Response(
-        {"type": "permission_denied", "detail": _("You do not serve in a mobile unit.")},
-        status=status.HTTP_403_FORBIDDEN,
-    )
+def _not_a_unit_officer() -> PermissionDenied:
+    return PermissionDenied(_("You do not serve in a mobile unit."))
 
 
 class ZoneSerializer(serializers.Serializer):
     name = serializers.CharField()
     colour = serializers.CharField()
-    area = serializers.SerializerMethodField(help_text="GeoJSON Polygon, WGS 84.")
-
-    def get_area(self, zone: Any) -> dict[str, Any]:
-        return {"type": "Polygon", "coordinates": zone.area.coords}
+    area = PolygonField(help_text="GeoJSON Polygon, WGS 84.")
 
 
 class ShiftSerializer(serializers.Serializer):
@@ -81,9 +75,9 @@ class MyUnit(APIView):
     @extend_schema(responses={200: MyUnitSerializer, **ERRORS})
     def get(self, request: Request) -> Response:
         try:
-            unit = officer_unit_get(user=_user(request))
-        except DjangoPermissionDenied:
-            return _not_a_unit_officer()
+            unit = officer_unit_get(user=request_user(request))
+        except DjangoPermissionDenied as error:
+            raise _not_a_unit_officer() from error
         shift: Shift | None = shift_current_for_unit(unit=unit)
         data = {
             "unit": unit,
@@ -105,23 +99,15 @@ class MyUnitPositions(APIView):
         request=PositionBatchSerializer, responses={200: IngestResultSerializer, **ERRORS}
     )
     def post(self, request: Request) -> Response:
-        reports = request.data.get("reports") if isinstance(request.data, dict) else None
-        if not isinstance(reports, list) or not reports:
-            raise serializers.ValidationError({"reports": [_("Send a non-empty list of reports.")]})
+        reports = reports_of(request)
         if len(reports) > MAX_BATCH:
             raise serializers.ValidationError(
                 {"reports": [_("A batch holds at most 500 reports.")]}
             )
         try:
-            result = browser_positions_ingest(actor=_user(request), reports=reports)
-        except DjangoPermissionDenied:
-            return _not_a_unit_officer()
+            result = browser_positions_ingest(actor=request_user(request), reports=reports)
+        except DjangoPermissionDenied as error:
+            raise _not_a_unit_officer() from error
         except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
-        return Response(
-            {
-                "accepted": result.accepted,
-                "duplicates": result.duplicates,
-                "rejected": result.rejected,
-            }
-        )
+            raise as_drf_error(error) from error
+        return ingest_response(result)

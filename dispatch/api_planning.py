@@ -12,15 +12,10 @@ from rest_framework.response import Response
 from dispatch.models import GeofenceAlert
 from dispatch.selectors_planning import alert_get_for_user, alert_list_for_user, zones_geojson
 from dispatch.services_planning import alert_acknowledge, alert_list_view_audit
-from portal.api.errors import ErrorSerializer
+from portal.api.helpers import error_responses, request_user
 from portal.api.permissions import require_perms
-from portal.models import User
 
-ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]  # behind an authenticated permission
+ERRORS = error_responses(401, 403, 404)
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -67,8 +62,8 @@ class AlertAcknowledge(GenericAPIView):
 
     @extend_schema(request=None, responses={200: AlertSerializer, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
-        alert = alert_get_for_user(user=_user(request), pk=pk)
-        alert = alert_acknowledge(actor=_user(request), alert=alert)
+        alert = alert_get_for_user(user=request_user(request), pk=pk)
+        alert = alert_acknowledge(actor=request_user(request), alert=alert)
         return Response(AlertSerializer(alert).data)
 
 
@@ -86,9 +81,9 @@ class AlertList(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         open_only = request.query_params.get("open", "").lower() in {"1", "true", "yes"}
-        alerts = alert_list_for_user(user=_user(request), open_only=open_only)
+        alerts = alert_list_for_user(user=request_user(request), open_only=open_only)
         page = list(self.paginate_queryset(alerts) or [])
-        alert_list_view_audit(actor=_user(request), alerts=page, filters={"open": open_only})
+        alert_list_view_audit(actor=request_user(request), alerts=page, filters={"open": open_only})
         return self.get_paginated_response(AlertSerializer(page, many=True).data)
 
 
@@ -108,6 +103,6 @@ class ZoneCollection(GenericAPIView):
     def get(self, request: Request) -> Response:
         include_inactive = request.query_params.get("all", "").lower() in {"1", "true", "yes"}
         collection: dict[str, Any] = zones_geojson(
-            user=_user(request), include_inactive=include_inactive
+            user=request_user(request), include_inactive=include_inactive
         )
         return Response(collection)

@@ -1,7 +1,7 @@
 """Track data for the replay page: each chosen unit's reports in a period, in time
 order, thinned on the server when there are very many. Every answer is audited."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,17 +21,12 @@ from dispatch.selectors_tracks import (
     tracks_for_units,
 )
 from dispatch.services_tracks import track_view_audit
-from portal.api.errors import ErrorSerializer
 from portal.api.fields import BoundedDateTimeField
+from portal.api.helpers import as_drf_error, error_responses, request_user
 from portal.api.permissions import require_perms
-from portal.models import User
+from portal.timefmt import utc_iso
 
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
-
-
-def _utc(moment: datetime) -> str:
-    spec = "milliseconds" if moment.microsecond else "seconds"
-    return moment.astimezone(UTC).isoformat(timespec=spec).replace("+00:00", "Z")
+ERRORS = error_responses(400, 401, 403)
 
 
 class TrackQuerySerializer(serializers.Serializer):
@@ -55,7 +50,7 @@ class TrackQuerySerializer(serializers.Serializer):
         try:
             track_selection_check(units=attrs["unit"], start=attrs["start"], end=attrs["end"])
         except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
+            raise as_drf_error(error) from error
         return attrs
 
 
@@ -74,7 +69,7 @@ class TrackUnitSerializer(serializers.Serializer):
 
     def get_points(self, track: UnitTrack) -> list[list[Any]]:
         return [
-            [_utc(when), round(lat, 6), round(lon, 6), speed]
+            [utc_iso(when), round(lat, 6), round(lon, 6), speed]
             for when, lat, lon, speed in track.points
         ]
 
@@ -115,9 +110,8 @@ class TrackList(GenericAPIView):
         start: datetime = query.validated_data["start"]
         end: datetime = query.validated_data["end"]
         tracks = tracks_for_units(units=units, start=start, end=end)
-        user: User = request.user  # type: ignore[assignment]  # behind require_perms
         track_view_audit(
-            actor=user,
+            actor=request_user(request),
             units=units,
             start=start,
             end=end,

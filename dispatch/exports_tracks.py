@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import XMLGenerator
 from xml.sax.xmlreader import AttributesImpl
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from dispatch.models import MobileUnit
 from dispatch.selectors_tracks import TRACK_COLOURS, ReportRow, UnitMonthStats
 from portal.exports import csv_safe_row
+from portal.timefmt import utc_iso
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -38,11 +39,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _text(value: str) -> str:
     return _NOT_XML.sub("", value)
-
-
-def _utc(moment: datetime) -> str:
-    spec = "milliseconds" if moment.microsecond else "seconds"
-    return moment.astimezone(UTC).isoformat(timespec=spec).replace("+00:00", "Z")
 
 
 def _coordinate(value: float) -> str:
@@ -131,7 +127,7 @@ def gpx_chunks(
     out.start("gpx", {"xmlns": GPX_NS, "version": "1.1", "creator": CREATOR})
     out.start("metadata")
     out.element("name", _title(units, start, end))
-    out.element("time", _utc(timezone.now()))
+    out.element("time", utc_iso(timezone.now()))
     out.end("metadata")
     for unit, unit_rows in _by_unit(units, rows):
         out.start("trk")
@@ -139,7 +135,7 @@ def gpx_chunks(
         out.start("trkseg")
         for count, (_unit_id, when, lat, lon, _speed) in enumerate(unit_rows, start=1):
             out.start("trkpt", {"lat": _coordinate(lat), "lon": _coordinate(lon)})
-            out.element("time", _utc(when))
+            out.element("time", utc_iso(when))
             out.end("trkpt")
             if count % CHUNK == 0:
                 yield out.drain()
@@ -187,7 +183,7 @@ def kml_chunks(
         times: list[str] = []
         coords: list[str] = []
         for _unit_id, when, lat, lon, _speed in unit_rows:
-            times.append(_utc(when))
+            times.append(utc_iso(when))
             coords.append(f"{_coordinate(lon)} {_coordinate(lat)} 0")
         out.start("Placemark")
         out.element("name", unit.call_sign)

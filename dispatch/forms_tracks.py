@@ -63,9 +63,7 @@ class TrackSelectionForm(forms.Form):
             try:
                 track_selection_check(units=list(units), start=start, end=end)
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    for message in messages:
-                        self.add_error(field, message)
+                self.add_error(None, error)  # the check names this form's own fields
         return data
 
     def query_string(self) -> str:

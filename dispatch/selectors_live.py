@@ -13,11 +13,9 @@ once a minute, so that the map is never more than a minute behind on those.
 """
 
 import hashlib
-import json
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
-from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
 from django.db.models import F, FloatField, Func, OuterRef, Subquery
 from django.urls import reverse
@@ -39,7 +37,7 @@ from dispatch.models import (
     UnitStatus,
 )
 from dispatch.selectors import task_list_for_user
-from dispatch.selectors_planning import alert_list_for_user
+from dispatch.selectors_planning import alert_list_for_user, zones_geojson
 from portal.models import User
 
 TAIL_WINDOW = timedelta(minutes=15)
@@ -330,26 +328,6 @@ def _violations(*, user: User, now: datetime) -> list[LiveViolation]:
     ]
 
 
-def _zones() -> dict[str, Any]:
-    rows = (
-        PatrolZone.objects.filter(active=True)
-        .annotate(geojson=AsGeoJSON("area", precision=6))
-        .values("id", "name", "colour", "geojson")
-    )
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": row["id"],
-                "geometry": json.loads(row["geojson"]),
-                "properties": {"id": row["id"], "name": row["name"], "colour": row["colour"]},
-            }
-            for row in rows
-        ],
-    }
-
-
 def _alerts(*, user: User) -> list[LiveAlert]:
     rows = (
         alert_list_for_user(user=user)
@@ -409,8 +387,6 @@ def live_feed_for_user(
         tasks=tasks,
         tasks_truncated=truncated,
         violations=_violations(user=user, now=now),
-        zones=_zones()
-        if user.has_perm("dispatch.view_patrolzone")
-        else {"type": "FeatureCollection", "features": []},
+        zones=zones_geojson(user=user),  # active zones; none without view_patrolzone
         alerts=_alerts(user=user),
     )

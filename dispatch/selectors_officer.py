@@ -1,33 +1,26 @@
-"""Reads for the officer's own pages: my unit's tasks, its shift and patrol zone.
+"""Reads for the officer's own pages: my unit's tasks.
 
 Everything here is scoped by the unit passed in; the views get that unit from
 ``dispatch.selectors.mobile_unit_of(user)``, so an officer only ever reads their own
-unit's rows."""
+unit's rows. (The unit's current and next shift: dispatch.selectors_planning.)"""
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from dispatch.lifecycle import OPEN_STATUSES
-from dispatch.models import MobileUnit, Shift, Task, TaskStatus
+from dispatch.models import MobileUnit, Task, TaskStatus
+from portal.timefmt import start_of_today
 
 CLOSED_STATUSES = (TaskStatus.COMPLETED, TaskStatus.CANCELLED)
-
-
-def _start_of_today() -> datetime:
-    """Local midnight (Europe/Vilnius): "today" as the officer on duty means it."""
-    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _unit_tasks(*, unit: MobileUnit) -> QuerySet[Task]:
     """The unit's open tasks and those it closed today: what its page shows."""
     return Task.objects.filter(unit=unit).filter(
-        Q(status__in=OPEN_STATUSES)
-        | Q(status__in=CLOSED_STATUSES, closed_at__gte=_start_of_today())
+        Q(status__in=OPEN_STATUSES) | Q(status__in=CLOSED_STATUSES, closed_at__gte=start_of_today())
     )
 
 
@@ -56,30 +49,10 @@ def unit_tasks_version(*, unit: MobileUnit) -> str:
     list is rendered only when this differs (one light query otherwise)."""
     rows = _unit_tasks(unit=unit).order_by("id").values_list("id", "status", "updated_at")
     digest = hashlib.sha256()
-    digest.update(f"{get_language()}|{unit.status}|{_start_of_today().date()}".encode())
+    digest.update(f"{get_language()}|{unit.status}|{start_of_today().date()}".encode())
     for task_id, status, updated_at in rows:
         digest.update(f"|{task_id}:{status}:{updated_at.timestamp()}".encode())
     return digest.hexdigest()[:20]
-
-
-def shift_current_for_unit(*, unit: MobileUnit, at: datetime | None = None) -> Shift | None:
-    at = at or timezone.now()
-    return (
-        Shift.objects.filter(unit=unit, starts_at__lte=at, ends_at__gt=at)
-        .select_related("zone")
-        .order_by("starts_at")
-        .first()
-    )
-
-
-def shift_next_for_unit(*, unit: MobileUnit, at: datetime | None = None) -> Shift | None:
-    at = at or timezone.now()
-    return (
-        Shift.objects.filter(unit=unit, starts_at__gt=at)
-        .select_related("zone")
-        .order_by("starts_at")
-        .first()
-    )
 
 
 def unit_has_open_task(*, unit: MobileUnit) -> bool:

@@ -4,7 +4,7 @@ and whether units are on shift and inside their zone (for the recommendations)."
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift
 from portal.models import User
+from portal.timefmt import local_midnight
 
 # A position this close to its zone still counts as inside (GPS error, boundary roads).
 # The geofence service and the recommendation marks use the same figure.
@@ -88,10 +89,11 @@ def shift_get_for_user(*, user: User, pk: int) -> Shift:
     return shift
 
 
-def shift_current_for(*, unit: MobileUnit, at: datetime | None = None) -> Shift | None:
+def shift_current_for_unit(*, unit: MobileUnit, at: datetime | None = None) -> Shift | None:
     """The shift of ``unit`` running at ``at`` (default: now), with its zone, or None.
     Shifts of a unit never overlap, so the latest one started by then is the only
-    candidate: one index row, however long the unit's history."""
+    candidate: one index row, however long the unit's history. (The live feed, the
+    geofence check and the recommendation marks pick the same shift in SQL.)"""
     at = at or timezone.now()
     latest = (
         Shift.objects.select_related("zone")
@@ -100,6 +102,17 @@ def shift_current_for(*, unit: MobileUnit, at: datetime | None = None) -> Shift 
         .first()
     )
     return latest if latest is not None and latest.ends_at > at else None
+
+
+def shift_next_for_unit(*, unit: MobileUnit, at: datetime | None = None) -> Shift | None:
+    """The next shift of ``unit`` to start after ``at`` (default: now), or None."""
+    at = at or timezone.now()
+    return (
+        Shift.objects.filter(unit=unit, starts_at__gt=at)
+        .select_related("zone")
+        .order_by("starts_at")
+        .first()
+    )
 
 
 def planning_units(
@@ -174,10 +187,6 @@ class ShiftBoard:
     next: date
 
 
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _percent(moment: datetime, start: datetime, end: datetime) -> float:
     """Where ``moment`` lies between ``start`` and ``end``, in percent, clamped. The
     day is measured in real time, so the 23- and 25-hour days of clock changes work."""
@@ -198,16 +207,16 @@ def shift_board(
     if view == "week":
         first = day - timedelta(days=day.weekday())
         dates = [first + timedelta(days=n) for n in range(7)]
-        start, end = _local_midnight(first), _local_midnight(first + timedelta(days=7))
+        start, end = local_midnight(first), local_midnight(first + timedelta(days=7))
         columns = [BoardColumn(label="", day=d, is_today=d == today) for d in dates]
         previous, following = first - timedelta(days=7), first + timedelta(days=7)
         shown = first
     else:
-        start, end = _local_midnight(day), _local_midnight(day + timedelta(days=1))
+        start, end = local_midnight(day), local_midnight(day + timedelta(days=1))
         columns = [
             BoardColumn(
                 label=f"{hour:02d}",
-                left=_percent(_local_midnight(day).replace(hour=hour), start, end),
+                left=_percent(local_midnight(day).replace(hour=hour), start, end),
             )
             for hour in range(24)
         ]
@@ -339,9 +348,9 @@ def alert_list_for_user(
     if unit is not None:
         alerts = alerts.filter(unit=unit)
     if date_from is not None:
-        alerts = alerts.filter(left_at__gte=_local_midnight(date_from))
+        alerts = alerts.filter(left_at__gte=local_midnight(date_from))
     if date_to is not None:
-        alerts = alerts.filter(left_at__lt=_local_midnight(date_to + timedelta(days=1)))
+        alerts = alerts.filter(left_at__lt=local_midnight(date_to + timedelta(days=1)))
     if open_only:
         alerts = alerts.filter(returned_at__isnull=True)
     return alerts.order_by(

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext
 from dispatch.models import TaskKind, TaskPriority, TaskStatus
 from dispatch.services_tracks import live_map_view_audit
 from portal.access import permission_required
-from portal.models import User
+from portal.api.helpers import request_user
 
 
 def _config(request: HttpRequest) -> dict[str, object]:
@@ -109,7 +109,7 @@ def _config(request: HttpRequest) -> dict[str, object]:
 
 @permission_required("dispatch.view_all_tasks")
 def live_map(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]  # behind permission_required
+    user = request_user(request)
     live_map_view_audit(actor=user)
     return render(
         request,

@@ -16,25 +16,21 @@ from django.views.decorators.http import require_GET, require_POST
 from dispatch.models import MobileUnit, Task, TaskStatus
 from dispatch.selectors import mobile_unit_of
 from dispatch.selectors_officer import (
-    shift_current_for_unit,
-    shift_next_for_unit,
     unit_has_open_task,
     unit_tasks_for_officer,
     unit_tasks_version,
 )
+from dispatch.selectors_planning import shift_current_for_unit, shift_next_for_unit
 from dispatch.selectors_tasks import task_response_times, violations_visible_to
 from dispatch.services_officer import task_origin, unit_duty_end, unit_duty_start
 from portal.access import permission_required
+from portal.api.helpers import request_user
 from portal.models import User
 from portal.timefmt import duration_text
 
 SERVE = "dispatch.serve_in_unit"
 # How often the page asks whether anything changed (milliseconds).
 POLL_INTERVAL_MS = 3000
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # behind permission_required
 
 
 @dataclass(frozen=True)
@@ -135,11 +131,11 @@ def _tasks_context(user: User, unit: MobileUnit | None, version: str = "") -> di
 @permission_required(SERVE)
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    unit = mobile_unit_of(_user(request))
+    unit = mobile_unit_of(request_user(request))
     return render(
         request,
         "dispatch/my_tasks.html",
-        {**_tasks_context(_user(request), unit), "poll_interval_ms": POLL_INTERVAL_MS},
+        {**_tasks_context(request_user(request), unit), "poll_interval_ms": POLL_INTERVAL_MS},
     )
 
 
@@ -148,14 +144,16 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 def my_tasks_feed(request: HttpRequest) -> HttpResponse:
     """The task list alone, for the page's polling. Answers 304 while nothing changed
     (the page sends the version it shows as If-None-Match): one light query."""
-    unit = mobile_unit_of(_user(request))
+    unit = mobile_unit_of(request_user(request))
     version = ""
     if unit is not None:
         version = unit_tasks_version(unit=unit)
         if request.headers.get("If-None-Match", "").removeprefix("W/").strip('"') == version:
             return HttpResponseNotModified()
     response = render(
-        request, "dispatch/_officer_tasks.html", _tasks_context(_user(request), unit, version)
+        request,
+        "dispatch/_officer_tasks.html",
+        _tasks_context(request_user(request), unit, version),
     )
     if version:
         response["ETag"] = f'"{version}"'
@@ -166,7 +164,7 @@ def my_tasks_feed(request: HttpRequest) -> HttpResponse:
 @permission_required(SERVE)
 @require_GET
 def my_unit(request: HttpRequest) -> HttpResponse:
-    unit = mobile_unit_of(_user(request))
+    unit = mobile_unit_of(request_user(request))
     context: dict[str, Any] = {"unit": unit}
     if unit is not None:
         shift = shift_current_for_unit(unit=unit)
@@ -182,7 +180,7 @@ def my_unit(request: HttpRequest) -> HttpResponse:
 @require_POST
 def my_unit_duty(request: HttpRequest) -> HttpResponse:
     """Start or end duty (``action`` = start | end)."""
-    user = _user(request)
+    user = request_user(request)
     unit = mobile_unit_of(user)
     action = request.POST.get("action")
     if unit is None:

@@ -37,15 +37,11 @@ from dispatch.services_planning import (
     zone_update,
 )
 from portal.access import permission_required
-from portal.models import User
+from portal.api.helpers import request_user
 from portal.timefmt import EARLIEST_YEAR, LATEST_YEAR
 
 BOARD_UNITS_PER_PAGE = 40
 ALERTS_PER_PAGE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # behind permission_required
 
 
 def _add_service_errors(form: Any, error: ValidationError) -> None:
@@ -66,7 +62,7 @@ def _add_service_errors(form: Any, error: ValidationError) -> None:
 @permission_required("dispatch.view_patrolzone")
 @require_GET
 def zone_list(request: HttpRequest) -> HttpResponse:
-    zones = zone_list_for_user(user=_user(request))
+    zones = zone_list_for_user(user=request_user(request))
     return render(request, "dispatch/zone_list.html", {"zones": zones})
 
 
@@ -111,7 +107,7 @@ def zone_create_view(request: HttpRequest) -> HttpResponse:
     form = ZoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            zone = zone_create(actor=_user(request), data=form.to_input())
+            zone = zone_create(actor=request_user(request), data=form.to_input())
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -123,11 +119,11 @@ def zone_create_view(request: HttpRequest) -> HttpResponse:
 @permission_required("dispatch.view_patrolzone", "dispatch.change_patrolzone")
 @require_http_methods(["GET", "POST"])
 def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    zone = zone_get_for_user(user=_user(request), pk=pk)
+    zone = zone_get_for_user(user=request_user(request), pk=pk)
     form = ZoneForm(request.POST or None, zone=zone)
     if request.method == "POST" and form.is_valid():
         try:
-            zone = zone_update(actor=_user(request), zone=zone, data=form.to_input())
+            zone = zone_update(actor=request_user(request), zone=zone, data=form.to_input())
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -152,7 +148,9 @@ def shift_list(request: HttpRequest) -> HttpResponse:
     form = BoardForm(request.GET or None, initial={"date": today})
     view, day = form.view_and_day() if form.is_bound else ("day", today)
     data = form.cleaned_data if form.is_bound else {}
-    units = planning_units(user=_user(request), text=data.get("unit") or "", zone=data.get("zone"))
+    units = planning_units(
+        user=request_user(request), text=data.get("unit") or "", zone=data.get("zone")
+    )
     page = Paginator(units, BOARD_UNITS_PER_PAGE).get_page(request.GET.get("page"))
     board = shift_board(view=view, day=day, units=list(page.object_list))
     filters = {"unit": data.get("unit") or "", "zone": data["zone"].pk if data.get("zone") else ""}
@@ -218,7 +216,7 @@ def shift_create_view(request: HttpRequest) -> HttpResponse:
             form = ShiftForm()
     if request.method == "POST" and form.is_valid():
         try:
-            shift = shift_create(actor=_user(request), data=form.to_input())
+            shift = shift_create(actor=request_user(request), data=form.to_input())
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -237,11 +235,11 @@ def shift_create_view(request: HttpRequest) -> HttpResponse:
 @permission_required("dispatch.view_shift", "dispatch.change_shift")
 @require_http_methods(["GET", "POST"])
 def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    shift = shift_get_for_user(user=_user(request), pk=pk)
+    shift = shift_get_for_user(user=request_user(request), pk=pk)
     form = ShiftForm(request.POST or None, shift=shift)
     if request.method == "POST" and form.is_valid():
         try:
-            shift = shift_update(actor=_user(request), shift=shift, data=form.to_input())
+            shift = shift_update(actor=request_user(request), shift=shift, data=form.to_input())
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -260,9 +258,9 @@ def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("dispatch.view_shift", "dispatch.delete_shift")
 @require_POST
 def shift_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    shift = shift_get_for_user(user=_user(request), pk=pk)
+    shift = shift_get_for_user(user=request_user(request), pk=pk)
     try:
-        shift_delete(actor=_user(request), shift=shift)
+        shift_delete(actor=request_user(request), shift=shift)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -279,13 +277,13 @@ def shift_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
     form = AlertFilterForm(request.GET or None)
-    alerts = alert_list_for_user(user=_user(request))
+    alerts = alert_list_for_user(user=request_user(request))
     data: dict[str, Any] = {}
     if form.is_bound:
         if form.is_valid():
             data = form.cleaned_data
             alerts = alert_list_for_user(
-                user=_user(request),
+                user=request_user(request),
                 unit=data.get("unit"),
                 date_from=data.get("date_from"),
                 date_to=data.get("date_to"),
@@ -294,7 +292,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             alerts = alerts.none()
     page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # read once: for the audit and the page
-    alert_list_view_audit(actor=_user(request), alerts=page.object_list, filters=data)
+    alert_list_view_audit(actor=request_user(request), alerts=page.object_list, filters=data)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -304,7 +302,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "open_count": alert_list_for_user(user=_user(request), open_only=True).count(),
+            "open_count": alert_list_for_user(user=request_user(request), open_only=True).count(),
             "back": request.get_full_path(),
         },
     )
@@ -313,8 +311,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @permission_required("dispatch.view_geofencealert", "dispatch.change_geofencealert")
 @require_POST
 def alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = alert_get_for_user(user=_user(request), pk=pk)
-    alert_acknowledge(actor=_user(request), alert=alert)
+    alert = alert_get_for_user(user=request_user(request), pk=pk)
+    alert_acknowledge(actor=request_user(request), alert=alert)
     messages.success(request, _("Alert of %(unit)s acknowledged.") % {"unit": alert.unit.call_sign})
     back = request.POST.get("back", "")
     return redirect(

@@ -36,12 +36,8 @@ from dispatch.services_tracks import (
     unit_stats_export_audit,
 )
 from portal.access import permission_required
-from portal.models import User
+from portal.api.helpers import request_user
 from portal.timefmt import duration_text
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # behind permission_required
 
 
 def _replay_text() -> dict[str, str]:
@@ -98,7 +94,7 @@ def track_replay(request: HttpRequest) -> HttpResponse:
             window=window,
         )
         track_search_audit(
-            actor=_user(request),
+            actor=request_user(request),
             place=near_form.place,
             radius_m=near_form.cleaned_data["radius"],
             start=moment - window,
@@ -140,7 +136,7 @@ def track_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
         )
         return redirect(f"{replay_url}?{form.query_string()}")
     track_export_audit(
-        actor=_user(request),
+        actor=request_user(request),
         units=units,
         start=start,
         end=end,
@@ -231,7 +227,7 @@ def unit_stats_export(request: HttpRequest) -> HttpResponseBase:
         return redirect(reverse("dispatch:unit-stats"))
     figures = unit_month_stats(month=month)
     label = month.strftime("%Y-%m")
-    unit_stats_export_audit(actor=_user(request), month=label, rows=len(figures))
+    unit_stats_export_audit(actor=request_user(request), month=label, rows=len(figures))
     response = HttpResponse(
         unit_stats_csv(rows=figures, month=label), content_type="text/csv; charset=utf-8"
     )

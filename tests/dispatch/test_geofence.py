@@ -14,7 +14,7 @@ from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, PositionSourc
 from dispatch.selectors_planning import (
     NOT_ON_SHIFT,
     ShiftZoneMark,
-    shift_current_for,
+    shift_current_for_unit,
     unit_shift_zone_marks,
 )
 from dispatch.services import device_register, positions_ingest
@@ -205,12 +205,12 @@ def test_the_check_costs_one_query_when_nothing_changes(shift, unit):
     assert not any("geofencealert" in q["sql"] and "INSERT" in q["sql"] for q in queries)
 
 
-def test_shift_current_for_finds_the_running_shift(shift, unit):
+def test_shift_current_for_unit_finds_the_running_shift(shift, unit):
     now = timezone.now()
 
-    assert shift_current_for(unit=unit, at=now) == shift
-    assert shift_current_for(unit=unit, at=now + timedelta(hours=7)) is None
-    assert shift_current_for(unit=unit, at=now - timedelta(hours=3)) is None
+    assert shift_current_for_unit(unit=unit, at=now) == shift
+    assert shift_current_for_unit(unit=unit, at=now + timedelta(hours=7)) is None
+    assert shift_current_for_unit(unit=unit, at=now - timedelta(hours=3)) is None
 
 
 def test_marks_tell_on_shift_and_in_zone_for_many_units_in_one_query(

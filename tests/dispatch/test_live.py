@@ -231,7 +231,13 @@ def test_the_feed_shows_active_zones_as_geojson_and_open_alerts(
 
     [feature] = feed["zones"]["features"]
     assert feed["zones"]["type"] == "FeatureCollection"
-    assert feature["properties"] == {"id": zone.pk, "name": "Medininkai strip", "colour": "#dc2626"}
+    assert feature["properties"] == {
+        "id": zone.pk,
+        "name": "Medininkai strip",
+        "description": "",
+        "colour": "#dc2626",
+        "active": True,
+    }
     assert feature["geometry"]["type"] == "Polygon"
     assert feature["geometry"]["coordinates"][0][0] == [25.45, 54.5]
     assert feed["alerts"] == [

@@ -424,7 +424,7 @@ def test_the_refusal_to_create_keeps_the_one_error_shape(api_client_for, officer
 def test_each_task_tells_its_response_times_once_reached(api_client_for, dispatcher, unit):
     client = api_client_for(dispatcher)
     answered = _assigned(client, unit, title="Answered")
-    waiting = _assigned(client, unit, title="Waiting")
+    _assigned(client, unit, title="Waiting")
     sent = timezone.now() - timedelta(hours=1)
     Task.objects.filter(pk=answered).update(
         assigned_at=sent,
