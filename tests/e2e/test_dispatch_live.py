@@ -37,6 +37,12 @@ UNIT_AT = """([id, lat, lon]) => {
 }"""
 
 
+MAP_AT_REST = """() => {
+  const map = window.LiveMap && window.LiveMap.map;
+  return Boolean(map) && !map._animatingZoom && !(map._panAnim && map._panAnim._inProgress);
+}"""
+
+
 def _reports(points, until):
     """Reports a minute apart, the last one at ``until``."""
     return [
@@ -138,7 +144,9 @@ def test_dispatcher_places_a_task_assigns_the_nearest_unit_and_sees_it_move(
     expect(page.locator("#live-task-latitude-errors")).to_contain_text("Click the map")
     assert not Task.objects.exists()
 
-    # A click on the map places the task; typed coordinates move it exactly.
+    # A click on the map places the task; typed coordinates move it exactly. (On a busy
+    # machine the map may still be moving to the first picture: the click waits for it.)
+    page.wait_for_function(MAP_AT_REST)
     page.locator("#live-map").click(position={"x": 420, "y": 320})
     expect(page.get_by_label("Latitude")).not_to_have_value("")
     expect(page.get_by_label("Longitude")).not_to_have_value("")
@@ -309,6 +317,7 @@ def test_the_dispatcher_draws_a_task_area_and_links_a_violation(new_page, medini
     assert not Task.objects.exists()
 
     # Four corners on the map, then Finish.
+    page.wait_for_function(MAP_AT_REST)
     live_map = page.locator("#live-map")
     box = live_map.bounding_box()
     assert box is not None
