@@ -103,6 +103,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "unit_id",
             "violation",
             "violation_reference",
+            "alert",
             "outcome",
             "created_by",
             "created_at",
@@ -162,6 +163,9 @@ class TaskInputSerializer(serializers.Serializer):
     window_start = BoundedDateTimeField(required=False, allow_null=True)
     window_end = BoundedDateTimeField(required=False, allow_null=True)
     violation = serializers.IntegerField(required=False, allow_null=True)
+    alert = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The zone alert the task answers."
+    )
 
     def validate_area(self, value: Any) -> Polygon:
         """The outline's shape; whether it is a sensible area is the service's check
@@ -198,6 +202,7 @@ class TaskInputSerializer(serializers.Serializer):
             window_start=data.get("window_start"),
             window_end=data.get("window_end"),
             violation_id=data.get("violation"),
+            alert_id=data.get("alert"),
         )
 
 

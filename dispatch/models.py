@@ -174,6 +174,15 @@ class Task(models.Model):
         blank=True,
         related_name="+",
     )
+    # The zone alert the task answers (e.g. "return to your zone"), if any.
+    alert = models.ForeignKey(
+        "dispatch.GeofenceAlert",
+        verbose_name=_("zone alert"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
     outcome = models.TextField(_("outcome"), blank=True)
     created_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -19,7 +19,7 @@ from dispatch.lifecycle import (
     UNIT_MOVES,
     transition_allowed,
 )
-from dispatch.models import MobileUnit, Task, TaskEvent, TaskStatus, UnitStatus
+from dispatch.models import GeofenceAlert, MobileUnit, Task, TaskEvent, TaskStatus, UnitStatus
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -35,6 +35,7 @@ class TaskInput:
     window_start: datetime | None = None
     window_end: datetime | None = None
     violation_id: int | None = None
+    alert_id: int | None = None
 
 
 @transaction.atomic
@@ -63,7 +64,11 @@ def task_create(*, actor: User, data: TaskInput) -> Task:
             task.violation = violation_get_for_user(user=actor, pk=data.violation_id)
         except Http404 as missing:
             raise ValidationError({"violation": _("No such violation.")}) from missing
-    task.full_clean(exclude=["created_by", "unit", "violation"])
+    if data.alert_id is not None:
+        task.alert = GeofenceAlert.objects.filter(pk=data.alert_id).first()
+        if task.alert is None or not actor.has_perm("dispatch.view_geofencealert"):
+            raise ValidationError({"alert": _("No such zone alert.")})
+    task.full_clean(exclude=["created_by", "unit", "violation", "alert"])
     task.save()
     audit_record(
         actor=actor,

@@ -440,3 +440,27 @@ def test_each_task_tells_its_response_times_once_reached(api_client_for, dispatc
     assert listed["Answered"]["seconds_to_arrive"] == 750.0
     assert listed["Waiting"]["seconds_to_acknowledge"] is None
     assert listed["Waiting"]["seconds_to_arrive"] is None
+
+
+def test_a_task_answers_a_zone_alert(api_client_for, dispatcher, unit):
+    from dispatch.models import GeofenceAlert, PatrolZone, Shift
+
+    zone = PatrolZone.objects.create(
+        name="Strip", area="POLYGON((25.5 54.5, 25.7 54.5, 25.7 54.6, 25.5 54.6, 25.5 54.5))"
+    )
+    now = timezone.now()
+    shift = Shift.objects.create(
+        unit=unit, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1), zone=zone
+    )
+    alert = GeofenceAlert.objects.create(
+        unit=unit, shift=shift, zone=zone, left_at=now, position=Point(25.9, 54.7), distance_m=9e3
+    )
+
+    linked = _create(api_client_for(dispatcher), alert=alert.pk)
+    unknown = _create(api_client_for(dispatcher), alert=alert.pk + 1000)
+
+    assert linked.status_code == 201, linked.json()
+    assert linked.json()["alert"] == alert.pk
+    assert list(alert.tasks.values_list("pk", flat=True)) == [linked.json()["id"]]
+    assert unknown.status_code == 400
+    assert "alert" in unknown.json()["errors"]
