@@ -4,7 +4,7 @@ along, everyone sees only what they need to."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.urls import reverse
 from django.utils import timezone
 
@@ -446,7 +446,8 @@ def test_a_task_answers_a_zone_alert(api_client_for, dispatcher, unit):
     from dispatch.models import GeofenceAlert, PatrolZone, Shift
 
     zone = PatrolZone.objects.create(
-        name="Strip", area="POLYGON((25.5 54.5, 25.7 54.5, 25.7 54.6, 25.5 54.6, 25.5 54.5))"
+        name="Strip",
+        area=Polygon(((25.5, 54.5), (25.7, 54.5), (25.7, 54.6), (25.5, 54.6), (25.5, 54.5))),
     )
     now = timezone.now()
     shift = Shift.objects.create(
