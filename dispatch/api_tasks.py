@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
@@ -18,7 +18,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dispatch.areas import polygon_from_geojson
-from dispatch.models import MobileUnit, Task, TaskEvent, TaskKind, TaskPriority, TaskStatus
+from dispatch.models import (
+    GeofenceAlert,
+    MobileUnit,
+    Task,
+    TaskEvent,
+    TaskKind,
+    TaskPriority,
+    TaskStatus,
+)
 from dispatch.selectors import task_get_for_user, task_list_for_user, units_recommended_for
 from dispatch.selectors_tasks import task_response_times, violations_visible_to
 from dispatch.services_tasks import TaskInput, task_create, task_transition
@@ -30,19 +38,23 @@ from portal.models import User
 
 def _context(user: User, tasks: Sequence[Task]) -> dict[str, Any]:
     """What the task serializers need to know about the reader: the linked violations
-    they may open."""
+    they may open, and whether they may see zone alerts."""
     return {
         "visible_violations": violations_visible_to(
             user=user, violation_ids=[task.violation_id for task in tasks]
-        )
+        ),
+        "alerts_visible": user.has_perm("dispatch.view_geofencealert"),
     }
 
 
 def _with_events(task: Task) -> Task:
     """``task`` with its history and each move's author: two queries however long the
-    history (the detail lists every event with the name of who made it)."""
+    history (the detail lists every event with the name of who made it); one more for
+    the zone alert it answers, with the alert's unit and zone, when it answers one."""
     prefetch_related_objects(
-        [task], Prefetch("events", queryset=TaskEvent.objects.select_related("by"))
+        [task],
+        Prefetch("events", queryset=TaskEvent.objects.select_related("by")),
+        Prefetch("alert", queryset=GeofenceAlert.objects.select_related("unit", "zone")),
     )
     return task
 
@@ -53,6 +65,18 @@ class TaskEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = TaskEvent
         fields = ["from_status", "to_status", "at", "by", "note"]
+
+
+class AlertSummarySerializer(serializers.Serializer):
+    """The zone alert a task answers, in words: whose, which zone, since when."""
+
+    id = serializers.IntegerField()
+    unit = serializers.CharField(source="unit.call_sign", help_text="The unit's call sign.")
+    zone = serializers.CharField(source="zone.name", help_text="The patrol zone it left.")
+    left_at = serializers.DateTimeField()
+    returned_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the unit was back in the zone; null while outside."
+    )
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -145,9 +169,19 @@ class TaskSerializer(serializers.ModelSerializer):
 
 class TaskDetailSerializer(TaskSerializer):
     events = TaskEventSerializer(many=True, read_only=True)
+    alert_summary = serializers.SerializerMethodField(
+        help_text="The zone alert the task answers (`alert`), for readers who may see zone "
+        "alerts; null otherwise."
+    )
 
     class Meta(TaskSerializer.Meta):
-        fields = [*TaskSerializer.Meta.fields, "events"]
+        fields = [*TaskSerializer.Meta.fields, "alert_summary", "events"]
+
+    @extend_schema_field(AlertSummarySerializer(allow_null=True))
+    def get_alert_summary(self, task: Task) -> dict[str, Any] | None:
+        if task.alert_id is None or not self.context.get("alerts_visible", False):
+            return None
+        return dict(AlertSummarySerializer(task.alert).data)
 
 
 class TaskInputSerializer(serializers.Serializer):
