@@ -105,6 +105,8 @@ class LiveAlert(TypedDict):
     lat: float
     lon: float
     acknowledged: bool
+    # The newest open task answering the alert ("Send a task" was pressed), if any.
+    task_id: int | None
 
 
 class LiveFeed(TypedDict):
@@ -329,10 +331,18 @@ def _violations(*, user: User, now: datetime) -> list[LiveViolation]:
 
 
 def _alerts(*, user: User) -> list[LiveAlert]:
+    # In the same statement: the newest open task answering each alert, among the tasks
+    # the reader may see.
+    answering = Subquery(
+        task_list_for_user(user=user, open_only=True)
+        .filter(alert=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("id")[:1]
+    )
     rows = (
         alert_list_for_user(user=user)
         .filter(returned_at__isnull=True)
-        .annotate(lat=Y("position"), lon=X("position"))
+        .annotate(lat=Y("position"), lon=X("position"), task_id=answering)
         .order_by("-left_at")
         .values(
             "id",
@@ -344,6 +354,7 @@ def _alerts(*, user: User) -> list[LiveAlert]:
             "lat",
             "lon",
             "acknowledged_at",
+            "task_id",
         )
     )
     return [
@@ -357,6 +368,7 @@ def _alerts(*, user: User) -> list[LiveAlert]:
             lat=row["lat"],
             lon=row["lon"],
             acknowledged=row["acknowledged_at"] is not None,
+            task_id=row["task_id"],
         )
         for row in rows
     ]

@@ -251,6 +251,7 @@ def test_the_feed_shows_active_zones_as_geojson_and_open_alerts(
             "lat": pytest.approx(54.7),
             "lon": pytest.approx(25.9),
             "acknowledged": False,
+            "task_id": None,
         }
     ]
 
