@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dispatch import api, api_live, api_officer, api_planning, api_tasks, api_tracks
+from dispatch import api, api_live, api_notices, api_officer, api_planning, api_tasks, api_tracks
 
 urlpatterns = [
     path("positions/", api.PositionIngest.as_view(), name="position-ingest"),
@@ -23,4 +23,6 @@ urlpatterns = [
         api_planning.AlertAcknowledge.as_view(),
         name="alert-acknowledge",
     ),
+    path("notices/", api_notices.NoticeList.as_view(), name="notice-list"),
+    path("notices/<int:pk>/read/", api_notices.NoticeRead.as_view(), name="notice-read"),
 ]

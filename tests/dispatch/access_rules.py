@@ -97,6 +97,17 @@ UNIT_RULES: dict[str, Rule] = {
     "dispatch:unit-device-revoke": Rule(ADMINS, method="post", kwargs=_unit_device),
 }
 
+# Notices: the operations centre sends and withdraws them (dispatch.add_task) and, with
+# analysts, reads the list (dispatch.view_all_tasks); officers get their unit's through
+# the API (and on My tasks) and mark them read.
+NOTICE_RULES: dict[str, Rule] = {
+    "dispatch:notice-list": Rule(STAFF),
+    "dispatch:notice-create": Rule(OPERATIONS),
+    "dispatch:notice-withdraw": Rule(OPERATIONS, method="post", kwargs=pk_of("notice")),
+    "api:notice-list": Rule(TASK_READERS),
+    "api:notice-read": Rule(OFFICERS, method="post", kwargs=pk_of("notice")),
+}
+
 DISPATCH_RULES: dict[str, Rule] = {
     **DEVICE_API_RULES,
     **TASK_API_RULES,
@@ -105,13 +116,15 @@ DISPATCH_RULES: dict[str, Rule] = {
     **PLANNING_RULES,
     **TRACK_RULES,
     **UNIT_RULES,
+    **NOTICE_RULES,
 }
 
 
 def dispatch_objects(personas: dict[str, Any]) -> dict[str, Any]:
     """A mobile unit for the officer's organisational unit, on shift in a patrol zone,
-    with a task assigned to it and an open geofence alert."""
+    with a task assigned to it, an open geofence alert and a notice sent to it."""
     from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift, UnitStatus
+    from dispatch.services_notices import NoticeInput, notice_create
     from dispatch.services_tasks import TaskInput, task_create, task_transition
 
     officer, dispatcher = personas[OFFICER], personas[DISPATCHER]
@@ -149,10 +162,14 @@ def dispatch_objects(personas: dict[str, Any]) -> dict[str, Any]:
         data=TaskInput(kind="inspection", title="Access check", location=here),
     )
     task = task_transition(actor=dispatcher, task=task, target="assigned", unit=mobile_unit)
+    notice = notice_create(
+        actor=dispatcher, data=NoticeInput(title="Access notice", unit_ids=[mobile_unit.pk])
+    )
     return {
         "mobile_unit": mobile_unit,
         "zone": zone,
         "shift": shift,
         "alert": alert,
         "task": task,
+        "notice": notice,
     }

@@ -1,0 +1,120 @@
+"""The form of the notice page. It checks shape (lengths, a date, numbers); the service
+(dispatch/services_notices.py) checks meaning (an expiry in the future, addressees, a
+place in the operational area, a violation the sender may see)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from dispatch.models import MobileUnit, NoticePriority
+from dispatch.services_notices import BODY_MAX, TITLE_MAX, NoticeInput
+from portal.timefmt import DATETIME_LOCAL, supported_date
+
+
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.call_sign} · {obj.get_status_display()}"
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX,
+        error_messages={
+            "required": _("Give the notice a title."),
+            "max_length": _("Keep the title to 200 characters or fewer."),
+        },
+        help_text=_("What the units must know, in a few words: it is what the phone shows first."),
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": _("Keep the text to 4,000 characters or fewer.")},
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=NoticePriority.choices,
+        initial=NoticePriority.NORMAL,
+        widget=forms.RadioSelect,
+        help_text=_("Urgent notices stand out in red on the officers' phones."),
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Expires"),
+        required=False,
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        validators=[supported_date],
+        help_text=_("Leave empty for a notice that stays until it is withdrawn."),
+    )
+    all_units = forms.BooleanField(
+        label=_("All units"),
+        required=False,
+        help_text=_("Every mobile unit, also those added later while the notice is active."),
+    )
+    units = UnitChoiceField(
+        label=pgettext_lazy("mobile unit", "Units"),
+        queryset=MobileUnit.objects.order_by("call_sign"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("One of the units chosen no longer exists; choose again."),
+            "invalid_pk_value": _("One of the units chosen no longer exists; choose again."),
+        },
+    )
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    violation = forms.CharField(
+        label=_("Linked violation"),
+        required=False,
+        max_length=20,
+        help_text=_("The reference of the violation the notice is about, e.g. V-2026-000123."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+        has_errors = "latitude" in self.errors or "longitude" in self.errors
+        if not has_errors and (lat is None) != (lon is None):
+            self.add_error(
+                "longitude" if lon is None else "latitude",
+                _("Give both the latitude and the longitude, or neither."),
+            )
+        return cleaned
+
+    def location(self) -> Point | None:
+        lat, lon = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
+        return Point(lon, lat, srid=4326) if lat is not None and lon is not None else None
+
+    def to_input(self) -> NoticeInput:
+        data = self.cleaned_data
+        return NoticeInput(
+            title=data["title"],
+            body=data.get("body") or "",
+            priority=data["priority"],
+            expires_at=data.get("expires_at"),
+            all_units=bool(data.get("all_units")),
+            unit_ids=[unit.pk for unit in data.get("units") or []],
+            location=self.location(),
+            violation_reference=data.get("violation") or "",
+        )
+
+    # Where a service's problem with a field is shown on this form.
+    SERVICE_FIELDS = {"location": "latitude"}
