@@ -33,6 +33,8 @@ def _config(request: HttpRequest) -> dict[str, object]:
             "acknowledge": user.has_perm("dispatch.change_geofencealert"),
         },
         "pollMs": 1000,
+        # "Send a task" on a zone alert proposes a patrol back to the zone.
+        "alertTaskKind": TaskKind.PATROL.value,
         "statuses": {value: str(label) for value, label in TaskStatus.choices},
         "layers": {
             "units": pgettext("mobile unit", "Units"),
@@ -71,6 +73,16 @@ def _config(request: HttpRequest) -> dict[str, object]:
             "acknowledged": pgettext("alert", "Acknowledged"),
             "acknowledge": pgettext("alert", "Acknowledge"),
             "acknowledgeAlert": _("Acknowledge the alert of %(unit)s"),
+            "sendTask": _("Send a task"),
+            "sendTaskFor": _("Send a task for %(unit)s"),
+            "returnToZone": _("Return to patrol zone %(zone)s"),
+            "taskSent": _("Task sent"),
+            "showTaskFor": _("Show the task answering the alert of %(unit)s"),
+            "answersAlert": _("Answers the zone alert of %(unit)s, left the zone at %(time)s."),
+            "alertReturned": _("Back in the zone at %(time)s."),
+            "alertNotOpen": _(
+                "That zone alert is not among the open ones: the unit may be back in its zone."
+            ),
             "unassigned": _("unassigned"),
             "type": _("Type"),
             "priority": _("Priority"),

@@ -491,6 +491,30 @@
   function alertRow(alert) {
     const text = fill(T.outside, { distance: km(alert.distance_m), zone: alert.zone });
     const actions = [];
+    // A task already answers the alert: the way to it. Otherwise, for dispatchers, the
+    // way to send one.
+    if (alert.task_id && state.tasks.has(alert.task_id)) {
+      actions.push(
+        el("button", {
+          type: "button",
+          class: "btn btn--secondary btn--small live-alert__task",
+          dataset: { alertTask: alert.task_id },
+          "aria-label": fill(T.showTaskFor, { unit: alert.unit }),
+          text: T.taskSent,
+          onclick: () => openTask(alert.task_id),
+        })
+      );
+    } else if (can.create && taskForm) {
+      actions.push(
+        el("button", {
+          type: "button",
+          class: "btn btn--small",
+          "aria-label": fill(T.sendTaskFor, { unit: alert.unit }),
+          text: T.sendTask,
+          onclick: () => sendTaskFor(alert),
+        })
+      );
+    }
     if (alert.acknowledged) {
       actions.push(el("span", { class: "badge", text: T.acknowledged }));
     } else if (can.acknowledge) {
@@ -520,7 +544,8 @@
     syncList(
       alertList,
       alerts,
-      (alert) => JSON.stringify([alert.unit, alert.zone, alert.distance_m, alert.left_at, alert.acknowledged]),
+      (alert) =>
+        JSON.stringify([alert.unit, alert.zone, alert.distance_m, alert.left_at, alert.acknowledged, alert.task_id && state.tasks.has(alert.task_id)]),
       alertRow,
       null,
       T.noAlerts
@@ -624,6 +649,7 @@
         if (feed.changed !== false) {
           apply(feed);
           if (wantTails) state.tailsAt = Date.now();
+          answerAlertOfAddress();
         }
         state.version = feed.version;
         root.dataset.version = feed.version;
@@ -830,6 +856,22 @@
       ),
     ]);
   }
+  // "Answers the zone alert of VLN-1, left the zone at 10:32" (with the day when not
+  // today), and when the unit is back in its zone.
+  function answeredAlert(summary) {
+    if (!summary) return null;
+    const words = [fill(T.answersAlert, { unit: summary.unit, zone: summary.zone, time: shortWhen(summary.left_at) })];
+    if (summary.returned_at) words.push(fill(T.alertReturned, { time: shortWhen(summary.returned_at) }));
+    return el("p", { class: "live-task__alert", dataset: { alertId: summary.id } }, [
+      el("span", { class: "live-chip__mark", "aria-hidden": "true" }),
+      el("span", { text: words.join(" ") }),
+    ]);
+  }
+  function shortWhen(iso) {
+    const day = (parts) => (parts ? [parts.year, parts.month, parts.day].join("-") : "");
+    const today = day(C.dateParts(new Date(Date.now() + clockOffset)));
+    return day(C.dateParts(iso)) === today ? C.clock(iso) : when(iso);
+  }
   function statusLabel(status) {
     return config.statuses[status] || status;
   }
@@ -868,6 +910,7 @@
         el("span", { class: "live-prio-label live-prio--p" + task.priority, text: task.priority_label }),
       ]),
       panelMessage ? el("p", { class: "message " + (panelMessage.bad ? "message--error" : "message--success"), role: panelMessage.bad ? "alert" : "status", text: panelMessage.text }) : null,
+      detail ? answeredAlert(detail.alert_summary) : null,
       el("dl", { class: "live-facts" }, facts),
       detail && detail.description ? el("p", { class: "live-task__description", text: detail.description }) : null,
       recommendationList(task),
@@ -922,10 +965,11 @@
 
   // ---------------------------------------------------------------- creating a task
   // The form is static/dispatch/live_task_form.js; a created task opens in the panel.
+  let taskForm = null; // {prefill(values)} for those who may create tasks
   const createPanel = root.querySelector("[data-create-panel]");
   const newTaskButton = root.querySelector("[data-new-task]");
   if (createPanel && newTaskButton && can.create && window.LiveTaskForm) {
-    window.LiveTaskForm.setUp({
+    taskForm = window.LiveTaskForm.setUp({
       map: map,
       panel: createPanel,
       opener: newTaskButton,
@@ -937,12 +981,56 @@
         state.areas.set(task.id, detail.area || null);
         drawTask(task);
         rerenderTasks();
+        const answered = detail.alert !== null && detail.alert !== undefined ? state.alerts.get(detail.alert) : null;
+        if (answered) {
+          answered.data.task_id = task.id;
+          renderAlertList(Array.from(state.alerts.values()).map((entry) => entry.data));
+        }
         state.version = null;
         openTask(task.id);
         panelMessage = { text: T.created_ok, bad: false };
         refreshTaskPanel(task);
       },
     });
+  }
+
+  // "Send a task" on a zone alert: a patrol back to the zone, placed where the unit was
+  // when it left, answering the alert.
+  function sendTaskFor(alert) {
+    if (!taskForm) return;
+    closeTask();
+    taskForm.prefill({
+      kind: config.alertTaskKind,
+      title: fill(T.returnToZone, { zone: alert.zone }),
+      lat: alert.lat,
+      lon: alert.lon,
+      alert: { id: alert.id, unit: alert.unit },
+    });
+  }
+  // The zone alert list links here with ?alert=<id>: once the first picture is in, the
+  // alert's task (if one answers it) or a prefilled form. The parameter is then dropped
+  // from the address, so that a reload does not open the form again.
+  const alertNote = root.querySelector("[data-alert-note]");
+  let addressAlert = new URLSearchParams(window.location.search).get("alert");
+  function answerAlertOfAddress() {
+    if (addressAlert === null) return;
+    const id = Number(addressAlert);
+    addressAlert = null;
+    const address = new URL(window.location.href);
+    address.searchParams.delete("alert");
+    window.history.replaceState(window.history.state, "", address.pathname + address.search + address.hash);
+    const entry = Number.isInteger(id) ? state.alerts.get(id) : null;
+    if (!entry) {
+      if (alertNote) {
+        alertNote.textContent = T.alertNotOpen;
+        alertNote.hidden = false;
+      }
+      setPanelOpen(true);
+      return;
+    }
+    if (entry.data.task_id && state.tasks.has(entry.data.task_id)) openTask(entry.data.task_id);
+    else if (can.create && taskForm) sendTaskFor(entry.data);
+    map.setView([entry.data.lat, entry.data.lon], Math.max(map.getZoom(), 12));
   }
 
   // ---------------------------------------------------------------- the panel on a phone

@@ -1,7 +1,9 @@
 // The live map's "New task" form: the task's place is a point (a click on the map, or
 // typed coordinates) or an area (a polygon drawn with leaflet.draw's polygon tool,
 // driven from the form's own buttons), and it may be linked to a violation found by its
-// reference. live.js calls LiveTaskForm.setUp(...) and is told when a task was created.
+// reference. It may answer a zone alert ("Send a task" on the alert fills the form in,
+// the alert shown as a removable chip). live.js calls LiveTaskForm.setUp(...), which
+// returns {prefill(values)}, and is told when a task was created.
 window.LiveTaskForm = (function () {
   "use strict";
   const C = window.DispatchCommon;
@@ -313,6 +315,37 @@ window.LiveTaskForm = (function () {
     };
   }
 
+  // ---------------------------------------------------------------- the zone alert answered
+  // A chip "Answers the zone alert of VLN-1" over a hidden field with the alert's id;
+  // its × takes the link away (the task is then an ordinary one).
+  function alertLink(box, words) {
+    if (!box) return null;
+    const hidden = box.querySelector("input[name=alert]");
+    const label = box.querySelector("[data-alert-link-text]");
+    const remove = box.querySelector("[data-alert-link-remove]");
+    function clear() {
+      hidden.value = "";
+      label.textContent = "";
+      box.hidden = true;
+      box.dispatchEvent(new CustomEvent("alert:change", { bubbles: true }));
+    }
+    remove.addEventListener("click", () => {
+      const form = box.closest("form");
+      clear();
+      if (form) form.elements.title.focus();
+    });
+    return {
+      set(alert) {
+        hidden.value = String(alert.id);
+        label.textContent = fill(words.alertLink, { unit: alert.unit });
+        box.dataset.alertId = String(alert.id);
+        box.hidden = false;
+      },
+      clear: clear,
+      value: () => (hidden.value ? Number(hidden.value) : null),
+    };
+  }
+
   // ---------------------------------------------------------------- the form
   // options: {map, panel, opener, url, T (the live map's words), onOpen(), onCreated(detail)}
   function setUp(options) {
@@ -329,6 +362,7 @@ window.LiveTaskForm = (function () {
     const point = pointDraft(map, latInput, lonInput);
     const area = canDrawArea ? areaDraft(map, areaBox, words) : null;
     const violation = violationPicker(form.querySelector("[data-violation-picker]"), words);
+    const answered = alertLink(form.querySelector("[data-alert-link]"), words);
     const modeInputs = Array.from(form.querySelectorAll("input[name=place_kind]"));
     if (!area) modeInputs.forEach((input) => (input.closest("fieldset").hidden = true));
     let mode = "point";
@@ -365,6 +399,7 @@ window.LiveTaskForm = (function () {
       point.clear();
       if (area) area.clear();
       if (violation) violation.reset();
+      if (answered) answered.clear();
       clearErrors();
     };
 
@@ -436,6 +471,7 @@ window.LiveTaskForm = (function () {
     });
     form.addEventListener("area:change", () => clearFieldError("area"));
     form.addEventListener("violation:change", () => clearFieldError("violation"));
+    form.addEventListener("alert:change", () => clearFieldError("alert"));
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -464,6 +500,7 @@ window.LiveTaskForm = (function () {
         }
         if (link.id !== null) payload.violation = link.id;
       }
+      if (answered && answered.value() !== null) payload.alert = answered.value();
       const submit = form.querySelector("button[type=submit]");
       submit.disabled = true;
       C.postJson(options.url, payload)
@@ -491,6 +528,24 @@ window.LiveTaskForm = (function () {
         });
     });
     setMode("point");
+
+    // A fresh form filled in: {kind, title, lat, lon (a point), alert: {id, unit}}. What
+    // was typed into an open form before is discarded, as with "Discard".
+    function prefill(values) {
+      if (!panel.hidden) close();
+      open();
+      if (values.kind) form.elements.kind.value = values.kind;
+      if (values.title) form.elements.title.value = values.title;
+      const lat = Number(values.lat);
+      const lon = Number(values.lon);
+      if (values.lat !== null && values.lat !== undefined && Number.isFinite(lat) && Number.isFinite(lon)) {
+        latInput.value = lat.toFixed(6);
+        lonInput.value = lon.toFixed(6);
+        point.place(lat, lon, true);
+      }
+      if (values.alert && answered) answered.set(values.alert);
+    }
+    return { prefill: prefill };
   }
 
   return { setUp: setUp };
