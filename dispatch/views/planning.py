@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dispatch.forms_planning import AlertFilterForm, BoardForm, ShiftForm, ZoneForm
 from dispatch.models import Shift
+from dispatch.selectors_alert_tasks import alert_tasks_for_user
 from dispatch.selectors_planning import (
     alert_get_for_user,
     alert_list_for_user,
@@ -293,6 +294,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # read once: for the audit and the page
     alert_list_view_audit(actor=request_user(request), alerts=page.object_list, filters=data)
+    answering = alert_tasks_for_user(
+        user=request_user(request), alert_ids=[alert.pk for alert in page.object_list]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -301,6 +305,12 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            # Each alert with the newest task answering it (or None).
+            "rows": [(alert, answering.get(alert.pk)) for alert in page.object_list],
+            # "Send a task" opens the form on the live map.
+            "can_send_task": request_user(request).has_perms(
+                ["dispatch.add_task", "dispatch.view_all_tasks"]
+            ),
             "query": query.urlencode(),
             "open_count": alert_list_for_user(user=request_user(request), open_only=True).count(),
             "back": request.get_full_path(),
