@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dispatch.models import MobileUnit, Task, TaskStatus
 from dispatch.selectors import mobile_unit_of
+from dispatch.selectors_notices import unit_notices_version
 from dispatch.selectors_officer import (
     unit_has_open_task,
     unit_tasks_for_officer,
@@ -23,6 +24,7 @@ from dispatch.selectors_officer import (
 from dispatch.selectors_planning import shift_current_for_unit, shift_next_for_unit
 from dispatch.selectors_tasks import task_response_times, violations_visible_to
 from dispatch.services_officer import task_origin, unit_duty_end, unit_duty_start
+from dispatch.views.notices import officer_notice_cards
 from portal.access import permission_required
 from portal.api.helpers import request_user
 from portal.models import User
@@ -110,12 +112,18 @@ def _card(task: Task, visible_violations: set[int]) -> TaskCard:
     )
 
 
+def _feed_version(unit: MobileUnit) -> str:
+    """What the page shows: the unit's tasks and its active notices (sent, withdrawn,
+    expired, read). One light query each."""
+    return unit_tasks_version(unit=unit) + unit_notices_version(unit=unit)
+
+
 def _tasks_context(user: User, unit: MobileUnit | None, version: str = "") -> dict[str, Any]:
     if unit is None:
         return {"unit": None}
     # The version first: a change between the two reads makes the page's version older
     # than its content, and the next poll renders again (never the other way round).
-    version = version or unit_tasks_version(unit=unit)
+    version = version or _feed_version(unit)
     tasks = unit_tasks_for_officer(unit=unit)
     visible = violations_visible_to(
         user=user, violation_ids=[task.violation_id for task in tasks.open + tasks.closed_today]
@@ -124,6 +132,7 @@ def _tasks_context(user: User, unit: MobileUnit | None, version: str = "") -> di
         "unit": unit,
         "open_cards": [_card(task, visible) for task in tasks.open],
         "closed_cards": [_card(task, visible) for task in tasks.closed_today],
+        "notice_cards": officer_notice_cards(user=user, unit=unit),
         "version": version,
     }
 
@@ -142,12 +151,13 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @permission_required(SERVE)
 @require_GET
 def my_tasks_feed(request: HttpRequest) -> HttpResponse:
-    """The task list alone, for the page's polling. Answers 304 while nothing changed
-    (the page sends the version it shows as If-None-Match): one light query."""
+    """The task list and the notices alone, for the page's polling. Answers 304 while
+    nothing changed (the page sends the version it shows as If-None-Match): two light
+    queries, one on tasks, one on notices."""
     unit = mobile_unit_of(request_user(request))
     version = ""
     if unit is not None:
-        version = unit_tasks_version(unit=unit)
+        version = _feed_version(unit)
         if request.headers.get("If-None-Match", "").removeprefix("W/").strip('"') == version:
             return HttpResponseNotModified()
     response = render(

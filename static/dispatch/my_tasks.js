@@ -1,7 +1,8 @@
 // The officer's "My tasks" page: the list polls the server every few seconds (a 304
-// while nothing changed), a new task is announced (banner, vibration, a short beep when
-// sound is on), and each card's big button moves the task one step along its lifecycle
-// through the task API. Texts come from data-text-* attributes (translated templates).
+// while nothing changed), a new task or notice is announced (banner, vibration, a short
+// beep when sound is on), each task card's big button moves the task one step along its
+// lifecycle through the task API, and "Mark as read" confirms a notice for the unit
+// through the notice API. Texts come from data-text-* attributes (translated templates).
 (function () {
   "use strict";
   const C = window.DispatchCommon;
@@ -11,6 +12,7 @@
   const POLL_MS = parseInt(feed.dataset.pollMs, 10) || 3000;
   const banner = document.querySelector("[data-new-task-banner]");
   const bannerText = banner.querySelector("[data-banner-text]");
+  const bannerTitle = banner.querySelector("[data-banner-title]");
   const errorBox = document.querySelector("[data-task-error]");
   const errorText = errorBox.querySelector("[data-error-text]");
   const feedStatus = document.querySelector("[data-feed-status]");
@@ -34,7 +36,14 @@
     cards(scope, "[data-closed-today] [data-task-id]").forEach((card) =>
       closed.set(card.dataset.taskId, card.dataset.status)
     );
-    return { open: open, closed: closed };
+    // Notices: every one shown, and the unread ones with their titles.
+    const notices = new Set();
+    const unread = new Map();
+    cards(scope, "[data-notice-id]").forEach((card) => {
+      notices.add(card.dataset.noticeId);
+      if (card.hasAttribute("data-unread")) unread.set(card.dataset.noticeId, card.dataset.title);
+    });
+    return { open: open, closed: closed, notices: notices, unread: unread };
   }
 
   let known = snapshot();
@@ -50,6 +59,11 @@
     if (!fresh) return;
     cards(fresh).forEach((card) => {
       const current = feed.querySelector("#task-" + card.dataset.taskId);
+      if (current && current.dataset.version === card.dataset.version) card.replaceWith(current);
+    });
+    // A notice unchanged keeps its card (a read one the officer opened stays open).
+    cards(fresh, "[data-notice-id]").forEach((card) => {
+      const current = feed.querySelector("#notice-" + card.dataset.noticeId);
       if (current && current.dataset.version === card.dataset.version) card.replaceWith(current);
     });
     const wasOpen = feed.querySelector("[data-closed-today]");
@@ -68,7 +82,11 @@
     after.open.forEach((title, id) => {
       if (!before.open.has(id)) added.push([id, title]);
     });
-    if (added.length) announceNew(added);
+    const addedNotices = [];
+    after.unread.forEach((title, id) => {
+      if (!before.notices.has(id)) addedNotices.push([id, title]);
+    });
+    if (added.length || addedNotices.length) announceNew(added, addedNotices);
     before.open.forEach((title, id) => {
       if (after.open.has(id)) return;
       const status = after.closed.get(id);
@@ -79,15 +97,26 @@
       const card = feed.querySelector("#task-" + id);
       if (card) card.classList.add("task-card--new");
     });
+    addedNotices.forEach(([id]) => {
+      const card = feed.querySelector("#notice-" + id);
+      if (card) card.classList.add("notice-card--new");
+    });
   }
 
-  // --- announcing a new task ---------------------------------------------------------
-  let newestId = null;
-  function announceNew(added) {
-    newestId = added[0][0];
-    bannerText.textContent = added.map(([, title]) => title).join(" · ");
+  // --- announcing a new task or notice -----------------------------------------------
+  let newestId = null; // the element the banner's "Show" goes to
+  function announceNew(added, addedNotices) {
+    const notices = addedNotices || [];
+    // Notices first: they come before the tasks on the page.
+    newestId = notices.length ? "notice-" + notices[0][0] : "task-" + added[0][0];
+    const headings = [];
+    if (added.length) headings.push(text.newTaskTitle);
+    if (notices.length) headings.push(text.newNoticeTitle);
+    if (bannerTitle) bannerTitle.textContent = headings.join(" · ");
+    bannerText.textContent = notices.concat(added).map(([, title]) => title).join(" · ");
     banner.hidden = false;
-    document.title = "(" + added.length + ") " + text.newTask + " " + pageTitle;
+    const count = added.length + notices.length;
+    document.title = "(" + count + ") " + (added.length ? text.newTask : text.newNotice) + " " + pageTitle;
     try {
       if (navigator.vibrate) navigator.vibrate([250, 120, 250]);
     } catch (error) {
@@ -101,7 +130,7 @@
   }
   banner.querySelector("[data-banner-dismiss]").addEventListener("click", dismissBanner);
   banner.querySelector("[data-banner-show]").addEventListener("click", () => {
-    const card = newestId && feed.querySelector("#task-" + newestId);
+    const card = newestId && document.getElementById(newestId);
     dismissBanner();
     if (card) {
       card.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -252,9 +281,32 @@
     }
   }
 
+  // --- marking a notice read ----------------------------------------------------------
+  async function markRead(card, button) {
+    button.disabled = true;
+    card.setAttribute("aria-busy", "true");
+    try {
+      const url = feed.dataset.noticeReadUrl.replace("/0/", "/" + card.dataset.noticeId + "/");
+      const response = await C.postJson(url, {});
+      if (!response.ok) showError(text.readFailed + " " + C.firstErrorMessage(response.body, text.unexpected));
+      else card.classList.remove("notice-card--new");
+    } catch (error) {
+      showError(text.readFailed + " " + text.offline);
+    } finally {
+      card.removeAttribute("aria-busy");
+      button.disabled = false;
+      await poll(); // the card folds (read) or goes (withdrawn meanwhile)
+    }
+  }
+
   feed.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button || !feed.contains(button)) return;
+    if (button.hasAttribute("data-notice-read")) {
+      const notice = button.closest("[data-notice-id]");
+      if (notice) markRead(notice, button);
+      return;
+    }
     const card = button.closest("[data-task-id]");
     if (!card) return;
     if (button.dataset.move) {
@@ -348,6 +400,24 @@
       link.setAttribute("aria-label", card.dataset.title);
       label.append(title, state, link);
       marker.bindPopup(label).addTo(markers);
+    });
+    // Notices with a place: a smaller square-looking marker (navy, red when urgent),
+    // under the tasks.
+    cards(null, "[data-notice-id][data-lat]").forEach((card) => {
+      const latlng = [parseFloat(card.dataset.lat), parseFloat(card.dataset.lon)];
+      points.push(latlng);
+      const urgent = card.classList.contains("notice-card--urgent");
+      const marker = L.circleMarker(latlng, {
+        radius: 7,
+        weight: 3,
+        color: urgent ? "#b42318" : "#0b2545",
+        fillColor: "#fff",
+        fillOpacity: 1,
+        dashArray: "3 3",
+      });
+      const link = C.el("a", { href: "#notice-" + card.dataset.noticeId, text: "↓", "aria-label": card.dataset.title });
+      marker.bindPopup(C.el("div", {}, [C.text(text.notice, "div"), C.text(card.dataset.title, "strong"), link])).addTo(markers);
+      marker.bringToBack();
     });
     // Frame the tasks when the set of places changes, not on every poll (the officer
     // may have panned the map).
