@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dispatch.models import MobileUnit, NoticePriority
-from dispatch.services_notices import BODY_MAX, TITLE_MAX, NoticeInput
+from dispatch.services_notices import (
+    BODY_MAX,
+    NO_ADDRESSEE,
+    TITLE_MAX,
+    TWO_ADDRESSEES,
+    NoticeInput,
+)
 from portal.timefmt import DATETIME_LOCAL, supported_date
 
 
@@ -97,6 +103,14 @@ class NoticeForm(forms.Form):
                 "longitude" if lon is None else "latitude",
                 _("Give both the latitude and the longitude, or neither."),
             )
+        # The service decides too; said here as well so that every problem of the page
+        # is named at once.
+        if "units" not in self.errors:
+            chosen = bool(cleaned.get("units"))
+            if cleaned.get("all_units") and chosen:
+                self.add_error("units", TWO_ADDRESSEES)
+            elif not cleaned.get("all_units") and not chosen:
+                self.add_error("units", NO_ADDRESSEE)
         return cleaned
 
     def location(self) -> Point | None:

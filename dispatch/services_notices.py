@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.selectors import violation_scope_for_user
 from dispatch.models import MobileUnit, Notice, NoticePriority, NoticeReceipt
@@ -26,6 +27,9 @@ SEND = "dispatch.add_task"
 SERVE = "dispatch.serve_in_unit"
 TITLE_MAX = 200
 BODY_MAX = 4000
+# Said by the form as well, so that a page sent with several problems names them all.
+NO_ADDRESSEE = gettext_lazy("Choose the units to send the notice to, or send it to all units.")
+TWO_ADDRESSEES = gettext_lazy("Send the notice to all units or to the units chosen, not both.")
 
 
 @dataclass
@@ -58,12 +62,12 @@ class _Problems:
 
 def _units(data: NoticeInput, problems: _Problems) -> list[MobileUnit]:
     if data.all_units and data.unit_ids:
-        problems.add("units", _("Send the notice to all units or to the units chosen, not both."))
+        problems.add("units", str(TWO_ADDRESSEES))
         return []
     if data.all_units:
         return []
     if not data.unit_ids:
-        problems.add("units", _("Choose the units to send the notice to, or send it to all units."))
+        problems.add("units", str(NO_ADDRESSEE))
         return []
     wanted = set(data.unit_ids)
     units = list(MobileUnit.objects.filter(pk__in=wanted).order_by("call_sign"))
