@@ -81,6 +81,13 @@ class DispatchConfig(AppConfig):
                 order=20,
             ),
             NavItem(
+                "notices",
+                _("Notices"),
+                "dispatch:notice-list",
+                ("dispatch.view_all_tasks",),
+                order=21,
+            ),
+            NavItem(
                 "zone-alerts",
                 _("Zone alerts"),
                 "dispatch:alert-list",

@@ -13,10 +13,11 @@ PASSWORD = "e2e-demo-password-1"
 NAVIGATION = {
     "officer": (
         {"dashboard", "my-tasks", "my-unit", "violations", "violation-map", "shifts", "units"},
-        {"audit", "users", "review", "live-map", "track-replay", "zone-alerts", "unit-stats"},
+        {"audit", "users", "review", "live-map", "track-replay", "zone-alerts", "notices"},
     ),
     "dispatcher": (
-        {"dashboard", "live-map", "zone-alerts", "shifts", "patrol-zones", "mobile-units"},
+        {"dashboard", "live-map", "notices", "zone-alerts", "shifts", "patrol-zones"}
+        | {"mobile-units"},
         {"audit", "review", "my-tasks", "my-unit", "categories"},
     ),
     "analyst": (
