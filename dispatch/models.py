@@ -384,7 +384,7 @@ class Notice(models.Model):
     )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         "portal.User",
         verbose_name=_("withdrawn by"),
