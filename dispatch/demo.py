@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dispatch.models import (
     MobileUnit,
+    NoticePriority,
     PatrolZone,
     PositionSource,
     Shift,
@@ -25,6 +26,7 @@ from dispatch.models import (
     UnitStatus,
 )
 from dispatch.services import positions_ingest
+from dispatch.services_notices import NoticeInput, notice_create
 from dispatch.services_tasks import TaskInput, task_create, task_transition
 from portal.models import OrgUnit, User
 
@@ -151,6 +153,16 @@ def _tasks(dispatcher: User, units: dict[str, MobileUnit], now: datetime) -> Non
     if Task.objects.exists():
         return
     _history(dispatcher, units, now)
+    notice_create(
+        actor=dispatcher,
+        data=NoticeInput(
+            title="Look out for a white VW Crafter, BY 4521 AB",
+            body="Seen near Medininkai heading west; cigarettes suspected. Do not stop it alone.",
+            priority=NoticePriority.URGENT,
+            all_units=True,
+            expires_at=now + timedelta(days=2),
+        ),
+    )
     task_create(
         actor=dispatcher,
         data=TaskInput(

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dispatch.demo import DEMO_UNITS, DEMO_ZONES, route_position
-from dispatch.models import MobileUnit, PositionReport, Shift, Task
+from dispatch.models import MobileUnit, Notice, PositionReport, Shift, Task
 from portal.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,7 @@ def test_demo_units_have_positions_shifts_and_tasks(seeded):
     assert Task.objects.filter(status="new").exists()
     assert Task.objects.filter(status="assigned", unit__call_sign="VLN-1").exists()
     assert Task.objects.filter(status="completed").count() >= 10
+    assert Notice.objects.filter(all_units=True, withdrawn_at__isnull=True).exists()
 
 
 def test_running_the_seed_again_creates_nothing(seeded):
