@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dispatch.models import (
     MobileUnit,
+    Notice,
     NoticePriority,
     PatrolZone,
     PositionSource,
@@ -153,16 +154,6 @@ def _tasks(dispatcher: User, units: dict[str, MobileUnit], now: datetime) -> Non
     if Task.objects.exists():
         return
     _history(dispatcher, units, now)
-    notice_create(
-        actor=dispatcher,
-        data=NoticeInput(
-            title="Look out for a white VW Crafter, BY 4521 AB",
-            body="Seen near Medininkai heading west; cigarettes suspected. Do not stop it alone.",
-            priority=NoticePriority.URGENT,
-            all_units=True,
-            expires_at=now + timedelta(days=2),
-        ),
-    )
     task_create(
         actor=dispatcher,
         data=TaskInput(
@@ -237,6 +228,21 @@ def _history(dispatcher: User, units: dict[str, MobileUnit], now: datetime) -> N
             previous = status
 
 
+def _notice(dispatcher: User, now: datetime) -> None:
+    if Notice.objects.exists():
+        return
+    notice_create(
+        actor=dispatcher,
+        data=NoticeInput(
+            title="Look out for a white VW Crafter, BY 4521 AB",
+            body="Seen near Medininkai heading west; cigarettes suspected. Do not stop it alone.",
+            priority=NoticePriority.URGENT,
+            all_units=True,
+            expires_at=now + timedelta(days=2),
+        ),
+    )
+
+
 @transaction.atomic
 def dispatch_demo_seed(*, now: datetime | None = None) -> list[str]:
     """Create the demo units, zones, shifts, recent positions and tasks; return what was
@@ -271,6 +277,7 @@ def dispatch_demo_seed(*, now: datetime | None = None) -> list[str]:
     dispatcher = User.objects.filter(username="dispatcher").first()
     if dispatcher is not None:
         _tasks(dispatcher, units, now)
+        _notice(dispatcher, now)
     return done
 
 
