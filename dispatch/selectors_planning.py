@@ -65,7 +65,7 @@ def zones_geojson(*, user: User, include_inactive: bool = False) -> dict[str, An
 # Shifts
 
 
-def _sees_every_unit(user: User) -> bool:
+def sees_every_unit(user: User) -> bool:
     """Dispatchers and analysts plan or read every unit's shifts; an officer (no
     ``view_all_tasks``) sees only those of the unit they serve in (need to know)."""
     return user.has_perm("dispatch.view_all_tasks")
@@ -75,7 +75,7 @@ def shift_list_for_user(*, user: User) -> QuerySet[Shift]:
     shifts = Shift.objects.select_related("unit", "zone")
     if not user.has_perm("dispatch.view_shift"):
         return shifts.none()
-    if _sees_every_unit(user):
+    if sees_every_unit(user):
         return shifts
     if user.org_unit_id is None:
         return shifts.none()
@@ -123,7 +123,7 @@ def planning_units(
     units = MobileUnit.objects.only("id", "call_sign", "status", "vehicle_plate")
     if not user.has_perm("dispatch.view_shift"):
         return units.none()
-    if not _sees_every_unit(user):
+    if not sees_every_unit(user):
         if user.org_unit_id is None:
             return units.none()
         units = units.filter(org_unit_id=user.org_unit_id)

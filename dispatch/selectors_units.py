@@ -10,13 +10,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.http import Http404
 from django.utils import timezone
 
 from dispatch.lifecycle import OPEN_STATUSES
 from dispatch.models import MobileUnit, Shift, Task, UnitDevice
 from dispatch.selectors import task_list_for_user
+from dispatch.selectors_planning import sees_every_unit
 from portal.models import OrgUnit, OrgUnitKind, User
 from portal.roles import ROLE_LABELS
 
@@ -35,19 +47,52 @@ class _CountOf(Subquery):
         super().__init__(queryset.order_by().values("pk"))
 
 
+def _shifts_visible(user: User) -> Q | bool:
+    """Whose shifts ``user`` may see, as a condition on ``MobileUnit``: every unit's for
+    the operations centre (``sees_every_unit``), only their own unit's for an officer,
+    none without ``dispatch.view_shift`` (the same rule as the shift board)."""
+    if not user.has_perm("dispatch.view_shift"):
+        return False
+    if sees_every_unit(user):
+        return True
+    if user.org_unit_id is None:
+        return False
+    return Q(org_unit_id=user.org_unit_id)
+
+
 def unit_list_for_user(
     *, user: User, status: str = "", text: str = "", now: datetime | None = None
 ) -> QuerySet[MobileUnit]:
     """Every mobile unit for a user with ``view_mobileunit`` (none otherwise), with its
     organisational unit, active members and active devices counted, and the shift it is
-    on ``now`` (``shift_starts``, ``shift_ends``, ``shift_zone``; None when off shift).
+    on ``now`` (``shift_starts``, ``shift_ends``, ``shift_zone``; None when
+    off shift, or when the viewer may not see that unit's shifts: ``shift_visible``).
     A constant number of queries, whatever the number of units."""
     if not user.has_perm("dispatch.view_mobileunit"):
         return MobileUnit.objects.none()
     now = now or timezone.now()
+    visible = _shifts_visible(user)
     current = Shift.objects.filter(
         unit=OuterRef("pk"), starts_at__lte=now, ends_at__gt=now
     ).order_by("-starts_at")
+    if isinstance(visible, Q):
+        current = current.filter(unit__org_unit_id=user.org_unit_id)
+    shift_visible: Any = (
+        ExpressionWrapper(visible, output_field=BooleanField())
+        if isinstance(visible, Q)
+        else Value(visible)
+    )
+    shift_fields: dict[str, Any] = {
+        "shift_starts": Subquery(current.values("starts_at")[:1]),
+        "shift_ends": Subquery(current.values("ends_at")[:1]),
+        "shift_zone": Subquery(current.values("zone__name")[:1]),
+    }
+    if visible is False:
+        shift_fields = {
+            "shift_starts": Value(None, output_field=DateTimeField()),
+            "shift_ends": Value(None, output_field=DateTimeField()),
+            "shift_zone": Value(None, output_field=CharField()),
+        }
     units = (
         MobileUnit.objects.select_related("org_unit")
         .annotate(
@@ -57,9 +102,8 @@ def unit_list_for_user(
             devices_count=_CountOf(
                 UnitDevice.objects.filter(unit_id=OuterRef("pk"), revoked_at__isnull=True)
             ),
-            shift_starts=Subquery(current.values("starts_at")[:1]),
-            shift_ends=Subquery(current.values("ends_at")[:1]),
-            shift_zone=Subquery(current.values("zone__name")[:1]),
+            shift_visible=shift_visible,
+            **shift_fields,
         )
         .order_by("call_sign")
     )
@@ -152,7 +196,9 @@ def unit_page_for_user(*, user: User, unit: MobileUnit, now: datetime | None = N
     * devices: those who manage them (``dispatch.change_unitdevice``);
     * recent tasks: through ``task_list_for_user`` (every unit's for the operations
       centre, only their own for officers);
-    * shifts: ``dispatch.view_shift``; the last position: ``dispatch.view_positionreport``.
+    * shifts: every unit's for the operations centre, only their own unit's for an
+      officer (``sees_every_unit``, as on the shift board);
+    * the last position, report time and accuracy: ``dispatch.view_positionreport``.
     """
     now = now or timezone.now()
     own_unit = user.org_unit_id is not None and user.org_unit_id == unit.org_unit_id
@@ -170,7 +216,7 @@ def unit_page_for_user(*, user: User, unit: MobileUnit, now: datetime | None = N
         page.recent_tasks = list(
             task_list_for_user(user=user, unit=unit).order_by("-created_at")[:RECENT_TASKS]
         )
-    if user.has_perm("dispatch.view_shift"):
+    if user.has_perm("dispatch.view_shift") and (sees_every_unit(user) or own_unit):
         shifts = list(
             Shift.objects.select_related("zone")
             .filter(unit=unit, ends_at__gt=now)

@@ -83,6 +83,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            # The shift column for those who see shifts (an officer: only their own
+            # unit's, ``shift_visible``).
             "can_see_shifts": request.user.has_perm("dispatch.view_shift"),
             "just_now": timezone.now() - JUST_NOW,
         },

@@ -92,6 +92,35 @@ def test_the_list_shows_each_units_figures(dispatcher, unit, other_unit, shift, 
     assert reverse("dispatch:unit-detail", kwargs={"pk": unit.pk}) in html
 
 
+def test_an_officer_sees_only_their_own_units_shift_on_the_list(
+    officer, officer_b, unit, other_unit, shift, client_for
+):
+    now = timezone.now()
+    Shift.objects.create(
+        unit=other_unit,
+        starts_at=now - timedelta(hours=2),
+        ends_at=now + timedelta(hours=3),
+        zone=PatrolZone.objects.create(
+            name="Salcininkai road",
+            area=Polygon(((25.3, 54.3), (25.5, 54.3), (25.5, 54.4), (25.3, 54.4), (25.3, 54.3))),
+        ),
+    )
+    url = reverse("dispatch:unit-list")
+
+    mine = client_for(officer).get(url)
+    theirs = client_for(officer_b).get(url)
+
+    rows = {u.call_sign: u for u in mine.context["page"]}
+    assert (rows["MED-1"].shift_visible, rows["MED-1"].shift_zone) == (True, "Medininkai strip")
+    assert (rows["VLN-1"].shift_visible, rows["VLN-1"].shift_ends) == (False, None)
+    assert "Medininkai strip" in page_text(mine)
+    assert "Salcininkai road" not in page_text(mine)
+    rows = {u.call_sign: u for u in theirs.context["page"]}
+    assert (rows["MED-1"].shift_visible, rows["MED-1"].shift_zone) == (False, None)
+    assert rows["VLN-1"].shift_zone == "Salcininkai road"
+    assert "Medininkai strip" not in page_text(theirs)
+
+
 def test_the_list_filters_by_status_and_text(dispatcher, unit, other_unit, client_for):
     client = client_for(dispatcher)
     url = reverse("dispatch:unit-list")
@@ -184,6 +213,22 @@ def test_an_officer_of_another_unit_sees_the_unit_but_not_its_people_or_tasks(
     assert "data-last-lat" not in html
     assert "Take out of service" not in html
     assert "Edit unit" not in html
+
+
+def test_an_officer_sees_only_their_own_units_shifts_on_a_units_page(
+    officer, officer_b, unit, shift, client_for
+):
+    url = reverse("dispatch:unit-detail", kwargs={"pk": unit.pk})
+
+    own = client_for(officer).get(url)
+    other = client_for(officer_b).get(url)
+
+    assert own.context["page"].current_shift == shift
+    assert "Medininkai strip" in page_text(own)
+    assert other.context["page"].current_shift is None
+    assert other.context["page"].upcoming_shifts is None
+    assert "Medininkai strip" not in page_text(other)
+    assert "Shift board" not in page_text(other)
 
 
 def test_an_officer_sees_the_colleagues_of_their_own_unit_without_links(officer, unit, client_for):
