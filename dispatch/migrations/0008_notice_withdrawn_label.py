@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0007_notices'),
+        ("dispatch", "0007_notices"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notice',
-            name='withdrawn_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='withdrawn on'),
+            model_name="notice",
+            name="withdrawn_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="withdrawn on"),
         ),
     ]
