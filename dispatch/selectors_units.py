@@ -64,8 +64,9 @@ def unit_list_for_user(
     *, user: User, status: str = "", text: str = "", now: datetime | None = None
 ) -> QuerySet[MobileUnit]:
     """Every mobile unit for a user with ``view_mobileunit`` (none otherwise), with its
-    organisational unit, active members and active devices counted, and the shift it is
-    on ``now`` (``shift_starts``, ``shift_ends``, ``shift_zone``; None when
+    organisational unit and active members counted; active devices counted
+    (``devices_count``) for those who manage devices, None for everyone else; and the
+    shift it is on ``now`` (``shift_starts``, ``shift_ends``, ``shift_zone``; None when
     off shift, or when the viewer may not see that unit's shifts: ``shift_visible``).
     A constant number of queries, whatever the number of units."""
     if not user.has_perm("dispatch.view_mobileunit"):
@@ -93,15 +94,18 @@ def unit_list_for_user(
             "shift_ends": Value(None, output_field=DateTimeField()),
             "shift_zone": Value(None, output_field=CharField()),
         }
+    devices_count: Any = (
+        _CountOf(UnitDevice.objects.filter(unit_id=OuterRef("pk"), revoked_at__isnull=True))
+        if user.has_perm("dispatch.change_unitdevice")
+        else Value(None, output_field=IntegerField())
+    )
     units = (
         MobileUnit.objects.select_related("org_unit")
         .annotate(
             members_count=_CountOf(
                 User.objects.filter(org_unit_id=OuterRef("org_unit_id"), is_active=True)
             ),
-            devices_count=_CountOf(
-                UnitDevice.objects.filter(unit_id=OuterRef("pk"), revoked_at__isnull=True)
-            ),
+            devices_count=devices_count,
             shift_visible=shift_visible,
             **shift_fields,
         )

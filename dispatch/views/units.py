@@ -84,8 +84,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             # The shift column for those who see shifts (an officer: only their own
-            # unit's, ``shift_visible``).
+            # unit's, ``shift_visible``); the last report like the unit page's map marker.
             "can_see_shifts": request.user.has_perm("dispatch.view_shift"),
+            "can_see_positions": request.user.has_perm("dispatch.view_positionreport"),
+            "can_see_devices": request.user.has_perm("dispatch.change_unitdevice"),
             "just_now": timezone.now() - JUST_NOW,
         },
     )

@@ -81,7 +81,7 @@ def test_the_list_shows_each_units_figures(dispatcher, unit, other_unit, shift, 
     assert list(rows) == ["MED-1", "VLN-1"]
     med = rows["MED-1"]
     assert med.members_count == 2  # officer_a and officer_a2; the inactive one is not
-    assert med.devices_count == 1  # the revoked one is not
+    assert med.devices_count is None  # devices are the administrators' business
     assert med.shift_zone == "Medininkai strip"
     assert med.shift_ends == shift.ends_at
     assert rows["VLN-1"].shift_ends is None
@@ -90,6 +90,24 @@ def test_the_list_shows_each_units_figures(dispatcher, unit, other_unit, shift, 
     assert "Medininkai strip" in html
     assert "Out of service" in html
     assert reverse("dispatch:unit-detail", kwargs={"pk": unit.pk}) in html
+
+
+def test_only_those_who_manage_devices_see_how_many_a_unit_has(
+    dispatcher, administrator, unit, client_for
+):
+    UnitDevice.objects.create(unit=unit, name="Phone", token_hash="a" * 64)
+    UnitDevice.objects.create(unit=unit, name="Old", token_hash="b" * 64, revoked_at=timezone.now())
+    url = reverse("dispatch:unit-list")
+
+    for_admin = client_for(administrator).get(url)
+    for_dispatcher = client_for(dispatcher).get(url)
+
+    [row] = for_admin.context["page"]
+    assert row.devices_count == 1  # the revoked one is not
+    assert "Active devices" in page_text(for_admin)
+    [row] = for_dispatcher.context["page"]
+    assert row.devices_count is None
+    assert "Active devices" not in page_text(for_dispatcher)
 
 
 def test_an_officer_sees_only_their_own_units_shift_on_the_list(
@@ -119,6 +137,18 @@ def test_an_officer_sees_only_their_own_units_shift_on_the_list(
     assert (rows["MED-1"].shift_visible, rows["MED-1"].shift_zone) == (False, None)
     assert rows["VLN-1"].shift_zone == "Salcininkai road"
     assert "Medininkai strip" not in page_text(theirs)
+
+
+def test_officers_see_no_unit_s_last_report_on_the_list(officer, analyst, unit, client_for):
+    url = reverse("dispatch:unit-list")
+
+    for_officer = page_text(client_for(officer).get(url))
+    for_analyst = page_text(client_for(analyst).get(url))
+
+    assert "Last report" not in for_officer
+    assert "minutes ago" not in for_officer
+    assert "Last report" in for_analyst
+    assert "3\xa0minutes ago" in for_analyst or "3 minutes ago" in for_analyst
 
 
 def test_the_list_filters_by_status_and_text(dispatcher, unit, other_unit, client_for):
@@ -229,6 +259,23 @@ def test_an_officer_sees_only_their_own_units_shifts_on_a_units_page(
     assert other.context["page"].upcoming_shifts is None
     assert "Medininkai strip" not in page_text(other)
     assert "Shift board" not in page_text(other)
+
+
+def test_officers_see_no_last_report_or_accuracy_on_a_units_page(
+    officer, dispatcher, unit, client_for
+):
+    unit.last_accuracy_m = 8
+    unit.save(update_fields=["last_accuracy_m"])
+    url = reverse("dispatch:unit-detail", kwargs={"pk": unit.pk})
+
+    for_officer = page_text(client_for(officer).get(url))
+    for_dispatcher = page_text(client_for(dispatcher).get(url))
+
+    assert "<dt>Last report</dt>" not in for_officer
+    assert "minutes ago" not in for_officer
+    assert "± 8 m" not in for_officer
+    assert "<dt>Last report</dt>" in for_dispatcher
+    assert "± 8 m" in for_dispatcher
 
 
 def test_an_officer_sees_the_colleagues_of_their_own_unit_without_links(officer, unit, client_for):
