@@ -38,9 +38,6 @@ UNITS_PER_PAGE = 50
 # A report or a device seen within this is "just now" rather than "0 minutes ago".
 JUST_NOW = timedelta(minutes=1)
 VIEW = "dispatch.view_mobileunit"
-# A registered device's token waits here for the one page that shows it, and is
-# removed from the session as that page is rendered.
-NEW_TOKEN_SESSION_KEY = "dispatch.unit_device_token"  # noqa: S105  (a key, not a secret)
 
 
 def _user(request: HttpRequest) -> User:
@@ -105,26 +102,15 @@ def _curl_example(request: HttpRequest, token: str) -> str:
     )
 
 
-@permission_required(VIEW)
-@require_GET
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = unit_get_for_user(user=_user(request), pk=pk)
-    page = unit_page_for_user(user=_user(request), unit=unit)
-    new_token = None
-    pending = request.session.get(NEW_TOKEN_SESSION_KEY)
-    if isinstance(pending, dict) and pending.get("unit") == unit.pk:
-        del request.session[NEW_TOKEN_SESSION_KEY]
-        new_token = {
-            "name": pending.get("name", ""),
-            "token": pending["token"],
-            "curl": _curl_example(request, pending["token"]),
-        }
+def _detail_page(
+    request: HttpRequest, unit: MobileUnit, new_token: dict[str, str] | None = None
+) -> HttpResponse:
     response = render(
         request,
         "dispatch/unit_detail.html",
         {
             "unit": unit,
-            "page": page,
+            "page": unit_page_for_user(user=_user(request), unit=unit),
             "new_token": new_token,
             "status_form": UnitStatusForm(),
             "device_form": DeviceRegisterForm(),
@@ -133,9 +119,15 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if new_token is not None:
-        # The token is on this page only: no cache keeps a copy of it.
+        # The token is in this one response only: no cache keeps a copy of it.
         response["Cache-Control"] = "no-store"
     return response
+
+
+@permission_required(VIEW)
+@require_GET
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, unit_get_for_user(user=_user(request), pk=pk))
 
 
 def _form_page(request: HttpRequest, form: UnitForm, unit: MobileUnit | None) -> HttpResponse:
@@ -221,13 +213,19 @@ def unit_device_register_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _flash_errors(request, error)
         return redirect(f"{reverse('dispatch:unit-detail', kwargs={'pk': unit.pk})}#devices")
-    request.session[NEW_TOKEN_SESSION_KEY] = {"unit": unit.pk, "name": device.name, "token": token}
     messages.success(
         request,
         _("Device “%(name)s” registered for %(call_sign)s.")
         % {"name": device.name, "call_sign": unit.call_sign},
     )
-    return redirect("dispatch:unit-detail", pk=unit.pk)
+    # The unit's page with the token, as the answer to this POST itself: the token is
+    # kept nowhere on the server (not even in the session until the next page), and
+    # neither reloading nor visiting the unit's page shows it again.
+    return _detail_page(
+        request,
+        unit,
+        new_token={"name": device.name, "token": token, "curl": _curl_example(request, token)},
+    )
 
 
 @permission_required(VIEW, "dispatch.change_unitdevice")

@@ -133,6 +133,14 @@
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  // The token page is the answer to the registration's POST: the address bar shows the
+  // unit's own address instead, so reloading asks for the unit's page (without the
+  // token) rather than posting the registration again.
+  document.querySelectorAll("[data-new-token][data-page-url]").forEach((section) => {
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", section.dataset.pageUrl);
+    }
+  });
   // A click in the token field selects it whole, ready to copy by hand.
   document.querySelectorAll("[data-copy-source]").forEach((input) => {
     input.addEventListener("focus", () => input.select());

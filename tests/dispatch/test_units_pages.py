@@ -13,7 +13,6 @@ from django.utils import timezone
 from dispatch.models import MobileUnit, PatrolZone, Shift, UnitDevice, UnitStatus
 from dispatch.services import token_digest
 from dispatch.services_tasks import TaskInput, task_create, task_transition
-from dispatch.views.units import NEW_TOKEN_SESSION_KEY
 from portal.models import AuditRecord, OrgUnit, OrgUnitKind
 from tests.factories import OrgUnitFactory, UserFactory
 
@@ -450,7 +449,7 @@ def test_a_status_change_without_a_reason_or_with_an_open_task_is_refused(
 # --- Devices ----------------------------------------------------------------------------
 
 
-def test_the_token_is_shown_once_after_registration(administrator, unit, client_for):
+def test_the_token_is_shown_once_in_the_answer_to_the_registration(administrator, unit, client_for):
     client = client_for(administrator)
     detail = reverse("dispatch:unit-detail", kwargs={"pk": unit.pk})
 
@@ -458,35 +457,41 @@ def test_the_token_is_shown_once_after_registration(administrator, unit, client_
         reverse("dispatch:unit-device-register", kwargs={"pk": unit.pk}),
         {"name": "Crew tablet"},
     )
-    assert response.status_code == 302
-    assert response["Location"] == detail
-    device = UnitDevice.objects.get(unit=unit)
 
-    first = client.get(detail)
-    token = first.context["new_token"]["token"]
+    # The answer to the POST itself, never cached, and the token is kept nowhere.
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    device = UnitDevice.objects.get(unit=unit)
+    token = response.context["new_token"]["token"]
     assert device.token_hash == token_digest(token)
-    assert first["Cache-Control"] == "no-store"
-    html = page_text(first)
+    html = page_text(response)
     assert token in html
     assert "Authorization: Device " + token in html
-    assert "/api/v1/positions/" in first.context["new_token"]["curl"]
-    assert NEW_TOKEN_SESSION_KEY not in client.session
+    assert "/api/v1/positions/" in response.context["new_token"]["curl"]
+    assert "Device “Crew tablet” registered for MED-1." in html
+    assert f'data-page-url="{detail}"' in html
+    assert token not in repr(dict(client.session.items()))
 
-    second = client.get(detail)
-    assert second.context["new_token"] is None
-    assert token not in page_text(second)
+    again = client.get(detail)
+    assert again.context["new_token"] is None
+    assert token not in page_text(again)
+    assert "Cache-Control" not in again or again["Cache-Control"] != "no-store"
 
 
-def test_the_token_is_not_shown_on_another_units_page(administrator, unit, other_unit, client_for):
+def test_a_refused_registration_shows_no_token(administrator, unit, client_for):
+    UnitDevice.objects.create(unit=unit, name="Crew tablet", token_hash="e" * 64)
     client = client_for(administrator)
-    client.post(
-        reverse("dispatch:unit-device-register", kwargs={"pk": unit.pk}), {"name": "Tablet"}
+
+    response = client.post(
+        reverse("dispatch:unit-device-register", kwargs={"pk": unit.pk}),
+        {"name": "crew  tablet"},
+        follow=True,
     )
 
-    other = client.get(reverse("dispatch:unit-detail", kwargs={"pk": other_unit.pk}))
-    assert other.context["new_token"] is None
-    # ... and it is still waiting for its own unit's page.
-    assert client.get(reverse("dispatch:unit-detail", kwargs={"pk": unit.pk})).context["new_token"]
+    assert response.redirect_chain[-1][1] == 302
+    assert response.context["new_token"] is None
+    assert "already has an active device called" in page_text(response)
+    assert UnitDevice.objects.filter(unit=unit).count() == 1
 
 
 def test_a_nameless_device_is_refused_with_a_message(administrator, unit, client_for):

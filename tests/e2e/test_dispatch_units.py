@@ -89,10 +89,19 @@ def test_an_administrator_creates_a_unit_on_the_map_and_registers_a_device(new_p
     assert page.evaluate("navigator.clipboard.readText()") == token
     screenshot(page, "unit-token-desktop")
 
-    # Once only: the page again shows no token.
+    # The token came as the answer to the registration itself; the address bar shows the
+    # unit's page, so a reload shows that page without the token and registers nothing.
+    detail = f"/dispatch/units/{unit.pk}/"
+    assert page.url.endswith(detail)
     page.reload()
     page.get_by_role("heading", name="Devices").wait_for()
     assert page.locator("[data-new-token]").count() == 0
+    assert token not in page.content()
+    assert "already has an active device" not in page.content()
+    assert UnitDevice.objects.filter(unit=unit).count() == 1
+    # ... and neither does visiting it again.
+    page.goto(detail)
+    page.get_by_role("heading", name="Devices").wait_for()
     assert token not in page.content()
 
     # The device reports with its token; revoked, it is refused.
