@@ -97,6 +97,10 @@ class TaskSerializer(serializers.ModelSerializer):
     violation_reference = serializers.SerializerMethodField(
         help_text="The linked violation's reference, on the same terms as `violation`."
     )
+    alert = serializers.SerializerMethodField(
+        help_text="The id of the zone alert the task answers; null when none, or when the "
+        "reader may not see zone alerts."
+    )
     created_by = serializers.CharField(source="created_by.get_full_name", read_only=True)
     seconds_to_acknowledge = serializers.SerializerMethodField(
         help_text="Seconds from the (last) assignment to the unit's acknowledgement; null "
@@ -153,6 +157,11 @@ class TaskSerializer(serializers.ModelSerializer):
 
     def get_violation_reference(self, task: Task) -> str | None:
         return task.violation.reference if self._violation_shown(task) and task.violation else None
+
+    def get_alert(self, task: Task) -> int | None:
+        # Zone alerts are for those who may read them (dispatch.view_geofencealert): not
+        # even the id tells the unit's officers that a task answers one.
+        return task.alert_id if self.context.get("alerts_visible", False) else None
 
     def get_latitude(self, task: Task) -> float | None:
         return task.location.y if task.location else None

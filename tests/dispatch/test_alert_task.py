@@ -125,22 +125,29 @@ def test_a_task_without_an_alert_has_no_summary(api_client_for, dispatcher):
 def test_the_unit_sees_its_task_but_not_the_alert_summary(
     api_client_for, dispatcher, officer, unit, alert
 ):
-    # Officers may not read zone alerts: the id stays (as for every task), the words not.
+    # Officers may not read zone alerts: neither the alert's id nor its words.
     task = _answer(dispatcher, alert)
     task_transition(actor=dispatcher, task=task, target="assigned", unit=unit)
+    client = api_client_for(officer)
 
-    detail = api_client_for(officer).get(reverse("api:task-detail", kwargs={"pk": task.pk}))
+    detail = client.get(reverse("api:task-detail", kwargs={"pk": task.pk}))
+    [listed] = client.get(reverse("api:task-list")).json()["results"]
 
     assert detail.status_code == 200
-    assert detail.json()["alert"] == alert.pk
+    assert detail.json()["alert"] is None
     assert detail.json()["alert_summary"] is None
+    assert listed["id"] == task.pk
+    assert listed["alert"] is None
 
 
 def test_the_analyst_reads_the_summary_too(api_client_for, dispatcher, analyst, alert):
     task = _answer(dispatcher, alert)
 
     detail = api_client_for(analyst).get(reverse("api:task-detail", kwargs={"pk": task.pk}))
+    listed = api_client_for(analyst).get(reverse("api:task-list")).json()["results"]
 
+    assert detail.json()["alert"] == alert.pk
+    assert [row["alert"] for row in listed] == [alert.pk]
     assert detail.json()["alert_summary"]["zone"] == "Medininkai strip"
 
 
