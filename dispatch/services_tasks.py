@@ -74,7 +74,12 @@ def task_create(*, actor: User, data: TaskInput) -> Task:
         actor=actor,
         action=AuditAction.CREATE,
         obj=task,
-        changes={"kind": task.kind, "title": task.title},
+        changes={
+            "kind": task.kind,
+            "title": task.title,
+            "alert": task.alert_id,
+            "violation": task.violation_id,
+        },
     )
     return task
 

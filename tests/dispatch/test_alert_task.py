@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift, UnitStatus
 from dispatch.services_tasks import TaskInput, task_create, task_transition
+from portal.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,50 @@ def _detail(client, task):
         response = client.get(reverse("api:task-detail", kwargs={"pk": task.pk}))
     assert response.status_code == 200
     return response.json(), len(queries.captured_queries)
+
+
+def test_the_creation_is_audited_with_the_alert_and_the_violation_it_answers(
+    dispatcher, officer, alert
+):
+    from cases.models import ViolationCategory
+    from cases.services.violations import ViolationInput, violation_create
+
+    violation, _created = violation_create(
+        actor=officer,
+        data=ViolationInput(
+            occurred_at=timezone.now() - timedelta(minutes=5),
+            category=ViolationCategory.objects.get(code="other"),
+            location=Point(25.6536, 54.5395, srid=4326),
+            location_source="map",
+        ),
+    )
+    task = task_create(
+        actor=dispatcher,
+        data=TaskInput(
+            kind="patrol",
+            title="Back to the zone",
+            location=alert.position,
+            alert_id=alert.pk,
+            violation_id=violation.pk,
+        ),
+    )
+    plain = task_create(
+        actor=dispatcher,
+        data=TaskInput(kind="patrol", title="Patrol", location=Point(25.6, 54.55, srid=4326)),
+    )
+
+    def created(of):
+        return AuditRecord.objects.get(
+            object_type="dispatch.task", object_id=str(of.pk), action="create"
+        ).changes
+
+    assert created(task) == {
+        "kind": "patrol",
+        "title": "Back to the zone",
+        "alert": alert.pk,
+        "violation": violation.pk,
+    }
+    assert (created(plain)["alert"], created(plain)["violation"]) == (None, None)
 
 
 def test_the_detail_of_a_task_names_the_alert_it_answers(api_client_for, dispatcher, alert):
