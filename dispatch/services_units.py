@@ -327,6 +327,9 @@ def unit_device_add(*, actor: User, unit: MobileUnit, name: str) -> tuple[UnitDe
         raise ValidationError(
             {"name": _("Keep the name under %(max)d characters.") % {"max": DEVICE_NAME_MAX}}
         )
+    # The unit's row is locked first: two registrations of one name at once are served
+    # one after the other, and the second sees the first's device.
+    unit = MobileUnit.objects.select_for_update().get(pk=unit.pk)
     if unit.devices.filter(name__iexact=text, revoked_at__isnull=True).exists():
         raise ValidationError(
             {
