@@ -38,6 +38,31 @@ class TaskInput:
     alert_id: int | None = None
 
 
+def _alert_unanswered(*, actor: User, alert_id: int) -> GeofenceAlert:
+    """The zone alert ``alert_id`` for a new task to answer, locked until the task is
+    saved: two dispatchers pressing "Send a task" on one alert at once are served one
+    after the other, and the second is told the first's task already answers it. An
+    alert gets another task only once its task is completed or cancelled."""
+    if not actor.has_perm("dispatch.view_geofencealert"):
+        raise ValidationError({"alert": _("No such zone alert.")})
+    alert = GeofenceAlert.objects.select_for_update().filter(pk=alert_id).first()
+    if alert is None:
+        raise ValidationError({"alert": _("No such zone alert.")})
+    answering = (
+        Task.objects.filter(alert=alert, status__in={TaskStatus.NEW, *OPEN_STATUSES})
+        .order_by("-created_at")
+        .first()
+    )
+    if answering is not None:
+        raise ValidationError(
+            {
+                "alert": _("A task already answers this zone alert: %(title)s.")
+                % {"title": answering.title}
+            }
+        )
+    return alert
+
+
 @transaction.atomic
 def task_create(*, actor: User, data: TaskInput) -> Task:
     if not actor.has_perm("dispatch.add_task"):
@@ -65,9 +90,7 @@ def task_create(*, actor: User, data: TaskInput) -> Task:
         except Http404 as missing:
             raise ValidationError({"violation": _("No such violation.")}) from missing
     if data.alert_id is not None:
-        task.alert = GeofenceAlert.objects.filter(pk=data.alert_id).first()
-        if task.alert is None or not actor.has_perm("dispatch.view_geofencealert"):
-            raise ValidationError({"alert": _("No such zone alert.")})
+        task.alert = _alert_unanswered(actor=actor, alert_id=data.alert_id)
     task.full_clean(exclude=["created_by", "unit", "violation", "alert"])
     task.save()
     audit_record(

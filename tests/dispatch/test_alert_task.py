@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.gis.geos import Point, Polygon
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift, UnitStatus
+from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift, Task, UnitStatus
 from dispatch.services_tasks import TaskInput, task_create, task_transition
 from portal.models import AuditRecord
 
@@ -108,6 +109,39 @@ def test_the_creation_is_audited_with_the_alert_and_the_violation_it_answers(
         "violation": violation.pk,
     }
     assert (created(plain)["alert"], created(plain)["violation"]) == (None, None)
+
+
+def test_a_second_open_task_for_one_alert_is_refused(
+    api_client_for, dispatcher, officer, unit, alert
+):
+    first = _answer(dispatcher, alert, title="Back to Medininkai")
+    task_transition(actor=dispatcher, task=first, target="assigned", unit=unit)
+
+    with pytest.raises(ValidationError) as refused:
+        _answer(dispatcher, alert, title="Back, again")
+    response = api_client_for(dispatcher).post(
+        reverse("api:task-list"),
+        {
+            "kind": "patrol",
+            "title": "Back, once more",
+            "latitude": 54.7,
+            "longitude": 25.9,
+            "alert": alert.pk,
+        },
+        format="json",
+    )
+
+    message = "A task already answers this zone alert: Back to Medininkai."
+    assert refused.value.message_dict == {"alert": [message]}
+    assert response.status_code == 400
+    assert response.json()["errors"]["alert"] == [message]
+    assert list(Task.objects.values_list("title", flat=True)) == ["Back to Medininkai"]
+
+    # Done with, the alert may get another task.
+    for step in ("acknowledged", "en_route", "on_scene"):
+        task_transition(actor=officer, task=first, target=step)
+    task_transition(actor=officer, task=first, target="completed", note="Back in the zone")
+    assert _answer(dispatcher, alert, title="Back, again").alert == alert
 
 
 def test_the_detail_of_a_task_names_the_alert_it_answers(api_client_for, dispatcher, alert):

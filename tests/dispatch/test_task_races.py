@@ -5,15 +5,26 @@ second thread until it waits for a lock, then commits the first."""
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, cast
 
 import pytest
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
+from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dispatch.models import MobileUnit, Task, TaskStatus, UnitStatus
+from dispatch.models import (
+    GeofenceAlert,
+    MobileUnit,
+    PatrolZone,
+    Shift,
+    Task,
+    TaskStatus,
+    UnitStatus,
+)
 from dispatch.services_tasks import TaskInput, task_create, task_transition
 from portal.models import User
 from tests.factories import UserFactory
@@ -150,3 +161,42 @@ def test_completing_one_task_while_another_is_assigned_leaves_the_unit_busy(
     second.refresh_from_db()
     assert second.status == TaskStatus.ASSIGNED
     assert unit.status == UnitStatus.BUSY
+
+
+def test_two_dispatchers_sending_a_task_for_one_zone_alert_make_one_task(dispatcher, unit_a):
+    unit = _unit(unit_a, "MU-A1")
+    zone = PatrolZone.objects.create(
+        name="Medininkai strip",
+        area=Polygon(((25.5, 54.5), (25.7, 54.5), (25.7, 54.6), (25.5, 54.6), (25.5, 54.5))),
+    )
+    now = timezone.now()
+    alert = GeofenceAlert.objects.create(
+        unit=unit,
+        shift=Shift.objects.create(
+            unit=unit, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=6)
+        ),
+        zone=zone,
+        left_at=now - timedelta(minutes=5),
+        position=Point(25.60, 54.55, srid=4326),
+        distance_m=3_000,
+    )
+    colleague = cast(User, UserFactory(username="dispatcher_2", roles=["dispatcher"]))
+
+    def answer(actor: User, title: str) -> Task:
+        return task_create(
+            actor=actor,
+            data=TaskInput(kind="patrol", title=title, location=MEDININKAI, alert_id=alert.pk),
+        )
+
+    outcome = run_against_open_transaction(
+        lambda: answer(dispatcher, "Back to Medininkai"),
+        lambda: answer(colleague, "Back to the strip"),
+    )
+
+    assert not isinstance(outcome["holder"], Exception), outcome["holder"]
+    refused = outcome["contender"]
+    assert isinstance(refused, ValidationError), refused
+    assert refused.message_dict["alert"] == [
+        "A task already answers this zone alert: Back to Medininkai."
+    ]
+    assert list(Task.objects.values_list("title", flat=True)) == ["Back to Medininkai"]
