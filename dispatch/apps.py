@@ -2,6 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DispatchConfig(AppConfig):
@@ -71,7 +72,11 @@ class DispatchConfig(AppConfig):
                 "my-tasks", _("My tasks"), "dispatch:my-tasks", ("dispatch.serve_in_unit",), order=4
             ),
             NavItem(
-                "my-unit", _("My unit"), "dispatch:my-unit", ("dispatch.serve_in_unit",), order=6
+                "my-unit",
+                pgettext_lazy("mobile unit", "My unit"),
+                "dispatch:my-unit",
+                ("dispatch.serve_in_unit",),
+                order=6,
             ),
             NavItem(
                 "live-map",
