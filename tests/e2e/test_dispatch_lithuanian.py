@@ -11,7 +11,9 @@ from portal.demo import demo_seed
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 
-PAGES = {
+Title = str | tuple[str, str]  # a message, or (context, message)
+
+PAGES: dict[str, list[tuple[str, Title]]] = {
     "dispatcher": [
         ("/dispatch/live/", "Live map"),
         ("/dispatch/notices/", "Notices"),
@@ -28,7 +30,7 @@ PAGES = {
 }
 
 
-def lithuanian(text: str | tuple[str, str]) -> str:
+def lithuanian(text: Title) -> str:
     """The Lithuanian of a message, or of (context, message)."""
     with translation.override("lt"):
         if isinstance(text, tuple):
