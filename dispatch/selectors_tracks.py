@@ -17,10 +17,16 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import FloatField, Func, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dispatch.models import MobileUnit, PositionReport
+from dispatch.services_rollup import (
+    DAY_MOVEMENT_SQL,
+    day_movement_params,
+    unit_day_stats_ensure,
+)
 
 MAX_PERIOD = timedelta(days=7)
 MAX_UNITS = 12
@@ -289,9 +295,10 @@ class UnitMonthStats:
 
 # Tasks count for the month they were assigned in; completed and cancelled are the
 # outcomes of those tasks. Response times are percentiles over the tasks that reached
-# the step (PERCENTILE_CONT ignores the NULLs of those that did not). The distance is
-# the sum of the straight segments between a unit's consecutive reports, on the
-# spheroid (geography), paired by LAG over each unit's reports in time order.
+# the step (PERCENTILE_CONT ignores the NULLs of those that did not). Distance and
+# hours with reports are the sums of the units' days (dispatch.services_rollup has the
+# rules): the days before today from the nightly roll-up (UnitDayStats), today live from
+# its reports (one day's scan).
 UNIT_MONTH_SQL = """
 WITH tasks AS (
     SELECT unit_id,
@@ -309,16 +316,15 @@ WITH tasks AS (
     FROM dispatch_task
     WHERE unit_id IS NOT NULL AND assigned_at >= %(start)s AND assigned_at < %(end)s
     GROUP BY unit_id
-), segments AS (
-    SELECT unit_id, device_time, point,
-           lag(point) OVER (PARTITION BY unit_id ORDER BY device_time) AS previous
-    FROM dispatch_positionreport
-    WHERE device_time >= %(start)s AND device_time < %(end)s
 ), movement AS (
-    SELECT unit_id,
-           coalesce(sum(ST_Distance(previous::geography, point::geography)), 0) AS distance_m,
-           count(DISTINCT date_trunc('hour', device_time)) AS report_hours
-    FROM segments
+    SELECT unit_id, sum(distance_m) AS distance_m, sum(report_hours)::bigint AS report_hours
+    FROM (
+        SELECT unit_id, distance_m, hours_with_reports AS report_hours
+        FROM dispatch_unitdaystats
+        WHERE day >= %(first_day)s AND day < %(rolled_until)s
+        UNION ALL
+        SELECT unit_id, distance_m, report_hours FROM (__LIVE__) today
+    ) days
     GROUP BY unit_id
 )
 SELECT u.id, u.call_sign,
@@ -329,12 +335,29 @@ FROM dispatch_mobileunit u
 LEFT JOIN tasks t ON t.unit_id = u.id
 LEFT JOIN movement m ON m.unit_id = u.id
 ORDER BY u.call_sign
-"""
+""".replace("__LIVE__", DAY_MOVEMENT_SQL)
 
 
 def unit_month_stats(*, month: date) -> list[UnitMonthStats]:
-    """One row per mobile unit (call-sign order) with its figures for ``month``."""
+    """One row per mobile unit (call-sign order) with its figures for ``month``.
+
+    Past days of the month not rolled up yet (a fresh install; yesterday before the
+    nightly run) are rolled up first, in one statement, so the figures are whole."""
     start, end = month_bounds(month)
+    first = start.date()
+    today = timezone.localdate()
+    rolled_until = max(first, min(today, end.date()))
+    unit_day_stats_ensure(first, rolled_until - timedelta(days=1))
+    live = [today] if first <= today < end.date() else []
     with connection.cursor() as cursor:
-        cursor.execute(UNIT_MONTH_SQL, {"start": start, "end": end})
+        cursor.execute(
+            UNIT_MONTH_SQL,
+            {
+                "start": start,
+                "end": end,
+                "first_day": first,
+                "rolled_until": rolled_until,
+                **day_movement_params(live),
+            },
+        )
         return [UnitMonthStats(*row) for row in cursor.fetchall()]

@@ -129,6 +129,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "portal.audit_chain_verify",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Units' distance and hours per local day, for the monthly figures: at 22:15 UTC,
+    # which is after local midnight in winter (00:15) and summer (01:15).
+    "dispatch-unit-day-stats-nightly": {
+        "task": "dispatch.unit_day_stats_rollup",
+        "schedule": crontab(hour=22, minute=15),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------
