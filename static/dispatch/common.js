@@ -1,8 +1,8 @@
 // What the dispatch pages' scripts share: escaping (Leaflet puts a string tooltip or
 // popup in as HTML, so server data goes in as text), the CSRF token, "%(name)s"
 // placeholders, translated words from data-text-* attributes, the first message of an
-// API error, JSON posts, and one clock in the portal's time zone (whatever the
-// browser's). Loaded before the page's own script; the template names the time zone on
+// API error, JSON posts, a map point picker for a form's latitude/longitude pair, and
+// one clock in the portal's time zone (whatever the browser's). Loaded before the page's own script; the template names the time zone on
 // this script's tag: <script src="…/common.js" data-time-zone="Europe/Vilnius">.
 window.DispatchCommon = (function () {
   "use strict";
@@ -169,6 +169,74 @@ window.DispatchCommon = (function () {
     return parts;
   }
 
+  // ------------------------------------------------------------------ a point on a form
+  // A map that picks one point for a pair of latitude/longitude inputs of the element's
+  // form: a click (or dragging the marker) writes the inputs, typed values move the
+  // marker, the clear button empties both. options: {latitude, longitude (input names),
+  // status, clear (selectors; status in the document, clear in the form), label (the
+  // marker's title), tooltip (also a tooltip with the label), zoom (at least this when
+  // showing typed values)}. The element's data-text-set / data-text-cleared are
+  // announced in the status line. The server checks the values again.
+  const DECIMALS = 6;
+  function parseNumber(input) {
+    const value = parseFloat(String(input.value).replace(",", "."));
+    return Number.isFinite(value) ? value : null;
+  }
+  function pointPicker(element, options) {
+    const opts = options || {};
+    const form = element.closest("form");
+    const lat = form.querySelector("[name=" + (opts.latitude || "latitude") + "]");
+    const lon = form.querySelector("[name=" + (opts.longitude || "longitude") + "]");
+    const status = opts.status ? document.querySelector(opts.status) : null;
+    const clear = opts.clear ? form.querySelector(opts.clear) : null;
+    const map = window.PortalMap.create(element);
+    let marker = null;
+
+    function say(message) {
+      if (status) status.textContent = message || "";
+    }
+    function write(latlng) {
+      lat.value = latlng.lat.toFixed(DECIMALS);
+      lon.value = latlng.lng.toFixed(DECIMALS);
+      say(element.dataset.textSet);
+    }
+    function show(latlng, zoom) {
+      if (marker) {
+        marker.setLatLng(latlng);
+      } else {
+        marker = L.marker(latlng, { draggable: true, title: opts.label, keyboard: true }).addTo(map);
+        if (opts.tooltip) marker.bindTooltip(text(opts.label));
+        marker.on("dragend", () => write(marker.getLatLng()));
+      }
+      if (zoom) map.setView(latlng, Math.max(map.getZoom(), opts.zoom || 12));
+    }
+    function readFields(zoom) {
+      const y = parseNumber(lat);
+      const x = parseNumber(lon);
+      if (y === null || x === null || Math.abs(y) > 90 || Math.abs(x) > 180) return;
+      show(L.latLng(y, x), zoom);
+    }
+
+    map.on("click", (event) => {
+      show(event.latlng, false);
+      write(event.latlng);
+    });
+    [lat, lon].forEach((input) => input.addEventListener("change", () => readFields(true)));
+    if (clear) {
+      clear.addEventListener("click", () => {
+        lat.value = "";
+        lon.value = "";
+        if (marker) {
+          map.removeLayer(marker);
+          marker = null;
+        }
+        say(element.dataset.textCleared);
+      });
+    }
+    readFields(true);
+    return map;
+  }
+
   return {
     language: language,
     timeZone: timeZone,
@@ -182,5 +250,6 @@ window.DispatchCommon = (function () {
     postJson: postJson,
     clock: clock,
     dateParts: dateParts,
+    pointPicker: pointPicker,
   };
 })();

@@ -3,74 +3,18 @@
 // of a unit's page, the copy buttons of a new device token, and confirmations.
 // The server checks everything again; the map only fills in the form.
 (function () {
-  const DECIMALS = 6;
-
-  // Leaflet puts a string tooltip in as HTML: words go in as text.
-  function textNode(value) {
-    const span = document.createElement("span");
-    span.textContent = value || "";
-    return span;
-  }
-
-  function number(input) {
-    const value = parseFloat(String(input.value).replace(",", "."));
-    return Number.isFinite(value) ? value : null;
-  }
+  "use strict";
+  const C = window.DispatchCommon;
 
   function homePicker(element) {
-    const form = element.closest("form");
-    const lat = form.querySelector("[name=home_latitude]");
-    const lon = form.querySelector("[name=home_longitude]");
-    const status = document.querySelector("[data-home-status]");
-    const clear = form.querySelector("[data-home-clear]");
-    const map = window.PortalMap.create(element);
-    let marker = null;
-
-    function say(text) {
-      if (status) status.textContent = text || "";
-    }
-
-    function show(latlng, zoom) {
-      if (marker) {
-        marker.setLatLng(latlng);
-      } else {
-        marker = L.marker(latlng, { draggable: true, title: element.dataset.textHome, keyboard: true }).addTo(map);
-        marker.on("dragend", () => write(marker.getLatLng()));
-      }
-      if (zoom) map.setView(latlng, Math.max(map.getZoom(), 12));
-    }
-
-    function write(latlng) {
-      lat.value = latlng.lat.toFixed(DECIMALS);
-      lon.value = latlng.lng.toFixed(DECIMALS);
-      say(element.dataset.textSet);
-    }
-
-    function readFields(zoom) {
-      const y = number(lat);
-      const x = number(lon);
-      if (y === null || x === null || Math.abs(y) > 90 || Math.abs(x) > 180) return false;
-      show(L.latLng(y, x), zoom);
-      return true;
-    }
-
-    map.on("click", (event) => {
-      show(event.latlng, false);
-      write(event.latlng);
+    C.pointPicker(element, {
+      latitude: "home_latitude",
+      longitude: "home_longitude",
+      status: "[data-home-status]",
+      clear: "[data-home-clear]",
+      label: element.dataset.textHome,
+      zoom: 12,
     });
-    [lat, lon].forEach((input) => input.addEventListener("change", () => readFields(true)));
-    if (clear) {
-      clear.addEventListener("click", () => {
-        lat.value = "";
-        lon.value = "";
-        if (marker) {
-          map.removeLayer(marker);
-          marker = null;
-        }
-        say(element.dataset.textCleared);
-      });
-    }
-    readFields(true);
   }
 
   function unitMap(element) {
@@ -82,7 +26,7 @@
       const home = L.latLng(parseFloat(d.homeLat), parseFloat(d.homeLon));
       markers.push(
         L.circleMarker(home, { className: "unit-home", radius: 9, color: "#ffffff", weight: 3, fillColor: "#15803d", fillOpacity: 1 })
-          .bindTooltip(textNode(d.textHome))
+          .bindTooltip(C.text(d.textHome))
           .addTo(map)
       );
       points.push(home);
@@ -91,7 +35,7 @@
       const last = L.latLng(parseFloat(d.lastLat), parseFloat(d.lastLon));
       markers.push(
         L.circleMarker(last, { className: "unit-last", radius: 7, color: "#ffffff", weight: 2, fillColor: "#1d4ed8", fillOpacity: 1 })
-          .bindTooltip(textNode(d.textLast))
+          .bindTooltip(C.text(d.textLast))
           .addTo(map)
       );
       points.push(last);
