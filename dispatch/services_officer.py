@@ -11,7 +11,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.dispatch import receiver
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Violation
@@ -20,6 +19,7 @@ from dispatch.models import MobileUnit, PositionSource, Task, TaskStatus, UnitSt
 from dispatch.selectors import mobile_unit_of
 from dispatch.selectors_officer import unit_has_open_task
 from dispatch.services import IngestResult, positions_ingest
+from dispatch.services_units import unit_status_set
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -51,21 +51,6 @@ def task_origin(task: Task) -> str:
     return f"{TASK_ORIGIN_PREFIX}{task.pk}"
 
 
-def _status_set(*, actor: User, unit: MobileUnit, status: str) -> MobileUnit:
-    previous = unit.status
-    unit.status = status
-    unit.status_changed_at = timezone.now()
-    unit.save(update_fields=["status", "status_changed_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=unit,
-        changes={"status": [previous, status]},
-        reason="duty",
-    )
-    return unit
-
-
 @transaction.atomic
 def unit_duty_start(*, actor: User, unit: MobileUnit) -> MobileUnit:
     """Off duty → available. Starting again while on duty changes nothing (a double
@@ -81,7 +66,7 @@ def unit_duty_start(*, actor: User, unit: MobileUnit) -> MobileUnit:
         )
     if unit.status != UnitStatus.OFF_DUTY:
         return unit
-    return _status_set(actor=actor, unit=unit, status=UnitStatus.AVAILABLE)
+    return unit_status_set(actor=actor, unit=unit, status=UnitStatus.AVAILABLE, reason="duty")
 
 
 @transaction.atomic
@@ -107,7 +92,7 @@ def unit_duty_end(*, actor: User, unit: MobileUnit) -> MobileUnit:
                 "operations centre to take it back."
             )
         )
-    return _status_set(actor=actor, unit=unit, status=UnitStatus.OFF_DUTY)
+    return unit_status_set(actor=actor, unit=unit, status=UnitStatus.OFF_DUTY, reason="duty")
 
 
 def browser_positions_ingest(*, actor: User, reports: list[Any]) -> IngestResult:

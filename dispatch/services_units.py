@@ -280,7 +280,7 @@ def unit_out_of_service(*, actor: User, unit: MobileUnit, reason: str) -> Mobile
                 % {"unit": unit.call_sign, "tasks": "; ".join(open_tasks)}
             }
         )
-    return _status_set(actor=actor, unit=unit, status=UnitStatus.OUT_OF_SERVICE, reason=text)
+    return unit_status_set(actor=actor, unit=unit, status=UnitStatus.OUT_OF_SERVICE, reason=text)
 
 
 @transaction.atomic
@@ -294,10 +294,12 @@ def unit_back_in_service(*, actor: User, unit: MobileUnit, reason: str) -> Mobil
         raise ValidationError(
             {"status": _("%(unit)s is not out of service.") % {"unit": unit.call_sign}}
         )
-    return _status_set(actor=actor, unit=unit, status=UnitStatus.OFF_DUTY, reason=text)
+    return unit_status_set(actor=actor, unit=unit, status=UnitStatus.OFF_DUTY, reason=text)
 
 
-def _status_set(*, actor: User, unit: MobileUnit, status: str, reason: str) -> MobileUnit:
+def unit_status_set(*, actor: User, unit: MobileUnit, status: str, reason: str = "") -> MobileUnit:
+    """Put ``unit`` in ``status`` from now, with an audit record of the change. The
+    callers check who may and lock the unit; this only records it."""
     previous = unit.status
     unit.status = status
     unit.status_changed_at = timezone.now()
