@@ -9,6 +9,7 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dispatch.forms_common import latitude_field, longitude_field, point_of, point_pair_clean
 from dispatch.models import MobileUnit, NoticePriority
 from dispatch.services_notices import (
     BODY_MAX,
@@ -72,20 +73,8 @@ class NoticeForm(forms.Form):
             "invalid_pk_value": _("One of the units chosen no longer exists; choose again."),
         },
     )
-    latitude = forms.FloatField(
-        label=_("Latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )
-    longitude = forms.FloatField(
-        label=_("Longitude"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )
+    latitude = latitude_field(_("Latitude"))
+    longitude = longitude_field(_("Longitude"))
     violation = forms.CharField(
         label=_("Linked violation"),
         required=False,
@@ -96,13 +85,7 @@ class NoticeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
-        has_errors = "latitude" in self.errors or "longitude" in self.errors
-        if not has_errors and (lat is None) != (lon is None):
-            self.add_error(
-                "longitude" if lon is None else "latitude",
-                _("Give both the latitude and the longitude, or neither."),
-            )
+        point_pair_clean(self, cleaned, "latitude", "longitude")
         # The service decides too; said here as well so that every problem of the page
         # is named at once.
         if "units" not in self.errors:
@@ -114,8 +97,7 @@ class NoticeForm(forms.Form):
         return cleaned
 
     def location(self) -> Point | None:
-        lat, lon = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
-        return Point(lon, lat, srid=4326) if lat is not None and lon is not None else None
+        return point_of(self.cleaned_data, "latitude", "longitude")
 
     def to_input(self) -> NoticeInput:
         data = self.cleaned_data

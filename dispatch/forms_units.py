@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.forms_common import latitude_field, longitude_field, point_of, point_pair_clean
 from dispatch.models import MobileUnit, UnitStatus
 from dispatch.selectors_units import org_units_for_new_mobile_unit
 from dispatch.services_units import DEVICE_NAME_MAX, REASON_MAX, UnitInput
@@ -65,20 +66,8 @@ class UnitForm(forms.Form):
         help_text=_("The plate of the unit's vehicle; leave empty when it has none."),
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
     )
-    home_latitude = forms.FloatField(
-        label=_("Home base latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )
-    home_longitude = forms.FloatField(
-        label=_("Home base longitude"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )
+    home_latitude = latitude_field(_("Home base latitude"))
+    home_longitude = longitude_field(_("Home base longitude"))
 
     def __init__(self, *args: Any, unit: MobileUnit | None = None, **kwargs: Any) -> None:
         if unit is not None and "initial" not in kwargs:
@@ -95,18 +84,11 @@ class UnitForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        lat, lon = cleaned.get("home_latitude"), cleaned.get("home_longitude")
-        has_errors = "home_latitude" in self.errors or "home_longitude" in self.errors
-        if not has_errors and (lat is None) != (lon is None):
-            self.add_error(
-                "home_longitude" if lon is None else "home_latitude",
-                _("Give both the latitude and the longitude, or neither."),
-            )
+        point_pair_clean(self, cleaned, "home_latitude", "home_longitude")
         return cleaned
 
     def home_base(self) -> Point | None:
-        lat, lon = self.cleaned_data.get("home_latitude"), self.cleaned_data.get("home_longitude")
-        return Point(lon, lat, srid=4326) if lat is not None and lon is not None else None
+        return point_of(self.cleaned_data, "home_latitude", "home_longitude")
 
     def to_input(self) -> UnitInput:
         data = self.cleaned_data
@@ -116,6 +98,9 @@ class UnitForm(forms.Form):
             vehicle_plate=data.get("vehicle_plate") or "",
             home_base=self.home_base(),
         )
+
+    # Where a service's problem with a field is shown on this form.
+    SERVICE_FIELDS = {"home_base": "home_latitude"}
 
 
 class UnitStatusForm(forms.Form):

@@ -13,6 +13,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dispatch.forms_common import add_service_errors
 from dispatch.forms_notices import NoticeForm
 from dispatch.models import MobileUnit, Notice, NoticeReceipt
 from dispatch.selectors_notices import (
@@ -59,17 +60,6 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _add_service_errors(form: NoticeForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, field_messages in error.message_dict.items():
-        target = NoticeForm.SERVICE_FIELDS.get(name, name)
-        for message in field_messages:
-            form.add_error(target if target in form.fields else None, message)
-
-
 @permission_required(VIEW, SEND)
 @require_http_methods(["GET", "POST"])
 def notice_create_view(request: HttpRequest) -> HttpResponse:
@@ -78,7 +68,7 @@ def notice_create_view(request: HttpRequest) -> HttpResponse:
         try:
             notice = notice_create(actor=request_user(request), data=form.to_input())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error, NoticeForm.SERVICE_FIELDS)
         else:
             messages.success(request, _("Notice “%(title)s” sent.") % {"title": notice.title})
             return redirect("dispatch:notice-list")

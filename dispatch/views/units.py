@@ -3,7 +3,6 @@ creating and editing a unit, out of service and back, registering and revoking d
 Thin: an accessor or selector, a form, one service, a render or a redirect."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dispatch.forms_common import add_service_errors
 from dispatch.forms_units import DeviceRegisterForm, UnitFilterForm, UnitForm, UnitStatusForm
 from dispatch.models import MobileUnit, UnitStatus
 from dispatch.selectors_units import (
@@ -42,19 +42,6 @@ VIEW = "dispatch.view_mobileunit"
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]  # behind permission_required
-
-
-def _add_service_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, field_messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        if field == "home_base":
-            target = "home_latitude" if "home_latitude" in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
 
 
 def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
@@ -142,7 +129,7 @@ def unit_create_view(request: HttpRequest) -> HttpResponse:
         try:
             unit = unit_create(actor=_user(request), data=form.to_input())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error, UnitForm.SERVICE_FIELDS)
         else:
             messages.success(
                 request, _("Mobile unit %(call_sign)s created.") % {"call_sign": unit.call_sign}
@@ -160,7 +147,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             unit = unit_update(actor=_user(request), unit=unit, data=form.to_input())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error, UnitForm.SERVICE_FIELDS)
         else:
             messages.success(
                 request, _("Mobile unit %(call_sign)s saved.") % {"call_sign": unit.call_sign}
