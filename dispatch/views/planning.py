@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dispatch.forms_common import add_service_errors
 from dispatch.forms_planning import AlertFilterForm, BoardForm, ShiftForm, ZoneForm
 from dispatch.models import Shift
 from dispatch.selectors_alert_tasks import alert_tasks_for_user
@@ -43,17 +44,6 @@ from portal.timefmt import EARLIEST_YEAR, LATEST_YEAR
 
 BOARD_UNITS_PER_PAGE = 40
 ALERTS_PER_PAGE = 50
-
-
-def _add_service_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, field_messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
 
 
 # ---------------------------------------------------------------------------------------
@@ -110,7 +100,7 @@ def zone_create_view(request: HttpRequest) -> HttpResponse:
         try:
             zone = zone_create(actor=request_user(request), data=form.to_input())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Patrol zone %(name)s saved.") % {"name": zone.name})
             return redirect("dispatch:zone-list")
@@ -126,7 +116,7 @@ def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             zone = zone_update(actor=request_user(request), zone=zone, data=form.to_input())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Patrol zone %(name)s saved.") % {"name": zone.name})
             return redirect("dispatch:zone-list")
@@ -198,11 +188,19 @@ def _shift_prefill(request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
-def _after_shift_saved(request: HttpRequest, shift: Shift, message: str) -> HttpResponse:
-    messages.success(request, message)
+def _after_shift_saved(request: HttpRequest, shift: Shift) -> HttpResponse:
+    messages.success(request, _("Shift of %(unit)s saved.") % {"unit": shift.unit.call_sign})
     back = _safe_back(request)
     view = "week" if "view=week" in back else "day"
     return redirect(_board_url(view, timezone.localdate(shift.starts_at)))
+
+
+def _shift_form_page(request: HttpRequest, form: ShiftForm, shift: Shift | None) -> HttpResponse:
+    return render(
+        request,
+        "dispatch/shift_form.html",
+        {"form": form, "shift": shift, "back": _safe_back(request)},
+    )
 
 
 @permission_required("dispatch.view_shift", "dispatch.add_shift")
@@ -219,18 +217,10 @@ def shift_create_view(request: HttpRequest) -> HttpResponse:
         try:
             shift = shift_create(actor=request_user(request), data=form.to_input())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
-            return _after_shift_saved(
-                request,
-                shift,
-                _("Shift of %(unit)s saved.") % {"unit": shift.unit.call_sign},
-            )
-    return render(
-        request,
-        "dispatch/shift_form.html",
-        {"form": form, "shift": None, "back": _safe_back(request)},
-    )
+            return _after_shift_saved(request, shift)
+    return _shift_form_page(request, form, None)
 
 
 @permission_required("dispatch.view_shift", "dispatch.change_shift")
@@ -242,18 +232,10 @@ def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             shift = shift_update(actor=request_user(request), shift=shift, data=form.to_input())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
-            return _after_shift_saved(
-                request,
-                shift,
-                _("Shift of %(unit)s saved.") % {"unit": shift.unit.call_sign},
-            )
-    return render(
-        request,
-        "dispatch/shift_form.html",
-        {"form": form, "shift": shift, "back": _safe_back(request)},
-    )
+            return _after_shift_saved(request, shift)
+    return _shift_form_page(request, form, shift)
 
 
 @permission_required("dispatch.view_shift", "dispatch.delete_shift")
