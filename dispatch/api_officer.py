@@ -1,10 +1,13 @@
 """The officer's own unit over the API (session-authenticated from the "my unit" page):
 its state, shift and patrol zone, and position reports from the phone's browser."""
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -87,6 +90,24 @@ class MyUnit(APIView):
         return Response(MyUnitSerializer(data).data)
 
 
+class BrowserPositionBatchSerializer(PositionBatchSerializer):
+    client_time = serializers.DateTimeField(
+        required=False,
+        help_text="The phone's clock when it sent the batch; report times are corrected "
+        "by its difference from the server's clock when that is over 30 s.",
+    )
+
+
+def _client_time(request: Request) -> datetime | None:
+    """The phone's clock when it sent the batch (optional), to correct its error."""
+    raw = request.data.get("client_time") if isinstance(request.data, dict) else None
+    try:
+        when = parse_datetime(raw) if isinstance(raw, str) else None
+    except ValueError:
+        when = None
+    return when if when is not None and timezone.is_aware(when) else None
+
+
 class MyUnitPositions(APIView):
     """Position reports from the officer's browser, for the officer's own unit (never
     another: the unit is the one the signed-in officer serves in). The same batch shape
@@ -96,7 +117,7 @@ class MyUnitPositions(APIView):
     permission_classes = [require_perms("dispatch.serve_in_unit")]
 
     @extend_schema(
-        request=PositionBatchSerializer, responses={200: IngestResultSerializer, **ERRORS}
+        request=BrowserPositionBatchSerializer, responses={200: IngestResultSerializer, **ERRORS}
     )
     def post(self, request: Request) -> Response:
         reports = reports_of(request)
@@ -105,7 +126,11 @@ class MyUnitPositions(APIView):
                 {"reports": [_("A batch holds at most 500 reports.")]}
             )
         try:
-            result = browser_positions_ingest(actor=request_user(request), reports=reports)
+            result = browser_positions_ingest(
+                actor=request_user(request),
+                reports=reports,
+                client_time=_client_time(request),
+            )
         except DjangoPermissionDenied as error:
             raise _not_a_unit_officer() from error
         except DjangoValidationError as error:

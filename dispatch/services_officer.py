@@ -6,11 +6,14 @@ function here takes the unit from the acting user (``mobile_unit_of``) or checks
 against them, so an officer of another unit can never act for this one."""
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from cases.models import Violation
@@ -95,16 +98,50 @@ def unit_duty_end(*, actor: User, unit: MobileUnit) -> MobileUnit:
     return unit_status_set(actor=actor, unit=unit, status=UnitStatus.OFF_DUTY, reason="duty")
 
 
-def browser_positions_ingest(*, actor: User, reports: list[Any]) -> IngestResult:
+# A phone's clock may be off by minutes; within this it is left alone.
+CLOCK_SKEW_IGNORED = timedelta(seconds=30)
+
+
+def reports_on_server_clock(reports: list[Any], client_time: datetime | None) -> list[Any]:
+    """The reports with their times moved by the phone clock's error, measured as the
+    difference between the phone's time when it sent the batch and the server's.
+    Reports that cannot be read are left as they are (the ingest refuses them)."""
+    if client_time is None:
+        return reports
+    skew = client_time - timezone.now()
+    if abs(skew) <= CLOCK_SKEW_IGNORED:
+        return reports
+    moved: list[Any] = []
+    for report in reports:
+        try:
+            when = parse_datetime(str(report.get("device_time")))
+        except (AttributeError, ValueError):
+            when = None
+        if when is None or timezone.is_naive(when):
+            moved.append(report)
+        else:
+            moved.append({**report, "device_time": (when - skew).isoformat()})
+    return moved
+
+
+def browser_positions_ingest(
+    *, actor: User, reports: list[Any], client_time: datetime | None = None
+) -> IngestResult:
     """Position reports from the officer's phone (browser geolocation), stored for the
     officer's own unit with source "browser". Positions are shared only while the unit
-    is on duty: an officer off duty is not tracked."""
+    is on duty: an officer off duty is not tracked. A phone whose clock runs fast or
+    slow (``client_time``: its clock when it sent the batch) has its times corrected."""
     unit = officer_unit_get(user=actor)
     if unit.status == UnitStatus.OFF_DUTY:
         raise ValidationError(
             {"unit": [_("Start duty first: positions are shared only while on duty.")]}
         )
-    return positions_ingest(unit=unit, device=None, reports=reports, source=PositionSource.BROWSER)
+    return positions_ingest(
+        unit=unit,
+        device=None,
+        reports=reports_on_server_clock(reports, client_time),
+        source=PositionSource.BROWSER,
+    )
 
 
 @transaction.atomic

@@ -113,6 +113,41 @@ def test_the_officers_phone_reports_positions_for_their_unit_as_browser(
     assert unit.last_accuracy_m == 8
 
 
+def test_a_phone_with_a_fast_clock_has_its_report_times_corrected(officer, unit, api_client_for):
+    fast = timedelta(minutes=10)  # beyond the two minutes a device may run ahead
+    phone_now = timezone.now() + fast
+    batch = [report(-fast.total_seconds() + 20), report(-fast.total_seconds() + 5)]
+
+    refused = api_client_for(officer).post(POSITIONS, {"reports": batch}, format="json")
+    corrected = api_client_for(officer).post(
+        POSITIONS,
+        {"reports": batch, "client_time": phone_now.isoformat()},
+        format="json",
+    )
+
+    assert refused.json()["accepted"] == 0
+    assert "device_time" in refused.json()["rejected"][0]["errors"]
+    assert corrected.json() == {"accepted": 2, "duplicates": 0, "rejected": []}
+    times = list(
+        PositionReport.objects.filter(unit=unit)
+        .order_by("device_time")
+        .values_list("device_time", flat=True)
+    )
+    # Twenty and five seconds before the phone sent them, on the server's clock.
+    assert timezone.now() - timedelta(seconds=30) < times[0] < times[1] <= timezone.now()
+    assert (times[1] - times[0]).total_seconds() == pytest.approx(15, abs=0.01)
+
+
+@pytest.mark.parametrize("client_time", ["yesterday", "2026-13-45T00:00:00Z", 42, None])
+def test_an_unreadable_phone_clock_is_ignored(officer, unit, api_client_for, client_time):
+    response = api_client_for(officer).post(
+        POSITIONS, {"reports": [report(5)], "client_time": client_time}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["accepted"] == 1
+
+
 def test_a_resent_batch_is_stored_once(officer, unit, api_client_for):
     client = api_client_for(officer)
     batch = {"reports": [report(10), report(5)]}
