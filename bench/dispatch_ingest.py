@@ -98,7 +98,7 @@ def prepare(*, units: int, seed: int) -> tuple[list[Unit], dict[str, int]]:
     from django.utils import timezone
 
     from dispatch.models import MobileUnit, PatrolZone, Shift
-    from dispatch.services import device_register
+    from dispatch.services.positions import device_register
     from portal.models import OrgUnit, OrgUnitKind
 
     rng = random.Random(seed)

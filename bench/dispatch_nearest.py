@@ -251,7 +251,7 @@ def measure(locations: list[Any], *, warmup: int, plain_sample: int, seed: int) 
     from django.utils import timezone
 
     from dispatch.models import MobileUnit, UnitStatus
-    from dispatch.selectors import (
+    from dispatch.selectors.units import (
         CANDIDATES_PER_RESULT,
         recommendation_query,
         units_recommended_for,

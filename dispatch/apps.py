@@ -12,7 +12,7 @@ class DispatchConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receiver that links a violation logged from a task to that task.
-        from dispatch import services_officer  # noqa: F401
+        from dispatch.services import tasks  # noqa: F401
 
     @property
     def role_permissions(self) -> dict[str, list[str]]:

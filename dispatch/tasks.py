@@ -6,7 +6,7 @@ from typing import TypedDict
 
 from celery import shared_task
 
-from dispatch.services_rollup import rollup_days_due, unit_day_stats_compute_days
+from dispatch.services.stats import rollup_days_due, unit_day_stats_compute_days
 
 logger = logging.getLogger(__name__)
 

@@ -1,9 +1,15 @@
 from django.urls import path
 
-from dispatch import api, api_live, api_notices, api_officer, api_planning, api_tasks, api_tracks
+from dispatch.api import live as api_live
+from dispatch.api import notices as api_notices
+from dispatch.api import officer as api_officer
+from dispatch.api import planning as api_planning
+from dispatch.api import positions as api_positions
+from dispatch.api import tasks as api_tasks
+from dispatch.api import tracks as api_tracks
 
 urlpatterns = [
-    path("positions/", api.PositionIngest.as_view(), name="position-ingest"),
+    path("positions/", api_positions.PositionIngest.as_view(), name="position-ingest"),
     path("my-unit/", api_officer.MyUnit.as_view(), name="my-unit"),
     path("my-unit/positions/", api_officer.MyUnitPositions.as_view(), name="my-unit-positions"),
     path("live/", api_live.LiveFeed.as_view(), name="live-feed"),

@@ -1,2 +1,1 @@
-"""HTML pages of dispatch, one module per area; each module lists its own routes in
-``routes`` and dispatch/urls.py puts them together."""
+"""HTML pages of dispatch, one module per sub-domain; dispatch/urls.py lists them."""

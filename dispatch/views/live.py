@@ -3,12 +3,12 @@ kept current by polling the live feed (api:live-feed). Analysts see it read-only
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from dispatch.models import TaskKind, TaskPriority, TaskStatus
-from dispatch.services_tracks import live_map_view_audit
+from dispatch.services.live import live_map_view_audit
 from portal.access import permission_required
 from portal.api.helpers import request_user
 
@@ -135,6 +135,3 @@ def live_map(request: HttpRequest) -> HttpResponse:
             "live_config": _config(request),
         },
     )
-
-
-routes: list[URLPattern] = [path("live/", live_map, name="live-map")]

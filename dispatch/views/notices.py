@@ -9,14 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dispatch.forms_common import add_service_errors
-from dispatch.forms_notices import NoticeForm
+from dispatch.forms.common import add_service_errors
+from dispatch.forms.notices import NoticeForm
 from dispatch.models import MobileUnit, Notice, NoticeReceipt
-from dispatch.selectors_notices import (
+from dispatch.selectors.notices import (
     STATE_ACTIVE,
     STATE_PAST,
     notice_get_for_user,
@@ -24,8 +23,8 @@ from dispatch.selectors_notices import (
     notice_rows,
     notices_for_unit,
 )
-from dispatch.selectors_tasks import violations_visible_to
-from dispatch.services_notices import notice_create, notice_withdraw
+from dispatch.selectors.tasks import violations_visible_to
+from dispatch.services.notices import notice_create, notice_withdraw
 from portal.access import permission_required
 from portal.api.helpers import request_user
 from portal.models import User
@@ -91,13 +90,6 @@ def notice_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
             % {"title": notice.title},
         )
     return redirect("dispatch:notice-list")
-
-
-routes: list[URLPattern] = [
-    path("notices/", notice_list, name="notice-list"),
-    path("notices/new/", notice_create_view, name="notice-create"),
-    path("notices/<int:pk>/withdraw/", notice_withdraw_view, name="notice-withdraw"),
-]
 
 
 # ---------------------------------------------------------------------- the officer's cards

@@ -9,21 +9,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dispatch.models import MobileUnit, Task, TaskStatus
-from dispatch.selectors import mobile_unit_of
-from dispatch.selectors_notices import unit_notices_version
-from dispatch.selectors_officer import (
+from dispatch.selectors.notices import unit_notices_version
+from dispatch.selectors.planning import shift_current_for_unit, shift_next_for_unit
+from dispatch.selectors.tasks import (
+    task_response_times,
     unit_has_open_task,
     unit_tasks_for_officer,
     unit_tasks_version,
+    violations_visible_to,
 )
-from dispatch.selectors_planning import shift_current_for_unit, shift_next_for_unit
-from dispatch.selectors_tasks import task_response_times, violations_visible_to
-from dispatch.services_officer import task_origin, unit_duty_end, unit_duty_start
+from dispatch.selectors.units import mobile_unit_of
+from dispatch.services.tasks import task_origin
+from dispatch.services.units import unit_duty_end, unit_duty_start
 from dispatch.views.notices import officer_notice_cards
 from portal.access import permission_required
 from portal.api.helpers import request_user
@@ -213,11 +215,3 @@ def my_unit_duty(request: HttpRequest) -> HttpResponse:
             for message in error.messages:
                 messages.error(request, message)
     return redirect("dispatch:my-unit")
-
-
-routes: list[URLPattern] = [
-    path("my-tasks/", my_tasks, name="my-tasks"),
-    path("my-tasks/feed/", my_tasks_feed, name="my-tasks-feed"),
-    path("my-unit/", my_unit, name="my-unit"),
-    path("my-unit/duty/", my_unit_duty, name="my-unit-duty"),
-]

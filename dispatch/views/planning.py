@@ -10,17 +10,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dispatch.forms_common import add_service_errors
-from dispatch.forms_planning import AlertFilterForm, BoardForm, ShiftForm, ZoneForm
+from dispatch.forms.common import add_service_errors
+from dispatch.forms.planning import AlertFilterForm, BoardForm, ShiftForm, ZoneForm
 from dispatch.models import Shift
-from dispatch.selectors_alert_tasks import alert_tasks_for_user
-from dispatch.selectors_planning import (
+from dispatch.selectors.planning import (
     alert_get_for_user,
     alert_list_for_user,
     planning_units,
@@ -29,7 +28,8 @@ from dispatch.selectors_planning import (
     zone_get_for_user,
     zone_list_for_user,
 )
-from dispatch.services_planning import (
+from dispatch.selectors.tasks import alert_tasks_for_user
+from dispatch.services.planning import (
     alert_acknowledge,
     alert_list_view_audit,
     shift_create,
@@ -310,16 +310,3 @@ def alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(
         back if back.startswith(reverse("dispatch:alert-list")) else "dispatch:alert-list"
     )
-
-
-routes: list[URLPattern] = [
-    path("zones/", zone_list, name="zone-list"),
-    path("zones/new/", zone_create_view, name="zone-create"),
-    path("zones/<int:pk>/edit/", zone_edit, name="zone-edit"),
-    path("shifts/", shift_list, name="shift-list"),
-    path("shifts/new/", shift_create_view, name="shift-create"),
-    path("shifts/<int:pk>/edit/", shift_edit, name="shift-edit"),
-    path("shifts/<int:pk>/delete/", shift_delete_view, name="shift-delete"),
-    path("alerts/", alert_list, name="alert-list"),
-    path("alerts/<int:pk>/acknowledge/", alert_acknowledge_view, name="alert-acknowledge"),
-]

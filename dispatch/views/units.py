@@ -9,21 +9,21 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dispatch.forms_common import add_service_errors
-from dispatch.forms_units import DeviceRegisterForm, UnitFilterForm, UnitForm, UnitStatusForm
+from dispatch.forms.common import add_service_errors
+from dispatch.forms.units import DeviceRegisterForm, UnitFilterForm, UnitForm, UnitStatusForm
 from dispatch.models import MobileUnit, UnitStatus
-from dispatch.selectors_units import (
+from dispatch.selectors.units import (
     unit_device_get,
     unit_get_for_user,
     unit_list_for_user,
     unit_page_for_user,
 )
-from dispatch.services_units import (
+from dispatch.services.units import (
     unit_back_in_service,
     unit_create,
     unit_device_add,
@@ -231,18 +231,3 @@ def unit_device_revoke_view(request: HttpRequest, pk: int, device_id: int) -> Ht
             % {"name": device.name},
         )
     return redirect(f"{reverse('dispatch:unit-detail', kwargs={'pk': unit.pk})}#devices")
-
-
-routes: list[URLPattern] = [
-    path("units/", unit_list, name="unit-list"),
-    path("units/new/", unit_create_view, name="unit-create"),
-    path("units/<int:pk>/", unit_detail, name="unit-detail"),
-    path("units/<int:pk>/edit/", unit_edit, name="unit-edit"),
-    path("units/<int:pk>/status/", unit_status_view, name="unit-status"),
-    path("units/<int:pk>/devices/", unit_device_register_view, name="unit-device-register"),
-    path(
-        "units/<int:pk>/devices/<int:device_id>/revoke/",
-        unit_device_revoke_view,
-        name="unit-device-revoke",
-    ),
-]

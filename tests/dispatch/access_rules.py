@@ -124,8 +124,8 @@ def dispatch_objects(personas: dict[str, Any]) -> dict[str, Any]:
     """A mobile unit for the officer's organisational unit, on shift in a patrol zone,
     with a task assigned to it, an open geofence alert and a notice sent to it."""
     from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift, UnitStatus
-    from dispatch.services_notices import NoticeInput, notice_create
-    from dispatch.services_tasks import TaskInput, task_create, task_transition
+    from dispatch.services.notices import NoticeInput, notice_create
+    from dispatch.services.tasks import TaskInput, task_create, task_transition
 
     officer, dispatcher = personas[OFFICER], personas[DISPATCHER]
     here = Point(25.60, 54.55, srid=4326)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift, Task, UnitStatus
-from dispatch.services_tasks import TaskInput, task_create, task_transition
+from dispatch.services.tasks import TaskInput, task_create, task_transition
 from portal.models import AuditRecord
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from django.utils import timezone
 
-from dispatch.demo import DEMO_UNITS, DEMO_ZONES, route_position
 from dispatch.models import MobileUnit, Notice, PositionReport, Shift, Task
+from dispatch.services.demo import DEMO_UNITS, DEMO_ZONES, route_position
 from portal.demo import demo_seed
 
 pytestmark = pytest.mark.django_db

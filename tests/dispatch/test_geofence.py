@@ -11,13 +11,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, PositionSource, Shift
-from dispatch.selectors_planning import (
+from dispatch.selectors.planning import (
     NOT_ON_SHIFT,
     ShiftZoneMark,
     shift_current_for_unit,
     unit_shift_zone_marks,
 )
-from dispatch.services import device_register, positions_ingest
+from dispatch.services.positions import device_register, positions_ingest
 from portal.models import OrgUnit, OrgUnitKind
 
 pytestmark = pytest.mark.django_db
@@ -257,7 +257,7 @@ def test_marks_tell_on_shift_and_in_zone_for_many_units_in_one_query(
 def test_a_second_open_alert_for_the_unit_is_never_inserted(shift, unit, zone):
     # What two batches of one unit racing past the state query would both try: the
     # partial unique index lets the first in and the second insert nothing.
-    from dispatch.services_planning import GEOFENCE_OPEN_SQL
+    from dispatch.services.planning import GEOFENCE_OPEN_SQL
 
     params = {
         "unit": unit.pk,

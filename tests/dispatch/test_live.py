@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Violation
-from dispatch import selectors_live
 from dispatch.models import (
     GeofenceAlert,
     MobileUnit,
@@ -22,9 +21,10 @@ from dispatch.models import (
     TaskStatus,
     UnitStatus,
 )
-from dispatch.selectors_live import TAIL_POINTS, live_version
-from dispatch.services import positions_ingest
-from dispatch.services_tasks import TaskInput, task_create, task_transition
+from dispatch.selectors import live as selectors_live
+from dispatch.selectors.live import TAIL_POINTS, live_version
+from dispatch.services.positions import positions_ingest
+from dispatch.services.tasks import TaskInput, task_create, task_transition
 from portal.models import AuditRecord, OrgUnit
 from tests.factories import OrgUnitFactory
 

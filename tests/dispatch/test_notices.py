@@ -12,12 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import MobileUnit, Notice, NoticeReceipt, UnitStatus
-from dispatch.services_notices import (
-    NoticeInput,
-    notice_create,
-    notice_mark_read,
-    notice_withdraw,
-)
+from dispatch.services.notices import NoticeInput, notice_create, notice_mark_read, notice_withdraw
 from portal.models import AuditAction, AuditRecord
 from tests.dispatch.test_officer_pages import soup, text
 from tests.factories import UserFactory

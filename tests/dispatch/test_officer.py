@@ -26,14 +26,15 @@ from dispatch.models import (
     TaskStatus,
     UnitStatus,
 )
-from dispatch.services_officer import (
+from dispatch.services.tasks import (
+    TaskInput,
     on_violation_logged,
+    task_create,
     task_origin,
+    task_transition,
     task_violation_link,
-    unit_duty_end,
-    unit_duty_start,
 )
-from dispatch.services_tasks import TaskInput, task_create, task_transition
+from dispatch.services.units import unit_duty_end, unit_duty_start
 from portal.models import AuditRecord
 from tests.factories import OrgUnitFactory, UserFactory
 
@@ -489,7 +490,7 @@ def test_a_cancelled_task_takes_no_violation(officer, dispatcher, unit):
 def test_linking_a_violation_to_a_cancelled_task_says_why_not(officer, dispatcher, unit):
     from django.core.exceptions import ValidationError
 
-    from dispatch.services_officer import task_violation_link
+    from dispatch.services.tasks import task_violation_link
 
     task = task_transition(
         actor=dispatcher,

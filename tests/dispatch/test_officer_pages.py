@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import MobileUnit, PatrolZone, Shift, Task, TaskStatus, UnitStatus
-from dispatch.services_tasks import TaskInput, task_create, task_transition
+from dispatch.services.tasks import TaskInput, task_create, task_transition
 from tests.factories import OrgUnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -456,7 +456,7 @@ def test_the_shift_accessor_keeps_other_units_shifts_from_an_officer(
 ):
     from django.http import Http404
 
-    from dispatch.selectors_planning import shift_get_for_user
+    from dispatch.selectors.planning import shift_get_for_user
 
     mine = Shift.objects.create(unit=unit, starts_at=local(DAY, 8), ends_at=local(DAY, 16))
     theirs = Shift.objects.create(unit=unit_two, starts_at=local(DAY, 8), ends_at=local(DAY, 16))

@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dispatch.models import MobileUnit, PositionReport, UnitDevice
-from dispatch.services import device_register, token_digest
+from dispatch.services.positions import device_register, token_digest
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dispatch.models import MobileUnit, PatrolZone, Shift, UnitStatus
-from dispatch.selectors import (
+from dispatch.selectors.units import (
     CANDIDATES_PER_RESULT,
     recommendation_query,
     units_recommended_for,

@@ -6,8 +6,8 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dispatch.models import MobileUnit, TaskStatus, UnitStatus
-from dispatch.selectors import units_recommended_for
-from dispatch.services_tasks import TaskInput, task_create, task_transition
+from dispatch.selectors.units import units_recommended_for
+from dispatch.services.tasks import TaskInput, task_create, task_transition
 from portal.models import AuditRecord
 
 pytestmark = pytest.mark.django_db

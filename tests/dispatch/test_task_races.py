@@ -25,7 +25,7 @@ from dispatch.models import (
     TaskStatus,
     UnitStatus,
 )
-from dispatch.services_tasks import TaskInput, task_create, task_transition
+from dispatch.services.tasks import TaskInput, task_create, task_transition
 from portal.models import User
 from tests.factories import UserFactory
 

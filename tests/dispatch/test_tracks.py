@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from dispatch.models import MobileUnit, PositionReport
-from dispatch.selectors_tracks import MAX_POINTS_PER_UNIT, units_near
+from dispatch.selectors.tracks import MAX_POINTS_PER_UNIT, units_near
 from portal.models import AuditRecord
 from tests.factories import OrgUnitFactory
 
@@ -410,7 +410,7 @@ def test_the_replay_page_refuses_years_beyond_reason_with_a_message(
 
 
 def test_the_near_search_narrows_by_a_bounding_box_before_measuring(units):
-    from dispatch.selectors_tracks import NEAR_SQL, near_box_degrees
+    from dispatch.selectors.tracks import NEAR_SQL, near_box_degrees
 
     place = Point(25.6836, 54.5395, srid=4326)
     dx, dy = near_box_degrees(place=place, radius_m=2500)
@@ -435,7 +435,7 @@ def test_the_near_search_narrows_by_a_bounding_box_before_measuring(units):
 
 @pytest.mark.parametrize("latitude", [0.0, 54.7, 70.0])
 def test_the_near_box_holds_every_point_within_the_radius(latitude):
-    from dispatch.selectors_tracks import near_box_degrees
+    from dispatch.selectors.tracks import near_box_degrees
 
     place = Point(25.0, latitude, srid=4326)
     dx, dy = near_box_degrees(place=place, radius_m=10_000)

@@ -17,11 +17,12 @@ from django.db import connection
 from django.utils import timezone
 
 from dispatch.models import MobileUnit, PositionReport, UnitDayStats
-from dispatch.selectors_tracks import month_bounds, unit_month_stats
-from dispatch.services_rollup import (
+from dispatch.selectors.stats import month_bounds
+from dispatch.services.stats import (
     rollup_days_due,
     unit_day_stats_compute,
     unit_day_stats_compute_days,
+    unit_month_stats,
 )
 from dispatch.tasks import unit_day_stats_rollup_task
 from tests.factories import OrgUnitFactory

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dispatch.models import MobileUnit, UnitDevice, UnitStatus
-from dispatch.services_units import unit_device_add
+from dispatch.services.units import unit_device_add
 from portal.models import User
 from tests.dispatch.test_task_races import run_against_open_transaction
 from tests.factories import UserFactory

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import MobileUnit, PositionReport, Task
-from dispatch.selectors_tracks import unit_month_stats
+from dispatch.services.stats import unit_month_stats
 from portal.models import AuditRecord
 from tests.factories import OrgUnitFactory
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dispatch.models import MobileUnit, PositionReport, UnitDevice, UnitStatus
-from dispatch.services import token_digest
-from dispatch.services_tasks import TaskInput, task_create, task_transition
-from dispatch.services_units import (
+from dispatch.services.positions import token_digest
+from dispatch.services.tasks import TaskInput, task_create, task_transition
+from dispatch.services.units import (
     UnitInput,
     call_sign_normalise,
     unit_back_in_service,

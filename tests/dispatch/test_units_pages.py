@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import MobileUnit, PatrolZone, Shift, UnitDevice, UnitStatus
-from dispatch.services import token_digest
-from dispatch.services_tasks import TaskInput, task_create, task_transition
+from dispatch.services.positions import token_digest
+from dispatch.services.tasks import TaskInput, task_create, task_transition
 from portal.models import AuditRecord, OrgUnit, OrgUnitKind
 from tests.factories import OrgUnitFactory, UserFactory
 

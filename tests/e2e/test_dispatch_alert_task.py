@@ -23,7 +23,7 @@ from dispatch.models import (
     TaskStatus,
     UnitStatus,
 )
-from dispatch.services import positions_ingest
+from dispatch.services.positions import positions_ingest
 from portal.demo import demo_seed
 from portal.models import OrgUnit
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot

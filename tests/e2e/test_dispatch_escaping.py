@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dispatch.models import MobileUnit, PatrolZone, Shift, UnitStatus
-from dispatch.services import positions_ingest
-from dispatch.services_tasks import TaskInput, task_create
+from dispatch.services.positions import positions_ingest
+from dispatch.services.tasks import TaskInput, task_create
 from portal.demo import demo_seed
 from portal.models import OrgUnit, User
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot

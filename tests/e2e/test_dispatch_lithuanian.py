@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from dispatch.demo import dispatch_demo_seed
+from dispatch.services.demo import dispatch_demo_seed
 from portal.demo import demo_seed
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in

@@ -20,8 +20,8 @@ from dispatch.models import (
     TaskStatus,
     UnitStatus,
 )
-from dispatch.services import positions_ingest
-from dispatch.services_tasks import TaskInput, task_create, task_transition
+from dispatch.services.positions import positions_ingest
+from dispatch.services.tasks import TaskInput, task_create, task_transition
 from portal.demo import demo_seed
 from portal.models import OrgUnit, User
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot

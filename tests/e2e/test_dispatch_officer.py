@@ -19,7 +19,7 @@ from dispatch.models import (
     Task,
     TaskStatus,
 )
-from dispatch.services_tasks import TaskInput, task_create, task_transition
+from dispatch.services.tasks import TaskInput, task_create, task_transition
 from portal.demo import demo_seed
 from portal.models import OrgUnit, User
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot

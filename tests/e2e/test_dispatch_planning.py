@@ -7,8 +7,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from dispatch.demo import dispatch_demo_seed
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift
+from dispatch.services.demo import dispatch_demo_seed
 from portal.demo import demo_seed
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in

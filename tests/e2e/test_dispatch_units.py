@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dispatch.demo import dispatch_demo_seed
 from dispatch.models import MobileUnit, UnitDevice, UnitStatus
-from dispatch.services import token_digest
+from dispatch.services.demo import dispatch_demo_seed
+from dispatch.services.positions import token_digest
 from portal.demo import demo_seed
 from portal.models import OrgUnit, OrgUnitKind
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot

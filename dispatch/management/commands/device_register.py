@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dispatch.models import MobileUnit
-from dispatch.services import device_register
+from dispatch.services.positions import device_register
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from dispatch.demo import dispatch_demo_seed
+from dispatch.services.demo import dispatch_demo_seed
 
 
 class Command(BaseCommand):

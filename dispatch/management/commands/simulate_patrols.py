@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from dispatch.demo import REPORT_EVERY, demo_patrol_step
+from dispatch.services.demo import REPORT_EVERY, demo_patrol_step
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from dispatch.models import PositionReport
-from dispatch.services_rollup import unit_day_stats_compute_days
+from dispatch.services.stats import unit_day_stats_compute_days
 
 # Days per statement: a month's reports at a time keeps each statement's work bounded.
 CHUNK_DAYS = 31
