@@ -1,36 +1,54 @@
+"""API of violations, entities and reference lists (in the ``api`` namespace)."""
+
 from django.urls import path
 
-from cases import api
+from cases.api import categories, entities, evidence, exchange, exports, goods, map, violations
 
 urlpatterns = [
-    path("violation-categories/", api.CategoryList.as_view(), name="violation-category-list"),
-    path("hs-codes/", api.HSCodeList.as_view(), name="hs-code-list"),
-    path("entities/", api.EntitySearch.as_view(), name="entity-search"),
-    path("violations/", api.ViolationListCreate.as_view(), name="violation-list"),
-    path("violations/map/", api.ViolationMap.as_view(), name="violation-map"),
+    path(
+        "violation-categories/",
+        categories.CategoryList.as_view(),
+        name="violation-category-list",
+    ),
+    path("hs-codes/", goods.HSCodeList.as_view(), name="hs-code-list"),
+    path("entities/", entities.EntitySearch.as_view(), name="entity-search"),
+    path("violations/", violations.ViolationListCreate.as_view(), name="violation-list"),
+    path("violations/map/", map.ViolationMap.as_view(), name="violation-map"),
     path(
         "violations/export.<str:file_format>",
-        api.ViolationExport.as_view(),
+        exports.ViolationExport.as_view(),
         name="violation-export",
     ),
-    path("violations/<int:pk>/", api.ViolationDetail.as_view(), name="violation-detail"),
-    path("violations/<int:pk>/submit/", api.ViolationSubmit.as_view(), name="violation-submit"),
+    path("violations/<int:pk>/", violations.ViolationDetail.as_view(), name="violation-detail"),
+    path(
+        "violations/<int:pk>/submit/",
+        violations.ViolationSubmit.as_view(),
+        name="violation-submit",
+    ),
     path(
         "violations/<int:pk>/exchange/<str:kind>/",
-        api.ViolationExchangeRecord.as_view(),
+        exchange.ViolationExchangeRecord.as_view(),
         name="violation-exchange",
     ),
-    path("violations/<int:pk>/verify/", api.ViolationVerify.as_view(), name="violation-verify"),
-    path("violations/<int:pk>/goods/", api.ViolationGoods.as_view(), name="violation-goods"),
+    path(
+        "violations/<int:pk>/verify/",
+        violations.ViolationVerify.as_view(),
+        name="violation-verify",
+    ),
+    path("violations/<int:pk>/goods/", goods.ViolationGoods.as_view(), name="violation-goods"),
     path(
         "violations/<int:pk>/goods/<int:line_id>/",
-        api.ViolationGoodsLine.as_view(),
+        goods.ViolationGoodsLine.as_view(),
         name="violation-goods-line",
     ),
     path(
-        "violations/<int:pk>/entities/", api.ViolationEntities.as_view(), name="violation-entities"
+        "violations/<int:pk>/entities/",
+        entities.ViolationEntities.as_view(),
+        name="violation-entities",
     ),
     path(
-        "violations/<int:pk>/evidence/", api.ViolationEvidence.as_view(), name="violation-evidence"
+        "violations/<int:pk>/evidence/",
+        evidence.ViolationEvidence.as_view(),
+        name="violation-evidence",
     ),
 ]

@@ -47,7 +47,8 @@ def login_verified(client: Client, user: User) -> Client:
 def reference_data_ensure() -> None:
     """Categories, HS codes and reference geography, as the data migrations load them."""
     from cases.models import HSCode, ViolationCategory
-    from cases.reference_data import load_hs_codes, seed_categories
+    from cases.services.categories import seed_categories
+    from cases.services.goods import load_hs_codes
     from portal.models import CrossingPoint
     from portal.reference_data import load_reference_geography
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from cases.reference_data import seed_categories
+    from cases.services.categories import seed_categories
 
     seed_categories(apps.get_model("cases", "ViolationCategory"))
 

@@ -1,10 +1,10 @@
-"""Load the Harmonized System nomenclature from cases/data/ (see cases/reference_data.py)."""
+"""Load the Harmonized System nomenclature from cases/data/ (see cases/services/goods.py)."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from cases.reference_data import load_hs_codes
+    from cases.services.goods import load_hs_codes
 
     load_hs_codes(hs_model=apps.get_model("cases", "HSCode"))
 

@@ -1,12 +1,11 @@
+from cases.models.categories import ViolationCategory
 from cases.models.entities import Entity, EntityKind, Relation
-from cases.models.map_grid import ViolationGridCell, ViolationGridMonth
-from cases.models.reference import HSCode, ViolationCategory
+from cases.models.goods import GoodsLine, HSCode, QuantityUnit
+from cases.models.map import ViolationGridCell, ViolationGridMonth
 from cases.models.violations import (
     Evidence,
-    GoodsLine,
     InvolvementRole,
     LocationSource,
-    QuantityUnit,
     Violation,
     ViolationEntity,
     ViolationStatus,

@@ -1,5 +1,5 @@
 """The entity registry, shared by violations and cases: one vehicle is one record
-everywhere. Identifiers are normalised (cases/identifiers.py) into ``key`` so that the
+everywhere. Identifiers are normalised (cases/lib/identifiers.py) into ``key`` so that the
 same plate typed two ways is found as the same entity."""
 
 from django.conf import settings

@@ -5,7 +5,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -110,54 +109,6 @@ class Violation(models.Model):
     @property
     def is_editable_by_reporter(self) -> bool:
         return self.status in (ViolationStatus.DRAFT, ViolationStatus.SUBMITTED)
-
-
-class QuantityUnit(models.TextChoices):
-    PIECES = "pcs", _("pieces")
-    PACKS = "packs", _("packs")
-    KILOGRAMS = "kg", _("kg")
-    GRAMS = "g", _("g")
-    LITRES = "l", _("litres")
-    CUBIC_METRES = "m3", _("m³")
-    EUROS = "eur", _("EUR")
-
-
-class GoodsLine(models.Model):
-    violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="goods")
-    hs_code = models.ForeignKey(
-        "cases.HSCode", verbose_name=_("HS code"), on_delete=models.PROTECT, related_name="+"
-    )
-    description = models.CharField(_("description"), max_length=300)
-    quantity = models.DecimalField(
-        _("quantity"), max_digits=14, decimal_places=3, validators=[MinValueValidator(0)]
-    )
-    quantity_unit = models.CharField(_("unit"), max_length=10, choices=QuantityUnit.choices)
-    value_eur = models.DecimalField(
-        _("estimated value (EUR)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    seized = models.BooleanField(_("seized"), default=True)
-
-    class Meta:
-        verbose_name = _("goods line")
-        verbose_name_plural = _("goods lines")
-        ordering = ["id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(quantity__gt=0), name="goods_quantity_positive"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(value_eur__isnull=True) | models.Q(value_eur__gte=0),
-                name="goods_value_not_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.hs_code_id} {self.description}"
 
 
 class InvolvementRole(models.TextChoices):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from cases.identifiers import IdentifierError, entity_key
+from cases.lib.identifiers import IdentifierError, entity_key
 from cases.models import Entity, EntityKind, Relation, Violation, ViolationEntity
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record

@@ -4,7 +4,6 @@ goods lines. Each runs in a transaction, validates, and writes the audit record.
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.gis.geos import Point
@@ -13,9 +12,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.category_details import category_details_clean
-from cases.models import GoodsLine, HSCode, Violation, ViolationCategory, ViolationStatus
-from cases.services.map_grid import violation_grid_changed
+from cases.models import Violation, ViolationCategory, ViolationStatus
+from cases.services.categories import category_details_clean
+from cases.services.map import violation_grid_changed
 from portal.geo_selectors import crossing_point_nearest, point_in_operational_area
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -31,9 +30,15 @@ AUDITED_FIELDS = [
     "details",
     "outside_area_confirmed",
 ]
+
+
 SAVED_FIELDS = [name.removesuffix("_id") for name in AUDITED_FIELDS]
+
+
 # A clock on a phone may run a little ahead; anything later is a typing mistake.
 FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
 OLDEST_ACCEPTED = timedelta(days=5 * 365)
 
 
@@ -233,68 +238,3 @@ def violation_verify(*, actor: User, violation: Violation) -> Violation:
         changes={"status": ["submitted", "verified"]},
     )
     return violation
-
-
-@dataclass
-class GoodsInput:
-    hs_code: str
-    description: str
-    quantity: Decimal
-    quantity_unit: str
-    value_eur: Decimal | None = None
-    seized: bool = True
-
-
-@transaction.atomic
-def goods_line_add(*, actor: User, violation: Violation, data: GoodsInput) -> GoodsLine:
-    code = "".join(ch for ch in data.hs_code if ch.isdigit())
-    hs_code = HSCode.objects.filter(code=code).first()
-    if hs_code is None:
-        raise ValidationError(
-            {
-                "hs_code": _("%(code)s is not a code of the Harmonized System.")
-                % {"code": data.hs_code}
-            }
-        )
-    if hs_code.level < 4:
-        raise ValidationError(
-            {"hs_code": _("Give at least the four-digit heading, not only the chapter.")}
-        )
-    line = GoodsLine(
-        violation=violation,
-        hs_code=hs_code,
-        description=data.description.strip(),
-        quantity=data.quantity,
-        quantity_unit=data.quantity_unit,
-        value_eur=data.value_eur,
-        seized=data.seized,
-    )
-    if data.quantity <= 0:
-        raise ValidationError({"quantity": _("The quantity must be more than zero.")})
-    line.full_clean()
-    line.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=violation,
-        changes={
-            "goods_added": {
-                "hs_code": code,
-                "quantity": str(data.quantity),
-                "unit": data.quantity_unit,
-            }
-        },
-    )
-    return line
-
-
-@transaction.atomic
-def goods_line_remove(*, actor: User, line: GoodsLine) -> None:
-    violation = line.violation
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=violation,
-        changes={"goods_removed": {"hs_code": line.hs_code_id, "description": line.description}},
-    )
-    line.delete()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 from stdnum import iso6346
 
-from cases.identifiers import (
+from cases.lib.identifiers import (
     ISO_COUNTRY_CODES,
     IdentifierError,
     entity_key,
@@ -633,6 +633,6 @@ def test_entity_key_refuses_missing_or_bad_identifiers(
 def test_messages_are_translated_before_the_values_are_filled_in(
     monkeypatch: pytest.MonkeyPatch, call: Callable[[], str], message: str
 ) -> None:
-    monkeypatch.setattr("cases.identifiers._", lambda msgid: f"[lt] {msgid}")
+    monkeypatch.setattr("cases.lib.identifiers._", lambda msgid: f"[lt] {msgid}")
     with raises(message):
         call()

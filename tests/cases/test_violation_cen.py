@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cases.cen import cen_record
 from cases.models import Violation, ViolationStatus
 from cases.services.entities import (
     entity_resolve,
@@ -15,6 +14,7 @@ from cases.services.entities import (
     relation_add,
     violation_entity_link,
 )
+from cases.services.exchange import cen_record
 from portal.models import AuditRecord
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
-from cases.duplicates import violation_possible_duplicates
 from cases.models import ViolationCategory
+from cases.selectors.violations import violation_possible_duplicates
 from cases.services.entities import entity_resolve, violation_entity_link
 from cases.services.violations import ViolationInput, violation_create
 

@@ -82,7 +82,7 @@ def test_an_officer_and_a_dispatcher_cannot_export(
 def test_too_large_an_export_is_refused_with_a_message(
     analyst, violation_of_officer, client_for, monkeypatch
 ):
-    monkeypatch.setattr("cases.views_exports.EXPORT_ROW_LIMIT", 0)
+    monkeypatch.setattr("cases.views.exports.EXPORT_ROW_LIMIT", 0)
     client = client_for(analyst)
 
     response = export(client, "csv")

@@ -12,12 +12,12 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import map_selectors
-from cases.map_selectors import MapData, violation_map_data, violation_map_for_user
 from cases.models import Violation, ViolationGridCell, ViolationGridMonth
-from cases.models.map_grid import MONTH_GRID_ZOOMS
-from cases.selectors import ViolationFilter, violation_list_for_user
-from cases.services.map_grid import violation_grid_rebuild
+from cases.models.map import MONTH_GRID_ZOOMS
+from cases.selectors import map as map_selectors
+from cases.selectors.map import MapData, violation_map_data, violation_map_for_user
+from cases.selectors.violations import ViolationFilter, violation_list_for_user
+from cases.services.map import violation_grid_rebuild
 from cases.services.violations import violation_submit, violation_update, violation_verify
 from portal.models import User
 from tests.cases.support import MEDININKAI, draft_of, violation_input

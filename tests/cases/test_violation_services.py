@@ -31,9 +31,8 @@ from cases.models import (
 )
 from cases.services.entities import entity_resolve, person_properties, relation_add
 from cases.services.evidence import evidence_add
+from cases.services.goods import GoodsInput, goods_line_add
 from cases.services.violations import (
-    GoodsInput,
-    goods_line_add,
     violation_create,
     violation_submit,
     violation_update,

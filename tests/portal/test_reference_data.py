@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import HSCode
-from cases.reference_data import load_hs_codes
+from cases.services.goods import load_hs_codes
 from portal.geo_selectors import (
     REFERENCE_LAYERS_CACHE_KEY,
     crossing_point_nearest,

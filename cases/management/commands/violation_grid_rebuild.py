@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cases.services.map_grid import violation_grid_rebuild
+from cases.services.map import violation_grid_rebuild
 
 
 class Command(BaseCommand):

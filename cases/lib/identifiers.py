@@ -60,7 +60,10 @@ _ISO_3166_ALPHA2 = """
     TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ
     VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
 """
+
+
 ISO_COUNTRY_CODES: frozenset[str] = frozenset(_ISO_3166_ALPHA2.split())
+
 
 DOCUMENT_TYPES: tuple[str, ...] = (
     "passport",
@@ -70,11 +73,15 @@ DOCUMENT_TYPES: tuple[str, ...] = (
     "other",
 )
 
+
 # Separators people type inside identifiers: any whitespace, dots, the ASCII hyphen and
 # the Unicode hyphens and dashes (U+2010..U+2015) and minus sign that word processors
 # and phones substitute for it.
 _SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015\u2212]+")
+
+
 _LATIN_ALNUM = re.compile(r"[A-Z0-9]+")
+
 
 # Cyrillic capitals that look like Latin ones (BY, RU and UA plates use only these
 # letters), so a plate typed on a Cyrillic keyboard gets the same key as one typed on a
@@ -107,8 +114,6 @@ def _country_code(country: str) -> str:
         )
     return code
 
-
-# --- Vehicle plates -----------------------------------------------------------------
 
 _LT_COMMON_PLATE = re.compile(r"[A-Z]{3}[0-9]{3}")
 
@@ -155,8 +160,6 @@ def normalise_plate(plate: str, country: str) -> str:
     return f"{code}:{value}"
 
 
-# --- VIN --------------------------------------------------------------------------------
-
 # ISO 3779 / 49 CFR 565 transliteration of letters to values; I, O and Q never occur.
 _VIN_LETTER_VALUES = dict(zip("ABCDEFGH", range(1, 9), strict=True)) | {
     **dict(zip("JKLMN", range(1, 6), strict=True)),
@@ -164,6 +167,8 @@ _VIN_LETTER_VALUES = dict(zip("ABCDEFGH", range(1, 9), strict=True)) | {
     "R": 9,
     **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
 }
+
+
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
@@ -222,9 +227,9 @@ def normalise_vin(vin: str, *, check_digit: bool | None = None) -> str:
     return value
 
 
-# --- Phone ------------------------------------------------------------------------------
-
 _PARSE_ERROR = phonenumbers.NumberParseException
+
+
 _Reason = phonenumbers.ValidationResult
 
 
@@ -274,9 +279,6 @@ def normalise_phone(number: str, default_region: str = "LT") -> str:
             message = _("The phone number is not a valid number for the country code %(code)s.")
         raise IdentifierError(message % {"code": calling_code})
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-# --- IBAN -------------------------------------------------------------------------------
 
 
 def _iban_check_digits(iban: str) -> str:
@@ -335,8 +337,6 @@ def normalise_iban(iban: str) -> str:
     return account.compact
 
 
-# --- Container --------------------------------------------------------------------------
-
 _CONTAINER_FORMAT = re.compile(r"[A-Z]{3}[UJZR][0-9]{7}")
 
 
@@ -371,8 +371,6 @@ def normalise_container(code: str) -> str:
     return iso6346.validate(value)
 
 
-# --- MRN --------------------------------------------------------------------------------
-
 # Character values for the check character (EU customs data model, same as ISO 6346):
 # digits are themselves, letters run from 10 upwards skipping the multiples of 11.
 _MRN_VALUES = {
@@ -380,6 +378,8 @@ _MRN_VALUES = {
     for value, char in enumerate("0123456789A BCDEFGHIJK LMNOPQRSTU VWXYZ")
     if char != " "
 }
+
+
 _MRN_FORMAT = re.compile(r"[0-9]{2}[A-Z]{2}[A-Z0-9]{14}")
 
 
@@ -425,9 +425,6 @@ def normalise_mrn(mrn: str) -> str:
     return value
 
 
-# --- E-mail -----------------------------------------------------------------------------
-
-
 def normalise_email(address: str) -> str:
     """Return the address with the domain lower-cased; the local part keeps its case,
     since only the receiving server may decide that case does not matter there."""
@@ -446,9 +443,6 @@ def normalise_email(address: str) -> str:
         ) from error
     local, _at, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}"
-
-
-# --- Identity documents -----------------------------------------------------------------
 
 
 def normalise_document_number(number: str, document_type: str, country: str) -> str:
@@ -480,9 +474,6 @@ def normalise_document_number(number: str, document_type: str, country: str) -> 
             % {"length": len(value)}
         )
     return f"{code}:{kind.upper()}:{value}"
-
-
-# --- Companies and vessels --------------------------------------------------------------
 
 
 def _company_key(values: dict[str, str]) -> str:
@@ -524,9 +515,6 @@ def _imo_key(imo: str) -> str:
             % {"expected": expected, "found": value[6]}
         )
     return f"IMO{value}"
-
-
-# --- Dispatch ---------------------------------------------------------------------------
 
 
 def _required(values: dict[str, str], field: str) -> str:

@@ -5,71 +5,54 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.duplicates import violation_possible_duplicates
-from cases.forms import (
+from cases.forms.entities import CompanyForm, PersonForm, VehicleForm
+from cases.forms.evidence import EvidenceForm
+from cases.forms.goods import GoodsLineForm
+from cases.forms.violations import (
     ORIGIN_PATTERN,
-    CompanyForm,
-    EvidenceForm,
-    GoodsLineForm,
-    PersonForm,
-    VehicleForm,
     ViolationFilterForm,
     ViolationForm,
     category_field_groups,
 )
 from cases.models import (
-    Evidence,
-    GoodsLine,
     LocationSource,
     Violation,
-    ViolationEntity,
     ViolationStatus,
 )
-from cases.selectors import (
+from cases.selectors.violations import (
     ViolationFilter,
     violation_can_edit,
     violation_get_for_user,
     violation_list_for_user,
+    violation_possible_duplicates,
     violation_review_queue_for_user,
 )
-from cases.services import entities as entity_services
-from cases.services import evidence as evidence_services
 from cases.services import violations as violation_services
 from cases.signals import violation_logged
+from cases.views.common import actor_of, add_service_errors
 from portal.access import permission_required
-from portal.models import AuditAction, AuditRecord, User
+from portal.models import AuditAction, AuditRecord
 from portal.pagination import CappedCountPaginator
 from portal.services.audit import audit_record
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # behind permission_required
-
-
-def _add_service_errors(form: Any, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 @permission_required("cases.view_violation")
 @require_GET
 def violation_list(request: HttpRequest) -> HttpResponse:
     form = ViolationFilterForm(request.GET or None)
-    violations = violation_list_for_user(user=_user(request), filters=ViolationFilter())
+    violations = violation_list_for_user(user=actor_of(request), filters=ViolationFilter())
     if form.is_bound:
         if form.is_valid():
             data = form.cleaned_data
             filters = form.to_filter()
             violations = violation_list_for_user(
-                user=_user(request), filters=filters, sort=data.get("sort") or "newest"
+                user=actor_of(request), filters=filters, sort=data.get("sort") or "newest"
             )
         else:
             violations = violations.none()
@@ -87,9 +70,9 @@ def violation_list(request: HttpRequest) -> HttpResponse:
 @permission_required("cases.view_violation", "cases.verify_violation")
 @require_GET
 def violation_review(request: HttpRequest) -> HttpResponse:
-    page = CappedCountPaginator(violation_review_queue_for_user(user=_user(request)), 50).get_page(
-        request.GET.get("page")
-    )
+    page = CappedCountPaginator(
+        violation_review_queue_for_user(user=actor_of(request)), 50
+    ).get_page(request.GET.get("page"))
     return render(request, "cases/violation_review.html", {"page": page, "query": ""})
 
 
@@ -120,7 +103,7 @@ def violation_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             violation, _created = violation_services.violation_create(
-                actor=_user(request),
+                actor=actor_of(request),
                 data=form.to_input(),
                 client_key=form.cleaned_data.get("client_key"),
             )
@@ -128,7 +111,7 @@ def violation_create(request: HttpRequest) -> HttpResponse:
             detail_errors = {
                 k: v[0] for k, v in error.message_dict.items() if k.startswith("details.")
             }
-            _add_service_errors(
+            add_service_errors(
                 form,
                 ValidationError(
                     {k: v for k, v in error.message_dict.items() if k not in detail_errors}
@@ -140,7 +123,7 @@ def violation_create(request: HttpRequest) -> HttpResponse:
             violation_logged.send(
                 sender=Violation,
                 violation=violation,
-                actor=_user(request),
+                actor=actor_of(request),
                 origin=form.cleaned_data.get("origin") or "",
             )
             messages.success(
@@ -202,7 +185,7 @@ def _exif_location_offer(request: HttpRequest) -> dict[str, Any]:
 @permission_required("cases.view_violation", "cases.change_violation")
 @require_http_methods(["GET", "POST"])
 def violation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    violation = violation_get_for_user(user=actor_of(request), pk=pk, for_edit=True)
     initial = {
         "category": violation.category,
         "occurred_at": violation.occurred_at,
@@ -221,13 +204,13 @@ def violation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             violation_services.violation_update(
-                actor=_user(request), violation=violation, data=form.to_input()
+                actor=actor_of(request), violation=violation, data=form.to_input()
             )
         except ValidationError as error:
             detail_errors = {
                 k: v[0] for k, v in error.message_dict.items() if k.startswith("details.")
             }
-            _add_service_errors(
+            add_service_errors(
                 form,
                 ValidationError(
                     {k: v for k, v in error.message_dict.items() if k not in detail_errors}
@@ -247,7 +230,7 @@ def violation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.view_violation")
 @require_GET
 def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     violation = violation_get_for_user(user=user, pk=pk)
     audit_record(actor=user, action=AuditAction.VIEW, obj=violation)
     goods = list(violation.goods.select_related("hs_code"))
@@ -291,9 +274,9 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.view_violation", "cases.change_violation")
 @require_POST
 def violation_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
+    violation = violation_get_for_user(user=actor_of(request), pk=pk, for_edit=True)
     try:
-        violation_services.violation_submit(actor=_user(request), violation=violation)
+        violation_services.violation_submit(actor=actor_of(request), violation=violation)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -308,209 +291,12 @@ def violation_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.view_violation", "cases.verify_violation")
 @require_POST
 def violation_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    violation = violation_get_for_user(user=_user(request), pk=pk)
+    violation = violation_get_for_user(user=actor_of(request), pk=pk)
     try:
-        violation_services.violation_verify(actor=_user(request), violation=violation)
+        violation_services.violation_verify(actor=actor_of(request), violation=violation)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
         messages.success(request, _("%(reference)s verified.") % {"reference": violation.reference})
     return redirect("cases:violation-detail", pk=violation.pk)
-
-
-def _back_to_violation(
-    request: HttpRequest, form: Any, violation: Any, *, success: str, anchor: str
-) -> HttpResponse:
-    """After a small form on the violation page: its errors (or the success) as messages,
-    and back to the section it belongs to."""
-    if form.errors:
-        _form_errors_to_messages(request, form)
-    else:
-        messages.success(request, success)
-    return redirect(f"{violation.get_absolute_url()}#{anchor}")
-
-
-def _form_errors_to_messages(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
-@permission_required("cases.view_violation", "cases.change_violation")
-@require_POST
-def goods_add(request: HttpRequest, pk: int) -> HttpResponse:
-    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
-    form = GoodsLineForm(request.POST)
-    if form.is_valid():
-        try:
-            violation_services.goods_line_add(
-                actor=_user(request), violation=violation, data=form.to_input()
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-    return _back_to_violation(
-        request, form, violation, success=_("Goods line added."), anchor="goods"
-    )
-
-
-@permission_required("cases.view_violation", "cases.change_violation")
-@require_POST
-def goods_remove(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
-    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
-    line = get_object_or_404(GoodsLine, pk=line_id, violation=violation)
-    violation_services.goods_line_remove(actor=_user(request), line=line)
-    messages.success(request, _("Goods line removed."))
-    return redirect(f"{violation.get_absolute_url()}#goods")
-
-
-def _registry_entity_add(
-    request: HttpRequest,
-    pk: int,
-    *,
-    form_class: type[Any],
-    kind: str,
-    identifiers: tuple[str, ...],
-    properties: tuple[str, ...],
-    success: str,
-) -> HttpResponse:
-    """A vehicle or company met at the violation: the small form, then one service."""
-    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
-    form = form_class(request.POST, prefix=kind)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            entity_services.violation_entity_add(
-                actor=_user(request),
-                violation=violation,
-                kind=kind,
-                values={key: data[key] for key in identifiers},
-                properties={key: data[key] for key in properties},
-                role=data["role"],
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-    return _back_to_violation(request, form, violation, success=success, anchor="people")
-
-
-@permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
-@require_POST
-def vehicle_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _registry_entity_add(
-        request,
-        pk,
-        form_class=VehicleForm,
-        kind="vehicle",
-        identifiers=("plate", "plate_country", "vin"),
-        properties=("make_model", "vin", "plate"),
-        success=_("Vehicle added."),
-    )
-
-
-@permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
-@require_POST
-def person_add(request: HttpRequest, pk: int) -> HttpResponse:
-    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
-    form = PersonForm(request.POST, prefix="person")
-    if form.is_valid():
-        data = form.cleaned_data
-        document = (
-            {
-                "number": data["document_number"],
-                "document_type": data["document_type"] or "other",
-                "country": data["document_country"],
-            }
-            if data.get("document_number")
-            else None
-        )
-        try:
-            entity_services.violation_person_add(
-                actor=_user(request),
-                violation=violation,
-                names={"first_name": data["first_name"], "last_name": data["last_name"]},
-                properties=entity_services.person_properties(
-                    birth_date=data["birth_date"], nationality=data["nationality"]
-                ),
-                document=document,
-                role=data["role"],
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-    return _back_to_violation(request, form, violation, success=_("Person added."), anchor="people")
-
-
-@permission_required("cases.view_violation", "cases.change_violation")
-@require_POST
-def involvement_remove(request: HttpRequest, pk: int, involvement_id: int) -> HttpResponse:
-    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
-    involvement = get_object_or_404(ViolationEntity, pk=involvement_id, violation=violation)
-    entity_services.violation_entity_unlink(actor=_user(request), involvement=involvement)
-    messages.success(request, _("Removed from this violation."))
-    return redirect(f"{violation.get_absolute_url()}#people")
-
-
-@permission_required("cases.view_violation", "cases.change_violation")
-@require_POST
-def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    violation = violation_get_for_user(user=_user(request), pk=pk, for_edit=True)
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            evidence_services.evidence_add(
-                actor=_user(request),
-                violation=violation,
-                upload=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-    return _back_to_violation(request, form, violation, success=_("File added."), anchor="evidence")
-
-
-@permission_required("cases.view_violation")
-@require_GET
-def evidence_download(
-    request: HttpRequest, pk: int, evidence_id: int, variant: str
-) -> FileResponse:
-    if variant not in ("view", "download", "thumbnail"):
-        raise Http404
-    violation = violation_get_for_user(user=_user(request), pk=pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_id, violation=violation)
-    if variant == "thumbnail" and evidence.thumbnail:
-        return FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
-    audit_record(
-        actor=_user(request),
-        action=AuditAction.DOWNLOAD,
-        obj=violation,
-        changes={"evidence": evidence.pk, "sha256": evidence.sha256},
-    )
-    response = FileResponse(
-        evidence.file.open("rb"),
-        content_type=evidence.content_type,
-        as_attachment=variant == "download",
-        filename=evidence.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@permission_required("cases.view_violation")
-@require_GET
-def violation_map(request: HttpRequest) -> HttpResponse:
-    form = ViolationFilterForm(request.GET or None)
-    return render(request, "cases/violation_map.html", {"form": form})
-
-
-@permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
-@require_POST
-def company_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _registry_entity_add(
-        request,
-        pk,
-        form_class=CompanyForm,
-        kind="company",
-        identifiers=("name", "registration_code", "country"),
-        properties=("registration_code", "country"),
-        success=_("Company added."),
-    )

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.category_admin import CategoryForm, category_update
+from cases.forms.categories import CategoryForm
 from cases.models import ViolationCategory
+from cases.services.categories import category_update
 from portal.access import permission_required
 from portal.models import User
 

@@ -1,4 +1,4 @@
-"""Upkeep of the violation map grid (cases.models.map_grid).
+"""Upkeep of the violation map grid (cases.models.map).
 
 Two ways in:
 
@@ -26,7 +26,7 @@ from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import connection, transaction
 
 from cases.models import Violation
-from cases.models.map_grid import GRID_ZOOMS, MONTH_GRID_ZOOMS, cell_size
+from cases.models.map import GRID_ZOOMS, MONTH_GRID_ZOOMS, cell_size
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,13 @@ class _Table:
 
     def zoom_sizes(self) -> str:
         # Sizes go from Python into the SQL, so the grid and the live query in
-        # cases.map_selectors divide by the very same float (repr is exact).
+        # cases.selectors.map divide by the very same float (repr is exact).
         return ", ".join(f"({zoom}, {cell_size(zoom)!r}::float8)" for zoom in self.zooms)
 
 
 MONTH = "date_trunc('month', {src}occurred_at AT TIME ZONE %(tz)s)::date"
+
+
 TABLES = (
     _Table(
         "cases_violation_grid",

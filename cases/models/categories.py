@@ -1,5 +1,4 @@
-"""Reference data of violations: categories (editable by administrators) and the
-Harmonized System nomenclature (shipped as data, see cases/data/SOURCES.md)."""
+"""Violation categories: seeded, edited by administrators, each with the facts it asks for."""
 
 from typing import Any
 
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ViolationCategory(models.Model):
     """A kind of violation. ``field_definitions`` lists the extra facts its seizures need
-    (aligned with the WCO CEN commodity templates); see cases/category_fields.py."""
+    (aligned with the WCO CEN commodity templates); see cases/lib/category_fields.py."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=120)
@@ -34,24 +33,3 @@ class ViolationCategory(models.Model):
 
     def field_definition(self, name: str) -> dict[str, Any] | None:
         return next((f for f in self.field_definitions if f.get("name") == name), None)
-
-
-class HSCode(models.Model):
-    """One entry of the Harmonized System: chapter (2 digits), heading (4), subheading (6)."""
-
-    code = models.CharField(_("HS code"), max_length=6, primary_key=True)
-    description = models.TextField(_("description"))
-    level = models.PositiveSmallIntegerField(_("level"))
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
-    )
-    section = models.CharField(_("section"), max_length=5, blank=True)
-
-    class Meta:
-        verbose_name = _("HS code")
-        verbose_name_plural = _("HS codes")
-        ordering = ["code"]
-        default_permissions = ("view",)
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.description[:80]}"

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cases.cen import cen_record
 from cases.models import ViolationStatus
-from cases.selectors import violation_get_for_user
+from cases.selectors.violations import violation_get_for_user
+from cases.services.exchange import cen_record
 from portal.access import permission_required
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record

@@ -21,6 +21,7 @@ from portal.exports import csv_safe, csv_safe_row
 
 EXPORT_ROW_LIMIT = 50_000
 
+
 COLUMNS = [
     "reference",
     "occurred_at",

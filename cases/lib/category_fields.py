@@ -44,6 +44,8 @@ TRANSPORT_MODES = [
     ("post", "Post / courier", "Pašto / kurjerių"),
     ("pedestrian", "On foot", "Pėsčiomis"),
 ]
+
+
 DETECTION_METHODS = [
     ("risk_profile", "Risk profiling", "Rizikos profilis"),
     ("intelligence", "Intelligence", "Žvalgybinė informacija"),
@@ -53,6 +55,8 @@ DETECTION_METHODS = [
     ("physical", "Physical examination", "Fizinė apžiūra"),
     ("other", "Other", "Kita"),
 ]
+
+
 CONCEALMENTS = [
     ("none", "Not concealed", "Neslėpta"),
     ("luggage", "In luggage", "Bagaže"),
@@ -64,12 +68,15 @@ CONCEALMENTS = [
     ("parcel", "In a parcel", "Siuntoje"),
     ("other", "Other", "Kita"),
 ]
+
+
 EXCISE_STAMPS = [
     ("none", "No stamps", "Be ženklų"),
     ("lt_genuine", "Genuine Lithuanian", "Tikri Lietuvos"),
     ("foreign", "Foreign", "Užsienio"),
     ("counterfeit", "Counterfeit", "Suklastoti"),
 ]
+
 
 COMMON_FIELDS = [
     field(
@@ -92,6 +99,7 @@ COMMON_FIELDS = [
     field("origin_country", "Country of origin", "Kilmės šalis", "country"),
     field("destination_country", "Country of destination", "Paskirties šalis", "country"),
 ]
+
 
 CATEGORY_FIELDS: dict[str, list[FieldDefinition]] = {
     "narcotic_drugs": [
@@ -265,6 +273,7 @@ CATEGORY_FIELDS: dict[str, list[FieldDefinition]] = {
     ],
     "other": [],
 }
+
 
 CATEGORIES: list[tuple[str, str, str]] = [
     ("narcotic_drugs", "Narcotic drugs", "Narkotinės medžiagos"),

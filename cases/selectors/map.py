@@ -3,7 +3,7 @@ sends a few hundred cells, not a million points.
 
 Zoomed in (``POINTS_MIN_ZOOM`` and closer) with at most ``POINTS_LIMIT`` violations in
 the viewport, the map gets the points themselves. Otherwise it gets cells: squares of
-``cell_size(zoom)`` degrees (cases.models.map_grid), each with the number of violations
+``cell_size(zoom)`` degrees (cases.models.map), each with the number of violations
 in it and their mean position, where the map draws its marker. A cell is counted whole
 and sent when its marker lies in the viewport: a cell's count does not change while the
 map is panned, and the total is the sum of the markers shown (near the edges it may
@@ -11,7 +11,7 @@ differ a little from the number of violations inside the viewport's exact rectan
 
 Where the cells come from:
 
-- the pre-aggregated grid (cases.models.map_grid) for what it can answer: without a
+- the pre-aggregated grid (cases.models.map) for what it can answer: without a
   date filter, any of category, unit and status and the user's scope by unit (all-time
   table); with one, the whole months of an analyst's or dispatcher's date filter, by
   category (month table);
@@ -36,7 +36,7 @@ from django.db.models.functions import Floor
 from django.utils import timezone
 
 from cases.models import Violation
-from cases.models.map_grid import (
+from cases.models.map import (
     GRID_ZOOMS,
     MONTH_GRID_ZOOMS,
     ViolationGridCell,
@@ -44,11 +44,13 @@ from cases.models.map_grid import (
     cell_size,
     stored_zoom,
 )
-from cases.selectors import ViolationFilter, violation_list_for_user
+from cases.selectors.violations import ViolationFilter, violation_list_for_user
 from portal.models import User
 
 # Below this many violations in the viewport, and zoomed in enough, points are sent.
 POINTS_LIMIT = 1500
+
+
 POINTS_MIN_ZOOM = 11
 
 
@@ -75,15 +77,23 @@ class MapData(TypedDict):
 
 
 Bbox = tuple[float, float, float, float]  # west, south, east, north
+
+
 CellRange = tuple[int, int, int, int]  # first x, first y, last x, last y (inclusive)
+
+
 # (cell x, cell y) -> [count, sum of longitudes, sum of latitudes]
 CellSums = dict[tuple[int, int], list[float]]
+
 
 # A viewport is a few dozen cells wide; wider (a world-sized box at a street zoom) and
 # the columns are read as one range.
 X_LIST_LIMIT = 256
 
+
 LON = Func("location", function="ST_X", output_field=FloatField())
+
+
 LAT = Func("location", function="ST_Y", output_field=FloatField())
 
 

@@ -7,18 +7,15 @@ from django import forms
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from cases.category_details import field_label
 from cases.models import (
-    InvolvementRole,
     LocationSource,
-    QuantityUnit,
     ViolationCategory,
     ViolationStatus,
 )
-from cases.selectors import ViolationFilter
-from cases.services.violations import GoodsInput, ViolationInput
+from cases.selectors.violations import ViolationFilter
+from cases.services.categories import field_label
+from cases.services.violations import ViolationInput
 from portal.coordinates import CoordinateError, CoordinateSystem, parse_coordinates
 from portal.models import OrgUnit
 from portal.timefmt import DATETIME_LOCAL
@@ -253,179 +250,4 @@ class ViolationFilterForm(forms.Form):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
-
-
-class GoodsLineForm(forms.Form):
-    hs_code = forms.CharField(
-        label=_("HS code"),
-        max_length=12,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "list": "hs-code-options", "autocomplete": "off"}
-        ),
-        help_text=_("4 or 6 digits, e.g. 2402 for cigarettes."),
-    )
-    description = forms.CharField(label=_("Description"), max_length=300)
-    quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=0)
-    quantity_unit = forms.ChoiceField(
-        label=pgettext_lazy("of measure", "Unit"), choices=QuantityUnit.choices
-    )
-    value_eur = forms.DecimalField(
-        label=_("Estimated value (EUR)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-    )
-    seized = forms.BooleanField(label=_("Seized"), required=False, initial=True)
-
-    def to_input(self) -> GoodsInput:
-        return GoodsInput(**self.cleaned_data)
-
-
-class VehicleForm(forms.Form):
-    plate = forms.CharField(
-        label=_("Plate number"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(
-            attrs={"list": "known-vehicles", "autocomplete": "off", "data-entity-kind": "vehicle"}
-        ),
-    )
-    plate_country = forms.CharField(
-        label=_("Plate country"), max_length=2, initial="LT", required=False
-    )
-    vin = forms.CharField(label=_("VIN"), max_length=20, required=False)
-    make_model = forms.CharField(label=_("Make and model"), max_length=100, required=False)
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=[
-            (InvolvementRole.VEHICLE_USED, InvolvementRole.VEHICLE_USED.label),
-            (InvolvementRole.OTHER, InvolvementRole.OTHER.label),
-        ],
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not cleaned.get("plate") and not cleaned.get("vin"):
-            raise forms.ValidationError(_("Give the plate number or the VIN."))
-        if cleaned.get("plate") and not cleaned.get("plate_country"):
-            self.add_error("plate_country", _("Give the country of the plate, e.g. LT or BY."))
-        return cleaned
-
-
-class PersonForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"list": "known-people", "autocomplete": "off", "data-entity-kind": "person"}
-        ),
-    )
-    birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    nationality = forms.CharField(
-        label=_("Nationality"), max_length=2, required=False, help_text=_("Two letters, e.g. LT.")
-    )
-    document_type = forms.ChoiceField(
-        label=_("Identity document"),
-        required=False,
-        choices=[
-            ("", _("None shown")),
-            ("passport", _("Passport")),
-            ("id_card", _("Identity card")),
-            ("driving_licence", _("Driving licence")),
-            ("residence_permit", _("Residence permit")),
-            ("other", _("Other")),
-        ],
-    )
-    document_number = forms.CharField(
-        label=_("Document number"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(
-            attrs={
-                "list": "known-documents",
-                "autocomplete": "off",
-                "data-entity-kind": "identity_document",
-            }
-        ),
-    )
-    document_country = forms.CharField(label=_("Issuing country"), max_length=2, required=False)
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=[
-            (role.value, role.label)
-            for role in (
-                InvolvementRole.SUSPECT,
-                InvolvementRole.DRIVER,
-                InvolvementRole.PASSENGER,
-                InvolvementRole.OWNER,
-                InvolvementRole.WITNESS,
-            )
-        ],
-    )
-
-    def clean_birth_date(self) -> Any:
-        value = self.cleaned_data.get("birth_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth is in the future."))
-        if value and value.year < 1900:
-            raise forms.ValidationError(_("The date of birth is before 1900; check the year."))
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("document_type") and not cleaned.get("document_number"):
-            self.add_error("document_number", _("Give the number of the document."))
-        if cleaned.get("document_number") and not cleaned.get("document_country"):
-            self.add_error("document_country", _("Give the issuing country, e.g. LT."))
-        return cleaned
-
-
-class EvidenceForm(forms.Form):
-    file = forms.FileField(
-        label=_("Photo or document"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,application/pdf", "capture": "environment"}
-        ),
-    )
-    description = forms.CharField(label=_("Description"), max_length=300, required=False)
-
-
-class CompanyForm(forms.Form):
-    name = forms.CharField(
-        label=_("Company name"),
-        max_length=200,
-        widget=forms.TextInput(
-            attrs={"list": "known-companies", "autocomplete": "off", "data-entity-kind": "company"}
-        ),
-    )
-    registration_code = forms.CharField(label=_("Registration code"), max_length=40, required=False)
-    country = forms.CharField(
-        label=_("Country of registration"),
-        max_length=2,
-        required=False,
-        help_text=_("Two letters, e.g. LT."),
-    )
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=[
-            (role.value, role.label)
-            for role in (
-                InvolvementRole.CONSIGNOR,
-                InvolvementRole.CONSIGNEE,
-                InvolvementRole.CARRIER,
-                InvolvementRole.OWNER,
-                InvolvementRole.OTHER,
-            )
-        ],
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("registration_code") and not cleaned.get("country"):
-            self.add_error("country", _("Give the country of registration, e.g. LT."))
         return cleaned

@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cases.exports import (
+from cases.forms.violations import ViolationFilterForm
+from cases.selectors.violations import ViolationFilter, violation_list_for_user
+from cases.services.exports import (
     EXPORT_ROW_LIMIT,
     csv_lines,
     export_filename,
@@ -15,8 +17,6 @@ from cases.exports import (
     geojson_chunks,
     xlsx_bytes,
 )
-from cases.forms import ViolationFilterForm
-from cases.selectors import ViolationFilter, violation_list_for_user
 from portal.access import permission_required
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record

@@ -1,28 +1,106 @@
-"""Load the Harmonized System nomenclature from cases/data/harmonized-system.csv (see
-cases/data/SOURCES.md).
-
-``load_hs_codes`` is idempotent and fast: it reads what the table holds in one query and
-upserts only the new or changed rows in bulk (``INSERT … ON CONFLICT DO UPDATE``), parents
-before children. It takes the model class as an optional argument so that a data
-migration can pass its historical model (``apps.get_model``)."""
+"""Goods: the goods lines of a violation (HS code checked against the nomenclature) and the
+loading of the Harmonized System from cases/data/harmonized-system.csv (SOURCES.md)."""
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.models import GoodsLine, HSCode, Violation
+from portal.models import AuditAction, User
+from portal.services.audit import audit_record
 
 if TYPE_CHECKING:
     from cases.models import HSCode
 
+
+@dataclass
+class GoodsInput:
+    hs_code: str
+    description: str
+    quantity: Decimal
+    quantity_unit: str
+    value_eur: Decimal | None = None
+    seized: bool = True
+
+
+@transaction.atomic
+def goods_line_add(*, actor: User, violation: Violation, data: GoodsInput) -> GoodsLine:
+    code = "".join(ch for ch in data.hs_code if ch.isdigit())
+    hs_code = HSCode.objects.filter(code=code).first()
+    if hs_code is None:
+        raise ValidationError(
+            {
+                "hs_code": _("%(code)s is not a code of the Harmonized System.")
+                % {"code": data.hs_code}
+            }
+        )
+    if hs_code.level < 4:
+        raise ValidationError(
+            {"hs_code": _("Give at least the four-digit heading, not only the chapter.")}
+        )
+    line = GoodsLine(
+        violation=violation,
+        hs_code=hs_code,
+        description=data.description.strip(),
+        quantity=data.quantity,
+        quantity_unit=data.quantity_unit,
+        value_eur=data.value_eur,
+        seized=data.seized,
+    )
+    if data.quantity <= 0:
+        raise ValidationError({"quantity": _("The quantity must be more than zero.")})
+    line.full_clean()
+    line.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=violation,
+        changes={
+            "goods_added": {
+                "hs_code": code,
+                "quantity": str(data.quantity),
+                "unit": data.quantity_unit,
+            }
+        },
+    )
+    return line
+
+
+@transaction.atomic
+def goods_line_remove(*, actor: User, line: GoodsLine) -> None:
+    violation = line.violation
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=violation,
+        changes={"goods_removed": {"hs_code": line.hs_code_id, "description": line.description}},
+    )
+    line.delete()
+
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
 HS_CODES_FILE = DATA_DIR / "harmonized-system.csv"
+
+
 HS_SECTIONS_FILE = DATA_DIR / "hs-sections.csv"
 
+
 ROOT = "TOTAL"
+
+
 LEVELS = (2, 4, 6)
+
+
 BATCH_SIZE = 2000
 
 
@@ -89,16 +167,3 @@ def load_hs_codes(hs_model: type[HSCode] | None = None) -> int:
                 update_fields=["description", "level", "parent", "section"],
             )
     return len(rows)
-
-
-def seed_categories(category_model: Any = None) -> int:
-    """The seeded violation categories (cases/category_fields.py); idempotent."""
-    from cases.category_fields import category_definitions
-
-    if category_model is None:
-        from cases.models import ViolationCategory
-
-        category_model = ViolationCategory
-    for row in category_definitions():
-        category_model.objects.update_or_create(code=row["code"], defaults=row)
-    return len(category_definitions())

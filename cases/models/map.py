@@ -1,7 +1,7 @@
 """The violation map's pre-aggregated grid: counts of located violations per map cell.
 
 A map request at a country or city zoom reads a few thousand of these rows instead of
-grouping a hundred thousand violations (cases.map_selectors); the violation services
+grouping a hundred thousand violations (cases.selectors.map); the violation services
 keep them current (cases.services.map_grid); ``manage.py violation_grid_rebuild``
 recounts them after a bulk load. Derived data: nobody edits it, a rebuild recreates it
 from cases_violation at any time.
@@ -40,6 +40,8 @@ from cases.models.violations import ViolationStatus
 # The month table stops at zoom 10: above it the viewport is a city at most, and a
 # date-limited live query over it is cheap enough.
 GRID_ZOOMS = (4, 5, 6, 7, 8, 9, 11, 13, 15)
+
+
 MONTH_GRID_ZOOMS = (4, 5, 6, 7, 8, 9, 10)
 
 

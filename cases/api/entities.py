@@ -1,0 +1,102 @@
+"""Entity search and a violation's linked entities."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases.models import (
+    Entity,
+    EntityKind,
+    InvolvementRole,
+    ViolationEntity,
+)
+from cases.selectors.violations import (
+    violation_get_for_user,
+)
+from cases.services import entities as entity_services
+from portal.api.helpers import ERRORS, as_drf_error, request_user
+from portal.api.permissions import require_perms
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Entity
+        fields = ["id", "kind", "label", "key", "properties"]
+
+
+class InvolvementSerializer(serializers.ModelSerializer):
+    entity = EntitySerializer(read_only=True)
+
+    class Meta:
+        model = ViolationEntity
+        fields = ["id", "role", "note", "entity"]
+
+
+class EntityLinkSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EntityKind.choices)
+    role = serializers.ChoiceField(choices=InvolvementRole.choices)
+    values = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=200))
+    properties = serializers.DictField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class ViolationEntities(GenericAPIView):
+    permission_classes = [
+        require_perms("cases.view_violation", "cases.change_violation", "cases.add_entity")
+    ]
+    serializer_class = InvolvementSerializer
+
+    @extend_schema(request=EntityLinkSerializer, responses={201: InvolvementSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        violation = violation_get_for_user(user=request_user(request), pk=pk, for_edit=True)
+        payload = EntityLinkSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            entity, _created = entity_services.entity_resolve(
+                actor=request_user(request),
+                kind=data["kind"],
+                values=data["values"],
+                properties=data.get("properties"),
+                provenance=f"violation {violation.reference}",
+            )
+            involvement = entity_services.violation_entity_link(
+                actor=request_user(request),
+                violation=violation,
+                entity=entity,
+                role=data["role"],
+                note=data.get("note", ""),
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(InvolvementSerializer(involvement).data, status=status.HTTP_201_CREATED)
+
+
+class EntitySearch(ListAPIView):
+    """Registry look-up while typing a plate, name or document number."""
+
+    permission_classes = [require_perms("cases.view_entity")]
+    serializer_class = EntitySerializer
+
+    @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("kind", str)])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Entity]:
+        query = self.request.query_params.get("q", "").strip()
+        kind = self.request.query_params.get("kind", "")
+        entities = Entity.objects.all()
+        if kind:
+            entities = entities.filter(kind=kind)
+        if len(query) < 2:
+            return entities.none()
+        compact = "".join(ch for ch in query.upper() if ch.isalnum())
+        return entities.filter(Q(label__icontains=query) | Q(key__icontains=compact)).order_by(
+            "label"
+        )[:20]

@@ -1,0 +1,37 @@
+"""The goods line form of the violation page."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cases.models import (
+    QuantityUnit,
+)
+from cases.services.goods import GoodsInput
+
+
+class GoodsLineForm(forms.Form):
+    hs_code = forms.CharField(
+        label=_("HS code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "list": "hs-code-options", "autocomplete": "off"}
+        ),
+        help_text=_("4 or 6 digits, e.g. 2402 for cigarettes."),
+    )
+    description = forms.CharField(label=_("Description"), max_length=300)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=0)
+    quantity_unit = forms.ChoiceField(
+        label=pgettext_lazy("of measure", "Unit"), choices=QuantityUnit.choices
+    )
+    value_eur = forms.DecimalField(
+        label=_("Estimated value (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+    seized = forms.BooleanField(label=_("Seized"), required=False, initial=True)
+
+    def to_input(self) -> GoodsInput:
+        return GoodsInput(**self.cleaned_data)

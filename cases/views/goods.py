@@ -1,0 +1,44 @@
+"""Goods lines of a violation: add and remove."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.forms.goods import GoodsLineForm
+from cases.models import (
+    GoodsLine,
+)
+from cases.selectors.violations import violation_get_for_user
+from cases.services import goods as goods_services
+from cases.views.common import actor_of, add_service_errors, back_to_violation
+from portal.access import permission_required
+
+
+@permission_required("cases.view_violation", "cases.change_violation")
+@require_POST
+def goods_add(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = violation_get_for_user(user=actor_of(request), pk=pk, for_edit=True)
+    form = GoodsLineForm(request.POST)
+    if form.is_valid():
+        try:
+            goods_services.goods_line_add(
+                actor=actor_of(request), violation=violation, data=form.to_input()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return back_to_violation(
+        request, form, violation, success=_("Goods line added."), anchor="goods"
+    )
+
+
+@permission_required("cases.view_violation", "cases.change_violation")
+@require_POST
+def goods_remove(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
+    violation = violation_get_for_user(user=actor_of(request), pk=pk, for_edit=True)
+    line = get_object_or_404(GoodsLine, pk=line_id, violation=violation)
+    goods_services.goods_line_remove(actor=actor_of(request), line=line)
+    messages.success(request, _("Goods line removed."))
+    return redirect(f"{violation.get_absolute_url()}#goods")
