@@ -273,7 +273,7 @@ def _secondary_indexes(cursor: Any) -> list[tuple[str, str]]:
 def load(rows: int, fx: Fixtures, seed: int) -> LoadResult:
     from django.db import connection, transaction
 
-    from cases.services.map_grid import violation_grid_rebuild
+    from cases.services.map import violation_grid_rebuild
 
     now = datetime.now(UTC).replace(microsecond=0)
     started = time.perf_counter()
@@ -411,7 +411,7 @@ CROSSING: Bbox = (25.60, 54.52, 25.70, 54.56)  # the Medininkai checkpoint
 
 
 def _scoped(user_id: int, filters: dict[str, Any]) -> Any:
-    from cases.selectors import ViolationFilter, violation_list_for_user
+    from cases.selectors.violations import ViolationFilter, violation_list_for_user
     from portal.models import User
 
     user = User.objects.get(pk=user_id)
@@ -573,7 +573,7 @@ def measure_upkeep(*, runs: int, seed: int) -> Timing:
     from django.db import transaction
 
     from cases.models import Violation, ViolationStatus
-    from cases.services.map_grid import violation_grid_changed
+    from cases.services.map import violation_grid_changed
 
     rng = random.Random(seed)
     last = Violation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

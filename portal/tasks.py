@@ -5,7 +5,7 @@ from typing import TypedDict
 
 from celery import shared_task
 
-from portal.selectors import audit_chain_verify
+from portal.selectors.audit import audit_chain_verify
 
 logger = logging.getLogger(__name__)
 

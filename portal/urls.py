@@ -1,4 +1,6 @@
-"""The project's URLs: the one place that wires every app in."""
+"""The project's URLs: the core's own pages (namespace ``portal``) and the one place that
+wires every app in. Each app lists its pages in ``urls.py`` and its API in
+``urls_api.py``; the API of all apps shares one namespace ("api:<name>") under /api/v1/."""
 
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -6,15 +8,39 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import cases.urls_api
 import dispatch.urls_api
-import portal.api.urls
+import portal.urls_api
 from portal.access import public
 from portal.api.permissions import Authenticated
+from portal.views import accounts, audit, dashboard, users
 
-# One API namespace ("api:<name>") across apps, under /api/v1/.
-api_v1 = [*portal.api.urls.urlpatterns, *cases.urls_api.urlpatterns, *dispatch.urls_api.urlpatterns]
+portal_pages = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("accounts/login/", accounts.login_view, name="login"),
+    path("accounts/logout/", accounts.logout_view, name="logout"),
+    path("accounts/password/", accounts.password_change, name="password-change"),
+    path("accounts/two-factor/", accounts.two_factor_verify, name="two-factor-verify"),
+    path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two-factor-setup"),
+    path("audit/", audit.audit_list, name="audit-list"),
+    path("audit/export.csv", audit.audit_export, name="audit-export"),
+    path("users/", users.user_list, name="user-list"),
+    path("users/new/", users.user_create, name="user-create"),
+    path("users/<int:pk>/", users.user_detail, name="user-detail"),
+    path(
+        "users/<int:pk>/two-factor-reset/",
+        users.user_two_factor_reset,
+        name="user-two-factor-reset",
+    ),
+    path("users/<int:pk>/unlock/", users.user_unlock, name="user-unlock"),
+    path("units/", users.org_unit_list, name="unit-list"),
+    path("units/new/", users.org_unit_create, name="unit-create"),
+    path("units/<int:pk>/edit/", users.org_unit_edit, name="unit-edit"),
+    path("healthz", dashboard.healthz, name="healthz"),
+]
+
+api_v1 = [*portal.urls_api.urlpatterns, *cases.urls_api.urlpatterns, *dispatch.urls_api.urlpatterns]
 
 urlpatterns = [
-    path("", include("portal.urls_html")),
+    path("", include((portal_pages, "portal"), namespace="portal")),
     path("violations/", include("cases.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),

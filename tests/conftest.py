@@ -50,7 +50,7 @@ def reference_data_ensure() -> None:
     from cases.services.categories import seed_categories
     from cases.services.goods import load_hs_codes
     from portal.models import CrossingPoint
-    from portal.reference_data import load_reference_geography
+    from portal.services.geo import load_reference_geography
 
     if not ViolationCategory.objects.exists():
         seed_categories()

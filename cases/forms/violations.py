@@ -16,9 +16,9 @@ from cases.models import (
 from cases.selectors.violations import ViolationFilter
 from cases.services.categories import field_label
 from cases.services.violations import ViolationInput
-from portal.coordinates import CoordinateError, CoordinateSystem, parse_coordinates
+from portal.lib.coordinates import CoordinateError, CoordinateSystem, parse_coordinates
+from portal.lib.timefmt import DATETIME_LOCAL
 from portal.models import OrgUnit
-from portal.timefmt import DATETIME_LOCAL
 
 # An origin marker: "<app>.<thing>:<id>".
 ORIGIN_PATTERN = r"^[a-z_]+\.[a-z_]+:\d{1,12}$"

@@ -1,7 +1,7 @@
 """Exports of a filtered set of violations: CSV, XLSX, GeoJSON.
 
 Rows stream from the database in chunks; text cells that a spreadsheet would run as a
-formula are neutralised (portal.exports). The set is capped: a larger export belongs to
+formula are neutralised (portal.lib.exports). The set is capped: a larger export belongs to
 the job framework (analytics), not to a request.
 """
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from cases.models import Violation
-from portal.exports import csv_safe, csv_safe_row
+from portal.lib.exports import csv_safe, csv_safe_row
 
 EXPORT_ROW_LIMIT = 50_000
 

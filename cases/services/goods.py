@@ -86,7 +86,7 @@ def goods_line_remove(*, actor: User, line: GoodsLine) -> None:
     line.delete()
 
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 HS_CODES_FILE = DATA_DIR / "harmonized-system.csv"

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from cases.models import Violation, ViolationCategory, ViolationStatus
 from cases.services.categories import category_details_clean
 from cases.services.map import violation_grid_changed
-from portal.geo_selectors import crossing_point_nearest, point_in_operational_area
 from portal.models import AuditAction, User
+from portal.selectors.geo import crossing_point_nearest, point_in_operational_area
 from portal.services.audit import audit_record
 
 AUDITED_FIELDS = [

@@ -39,7 +39,7 @@ class DeviceTokenAuthentication(authentication.BaseAuthentication):
 
 
 class DeviceTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "dispatch.api.DeviceTokenAuthentication"
+    target_class = "dispatch.api.positions.DeviceTokenAuthentication"
     name = "deviceToken"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

@@ -24,7 +24,7 @@ from dispatch.services.tracks import track_view_audit
 from portal.api.fields import BoundedDateTimeField
 from portal.api.helpers import as_drf_error, error_responses, request_user
 from portal.api.permissions import require_perms
-from portal.timefmt import utc_iso
+from portal.lib.timefmt import utc_iso
 
 ERRORS = error_responses(400, 401, 403)
 

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from dispatch.forms.common import latitude_field, longitude_field, point_of, point_pair_clean
 from dispatch.models import MobileUnit, NoticePriority
 from dispatch.services.notices import BODY_MAX, NO_ADDRESSEE, TITLE_MAX, TWO_ADDRESSEES, NoticeInput
-from portal.timefmt import DATETIME_LOCAL, supported_date
+from portal.lib.timefmt import DATETIME_LOCAL, supported_date
 
 
 class UnitChoiceField(forms.ModelMultipleChoiceField):

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from dispatch.models import MobileUnit, PatrolZone, Shift
 from dispatch.services.areas import MAX_GEOJSON_CHARS, polygon_from_geojson
 from dispatch.services.planning import ShiftInput, ZoneInput
-from portal.timefmt import DATETIME_LOCAL, supported_date
+from portal.lib.timefmt import DATETIME_LOCAL, supported_date
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.timefmt import EARLIEST_YEAR, LATEST_YEAR
+from portal.lib.timefmt import EARLIEST_YEAR, LATEST_YEAR
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -17,7 +17,7 @@ from dispatch.selectors.tracks import (
     MAX_NEAR_WINDOW_MINUTES,
     track_selection_check,
 )
-from portal.timefmt import DATETIME_LOCAL, supported_date
+from portal.lib.timefmt import DATETIME_LOCAL, supported_date
 
 
 def local_input(moment: datetime) -> str:

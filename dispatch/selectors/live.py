@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from cases.models import Violation
-from cases.selectors import violation_scope_for_user
+from cases.selectors.violations import violation_scope_for_user
 from dispatch.models import (
     GeofenceAlert,
     MobileUnit,

@@ -14,8 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift
+from portal.lib.timefmt import local_midnight
 from portal.models import User
-from portal.timefmt import local_midnight
 
 # A position this close to its zone still counts as inside (GPS error, boundary roads).
 # The geofence service and the recommendation marks use the same figure.

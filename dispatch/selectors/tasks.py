@@ -11,11 +11,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
 
-from cases.selectors import violation_scope_for_user
+from cases.selectors.violations import violation_scope_for_user
 from dispatch.models import MobileUnit, Task, TaskStatus
 from dispatch.models.tasks import OPEN_STATUSES
+from portal.lib.timefmt import start_of_today
 from portal.models import User
-from portal.timefmt import start_of_today
 
 
 def task_list_for_user(

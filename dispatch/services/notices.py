@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.selectors import violation_scope_for_user
+from cases.selectors.violations import violation_scope_for_user
 from dispatch.models import MobileUnit, Notice, NoticePriority, NoticeReceipt
 from dispatch.selectors.notices import notice_is_active, notice_is_addressed_to
 from dispatch.selectors.units import mobile_unit_of
-from portal.geo_selectors import point_in_operational_area
+from portal.lib.timefmt import utc_iso
 from portal.models import AuditAction, User
+from portal.selectors.geo import point_in_operational_area
 from portal.services.audit import audit_record
-from portal.timefmt import utc_iso
 
 SEND = "dispatch.add_task"
 

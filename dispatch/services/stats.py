@@ -18,7 +18,7 @@ from dispatch.selectors.stats import (
     unit_month_stats_read,
 )
 from dispatch.services.positions import OLDEST_ACCEPTED
-from portal.exports import csv_safe_row
+from portal.lib.exports import csv_safe_row
 from portal.models import AuditAction, AuditRecord, User
 from portal.services.audit import audit_record
 

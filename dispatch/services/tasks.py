@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Violation
-from cases.selectors import violation_get_for_user
+from cases.selectors.violations import violation_get_for_user
 from cases.signals import violation_logged
 from dispatch.models import (
     GeofenceAlert,

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from dispatch.models import MobileUnit
 from dispatch.selectors.tracks import TRACK_COLOURS, ReportRow
+from portal.lib.timefmt import utc_iso
 from portal.models import AuditAction, AuditRecord, User
 from portal.services.audit import audit_record
-from portal.timefmt import utc_iso
 
 OBJECT_TYPE = "dispatch.positionreport"
 

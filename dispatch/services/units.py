@@ -20,8 +20,8 @@ from dispatch.models import MobileUnit, UnitDevice, UnitStatus
 from dispatch.selectors.tasks import unit_has_open_task
 from dispatch.selectors.units import serves_in, unit_open_tasks
 from dispatch.services.positions import device_register
-from portal.geo_selectors import point_in_operational_area
 from portal.models import AuditAction, OrgUnit, OrgUnitKind, User
+from portal.selectors.geo import point_in_operational_area
 from portal.services.audit import audit_record
 
 CALL_SIGN_MAX = 20

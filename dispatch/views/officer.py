@@ -29,8 +29,8 @@ from dispatch.services.units import unit_duty_end, unit_duty_start
 from dispatch.views.notices import officer_notice_cards
 from portal.access import permission_required
 from portal.api.helpers import request_user
+from portal.lib.timefmt import duration_text
 from portal.models import User
-from portal.timefmt import duration_text
 
 SERVE = "dispatch.serve_in_unit"
 # How often the page asks whether anything changed (milliseconds).

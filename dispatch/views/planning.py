@@ -40,7 +40,7 @@ from dispatch.services.planning import (
 )
 from portal.access import permission_required
 from portal.api.helpers import request_user
-from portal.timefmt import EARLIEST_YEAR, LATEST_YEAR
+from portal.lib.timefmt import EARLIEST_YEAR, LATEST_YEAR
 
 BOARD_UNITS_PER_PAGE = 40
 ALERTS_PER_PAGE = 50

@@ -17,7 +17,7 @@ from dispatch.selectors.stats import UnitMonthStats
 from dispatch.services.stats import unit_month_stats, unit_stats_csv, unit_stats_export_audit
 from portal.access import permission_required
 from portal.api.helpers import request_user
-from portal.timefmt import duration_text
+from portal.lib.timefmt import duration_text
 
 
 @dataclass(frozen=True)

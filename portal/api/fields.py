@@ -8,11 +8,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.timefmt import OUT_OF_RANGE, supported_date
+from portal.lib.timefmt import OUT_OF_RANGE, supported_date
 
 
 class BoundedDateTimeField(serializers.DateTimeField):
-    """A moment between the years 2000 and 2100 (portal.timefmt), refused with a clear
+    """A moment between the years 2000 and 2100 (portal.lib.timefmt), refused with a clear
     message outside them: DRF's own field raises OverflowError on ``0001-01-01T00:10``
     when it applies the time zone, which would be a server error."""
 

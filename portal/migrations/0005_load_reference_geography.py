@@ -1,10 +1,10 @@
-"""Load the reference geography from portal/data/ (see portal/reference_data.py)."""
+"""Load the reference geography from portal/data/ (see portal/services/geo.py)."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from portal.reference_data import load_reference_geography
+    from portal.services.geo import load_reference_geography
 
     load_reference_geography(
         area_model=apps.get_model("portal", "ReferenceArea"),

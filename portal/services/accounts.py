@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from portal.models import AuditAction, OrgUnit, User
 from portal.roles import Role
@@ -115,3 +116,12 @@ def user_create(
 @transaction.atomic
 def password_changed(*, user: User) -> None:
     audit_record(actor=user, action=AuditAction.UPDATE, obj=user, changes={"password": "changed"})
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> Token:
+    """A fresh token for ``user``; the previous one stops working."""
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    audit_record(actor=user, action=AuditAction.TOKEN, obj=user)
+    return token

@@ -15,7 +15,7 @@ def role_label(name: str) -> str:
 @register.filter
 def as_dms(point: object) -> str:
     """A point in degrees, minutes and seconds."""
-    from portal.coordinates import point_to_dms
+    from portal.lib.coordinates import point_to_dms
 
     return point_to_dms(point) if point is not None else ""  # type: ignore[arg-type]
 
@@ -23,7 +23,7 @@ def as_dms(point: object) -> str:
 @register.filter
 def as_lks94(point: object) -> str:
     """A point in the Lithuanian grid LKS-94 (EPSG:3346), as "x y" metres."""
-    from portal.coordinates import point_to_lks94
+    from portal.lib.coordinates import point_to_lks94
 
     if point is None:
         return ""
@@ -34,7 +34,7 @@ def as_lks94(point: object) -> str:
 @register.filter
 def detail_rows(violation: object) -> list[tuple[str, str]]:
     """(label, shown value) for each category fact the violation carries."""
-    from cases.category_details import field_label
+    from cases.services.categories import field_label
 
     category = violation.category  # type: ignore[attr-defined]
     details = violation.details or {}  # type: ignore[attr-defined]

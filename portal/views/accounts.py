@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import login_only, public
-from portal.forms import OneTimeCodeForm
+from portal.forms.accounts import OneTimeCodeForm
 from portal.models import User
 from portal.services import accounts
 from portal.two_factor import confirmed_totp_device, session_verified, totp_verify

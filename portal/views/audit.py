@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.access import permission_required
-from portal.exports import csv_safe_row
-from portal.forms import AuditFilterForm
+from portal.forms.audit import AuditFilterForm
+from portal.lib.exports import csv_safe_row
 from portal.models import AuditAction, AuditRecord, User
-from portal.selectors import AuditFilter, audit_list_for_user
+from portal.selectors.audit import AuditFilter, audit_list_for_user
 from portal.services.audit import audit_record
 
 

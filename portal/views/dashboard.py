@@ -6,9 +6,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.access import login_only, public
-from portal.dashboard import dashboard_panels
-from portal.health import health_report
 from portal.models import User
+from portal.selectors.dashboard import dashboard_panels
+from portal.selectors.health import health_report
 
 
 @login_only

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import permission_required
-from portal.forms_admin import (
+from portal.forms.users import (
     OrgUnitForm,
     ReasonForm,
     UserCreateForm,
@@ -16,7 +16,7 @@ from portal.forms_admin import (
     UserProfileForm,
 )
 from portal.models import User
-from portal.selectors_admin import (
+from portal.selectors.users import (
     UserFilter,
     org_unit_get_for_user,
     org_unit_list_for_user,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dispatch.models import MobileUnit, Notice, PositionReport, Shift, Task
 from dispatch.services.demo import DEMO_UNITS, DEMO_ZONES, route_position
-from portal.demo import demo_seed
+from portal.services.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from portal.demo import demo_seed
 from portal.models import User
+from portal.services.demo import demo_seed
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 

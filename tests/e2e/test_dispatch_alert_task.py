@@ -24,8 +24,8 @@ from dispatch.models import (
     UnitStatus,
 )
 from dispatch.services.positions import positions_ingest
-from portal.demo import demo_seed
 from portal.models import OrgUnit
+from portal.services.demo import demo_seed
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 

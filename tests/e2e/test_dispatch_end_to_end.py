@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dispatch.models import MobileUnit, Task, TaskStatus, UnitStatus
-from portal.demo import demo_seed
 from portal.models import OrgUnit
+from portal.services.demo import demo_seed
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from dispatch.models import MobileUnit, PatrolZone, Shift, UnitStatus
 from dispatch.services.positions import positions_ingest
 from dispatch.services.tasks import TaskInput, task_create
-from portal.demo import demo_seed
 from portal.models import OrgUnit, User
+from portal.services.demo import demo_seed
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 

@@ -7,7 +7,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from dispatch.services.demo import dispatch_demo_seed
-from portal.demo import demo_seed
+from portal.services.demo import demo_seed
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 

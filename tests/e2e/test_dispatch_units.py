@@ -9,8 +9,8 @@ import pytest
 from dispatch.models import MobileUnit, UnitDevice, UnitStatus
 from dispatch.services.demo import dispatch_demo_seed
 from dispatch.services.positions import token_digest
-from portal.demo import demo_seed
 from portal.models import OrgUnit, OrgUnitKind
+from portal.services.demo import demo_seed
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 

@@ -3,7 +3,7 @@
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.demo import demo_seed
+from portal.services.demo import demo_seed
 from tests.conftest import current_code
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from cases.models import Violation, ViolationStatus
-from portal.demo import demo_seed
+from portal.services.demo import demo_seed
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from cases.models import Violation
-from portal.demo import demo_seed
+from portal.services.demo import demo_seed
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 

@@ -12,8 +12,8 @@ import threading
 import pytest
 from django.contrib.gis.geos import Point
 
-from portal import coordinates
-from portal.coordinates import (
+from portal.lib import coordinates
+from portal.lib.coordinates import (
     CoordinateError,
     CoordinateSystem,
     parse_coordinates,

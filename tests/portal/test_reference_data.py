@@ -12,14 +12,14 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import HSCode
 from cases.services.goods import load_hs_codes
-from portal.geo_selectors import (
+from portal.models import BorderLine, CrossingPoint, ReferenceArea
+from portal.selectors.geo import (
     REFERENCE_LAYERS_CACHE_KEY,
     crossing_point_nearest,
     point_in_operational_area,
     reference_layers_geojson,
 )
-from portal.models import BorderLine, CrossingPoint, ReferenceArea
-from portal.reference_data import load_reference_geography
+from portal.services.geo import load_reference_geography
 
 MEDININKAI = Point(25.6667, 54.5333, srid=4326)
 VILNIUS_CENTRE = Point(25.280, 54.687, srid=4326)
@@ -181,7 +181,7 @@ def test_point_in_operational_area(db, point, inside):
 def test_point_in_operational_area_is_false_with_a_warning_when_none_is_loaded(db, caplog):
     ReferenceArea.objects.filter(kind="operational").delete()
 
-    with caplog.at_level(logging.WARNING, logger="portal.geo_selectors"):
+    with caplog.at_level(logging.WARNING, logger="portal.selectors.geo"):
         assert point_in_operational_area(VILNIUS_CENTRE) is False
 
     assert "No operational area" in caplog.text

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from portal.api.fields import BoundedDateTimeField
 from portal.api.helpers import as_drf_error
-from portal.timefmt import duration_text, local_midnight, supported_date, utc_iso
+from portal.lib.timefmt import duration_text, local_midnight, supported_date, utc_iso
 
 
 def test_utc_stamps_carry_a_z_and_milliseconds_only_when_there_are_any():

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from portal.reference_data import load_reference_geography
+from portal.services.geo import load_reference_geography
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from cases.reference_data import load_hs_codes  # portal must not import cases above
+        from cases.services.goods import load_hs_codes
 
         counts = load_reference_geography()
         self.stdout.write(

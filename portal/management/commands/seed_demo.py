@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from portal.demo import demo_password_generate, demo_seed
+from portal.services.demo import demo_password_generate, demo_seed
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.selectors import audit_chain_verify
+from portal.selectors.audit import audit_chain_verify
 
 
 class Command(BaseCommand):

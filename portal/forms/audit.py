@@ -1,26 +1,9 @@
-"""Forms of the core: the one-time code, audit trail filters."""
+"""The filters of the audit trail page."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import AuditAction
-
-
-class OneTimeCodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Six-digit code from your authenticator app"),
-        min_length=6,
-        max_length=8,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-    )
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].replace(" ", "")
-        if not code.isdigit():
-            raise forms.ValidationError(_("The code is made of digits only."))
-        return code
 
 
 class AuditFilterForm(forms.Form):

@@ -28,28 +28,55 @@ from django.db import models, transaction
 if TYPE_CHECKING:
     from portal.models import BorderLine, CrossingPoint, ReferenceArea
 
+
 logger = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
 LITHUANIA_FILE = DATA_DIR / "lithuania_osm_geomaps_10m.geojson"
+
+
 COUNTRIES_FILE = DATA_DIR / "ne_50m_admin0_lt_and_neighbours.geojson"
+
+
 BORDER_LINES_FILE = DATA_DIR / "ne_10m_boundary_lines_land_baltic.geojson"
+
+
 CROSSING_POINTS_FILE = DATA_DIR / "crossing_points.csv"
 
+
 WGS84 = 4326
+
+
 LKS94 = 3346  # Lithuanian national grid, metres
+
+
 OPERATIONAL_BUFFER_M = 25_000
+
+
 # The 10 m outline is simplified by this much (in metres) before it is buffered: the
 # 25 km operational area does not need 10 m detail, and buffering is much faster.
 OPERATIONAL_SIMPLIFY_M = 20
 
+
 SOURCE_OSM = "© OpenStreetMap contributors (ODbL), via geo-maps countries-land-10m 0.6.0"
+
+
 SOURCE_NE_COUNTRIES = "Natural Earth 1:50m admin 0 countries (public domain)"
+
+
 SOURCE_NE_BORDERS = "Natural Earth 1:10m admin 0 land boundary lines (public domain)"
+
+
 SOURCE_OPERATIONAL = f"Lithuania ({SOURCE_OSM}) buffered by 25 km in EPSG:3346"
+
 
 # Natural Earth ADM0_A3 -> (our area code, ISO alpha-2) for the neighbours we load.
 NEIGHBOURS = {"BLR": "by", "LVA": "lv", "POL": "pl", "RUS": "ru"}
+
+
 NON_EU = {"BLR", "RUS"}  # a Lithuanian border with these is an EU external border
 
 
@@ -258,7 +285,7 @@ def load_reference_geography(
 def _forget_cached_layers() -> None:
     from django.core.cache import cache
 
-    from portal.geo_selectors import REFERENCE_LAYERS_CACHE_KEY
+    from portal.selectors.geo import REFERENCE_LAYERS_CACHE_KEY
 
     try:
         cache.delete(REFERENCE_LAYERS_CACHE_KEY)

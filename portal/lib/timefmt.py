@@ -26,13 +26,19 @@ TIMESINCE_WORDS = (
     _(", "),
 )
 
+
 # What an <input type="datetime-local"> sends and shows (to the minute).
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
 
 # Dates outside these years are typing errors here, and near the ends of Python's
 # calendar (year 1, year 9999) adding a day or a time zone offset overflows.
 EARLIEST_YEAR = 2000
+
+
 LATEST_YEAR = 2100
+
+
 OUT_OF_RANGE = _("Give a date between the years 2000 and 2100.")
 
 

@@ -43,12 +43,20 @@ __all__ = [
     "point_to_lks94",
 ]
 
+
 WGS84_SRID = 4326
+
+
 LKS94_SRID = 3346
+
 
 # A plausible LKS-94 extent: Lithuania with a generous margin around it.
 LKS94_EASTING_RANGE = (150_000.0, 850_000.0)
+
+
 LKS94_NORTHING_RANGE = (5_800_000.0, 6_400_000.0)
+
+
 # An LKS-94 first number above this is a northing (eastings never come near it).
 _NORTHING_THRESHOLD = 1_000_000.0
 
@@ -74,9 +82,6 @@ _EXAMPLES: dict[str, str] = {
 }
 
 
-# --------------------------------------------------------------------------- helpers
-
-
 def _fmt(value: float) -> str:
     """A number as the user would recognise it: no exponent, no trailing zeros."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
@@ -84,6 +89,8 @@ def _fmt(value: float) -> str:
 
 
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
+
+
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
 
 
@@ -139,9 +146,6 @@ def _wrong_count(count: int, system: str, example: str) -> CoordinateError:
     return CoordinateError(message % {"count": count, "example": example})
 
 
-# ------------------------------------------------------------------ degrees: tokens
-
-
 _TOKEN = re.compile(
     r"""
     (?P<num>[+-]?\d+(?:\.\d+)?)
@@ -159,7 +163,10 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 
+
 _SLOT_OF_MARK = {"deg": 0, "min": 1, "sec": 2, "dletter": 0, "mletter": 1}
+
+
 # Marks that can follow a number given after a fractional one ("54.5°30'" is one bad value).
 _LATER_MARKS = ("min", "sec", "mletter", "sletter")
 
@@ -392,9 +399,6 @@ def _parse_degrees(text: str, system: str, example: str) -> Point:
     return Point(longitude, latitude, srid=WGS84_SRID)
 
 
-# ------------------------------------------------------------------------ LKS-94
-
-
 _LKS_TOKEN = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)|(?P<label>[EeNn])|(?P<unit>m\b)|(?P<sep>[,;])|(?P<space>[\s:=]+)"
     r"|(?P<other>.)"
@@ -486,9 +490,6 @@ def _parse_lks94(text: str, example: str) -> Point:
     return point
 
 
-# -------------------------------------------------------------------- transforms
-
-
 class _Transforms(threading.local):
     """GDAL coordinate transformations are not thread-safe: one set per thread."""
 
@@ -502,6 +503,8 @@ class _Transforms(threading.local):
 
 
 _thread_transforms: list[_Transforms] = []
+
+
 _lock = threading.Lock()
 
 
@@ -526,9 +529,6 @@ def _lon_lat(point: Point) -> tuple[float, float]:
     transformed = Point(point.x, point.y, srid=srid)
     transformed.transform(CoordTransform(source, target))
     return float(transformed.x), float(transformed.y)
-
-
-# ------------------------------------------------------------------------ public
 
 
 def parse_coordinates(text: str, system: str) -> Point:

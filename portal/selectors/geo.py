@@ -1,4 +1,4 @@
-"""Queries on the reference geography (portal/reference_data.py loads it): the nearest
+"""Queries on the reference geography (portal/services/geo.py loads it): the nearest
 crossing point, whether a point lies in the operational area, and the map layers."""
 
 import json
@@ -17,10 +17,19 @@ from portal.models import AreaKind, BorderLine, CrossingPoint, ReferenceArea
 
 logger = logging.getLogger(__name__)
 
+
 REFERENCE_LAYERS_CACHE_KEY = "reference_layers_v1"
+
+
 REFERENCE_LAYERS_TIMEOUT = 60 * 60
+
+
 SIMPLIFY_TOLERANCE_DEG = 0.001  # about 65 m east-west and 110 m north-south here
+
+
 GEOJSON_PRECISION = 5  # decimal places, about 1 m
+
+
 KNN_CANDIDATES = 10
 
 

@@ -23,6 +23,7 @@ ORG_TREE = [
     ("post-medininkai", "Medininkai Road Border Post", OrgUnitKind.CUSTOMS_POST, "hq"),
 ]
 
+
 DEMO_ACCOUNTS = [
     # username, first, last, roles, unit code
     ("officer", "Tomas", "Petrauskas", [Role.OFFICER], "mobile-medininkai"),

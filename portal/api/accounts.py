@@ -1,0 +1,69 @@
+"""API tokens: issued for a password (and the one-time code where 2FA applies)."""
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from portal.api.errors import ErrorSerializer
+from portal.api.permissions import Public
+from portal.services.accounts import account_login_failed, api_token_issue
+from portal.two_factor import totp_verify, two_factor_required
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
+
+
+# --- Tokens ---------------------------------------------------------------------------
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, style={"input_type": "password"})
+    otp_code = serializers.CharField(max_length=8, required=False, allow_blank=True)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_in_hours = serializers.IntegerField()
+
+
+class TokenView(APIView):
+    permission_classes = [Public]
+    authentication_classes: list[type] = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=TokenRequestSerializer, responses={200: TokenResponseSerializer, **ERRORS}
+    )
+    def post(self, request: Request) -> Response:
+        from django.conf import settings
+
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            # Audited like a failed sign-in on the login page: the API is another door.
+            account_login_failed(username=data.validated_data["username"])
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Unable to sign in with these credentials.")]}
+            )
+        if (
+            two_factor_required(user)
+            and totp_verify(user, data.validated_data.get("otp_code", "")) is None
+        ):
+            account_login_failed(username=data.validated_data["username"])
+            raise serializers.ValidationError(
+                {"otp_code": [_("A valid one-time code from the authenticator app is required.")]}
+            )
+        token = api_token_issue(user=user)
+        return Response(
+            {"token": token.key, "expires_in_hours": settings.API_TOKEN_TTL_HOURS},
+            status=status.HTTP_200_OK,
+        )

@@ -1,0 +1,51 @@
+"""The audit trail, read-only, for administrators."""
+
+import django_filters
+from django.db.models import QuerySet
+from rest_framework import mixins, serializers, viewsets
+
+from portal.api.permissions import require_perms
+from portal.models import AuditRecord
+
+
+# --- Audit trail ----------------------------------------------------------------------
+class AuditRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditRecord
+        fields = [
+            "id",
+            "occurred_at",
+            "actor",
+            "actor_username",
+            "ip_address",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "reason",
+            "prev_hash",
+            "record_hash",
+        ]
+
+
+class AuditRecordFilter(django_filters.FilterSet):
+    occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
+    actor_username = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = AuditRecord
+        fields = ["action", "object_type", "object_id", "actor"]
+
+
+class AuditRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Read-only: no method of the API can change the trail."""
+
+    permission_classes = [require_perms("portal.view_auditrecord")]
+    serializer_class = AuditRecordSerializer
+    filterset_class = AuditRecordFilter
+    ordering_fields = ["id", "occurred_at"]
+
+    def get_queryset(self) -> QuerySet[AuditRecord]:
+        return AuditRecord.objects.order_by("-id")

@@ -1,0 +1,19 @@
+"""API of the core (in the ``api`` namespace)."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from portal.api import accounts, audit, geo, users
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("org-units", users.OrgUnitViewSet, basename="orgunit")
+router.register("users", users.UserViewSet, basename="user")
+router.register("audit-records", audit.AuditRecordViewSet, basename="auditrecord")
+
+urlpatterns = [
+    path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
+    path("me/", users.MeView.as_view(), name="me"),
+    path("reference/layers/", geo.ReferenceLayersView.as_view(), name="reference-layers"),
+    *router.urls,
+]
