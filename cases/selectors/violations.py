@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cases.models import EntityKind, Violation, ViolationStatus
 from portal.models import User
+from portal.selectors.users import own_unit_filter
 
 
 def violation_scope_for_user(*, user: User) -> QuerySet[Violation]:
@@ -26,7 +27,7 @@ def violation_scope_for_user(*, user: User) -> QuerySet[Violation]:
     violations = Violation.objects.all()
     if user.has_perm("cases.view_all_violations"):
         return violations
-    return violations.filter(Q(unit_id=user.org_unit_id) | Q(reported_by=user))
+    return violations.filter(own_unit_filter(user=user, field="unit_id") | Q(reported_by=user))
 
 
 def violation_can_edit(*, user: User, violation: Violation) -> bool:

@@ -9,23 +9,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dispatch.api.positions import (
-    IngestResultSerializer,
-    PositionBatchSerializer,
-    ingest_response,
-    reports_of,
-)
+from dispatch.api.positions import IngestResultSerializer, PositionBatchSerializer, ingest_response
 from dispatch.models import MobileUnit, Shift
 from dispatch.selectors.planning import shift_current_for_unit, shift_next_for_unit
 from dispatch.selectors.units import officer_unit_get
-from dispatch.services.positions import MAX_BATCH, browser_positions_ingest
+from dispatch.services.positions import browser_positions_ingest
 from portal.api.fields import PolygonField
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
@@ -90,22 +85,33 @@ class MyUnit(APIView):
         return Response(MyUnitSerializer(data).data)
 
 
+@extend_schema_field(serializers.DateTimeField())
+class ClientTimeField(serializers.Field):
+    """The phone's clock when it sent the batch, to correct its error. Optional and
+    forgiving: a clock that cannot be read (or has no time zone) is left out, never a
+    reason to lose the batch."""
+
+    def to_internal_value(self, data: Any) -> datetime | None:
+        try:
+            when = parse_datetime(data) if isinstance(data, str) else None
+        except ValueError:
+            when = None
+        return when if when is not None and timezone.is_aware(when) else None
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class BrowserPositionBatchSerializer(PositionBatchSerializer):
-    client_time = serializers.DateTimeField(
+    """A batch from the officer's phone; at most MAX_BATCH reports (the service refuses
+    a larger one whole)."""
+
+    client_time = ClientTimeField(
         required=False,
+        allow_null=True,
         help_text="The phone's clock when it sent the batch; report times are corrected "
         "by its difference from the server's clock when that is over 30 s.",
     )
-
-
-def _client_time(request: Request) -> datetime | None:
-    """The phone's clock when it sent the batch (optional), to correct its error."""
-    raw = request.data.get("client_time") if isinstance(request.data, dict) else None
-    try:
-        when = parse_datetime(raw) if isinstance(raw, str) else None
-    except ValueError:
-        when = None
-    return when if when is not None and timezone.is_aware(when) else None
 
 
 class MyUnitPositions(APIView):
@@ -120,16 +126,13 @@ class MyUnitPositions(APIView):
         request=BrowserPositionBatchSerializer, responses={200: IngestResultSerializer, **ERRORS}
     )
     def post(self, request: Request) -> Response:
-        reports = reports_of(request)
-        if len(reports) > MAX_BATCH:
-            raise serializers.ValidationError(
-                {"reports": [_("A batch holds at most 500 reports.")]}
-            )
+        batch = BrowserPositionBatchSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
         try:
             result = browser_positions_ingest(
                 actor=request_user(request),
-                reports=reports,
-                client_time=_client_time(request),
+                reports=batch.validated_data["reports"],
+                client_time=batch.validated_data.get("client_time"),
             )
         except DjangoPermissionDenied as error:
             raise _not_a_unit_officer() from error

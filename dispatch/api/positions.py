@@ -4,7 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import authentication, exceptions, serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dispatch.models import UnitDevice
-from dispatch.services.positions import MAX_BATCH, IngestResult, device_for_token, positions_ingest
+from dispatch.services.positions import IngestResult, device_for_token, positions_ingest
 from portal.api.helpers import error_responses
 
 
@@ -65,23 +65,43 @@ class PositionInSerializer(serializers.Serializer):
     heading_deg = serializers.FloatField(required=False)
 
 
+@extend_schema_field(PositionInSerializer(many=True))
+class ReportListField(serializers.Field):
+    """The batch's reports: a non-empty list. Each report is checked on its own by the
+    service (a bad one is named by its index, the good ones are kept), so this field
+    checks only the list; the schema shows the reports' shape (PositionInSerializer)."""
+
+    default_error_messages = {
+        "required": _("Send a non-empty list of reports."),
+        "null": _("Send a non-empty list of reports."),
+    }
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if not isinstance(data, list) or not data:
+            raise serializers.ValidationError(_("Send a non-empty list of reports."))
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class PositionBatchSerializer(serializers.Serializer):
-    reports = serializers.ListField(child=PositionInSerializer(), max_length=MAX_BATCH)
+    """A batch of position reports; a device's batch keeps its first MAX_BATCH
+    reports and names the rest as refused (dispatch.services.positions)."""
+
+    reports = ReportListField()
+
+    def to_internal_value(self, data: Any) -> Any:
+        # A body that is no object is refused like one without reports.
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"reports": [_("Send a non-empty list of reports.")]})
+        return super().to_internal_value(data)
 
 
 class IngestResultSerializer(serializers.Serializer):
     accepted = serializers.IntegerField()
     duplicates = serializers.IntegerField()
     rejected = serializers.ListField(child=serializers.DictField())
-
-
-def reports_of(request: Request) -> list[Any]:
-    """The batch's reports, each checked later on its own; a body without a non-empty
-    list of them is refused as a whole."""
-    reports = request.data.get("reports") if isinstance(request.data, dict) else None
-    if not isinstance(reports, list) or not reports:
-        raise serializers.ValidationError({"reports": [_("Send a non-empty list of reports.")]})
-    return reports
 
 
 def ingest_response(result: IngestResult) -> Response:
@@ -102,6 +122,11 @@ class PositionIngest(APIView):
         responses={200: IngestResultSerializer, **error_responses(400, 401)},
     )
     def post(self, request: Request) -> Response:
-        reports = reports_of(request)
+        batch = PositionBatchSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
         device: UnitDevice = request.auth  # type: ignore[assignment]  # IsUnitDevice
-        return ingest_response(positions_ingest(unit=device.unit, device=device, reports=reports))
+        return ingest_response(
+            positions_ingest(
+                unit=device.unit, device=device, reports=batch.validated_data["reports"]
+            )
+        )

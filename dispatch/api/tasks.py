@@ -34,7 +34,7 @@ from dispatch.selectors.tasks import (
 )
 from dispatch.selectors.units import units_recommended_for
 from dispatch.services.areas import polygon_from_geojson
-from dispatch.services.tasks import TaskInput, task_create, task_transition
+from dispatch.services.tasks import TaskInput, task_create, task_movable_by, task_transition
 from portal.api.fields import BoundedDateTimeField, PolygonField
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
@@ -340,8 +340,7 @@ class TaskTransition(GenericAPIView):
     def post(self, request: Request, pk: int) -> Response:
         user = request_user(request)
         task = task_get_for_user(user=user, pk=pk)
-        own_unit = task.unit is not None and task.unit.org_unit_id == user.org_unit_id
-        if not (own_unit or user.has_perm("dispatch.change_task")):
+        if not task_movable_by(actor=user, task=task):
             raise PermissionDenied(_("You may not change this task's status."))
         payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

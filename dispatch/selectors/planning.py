@@ -16,6 +16,7 @@ from django.utils import timezone
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift
 from portal.lib.timefmt import local_midnight
 from portal.models import User
+from portal.selectors.users import own_unit_filter
 
 # A position this close to its zone still counts as inside (GPS error, boundary roads).
 # The geofence service and the recommendation marks use the same figure.
@@ -72,7 +73,7 @@ def shift_list_for_user(*, user: User) -> QuerySet[Shift]:
         return shifts
     if user.org_unit_id is None:
         return shifts.none()
-    return shifts.filter(unit__org_unit_id=user.org_unit_id)
+    return shifts.filter(own_unit_filter(user=user, field="unit__org_unit_id"))
 
 
 def shift_get_for_user(*, user: User, pk: int) -> Shift:
@@ -119,7 +120,7 @@ def planning_units(
     if not sees_every_unit(user):
         if user.org_unit_id is None:
             return units.none()
-        units = units.filter(org_unit_id=user.org_unit_id)
+        units = units.filter(own_unit_filter(user=user, field="org_unit_id"))
     if text:
         units = units.filter(Q(call_sign__icontains=text) | Q(vehicle_plate__icontains=text))
     if zone is not None:

@@ -16,6 +16,7 @@ from dispatch.models import MobileUnit, Task, TaskStatus
 from dispatch.models.tasks import OPEN_STATUSES
 from portal.lib.timefmt import start_of_today
 from portal.models import User
+from portal.selectors.users import own_unit_filter
 
 
 def task_list_for_user(
@@ -33,7 +34,7 @@ def task_list_for_user(
     if not user.has_perm("dispatch.view_all_tasks"):
         if user.org_unit_id is None:
             return tasks.none()
-        tasks = tasks.filter(unit__org_unit_id=user.org_unit_id)
+        tasks = tasks.filter(own_unit_filter(user=user, field="unit__org_unit_id"))
     if open_only:
         tasks = tasks.filter(status__in={TaskStatus.NEW, *OPEN_STATUSES})
     if changed_since is not None:

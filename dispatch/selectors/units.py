@@ -35,6 +35,7 @@ from dispatch.selectors.planning import sees_every_unit
 from dispatch.selectors.tasks import task_list_for_user
 from portal.models import OrgUnit, OrgUnitKind, User
 from portal.roles import ROLE_LABELS
+from portal.selectors.users import in_own_unit, own_unit_filter
 
 RECENT_TASKS = 10
 
@@ -63,7 +64,7 @@ def _shifts_visible(user: User) -> Q | bool:
         return True
     if user.org_unit_id is None:
         return False
-    return Q(org_unit_id=user.org_unit_id)
+    return own_unit_filter(user=user, field="org_unit_id")
 
 
 def unit_list_for_user(
@@ -83,7 +84,7 @@ def unit_list_for_user(
         unit=OuterRef("pk"), starts_at__lte=now, ends_at__gt=now
     ).order_by("-starts_at")
     if isinstance(visible, Q):
-        current = current.filter(unit__org_unit_id=user.org_unit_id)
+        current = current.filter(own_unit_filter(user=user, field="unit__org_unit_id"))
     shift_visible: Any = (
         ExpressionWrapper(visible, output_field=BooleanField())
         if isinstance(visible, Q)
@@ -211,7 +212,7 @@ def unit_page_for_user(*, user: User, unit: MobileUnit, now: datetime | None = N
     * the last position, report time and accuracy: ``dispatch.view_positionreport``.
     """
     now = now or timezone.now()
-    own_unit = user.org_unit_id is not None and user.org_unit_id == unit.org_unit_id
+    own_unit = is_own_unit(user=user, unit=unit)
     page = UnitPage(
         unit=unit,
         members_count=User.objects.filter(org_unit_id=unit.org_unit_id, is_active=True).count(),
@@ -238,11 +239,17 @@ def unit_page_for_user(*, user: User, unit: MobileUnit, now: datetime | None = N
     return page
 
 
+def is_own_unit(*, user: User, unit: MobileUnit | None) -> bool:
+    """``unit`` is ``user``'s own mobile unit: the unit of their organisational unit
+    (portal.selectors.users.in_own_unit, the one definition)."""
+    return unit is not None and in_own_unit(user=user, org_unit_id=unit.org_unit_id)
+
+
 def mobile_unit_of(user: User) -> MobileUnit | None:
     """The mobile unit an officer serves in (the one of their organisational unit)."""
     if user.org_unit_id is None:
         return None
-    return MobileUnit.objects.filter(org_unit_id=user.org_unit_id).first()
+    return MobileUnit.objects.filter(own_unit_filter(user=user, field="org_unit_id")).first()
 
 
 @dataclass(frozen=True)
@@ -391,10 +398,8 @@ def units_recommended_for(
 def serves_in(user: User, unit: MobileUnit | None) -> bool:
     """``user`` is an officer of ``unit`` (the unit of their organisational unit)."""
     return (
-        unit is not None
-        and user.is_authenticated
-        and user.org_unit_id is not None
-        and user.org_unit_id == unit.org_unit_id
+        user.is_authenticated
+        and is_own_unit(user=user, unit=unit)
         and user.has_perm("dispatch.serve_in_unit")
     )
 

@@ -243,7 +243,11 @@ def browser_positions_ingest(
     """Position reports from the officer's phone (browser geolocation), stored for the
     officer's own unit with source "browser". Positions are shared only while the unit
     is on duty: an officer off duty is not tracked. A phone whose clock runs fast or
-    slow (``client_time``: its clock when it sent the batch) has its times corrected."""
+    slow (``client_time``: its clock when it sent the batch) has its times corrected.
+    A batch over MAX_BATCH is refused whole (a phone sends small ones; a device's
+    larger batch keeps its first MAX_BATCH, see ``positions_ingest``)."""
+    if len(reports) > MAX_BATCH:
+        raise ValidationError({"reports": [_("A batch holds at most 500 reports.")]})
     unit = officer_unit_get(user=actor)
     if unit.status == UnitStatus.OFF_DUTY:
         raise ValidationError(

@@ -31,7 +31,7 @@ from dispatch.models.tasks import (
     UNIT_MOVES,
     transition_allowed,
 )
-from dispatch.selectors.units import serves_in
+from dispatch.selectors.units import is_own_unit, serves_in
 from dispatch.services.areas import area_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -120,16 +120,19 @@ def task_create(*, actor: User, data: TaskInput) -> Task:
     return task
 
 
+def task_movable_by(*, actor: User, task: Task) -> bool:
+    """``actor`` may move ``task`` along its lifecycle at all: some move is theirs
+    (the same rule as each move's, below, for whichever target)."""
+    return any(_may_move(actor, task, target) for target in DISPATCH_MOVES | UNIT_MOVES)
+
+
 def _may_move(actor: User, task: Task, target: str) -> bool:
+    """Dispatch moves (assign, cancel) belong to the operations centre; the unit's own
+    officers move their task along (acknowledge, en route, on scene, complete)."""
     if target in DISPATCH_MOVES:
         return actor.has_perm("dispatch.change_task")
     if target in UNIT_MOVES:
-        unit = task.unit
-        return (
-            unit is not None
-            and actor.org_unit_id == unit.org_unit_id
-            and actor.has_perm("dispatch.view_task")
-        )
+        return is_own_unit(user=actor, unit=task.unit) and actor.has_perm("dispatch.view_task")
     return False
 
 

@@ -9,6 +9,22 @@ from django.shortcuts import get_object_or_404
 from portal.models import AuditRecord, OrgUnit, User
 
 
+def in_own_unit(*, user: User, org_unit_id: int | None) -> bool:
+    """The one definition of a person's own unit: the organisational unit they belong to.
+    A violation (cases), a mobile unit and its tasks and shifts (dispatch) are a
+    person's own when they belong to that organisational unit; a person without one
+    has none."""
+    return user.org_unit_id is not None and user.org_unit_id == org_unit_id
+
+
+def own_unit_filter(*, user: User, field: str) -> Q:
+    """``in_own_unit`` as a query condition on ``field`` (a path to an organisational
+    unit id, e.g. ``"unit__org_unit_id"``); it matches nothing for a person without one."""
+    if user.org_unit_id is None:
+        return Q(pk__in=[])
+    return Q(**{field: user.org_unit_id})
+
+
 @dataclass(frozen=True)
 class UserFilter:
     q: str = ""
