@@ -12,6 +12,8 @@ if [ "$stage" = all ] || [ "$stage" = lint ]; then
   echo "==> ruff"
   $BIN/ruff check .
   $BIN/ruff format --check .
+  echo "==> import-linter (the app direction and the layers, pyproject.toml)"
+  $BIN/lint-imports
   echo "==> djlint"
   $BIN/djlint templates --lint --quiet
 fi

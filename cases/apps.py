@@ -1,13 +1,24 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _load_hs_codes() -> str:
+    from cases.services.goods import load_hs_codes
+
+    return f"HS codes: {load_hs_codes()}."
+
+
 class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cases"
     verbose_name = _("Cases")
+
+    @property
+    def reference_data_loaders(self) -> list[Callable[[], str]]:
+        return [_load_hs_codes]
 
     @property
     def role_permissions(self) -> dict[str, list[str]]:

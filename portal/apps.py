@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
@@ -11,6 +12,17 @@ def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
     role_permissions_sync()
 
 
+def _load_geography() -> str:
+    from portal.services.geo import load_reference_geography
+
+    counts = load_reference_geography()
+    return (
+        f"Reference areas: {counts['areas']}, border lines: {counts['border_lines']}, "
+        f"crossing points: {counts['crossing_points']} "
+        f"({counts['changed']} rows created or updated)."
+    )
+
+
 class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "portal"
@@ -21,6 +33,10 @@ class PortalConfig(AppConfig):
         from portal.roles import PORTAL_ROLE_PERMISSIONS
 
         return PORTAL_ROLE_PERMISSIONS
+
+    @property
+    def reference_data_loaders(self) -> list[Callable[[], str]]:
+        return [_load_geography]
 
     def ready(self) -> None:
         from portal import checks  # noqa: F401  (registers the system checks)

@@ -17,6 +17,7 @@ from cases.selectors.violations import ViolationFilter
 from cases.services.categories import field_label
 from cases.services.violations import ViolationInput
 from portal.lib.coordinates import CoordinateError, CoordinateSystem, parse_coordinates
+from portal.lib.language import is_lithuanian
 from portal.lib.timefmt import DATETIME_LOCAL
 from portal.models import OrgUnit
 
@@ -157,7 +158,7 @@ def category_field_groups(
                     "type": definition.get("type", "text"),
                     "required": bool(definition.get("required")),
                     "choices": [
-                        (choice[0], choice[2] if _lithuanian() else choice[1])
+                        (choice[0], choice[2] if is_lithuanian() else choice[1])
                         for choice in definition.get("choices", [])
                     ],
                     "value": values.get(name, "") if category.code == selected else "",
@@ -173,12 +174,6 @@ def category_field_groups(
             }
         )
     return groups
-
-
-def _lithuanian() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "en").startswith("lt")
 
 
 class ViolationFilterForm(forms.Form):

@@ -3,8 +3,9 @@
 from typing import Any
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from portal.lib.language import is_lithuanian
 
 
 class ViolationCategory(models.Model):
@@ -29,7 +30,7 @@ class ViolationCategory(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_lt if (get_language() or "en").startswith("lt") else self.name_en
+        return self.name_lt if is_lithuanian() else self.name_en
 
     def field_definition(self, name: str) -> dict[str, Any] | None:
         return next((f for f in self.field_definitions if f.get("name") == name), None)

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.lib.identifiers import ISO_COUNTRY_CODES
 from cases.models import ViolationCategory
+from portal.lib.language import is_lithuanian
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -50,7 +50,7 @@ ISO_CURRENCIES = frozenset(
 
 
 def field_label(definition: dict[str, Any]) -> str:
-    lithuanian = (get_language() or "en").startswith("lt")
+    lithuanian = is_lithuanian()
     return str(definition.get("label_lt" if lithuanian else "label_en") or definition["name"])
 
 

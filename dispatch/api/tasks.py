@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -18,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dispatch.models import (
-    GeofenceAlert,
     MobileUnit,
     Task,
     TaskEvent,
@@ -30,9 +28,10 @@ from dispatch.selectors.tasks import (
     task_get_for_user,
     task_list_for_user,
     task_response_times,
+    task_with_history,
     violations_visible_to,
 )
-from dispatch.selectors.units import units_recommended_for
+from dispatch.selectors.units import unit_find, units_recommended_for
 from dispatch.services.areas import polygon_from_geojson
 from dispatch.services.tasks import TaskInput, task_create, task_movable_by, task_transition
 from portal.api.fields import BoundedDateTimeField, PolygonField
@@ -50,18 +49,6 @@ def _context(user: User, tasks: Sequence[Task]) -> dict[str, Any]:
         ),
         "alerts_visible": user.has_perm("dispatch.view_geofencealert"),
     }
-
-
-def _with_events(task: Task) -> Task:
-    """``task`` with its history and each move's author: two queries however long the
-    history (the detail lists every event with the name of who made it); one more for
-    the zone alert it answers, with the alert's unit and zone, when it answers one."""
-    prefetch_related_objects(
-        [task],
-        Prefetch("events", queryset=TaskEvent.objects.select_related("by")),
-        Prefetch("alert", queryset=GeofenceAlert.objects.select_related("unit", "zone")),
-    )
-    return task
 
 
 class TaskEventSerializer(serializers.ModelSerializer):
@@ -264,7 +251,7 @@ class TaskFilterSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False, help_text="Mobile unit id.")
 
     def validate_unit(self, value: int) -> MobileUnit:
-        unit = MobileUnit.objects.filter(pk=value).first()
+        unit = unit_find(value)
         if unit is None:
             raise serializers.ValidationError(_("No such unit."))
         return unit
@@ -305,7 +292,7 @@ class TaskListCreate(GenericAPIView):
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
         return Response(
-            TaskDetailSerializer(_with_events(task), context=_context(user, [task])).data,
+            TaskDetailSerializer(task_with_history(task), context=_context(user, [task])).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -318,7 +305,7 @@ class TaskDetail(GenericAPIView):
     @extend_schema(responses={200: TaskDetailSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         user = request_user(request)
-        task = _with_events(task_get_for_user(user=user, pk=pk))
+        task = task_with_history(task_get_for_user(user=user, pk=pk))
         return Response(TaskDetailSerializer(task, context=_context(user, [task])).data)
 
 
@@ -347,7 +334,7 @@ class TaskTransition(GenericAPIView):
         data = payload.validated_data
         unit = None
         if "unit" in data:
-            unit = MobileUnit.objects.filter(pk=data["unit"]).first()
+            unit = unit_find(data["unit"])
             if unit is None:
                 raise serializers.ValidationError({"unit": [_("No such unit.")]})
         try:
@@ -366,7 +353,7 @@ class TaskTransition(GenericAPIView):
         except DjangoPermissionDenied as error:
             raise PermissionDenied(_("You may not make this change of status.")) from error
         return Response(
-            TaskDetailSerializer(_with_events(task), context=_context(user, [task])).data
+            TaskDetailSerializer(task_with_history(task), context=_context(user, [task])).data
         )
 
 

@@ -20,6 +20,7 @@ from dispatch.selectors.tracks import (
     track_selection_check,
     tracks_for_units,
 )
+from dispatch.selectors.units import units_by_ids
 from dispatch.services.tracks import track_view_audit
 from portal.api.fields import BoundedDateTimeField
 from portal.api.helpers import as_drf_error, error_responses, request_user
@@ -38,7 +39,7 @@ class TrackQuerySerializer(serializers.Serializer):
         """The units in one query, in call-sign order (which gives each its colour); the
         same unit asked twice is one unit."""
         asked = set(value)
-        units = list(MobileUnit.objects.filter(pk__in=asked).order_by("call_sign"))
+        units = units_by_ids(asked)
         unknown = sorted(asked - {unit.pk for unit in units})
         if unknown:
             raise serializers.ValidationError(

@@ -20,7 +20,6 @@ from django.db import connection
 from django.db.models import F, FloatField, Func, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from cases.models import Violation
 from cases.selectors.violations import violation_scope_for_user
@@ -38,6 +37,7 @@ from dispatch.models import (
 )
 from dispatch.selectors.planning import alert_list_for_user, zones_geojson
 from dispatch.selectors.tasks import task_list_for_user
+from portal.lib.language import is_lithuanian
 from portal.models import User
 
 TAIL_WINDOW = timedelta(minutes=15)
@@ -322,7 +322,7 @@ def _violations(*, user: User, now: datetime) -> list[LiveViolation]:
             "id", "reference", "lat", "lon", "occurred_at", "category__name_en", "category__name_lt"
         )[:VIOLATION_CAP]
     )
-    lithuanian = (get_language() or "en").startswith("lt")
+    lithuanian = is_lithuanian()
     # One reverse() for all rows: the detail URL differs only in the primary key.
     marker = 2_147_483_647
     url_pattern = reverse("cases:violation-detail", kwargs={"pk": marker})

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import get_language
 
 from cases.selectors.violations import violation_scope_for_user
-from dispatch.models import MobileUnit, Task, TaskStatus
+from dispatch.models import GeofenceAlert, MobileUnit, Task, TaskEvent, TaskStatus
 from dispatch.models.tasks import OPEN_STATUSES
 from portal.lib.timefmt import start_of_today
 from portal.models import User
@@ -150,3 +150,15 @@ def alert_tasks_for_user(*, user: User, alert_ids: Iterable[int]) -> dict[int, T
         .only("id", "title", "status", "alert_id", "created_at")
     )
     return {task.alert_id: task for task in tasks if task.alert_id is not None}
+
+
+def task_with_history(task: Task) -> Task:
+    """``task`` with its history and each move's author: two queries however long the
+    history (the detail lists every event with the name of who made it); one more for
+    the zone alert it answers, with the alert's unit and zone, when it answers one."""
+    prefetch_related_objects(
+        [task],
+        Prefetch("events", queryset=TaskEvent.objects.select_related("by")),
+        Prefetch("alert", queryset=GeofenceAlert.objects.select_related("unit", "zone")),
+    )
+    return task

@@ -410,3 +410,14 @@ def officer_unit_get(*, user: User) -> MobileUnit:
     if unit is None or not serves_in(user, unit):
         raise PermissionDenied(_("You do not serve in a mobile unit."))
     return unit
+
+
+def units_by_ids(ids: set[int]) -> list[MobileUnit]:
+    """The mobile units of ``ids`` in one query, in call-sign order; ids without a
+    unit are left out (the caller names them)."""
+    return list(MobileUnit.objects.filter(pk__in=ids).order_by("call_sign"))
+
+
+def unit_find(pk: int) -> MobileUnit | None:
+    """The mobile unit ``pk``, or None (units are not secret: a task's form names any)."""
+    return MobileUnit.objects.filter(pk=pk).first()

@@ -4,8 +4,10 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers, viewsets
 
+from portal.api.helpers import request_user
 from portal.api.permissions import require_perms
 from portal.models import AuditRecord
+from portal.selectors.audit import AuditFilter, audit_list_for_user
 
 
 # --- Audit trail ----------------------------------------------------------------------
@@ -43,9 +45,10 @@ class AuditRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     """Read-only: no method of the API can change the trail."""
 
     permission_classes = [require_perms("portal.view_auditrecord")]
+    queryset = AuditRecord.objects.none()  # for the schema only: rows come from the selector
     serializer_class = AuditRecordSerializer
     filterset_class = AuditRecordFilter
     ordering_fields = ["id", "occurred_at"]
 
     def get_queryset(self) -> QuerySet[AuditRecord]:
-        return AuditRecord.objects.order_by("-id")
+        return audit_list_for_user(user=request_user(self.request), filters=AuditFilter())

@@ -12,8 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.accounts import ERRORS
+from portal.api.helpers import request_user
 from portal.api.permissions import Authenticated, require_perms
 from portal.models import OrgUnit, User
+from portal.selectors.users import org_unit_queryset_for_user, user_queryset_for_user
 
 
 # --- Me -------------------------------------------------------------------------------
@@ -56,12 +58,13 @@ class MeView(APIView):
 
 class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [require_perms("portal.view_orgunit")]
+    queryset = OrgUnit.objects.none()  # for the schema only: rows come from the selector
     serializer_class = OrgUnitSerializer
     filterset_fields = ["kind", "is_active", "parent"]
     ordering_fields = ["name", "code"]
 
     def get_queryset(self) -> QuerySet[OrgUnit]:
-        return OrgUnit.objects.order_by("name")
+        return org_unit_queryset_for_user(user=request_user(self.request))
 
 
 class UserFilter(django_filters.FilterSet):
@@ -74,11 +77,10 @@ class UserFilter(django_filters.FilterSet):
 
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [require_perms("portal.view_user")]
+    queryset = User.objects.none()  # for the schema only: rows come from the selector
     serializer_class = UserSerializer
     filterset_class = UserFilter
     ordering_fields = ["username", "last_name"]
 
     def get_queryset(self) -> QuerySet[User]:
-        return (
-            User.objects.select_related("org_unit").prefetch_related("groups").order_by("username")
-        )
+        return user_queryset_for_user(user=request_user(self.request))

@@ -59,6 +59,14 @@ def user_list_for_user(*, user: User, filters: UserFilter) -> QuerySet[User]:
     return users.distinct()
 
 
+def user_queryset_for_user(*, user: User) -> QuerySet[User]:
+    """Every user, by username, for those who may see users (the API lists and filters
+    them); 403 otherwise."""
+    if not user.has_perm("portal.view_user"):
+        raise PermissionDenied
+    return User.objects.select_related("org_unit").prefetch_related("groups").order_by("username")
+
+
 def user_get_for_user(*, user: User, pk: int) -> User:
     """The user ``pk`` if ``user`` may see users; 404 if it does not exist, 403 otherwise."""
     if not user.has_perm("portal.view_user"):
@@ -75,6 +83,14 @@ def user_recent_audit(*, user: User, subject: User, limit: int = 15) -> list[Aud
             Q(actor=subject) | Q(object_type="portal.user", object_id=str(subject.pk))
         ).order_by("-id")[:limit]
     )
+
+
+def org_unit_queryset_for_user(*, user: User) -> QuerySet[OrgUnit]:
+    """Every organisational unit, by name, for those who may see them (the API lists and
+    filters them); 403 otherwise."""
+    if not user.has_perm("portal.view_orgunit"):
+        raise PermissionDenied
+    return OrgUnit.objects.order_by("name")
 
 
 def org_unit_list_for_user(*, user: User) -> list[OrgUnit]:

@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_results",
     "django_celery_beat",
-    "django_htmx",
     "portal",
     "cases",
     "dispatch",
@@ -62,7 +61,6 @@ MIDDLEWARE = [
     "portal.middleware.TwoFactorEnforcementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Axes must be last: it turns a lockout into the response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -29,28 +29,3 @@ def as_lks94(point: object) -> str:
         return ""
     easting, northing = point_to_lks94(point)  # type: ignore[arg-type]
     return f"{easting} {northing}"
-
-
-@register.filter
-def detail_rows(violation: object) -> list[tuple[str, str]]:
-    """(label, shown value) for each category fact the violation carries."""
-    from cases.services.categories import field_label
-
-    category = violation.category  # type: ignore[attr-defined]
-    details = violation.details or {}  # type: ignore[attr-defined]
-    rows = []
-    for definition in category.field_definitions:
-        if definition["name"] not in details:
-            continue
-        value = details[definition["name"]]
-        if definition.get("type") == "choice":
-            labels = {c[0]: c for c in definition.get("choices", [])}
-            choice = labels.get(value)
-            lithuanian = field_label({"name": "", "label_lt": "lt", "label_en": ""}) == "lt"
-            value = (choice[2] if lithuanian else choice[1]) if choice else value
-        elif definition.get("type") == "boolean":
-            from django.utils.translation import gettext
-
-            value = gettext("yes") if value else gettext("no")
-        rows.append((field_label(definition), str(value)))
-    return rows

@@ -1,26 +1,22 @@
-"""Load (or bring up to date) the reference data: geography and the HS nomenclature."""
+"""Load (or bring up to date) the reference data every app declares: the core's
+geography, the HS nomenclature of cases, ..."""
 
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
-
-from portal.services.geo import load_reference_geography
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference geography (portal/data) and the HS codes (cases/data). "
+        "Load the reference data each app declares (reference_data_loaders on its AppConfig): "
+        "the reference geography (portal/data), the HS codes (cases/data). "
         "Idempotent: a second run changes nothing."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from cases.services.goods import load_hs_codes
-
-        counts = load_reference_geography()
-        self.stdout.write(
-            f"Reference areas: {counts['areas']}, border lines: {counts['border_lines']}, "
-            f"crossing points: {counts['crossing_points']} "
-            f"({counts['changed']} rows created or updated)."
-        )
-        hs_codes = load_hs_codes()
-        self.stdout.write(self.style.SUCCESS(f"HS codes: {hs_codes}."))
+        # Apps register their loaders, as they register roles and navigation, so the
+        # core names no domain app.
+        for app_config in apps.get_app_configs():
+            for load in getattr(app_config, "reference_data_loaders", []):
+                self.stdout.write(self.style.SUCCESS(load()))
