@@ -12,9 +12,10 @@
   const config = JSON.parse(document.getElementById("live-config").textContent);
   const T = config.text;
   const can = config.can;
-  const C = window.DispatchCommon;
-  const { el, fill } = C;
-  const lang = C.language || "en";
+  const txt = window.PortalText;
+  const http = window.PortalHttp;
+  const { el, fill } = txt;
+  const lang = txt.language || "en";
 
   const STATUS_COLOURS = {
     available: "#16a34a",
@@ -39,9 +40,9 @@
   function urlFor(template, id) {
     return template.replace("/0/", "/" + id + "/");
   }
-  // Times in the portal's time zone on the 24-hour clock (DispatchCommon.clock).
+  // Times in the portal's time zone on the 24-hour clock (PortalText.clock).
   function when(iso) {
-    return C.clock(iso, { date: true });
+    return txt.clock(iso, { date: true });
   }
   const numberFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
   // The server's clock, as far as the last feed tells: ages are measured against it,
@@ -58,9 +59,9 @@
   function km(metres) {
     return fill(T.km, { n: numberFormat.format(metres / 1000) });
   }
-  const send = C.postJson;
+  const send = http.postJson;
   function errorText(result) {
-    return C.firstErrorMessage(result.body, T.failed);
+    return http.firstErrorMessage(result.body, T.failed);
   }
 
   // ---------------------------------------------------------------- the map
@@ -172,14 +173,14 @@
       entry.marker = L.circleMarker(latlng, {
         pane: "liveUnits", radius: 9, weight: 2, color: "#fff", fillColor: colour, fillOpacity: 1,
       })
-        .bindTooltip(C.text(unit.call_sign), { permanent: true, direction: "right", offset: [10, 0], className: "live-label", pane: "tooltipPane" })
+        .bindTooltip(txt.text(unit.call_sign), { permanent: true, direction: "right", offset: [10, 0], className: "live-label", pane: "tooltipPane" })
         .bindPopup(unitPopup(unit))
         .addTo(layers.units);
       entry.tail = L.polyline(tailPoints, { pane: "liveTails", color: colour, weight: 3, opacity: 0.55, interactive: false }).addTo(layers.tails);
     } else {
       entry.marker.setLatLng(latlng);
       entry.marker.setStyle({ fillColor: colour });
-      if (entry.callSign !== unit.call_sign) entry.marker.setTooltipContent(C.text(unit.call_sign));
+      if (entry.callSign !== unit.call_sign) entry.marker.setTooltipContent(txt.text(unit.call_sign));
       entry.tail.setLatLngs(tailPoints);
       entry.tail.setStyle({ color: colour });
       if (entry.marker.isPopupOpen()) entry.marker.setPopupContent(unitPopup(unit));
@@ -201,7 +202,7 @@
     ].filter(Boolean);
     return L.divIcon({
       className: "live-task-marker",
-      html: '<span class="' + C.escapeHtml(classes.join(" ")) + '" data-marker-task="' + Number(task.id) + '" data-status="' + C.escapeHtml(task.status) + '"></span>',
+      html: '<span class="' + txt.escapeHtml(classes.join(" ")) + '" data-marker-task="' + Number(task.id) + '" data-status="' + txt.escapeHtml(task.status) + '"></span>',
       iconSize: [22, 22],
       iconAnchor: [11, 11],
     });
@@ -224,13 +225,13 @@
       // Not keyboard-focusable: the task list is the keyboard way to the same task,
       // and the marker's title stays the task's title for whoever points at it.
       entry.marker = L.marker([task.lat, task.lon], { icon: taskIcon(task, selected), title: task.title, keyboard: false, riseOnHover: true })
-        .bindTooltip(C.text(tooltipText), { direction: "top", offset: [0, -10] })
+        .bindTooltip(txt.text(tooltipText), { direction: "top", offset: [0, -10] })
         .on("click", () => openTask(task.id))
         .addTo(layers.tasks);
     } else {
       entry.marker.setLatLng([task.lat, task.lon]);
       if (entry.iconKey !== key) entry.marker.setIcon(taskIcon(task, selected));
-      if (entry.tooltipText !== tooltipText) entry.marker.setTooltipContent(C.text(tooltipText));
+      if (entry.tooltipText !== tooltipText) entry.marker.setTooltipContent(txt.text(tooltipText));
     }
     entry.iconKey = key;
     entry.tooltipText = tooltipText;
@@ -260,14 +261,14 @@
     if (!entry.area) {
       const rings = area.coordinates.map((ring) => ring.map(([lon, lat]) => [lat, lon]));
       entry.area = L.polygon(rings, Object.assign({ pane: "liveTaskAreas", className: "live-task-area" }, style))
-        .bindTooltip(C.text(task.title), { sticky: true })
+        .bindTooltip(txt.text(task.title), { sticky: true })
         .on("click", () => openTask(task.id))
         .addTo(layers.tasks);
       const path = entry.area.getElement && entry.area.getElement();
       if (path) path.setAttribute("data-task-area", task.id);
     } else {
       entry.area.setStyle(style);
-      entry.area.setTooltipContent(C.text(task.title));
+      entry.area.setTooltipContent(txt.text(task.title));
     }
   }
   // The live feed names a task's place by its centre; outlines come from the task API,
@@ -282,8 +283,8 @@
     if (areaFetch.since) params.set("changed_since", areaFetch.since);
     // A margin for a task saved while the previous answer was on its way.
     const since = new Date(new Date(feed.generated_at).getTime() - 120000).toISOString();
-    fetch(config.urls.taskList + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+    http
+      .getJson(config.urls.taskList + "?" + params.toString())
       .then((page) => {
         (page.results || []).forEach((task) => state.areas.set(task.id, task.area || null));
         unknown.forEach((task) => {
@@ -336,7 +337,7 @@
     L.geoJSON(zones, {
       pane: "liveZones",
       style: (feature) => ({ color: feature.properties.colour, weight: 2, fillColor: feature.properties.colour, fillOpacity: 0.08 }),
-      onEachFeature: (feature, layer) => layer.bindTooltip(C.text(feature.properties.name), { sticky: true }),
+      onEachFeature: (feature, layer) => layer.bindTooltip(txt.text(feature.properties.name), { sticky: true }),
     }).addTo(layers.zones);
   }
   function removeMissing(collection, ids, layer, extra) {
@@ -532,7 +533,7 @@
       el("div", { class: "live-alert__text" }, [
         el("button", { type: "button", class: "link-button live-alert__unit", text: alert.unit, onclick: () => map.setView([alert.lat, alert.lon], Math.max(map.getZoom(), 12)) }),
         el("span", { class: "small", text: " " + text }),
-        el("span", { class: "muted small live-alert__when", text: fill(T.leftAt, { time: C.clock(alert.left_at) }) }),
+        el("span", { class: "muted small live-alert__when", text: fill(T.leftAt, { time: txt.clock(alert.left_at) }) }),
       ]),
       el("div", { class: "live-alert__actions" }, actions),
     ]);
@@ -624,7 +625,7 @@
     statusBox.classList.toggle("is-bad", Boolean(bad));
   }
   function tick() {
-    if (lastOk) showStatus(T.live + " · " + fill(T.updated, { time: C.clock(lastOk) }), false);
+    if (lastOk) showStatus(T.live + " · " + fill(T.updated, { time: txt.clock(lastOk) }), false);
     refreshAges();
   }
   function poll() {
@@ -663,7 +664,7 @@
 
   // ---------------------------------------------------------------- the task panel
   const taskPanel = root.querySelector("[data-task-panel]");
-  const panelWords = C.readTexts(taskPanel);
+  const panelWords = txt.readTexts(taskPanel);
   // How long a step took: "45 s", "2 min 05 s", "1 h 07 min"; empty when not reached.
   function duration(seconds) {
     if (seconds === null || seconds === undefined || seconds === "" || !Number.isFinite(Number(seconds))) return "";
@@ -720,8 +721,8 @@
     });
   }
   function loadTaskDetail(id, withRecommendations) {
-    fetch(urlFor(config.urls.taskDetail, id), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+    http
+      .getJson(urlFor(config.urls.taskDetail, id))
       .then((detail) => {
         if (state.selectedTask !== id) return;
         history = { taskId: id, detail: detail };
@@ -749,8 +750,8 @@
     // Reloading for the same task keeps the list on screen until the new one is here.
     if (!recommendations || recommendations.taskId !== id) recommendations = { taskId: id, items: null };
     recommendations.at = Date.now();
-    fetch(urlFor(config.urls.taskRecommendations, id), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+    http
+      .getJson(urlFor(config.urls.taskRecommendations, id))
       .then((items) => {
         if (state.selectedTask !== id) return;
         recommendations = { taskId: id, items: items, at: Date.now() };
@@ -869,8 +870,8 @@
   }
   function shortWhen(iso) {
     const day = (parts) => (parts ? [parts.year, parts.month, parts.day].join("-") : "");
-    const today = day(C.dateParts(new Date(Date.now() + clockOffset)));
-    return day(C.dateParts(iso)) === today ? C.clock(iso) : when(iso);
+    const today = day(txt.dateParts(new Date(Date.now() + clockOffset)));
+    return day(txt.dateParts(iso)) === today ? txt.clock(iso) : when(iso);
   }
   function statusLabel(status) {
     return config.statuses[status] || status;

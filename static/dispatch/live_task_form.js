@@ -6,8 +6,9 @@
 // returns {prefill(values)}, and is told when a task was created.
 window.LiveTaskForm = (function () {
   "use strict";
-  const C = window.DispatchCommon;
-  const { el, fill } = C;
+  const txt = window.PortalText;
+  const http = window.PortalHttp;
+  const { el, fill } = txt;
 
   // ---------------------------------------------------------------- the area
   // Corners by clicks; Finish (or a click on the first corner) closes the outline; its
@@ -195,7 +196,7 @@ window.LiveTaskForm = (function () {
     let timer = null;
     let controller = null;
 
-    const summary = (violation) => [C.clock(violation.occurred_at, { date: true }), violation.place_description].filter(Boolean).join(" · ");
+    const summary = (violation) => [txt.clock(violation.occurred_at, { date: true }), violation.place_description].filter(Boolean).join(" · ");
     const optionId = (violation) => "live-violation-option-" + violation.id;
     function render() {
       list.replaceChildren(
@@ -250,8 +251,8 @@ window.LiveTaskForm = (function () {
       controller = new AbortController();
       status.textContent = words.violationSearching;
       const url = box.dataset.searchUrl + "?" + new URLSearchParams({ text: query, page_size: "8" }).toString();
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" }, signal: controller.signal })
-        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      http
+        .getJson(url, { signal: controller.signal })
         .then((page) => {
           items = Array.isArray(page.results) ? page.results : [];
           active = -1;
@@ -352,7 +353,7 @@ window.LiveTaskForm = (function () {
     const { map, panel, opener, T } = options;
     const mapElement = map.getContainer();
     const form = panel.querySelector("[data-create-form]");
-    const words = C.readTexts(panel);
+    const words = txt.readTexts(panel);
     const hint = panel.querySelector("[data-place-hint]");
     const latInput = form.elements.latitude;
     const lonInput = form.elements.longitude;
@@ -433,7 +434,7 @@ window.LiveTaskForm = (function () {
         let target = form.querySelector('[data-errors-for="' + field + '"]');
         if (!target) target = form.querySelector('[data-errors-for="non_field_errors"]');
         const list = (Array.isArray(messages) ? messages : [messages]).map((message) =>
-          typeof message === "string" ? message : C.firstErrorMessage({ errors: { field: message } }, "")
+          typeof message === "string" ? message : http.firstErrorMessage({ errors: { field: message } }, "")
         );
         if (target.classList.contains("form-errors")) {
           target.hidden = false;
@@ -503,7 +504,7 @@ window.LiveTaskForm = (function () {
       if (answered && answered.value() !== null) payload.alert = answered.value();
       const submit = form.querySelector("button[type=submit]");
       submit.disabled = true;
-      C.postJson(options.url, payload)
+      http.postJson(options.url, payload)
         .then((result) => {
           if (!result.ok) {
             const errors = result.body.errors ? Object.assign({}, result.body.errors) : null;
