@@ -3,9 +3,9 @@
 // per client_key, and sent again to the same URL when the connection returns ("online"
 // event, every page load, and once a minute while something waits). The server is
 // idempotent on client_key, so a re-send returns the first violation, never a second.
-// Loaded on every signed-in page (the banner) and on the violation form, there before
-// violation_form.js so that a reopened entry (?outbox=<client_key>) is in the fields
-// when the map starts.
+// Loaded on every signed-in page with the banner (templates/cases/_outbox.html, a layout
+// partial of the cases app) and on the violation form, there before violation_form.js
+// so that a reopened entry (?outbox=<client_key>) is in the fields when the map starts.
 // Texts come from data-text-* attributes (translated templates); the CSRF token and the
 // time limit from portal/http.js.
 (function () {
