@@ -10,7 +10,8 @@
 //   live_layers.js     units, tasks, violations, alerts and zones drawn on the map
 //   live_lists.js      the side panel's task, unit and alert lists
 //   live_task_panel.js the open task: facts, recommended units, assigning, cancelling
-//   (live_task_form.js  the "New task" form, for those who may create tasks)
+//   (live_task_place.js and live_task_form.js: the "New task" form, for those who may
+//    create tasks)
 //   live.js            applying the feed, polling, creating tasks, the phone layout
 // Each part adds its functions to window.DispatchLive (set here only when the page is
 // the live map); they call each other through it, so the order matters only for start-up.
