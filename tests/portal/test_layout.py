@@ -9,9 +9,7 @@ DASHBOARD = reverse("portal:dashboard")
 LOGIN = reverse("portal:login")
 
 
-def test_a_signed_in_page_carries_the_outbox_banner_the_cases_app_contributes(
-    officer, client_for
-):
+def test_a_signed_in_page_carries_the_outbox_banner_the_cases_app_contributes(officer, client_for):
     html = client_for(officer).get(DASHBOARD).content.decode()
 
     assert "data-outbox-banner" in html
