@@ -63,6 +63,11 @@ class CasesConfig(AppConfig):
         }
 
     @property
+    def layout_partials(self) -> list[str]:
+        # The offline outbox banner: a violation kept on the phone is sent from any page.
+        return ["cases/_outbox.html"]
+
+    @property
     def navigation_items(self) -> list[Any]:
         from portal.navigation import NavItem
 

@@ -1,6 +1,8 @@
+from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
 
+from portal.models import User
 from portal.navigation import navigation_for
 from portal.roles import role_labels
 from portal.two_factor import session_verified, two_factor_required
@@ -10,11 +12,34 @@ def map_settings(request: HttpRequest) -> dict[str, object]:
     return {"map_tile_url": settings.MAP_TILE_URL}
 
 
-def navigation(request: HttpRequest) -> dict[str, object]:
+def _layout_user(request: HttpRequest) -> User | None:
+    """The user the signed-in layout (menu, app partials) is for: signed in, past the
+    second factor when one is required; None for the bare layout."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "user_role_labels": []}
+        return None
     if two_factor_required(user) and not session_verified(user):
+        return None
+    return user
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = _layout_user(request)
+    if user is None:
         return {"nav_items": [], "user_role_labels": []}
     roles = role_labels(user.role_names())
     return {"nav_items": navigation_for(user, request.path), "user_role_labels": roles}
+
+
+def layout_partials(request: HttpRequest) -> dict[str, object]:
+    """The templates apps add to every signed-in page, in the order of INSTALLED_APPS.
+
+    An app names them in ``layout_partials`` on its AppConfig (e.g. cases' offline
+    outbox banner); base.html includes each, so the core layout names no app.
+    """
+    if _layout_user(request) is None:
+        return {"layout_partials": []}
+    partials: list[str] = []
+    for app_config in apps.get_app_configs():
+        partials.extend(getattr(app_config, "layout_partials", []))
+    return {"layout_partials": partials}

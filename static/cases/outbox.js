@@ -3,9 +3,11 @@
 // per client_key, and sent again to the same URL when the connection returns ("online"
 // event, every page load, and once a minute while something waits). The server is
 // idempotent on client_key, so a re-send returns the first violation, never a second.
-// Loaded on every signed-in page (the banner) and on the violation form, there before
-// violation_form.js so that a reopened entry (?outbox=<client_key>) is in the fields
-// when the map starts. Texts come from data-text-* attributes (translated templates).
+// Loaded on every signed-in page with the banner (templates/cases/_outbox.html, a layout
+// partial of the cases app) and on the violation form, there before violation_form.js
+// so that a reopened entry (?outbox=<client_key>) is in the fields when the map starts.
+// Texts come from data-text-* attributes (translated templates); the CSRF token and the
+// time limit from portal/http.js.
 (function () {
   "use strict";
   if (window.PortalOutbox) return; // the form page loads this file twice
@@ -89,33 +91,28 @@
   }
 
   // --- sending ---------------------------------------------------------------------
-  function csrfToken() {
-    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   // Posts the entry as the form would. Resolves to { kind: "sent", url, label, flash },
   // { kind: "invalid", error } (the form came back with errors), { kind: "signin", url }
   // (the session ended) or { kind: "offline" } (no answer, or a gateway/server error).
   async function post(entry) {
     const url = new URL(entry.url, location.href);
     if (url.origin !== location.origin) return { kind: "invalid", error: "" };
-    const token = csrfToken(); // the current session's, not the one the form had
+    const token = window.PortalHttp.csrfToken(); // the current session's, not the one the form had
     const body = new FormData();
     entry.fields.forEach(([name, value]) => body.append(name, value));
     body.append("csrfmiddlewaretoken", token);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
     try {
-      const response = await fetch(url.href, {
-        method: "POST",
-        body: body,
-        credentials: "same-origin",
-        redirect: "follow",
-        headers: { "X-Requested-With": "XMLHttpRequest", "X-CSRFToken": token },
-        signal: controller.signal,
+      const { response, html } = await window.PortalHttp.withTimeout(TIMEOUT_MS, async (signal) => {
+        const answer = await fetch(url.href, {
+          method: "POST",
+          body: body,
+          credentials: "same-origin",
+          redirect: "follow",
+          headers: { "X-Requested-With": "XMLHttpRequest", "X-CSRFToken": token },
+          signal: signal,
+        });
+        return { response: answer, html: await answer.text() };
       });
-      const html = await response.text();
       if (response.status >= 500 || response.status === 408 || response.status === 429) {
         return { kind: "offline" };
       }
@@ -143,8 +140,6 @@
       return { kind: "invalid", error: errors.join(" ") };
     } catch (error) {
       return { kind: "offline" };
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -17,8 +17,7 @@
     const query = input.value.trim();
     if (query.length < 2) return;
     timer = setTimeout(() => {
-      fetch(list.dataset.source + "?page_size=15&q=" + encodeURIComponent(query), { credentials: "same-origin" })
-        .then((response) => (response.ok ? response.json() : { results: [] }))
+      window.PortalHttp.getJson(list.dataset.source + "?page_size=15&q=" + encodeURIComponent(query), { fallback: { results: [] } })
         .then((data) => {
           list.replaceChildren(
             ...data.results.map((code) => {
@@ -47,8 +46,7 @@
       if (query.length < 2) return;
       timer = setTimeout(() => {
         const url = list.dataset.source + "?kind=" + input.dataset.entityKind + "&q=" + encodeURIComponent(query);
-        fetch(url, { credentials: "same-origin" })
-          .then((response) => (response.ok ? response.json() : { results: [] }))
+        window.PortalHttp.getJson(url, { fallback: { results: [] } })
           .then((data) => {
             const entities = data.results || [];
             list.replaceChildren(

@@ -64,8 +64,7 @@
     params.set("zoom", Math.round(map.getZoom()));
     if (pending) pending.abort();
     pending = new AbortController();
-    fetch(element.dataset.source + "?" + params.toString(), { credentials: "same-origin", signal: pending.signal })
-      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+    window.PortalHttp.getJson(element.dataset.source + "?" + params.toString(), { signal: pending.signal })
       .then(draw)
       .catch(() => {});
   }

@@ -1,183 +1,15 @@
 // The live map's "New task" form: the task's place is a point (a click on the map, or
 // typed coordinates) or an area (a polygon drawn with leaflet.draw's polygon tool,
-// driven from the form's own buttons), and it may be linked to a violation found by its
-// reference. It may answer a zone alert ("Send a task" on the alert fills the form in,
-// the alert shown as a removable chip). live.js calls LiveTaskForm.setUp(...), which
-// returns {prefill(values)}, and is told when a task was created.
+// driven from the form's own buttons; both in live_task_place.js), and it may be linked
+// to a violation found by its reference. It may answer a zone alert ("Send a task" on
+// the alert fills the form in, the alert shown as a removable chip). live.js calls
+// LiveTaskForm.setUp(...), which returns {prefill(values)}, and is told when a task was
+// created.
 window.LiveTaskForm = (function () {
   "use strict";
-  const C = window.DispatchCommon;
-  const { el, fill } = C;
-
-  // ---------------------------------------------------------------- the area
-  // Corners by clicks; Finish (or a click on the first corner) closes the outline; its
-  // corners can then be dragged. No toolbar on the map: the buttons are in the form,
-  // beside the words that explain them.
-  function areaDraft(map, box, words) {
-    const drawButton = box.querySelector("[data-area-draw]");
-    const undoButton = box.querySelector("[data-area-undo]");
-    const finishButton = box.querySelector("[data-area-finish]");
-    const clearButton = box.querySelector("[data-area-clear]");
-    const status = box.querySelector("[data-area-status]");
-    const style = { className: "live-area-draft", color: "#0b2545", weight: 3, dashArray: "6 5", fillColor: "#2563eb", fillOpacity: 0.15 };
-    if (L.drawLocal) {
-      L.drawLocal.draw.handlers.polygon.tooltip = { start: words.drawStart, cont: words.drawCont, end: words.drawEnd };
-      L.drawLocal.draw.handlers.polyline.error = words.drawCrossing;
-    }
-    let drawer = null; // leaflet.draw's polygon handler while drawing
-    let layer = null; // the finished outline
-    let corners = 0;
-    let shown = false;
-
-    const say = (text) => (status.textContent = text || "");
-    const drawing = () => Boolean(drawer && drawer.enabled());
-    const cornersOf = (polygon) => polygon.getLatLngs()[0].length;
-    function buttons() {
-      drawButton.hidden = drawing() || Boolean(layer);
-      undoButton.hidden = !drawing() || corners === 0;
-      finishButton.hidden = !drawing() || corners < 3;
-      clearButton.hidden = !layer && !(drawing() && corners > 0);
-    }
-    function describe() {
-      say(layer ? fill(words.areaDrawn, { n: cornersOf(layer) }) : words.areaNone);
-      buttons();
-      box.dispatchEvent(new CustomEvent("area:change", { bubbles: true }));
-    }
-    function stop() {
-      if (drawer) {
-        const handler = drawer;
-        drawer = null;
-        handler.disable();
-      }
-    }
-    function start() {
-      clear();
-      drawer = new L.Draw.Polygon(map, {
-        allowIntersection: false,
-        showArea: false,
-        shapeOptions: style,
-        drawError: { color: "#b42318", timeout: 2500 },
-      });
-      corners = 0;
-      drawer.enable();
-      say(words.drawStart);
-      buttons();
-    }
-    function clear() {
-      stop();
-      if (layer) {
-        if (layer.editing) layer.editing.disable();
-        layer.remove();
-        layer = null;
-      }
-      corners = 0;
-      describe();
-    }
-    map.on(L.Draw.Event.DRAWVERTEX, (event) => {
-      if (!drawer) return;
-      corners = event.layers.getLayers().length;
-      say(fill(words.areaDrawing, { n: corners }));
-      buttons();
-    });
-    map.on(L.Draw.Event.CREATED, (event) => {
-      if (!drawer) return;
-      drawer = null; // leaflet.draw switches its handler off itself
-      layer = event.layer;
-      layer.setStyle(style);
-      layer.addTo(map);
-      if (layer.editing) {
-        layer.editing.enable();
-        layer.on("edit", describe);
-      }
-      describe();
-    });
-    // Escape, or a handler switched off by leaflet.draw: back to the state of the buttons.
-    map.on(L.Draw.Event.DRAWSTOP, () => {
-      if (drawer && !drawer.enabled()) drawer = null;
-      if (!layer && shown) say(words.areaNone);
-      buttons();
-    });
-    drawButton.addEventListener("click", start);
-    undoButton.addEventListener("click", () => drawer && drawer.deleteLastVertex());
-    finishButton.addEventListener("click", () => drawer && drawer.completeShape());
-    clearButton.addEventListener("click", () => {
-      clear();
-      drawButton.focus();
-    });
-
-    return {
-      // Shown when the form is on "Area"; a hidden outline stays, off the map.
-      show() {
-        shown = true;
-        box.hidden = false;
-        if (layer && !map.hasLayer(layer)) {
-          layer.addTo(map);
-          if (layer.editing) layer.editing.enable();
-        }
-        if (!layer) start();
-        else describe();
-      },
-      hide() {
-        shown = false;
-        box.hidden = true;
-        stop();
-        if (layer) {
-          if (layer.editing) layer.editing.disable();
-          layer.remove();
-        }
-      },
-      clear: clear,
-      geometry: () => (layer ? layer.toGeoJSON(6).geometry : null),
-      focusTarget: () => [drawButton, finishButton, clearButton].find((button) => !button.hidden) || drawButton,
-    };
-  }
-
-  // ---------------------------------------------------------------- the point
-  function pointDraft(map, latInput, lonInput) {
-    let marker = null;
-    let shown = true;
-    function place(lat, lon, pan) {
-      const latlng = L.latLng(lat, lon);
-      if (!marker) {
-        marker = L.marker(latlng, {
-          draggable: true,
-          keyboard: false,
-          icon: L.divIcon({ className: "live-task-marker", html: '<span class="live-task-icon live-task-icon--draft"></span>', iconSize: [22, 22], iconAnchor: [11, 11] }),
-        });
-        marker.on("dragend", () => {
-          const moved = marker.getLatLng();
-          latInput.value = moved.lat.toFixed(6);
-          lonInput.value = moved.lng.toFixed(6);
-        });
-      } else {
-        marker.setLatLng(latlng);
-      }
-      if (shown && !map.hasLayer(marker)) marker.addTo(map);
-      if (pan && !map.getBounds().contains(latlng)) map.panTo(latlng);
-    }
-    [latInput, lonInput].forEach((input) =>
-      input.addEventListener("input", () => {
-        const lat = parseFloat(latInput.value);
-        const lon = parseFloat(lonInput.value);
-        if (Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) place(lat, lon, true);
-      })
-    );
-    return {
-      place: place,
-      show() {
-        shown = true;
-        if (marker) marker.addTo(map);
-      },
-      hide() {
-        shown = false;
-        if (marker) marker.remove();
-      },
-      clear() {
-        if (marker) marker.remove();
-        marker = null;
-      },
-    };
-  }
+  const txt = window.PortalText;
+  const http = window.PortalHttp;
+  const { el, fill } = txt;
 
   // ---------------------------------------------------------------- the linked violation
   // A combobox over api:violation-list?text= (reference, place or narrative), newest
@@ -195,7 +27,7 @@ window.LiveTaskForm = (function () {
     let timer = null;
     let controller = null;
 
-    const summary = (violation) => [C.clock(violation.occurred_at, { date: true }), violation.place_description].filter(Boolean).join(" · ");
+    const summary = (violation) => [txt.clock(violation.occurred_at, { date: true }), violation.place_description].filter(Boolean).join(" · ");
     const optionId = (violation) => "live-violation-option-" + violation.id;
     function render() {
       list.replaceChildren(
@@ -250,8 +82,8 @@ window.LiveTaskForm = (function () {
       controller = new AbortController();
       status.textContent = words.violationSearching;
       const url = box.dataset.searchUrl + "?" + new URLSearchParams({ text: query, page_size: "8" }).toString();
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" }, signal: controller.signal })
-        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      http
+        .getJson(url, { signal: controller.signal })
         .then((page) => {
           items = Array.isArray(page.results) ? page.results : [];
           active = -1;
@@ -352,15 +184,15 @@ window.LiveTaskForm = (function () {
     const { map, panel, opener, T } = options;
     const mapElement = map.getContainer();
     const form = panel.querySelector("[data-create-form]");
-    const words = C.readTexts(panel);
+    const words = txt.readTexts(panel);
     const hint = panel.querySelector("[data-place-hint]");
     const latInput = form.elements.latitude;
     const lonInput = form.elements.longitude;
     const pointFields = form.querySelector("[data-point-fields]");
     const areaBox = form.querySelector("[data-area-fields]");
     const canDrawArea = Boolean(L.Draw && L.Draw.Polygon);
-    const point = pointDraft(map, latInput, lonInput);
-    const area = canDrawArea ? areaDraft(map, areaBox, words) : null;
+    const point = window.LiveTaskPlace.pointDraft(map, latInput, lonInput);
+    const area = canDrawArea ? window.LiveTaskPlace.areaDraft(map, areaBox, words) : null;
     const violation = violationPicker(form.querySelector("[data-violation-picker]"), words);
     const answered = alertLink(form.querySelector("[data-alert-link]"), words);
     const modeInputs = Array.from(form.querySelectorAll("input[name=place_kind]"));
@@ -433,7 +265,7 @@ window.LiveTaskForm = (function () {
         let target = form.querySelector('[data-errors-for="' + field + '"]');
         if (!target) target = form.querySelector('[data-errors-for="non_field_errors"]');
         const list = (Array.isArray(messages) ? messages : [messages]).map((message) =>
-          typeof message === "string" ? message : C.firstErrorMessage({ errors: { field: message } }, "")
+          typeof message === "string" ? message : http.firstErrorMessage({ errors: { field: message } }, "")
         );
         if (target.classList.contains("form-errors")) {
           target.hidden = false;
@@ -503,7 +335,7 @@ window.LiveTaskForm = (function () {
       if (answered && answered.value() !== null) payload.alert = answered.value();
       const submit = form.querySelector("button[type=submit]");
       submit.disabled = true;
-      C.postJson(options.url, payload)
+      http.postJson(options.url, payload)
         .then((result) => {
           if (!result.ok) {
             const errors = result.body.errors ? Object.assign({}, result.body.errors) : null;

@@ -5,10 +5,11 @@
 // through the notice API. Texts come from data-text-* attributes (translated templates).
 (function () {
   "use strict";
-  const C = window.DispatchCommon;
+  const txt = window.PortalText;
+  const http = window.PortalHttp;
   const feed = document.getElementById("task-feed");
   if (!feed) return;
-  const text = C.readTexts(feed);
+  const text = txt.readTexts(feed);
   const POLL_MS = parseInt(feed.dataset.pollMs, 10) || 3000;
   const banner = document.querySelector("[data-new-task-banner]");
   const bannerText = banner.querySelector("[data-banner-text]");
@@ -244,7 +245,7 @@
         return;
       }
       if (response.status === 200) apply(await response.text());
-      if (response.ok || response.status === 304) setStatus(text.updated + " · " + C.clock(new Date(), { seconds: true }));
+      if (response.ok || response.status === 304) setStatus(text.updated + " · " + txt.clock(new Date(), { seconds: true }));
       else setStatus(text.offline);
     } catch (error) {
       setStatus(text.offline);
@@ -264,9 +265,9 @@
     card.setAttribute("aria-busy", "true");
     try {
       const url = feed.dataset.transitionUrl.replace("/0/", "/" + card.dataset.taskId + "/");
-      const response = await C.postJson(url, { status: target, expected_status: expected, note: note || "" });
+      const response = await http.postJson(url, { status: target, expected_status: expected, note: note || "" });
       if (!response.ok) {
-        showError(text.failed + " " + C.firstErrorMessage(response.body, text.unexpected));
+        showError(text.failed + " " + http.firstErrorMessage(response.body, text.unexpected));
       } else {
         errorBox.hidden = true;
         card.classList.remove("task-card--new");
@@ -287,8 +288,8 @@
     card.setAttribute("aria-busy", "true");
     try {
       const url = feed.dataset.noticeReadUrl.replace("/0/", "/" + card.dataset.noticeId + "/");
-      const response = await C.postJson(url, {});
-      if (!response.ok) showError(text.readFailed + " " + C.firstErrorMessage(response.body, text.unexpected));
+      const response = await http.postJson(url, {});
+      if (!response.ok) showError(text.readFailed + " " + http.firstErrorMessage(response.body, text.unexpected));
       else card.classList.remove("notice-card--new");
     } catch (error) {
       showError(text.readFailed + " " + text.offline);
@@ -415,8 +416,8 @@
         fillOpacity: 1,
         dashArray: "3 3",
       });
-      const link = C.el("a", { href: "#notice-" + card.dataset.noticeId, text: "↓", "aria-label": card.dataset.title });
-      marker.bindPopup(C.el("div", {}, [C.text(text.notice, "div"), C.text(card.dataset.title, "strong"), link])).addTo(markers);
+      const link = txt.el("a", { href: "#notice-" + card.dataset.noticeId, text: "↓", "aria-label": card.dataset.title });
+      marker.bindPopup(txt.el("div", {}, [txt.text(text.notice, "div"), txt.text(card.dataset.title, "strong"), link])).addTo(markers);
       marker.bringToBack();
     });
     // Frame the tasks when the set of places changes, not on every poll (the officer

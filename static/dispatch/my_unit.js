@@ -7,7 +7,8 @@
 // other. Texts come from data-text-* attributes.
 (function () {
   "use strict";
-  const C = window.DispatchCommon;
+  const txt = window.PortalText;
+  const http = window.PortalHttp;
 
   // --- map: zone, last reported position, this phone -----------------------------------
   const mapElement = document.getElementById("unit-map");
@@ -21,9 +22,9 @@
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
   }
   if (map) {
-    const labels = C.readTexts(mapElement);
-    fetch(mapElement.dataset.unitUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => (response.ok ? response.json() : null))
+    const labels = txt.readTexts(mapElement);
+    http
+      .getJson(mapElement.dataset.unitUrl, { fallback: null })
       .then((unit) => {
         if (!unit) return;
         const bounds = L.latLngBounds([]);
@@ -32,14 +33,14 @@
           const zone = L.geoJSON(shift.zone.area, {
             style: { color: shift.zone.colour, weight: 2, fillColor: shift.zone.colour, fillOpacity: 0.12 },
           })
-            .bindTooltip(C.text(labels.zone + ": " + shift.zone.name))
+            .bindTooltip(txt.text(labels.zone + ": " + shift.zone.name))
             .addTo(map);
           bounds.extend(zone.getBounds());
         }
         if (unit.latitude !== null && unit.longitude !== null) {
           const latlng = [unit.latitude, unit.longitude];
           L.circleMarker(latlng, { radius: 8, weight: 3, color: "#fff", fillColor: "#0b2545", fillOpacity: 1 })
-            .bindTooltip(C.text(labels.lastPosition + " · " + unit.call_sign))
+            .bindTooltip(txt.text(labels.lastPosition + " · " + unit.call_sign))
             .addTo(map);
           bounds.extend(latlng);
         }
@@ -55,7 +56,7 @@
       here = {
         circle: L.circle(latlng, { radius: accuracy || 0, weight: 1, color: "#1d4ed8", fillOpacity: 0.1 }).addTo(map),
         dot: L.circleMarker(latlng, { radius: 7, weight: 3, color: "#fff", fillColor: "#1d4ed8", fillOpacity: 1 })
-          .bindTooltip(C.text(C.readTexts(mapElement).you || ""))
+          .bindTooltip(txt.text(txt.readTexts(mapElement).you || ""))
           .addTo(map),
       };
       frame();
@@ -68,7 +69,7 @@
   // --- sharing -------------------------------------------------------------------------
   const panel = document.querySelector("[data-share]");
   if (!panel) return;
-  const text = C.readTexts(panel);
+  const text = txt.readTexts(panel);
   const toggle = panel.querySelector("[data-share-toggle]");
   const lastSent = panel.querySelector("[data-last-sent]");
   const accuracyOut = panel.querySelector("[data-accuracy]");
@@ -126,7 +127,7 @@
 
   function onPosition(position) {
     const coords = position.coords;
-    accuracyOut.textContent = C.fill(text.accuracy, { n: Math.round(coords.accuracy) });
+    accuracyOut.textContent = txt.fill(text.accuracy, { n: Math.round(coords.accuracy) });
     showHere(coords.latitude, coords.longitude, coords.accuracy);
     const at = position.timestamp || Date.now();
     if (at - lastQueuedAt < EVERY_MS) return;
@@ -188,7 +189,7 @@
     const batch = queue.slice(0, BATCH);
     let again = false;
     try {
-      const response = await C.postJson(panel.dataset.positionsUrl, {
+      const response = await http.postJson(panel.dataset.positionsUrl, {
         reports: batch,
         // The phone's clock now: the server corrects the report times by its error.
         client_time: new Date().toISOString(),
@@ -196,9 +197,9 @@
       const body = response.body;
       if (response.ok) {
         queue.splice(0, batch.length);
-        lastSent.textContent = C.clock(new Date(), { seconds: true });
+        lastSent.textContent = txt.clock(new Date(), { seconds: true });
         if (body.rejected && body.rejected.length) {
-          say(text.refused + " " + C.firstErrorMessage({ errors: body.rejected[0].errors }, ""));
+          say(text.refused + " " + http.firstErrorMessage({ errors: body.rejected[0].errors }, ""));
         } else if (watchId !== null) {
           say(text.sharing);
         }
@@ -212,7 +213,7 @@
           say(body.errors.unit[0]);
         } else {
           queue.splice(0, batch.length); // the server will never take this batch
-          say(text.refused + " " + C.firstErrorMessage(body, ""));
+          say(text.refused + " " + http.firstErrorMessage(body, ""));
         }
       } else if (response.status === 401 || response.status === 403) {
         stop();

@@ -1,12 +1,12 @@
 // Notices, the operations centre's pages: on the form, the place picker (a click or a
 // drag on the map fills the latitude and longitude; typed values move the marker) and
-// "All units" greying out the unit choice; on the list, confirming a withdrawal.
+// "All units" greying out the unit choice (confirming a withdrawal on the list: portal.js).
 // The server checks everything again; the script only helps filling in the form.
 (function () {
   "use strict";
 
   function placePicker(element) {
-    window.DispatchCommon.pointPicker(element, {
+    window.PortalMap.pointPicker(element, {
       latitude: "latitude",
       longitude: "longitude",
       status: "[data-place-status]",
@@ -35,9 +35,4 @@
 
   document.querySelectorAll("[data-place-picker]").forEach(placePicker);
   document.querySelectorAll("form[data-notice-form]").forEach(unitChoice);
-  document.querySelectorAll("form[data-confirm]").forEach((form) => {
-    form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
-  });
 })();

@@ -6,12 +6,12 @@
 (function () {
   const element = document.getElementById("tracks-map");
   if (!element || !window.PortalMap) return;
-  const C = window.DispatchCommon;
+  const txt = window.PortalText;
   const text = JSON.parse(document.getElementById("replay-text").textContent);
-  const format = C.fill;
+  const format = txt.fill;
   const map = window.PortalMap.create(element);
   // Leaflet puts a string tooltip in as HTML; a call sign goes in as text.
-  const label = (value) => C.text(value);
+  const label = (value) => txt.text(value);
   // Our own pane above the reference layers, which arrive later and would cover the
   // tracks in the shared overlay pane.
   map.createPane("replay").style.zIndex = 450;
@@ -85,9 +85,9 @@
   const legend = document.querySelector("[data-legend]");
   // The clock reads "Mon 2026-11-23 08:21:59" in the portal's time zone, whatever the
   // browser's: the weekday in the page's language, the rest unambiguous.
-  const language = C.language;
+  const language = txt.language;
   function clockText(moment) {
-    const part = C.dateParts(moment);
+    const part = txt.dateParts(moment);
     if (!part) return "";
     return part.weekday + " " + part.year + "-" + part.month + "-" + part.day + " " + part.hour + ":" + part.minute + ":" + part.second;
   }
@@ -261,11 +261,7 @@
     render();
   });
 
-  fetch(panel.dataset.tracksUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then((response) => {
-      if (!response.ok) throw new Error(String(response.status));
-      return response.json();
-    })
+  window.PortalHttp.getJson(panel.dataset.tracksUrl)
     .then(load)
     .catch(() => {
       status.textContent = text.failed;

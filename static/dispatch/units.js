@@ -1,13 +1,13 @@
 // Mobile units: the home-base picker of the unit form (a click or a drag on the map
 // fills the latitude and longitude fields; typed values move the marker), the small map
-// of a unit's page, the copy buttons of a new device token, and confirmations.
+// of a unit's page and the copy buttons of a new device token (confirmations: portal.js).
 // The server checks everything again; the map only fills in the form.
 (function () {
   "use strict";
-  const C = window.DispatchCommon;
+  const { text } = window.PortalText;
 
   function homePicker(element) {
-    C.pointPicker(element, {
+    window.PortalMap.pointPicker(element, {
       latitude: "home_latitude",
       longitude: "home_longitude",
       status: "[data-home-status]",
@@ -26,7 +26,7 @@
       const home = L.latLng(parseFloat(d.homeLat), parseFloat(d.homeLon));
       markers.push(
         L.circleMarker(home, { className: "unit-home", radius: 9, color: "#ffffff", weight: 3, fillColor: "#15803d", fillOpacity: 1 })
-          .bindTooltip(C.text(d.textHome))
+          .bindTooltip(text(d.textHome))
           .addTo(map)
       );
       points.push(home);
@@ -35,7 +35,7 @@
       const last = L.latLng(parseFloat(d.lastLat), parseFloat(d.lastLon));
       markers.push(
         L.circleMarker(last, { className: "unit-last", radius: 7, color: "#ffffff", weight: 2, fillColor: "#1d4ed8", fillOpacity: 1 })
-          .bindTooltip(C.text(d.textLast))
+          .bindTooltip(text(d.textLast))
           .addTo(map)
       );
       points.push(last);
@@ -52,7 +52,7 @@
     const source = document.querySelector(button.dataset.copy);
     const status = button.closest("section").querySelector("[data-copy-status]");
     button.addEventListener("click", () => {
-      const text = source.value !== undefined ? source.value : source.textContent;
+      const value = source.value !== undefined ? source.value : source.textContent;
       const done = () => {
         if (status) status.textContent = button.dataset.textCopied;
         button.dataset.copied = "true";
@@ -62,7 +62,7 @@
         if (status) status.textContent = button.dataset.textFailed;
       };
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(done, failed);
+        navigator.clipboard.writeText(value).then(done, failed);
       } else {
         failed();
       }
@@ -72,11 +72,6 @@
   document.querySelectorAll("[data-home-picker]").forEach(homePicker);
   document.querySelectorAll("[data-unit-map]").forEach(unitMap);
   document.querySelectorAll("[data-copy]").forEach(copyButton);
-  document.querySelectorAll("form[data-confirm]").forEach((form) => {
-    form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
-  });
   // The token page is the answer to the registration's POST: the address bar shows the
   // unit's own address instead, so reloading asks for the unit's page (without the
   // token) rather than posting the registration again.

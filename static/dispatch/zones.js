@@ -2,7 +2,7 @@
 // form (leaflet.draw). The form's outline field holds the GeoJSON the server checks;
 // the map only fills it in.
 (function () {
-  const C = window.DispatchCommon;
+  const txt = window.PortalText;
   function zoneStyle(properties, faint) {
     const colour = properties.colour || "#2563eb";
     if (!properties.active) {
@@ -14,9 +14,7 @@
   }
 
   function loadZones(url) {
-    return fetch(url, { credentials: "same-origin" }).then((response) =>
-      response.ok ? response.json() : { type: "FeatureCollection", features: [] }
-    );
+    return window.PortalHttp.getJson(url, { fallback: { type: "FeatureCollection", features: [] } });
   }
 
   // The list page: every zone, coloured, with a popup leading to its form.
@@ -28,17 +26,17 @@
         style: (feature) => zoneStyle(feature.properties, false),
         onEachFeature: (feature, zoneLayer) => {
           const p = feature.properties;
-          const words = C.readTexts(element);
-          const popup = C.el("div", { class: "zone-popup" }, [
-            C.el("strong", { text: p.name }),
-            p.active ? null : C.el("em", { text: " (" + words.inactive + ")" }),
+          const words = txt.readTexts(element);
+          const popup = txt.el("div", { class: "zone-popup" }, [
+            txt.el("strong", { text: p.name }),
+            p.active ? null : txt.el("em", { text: " (" + words.inactive + ")" }),
           ]);
           if (element.dataset.editUrl) {
             const url = element.dataset.editUrl.replace("/0/", "/" + encodeURIComponent(p.id) + "/");
-            popup.append(C.el("br"), C.el("a", { href: url, text: words.edit }));
+            popup.append(txt.el("br"), txt.el("a", { href: url, text: words.edit }));
           }
           zoneLayer.bindPopup(popup);
-          zoneLayer.bindTooltip(C.text(p.name), { sticky: true });
+          zoneLayer.bindTooltip(txt.text(p.name), { sticky: true });
         },
       }).addTo(map);
       map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 12 });
