@@ -179,6 +179,9 @@
     } finally {
       flushing = false;
       render();
+      // A count of finished flushes, so that the browser tests (tests/e2e) can wait for
+      // one to end, even one that had nothing to send.
+      banner.dataset.outboxFlushed = String(Number(banner.dataset.outboxFlushed || 0) + 1);
     }
   }
 

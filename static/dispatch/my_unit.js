@@ -19,7 +19,13 @@
     const bounds = L.latLngBounds([]);
     if (known && known.isValid()) bounds.extend(known);
     if (here) bounds.extend(here.dot.getLatLng());
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+    if (!bounds.isValid()) return;
+    // data-framed="true" once the map has come to rest on what it frames: fitBounds
+    // animates the zoom and starts it only on the next frame, so the browser tests
+    // (tests/e2e) wait for this rather than for a fixed time. moveend always follows.
+    mapElement.dataset.framed = "false";
+    map.once("moveend", () => (mapElement.dataset.framed = "true"));
+    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
   }
   if (map) {
     const labels = txt.readTexts(mapElement);

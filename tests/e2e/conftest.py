@@ -77,3 +77,34 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# leaflet.draw's polygon tool ignores a press that comes within 50 ms of the corner
+# before (L.Draw.Polyline._enableNewMarkers) and the pages keep no handle on the tool.
+# TRACK_DRAW_TOOL, run on the loaded page before the tool is switched on, notes each
+# tool switched on as window.__drawTool, so that a test can wait on the tool's own state.
+TRACK_DRAW_TOOL = """() => {
+  const proto = L.Draw.Polyline.prototype;
+  if (proto.__tracked) return;
+  const addHooks = proto.addHooks;
+  proto.addHooks = function () {
+    window.__drawTool = this;
+    return addHooks.apply(this, arguments);
+  };
+  proto.__tracked = true;
+}"""
+# The tool is on, has taken `corners` corners and takes the next click as a new one.
+DRAW_TOOL_READY = """(corners) => {
+  const tool = window.__drawTool;
+  return Boolean(tool && tool.enabled()) && tool._markers.length === corners
+    && !tool._disableMarkers;
+}"""
+
+
+def track_draw_tool(page) -> None:
+    page.evaluate(TRACK_DRAW_TOOL)
+
+
+def wait_for_draw_tool(page, corners: int) -> None:
+    """Until leaflet.draw's tool has `corners` corners and takes a click as the next."""
+    page.wait_for_function(DRAW_TOOL_READY, arg=corners)

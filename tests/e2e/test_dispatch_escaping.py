@@ -66,9 +66,28 @@ def hostile_names() -> MobileUnit:
     return unit
 
 
+# Notes every image that has loaded or failed, in the capture phase: before the image's
+# own onload/onerror attribute runs, in the same dispatch. Added before the page loads.
+WATCH_IMAGES = """window.__settledImages = new WeakSet();
+for (const type of ["load", "error"]) {
+  window.addEventListener(type, (event) => {
+    if (event.target instanceof HTMLImageElement) window.__settledImages.add(event.target);
+  }, true);
+}"""
+# Every image in the document with a source has loaded or failed, its handlers run.
+IMAGES_SETTLED = """() => Array.from(document.images).every(
+  (image) => !image.getAttribute("src") || window.__settledImages.has(image)
+)"""
+
+
+def watch_images(page) -> None:
+    page.add_init_script(WATCH_IMAGES)
+
+
 def assert_nothing_ran(page) -> None:
-    # An <img src=x> that got in fails to load at once and runs its onerror: give it time.
-    page.wait_for_timeout(500)
+    # An <img src=x> that got in fails to load and runs its onerror: wait until every
+    # image on the page has loaded or failed (the page was watched by watch_images).
+    page.wait_for_function(IMAGES_SETTLED)
     assert page.evaluate("() => window.__xss") is None
     assert page.locator(".leaflet-pane img, .leaflet-pane b").count() == 0
 
@@ -77,6 +96,7 @@ def assert_nothing_ran(page) -> None:
 def test_the_live_map_shows_hostile_names_as_text(new_page, hostile_names):
     unit = hostile_names
     page = new_page(DESKTOP)
+    watch_images(page)
     script_errors: list[str] = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     sign_in(page, "dispatcher")
@@ -106,6 +126,7 @@ def test_the_live_map_shows_hostile_names_as_text(new_page, hostile_names):
 @pytest.mark.django_db(transaction=True)
 def test_the_zone_list_shows_a_hostile_zone_name_as_text(new_page, hostile_names):
     page = new_page(DESKTOP)
+    watch_images(page)
     sign_in(page, "dispatcher")
     page.goto("/dispatch/zones/")
     shape = page.locator("#zones-map path.zone-shape")
@@ -128,6 +149,7 @@ def test_my_unit_shows_a_hostile_call_sign_and_zone_name_as_text(
     new_page, hostile_names, viewport, name
 ):
     page = new_page(viewport)
+    watch_images(page)
     sign_in(page, "officer")
     page.goto("/dispatch/my-unit/")
     expect(page.get_by_role("heading", name=f"Unit {CALL_SIGN}")).to_be_visible()
@@ -143,7 +165,8 @@ def test_my_unit_shows_a_hostile_call_sign_and_zone_name_as_text(
     expect(tooltips.filter(has_text="Last reported")).to_have_text(
         f"Last reported position · {CALL_SIGN}"
     )
-    page.wait_for_timeout(400)  # the map's zoom to the zone, animated
+    # The map's zoom to the zone, animated: my_unit.js marks the map when it is at rest.
+    expect(page.locator("#unit-map")).to_have_attribute("data-framed", "true")
     expect(page.locator("#unit-map.leaflet-zoom-anim")).to_have_count(0)
     screenshot(page, f"officer-my-unit-escaping-{name}")
     assert_nothing_ran(page)

@@ -24,7 +24,13 @@ from dispatch.services.positions import positions_ingest
 from dispatch.services.tasks import TaskInput, task_create, task_transition
 from portal.models import OrgUnit, User
 from portal.services.demo import demo_seed
-from tests.e2e.conftest import DESKTOP, PHONE, screenshot
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    screenshot,
+    track_draw_tool,
+    wait_for_draw_tool,
+)
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 
 # The brief: a position report shows on the map within 2 s; the test allows 3.
@@ -304,6 +310,7 @@ def test_the_dispatcher_draws_a_task_area_and_links_a_violation(new_page, medini
     sign_in(page, "dispatcher")
     page.goto("/dispatch/live/")
     expect(page.get_by_role("button", name="Show MED-7 on the map")).to_be_visible()
+    track_draw_tool(page)
 
     page.get_by_role("button", name="New task").click()
     page.get_by_role("radio", name="Area").check()
@@ -321,9 +328,12 @@ def test_the_dispatcher_draws_a_task_area_and_links_a_violation(new_page, medini
     live_map = page.locator("#live-map")
     box = live_map.bounding_box()
     assert box is not None
-    for x, y in [(0.30, 0.30), (0.55, 0.28), (0.58, 0.55), (0.33, 0.58)]:
+    corners = [(0.30, 0.30), (0.55, 0.28), (0.58, 0.55), (0.33, 0.58)]
+    for done, (x, y) in enumerate(corners, start=1):
         live_map.click(position={"x": box["width"] * x, "y": box["height"] * y})
-        page.wait_for_timeout(400)  # leaflet.draw ignores a click too soon after the last
+        # leaflet.draw ignores a click too soon after the last: wait until it took this
+        # corner and takes the next.
+        wait_for_draw_tool(page, corners=done)
     expect(page.locator("[data-area-status]")).to_contain_text("Corners so far: 4")
     page.get_by_role("button", name="Finish").click()
     expect(page.locator("[data-area-status]")).to_contain_text("corners: 4")

@@ -2,8 +2,6 @@
 without a reload and is announced; the officer takes it to completion, logs a violation
 at its place; on "My unit" the phone shares its position."""
 
-import time
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -49,14 +47,6 @@ def send_task(unit: MobileUnit, title: str, **extra) -> Task:
     return task_transition(actor=dispatcher, task=task, target=TaskStatus.ASSIGNED, unit=unit)
 
 
-def wait_until(condition: Callable[[], bool], seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the condition")
-        time.sleep(0.25)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_new_task_appears_is_announced_and_the_officer_completes_it(new_page):
     demo_seed(password=PASSWORD)
@@ -100,11 +90,16 @@ def test_a_new_task_appears_is_announced_and_the_officer_completes_it(new_page):
     card.get_by_text("Write the outcome first.").wait_for()  # required, and said so
     card.get_by_label("Outcome").fill("Lorry checked: 40 cartons seized.")
     screenshot(page, "officer-my-tasks-complete-phone")
-    card.get_by_role("button", name="Confirm completion").click()
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith(f"/tasks/{task.pk}/transition/")
+    ) as completing:
+        card.get_by_role("button", name="Confirm completion").click()
 
     done = page.get_by_role("status").filter(has_text="Task completed.")
     done.wait_for()
-    wait_until(lambda: Task.objects.get(pk=task.pk).status == TaskStatus.COMPLETED)
+    # The server answered the completion: it is saved.
+    assert completing.value.ok
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.COMPLETED
     task.refresh_from_db()
     assert task.outcome == "Lorry checked: 40 cartons seized."
     page.get_by_text("Closed today: 1 task").click()
@@ -218,9 +213,15 @@ def test_the_phone_shares_its_position_from_my_unit(geolocated_page, viewport, n
 
     page.get_by_role("button", name="Start duty").click()
     page.get_by_text("On duty: MED-1 is available.").wait_for()
-    page.get_by_label("Share my position").check()
+    # The first fix is sent at once: wait for the server's answer to it.
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/my-unit/positions/"),
+        timeout=15_000,
+    ) as sending:
+        page.get_by_label("Share my position").check()
 
-    wait_until(lambda: PositionReport.objects.filter(unit=unit).exists())
+    assert sending.value.ok
+    assert PositionReport.objects.filter(unit=unit).exists()
     report = PositionReport.objects.get(unit=unit)
     assert report.source == PositionSource.BROWSER
     assert report.device_id is None

@@ -10,7 +10,13 @@ from django.utils import timezone
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift
 from dispatch.services.demo import dispatch_demo_seed
 from portal.services.demo import demo_seed
-from tests.e2e.conftest import DESKTOP, PHONE, screenshot
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    screenshot,
+    track_draw_tool,
+    wait_for_draw_tool,
+)
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 
 
@@ -30,16 +36,18 @@ def test_a_dispatcher_draws_a_zone_on_the_map_and_saves_it(new_page):
     page.get_by_label("Name").fill("Vilnius ring road north")
     page.get_by_label("Colour on the map").fill("#9333ea")
     page.get_by_label("Description").fill("The ring road from Santariškės to Antakalnis")
+    track_draw_tool(page)
     page.get_by_title("Draw the zone's outline").click()
     drawing = page.locator("#zone-map")
     box = drawing.bounding_box()
     assert box is not None
     corners = [(0.45, 0.35), (0.60, 0.33), (0.63, 0.55), (0.47, 0.58)]
-    for x, y in corners:
+    for done, (x, y) in enumerate(corners, start=1):
         drawing.click(position={"x": box["width"] * x, "y": box["height"] * y})
-        # As a person clicks: leaflet.draw ignores a click that follows the previous
-        # one too closely (it briefly disables new corners after each).
-        page.wait_for_timeout(400)
+        # leaflet.draw ignores a click that follows the previous one too closely (it
+        # briefly disables new corners after each): wait until it took this corner and
+        # takes the next.
+        wait_for_draw_tool(page, corners=done)
     page.get_by_role("link", name="Finish").click()
 
     status = page.locator("[data-zone-status]")

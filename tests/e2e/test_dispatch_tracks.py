@@ -101,12 +101,18 @@ def test_a_dispatcher_replays_two_units_and_the_markers_move_with_the_clock(new_
 
     page.get_by_label("Speed").select_option("600")
     stepped_time, stepped_shape = clock.inner_text(), _marker_shape(page, 1)
+    stepped_seconds = int(page.locator("[data-slider]").input_value())  # since the start
     page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(
         "(before) => document.querySelector('[data-clock]').textContent !== before",
         arg=stepped_time,
     )
-    page.wait_for_timeout(1500)  # at 600 times: 15 simulated minutes
+    # 15 simulated minutes played (the slider counts seconds since the start), past
+    # BRAVO's first report ten minutes in.
+    page.wait_for_function(
+        "(after) => Number(document.querySelector('[data-slider]').value) >= after",
+        arg=stepped_seconds + 15 * 60,
+    )
     page.get_by_role("button", name="Pause", exact=True).click()
     assert clock.inner_text() != stepped_time
     assert _marker_shape(page, 1) != stepped_shape

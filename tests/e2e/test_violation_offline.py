@@ -86,9 +86,15 @@ def test_offline_entry_is_kept_and_sent_once_when_the_connection_returns(new_pag
     assert page.get_by_role("status").filter(has_text=SAVED).count() == 0
     screenshot(page, "violation-offline-sent-phone")
 
-    # Another "online": nothing is left to send.
+    # Another "online": nothing is left to send. Wait for the flush it starts to end (a
+    # send would end only with its answer, so after its request was seen).
+    flushed = int(banner.get_attribute("data-outbox-flushed") or 0)
     _go_online(page)
-    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "(before) => Number(document.querySelector('[data-outbox-banner]')"
+        ".dataset.outboxFlushed) > before",
+        arg=flushed,
+    )
     assert len(posts) == 1
 
     # The answer to the first send was lost: the same entry is sent again on the next
