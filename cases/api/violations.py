@@ -102,6 +102,11 @@ class ViolationInputSerializer(serializers.Serializer):
     narrative = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     details = serializers.DictField(required=False)
     outside_area_confirmed = serializers.BooleanField(required=False, default=False)
+    # Where the entry was logged from, e.g. "dispatch.task:42" (a task's completion on a
+    # unit device): announced with the new violation, as from the violation page.
+    origin = serializers.RegexField(
+        regex=violation_services.ORIGIN_PATTERN, required=False, allow_blank=True, max_length=100
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_lat, has_lon = attrs.get("latitude") is not None, attrs.get("longitude") is not None
@@ -128,6 +133,7 @@ class ViolationInputSerializer(serializers.Serializer):
             narrative=data.get("narrative", ""),
             details=data.get("details", {}),
             outside_area_confirmed=data.get("outside_area_confirmed", False),
+            origin=data.get("origin", ""),
         )
 
 

@@ -15,14 +15,12 @@ from cases.forms.entities import CompanyForm, PersonForm, VehicleForm
 from cases.forms.evidence import EvidenceForm
 from cases.forms.goods import GoodsLineForm
 from cases.forms.violations import (
-    ORIGIN_PATTERN,
     ViolationFilterForm,
     ViolationForm,
     category_field_groups,
 )
 from cases.models import (
     LocationSource,
-    Violation,
     ViolationStatus,
 )
 from cases.selectors.violations import (
@@ -34,7 +32,7 @@ from cases.selectors.violations import (
     violation_review_queue_for_user,
 )
 from cases.services import violations as violation_services
-from cases.signals import violation_logged
+from cases.services.violations import ORIGIN_PATTERN
 from cases.views.common import actor_of, add_service_errors
 from portal.access import permission_required
 from portal.models import AuditAction, AuditRecord
@@ -118,14 +116,6 @@ def violation_create(request: HttpRequest) -> HttpResponse:
                 ),
             )
         else:
-            # Also for a re-sent form (not _created): receivers are idempotent, and the
-            # first request may have been cut off before it got this far.
-            violation_logged.send(
-                sender=Violation,
-                violation=violation,
-                actor=actor_of(request),
-                origin=form.cleaned_data.get("origin") or "",
-            )
             messages.success(
                 request,
                 _("Draft %(reference)s saved. Add goods, people, vehicles and photos, then submit.")
