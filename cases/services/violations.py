@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Violation, ViolationCategory, ViolationStatus
+from cases.selectors.violations import violation_verify_problems
 from cases.services.categories import category_details_clean
 from cases.services.map import violation_grid_changed
 from cases.signals import violation_logged
@@ -255,12 +256,9 @@ def violation_submit(*, actor: User, violation: Violation) -> Violation:
 @transaction.atomic
 def violation_verify(*, actor: User, violation: Violation) -> Violation:
     violation = Violation.objects.select_for_update().get(pk=violation.pk)
-    if violation.status != ViolationStatus.SUBMITTED:
-        raise ValidationError({"status": _("Only a submitted violation can be verified.")})
-    if violation.reported_by_id == actor.pk:
-        raise ValidationError(
-            {"status": _("A violation is verified by someone other than its reporter.")}
-        )
+    problems = violation_verify_problems(user=actor, violation=violation)
+    if problems:
+        raise ValidationError(problems)
     violation.status = ViolationStatus.VERIFIED
     violation.verified_at = timezone.now()
     violation.verified_by = actor

@@ -27,7 +27,9 @@ from cases.selectors.violations import (
     ViolationFilter,
     violation_can_edit,
     violation_get_for_user,
+    violation_history,
     violation_list_for_user,
+    violation_may_verify,
     violation_possible_duplicates,
     violation_review_queue_for_user,
 )
@@ -35,7 +37,7 @@ from cases.services import violations as violation_services
 from cases.services.violations import ORIGIN_PATTERN
 from cases.views.common import actor_of, add_service_errors
 from portal.access import permission_required
-from portal.models import AuditAction, AuditRecord
+from portal.models import AuditAction
 from portal.pagination import CappedCountPaginator
 from portal.services.audit import audit_record
 
@@ -226,18 +228,13 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     goods = list(violation.goods.select_related("hs_code"))
     involvements = list(violation.involvements.select_related("entity").order_by("id"))
     evidence = list(violation.evidence.all())
-    history = list(
-        AuditRecord.objects.filter(object_type="cases.violation", object_id=str(violation.pk))
-        .exclude(action=AuditAction.VIEW)
-        .order_by("-id")[:30]
-    )
     can_edit = violation_can_edit(user=user, violation=violation)
     context = {
         "violation": violation,
         "goods": goods,
         "involvements": involvements,
         "evidence": evidence,
-        "history": history,
+        "history": violation_history(violation=violation),
         "can_edit": can_edit,
         "can_submit": can_edit and violation.status == ViolationStatus.DRAFT,
         "submit_problems": violation_services.violation_submit_problems(violation)
@@ -246,9 +243,7 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "duplicates": violation_possible_duplicates(user=user, violation=violation)
         if violation.status in (ViolationStatus.DRAFT, ViolationStatus.SUBMITTED)
         else None,
-        "can_verify": user.has_perm("cases.verify_violation")
-        and violation.status == ViolationStatus.SUBMITTED
-        and violation.reported_by_id != user.pk,
+        "can_verify": violation_may_verify(user=user, violation=violation),
         "goods_form": GoodsLineForm(),
         "vehicle_form": VehicleForm(prefix="vehicle"),
         "person_form": PersonForm(prefix="person"),
