@@ -34,6 +34,7 @@ from cases.selectors.violations import (
     violation_review_queue_for_user,
 )
 from cases.services import violations as violation_services
+from cases.services.exchange import violation_exchangeable
 from cases.services.violations import ORIGIN_PATTERN
 from cases.views.common import actor_of, add_service_errors
 from portal.access import permission_required
@@ -244,6 +245,8 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if violation.status in (ViolationStatus.DRAFT, ViolationStatus.SUBMITTED)
         else None,
         "can_verify": violation_may_verify(user=user, violation=violation),
+        "can_exchange": user.has_perm("cases.export_violation")
+        and violation_exchangeable(violation),
         "goods_form": GoodsLineForm(),
         "vehicle_form": VehicleForm(prefix="vehicle"),
         "person_form": PersonForm(prefix="person"),
