@@ -451,10 +451,16 @@ def test_the_reporter_is_not_offered_a_verify_button(client_for, officer, violat
     assert url("violation-verify", violation_of_officer) not in text_of(response)
 
 
+@pytest.fixture
+def officer_analyst(unit_a):
+    """An officer of unit A who is also an analyst (a verifier)."""
+    return UserFactory(username="officer_analyst", org_unit=unit_a, roles=["officer", "analyst"])
+
+
 def test_a_verifier_who_reported_the_violation_is_neither_offered_nor_allowed_to_verify(
-    client_for, unit_a
+    client_for, officer_analyst
 ):
-    both = UserFactory(username="officer_analyst", org_unit=unit_a, roles=["officer", "analyst"])
+    both = officer_analyst
     violation = draft_of(both, details=TOBACCO_FACTS)
     violation_submit(actor=both, violation=violation)
     client = client_for(both)
