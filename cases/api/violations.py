@@ -21,9 +21,9 @@ from cases.api.goods import GoodsLineSerializer
 from cases.models import (
     LocationSource,
     Violation,
-    ViolationCategory,
     ViolationStatus,
 )
+from cases.selectors.categories import category_list_active
 from cases.selectors.violations import (
     ViolationFilter,
     violation_get_for_user,
@@ -87,9 +87,7 @@ class ViolationDetailSerializer(ViolationSerializer):
 class ViolationInputSerializer(serializers.Serializer):
     client_key = serializers.UUIDField(required=False)
     occurred_at = serializers.DateTimeField()
-    category = serializers.SlugRelatedField(
-        slug_field="code", queryset=ViolationCategory.objects.filter(is_active=True)
-    )
+    category = serializers.SlugRelatedField(slug_field="code", queryset=category_list_active())
     latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     longitude = serializers.FloatField(
         required=False, allow_null=True, min_value=-180, max_value=180
