@@ -151,10 +151,6 @@ class ViolationExport:
     filename: str
     content: bytes | Iterator[str]
 
-    @property
-    def streaming(self) -> bool:
-        return not isinstance(self.content, bytes)
-
 
 def violation_export(
     *,
