@@ -3,9 +3,10 @@ receivers; cases never imports them (apps depend one way: dispatch -> cases)."""
 
 from django.dispatch import Signal
 
-# Sent after a violation was logged through the violation form (also when a re-sent
-# form returns the violation it created the first time: receivers must be idempotent).
-# Keyword arguments: ``violation``, ``actor`` (the user who logged it) and ``origin``,
-# the opaque marker the form carried from the page that opened it, e.g.
-# "dispatch.task:42", or "" when none. A receiver acts only on origins it recognises.
+# Sent by cases.services.violations.violation_create, inside its transaction, for every
+# violation logged (page, API, imports), also when a retry returns the violation it
+# created the first time: receivers must be idempotent. Keyword arguments: ``violation``,
+# ``actor`` (the user who logged it) and ``origin``, the opaque marker the entry carried
+# from where it was logged, e.g. "dispatch.task:42", or "" when none. A receiver acts
+# only on origins it recognises.
 violation_logged = Signal()

@@ -7,6 +7,7 @@ from rest_framework.generics import ListAPIView
 from cases.models import (
     ViolationCategory,
 )
+from cases.selectors.categories import category_list_active
 from portal.api.permissions import require_perms
 
 
@@ -33,4 +34,4 @@ class CategoryList(ListAPIView):
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[ViolationCategory]:
-        return ViolationCategory.objects.filter(is_active=True).order_by("sort_order")
+        return category_list_active()

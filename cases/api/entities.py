@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView, ListAPIView
@@ -14,8 +14,10 @@ from cases.models import (
     Entity,
     EntityKind,
     InvolvementRole,
+    Violation,
     ViolationEntity,
 )
+from cases.selectors.entities import entity_list_for_user
 from cases.selectors.violations import (
     violation_get_for_user,
 )
@@ -44,6 +46,11 @@ class EntityLinkSerializer(serializers.Serializer):
     values = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=200))
     properties = serializers.DictField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    document = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=200),
+        required=False,
+        help_text='A person\'s identity document: {"number", "document_type", "country"}.',
+    )
 
 
 class ViolationEntities(GenericAPIView):
@@ -58,6 +65,8 @@ class ViolationEntities(GenericAPIView):
         payload = EntityLinkSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
+        if data["kind"] == EntityKind.PERSON:
+            return self._person_add(request, violation, data)
         try:
             entity, _created = entity_services.entity_resolve(
                 actor=request_user(request),
@@ -77,26 +86,41 @@ class ViolationEntities(GenericAPIView):
             raise as_drf_error(error) from error
         return Response(InvolvementSerializer(involvement).data, status=status.HTTP_201_CREATED)
 
+    def _person_add(self, request: Request, violation: Violation, data: dict[str, Any]) -> Response:
+        """A person, with the identity document they showed, as from the violation page."""
+        document = data.get("document") or None
+        if document is not None:
+            document = {**document, "document_type": document.get("document_type") or "other"}
+        try:
+            involvement = entity_services.violation_person_add(
+                actor=request_user(request),
+                violation=violation,
+                names=data["values"],
+                properties=data.get("properties") or {},
+                document=document,
+                role=data["role"],
+                note=data.get("note", ""),
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(InvolvementSerializer(involvement).data, status=status.HTTP_201_CREATED)
+
 
 class EntitySearch(ListAPIView):
     """Registry look-up while typing a plate, name or document number."""
 
     permission_classes = [require_perms("cases.view_entity")]
     serializer_class = EntitySerializer
+    # For the schema only: every read goes through cases.selectors.entities.
+    queryset = Entity.objects.none()
 
     @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("kind", str)])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Entity]:
-        query = self.request.query_params.get("q", "").strip()
-        kind = self.request.query_params.get("kind", "")
-        entities = Entity.objects.all()
-        if kind:
-            entities = entities.filter(kind=kind)
-        if len(query) < 2:
-            return entities.none()
-        compact = "".join(ch for ch in query.upper() if ch.isalnum())
-        return entities.filter(Q(label__icontains=query) | Q(key__icontains=compact)).order_by(
-            "label"
-        )[:20]
+        return entity_list_for_user(
+            user=request_user(self.request),
+            query=self.request.query_params.get("q", ""),
+            kind=self.request.query_params.get("kind", ""),
+        )

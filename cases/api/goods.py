@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView, ListAPIView
@@ -16,6 +15,7 @@ from cases.models import (
     HSCode,
     QuantityUnit,
 )
+from cases.selectors.goods import goods_line_get, hs_code_search
 from cases.selectors.violations import (
     violation_get_for_user,
 )
@@ -41,14 +41,7 @@ class HSCodeList(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[HSCode]:
-        query = self.request.query_params.get("q", "").strip()
-        codes = HSCode.objects.filter(level__gte=4).order_by("code")
-        digits = query.replace(".", "").replace(" ", "")
-        if digits.isdigit():
-            return codes.filter(code__startswith=digits)
-        for word in query.split()[:5]:
-            codes = codes.filter(description__icontains=word)
-        return codes
+        return hs_code_search(query=self.request.query_params.get("q", ""))
 
 
 # --- Violations -------------------------------------------------------------------------
@@ -107,6 +100,6 @@ class ViolationGoodsLine(GenericAPIView):
     @extend_schema(request=None, responses={204: None, **ERRORS})
     def delete(self, request: Request, pk: int, line_id: int) -> Response:
         violation = violation_get_for_user(user=request_user(request), pk=pk, for_edit=True)
-        line = get_object_or_404(GoodsLine, pk=line_id, violation=violation)
+        line = goods_line_get(violation=violation, pk=line_id)
         goods_services.goods_line_remove(actor=request_user(request), line=line)
         return Response(status=status.HTTP_204_NO_CONTENT)

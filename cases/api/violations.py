@@ -21,9 +21,9 @@ from cases.api.goods import GoodsLineSerializer
 from cases.models import (
     LocationSource,
     Violation,
-    ViolationCategory,
     ViolationStatus,
 )
+from cases.selectors.categories import category_list_active
 from cases.selectors.violations import (
     ViolationFilter,
     violation_get_for_user,
@@ -87,9 +87,7 @@ class ViolationDetailSerializer(ViolationSerializer):
 class ViolationInputSerializer(serializers.Serializer):
     client_key = serializers.UUIDField(required=False)
     occurred_at = serializers.DateTimeField()
-    category = serializers.SlugRelatedField(
-        slug_field="code", queryset=ViolationCategory.objects.filter(is_active=True)
-    )
+    category = serializers.SlugRelatedField(slug_field="code", queryset=category_list_active())
     latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     longitude = serializers.FloatField(
         required=False, allow_null=True, min_value=-180, max_value=180
@@ -102,6 +100,11 @@ class ViolationInputSerializer(serializers.Serializer):
     narrative = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     details = serializers.DictField(required=False)
     outside_area_confirmed = serializers.BooleanField(required=False, default=False)
+    # Where the entry was logged from, e.g. "dispatch.task:42" (a task's completion on a
+    # unit device): announced with the new violation, as from the violation page.
+    origin = serializers.RegexField(
+        regex=violation_services.ORIGIN_PATTERN, required=False, allow_blank=True, max_length=100
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_lat, has_lon = attrs.get("latitude") is not None, attrs.get("longitude") is not None
@@ -128,6 +131,7 @@ class ViolationInputSerializer(serializers.Serializer):
             narrative=data.get("narrative", ""),
             details=data.get("details", {}),
             outside_area_confirmed=data.get("outside_area_confirmed", False),
+            origin=data.get("origin", ""),
         )
 
 

@@ -4,7 +4,6 @@ registry (cases.services.entities) checks identifiers."""
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
@@ -97,21 +96,8 @@ class PersonForm(forms.Form):
         ],
     )
 
-    def clean_birth_date(self) -> Any:
-        value = self.cleaned_data.get("birth_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth is in the future."))
-        if value and value.year < 1900:
-            raise forms.ValidationError(_("The date of birth is before 1900; check the year."))
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("document_type") and not cleaned.get("document_number"):
-            self.add_error("document_number", _("Give the number of the document."))
-        if cleaned.get("document_number") and not cleaned.get("document_country"):
-            self.add_error("document_country", _("Give the issuing country, e.g. LT."))
-        return cleaned
+    # The date of birth and the document are checked by the service
+    # (cases.services.entities.person_problems), for the API as for this form.
 
 
 class CompanyForm(forms.Form):

@@ -15,14 +15,11 @@ from cases.models import (
 )
 from cases.selectors.violations import ViolationFilter
 from cases.services.categories import field_label
-from cases.services.violations import ViolationInput
+from cases.services.violations import ORIGIN_PATTERN, ViolationInput
 from portal.lib.coordinates import CoordinateError, CoordinateSystem, parse_coordinates
 from portal.lib.language import is_lithuanian
 from portal.lib.timefmt import DATETIME_LOCAL
 from portal.models import OrgUnit
-
-# An origin marker: "<app>.<thing>:<id>".
-ORIGIN_PATTERN = r"^[a-z_]+\.[a-z_]+:\d{1,12}$"
 
 
 class ViolationForm(forms.Form):
@@ -44,8 +41,8 @@ class ViolationForm(forms.Form):
     # connection, the offline outbox) carries the same key and creates nothing twice.
     client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     # Where the form was opened from, carried through unchanged and announced with the
-    # new violation (cases.signals.violation_logged), e.g. "dispatch.task:42". Opaque to
-    # cases: the app that put it there recognises it.
+    # new violation by the service (cases.signals.violation_logged), e.g.
+    # "dispatch.task:42". Opaque to cases: the app that put it there recognises it.
     origin = forms.RegexField(
         required=False, max_length=100, regex=ORIGIN_PATTERN, widget=forms.HiddenInput
     )
@@ -135,6 +132,7 @@ class ViolationForm(forms.Form):
             narrative=data.get("narrative", ""),
             details=self.detail_values(data["category"]),
             outside_area_confirmed=data.get("outside_area_confirmed", False),
+            origin=data.get("origin") or "",
         )
 
 

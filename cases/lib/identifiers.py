@@ -115,6 +115,12 @@ def _country_code(country: str) -> str:
     return code
 
 
+def normalise_country(country: str) -> str:
+    """The ISO 3166 alpha-2 code ``country`` names, upper-cased (``"lt"`` -> ``"LT"``);
+    IdentifierError when it is empty or not a code."""
+    return _country_code(country)
+
+
 _LT_COMMON_PLATE = re.compile(r"[A-Z]{3}[0-9]{3}")
 
 

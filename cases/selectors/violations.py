@@ -15,9 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import EntityKind, Violation, ViolationStatus
-from portal.models import User
+from portal.models import AuditAction, AuditRecord, User
 from portal.selectors.users import own_unit_filter
 
 
@@ -54,6 +55,40 @@ def violation_get_for_user(*, user: User, pk: int, for_edit: bool = False) -> Vi
     if for_edit and not violation_can_edit(user=user, violation=violation):
         raise PermissionDenied
     return violation
+
+
+def violation_verify_problems(*, user: User, violation: Violation) -> dict[str, str]:
+    """What stops ``user`` from verifying ``violation``, by field; empty when nothing
+    does. The one rule of verification: only a submitted violation, and never by its own
+    reporter. The verify service refuses with these messages; the page offers the button
+    through violation_may_verify. (The permission itself is the caller's access rule.)"""
+    if violation.status != ViolationStatus.SUBMITTED:
+        return {"status": _("Only a submitted violation can be verified.")}
+    if violation.reported_by_id == user.pk:
+        return {"status": _("A violation is verified by someone other than its reporter.")}
+    return {}
+
+
+def violation_may_verify(*, user: User, violation: Violation) -> bool:
+    """Whether the page offers ``user`` to verify ``violation``: a verifier, and nothing
+    in violation_verify_problems stands in the way."""
+    return user.has_perm("cases.verify_violation") and not violation_verify_problems(
+        user=user, violation=violation
+    )
+
+
+HISTORY_LENGTH = 30
+
+
+def violation_history(*, violation: Violation, limit: int = HISTORY_LENGTH) -> list[AuditRecord]:
+    """The latest changes of ``violation`` from the audit trail, newest first; the
+    consultations (views) are left out. The caller has reached the violation through
+    violation_get_for_user."""
+    return list(
+        AuditRecord.objects.filter(object_type="cases.violation", object_id=str(violation.pk))
+        .exclude(action=AuditAction.VIEW)
+        .order_by("-id")[:limit]
+    )
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,14 @@ def field_definitions_validate(value: Any) -> list[dict[str, Any]]:
 def category_update(
     *, actor: User, category: ViolationCategory, fields: dict[str, Any]
 ) -> ViolationCategory:
+    """Change the ``fields`` given (names, order, active, field definitions), audited.
+    Raises ValidationError by field, ``field_definitions`` included, and changes nothing
+    when refused."""
+    if "field_definitions" in fields:
+        try:
+            field_definitions_validate(fields["field_definitions"])
+        except ValidationError as error:
+            raise ValidationError({"field_definitions": error.messages}) from error
     category = ViolationCategory.objects.select_for_update().get(pk=category.pk)
     editable = ["name_en", "name_lt", "sort_order", "is_active", "field_definitions"]
     before = {name: getattr(category, name) for name in editable}

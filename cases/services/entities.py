@@ -6,8 +6,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cases.lib.identifiers import IdentifierError, entity_key
+from cases.lib.identifiers import IdentifierError, entity_key, normalise_country
 from cases.models import Entity, EntityKind, Relation, Violation, ViolationEntity
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -164,6 +166,51 @@ def relation_add(
     return relation
 
 
+# Nobody we meet was born before this year: an earlier year is a typing mistake.
+OLDEST_BIRTH_YEAR = 1900
+
+
+def _birth_date_problem(value: Any) -> str:
+    """Why a date of birth (a date or "YYYY-MM-DD") cannot be right; "" when it can."""
+    if isinstance(value, date):
+        born = value
+    else:
+        try:
+            born = date.fromisoformat(str(value))
+        except ValueError:
+            return _("Enter the date of birth as YYYY-MM-DD.")
+    if born > timezone.localdate():
+        return _("The date of birth is in the future.")
+    if born.year < OLDEST_BIRTH_YEAR:
+        return _("The date of birth is before 1900; check the year.")
+    return ""
+
+
+def person_problems(
+    *, properties: dict[str, Any], document: dict[str, str] | None
+) -> dict[str, str]:
+    """What is wrong with a person about to be linked, by field (``birth_date``,
+    ``document_number``, ``document_country``); empty when nothing is."""
+    problems: dict[str, str] = {}
+    if properties.get("birth_date"):
+        problem = _birth_date_problem(properties["birth_date"])
+        if problem:
+            problems["birth_date"] = problem
+    if document is not None:
+        number = (document.get("number") or "").strip()
+        country = (document.get("country") or "").strip()
+        if not number:
+            problems["document_number"] = _("Give the number of the document.")
+        if number and not country:
+            problems["document_country"] = _("Give the issuing country, e.g. LT.")
+        elif country:
+            try:
+                normalise_country(country)
+            except IdentifierError as error:
+                problems["document_country"] = str(error)
+    return problems
+
+
 @transaction.atomic
 def violation_person_add(
     *,
@@ -173,9 +220,15 @@ def violation_person_add(
     properties: dict[str, Any],
     document: dict[str, str] | None,
     role: str,
+    note: str = "",
 ) -> ViolationEntity:
     """A person met at the violation, with the identity document they showed: all of it
-    or nothing (a refused document number leaves no half-added person behind)."""
+    or nothing (a refused document number leaves no half-added person behind). Raises
+    ValidationError by field (person_problems, then the registry's identifier checks)
+    and writes nothing when refused."""
+    problems = person_problems(properties=properties, document=document)
+    if problems:
+        raise ValidationError(problems)
     provenance = f"violation {violation.reference}"
     person, _created = entity_resolve(
         actor=actor,
@@ -197,7 +250,9 @@ def violation_person_add(
         relation_add(
             actor=actor, source=person, target=held, kind="holds_document", provenance=provenance
         )
-    return violation_entity_link(actor=actor, violation=violation, entity=person, role=role)
+    return violation_entity_link(
+        actor=actor, violation=violation, entity=person, role=role, note=note
+    )
 
 
 @transaction.atomic

@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cases.models import EntityKind, Violation
+from cases.models import EntityKind, Violation, ViolationStatus
+from portal.models import AuditAction, User
+from portal.services.audit import audit_record
 
 CEN_FORMAT = "cep-cen-1"
 
@@ -205,3 +209,57 @@ def _documents(person: Any) -> list[dict[str, str]]:
         {"key": relation.target.key, "label": relation.target.label}
         for relation in person.relations_out.filter(kind="holds_document").select_related("target")
     ]
+
+
+# A violation yields exchange records once verified, and keeps yielding them once linked
+# to a case.
+EXCHANGEABLE = (ViolationStatus.VERIFIED, ViolationStatus.LINKED)
+
+
+EXCHANGE_KINDS = ("nominal", "non-nominal")
+
+
+def violation_exchangeable(violation: Violation) -> bool:
+    """Whether ``violation`` yields exchange records (the one rule: pages, API, template)."""
+    return violation.status in EXCHANGEABLE
+
+
+def _exchange_check(violation: Violation) -> None:
+    if not violation_exchangeable(violation):
+        raise ValidationError({"status": _("Only a verified violation yields exchange records.")})
+
+
+def violation_exchange_record(*, actor: User, violation: Violation, kind: str) -> CenRecord:
+    """The ``kind`` ("nominal" or "non-nominal") record of ``violation``, which the caller
+    reached through violation_get_for_user; the hand-over is audited as an export.
+    Raises ValidationError (``kind``, ``status``) and records nothing when refused."""
+    if kind not in EXCHANGE_KINDS:
+        raise ValidationError({"kind": _("Ask for nominal or non-nominal.")})
+    _exchange_check(violation)
+    record = cen_record(violation, nominal=kind == "nominal")
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=violation,
+        changes={"record": kind, "omitted_fields": len(record.omitted)},
+    )
+    return record
+
+
+@dataclass
+class ExchangePreview:
+    non_nominal: CenRecord
+    nominal: CenRecord
+
+
+def violation_exchange_preview(*, actor: User, violation: Violation) -> ExchangePreview:
+    """Both records of ``violation`` for the analyst to read before anything is sent;
+    audited as a consultation. Raises ValidationError (``status``) when refused."""
+    _exchange_check(violation)
+    audit_record(
+        actor=actor, action=AuditAction.VIEW, obj=violation, changes={"view": "exchange records"}
+    )
+    return ExchangePreview(
+        non_nominal=cen_record(violation, nominal=False),
+        nominal=cen_record(violation, nominal=True),
+    )

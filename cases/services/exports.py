@@ -6,20 +6,36 @@ the job framework (analytics), not to a request.
 """
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from cases.models import Violation
+from cases.selectors.violations import ViolationFilter, violation_list_for_user
 from portal.lib.exports import csv_safe, csv_safe_row
+from portal.models import AuditAction, User
+from portal.services.audit import audit_record
 
+# The one cap on an export in a request, for the pages and the API alike. Read at call
+# time (tests lower it).
 EXPORT_ROW_LIMIT = 50_000
+
+
+# The formats offered, with their content types.
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+}
 
 
 COLUMNS = [
@@ -124,3 +140,64 @@ def geojson_chunks(rows: Iterable[list[Any]]) -> Iterator[str]:
 def export_filename(extension: str, now: datetime | None = None) -> str:
     stamp = timezone.localtime(now or timezone.now()).strftime("%Y%m%d-%H%M")
     return f"violations-{stamp}.{extension}"
+
+
+@dataclass
+class ViolationExport:
+    """What a caller sends back: ``content`` is the whole file (bytes) for XLSX, else an
+    iterator of text chunks to stream (the rows are read as it is consumed)."""
+
+    content_type: str
+    filename: str
+    content: bytes | Iterator[str]
+
+
+def violation_export(
+    *,
+    actor: User,
+    filters: ViolationFilter,
+    file_format: str,
+    via_api: bool = False,
+    requested: Mapping[str, Any] | None = None,
+) -> ViolationExport:
+    """The violations within ``actor``'s reach that match ``filters``, as ``file_format``
+    (csv, xlsx, geojson), audited as an export. ``requested`` is what the caller was
+    asked for, recorded as the filters (default: ``filters`` themselves). Raises
+    ValidationError (``format``; or no field when more than EXPORT_ROW_LIMIT rows
+    match) and records nothing when refused."""
+    if file_format not in FORMATS:
+        raise ValidationError({"format": _("Choose csv, xlsx or geojson.")})
+    violations = violation_list_for_user(user=actor, filters=filters)
+    total = violations.count()
+    if total > EXPORT_ROW_LIMIT:
+        raise ValidationError(
+            _("%(count)d violations match: narrow the filters to at most %(limit)d rows to export.")
+            % {"count": total, "limit": EXPORT_ROW_LIMIT},
+            code="too_many_rows",
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="cases.violation",
+        object_repr=f"violations {file_format.upper()} ({total})" + (" via API" if via_api else ""),
+        changes={
+            "format": file_format,
+            "rows": total,
+            "filters": dict(requested)
+            if requested is not None
+            else {k: str(v) for k, v in vars(filters).items() if v},
+        },
+    )
+    rows = export_rows(violations)
+    content: bytes | Iterator[str]
+    if file_format == "xlsx":
+        content = xlsx_bytes(rows)
+    elif file_format == "geojson":
+        content = geojson_chunks(rows)
+    else:
+        content = csv_lines(rows)
+    return ViolationExport(
+        content_type=FORMATS[file_format],
+        filename=export_filename(file_format),
+        content=content,
+    )

@@ -1,6 +1,7 @@
 """Violation use cases: create (idempotent per device key), update, submit, verify,
 goods lines. Each runs in a transaction, validates, and writes the audit record."""
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Violation, ViolationCategory, ViolationStatus
+from cases.selectors.violations import violation_verify_problems
 from cases.services.categories import category_details_clean
 from cases.services.map import violation_grid_changed
+from cases.signals import violation_logged
 from portal.models import AuditAction, User
 from portal.selectors.geo import crossing_point_nearest, point_in_operational_area
 from portal.services.audit import audit_record
@@ -42,6 +45,11 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 OLDEST_ACCEPTED = timedelta(days=5 * 365)
 
 
+# An origin marker: "<app>.<thing>:<id>", the page or record a new violation was logged
+# from (e.g. "dispatch.task:42"). Opaque to cases: the app that put it there recognises it.
+ORIGIN_PATTERN = r"^[a-z_]+\.[a-z_]+:\d{1,12}$"
+
+
 @dataclass
 class ViolationInput:
     occurred_at: datetime
@@ -53,6 +61,9 @@ class ViolationInput:
     narrative: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     outside_area_confirmed: bool = False
+    # Where the violation was logged from (ORIGIN_PATTERN), announced with it through
+    # cases.signals.violation_logged; "" when none. Not stored on the violation.
+    origin: str = ""
 
 
 def _reference_next(year: int) -> str:
@@ -105,6 +116,25 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
     return {name: [before[name], after[name]] for name in after if before[name] != after[name]}
 
 
+def _check_origin(origin: str) -> None:
+    if origin and not re.fullmatch(ORIGIN_PATTERN, origin):
+        raise ValidationError({"origin": _("The origin of the entry is not valid.")})
+
+
+def _announce(*, actor: User, violation: Violation, origin: str) -> None:
+    """Tell the apps built on cases that ``actor`` logged ``violation`` (from ``origin``).
+
+    Sent inside the creating transaction, not on commit: the receivers (e.g. dispatch
+    linking the violation to the task it was logged from) write rows that belong to the
+    same use case, so the violation and its link commit, or roll back, together, and a
+    caller that returns the violation can rely on the link being there. Receivers swallow
+    the refusals they expect (an origin that is not theirs, another unit's task); anything
+    else they raise rolls the creation back rather than leaving half of it.
+    Sent also when a retry returns the violation created the first time: receivers are
+    idempotent."""
+    violation_logged.send(sender=Violation, violation=violation, actor=actor, origin=origin)
+
+
 def _created_with_key(*, actor: User, client_key: uuid.UUID) -> Violation | None:
     """The violation an earlier request of ``actor`` created with this key, if any."""
     existing = Violation.objects.filter(client_key=client_key).first()
@@ -118,10 +148,14 @@ def violation_create(
     *, actor: User, data: ViolationInput, client_key: uuid.UUID | None = None
 ) -> tuple[Violation, bool]:
     """A new draft. A retry with the same ``client_key`` (a device re-sending after a
-    lost connection) returns the violation it created the first time: (violation, False)."""
+    lost connection) returns the violation it created the first time: (violation, False).
+    Either way the violation is announced (cases.signals.violation_logged) with
+    ``data.origin``."""
+    _check_origin(data.origin)
     if client_key is not None:
         existing = _created_with_key(actor=actor, client_key=client_key)
         if existing is not None:
+            _announce(actor=actor, violation=existing, origin=data.origin)
             return existing, False
     if actor.org_unit_id is None:
         raise ValidationError(
@@ -144,6 +178,7 @@ def violation_create(
         existing = _created_with_key(actor=actor, client_key=client_key) if client_key else None
         if existing is None:
             raise
+        _announce(actor=actor, violation=existing, origin=data.origin)
         return existing, False
     violation_grid_changed(violation=violation)
     audit_record(
@@ -152,6 +187,7 @@ def violation_create(
         obj=violation,
         changes=_diff(dict.fromkeys(AUDITED_FIELDS), _snapshot(violation)),
     )
+    _announce(actor=actor, violation=violation, origin=data.origin)
     return violation, True
 
 
@@ -220,12 +256,9 @@ def violation_submit(*, actor: User, violation: Violation) -> Violation:
 @transaction.atomic
 def violation_verify(*, actor: User, violation: Violation) -> Violation:
     violation = Violation.objects.select_for_update().get(pk=violation.pk)
-    if violation.status != ViolationStatus.SUBMITTED:
-        raise ValidationError({"status": _("Only a submitted violation can be verified.")})
-    if violation.reported_by_id == actor.pk:
-        raise ValidationError(
-            {"status": _("A violation is verified by someone other than its reporter.")}
-        )
+    problems = violation_verify_problems(user=actor, violation=violation)
+    if problems:
+        raise ValidationError(problems)
     violation.status = ViolationStatus.VERIFIED
     violation.verified_at = timezone.now()
     violation.verified_by = actor

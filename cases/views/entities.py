@@ -5,14 +5,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.forms.entities import CompanyForm, PersonForm, VehicleForm
-from cases.models import (
-    ViolationEntity,
-)
+from cases.selectors.entities import involvement_get
 from cases.selectors.violations import violation_get_for_user
 from cases.services import entities as entity_services
 from cases.views.common import actor_of, add_service_errors, back_to_violation
@@ -75,7 +73,7 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
                 "document_type": data["document_type"] or "other",
                 "country": data["document_country"],
             }
-            if data.get("document_number")
+            if data.get("document_number") or data.get("document_type")
             else None
         )
         try:
@@ -98,7 +96,7 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def involvement_remove(request: HttpRequest, pk: int, involvement_id: int) -> HttpResponse:
     violation = violation_get_for_user(user=actor_of(request), pk=pk, for_edit=True)
-    involvement = get_object_or_404(ViolationEntity, pk=involvement_id, violation=violation)
+    involvement = involvement_get(violation=violation, pk=involvement_id)
     entity_services.violation_entity_unlink(actor=actor_of(request), involvement=involvement)
     messages.success(request, _("Removed from this violation."))
     return redirect(f"{violation.get_absolute_url()}#people")

@@ -2,14 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.forms.evidence import EvidenceForm
-from cases.models import (
-    Evidence,
-)
+from cases.selectors.evidence import evidence_get
 from cases.selectors.violations import violation_get_for_user
 from cases.services import evidence as evidence_services
 from cases.views.common import actor_of, add_service_errors, back_to_violation
@@ -44,7 +41,7 @@ def evidence_download(
     if variant not in ("view", "download", "thumbnail"):
         raise Http404
     violation = violation_get_for_user(user=actor_of(request), pk=pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_id, violation=violation)
+    evidence = evidence_get(violation=violation, pk=evidence_id)
     if variant == "thumbnail" and evidence.thumbnail:
         return FileResponse(evidence.thumbnail.open("rb"), content_type="image/jpeg")
     audit_record(

@@ -1,6 +1,8 @@
-"""Downloads of the filtered violation list: CSV, XLSX, GeoJSON. Audited."""
+"""Downloads of the filtered violation list: CSV, XLSX, GeoJSON. Audited by
+cases.services.exports."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -8,67 +10,41 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cases.forms.violations import ViolationFilterForm
-from cases.selectors.violations import ViolationFilter, violation_list_for_user
-from cases.services.exports import (
-    EXPORT_ROW_LIMIT,
-    csv_lines,
-    export_filename,
-    export_rows,
-    geojson_chunks,
-    xlsx_bytes,
-)
+from cases.selectors.violations import ViolationFilter
+from cases.services import exports as export_services
+from cases.views.common import actor_of
 from portal.access import permission_required
-from portal.models import AuditAction, User
-from portal.services.audit import audit_record
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "geojson": "application/geo+json",
-}
+
+def export_response(export: export_services.ViolationExport) -> HttpResponseBase:
+    """The export as a download: streamed as it is written, or whole (XLSX)."""
+    response: HttpResponseBase
+    if isinstance(export.content, bytes):
+        response = HttpResponse(export.content, content_type=export.content_type)
+    else:
+        response = StreamingHttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
 
 
 @permission_required("cases.view_violation", "cases.export_violation")
 @require_GET
 def violation_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]  # behind permission_required
     list_url = reverse("cases:violation-list")
-    if file_format not in FORMATS:
-        messages.error(request, _("Unknown export format."))
-        return redirect(list_url)
     form = ViolationFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(f"{list_url}?{request.GET.urlencode()}")
-    filters = form.to_filter() if form.is_bound else ViolationFilter()
-    violations = violation_list_for_user(user=user, filters=filters)
-    total = violations.count()
-    if total > EXPORT_ROW_LIMIT:
-        messages.error(
-            request,
-            _("%(count)d violations match: narrow the filters to at most %(limit)d rows to export.")
-            % {"count": total, "limit": EXPORT_ROW_LIMIT},
+    try:
+        export = export_services.violation_export(
+            actor=actor_of(request),
+            filters=form.to_filter() if form.is_bound else ViolationFilter(),
+            file_format=file_format,
         )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        if hasattr(error, "error_dict") and "format" in error.error_dict:
+            return redirect(list_url)
         return redirect(f"{list_url}?{request.GET.urlencode()}")
-    audit_record(
-        actor=user,
-        action=AuditAction.EXPORT,
-        object_type="cases.violation",
-        object_repr=f"violations {file_format.upper()} ({total})",
-        changes={
-            "format": file_format,
-            "rows": total,
-            "filters": {k: str(v) for k, v in vars(filters).items() if v},
-        },
-    )
-    filename = export_filename(file_format)
-    rows = export_rows(violations)
-    response: HttpResponseBase
-    if file_format == "xlsx":
-        response = HttpResponse(xlsx_bytes(rows), content_type=FORMATS["xlsx"])
-    elif file_format == "geojson":
-        response = StreamingHttpResponse(geojson_chunks(rows), content_type=FORMATS["geojson"])
-    else:
-        response = StreamingHttpResponse(csv_lines(rows), content_type=FORMATS["csv"])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(export)

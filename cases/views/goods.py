@@ -3,14 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.forms.goods import GoodsLineForm
-from cases.models import (
-    GoodsLine,
-)
+from cases.selectors.goods import goods_line_get
 from cases.selectors.violations import violation_get_for_user
 from cases.services import goods as goods_services
 from cases.views.common import actor_of, add_service_errors, back_to_violation
@@ -38,7 +36,7 @@ def goods_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def goods_remove(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
     violation = violation_get_for_user(user=actor_of(request), pk=pk, for_edit=True)
-    line = get_object_or_404(GoodsLine, pk=line_id, violation=violation)
+    line = goods_line_get(violation=violation, pk=line_id)
     goods_services.goods_line_remove(actor=actor_of(request), line=line)
     messages.success(request, _("Goods line removed."))
     return redirect(f"{violation.get_absolute_url()}#goods")

@@ -15,29 +15,30 @@ from cases.forms.entities import CompanyForm, PersonForm, VehicleForm
 from cases.forms.evidence import EvidenceForm
 from cases.forms.goods import GoodsLineForm
 from cases.forms.violations import (
-    ORIGIN_PATTERN,
     ViolationFilterForm,
     ViolationForm,
     category_field_groups,
 )
 from cases.models import (
     LocationSource,
-    Violation,
     ViolationStatus,
 )
 from cases.selectors.violations import (
     ViolationFilter,
     violation_can_edit,
     violation_get_for_user,
+    violation_history,
     violation_list_for_user,
+    violation_may_verify,
     violation_possible_duplicates,
     violation_review_queue_for_user,
 )
 from cases.services import violations as violation_services
-from cases.signals import violation_logged
+from cases.services.exchange import violation_exchangeable
+from cases.services.violations import ORIGIN_PATTERN
 from cases.views.common import actor_of, add_service_errors
 from portal.access import permission_required
-from portal.models import AuditAction, AuditRecord
+from portal.models import AuditAction
 from portal.pagination import CappedCountPaginator
 from portal.services.audit import audit_record
 
@@ -118,14 +119,6 @@ def violation_create(request: HttpRequest) -> HttpResponse:
                 ),
             )
         else:
-            # Also for a re-sent form (not _created): receivers are idempotent, and the
-            # first request may have been cut off before it got this far.
-            violation_logged.send(
-                sender=Violation,
-                violation=violation,
-                actor=actor_of(request),
-                origin=form.cleaned_data.get("origin") or "",
-            )
             messages.success(
                 request,
                 _("Draft %(reference)s saved. Add goods, people, vehicles and photos, then submit.")
@@ -236,18 +229,13 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     goods = list(violation.goods.select_related("hs_code"))
     involvements = list(violation.involvements.select_related("entity").order_by("id"))
     evidence = list(violation.evidence.all())
-    history = list(
-        AuditRecord.objects.filter(object_type="cases.violation", object_id=str(violation.pk))
-        .exclude(action=AuditAction.VIEW)
-        .order_by("-id")[:30]
-    )
     can_edit = violation_can_edit(user=user, violation=violation)
     context = {
         "violation": violation,
         "goods": goods,
         "involvements": involvements,
         "evidence": evidence,
-        "history": history,
+        "history": violation_history(violation=violation),
         "can_edit": can_edit,
         "can_submit": can_edit and violation.status == ViolationStatus.DRAFT,
         "submit_problems": violation_services.violation_submit_problems(violation)
@@ -256,9 +244,9 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "duplicates": violation_possible_duplicates(user=user, violation=violation)
         if violation.status in (ViolationStatus.DRAFT, ViolationStatus.SUBMITTED)
         else None,
-        "can_verify": user.has_perm("cases.verify_violation")
-        and violation.status == ViolationStatus.SUBMITTED
-        and violation.reported_by_id != user.pk,
+        "can_verify": violation_may_verify(user=user, violation=violation),
+        "can_exchange": user.has_perm("cases.export_violation")
+        and violation_exchangeable(violation),
         "goods_form": GoodsLineForm(),
         "vehicle_form": VehicleForm(prefix="vehicle"),
         "person_form": PersonForm(prefix="person"),

@@ -14,7 +14,7 @@ from cases.services.entities import (
     relation_add,
     violation_entity_link,
 )
-from cases.services.exchange import cen_record
+from cases.services.exchange import cen_record, violation_exchangeable
 from portal.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +127,77 @@ def test_the_api_refuses_the_record_of_a_draft(violation_of_officer, analyst, ap
 
     assert response.status_code == 400
     assert response.json()["type"] == "validation_error"
+
+
+def detail_of(client, violation):
+    return client.get(reverse("cases:violation-detail", kwargs={"pk": violation.pk}))
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        (ViolationStatus.DRAFT, False),
+        (ViolationStatus.SUBMITTED, False),
+        (ViolationStatus.VERIFIED, True),
+        (ViolationStatus.LINKED, True),
+    ],
+)
+def test_the_detail_page_offers_exchange_records_by_the_services_rule(
+    violation_of_officer, analyst, client_for, status, offered
+):
+    Violation.objects.filter(pk=violation_of_officer.pk).update(status=status)
+    violation_of_officer.refresh_from_db()
+
+    response = detail_of(client_for(analyst), violation_of_officer)
+
+    link = reverse("cases:violation-cen", kwargs={"pk": violation_of_officer.pk})
+    assert response.context["can_exchange"] is offered
+    assert (link in response.content.decode()) is offered
+    assert violation_exchangeable(violation_of_officer) is offered
+
+
+def test_exchange_records_are_not_offered_without_the_export_permission(
+    verified, officer, client_for
+):
+    response = detail_of(client_for(officer), verified)
+
+    assert response.context["can_exchange"] is False
+
+
+def test_a_linked_violation_yields_its_record_through_the_api_and_it_is_audited(
+    verified, analyst, api_client_for
+):
+    Violation.objects.filter(pk=verified.pk).update(status=ViolationStatus.LINKED)
+
+    response = api_client_for(analyst).get(f"/api/v1/violations/{verified.pk}/exchange/nominal/")
+
+    assert response.status_code == 200
+    assert response.json()["record"]["persons"][0]["name"] == "Ivan Petrov"
+    record = AuditRecord.objects.get(action="export", object_id=str(verified.pk))
+    assert record.actor == analyst
+    assert record.changes == {"record": "nominal", "omitted_fields": 0}
+
+
+def test_the_api_refuses_an_unknown_kind_of_record_and_records_nothing(
+    verified, analyst, api_client_for
+):
+    response = api_client_for(analyst).get(f"/api/v1/violations/{verified.pk}/exchange/full/")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"kind": ["Ask for nominal or non-nominal."]}
+    assert not AuditRecord.objects.filter(action="export").exists()
+
+
+def test_the_page_preview_of_a_draft_says_why_and_records_no_consultation(
+    violation_of_officer, analyst, client_for
+):
+    client = client_for(analyst)
+
+    response = client.get(
+        reverse("cases:violation-cen", kwargs={"pk": violation_of_officer.pk}), follow=True
+    )
+
+    assert "Only a verified violation yields exchange records." in response.content.decode()
+    assert not AuditRecord.objects.filter(
+        object_id=str(violation_of_officer.pk), changes__view="exchange records"
+    ).exists()

@@ -82,7 +82,7 @@ def test_an_officer_and_a_dispatcher_cannot_export(
 def test_too_large_an_export_is_refused_with_a_message(
     analyst, violation_of_officer, client_for, monkeypatch
 ):
-    monkeypatch.setattr("cases.views.exports.EXPORT_ROW_LIMIT", 0)
+    monkeypatch.setattr("cases.services.exports.EXPORT_ROW_LIMIT", 0)
     client = client_for(analyst)
 
     response = export(client, "csv")
@@ -121,3 +121,57 @@ def test_the_api_refuses_an_unknown_export_format(analyst, api_client_for):
 
     assert response.status_code == 400
     assert response.json()["errors"]["format"] == ["Choose csv, xlsx or geojson."]
+
+
+def test_one_row_limit_refuses_the_page_and_the_api_alike(
+    analyst, violation_of_officer, client_for, api_client_for, monkeypatch
+):
+    monkeypatch.setattr("cases.services.exports.EXPORT_ROW_LIMIT", 0)
+    client = client_for(analyst)
+
+    page = export(client, "csv")
+    api = api_client_for(analyst).get("/api/v1/violations/export.csv")
+
+    message = "1 violations match: narrow the filters to at most 0 rows to export."
+    assert page.status_code == 302
+    assert message in client.get(page["Location"]).content.decode()
+    assert api.status_code == 400
+    assert api.json()["errors"] == {"non_field_errors": [message]}
+    assert not AuditRecord.objects.filter(action="export").exists()
+
+
+def test_the_page_and_the_api_refuse_an_unknown_format_with_one_message(
+    analyst, client_for, api_client_for
+):
+    client = client_for(analyst)
+
+    page = export(client, "exe")
+    api = api_client_for(analyst).get("/api/v1/violations/export.exe")
+
+    assert page.status_code == 302
+    assert "Choose csv, xlsx or geojson." in client.get(page["Location"]).content.decode()
+    assert api.json()["errors"]["format"] == ["Choose csv, xlsx or geojson."]
+    assert not AuditRecord.objects.filter(action="export").exists()
+
+
+def test_the_api_export_is_audited_with_the_filters_it_was_asked_for(
+    analyst, violation_of_officer, api_client_for
+):
+    response = api_client_for(analyst).get(
+        "/api/v1/violations/export.geojson", {"category": "tobacco"}
+    )
+
+    assert response.status_code == 200
+    assert len(json.loads(b"".join(response.streaming_content))["features"]) == 1
+    record = AuditRecord.objects.get(action="export", object_type="cases.violation")
+    assert record.actor == analyst
+    assert record.object_repr == "violations GEOJSON (1) via API"
+    assert record.changes == {"format": "geojson", "rows": 1, "filters": {"category": "tobacco"}}
+
+
+def test_the_page_export_is_audited_with_its_filters(analyst, violation_of_officer, client_for):
+    export(client_for(analyst), "csv", category="tobacco")
+
+    record = AuditRecord.objects.get(action="export", object_type="cases.violation")
+    assert record.object_repr == "violations CSV (1)"
+    assert record.changes == {"format": "csv", "rows": 1, "filters": {"category": "tobacco"}}

@@ -21,6 +21,11 @@ from cases.models import (
     ViolationEntity,
     ViolationStatus,
 )
+from cases.selectors.violations import (
+    violation_history,
+    violation_may_verify,
+    violation_verify_problems,
+)
 from cases.services.evidence import evidence_add
 from cases.services.violations import violation_submit
 from portal.models import AuditAction, AuditRecord
@@ -32,6 +37,7 @@ from tests.cases.support import (
     jpeg_photo,
     upload,
 )
+from tests.factories import UserFactory
 
 NEW = reverse("cases:violation-create")
 LIST = reverse("cases:violation-list")
@@ -443,6 +449,68 @@ def test_the_reporter_is_not_offered_a_verify_button(client_for, officer, violat
     response = client_for(officer).get(url("violation-detail", violation_of_officer))
 
     assert url("violation-verify", violation_of_officer) not in text_of(response)
+
+
+@pytest.fixture
+def officer_analyst(unit_a):
+    """An officer of unit A who is also an analyst (a verifier)."""
+    return UserFactory(username="officer_analyst", org_unit=unit_a, roles=["officer", "analyst"])
+
+
+def test_a_verifier_who_reported_the_violation_is_neither_offered_nor_allowed_to_verify(
+    client_for, officer_analyst
+):
+    both = officer_analyst
+    violation = draft_of(both, details=TOBACCO_FACTS)
+    violation_submit(actor=both, violation=violation)
+    client = client_for(both)
+
+    detail = client.get(url("violation-detail", violation))
+    response = client.post(url("violation-verify", violation), follow=True)
+
+    assert detail.context["can_verify"] is False
+    assert url("violation-verify", violation) not in text_of(detail)
+    assert "A violation is verified by someone other than its reporter." in text_of(response)
+    violation.refresh_from_db()
+    assert violation.status == ViolationStatus.SUBMITTED
+    assert violation.verified_by is None
+
+
+def test_a_verifier_is_not_offered_to_verify_a_draft(client_for, analyst, violation_of_officer):
+    detail = client_for(analyst).get(url("violation-detail", violation_of_officer))
+
+    assert detail.context["can_verify"] is False
+    assert url("violation-verify", violation_of_officer) not in text_of(detail)
+
+
+def test_may_verify_and_the_verify_service_follow_one_rule(officer, analyst, violation_of_officer):
+    assert violation_verify_problems(user=analyst, violation=violation_of_officer) == {
+        "status": "Only a submitted violation can be verified."
+    }
+    violation_submit(actor=officer, violation=violation_of_officer)
+    violation_of_officer.refresh_from_db()
+
+    assert violation_may_verify(user=analyst, violation=violation_of_officer)
+    assert not violation_may_verify(user=officer, violation=violation_of_officer)
+    assert violation_verify_problems(user=officer, violation=violation_of_officer) == {
+        "status": "A violation is verified by someone other than its reporter."
+    }
+
+
+def test_the_history_shows_changes_newest_first_and_no_consultations(
+    client_for, officer, analyst, violation_of_officer
+):
+    violation_submit(actor=officer, violation=violation_of_officer)
+    client_for(analyst).get(url("violation-detail", violation_of_officer))
+
+    response = client_for(officer).get(url("violation-detail", violation_of_officer))
+
+    history = response.context["history"]
+    assert [record.action for record in history] == [AuditAction.UPDATE, AuditAction.CREATE]
+    assert history == violation_history(violation=violation_of_officer)
+    assert AuditRecord.objects.filter(
+        object_id=str(violation_of_officer.pk), action=AuditAction.VIEW
+    ).exists()
 
 
 # --- The list ---------------------------------------------------------------------------

@@ -419,6 +419,116 @@ def test_the_violation_form_opened_from_a_task_links_the_new_violation_to_it(
     assert record.changes == {"violation": [None, violation.reference]}
 
 
+VIOLATIONS_API = reverse("api:violation-list")
+
+
+def violation_from_a_device(origin: str) -> dict[str, Any]:
+    """What a unit device sends when the officer logs a violation from a task."""
+    return {
+        "client_key": str(uuid.uuid4()),
+        "occurred_at": (timezone.now() - timedelta(minutes=2)).isoformat(),
+        "category": "other",
+        "latitude": 54.5395,
+        "longitude": 25.6536,
+        "origin": origin,
+    }
+
+
+def test_a_violation_sent_through_the_api_from_a_task_is_linked_to_it(
+    officer, dispatcher, unit, api_client_for
+):
+    task = on_scene_task(dispatcher, officer, unit)
+
+    response = api_client_for(officer).post(
+        VIOLATIONS_API, violation_from_a_device(task_origin(task)), format="json"
+    )
+
+    assert response.status_code == 201
+    violation = Violation.objects.get(pk=response.json()["id"])
+    task.refresh_from_db()
+    assert task.violation == violation
+    record = (
+        AuditRecord.objects.filter(object_type="dispatch.task", object_id=str(task.pk))
+        .order_by("-id")
+        .first()
+    )
+    assert record is not None
+    assert record.actor == officer
+    assert record.changes == {"violation": [None, violation.reference]}
+
+
+def test_a_violation_resent_through_the_api_links_the_task_once(
+    officer, dispatcher, unit, api_client_for
+):
+    task = on_scene_task(dispatcher, officer, unit)
+    payload = violation_from_a_device(task_origin(task))
+    client = api_client_for(officer)
+
+    first = client.post(VIOLATIONS_API, payload, format="json")
+    again = client.post(VIOLATIONS_API, payload, format="json")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    task.refresh_from_db()
+    assert task.violation_id == first.json()["id"]
+    links = AuditRecord.objects.filter(
+        object_type="dispatch.task",
+        object_id=str(task.pk),
+        action="update",
+        changes__has_key="violation",
+    )
+    assert links.count() == 1
+
+
+def test_an_api_violation_naming_another_units_task_is_saved_but_links_nothing(
+    officer, officer_b, dispatcher, unit, api_client_for
+):
+    task = on_scene_task(dispatcher, officer, unit)
+
+    response = api_client_for(officer_b).post(
+        VIOLATIONS_API, violation_from_a_device(task_origin(task)), format="json"
+    )
+
+    assert response.status_code == 201
+    assert Violation.objects.filter(pk=response.json()["id"], reported_by=officer_b).exists()
+    task.refresh_from_db()
+    assert task.violation is None
+    assert not AuditRecord.objects.filter(
+        object_type="dispatch.task",
+        object_id=str(task.pk),
+        action="update",
+        changes__has_key="violation",
+    ).exists()
+
+
+def test_the_api_refuses_a_malformed_origin_and_saves_nothing(
+    officer, dispatcher, unit, api_client_for
+):
+    on_scene_task(dispatcher, officer, unit)
+
+    response = api_client_for(officer).post(
+        VIOLATIONS_API, violation_from_a_device("dispatch.task:DROP TABLE"), format="json"
+    )
+
+    assert response.status_code == 400
+    assert "origin" in response.json()["errors"]
+    assert not Violation.objects.exists()
+
+
+def test_the_service_refuses_a_malformed_origin(officer):
+    with pytest.raises(ValidationError) as refused:
+        violation_create(
+            actor=officer,
+            data=ViolationInput(
+                occurred_at=timezone.now(),
+                category=ViolationCategory.objects.get(code="other"),
+                origin="junk",
+            ),
+        )
+
+    assert refused.value.message_dict == {"origin": ["The origin of the entry is not valid."]}
+    assert not Violation.objects.exists()
+
+
 def test_the_signal_links_nothing_for_an_officer_of_another_unit(
     officer, officer_b, dispatcher, unit
 ):
