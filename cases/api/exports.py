@@ -9,9 +9,9 @@ from rest_framework.request import Request
 
 from cases.api.violations import ViolationFilterSerializer
 from cases.services.exports import violation_export
-from cases.views.exports import export_response
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
+from portal.lib.downloads import download_response
 
 
 class ViolationExport(GenericAPIView):
@@ -33,4 +33,6 @@ class ViolationExport(GenericAPIView):
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
-        return export_response(export)
+        return download_response(
+            export.content, content_type=export.content_type, filename=export.filename
+        )

@@ -3,7 +3,7 @@ cases.services.exports."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,17 +14,14 @@ from cases.selectors.violations import ViolationFilter
 from cases.services import exports as export_services
 from cases.views.common import actor_of
 from portal.access import permission_required
+from portal.lib.downloads import download_response
 
 
 def export_response(export: export_services.ViolationExport) -> HttpResponseBase:
     """The export as a download: streamed as it is written, or whole (XLSX)."""
-    response: HttpResponseBase
-    if isinstance(export.content, bytes):
-        response = HttpResponse(export.content, content_type=export.content_type)
-    else:
-        response = StreamingHttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    return download_response(
+        export.content, content_type=export.content_type, filename=export.filename
+    )
 
 
 @permission_required("cases.view_violation", "cases.export_violation")
