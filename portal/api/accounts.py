@@ -11,7 +11,11 @@ from rest_framework.views import APIView
 
 from portal.api.errors import ErrorSerializer
 from portal.api.permissions import Public
-from portal.services.accounts import account_login_failed, api_token_issue
+from portal.services.accounts import (
+    account_login_failed,
+    account_second_factor_failed,
+    api_token_issue,
+)
 from portal.two_factor import totp_verify, two_factor_required
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
@@ -21,12 +25,25 @@ ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, style={"input_type": "password"})
-    otp_code = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    otp_code = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "The current code of the authenticator app, for roles that sign in with two factors."
+        ),
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
     expires_in_hours = serializers.IntegerField()
+
+
+def _credentials_refused() -> serializers.ValidationError:
+    return serializers.ValidationError(
+        {"non_field_errors": [_("Unable to sign in with these credentials.")]}
+    )
 
 
 class TokenView(APIView):
@@ -43,25 +60,23 @@ class TokenView(APIView):
 
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        username = data.validated_data["username"]
         user = authenticate(
-            request._request,
-            username=data.validated_data["username"],
-            password=data.validated_data["password"],
+            request._request, username=username, password=data.validated_data["password"]
         )
+        # One answer for a wrong password, a missing code and a wrong code: a different
+        # answer for the code would tell an attacker that the password was right.
         if user is None or not user.is_active:
             # Audited like a failed sign-in on the login page: the API is another door.
-            account_login_failed(username=data.validated_data["username"])
-            raise serializers.ValidationError(
-                {"non_field_errors": [_("Unable to sign in with these credentials.")]}
-            )
+            # authenticate() has already counted the failure towards the lockout.
+            account_login_failed(username=username)
+            raise _credentials_refused()
         if (
             two_factor_required(user)
             and totp_verify(user, data.validated_data.get("otp_code", "")) is None
         ):
-            account_login_failed(username=data.validated_data["username"])
-            raise serializers.ValidationError(
-                {"otp_code": [_("A valid one-time code from the authenticator app is required.")]}
-            )
+            account_second_factor_failed(request=request._request, username=username)
+            raise _credentials_refused()
         token = api_token_issue(user=user)
         return Response(
             {"token": token.key, "expires_in_hours": settings.API_TOKEN_TTL_HOURS},

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
@@ -29,6 +30,14 @@ def account_login_failed(*, username: str) -> None:
         object_type="portal.user",
         object_repr=username[:150],
     )
+
+
+@transaction.atomic
+def account_second_factor_failed(*, request: HttpRequest, username: str) -> None:
+    """The password was right but the one-time code missing or wrong: audited, and
+    counted towards the lockout (django-axes) like a wrong password."""
+    account_login_failed(username=username)
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
 
 
 @transaction.atomic

@@ -80,10 +80,7 @@ def test_an_analyst_without_a_code_gets_no_token(analyst):
     body = response.json()
     assert body["type"] == "validation_error"
     assert body["detail"]
-    assert set(body["errors"]) == {"otp_code"}
-    assert body["errors"]["otp_code"] == [
-        "A valid one-time code from the authenticator app is required."
-    ]
+    assert body["errors"] == {"non_field_errors": ["Unable to sign in with these credentials."]}
     assert not Token.objects.filter(user=analyst).exists()
     assert not AuditRecord.objects.filter(action=AuditAction.TOKEN).exists()
     [failure] = AuditRecord.objects.filter(action=AuditAction.LOGIN_FAILED)
@@ -96,7 +93,41 @@ def test_an_analyst_with_a_wrong_code_gets_no_token(analyst):
     response = request_token("analyst", otp_code=wrong_code(device))
 
     assert response.status_code == 400
-    assert "otp_code" in response.json()["errors"]
+    assert response.json()["errors"] == {
+        "non_field_errors": ["Unable to sign in with these credentials."]
+    }
+    assert not Token.objects.filter(user=analyst).exists()
+
+
+def test_a_wrong_password_a_missing_code_and_a_wrong_code_get_the_same_answer(analyst):
+    device = totp_device_for(analyst)
+
+    answers = [
+        request_token("analyst", "not-the-password", otp_code=current_code(device)),
+        request_token("analyst"),
+        request_token("analyst", otp_code=wrong_code(device)),
+    ]
+
+    assert {response.status_code for response in answers} == {400}
+    assert answers[0].json() == answers[1].json() == answers[2].json()
+    assert AuditRecord.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 3
+
+
+@pytest.mark.parametrize("failure", ["wrong password", "missing code", "wrong code"])
+def test_repeated_failures_of_any_kind_lock_the_account(analyst, failure):
+    device = totp_device_for(analyst)
+    attempts = {
+        "wrong password": {"password": "not-the-password"},
+        "missing code": {},
+        "wrong code": {"otp_code": wrong_code(device)},
+    }
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        request_token("analyst", **attempts[failure])
+
+    response = request_token("analyst", otp_code=current_code(device))
+
+    assert response.status_code == 429
+    assert response.json()["type"] == "locked_out"
     assert not Token.objects.filter(user=analyst).exists()
 
 
