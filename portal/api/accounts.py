@@ -6,11 +6,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from portal.api.errors import ErrorSerializer
 from portal.api.permissions import Public
+from portal.middleware import client_ip
 from portal.services.accounts import (
     account_login_failed,
     account_second_factor_failed,
@@ -19,6 +21,42 @@ from portal.services.accounts import (
 from portal.two_factor import totp_verify, two_factor_required
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
+
+
+# --- Throttles ------------------------------------------------------------------------
+class _TokenThrottle(SimpleRateThrottle):
+    def get_rate(self) -> str | None:
+        # Read at each request rather than once at import (DRF's default), so that the
+        # rates follow the settings, including a test's override.
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return None if rate is None else str(rate)
+
+
+class TokenAccountThrottle(_TokenThrottle):
+    """Token requests per account named in the body: guessing one account's password is
+    slowed down wherever the guesses come from, and other accounts are not held up."""
+
+    scope = "token_account"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        data = request.data
+        username = data.get("username") if hasattr(data, "get") else None
+        if not isinstance(username, str) or not username.strip():
+            return None  # nothing to count per account; the input serializer refuses it
+        return self.cache_format % {"scope": self.scope, "ident": username.strip().casefold()}
+
+
+class TokenAddressThrottle(_TokenThrottle):
+    """Token requests per client address, looser than per account: many clients (a
+    station's tablets) may sign in from behind one address."""
+
+    scope = "token_address"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        # The address the audit trail records: a forwarded header only when configured
+        # (DRF's get_ident would believe any X-Forwarded-For a client sends).
+        address = client_ip(request._request) or "unknown"
+        return self.cache_format % {"scope": self.scope, "ident": address}
 
 
 # --- Tokens ---------------------------------------------------------------------------
@@ -49,8 +87,7 @@ def _credentials_refused() -> serializers.ValidationError:
 class TokenView(APIView):
     permission_classes = [Public]
     authentication_classes: list[type] = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
+    throttle_classes = [TokenAccountThrottle, TokenAddressThrottle]
 
     @extend_schema(
         request=TokenRequestSerializer, responses={200: TokenResponseSerializer, **ERRORS}

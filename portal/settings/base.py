@@ -228,7 +228,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    # Token requests: per account named in the body, and (looser) per client address.
+    "DEFAULT_THROTTLE_RATES": {
+        "token_account": env.str("API_TOKEN_RATE_PER_ACCOUNT", default="10/min"),
+        "token_address": env.str("API_TOKEN_RATE_PER_ADDRESS", default="60/min"),
+    },
 }
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
 

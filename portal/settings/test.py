@@ -12,7 +12,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = "portal-test"  # noqa: F405
 # Tests should not slow each other down by sharing the throttle counters in Redis.
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"token": "1000/min"}  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
+    "token_account": "1000/min",
+    "token_address": "1000/min",
+}
 
 # The test worker listens on its own Redis database, so that a `make run` worker on the
 # same machine never takes the tests' tasks (and the health check sees only ours).

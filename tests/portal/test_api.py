@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -166,6 +167,55 @@ def test_after_too_many_failures_the_token_endpoint_refuses_the_right_password(o
     assert response.json()["type"] == "locked_out"
     assert not Token.objects.filter(user=officer).exists()
     assert not AuditRecord.objects.filter(action=AuditAction.TOKEN).exists()
+
+
+@pytest.fixture
+def token_rates(settings):
+    """Low token rates for one test, with the throttle counters of its clients cleared."""
+    idents = ["officer_a", "officer_b", "dispatcher", "10.0.0.8", "10.0.0.9", "10.0.0.10"]
+    keys = [f"throttle_{scope}_{ident}" for scope in SCOPES for ident in idents]
+    cache.delete_many(keys)
+
+    def set_rates(*, per_account: str, per_address: str) -> None:
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"token_account": per_account, "token_address": per_address},
+        }
+
+    yield set_rates
+    cache.delete_many(keys)
+
+
+SCOPES = ("token_account", "token_address")
+
+
+def request_token_from(address: str, username: str, password: str = PASSWORD):
+    return APIClient(REMOTE_ADDR=address).post(
+        TOKEN, {"username": username, "password": password}, format="json"
+    )
+
+
+def test_token_requests_are_throttled_per_account(officer, officer_b, token_rates):
+    token_rates(per_account="2/min", per_address="100/min")
+    for address in ("10.0.0.8", "10.0.0.9"):
+        assert request_token_from(address, "officer_a", "not-the-password").status_code == 400
+
+    refused = request_token_from("10.0.0.10", "Officer_A")
+
+    assert refused.status_code == 429
+    assert refused.json()["type"] == "throttled"
+    assert not Token.objects.filter(user=officer).exists()
+    # Another account behind the same address is not held up by the busy one.
+    assert request_token_from("10.0.0.10", "officer_b").status_code == 200
+
+
+def test_token_requests_are_throttled_per_address_too(officer, officer_b, dispatcher, token_rates):
+    token_rates(per_account="100/min", per_address="2/min")
+    assert request_token_from("10.0.0.9", "officer_a").status_code == 200
+    assert request_token_from("10.0.0.9", "officer_b").status_code == 200
+
+    assert request_token_from("10.0.0.9", "dispatcher").status_code == 429
+    assert request_token_from("10.0.0.8", "dispatcher").status_code == 200
 
 
 def test_a_request_without_a_password_gets_the_field_error(officer):
