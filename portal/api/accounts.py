@@ -14,6 +14,7 @@ from portal.api.errors import ErrorSerializer
 from portal.api.permissions import Public
 from portal.middleware import client_ip
 from portal.services.accounts import (
+    API_CLIENT_DEFAULT_NAME,
     account_login_failed,
     account_second_factor_failed,
     api_token_issue,
@@ -71,10 +72,21 @@ class TokenRequestSerializer(serializers.Serializer):
             "The current code of the authenticator app, for roles that sign in with two factors."
         ),
     )
+    client = serializers.CharField(
+        max_length=100,
+        required=False,
+        default=API_CLIENT_DEFAULT_NAME,
+        help_text=_(
+            "A name for the device or program asking, e.g. patrol-tablet-3. Each client of "
+            "an account has its own token; asking again replaces only that client's token."
+        ),
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+    client = serializers.CharField()
+    expires = serializers.DateTimeField()
     expires_in_hours = serializers.IntegerField()
 
 
@@ -114,8 +126,13 @@ class TokenView(APIView):
         ):
             account_second_factor_failed(request=request._request, username=username)
             raise _credentials_refused()
-        token = api_token_issue(user=user)
-        return Response(
-            {"token": token.key, "expires_in_hours": settings.API_TOKEN_TTL_HOURS},
-            status=status.HTTP_200_OK,
+        token, key = api_token_issue(
+            user=user, client=data.validated_data.get("client", API_CLIENT_DEFAULT_NAME)
         )
+        body = {
+            "token": key,
+            "client": token.name,
+            "expires": token.expires,
+            "expires_in_hours": settings.API_TOKEN_TTL_HOURS,
+        }
+        return Response(TokenResponseSerializer(body).data, status=status.HTTP_200_OK)

@@ -1,24 +1,24 @@
 """API authentication: bearer tokens that expire, and the browser session."""
 
-from datetime import timedelta
-from typing import Any
-
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import authentication as drf_spectacular_authentication
 from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
+
+from portal.models import ApiToken, User
+from portal.selectors.accounts import api_token_get_by_key
+from portal.services.accounts import api_token_used
 
 
 class ExpiringTokenAuthentication(authentication.TokenAuthentication):
-    """``Authorization: Token <key>`` (or ``Bearer <key>``); tokens expire after
-    API_TOKEN_TTL_HOURS."""
+    """``Authorization: Token <key>`` (or ``Bearer <key>``): one of the caller's API tokens
+    (portal.models.ApiToken, one per client), until its expiry (API_TOKEN_TTL_HOURS after
+    issue) or its revocation."""
 
     KEYWORDS = (b"token", b"bearer")
 
-    def authenticate(self, request: Request) -> tuple[Any, Token] | None:
+    def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
         # The header is parsed here rather than rewritten for the parent class: DRF reads
         # it from request.headers, which Django caches, so a rewritten META is not seen.
         header = authentication.get_authorization_header(request).split()
@@ -36,11 +36,16 @@ class ExpiringTokenAuthentication(authentication.TokenAuthentication):
             ) from error
         return self.authenticate_credentials(key)
 
-    def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
-        user, token = super().authenticate_credentials(key)
-        if token.created < timezone.now() - timedelta(hours=settings.API_TOKEN_TTL_HOURS):
+    def authenticate_credentials(self, key: str) -> tuple[User, ApiToken]:
+        token = api_token_get_by_key(key=key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if token.expires <= timezone.now():
             raise exceptions.AuthenticationFailed(_("The token has expired; request a new one."))
-        return user, token
+        api_token_used(token=token)
+        return token.user, token
 
 
 class SessionAuthentication(authentication.SessionAuthentication):

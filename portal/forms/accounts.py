@@ -19,3 +19,15 @@ class OneTimeCodeForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError(_("The code is made of digits only."))
         return code
+
+
+class ApiTokenRevokeForm(forms.Form):
+    """Which of the person's own API tokens to revoke."""
+
+    token = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ApiTokenRevokeWithReasonForm(ApiTokenRevokeForm):
+    """An administrator revokes a person's API token, and says why."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -29,6 +29,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Sign-out")
     TWO_FACTOR = "two_factor", _("Two-factor event")
     TOKEN = "token", _("API token issued")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditRecord"]):

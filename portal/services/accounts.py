@@ -1,17 +1,21 @@
 """Account use cases: signing in and out, two-factor enrolment and resets, users."""
 
+import secrets
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
-from portal.models import AuditAction, OrgUnit, User
+from portal.models import ApiToken, AuditAction, OrgUnit, User, api_token_digest
 from portal.roles import Role
 from portal.services.audit import audit_record
 
@@ -127,10 +131,64 @@ def password_changed(*, user: User) -> None:
     audit_record(actor=user, action=AuditAction.UPDATE, obj=user, changes={"password": "changed"})
 
 
+API_CLIENT_DEFAULT_NAME = "default"
+# last_used is written at most this often per token: a device polling every few seconds
+# should not turn each of its reads into a write.
+API_TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 @transaction.atomic
-def api_token_issue(*, user: User) -> Token:
-    """A fresh token for ``user``; the previous one stops working."""
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
-    audit_record(actor=user, action=AuditAction.TOKEN, obj=user)
-    return token
+def api_token_issue(*, user: User, client: str = API_CLIENT_DEFAULT_NAME) -> tuple[ApiToken, str]:
+    """A fresh token for ``user``'s ``client``, and its key (shown once: only the digest is
+    kept). The client's previous token, if any, stops working; other clients' go on."""
+    name = client.strip() or API_CLIENT_DEFAULT_NAME
+    # Two requests of one client at once: the lock on the user row makes the second wait
+    # for the first, so that the unique (user, name) constraint is not raced into an error.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    replaced = ApiToken.objects.filter(user=user, name=name).delete()[0] > 0
+    key = secrets.token_hex(20)
+    now = timezone.now()
+    token = ApiToken(
+        user=user,
+        name=name,
+        key_digest=api_token_digest(key),
+        created=now,
+        expires=now + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+    )
+    token.full_clean()
+    token.save()
+    audit_record(
+        actor=user,
+        action=AuditAction.TOKEN,
+        obj=user,
+        changes={"client": name, "expires": token.expires.isoformat(), "replaced": replaced},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken, reason: str = "") -> None:
+    """``token`` stops working at once: by its owner, or by an administrator (who gives a
+    reason; the caller has checked the permission)."""
+    owner = token.user
+    name = token.name
+    token.delete()
+    audit_record(
+        actor=actor,
+        action=AuditAction.TOKEN_REVOKED,
+        obj=owner,
+        changes={"client": name},
+        reason=reason,
+    )
+
+
+def api_token_used(*, token: ApiToken) -> None:
+    """Record that ``token`` opened a request (at most once per resolution, one UPDATE)."""
+    now = timezone.now()
+    if token.last_used is not None and now - token.last_used < API_TOKEN_LAST_USED_RESOLUTION:
+        return
+    # A conditional UPDATE: concurrent requests of one token write once, never backwards.
+    ApiToken.objects.filter(pk=token.pk).filter(
+        Q(last_used__isnull=True) | Q(last_used__lt=now - API_TOKEN_LAST_USED_RESOLUTION)
+    ).update(last_used=now)
+    token.last_used = now

@@ -30,7 +30,6 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -13,8 +13,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import login_only, public
-from portal.forms.accounts import OneTimeCodeForm
+from portal.forms.accounts import ApiTokenRevokeForm, OneTimeCodeForm
 from portal.models import User
+from portal.selectors.accounts import api_token_get_for_subject, api_token_list_for_subject
 from portal.services import accounts
 from portal.two_factor import confirmed_totp_device, session_verified, totp_verify
 
@@ -113,3 +114,29 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your password has been changed."))
         return redirect("portal:dashboard")
     return render(request, "registration/password_change.html", {"form": form})
+
+
+@login_only
+@require_http_methods(["GET"])
+def api_token_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's API tokens, one per client, each revocable."""
+    user: User = request.user  # type: ignore[assignment]  # login_only: signed in
+    return render(
+        request,
+        "portal/accounts/api_tokens.html",
+        {"tokens": api_token_list_for_subject(subject=user)},
+    )
+
+
+@login_only
+@require_POST
+def api_token_revoke(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]  # login_only: signed in
+    form = ApiTokenRevokeForm(request.POST)
+    if form.is_valid():
+        token = api_token_get_for_subject(subject=user, pk=form.cleaned_data["token"])
+        accounts.api_token_revoke(actor=user, token=token)
+        messages.success(request, _("Token of %(client)s revoked.") % {"client": token.name})
+    else:
+        messages.error(request, _("Choose a token to revoke."))
+    return redirect("portal:api-token-list")

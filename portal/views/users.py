@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import permission_required
+from portal.forms.accounts import ApiTokenRevokeWithReasonForm
 from portal.forms.users import (
     OrgUnitForm,
     ReasonForm,
@@ -16,6 +17,7 @@ from portal.forms.users import (
     UserProfileForm,
 )
 from portal.models import User
+from portal.selectors.accounts import api_token_get_for_subject, api_token_list_for_subject
 from portal.selectors.users import (
     UserFilter,
     org_unit_get_for_user,
@@ -101,6 +103,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "two_factor_required": two_factor_required(subject),
         "two_factor_enrolled": confirmed_totp_device(subject) is not None,
         "audit": user_recent_audit(user=actor, subject=subject),
+        "api_tokens": api_token_list_for_subject(subject=subject) if can_edit else [],
     }
     return render(request, "portal/users/detail.html", context)
 
@@ -132,6 +135,22 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Sign-in lockout lifted."))
     else:
         messages.error(request, _("Give a reason for lifting the lockout."))
+    return redirect("portal:user-detail", pk=subject.pk)
+
+
+@permission_required("portal.view_user", "portal.change_user")
+@require_POST
+def user_api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = user_get_for_user(user=_actor(request), pk=pk)
+    form = ApiTokenRevokeWithReasonForm(request.POST)
+    if form.is_valid():
+        token = api_token_get_for_subject(subject=subject, pk=form.cleaned_data["token"])
+        accounts.api_token_revoke(
+            actor=_actor(request), token=token, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Token of %(client)s revoked.") % {"client": token.name})
+    else:
+        messages.error(request, _("Give a reason for revoking the token."))
     return redirect("portal:user-detail", pk=subject.pk)
 
 

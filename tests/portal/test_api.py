@@ -1,5 +1,6 @@
 """The REST API of the core: tokens, the signed-in user, lists, errors and the schema."""
 
+import hashlib
 import re
 from datetime import timedelta
 
@@ -9,10 +10,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from portal.models import AuditAction, AuditRecord
+from portal.models import ApiToken, AuditAction, AuditRecord, api_token_digest
 from portal.services.audit import audit_record
 from tests.conftest import PASSWORD, current_code, totp_device_for
 from tests.factories import UserFactory
@@ -51,7 +51,7 @@ def test_an_officer_gets_a_token_that_opens_their_profile(officer, keyword):
     assert response.status_code == 200
     body = response.json()
     assert body["expires_in_hours"] == settings.API_TOKEN_TTL_HOURS
-    assert Token.objects.get(user=officer).key == body["token"]
+    assert ApiToken.objects.get(user=officer).key_digest == api_token_digest(body["token"])
     [record] = AuditRecord.objects.filter(action=AuditAction.TOKEN)
     assert record.actor == officer
 
@@ -82,7 +82,7 @@ def test_an_analyst_without_a_code_gets_no_token(analyst):
     assert body["type"] == "validation_error"
     assert body["detail"]
     assert body["errors"] == {"non_field_errors": ["Unable to sign in with these credentials."]}
-    assert not Token.objects.filter(user=analyst).exists()
+    assert not ApiToken.objects.filter(user=analyst).exists()
     assert not AuditRecord.objects.filter(action=AuditAction.TOKEN).exists()
     [failure] = AuditRecord.objects.filter(action=AuditAction.LOGIN_FAILED)
     assert failure.object_repr == "analyst"
@@ -97,7 +97,7 @@ def test_an_analyst_with_a_wrong_code_gets_no_token(analyst):
     assert response.json()["errors"] == {
         "non_field_errors": ["Unable to sign in with these credentials."]
     }
-    assert not Token.objects.filter(user=analyst).exists()
+    assert not ApiToken.objects.filter(user=analyst).exists()
 
 
 def test_a_wrong_password_a_missing_code_and_a_wrong_code_get_the_same_answer(analyst):
@@ -129,7 +129,7 @@ def test_repeated_failures_of_any_kind_lock_the_account(analyst, failure):
 
     assert response.status_code == 429
     assert response.json()["type"] == "locked_out"
-    assert not Token.objects.filter(user=analyst).exists()
+    assert not ApiToken.objects.filter(user=analyst).exists()
 
 
 def test_an_analyst_with_the_current_code_gets_a_token(analyst):
@@ -138,7 +138,9 @@ def test_an_analyst_with_the_current_code_gets_a_token(analyst):
     response = request_token("analyst", otp_code=current_code(device))
 
     assert response.status_code == 200
-    assert Token.objects.get(user=analyst).key == response.json()["token"]
+    assert ApiToken.objects.get(user=analyst).key_digest == api_token_digest(
+        response.json()["token"]
+    )
     me = client_with(f"Bearer {response.json()['token']}").get(ME)
     assert me.status_code == 200
     assert me.json()["roles"] == ["analyst"]
@@ -151,7 +153,7 @@ def test_a_wrong_password_gets_no_token(officer):
     body = response.json()
     assert body["type"] == "validation_error"
     assert body["errors"]["non_field_errors"] == ["Unable to sign in with these credentials."]
-    assert not Token.objects.filter(user=officer).exists()
+    assert not ApiToken.objects.filter(user=officer).exists()
     [failure] = AuditRecord.objects.filter(action=AuditAction.LOGIN_FAILED)
     assert failure.object_repr == "officer_a"
     assert failure.actor is None
@@ -165,7 +167,7 @@ def test_after_too_many_failures_the_token_endpoint_refuses_the_right_password(o
 
     assert response.status_code == 429
     assert response.json()["type"] == "locked_out"
-    assert not Token.objects.filter(user=officer).exists()
+    assert not ApiToken.objects.filter(user=officer).exists()
     assert not AuditRecord.objects.filter(action=AuditAction.TOKEN).exists()
 
 
@@ -204,7 +206,7 @@ def test_token_requests_are_throttled_per_account(officer, officer_b, token_rate
 
     assert refused.status_code == 429
     assert refused.json()["type"] == "throttled"
-    assert not Token.objects.filter(user=officer).exists()
+    assert not ApiToken.objects.filter(user=officer).exists()
     # Another account behind the same address is not held up by the busy one.
     assert request_token_from("10.0.0.10", "officer_b").status_code == 200
 
@@ -228,7 +230,9 @@ def test_a_request_without_a_password_gets_the_field_error(officer):
 def test_a_token_older_than_its_lifetime_is_refused(officer):
     key = request_token("officer_a").json()["token"]
     expired = timezone.now() - timedelta(hours=settings.API_TOKEN_TTL_HOURS, minutes=1)
-    Token.objects.filter(key=key).update(created=expired)
+    ApiToken.objects.filter(key_digest=api_token_digest(key)).update(
+        created=expired, expires=expired + timedelta(hours=settings.API_TOKEN_TTL_HOURS)
+    )
 
     response = client_with(f"Token {key}").get(ME)
 
@@ -240,7 +244,9 @@ def test_a_token_older_than_its_lifetime_is_refused(officer):
 def test_a_token_just_inside_its_lifetime_still_works(officer):
     key = request_token("officer_a").json()["token"]
     recent = timezone.now() - timedelta(hours=settings.API_TOKEN_TTL_HOURS, minutes=-1)
-    Token.objects.filter(key=key).update(created=recent)
+    ApiToken.objects.filter(key_digest=api_token_digest(key)).update(
+        created=recent, expires=recent + timedelta(hours=settings.API_TOKEN_TTL_HOURS)
+    )
 
     assert client_with(f"Token {key}").get(ME).status_code == 200
 
@@ -250,12 +256,62 @@ def test_a_new_token_invalidates_the_previous_one(officer):
     new = request_token("officer_a").json()["token"]
 
     assert old != new
-    assert Token.objects.filter(user=officer).count() == 1
+    assert ApiToken.objects.filter(user=officer).count() == 1
     refused = client_with(f"Token {old}").get(ME)
     assert refused.status_code == 401
     assert refused.json()["type"] == "authentication_failed"
     assert client_with(f"Token {new}").get(ME).status_code == 200
     assert AuditRecord.objects.filter(action=AuditAction.TOKEN, actor=officer).count() == 2
+
+
+def test_two_clients_of_one_account_keep_their_own_tokens(officer):
+    tablet = request_token("officer_a", client="patrol-tablet-3").json()
+    laptop = request_token("officer_a", client="station-laptop").json()
+
+    assert tablet["client"] == "patrol-tablet-3"
+    assert client_with(f"Token {tablet['token']}").get(ME).status_code == 200
+    assert client_with(f"Token {laptop['token']}").get(ME).status_code == 200
+    assert sorted(ApiToken.objects.filter(user=officer).values_list("name", flat=True)) == [
+        "patrol-tablet-3",
+        "station-laptop",
+    ]
+    records = AuditRecord.objects.filter(action=AuditAction.TOKEN, actor=officer)
+    assert sorted(r.changes["client"] for r in records) == ["patrol-tablet-3", "station-laptop"]
+
+
+def test_a_token_is_stored_as_its_digest_only(officer):
+    key = request_token("officer_a").json()["token"]
+
+    token = ApiToken.objects.get(user=officer)
+    assert key not in {token.key_digest, token.name}
+    assert token.key_digest == hashlib.sha256(key.encode()).hexdigest()
+    assert token.name == "default"
+    assert token.expires == token.created + timedelta(hours=settings.API_TOKEN_TTL_HOURS)
+
+
+def test_using_a_token_records_when_it_was_last_used(officer):
+    key = request_token("officer_a").json()["token"]
+    assert ApiToken.objects.get(user=officer).last_used is None
+
+    client_with(f"Token {key}").get(ME)
+
+    assert ApiToken.objects.get(user=officer).last_used is not None
+
+
+def test_a_token_of_a_deactivated_user_is_refused(officer):
+    key = request_token("officer_a").json()["token"]
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+
+    assert client_with(f"Token {key}").get(ME).status_code == 401
+
+
+def test_a_blank_client_name_is_refused(officer):
+    response = request_token("officer_a", client="")
+
+    assert response.status_code == 400
+    assert "client" in response.json()["errors"]
+    assert not ApiToken.objects.exists()
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Token", "Bearer one two"])

@@ -34,6 +34,9 @@ EXPECTED: dict[str, Rule] = {
     "portal:password-change": Rule(ALL_ROLES),
     "portal:two-factor-verify": Rule(ALL_ROLES),
     "portal:two-factor-setup": Rule(ALL_ROLES),
+    "portal:api-token-list": Rule(ALL_ROLES),
+    # The token to revoke is named in the body, among the person's own tokens only.
+    "portal:api-token-revoke": Rule(ALL_ROLES, method="post"),
     "portal:audit-list": Rule(frozenset({ADMIN})),
     "portal:audit-export": Rule(frozenset({ADMIN})),
     "portal:healthz": Rule(PUBLIC, public=True),
@@ -42,6 +45,7 @@ EXPECTED: dict[str, Rule] = {
     "portal:user-detail": Rule(frozenset({DISPATCHER, ANALYST, ADMIN}), kwargs=pk_of("user")),
     "portal:user-two-factor-reset": Rule(frozenset({ADMIN}), method="post", kwargs=pk_of("user")),
     "portal:user-unlock": Rule(frozenset({ADMIN}), method="post", kwargs=pk_of("user")),
+    "portal:user-api-token-revoke": Rule(frozenset({ADMIN}), method="post", kwargs=pk_of("user")),
     "portal:unit-list": Rule(ALL_ROLES),
     "portal:unit-create": Rule(frozenset({ADMIN})),
     "portal:unit-edit": Rule(frozenset({ADMIN}), kwargs=pk_of("unit")),
