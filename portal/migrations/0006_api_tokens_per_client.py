@@ -79,11 +79,12 @@ class Migration(migrations.Migration):
             },
         ),
         # DRF's authtoken is no longer installed: its keys, kept in clear text, open nothing
-        # any more and are removed rather than left in the database.
+        # any more and are removed rather than left in the database, with their table (its
+        # foreign key to the users would otherwise outlive the app).
         migrations.RunSQL(
             sql="""
         DO $$ BEGIN
-            IF to_regclass('authtoken_token') IS NOT NULL THEN DELETE FROM authtoken_token; END IF;
+            IF to_regclass('authtoken_token') IS NOT NULL THEN DROP TABLE authtoken_token; END IF;
         END $$;
         """,
             reverse_sql=migrations.RunSQL.noop,
