@@ -30,6 +30,7 @@ from cases.selectors.violations import (
     violation_list_for_user,
 )
 from cases.services import violations as violation_services
+from portal.api.fields import NumberField
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
 from portal.models import AuditAction
@@ -88,10 +89,8 @@ class ViolationInputSerializer(serializers.Serializer):
     client_key = serializers.UUIDField(required=False)
     occurred_at = serializers.DateTimeField()
     category = serializers.SlugRelatedField(slug_field="code", queryset=category_list_active())
-    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
-    longitude = serializers.FloatField(
-        required=False, allow_null=True, min_value=-180, max_value=180
-    )
+    latitude = NumberField(required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = NumberField(required=False, allow_null=True, min_value=-180, max_value=180)
     location_accuracy_m = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     location_source = serializers.ChoiceField(
         choices=LocationSource.choices, required=False, allow_blank=True

@@ -34,7 +34,7 @@ from dispatch.selectors.tasks import (
 from dispatch.selectors.units import unit_find, units_recommended_for
 from dispatch.services.areas import polygon_from_geojson
 from dispatch.services.tasks import TaskInput, task_create, task_movable_by, task_transition
-from portal.api.fields import BoundedDateTimeField, PolygonField
+from portal.api.fields import BoundedDateTimeField, NumberField, PolygonField
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
 from portal.models import User
@@ -190,8 +190,8 @@ class TaskInputSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=TaskPriority.choices, default=TaskPriority.NORMAL)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
-    longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    latitude = NumberField(required=False, min_value=-90, max_value=90)
+    longitude = NumberField(required=False, min_value=-180, max_value=180)
     area = serializers.JSONField(
         required=False, help_text="GeoJSON Polygon geometry, in WGS 84 longitude/latitude."
     )

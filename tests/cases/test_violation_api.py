@@ -125,6 +125,26 @@ def test_bad_input_is_refused_in_the_one_error_shape_and_nothing_is_saved(
     assert not Violation.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["latitude", "longitude"])
+def test_a_boolean_coordinate_is_refused_naming_the_field(api_client_for, officer, field):
+    response = api_client_for(officer).post(
+        VIOLATIONS, new_violation(**{field: True}), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: ["Give a number, not true or false."]}
+    assert not Violation.objects.exists()
+
+
+def test_a_coordinate_written_as_a_numeric_string_is_still_accepted(api_client_for, officer):
+    response = api_client_for(officer).post(
+        VIOLATIONS, new_violation(latitude="54.5395", longitude="25.6536"), format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert (response.json()["latitude"], response.json()["longitude"]) == (54.5395, 25.6536)
+
+
 def test_a_time_in_the_future_is_refused_naming_occurred_at(api_client_for, officer):
     tomorrow = (timezone.now() + timedelta(days=1)).isoformat()
 

@@ -81,6 +81,8 @@ def test_a_task_placed_by_area_gets_its_centroid_as_location(api_client_for, dis
     [
         ({"kind": "party"}, "kind"),
         ({"latitude": 95}, "latitude"),
+        ({"latitude": True}, "latitude"),
+        ({"longitude": False}, "longitude"),
         ({"latitude": None}, "latitude"),
         ({"area": {"type": "Point", "coordinates": [25, 54]}}, "area"),
         (
