@@ -95,8 +95,12 @@ class ViolationInputSerializer(serializers.Serializer):
     location_source = serializers.ChoiceField(
         choices=LocationSource.choices, required=False, allow_blank=True
     )
-    place_description = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    narrative = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    place_description = serializers.CharField(
+        required=False, allow_blank=True, max_length=violation_services.PLACE_MAX
+    )
+    narrative = serializers.CharField(
+        required=False, allow_blank=True, max_length=violation_services.NARRATIVE_MAX
+    )
     details = serializers.DictField(required=False)
     outside_area_confirmed = serializers.BooleanField(required=False, default=False)
     # Where the entry was logged from, e.g. "dispatch.task:42" (a task's completion on a

@@ -10,9 +10,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from portal.lib.text import lengths_check
 from portal.models import AuditAction, OrgUnit, User
 from portal.roles import Role
-from portal.services.audit import audit_record
+from portal.services.audit import REASON_MAX, audit_record
 
 
 @transaction.atomic
@@ -76,6 +77,7 @@ def two_factor_session_verify(*, request: HttpRequest, user: User, device: TOTPD
 @transaction.atomic
 def two_factor_reset(*, actor: User, user: User, reason: str) -> None:
     """An administrator removes a user's devices; the user enrols again at next login."""
+    lengths_check({"reason": (reason, REASON_MAX)})
     removed = TOTPDevice.objects.filter(user=user).delete()[0]
     audit_record(
         actor=actor,

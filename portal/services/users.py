@@ -6,9 +6,10 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from portal.lib.text import lengths_check
 from portal.models import AuditAction, OrgUnit, User
 from portal.roles import Role
-from portal.services.audit import audit_record
+from portal.services.audit import REASON_MAX, audit_record
 
 USER_EDITABLE_FIELDS = [
     "first_name",
@@ -64,6 +65,7 @@ def user_update(*, actor: User, user: User, fields: dict[str, Any], roles: list[
 @transaction.atomic
 def user_unlock(*, actor: User, user: User, reason: str) -> int:
     """Lift a sign-in lockout (django-axes) for the user's name."""
+    lengths_check({"reason": (reason, REASON_MAX)})
     attempts = axes_reset(username=user.username)
     audit_record(
         actor=actor,

@@ -145,6 +145,16 @@ def test_a_coordinate_written_as_a_numeric_string_is_still_accepted(api_client_f
     assert (response.json()["latitude"], response.json()["longitude"]) == (54.5395, 25.6536)
 
 
+def test_a_narrative_over_20000_characters_is_refused_and_nothing_is_saved(api_client_for, officer):
+    response = api_client_for(officer).post(
+        VIOLATIONS, new_violation(narrative="x" * 20_001), format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["narrative"]
+    assert not Violation.objects.exists()
+
+
 def test_a_time_in_the_future_is_refused_naming_occurred_at(api_client_for, officer):
     tomorrow = (timezone.now() + timedelta(days=1)).isoformat()
 
