@@ -46,6 +46,15 @@ def hidden_characters_problem(value: str) -> str:
     )
 
 
+def person_names(fields: Mapping[str, object]) -> dict[str, str]:
+    """The first and last names among a user's ``fields``, for hidden_characters_check."""
+    return {
+        name: value
+        for name in ("first_name", "last_name")
+        if isinstance(value := fields.get(name), str)
+    }
+
+
 def hidden_characters_check(names: Mapping[str, str]) -> None:
     """Raise ValidationError naming every field, ``{field: text}``, that holds an
     invisible direction or zero-width character."""

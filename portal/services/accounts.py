@@ -10,7 +10,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from portal.lib.text import lengths_check
+from portal.lib.text import hidden_characters_check, lengths_check, person_names
 from portal.models import AuditAction, OrgUnit, User
 from portal.roles import Role
 from portal.services.audit import REASON_MAX, audit_record
@@ -98,6 +98,7 @@ def user_create(
     org_unit: OrgUnit | None = None,
     **fields: Any,
 ) -> User:
+    hidden_characters_check(person_names(fields))
     user = User(username=username, org_unit=org_unit, **fields)
     if password:
         user.set_password(password)

@@ -435,6 +435,32 @@ def test_a_vehicle_and_a_person_are_linked_through_the_api(
     }
 
 
+@pytest.mark.parametrize(
+    ("kind", "role", "values", "field"),
+    [
+        ("person", "driver", {"first_name": "Jonas", "last_name": "Jon\u202eaitis"}, "last_name"),
+        ("person", "driver", {"first_name": "Jo\u200bnas", "last_name": "Jonaitis"}, "first_name"),
+        ("company", "consignor", {"name": "UAB \u2067Transit\u2069", "country": "LT"}, "name"),
+        ("vehicle", "vehicle_used", {"plate": "ABC\u200d123", "plate_country": "LT"}, "plate"),
+    ],
+    ids=["person-last-name-override", "person-zero-width", "company-isolate", "plate-joiner"],
+)
+def test_a_name_or_identifier_with_invisible_characters_is_refused_and_nothing_is_linked(
+    api_client_for, officer, violation_of_officer, kind, role, values, field
+):
+    response = api_client_for(officer).post(
+        action_url("entities", violation_of_officer),
+        {"kind": kind, "role": role, "values": values},
+        format="json",
+    )
+
+    assert response.status_code == 400, response.json()
+    assert list(response.json()["errors"]) == [field]
+    assert "invisible characters" in response.json()["errors"][field][0]
+    assert not Entity.objects.exists()
+    assert not ViolationEntity.objects.exists()
+
+
 def test_a_bad_vin_is_refused_under_vin(api_client_for, officer, violation_of_officer):
     response = api_client_for(officer).post(
         action_url("entities", violation_of_officer),
