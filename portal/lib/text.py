@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 # Bidirectional embeddings, overrides and isolates, zero-width spaces and joiners, the
 # left-to-right and right-to-left marks and the byte order mark: invisible on screen,
-# yet "\u202e" makes "Jonas\u202esavonak" read "Jonas kanovas". Escaping in templates
+# yet "\u202e" makes "Jonas\u202esavonak" read "Jonaskanovas". Escaping in templates
 # does not help, as these are not markup.
 HIDDEN_CHARACTERS = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
