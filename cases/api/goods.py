@@ -64,7 +64,7 @@ class GoodsLineSerializer(serializers.ModelSerializer):
 
 class GoodsInputSerializer(serializers.Serializer):
     hs_code = serializers.CharField(max_length=12)
-    description = serializers.CharField(max_length=300)
+    description = serializers.CharField(max_length=goods_services.DESCRIPTION_MAX)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
     quantity_unit = serializers.ChoiceField(choices=QuantityUnit.choices)
     value_eur = serializers.DecimalField(

@@ -30,6 +30,7 @@ from cases.selectors.violations import (
     violation_list_for_user,
 )
 from cases.services import violations as violation_services
+from portal.api.fields import NumberField
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
 from portal.models import AuditAction
@@ -88,16 +89,18 @@ class ViolationInputSerializer(serializers.Serializer):
     client_key = serializers.UUIDField(required=False)
     occurred_at = serializers.DateTimeField()
     category = serializers.SlugRelatedField(slug_field="code", queryset=category_list_active())
-    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
-    longitude = serializers.FloatField(
-        required=False, allow_null=True, min_value=-180, max_value=180
-    )
+    latitude = NumberField(required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = NumberField(required=False, allow_null=True, min_value=-180, max_value=180)
     location_accuracy_m = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     location_source = serializers.ChoiceField(
         choices=LocationSource.choices, required=False, allow_blank=True
     )
-    place_description = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    narrative = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    place_description = serializers.CharField(
+        required=False, allow_blank=True, max_length=violation_services.PLACE_MAX
+    )
+    narrative = serializers.CharField(
+        required=False, allow_blank=True, max_length=violation_services.NARRATIVE_MAX
+    )
     details = serializers.DictField(required=False)
     outside_area_confirmed = serializers.BooleanField(required=False, default=False)
     # Where the entry was logged from, e.g. "dispatch.task:42" (a task's completion on a

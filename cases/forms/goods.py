@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from cases.models import (
     QuantityUnit,
 )
-from cases.services.goods import GoodsInput
+from cases.services.goods import DESCRIPTION_MAX, GoodsInput
 
 
 class GoodsLineForm(forms.Form):
@@ -19,7 +19,7 @@ class GoodsLineForm(forms.Form):
         ),
         help_text=_("4 or 6 digits, e.g. 2402 for cigarettes."),
     )
-    description = forms.CharField(label=_("Description"), max_length=300)
+    description = forms.CharField(label=_("Description"), max_length=DESCRIPTION_MAX)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=0)
     quantity_unit = forms.ChoiceField(
         label=pgettext_lazy("of measure", "Unit"), choices=QuantityUnit.choices

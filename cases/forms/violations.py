@@ -15,7 +15,12 @@ from cases.models import (
 )
 from cases.selectors.violations import ViolationFilter
 from cases.services.categories import field_label
-from cases.services.violations import ORIGIN_PATTERN, ViolationInput
+from cases.services.violations import (
+    NARRATIVE_MAX,
+    ORIGIN_PATTERN,
+    PLACE_MAX,
+    ViolationInput,
+)
 from portal.lib.coordinates import CoordinateError, CoordinateSystem, parse_coordinates
 from portal.lib.language import is_lithuanian
 from portal.lib.timefmt import DATETIME_LOCAL
@@ -68,9 +73,12 @@ class ViolationForm(forms.Form):
     location_accuracy_m = forms.IntegerField(
         label=_("Accuracy (m)"), required=False, min_value=0, max_value=100000
     )
-    place_description = forms.CharField(label=_("Place"), required=False, max_length=300)
+    place_description = forms.CharField(label=_("Place"), required=False, max_length=PLACE_MAX)
     narrative = forms.CharField(
-        label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What happened"),
+        required=False,
+        max_length=NARRATIVE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     outside_area_confirmed = forms.BooleanField(
         label=_("The location is outside the operational area and that is right"), required=False

@@ -6,8 +6,8 @@ concealed, and the route; each commodity adds what its own template requires (dr
 type, cigarette brand and excise stamps, currency and declaration, CITES species...).
 A definition is data: administrators can edit it, forms and validation read it.
 
-Field types: text, integer, decimal, choice, boolean, country (ISO 3166 alpha-2),
-currency (ISO 4217).
+Field types: text, integer, decimal (both with optional "min" and "max"), choice, boolean,
+country (ISO 3166 alpha-2), currency (ISO 4217).
 """
 
 from typing import Any
@@ -23,6 +23,8 @@ def field(
     *,
     required: bool = False,
     choices: list[tuple[str, str, str]] | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
 ) -> FieldDefinition:
     definition: FieldDefinition = {
         "name": name,
@@ -33,6 +35,12 @@ def field(
     }
     if choices:
         definition["choices"] = [list(choice) for choice in choices]
+    # Bounds of an integer or decimal field; without them the validation's defaults
+    # apply (cases.services.categories: 0 to 10^9 for integers, 10^12 for decimals).
+    if minimum is not None:
+        definition["min"] = minimum
+    if maximum is not None:
+        definition["max"] = maximum
     return definition
 
 
@@ -157,7 +165,7 @@ CATEGORY_FIELDS: dict[str, list[FieldDefinition]] = {
     ],
     "alcohol": [
         field("beverage_type", "Beverage", "Gėrimas", required=True),
-        field("alcohol_percent", "Alcohol (% vol.)", "Alkoholis (tūrio %)", "decimal"),
+        field("alcohol_percent", "Alcohol (% vol.)", "Alkoholis (tūrio %)", "decimal", maximum=100),
         field(
             "excise_stamps",
             "Excise stamps",

@@ -49,6 +49,35 @@ ISO_CURRENCIES = frozenset(
 )
 
 
+# The default bounds of a number among a category's facts, for a definition that states
+# no "min" or "max" of its own: counts (packs, items) up to a thousand million, amounts
+# (euros, kilograms, litres) up to a million million with at most three decimals.
+INTEGER_MAX = 10**9
+
+
+DECIMAL_MAX = Decimal(10**12)
+
+
+DECIMAL_PLACES = 3
+
+
+def _bounds(definition: dict[str, Any], default_max: int | Decimal) -> tuple[Decimal, Decimal]:
+    return (
+        Decimal(str(definition.get("min", 0))),
+        Decimal(str(definition.get("max", default_max))),
+    )
+
+
+def _bounds_problem(value: int | Decimal, low: Decimal, high: Decimal) -> str:
+    if value < low:
+        if low == 0:
+            return _("The number cannot be negative.")
+        return _("The number must be at least %(min)s.") % {"min": low}
+    if value > high:
+        return _("The number must be at most %(max)s.") % {"max": high}
+    return ""
+
+
 def field_label(definition: dict[str, Any]) -> str:
     lithuanian = is_lithuanian()
     return str(definition.get("label_lt" if lithuanian else "label_en") or definition["name"])
@@ -70,8 +99,8 @@ def _clean_value(definition: dict[str, Any], raw: Any) -> Any:
             value = int(str(text))
         except ValueError:
             raise ValueError(_("Enter a whole number.")) from None
-        if value < 0:
-            raise ValueError(_("The number cannot be negative."))
+        if problem := _bounds_problem(value, *_bounds(definition, INTEGER_MAX)):
+            raise ValueError(problem)
         return value
     if kind == "decimal":
         try:
@@ -80,8 +109,13 @@ def _clean_value(definition: dict[str, Any], raw: Any) -> Any:
             raise ValueError(_("Enter a number, e.g. 12.5.")) from None
         if not number.is_finite():
             raise ValueError(_("Enter a number, e.g. 12.5."))
-        if number < 0:
-            raise ValueError(_("The number cannot be negative."))
+        if problem := _bounds_problem(number, *_bounds(definition, DECIMAL_MAX)):
+            raise ValueError(problem)
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -DECIMAL_PLACES:
+            raise ValueError(
+                _("Give at most %(places)d decimal places.") % {"places": DECIMAL_PLACES}
+            )
         return str(number)
     if kind == "choice":
         allowed = [choice[0] for choice in definition.get("choices", [])]
@@ -175,6 +209,13 @@ def field_definitions_validate(value: Any) -> list[dict[str, Any]]:
                     _("%(where)s: list each option as [value, English, Lithuanian].")
                     % {"where": where}
                 )
+        bounds = [definition[key] for key in ("min", "max") if key in definition]
+        if not all(
+            isinstance(bound, int | float) and not isinstance(bound, bool) for bound in bounds
+        ):
+            raise ValidationError(_("%(where)s: min and max are numbers.") % {"where": where})
+        if "min" in definition and "max" in definition and definition["min"] > definition["max"]:
+            raise ValidationError(_("%(where)s: min is above max.") % {"where": where})
         if not isinstance(definition.get("required", False), bool):
             raise ValidationError(_("%(where)s: required is true or false.") % {"where": where})
     return value

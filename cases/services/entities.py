@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.lib.identifiers import IdentifierError, entity_key, normalise_country
 from cases.models import Entity, EntityKind, Relation, Violation, ViolationEntity
+from portal.lib.text import hidden_characters_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -47,7 +48,11 @@ def entity_resolve(
     provenance: str = "",
 ) -> tuple[Entity, bool]:
     """The registry's entity for these identifying ``values``, created when new.
-    Raises ValidationError with a field message when an identifier is not valid."""
+    Raises ValidationError with a field message when an identifier is not valid, or a
+    name or identifier holds invisible direction or zero-width characters."""
+    hidden_characters_check(
+        {name: value for name, value in values.items() if isinstance(value, str)}
+    )
     try:
         key = entity_key(kind, values)
     except IdentifierError as error:

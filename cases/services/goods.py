@@ -14,11 +14,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import GoodsLine, HSCode, Violation
+from portal.lib.text import lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
 if TYPE_CHECKING:
     from cases.models import HSCode
+
+
+# A goods line's description: what the goods are, as on a customs declaration.
+DESCRIPTION_MAX = 300
 
 
 @dataclass
@@ -33,6 +38,7 @@ class GoodsInput:
 
 @transaction.atomic
 def goods_line_add(*, actor: User, violation: Violation, data: GoodsInput) -> GoodsLine:
+    lengths_check({"description": (data.description.strip(), DESCRIPTION_MAX)})
     code = "".join(ch for ch in data.hs_code if ch.isdigit())
     hs_code = HSCode.objects.filter(code=code).first()
     if hs_code is None:

@@ -18,6 +18,7 @@ from cases.selectors.violations import violation_verify_problems
 from cases.services.categories import category_details_clean
 from cases.services.map import violation_grid_changed
 from cases.signals import violation_logged
+from portal.lib.text import length_problem
 from portal.models import AuditAction, User
 from portal.selectors.geo import crossing_point_nearest, point_in_operational_area
 from portal.services.audit import audit_record
@@ -43,6 +44,14 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
 OLDEST_ACCEPTED = timedelta(days=5 * 365)
+
+
+# What happened, in the officer's words: long enough for a detailed account, short
+# enough that lists, exports and the CEN exchange stay light.
+NARRATIVE_MAX = 20_000
+
+
+PLACE_MAX = 300
 
 
 # An origin marker: "<app>.<thing>:<id>", the page or record a new violation was logged
@@ -90,6 +99,12 @@ def _apply(violation: Violation, data: ViolationInput, *, require_complete: bool
         category=data.category, raw=data.details, require_complete=require_complete
     )
     errors.update({f"details.{name}": message for name, message in detail_errors.items()})
+    for name, value, limit in (
+        ("place_description", data.place_description.strip(), PLACE_MAX),
+        ("narrative", data.narrative.strip(), NARRATIVE_MAX),
+    ):
+        if problem := length_problem(value, limit):
+            errors[name] = problem
     if data.location_accuracy_m is not None and not 0 <= data.location_accuracy_m <= 100_000:
         errors["location_accuracy_m"] = _("The accuracy must be between 0 and 100,000 metres.")
     if errors:

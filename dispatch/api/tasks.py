@@ -33,8 +33,15 @@ from dispatch.selectors.tasks import (
 )
 from dispatch.selectors.units import unit_find, units_recommended_for
 from dispatch.services.areas import polygon_from_geojson
-from dispatch.services.tasks import TaskInput, task_create, task_movable_by, task_transition
-from portal.api.fields import BoundedDateTimeField, PolygonField
+from dispatch.services.tasks import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    TaskInput,
+    task_create,
+    task_movable_by,
+    task_transition,
+)
+from portal.api.fields import BoundedDateTimeField, NumberField, PolygonField
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
 from portal.models import User
@@ -189,9 +196,11 @@ class TaskInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=TaskKind.choices)
     priority = serializers.ChoiceField(choices=TaskPriority.choices, default=TaskPriority.NORMAL)
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
-    longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX
+    )
+    latitude = NumberField(required=False, min_value=-90, max_value=90)
+    longitude = NumberField(required=False, min_value=-180, max_value=180)
     area = serializers.JSONField(
         required=False, help_text="GeoJSON Polygon geometry, in WGS 84 longitude/latitude."
     )
@@ -312,7 +321,7 @@ class TaskDetail(GenericAPIView):
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     unit = serializers.IntegerField(required=False, help_text="Mobile unit id, to assign.")
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
     # Guards against acting on a stale screen: the move applies only if the task is
     # still in this state.
     expected_status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)

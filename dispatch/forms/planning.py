@@ -14,7 +14,12 @@ from django.utils.translation import pgettext_lazy
 
 from dispatch.models import MobileUnit, PatrolZone, Shift
 from dispatch.services.areas import MAX_GEOJSON_CHARS, polygon_from_geojson
-from dispatch.services.planning import ShiftInput, ZoneInput
+from dispatch.services.planning import (
+    SHIFT_NOTE_MAX,
+    ZONE_DESCRIPTION_MAX,
+    ShiftInput,
+    ZoneInput,
+)
 from portal.lib.timefmt import DATETIME_LOCAL, supported_date
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -25,6 +30,7 @@ class ZoneForm(forms.Form):
     description = forms.CharField(
         label=_("Description"),
         required=False,
+        max_length=ZONE_DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the unit watches here: roads, crossing points, known routes."),
     )
@@ -112,7 +118,7 @@ class ShiftForm(forms.Form):
         empty_label=_("No zone"),
         help_text=_("A unit outside its shift's zone raises a geofence alert."),
     )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=SHIFT_NOTE_MAX, required=False)
 
     def __init__(self, *args: Any, shift: Shift | None = None, **kwargs: Any) -> None:
         if shift is not None and "initial" not in kwargs:

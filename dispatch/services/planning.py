@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift
 from dispatch.selectors.planning import GEOFENCE_TOLERANCE_M
 from dispatch.services.areas import area_check
+from portal.lib.text import lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record, model_changes
 
@@ -30,6 +31,15 @@ GEOFENCE_MAX_ACCURACY_SLACK_M = 500.0
 
 
 SHIFT_MAX_LENGTH = timedelta(hours=24)
+
+
+# What a unit watches in a zone: a few lines, shown in the zone's popup on the map.
+ZONE_DESCRIPTION_MAX = 1000
+
+
+# A shift's note (the column holds 300): without this check a longer one failed in the
+# database instead of being refused with a message.
+SHIFT_NOTE_MAX = 300
 
 
 def _local(moment: datetime) -> str:
@@ -56,6 +66,7 @@ def _zone_fields_check(zone: PatrolZone) -> None:
 def zone_create(*, actor: User, data: ZoneInput) -> PatrolZone:
     if not actor.has_perm("dispatch.add_patrolzone"):
         raise PermissionDenied
+    lengths_check({"description": (data.description.strip(), ZONE_DESCRIPTION_MAX)})
     area_check(data.area)
     zone = PatrolZone(
         name=data.name.strip(),
@@ -90,6 +101,7 @@ def zone_update(*, actor: User, zone: PatrolZone, data: ZoneInput) -> PatrolZone
     deactivated, and then no longer offered for new shifts."""
     if not actor.has_perm("dispatch.change_patrolzone"):
         raise PermissionDenied
+    lengths_check({"description": (data.description.strip(), ZONE_DESCRIPTION_MAX)})
     zone = PatrolZone.objects.select_for_update().get(pk=zone.pk)
     area_check(data.area)
     before = {field: getattr(zone, field) for field in ZONE_FIELDS}
@@ -121,6 +133,7 @@ class ShiftInput:
 
 
 def _shift_check(data: ShiftInput, shift_id: int | None, zone_before: int | None) -> None:
+    lengths_check({"note": (data.note.strip(), SHIFT_NOTE_MAX)})
     if data.ends_at < data.starts_at:
         raise ValidationError({"ends_at": _("The shift ends before it starts.")})
     if data.ends_at == data.starts_at:

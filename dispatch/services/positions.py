@@ -78,6 +78,9 @@ def _number(
         if required:
             errors[name] = _("This value is required.")
         return None
+    if isinstance(raw, bool):  # float(True) is 1.0: a boolean latitude put units at (1, 1)
+        errors[name] = _("Give a number, not true or false.")
+        return None
     try:
         value = float(raw)
     except (TypeError, ValueError):

@@ -33,8 +33,17 @@ from dispatch.models.tasks import (
 )
 from dispatch.selectors.units import is_own_unit, serves_in
 from dispatch.services.areas import area_check
+from portal.lib.text import lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
+
+# A task's description is the dispatcher's briefing, read on a phone; every list of
+# tasks carries it, so it stays a few paragraphs long.
+DESCRIPTION_MAX = 4000
+
+
+# The note of a move: the reason for cancelling, or the outcome of a completed task.
+NOTE_MAX = 2000
 
 
 @dataclass
@@ -80,6 +89,7 @@ def _alert_unanswered(*, actor: User, alert_id: int) -> GeofenceAlert:
 def task_create(*, actor: User, data: TaskInput) -> Task:
     if not actor.has_perm("dispatch.add_task"):
         raise PermissionDenied
+    lengths_check({"description": (data.description.strip(), DESCRIPTION_MAX)})
     task = Task(
         kind=data.kind,
         title=data.title.strip(),
@@ -173,6 +183,7 @@ def task_transition(
     assigned), in primary-key order: two dispatchers acting on one task, or on two
     tasks of one unit, are served one after the other, and the unit's busy/available
     status is decided on what is committed, never on a stale read."""
+    lengths_check({"note": (note.strip(), NOTE_MAX)})
     task = Task.objects.select_for_update().get(pk=task.pk)
     if expected_status and task.status != expected_status:
         raise ValidationError(

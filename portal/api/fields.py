@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.gis.geos import Polygon
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -27,6 +28,18 @@ class BoundedDateTimeField(serializers.DateTimeField):
             return super().to_internal_value(value)
         except OverflowError:
             self.fail("out_of_range")
+
+
+class NumberField(serializers.FloatField):
+    """A number written as a JSON number or a numeric string, never ``true``/``false``:
+    DRF's FloatField takes ``float(True)`` and a boolean latitude became 1.0."""
+
+    default_error_messages = {"boolean": _("Give a number, not true or false.")}
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("boolean")
+        return super().to_internal_value(data)
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import OrgUnit, OrgUnitKind, User
 from portal.roles import ROLE_LABELS, Role
+from portal.services.audit import REASON_MAX
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
@@ -119,7 +120,7 @@ class UserCreateForm(UserProfileForm):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
-        max_length=500,
+        max_length=REASON_MAX,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. phone lost, ticket 1234")}),
     )
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.lib.text import hidden_characters_check, lengths_check, person_names
 from portal.models import ApiToken, AuditAction, OrgUnit, User, api_token_digest
 from portal.roles import Role
-from portal.services.audit import audit_record
+from portal.services.audit import REASON_MAX, audit_record
 
 
 @transaction.atomic
@@ -89,6 +90,7 @@ def two_factor_session_verify(*, request: HttpRequest, user: User, device: TOTPD
 @transaction.atomic
 def two_factor_reset(*, actor: User, user: User, reason: str) -> None:
     """An administrator removes a user's devices; the user enrols again at next login."""
+    lengths_check({"reason": (reason, REASON_MAX)})
     removed = TOTPDevice.objects.filter(user=user).delete()[0]
     audit_record(
         actor=actor,
@@ -109,6 +111,7 @@ def user_create(
     org_unit: OrgUnit | None = None,
     **fields: Any,
 ) -> User:
+    hidden_characters_check(person_names(fields))
     user = User(username=username, org_unit=org_unit, **fields)
     if password:
         user.set_password(password)

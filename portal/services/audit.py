@@ -11,6 +11,10 @@ from portal.models import AuditAction, AuditRecord, User
 from portal.models.audit import GENESIS_HASH
 from portal.request_context import current_request_context
 
+# The reason an administrator gives for an action on someone's account, kept in the
+# audit trail: a sentence and a ticket number.
+REASON_MAX = 500
+
 # One lock for the whole chain: two transactions appending at once would both link to
 # the same predecessor. The lock is held until commit, so records are chained in the
 # order their transactions commit and ids increase along the chain.

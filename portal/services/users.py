@@ -6,9 +6,10 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from portal.lib.text import hidden_characters_check, lengths_check, person_names
 from portal.models import AuditAction, OrgUnit, User
 from portal.roles import Role
-from portal.services.audit import audit_record
+from portal.services.audit import REASON_MAX, audit_record
 
 USER_EDITABLE_FIELDS = [
     "first_name",
@@ -39,7 +40,9 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
 
 @transaction.atomic
 def user_update(*, actor: User, user: User, fields: dict[str, Any], roles: list[Role]) -> User:
-    """Change a user's profile, unit, active flag and roles in one audited step."""
+    """Change a user's profile, unit, active flag and roles in one audited step.
+    Raises ValidationError by field when a name holds invisible characters."""
+    hidden_characters_check(person_names(fields))
     user = User.objects.select_for_update().get(pk=user.pk)
     before = _snapshot(user, USER_EDITABLE_FIELDS)
     before_roles = sorted(user.role_names())
@@ -64,6 +67,7 @@ def user_update(*, actor: User, user: User, fields: dict[str, Any], roles: list[
 @transaction.atomic
 def user_unlock(*, actor: User, user: User, reason: str) -> int:
     """Lift a sign-in lockout (django-axes) for the user's name."""
+    lengths_check({"reason": (reason, REASON_MAX)})
     attempts = axes_reset(username=user.username)
     audit_record(
         actor=actor,

@@ -1,6 +1,7 @@
 """Administration of users and organisational units."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -60,15 +61,19 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = form.profile_fields()
         fields.pop("is_active")
-        created = accounts.user_create(
-            actor=_actor(request),
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password1"],
-            roles=form.selected_roles(),
-            **fields,
-        )
-        messages.success(request, _("User %(name)s created.") % {"name": created.username})
-        return redirect("portal:user-detail", pk=created.pk)
+        try:
+            created = accounts.user_create(
+                actor=_actor(request),
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                roles=form.selected_roles(),
+                **fields,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("User %(name)s created.") % {"name": created.username})
+            return redirect("portal:user-detail", pk=created.pk)
     return render(request, "portal/users/form.html", {"form": form, "subject": None})
 
 
@@ -90,6 +95,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     fields=form.profile_fields(),
                     roles=form.selected_roles(),
                 )
+            except ValidationError as error:
+                form.add_error(None, error)
             except ValueError as error:
                 form.add_error("is_active", str(error))
             else:

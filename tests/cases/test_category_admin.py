@@ -1,11 +1,13 @@
 """Administrators edit categories; a malformed field definition is refused, nothing saved."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import ViolationCategory
+from cases.models import Violation, ViolationCategory
 from portal.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,44 @@ def test_an_added_field_is_offered_by_the_violation_form(administrator, officer,
 
 
 @pytest.mark.parametrize(
+    ("litres", "message"),
+    [
+        ("60000", "The number must be at most 50000."),
+        ("0.5", "The number must be at least 1."),
+        ("12.3456", "Give at most 3 decimal places."),
+    ],
+)
+def test_a_field_keeps_to_the_bounds_its_definition_states(
+    administrator, officer, api_client_for, client_for, litres, message
+):
+    fuel = ViolationCategory.objects.get(code="fuel")
+    litres_field = {
+        "name": "litres",
+        "label_en": "Litres",
+        "label_lt": "Litrai",
+        "type": "decimal",
+        "min": 1,
+        "max": 50000,
+    }
+    fields = [*fuel.field_definitions, litres_field]
+    edit(client_for(administrator), fuel, field_definitions_json=json.dumps(fields))
+
+    response = api_client_for(officer).post(
+        reverse("api:violation-list"),
+        {
+            "category": "fuel",
+            "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "details": {"litres": litres},
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"details.litres": [message]}
+    assert not Violation.objects.exists()
+
+
+@pytest.mark.parametrize(
     ("definitions", "message"),
     [
         ("[{", "Not valid JSON"),
@@ -68,6 +108,9 @@ def test_an_added_field_is_offered_by_the_violation_form(administrator, officer,
             "[value, English, Lithuanian]",
         ),
         (json.dumps([PLAIN, PLAIN]), "used twice"),
+        (json.dumps([{**PLAIN, "type": "integer", "max": "lots"}]), "min and max are numbers"),
+        (json.dumps([{**PLAIN, "type": "integer", "max": True}]), "min and max are numbers"),
+        (json.dumps([{**PLAIN, "type": "decimal", "min": 5, "max": 1}]), "min is above max"),
     ],
 )
 def test_a_malformed_definition_is_refused_and_nothing_changes(

@@ -2,7 +2,9 @@
 filters and pagination, goods, entities, evidence, submit and verify, the map, and the
 reference look-ups. Every failure answers in one shape."""
 
+import struct
 import uuid
+import zlib
 from datetime import timedelta
 from typing import Any
 
@@ -102,6 +104,8 @@ def test_the_same_client_key_again_answers_200_with_the_same_violation(api_clien
         ({"occurred_at": "yesterday at noon"}, "occurred_at"),
         ({"details": {**TOBACCO_FACTS, "packs": "a lot"}}, "details.packs"),
         ({"location_accuracy_m": 250_000}, "location_accuracy_m"),
+        ({"details": {**TOBACCO_FACTS, "packs": 10**40}}, "details.packs"),
+        ({"details": {**TOBACCO_FACTS, "packs": "1" + "0" * 40}}, "details.packs"),
     ],
     ids=[
         "latitude-95",
@@ -110,6 +114,8 @@ def test_the_same_client_key_again_answers_200_with_the_same_violation(api_clien
         "unreadable-time",
         "packs-not-a-number",
         "accuracy-too-large",
+        "packs-10-to-the-40",
+        "packs-10-to-the-40-as-text",
     ],
 )
 def test_bad_input_is_refused_in_the_one_error_shape_and_nothing_is_saved(
@@ -122,6 +128,48 @@ def test_bad_input_is_refused_in_the_one_error_shape_and_nothing_is_saved(
     assert body["type"] == "validation_error"
     assert list(body["errors"]) == [field]
     assert all(isinstance(message, str) and message for message in body["errors"][field])
+    assert not Violation.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["latitude", "longitude"])
+def test_a_boolean_coordinate_is_refused_naming_the_field(api_client_for, officer, field):
+    response = api_client_for(officer).post(
+        VIOLATIONS, new_violation(**{field: True}), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: ["Give a number, not true or false."]}
+    assert not Violation.objects.exists()
+
+
+def test_a_coordinate_written_as_a_numeric_string_is_still_accepted(api_client_for, officer):
+    response = api_client_for(officer).post(
+        VIOLATIONS, new_violation(latitude="54.5395", longitude="25.6536"), format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert (response.json()["latitude"], response.json()["longitude"]) == (54.5395, 25.6536)
+
+
+def test_a_narrative_over_20000_characters_is_refused_and_nothing_is_saved(api_client_for, officer):
+    response = api_client_for(officer).post(
+        VIOLATIONS, new_violation(narrative="x" * 20_001), format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["narrative"]
+    assert not Violation.objects.exists()
+
+
+def test_packs_beyond_a_thousand_million_are_refused_with_the_bound(api_client_for, officer):
+    response = api_client_for(officer).post(
+        VIOLATIONS, new_violation(details={**TOBACCO_FACTS, "packs": 10**40}), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "details.packs": ["The number must be at most 1000000000."]
+    }
     assert not Violation.objects.exists()
 
 
@@ -405,6 +453,32 @@ def test_a_vehicle_and_a_person_are_linked_through_the_api(
     }
 
 
+@pytest.mark.parametrize(
+    ("kind", "role", "values", "field"),
+    [
+        ("person", "driver", {"first_name": "Jonas", "last_name": "Jon\u202eaitis"}, "last_name"),
+        ("person", "driver", {"first_name": "Jo\u200bnas", "last_name": "Jonaitis"}, "first_name"),
+        ("company", "consignor", {"name": "UAB \u2067Transit\u2069", "country": "LT"}, "name"),
+        ("vehicle", "vehicle_used", {"plate": "ABC\u200d123", "plate_country": "LT"}, "plate"),
+    ],
+    ids=["person-last-name-override", "person-zero-width", "company-isolate", "plate-joiner"],
+)
+def test_a_name_or_identifier_with_invisible_characters_is_refused_and_nothing_is_linked(
+    api_client_for, officer, violation_of_officer, kind, role, values, field
+):
+    response = api_client_for(officer).post(
+        action_url("entities", violation_of_officer),
+        {"kind": kind, "role": role, "values": values},
+        format="json",
+    )
+
+    assert response.status_code == 400, response.json()
+    assert list(response.json()["errors"]) == [field]
+    assert "invisible characters" in response.json()["errors"][field][0]
+    assert not Entity.objects.exists()
+    assert not ViolationEntity.objects.exists()
+
+
 def test_a_bad_vin_is_refused_under_vin(api_client_for, officer, violation_of_officer):
     response = api_client_for(officer).post(
         action_url("entities", violation_of_officer),
@@ -432,6 +506,42 @@ def test_a_photo_is_uploaded_as_multipart(api_client_for, officer, violation_of_
     assert body["sha256"] == evidence.sha256
     assert (body["original_name"], body["size"]) == ("load.jpg", len(photo))
     assert evidence.exif_location is not None
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that states its size and holds no pixels worth decoding: what a
+    decompression bomb looks like to the server before it decodes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(12_000, 12_000), (8_000, 7_500)], ids=["144-megapixels", "60-megapixels"]
+)
+def test_a_photo_over_50_megapixels_is_refused_before_it_is_decoded(
+    api_client_for, officer, violation_of_officer, width, height
+):
+    response = api_client_for(officer).post(
+        action_url("evidence", violation_of_officer),
+        {"file": upload("bomb.png", png_header_only(width, height), "image/png")},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "file": ["bomb.png has more than 50 megapixels; send a smaller photo."]
+    }
+    assert not Evidence.objects.exists()
 
 
 def test_a_text_file_named_jpg_is_refused(api_client_for, officer, violation_of_officer):

@@ -230,6 +230,15 @@ def test_an_impossible_time_is_refused_and_nothing_is_saved(officer, offset, mes
     assert not AuditRecord.objects.filter(object_type="cases.violation").exists()
 
 
+@pytest.mark.parametrize(("field", "limit"), [("narrative", 20_000), ("place_description", 300)])
+def test_a_text_over_its_limit_is_refused_for_every_path(officer, field, limit):
+    with pytest.raises(ValidationError) as error:
+        violation_create(actor=officer, data=violation_input(**{field: "x" * (limit + 1)}))
+
+    assert refused(error) == {field: [f"At most {limit} characters; this text has {limit + 1}."]}
+    assert not Violation.objects.exists()
+
+
 @pytest.mark.parametrize(
     "offset",
     [timedelta(minutes=9), -timedelta(days=5 * 365 - 1)],

@@ -241,3 +241,16 @@ def test_task_times_and_history_have_names_of_their_own():
         "note",
     ]
     assert str(TaskEvent._meta.verbose_name) == "task event"
+
+
+def test_a_too_long_description_is_refused_in_lithuanian(dispatcher):
+    from django.core.exceptions import ValidationError
+
+    data = TaskInput(kind="patrol", title="Patrol", description="x" * 4001)
+
+    with translation.override("lt"), pytest.raises(ValidationError) as refused:
+        task_create(actor=dispatcher, data=data)
+
+    assert refused.value.message_dict["description"] == [
+        "Ne daugiau kaip 4000 simbolių; šiame tekste jų yra 4001."
+    ]

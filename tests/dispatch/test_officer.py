@@ -659,3 +659,16 @@ def test_a_prefill_that_does_not_fit_is_left_out(officer, unit, client_for, quer
     assert 'href="https://evil' not in page
     assert 'href="//evil' not in page
     assert "data-back-link" not in page
+
+
+def test_a_boolean_latitude_from_the_phone_rejects_that_report_only(officer, unit, api_client_for):
+    response = api_client_for(officer).post(
+        POSITIONS, {"reports": [report(3), {**report(2), "latitude": True}]}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["accepted"] == 1
+    assert response.json()["rejected"] == [
+        {"index": 1, "errors": {"latitude": "Give a number, not true or false."}}
+    ]
+    assert PositionReport.objects.filter(unit=unit).count() == 1

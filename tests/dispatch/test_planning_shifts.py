@@ -6,10 +6,12 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.contrib.gis.geos import Point, Polygon
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import GeofenceAlert, MobileUnit, PatrolZone, Shift
+from dispatch.services.planning import ShiftInput, shift_create
 from portal.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
@@ -505,3 +507,13 @@ def test_a_prefilled_day_outside_reason_leaves_the_times_empty(dispatcher, clien
 
     assert response.status_code == 200
     assert "starts_at" not in response.context["form"].initial
+
+
+def test_a_shift_note_over_300_characters_is_refused_not_a_database_error(dispatcher, unit):
+    data = ShiftInput(unit=unit, starts_at=local(DAY, 8), ends_at=local(DAY, 16), note="x" * 301)
+
+    with pytest.raises(ValidationError) as refused:
+        shift_create(actor=dispatcher, data=data)
+
+    assert refused.value.message_dict == {"note": ["At most 300 characters; this text has 301."]}
+    assert not Shift.objects.exists()

@@ -5,11 +5,13 @@ import json
 
 import pytest
 from django.contrib.gis.geos import Polygon
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dispatch.models import PatrolZone
+from dispatch.services.planning import ZoneInput, zone_create
 from portal.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +109,32 @@ def test_bad_outlines_are_refused_with_a_clear_message(dispatcher, client_for, a
 
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["area"])
+    assert not PatrolZone.objects.exists()
+
+
+def test_a_description_over_1000_characters_is_refused(dispatcher, client_for):
+    response = client_for(dispatcher).post(
+        reverse("dispatch:zone-create"), form_data(description="x" * 1001)
+    )
+
+    assert response.status_code == 200
+    assert "1000" in response.context["form"].errors["description"][0]
+    assert not PatrolZone.objects.exists()
+
+
+def test_the_zone_service_refuses_a_long_description_for_every_path(dispatcher):
+    data = ZoneInput(
+        name="Medininkai east",
+        area=Polygon([tuple(p) for p in MEDININKAI], srid=4326),
+        description="x" * 1001,
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        zone_create(actor=dispatcher, data=data)
+
+    assert refused.value.message_dict == {
+        "description": ["At most 1000 characters; this text has 1001."]
+    }
     assert not PatrolZone.objects.exists()
 
 

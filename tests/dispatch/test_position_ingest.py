@@ -98,6 +98,22 @@ def test_a_bad_report_is_refused_with_its_reason_and_the_good_ones_are_kept(
     assert PositionReport.objects.filter(unit=unit).count() == 1
 
 
+@pytest.mark.parametrize("field", ["latitude", "longitude", "speed_kmh"])
+def test_a_boolean_number_is_refused_by_index_and_the_good_reports_are_kept(
+    unit, device_client, field
+):
+    response = send(device_client, [report(2), {**report(1), field: True}])
+
+    assert response.status_code == 200
+    assert response.json()["rejected"] == [
+        {"index": 1, "errors": {field: "Give a number, not true or false."}}
+    ]
+    assert response.json()["accepted"] == 1
+    assert PositionReport.objects.filter(unit=unit).count() == 1
+    unit.refresh_from_db()
+    assert unit.last_position.y == pytest.approx(54.5395)
+
+
 def test_a_report_from_the_future_or_older_than_a_week_is_refused(unit, device_client):
     future = report(-30)
     old = report(8 * 24 * 60)

@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.gis.geos import Point, Polygon
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import MobileUnit, Task, TaskStatus, UnitStatus
+from dispatch.services.tasks import TaskInput, task_create
 from portal.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,8 @@ def test_a_task_placed_by_area_gets_its_centroid_as_location(api_client_for, dis
     [
         ({"kind": "party"}, "kind"),
         ({"latitude": 95}, "latitude"),
+        ({"latitude": True}, "latitude"),
+        ({"longitude": False}, "longitude"),
         ({"latitude": None}, "latitude"),
         ({"area": {"type": "Point", "coordinates": [25, 54]}}, "area"),
         (
@@ -465,3 +469,43 @@ def test_a_task_answers_a_zone_alert(api_client_for, dispatcher, unit):
     assert list(alert.tasks.values_list("pk", flat=True)) == [linked.json()["id"]]
     assert unknown.status_code == 400
     assert "alert" in unknown.json()["errors"]
+
+
+def test_a_description_over_4000_characters_is_refused_and_no_task_is_made(
+    api_client_for, dispatcher
+):
+    response = _create(api_client_for(dispatcher), description="x" * 4001)
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["description"]
+    assert "4000" in response.json()["errors"]["description"][0]
+    assert not Task.objects.exists()
+
+
+def test_the_description_limit_holds_for_every_path_through_the_service(dispatcher):
+    data = TaskInput(kind="inspection", title="Check", description="x" * 4001)
+
+    with pytest.raises(ValidationError) as refused:
+        task_create(actor=dispatcher, data=data)
+
+    assert refused.value.message_dict == {
+        "description": ["At most 4000 characters; this text has 4001."]
+    }
+    assert not Task.objects.exists()
+
+
+def test_an_outcome_over_2000_characters_is_refused_and_the_task_stays_open(
+    api_client_for, dispatcher, unit
+):
+    client = api_client_for(dispatcher)
+    task_id = _assigned(client, unit)
+
+    response = client.post(
+        reverse("api:task-transition", kwargs={"pk": task_id}),
+        {"status": "cancelled", "note": "x" * 2001},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["note"]
+    assert Task.objects.get(pk=task_id).status == TaskStatus.ASSIGNED

@@ -227,3 +227,40 @@ def test_administrator_creates_a_unit(administrator, client_for):
     assert AuditRecord.objects.filter(
         action="create", object_type="portal.orgunit", object_id=str(unit.pk)
     ).exists()
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u200b", "\u2066", "\ufeff"])
+def test_a_name_with_invisible_direction_or_zero_width_characters_is_refused(
+    administrator, unit_a, client_for, hidden
+):
+    users_before = User.objects.count()
+
+    response = client_for(administrator).post(
+        reverse("portal:user-create"), new_user_data(unit_a, last_name=f"Petr{hidden}aitis")
+    )
+
+    assert response.status_code == 200
+    assert "invisible characters" in " ".join(response.context["form"].errors["last_name"])
+    assert User.objects.count() == users_before
+
+
+def test_renaming_a_user_with_a_right_to_left_override_changes_nothing(
+    administrator, officer, client_for
+):
+    url = reverse("portal:user-detail", kwargs={"pk": officer.pk})
+    before = officer.first_name
+    data = {
+        "first_name": "Jonas\u202esavonak",
+        "last_name": officer.last_name,
+        "email": officer.email,
+        "org_unit": officer.org_unit_id,
+        "roles": ["officer"],
+        "is_active": "on",
+    }
+
+    response = client_for(administrator).post(url, data)
+
+    assert response.status_code == 200
+    assert "invisible characters" in " ".join(response.context["form"].errors["first_name"])
+    officer.refresh_from_db()
+    assert officer.first_name == before
