@@ -228,6 +228,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "portal.api.metadata.PortalMetadata",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
 }
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
