@@ -172,3 +172,12 @@ def test_an_impossible_device_time_rejects_that_report_only(unit, device_client,
     assert body["rejected"][0]["index"] == 0
     assert "ISO 8601" in body["rejected"][0]["errors"]["device_time"]
     assert PositionReport.objects.filter(unit=unit).count() == 1
+
+
+def test_a_subnormal_coordinate_is_stored_as_zero(unit, device_client):
+    response = send(device_client, [report(2, lon=5e-324), report(1, lat=-5e-324)])
+
+    assert response.status_code == 200
+    assert response.json() == {"accepted": 2, "duplicates": 0, "rejected": []}
+    points = [row.point for row in PositionReport.objects.filter(unit=unit).order_by("device_time")]
+    assert [(point.x, point.y) for point in points] == [(0.0, 54.5395), (25.6536, 0.0)]
