@@ -18,6 +18,7 @@ from dispatch.models import MobileUnit, PositionSource, UnitDevice, UnitStatus
 from dispatch.selectors.units import officer_unit_get
 from dispatch.services.planning import geofence_check
 from portal.lib.coordinates import coordinate_snap
+from portal.lib.timefmt import OFFSET_OUT_OF_RANGE, utc_offset_supported
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -103,6 +104,8 @@ def report_clean(raw: Any, now: datetime) -> tuple[CleanReport | None, dict[str,
         errors["device_time"] = _("Give the device time as ISO 8601, e.g. 2026-11-23T08:15:00Z.")
     elif timezone.is_naive(when):
         errors["device_time"] = _("The device time needs a time zone (Z or +02:00).")
+    elif not utc_offset_supported(when):  # e.g. +20:00, which PostgreSQL refuses
+        errors["device_time"] = str(OFFSET_OUT_OF_RANGE)
     elif when > now + FUTURE_TOLERANCE:
         errors["device_time"] = _("The device time is in the future.")
     elif when < now - OLDEST_ACCEPTED:
