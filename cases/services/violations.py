@@ -18,7 +18,7 @@ from cases.selectors.violations import violation_verify_problems
 from cases.services.categories import category_details_clean
 from cases.services.map import violation_grid_changed
 from cases.signals import violation_logged
-from portal.lib.coordinates import point_snap
+from portal.lib.geometry import point_snap
 from portal.models import AuditAction, User
 from portal.selectors.geo import crossing_point_nearest, point_in_operational_area
 from portal.services.audit import audit_record

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from dispatch.models import MobileUnit, PositionSource, UnitDevice, UnitStatus
 from dispatch.selectors.units import officer_unit_get
 from dispatch.services.planning import geofence_check
-from portal.lib.coordinates import coordinate_snap
+from portal.lib.geometry import coordinate_snap
 from portal.lib.timefmt import OFFSET_OUT_OF_RANGE, utc_offset_supported
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -117,7 +117,7 @@ def report_clean(raw: Any, now: datetime) -> tuple[CleanReport | None, dict[str,
     heading = _number(raw.get("heading_deg"), "heading_deg", 0, 360, errors)
     if errors or when is None or lat is None or lon is None:
         return None, errors
-    # A subnormal coordinate (5e-324) is 0: see portal.lib.coordinates.coordinate_snap.
+    # A subnormal coordinate (5e-324) is 0: see portal.lib.geometry.coordinate_snap.
     lon, lat = coordinate_snap(lon), coordinate_snap(lat)
     return CleanReport(when, lon, lat, accuracy, speed, heading), {}
 
