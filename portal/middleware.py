@@ -10,11 +10,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.storage import default_storage
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.api.errors import payload_too_large_response
+from portal.lib.text import querydict_clean
 from portal.request_context import RequestContext, current_request_context
 from portal.two_factor import confirmed_totp_device, session_verified, two_factor_required
 
@@ -134,3 +137,28 @@ class TwoFactorEnforcementMiddleware:
         return match.view_name in self.ALLOWED_URL_NAMES or request.path.startswith(
             settings.STATIC_URL
         )
+
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class InputCleaningMiddleware:
+    """Cleans the query string and a posted form of every request, page or API, with
+    portal.lib.text (no NUL, no lone surrogate reaches a form, a filter or the
+    database). API bodies are cleaned by the parsers of portal.api.parsers; a form
+    body is cleaned here as well because DRF reuses ``request.POST`` once read."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # querydict_clean returns an immutable QueryDict, as Django's own.
+        request.GET = querydict_clean(request.GET)  # type: ignore[assignment]
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            try:
+                request.POST = querydict_clean(request.POST)  # type: ignore[assignment]
+            except RequestDataTooBig:
+                if _is_api(request):
+                    return payload_too_large_response()
+                raise  # a page: Django's own 400, as when CSRF reads the form
+        return self.get_response(request)

@@ -59,7 +59,13 @@ urlpatterns = [
     ),
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[Authenticated]),
+        # An HTML page only (its one renderer is a template): OPTIONS, which answers
+        # with data, is refused with a 405 instead of failing to render.
+        SpectacularSwaggerView.as_view(
+            url_name="api-schema",
+            permission_classes=[Authenticated],
+            http_method_names=["get", "head"],
+        ),
         name="api-docs",
     ),
 ]

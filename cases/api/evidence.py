@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,6 +13,7 @@ from cases.models import (
 from cases.selectors.violations import violation_get_for_user
 from cases.services import evidence as evidence_services
 from portal.api.helpers import ERRORS, as_drf_error, request_user
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.permissions import require_perms
 
 

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 
 from cases.models import Violation
 from cases.selectors.violations import ViolationFilter, violation_list_for_user
-from portal.lib.exports import csv_safe, csv_safe_row
+from portal.lib.exports import csv_safe_row, xlsx_safe
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -113,7 +113,7 @@ def xlsx_bytes(rows: Iterable[list[Any]]) -> bytes:
     sheet = workbook.create_sheet("violations")
     sheet.append(COLUMNS)
     for row in rows:
-        sheet.append([csv_safe(cell) for cell in row])
+        sheet.append([xlsx_safe(cell) for cell in row])
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

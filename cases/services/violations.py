@@ -18,6 +18,7 @@ from cases.selectors.violations import violation_verify_problems
 from cases.services.categories import category_details_clean
 from cases.services.map import violation_grid_changed
 from cases.signals import violation_logged
+from portal.lib.geometry import point_snap
 from portal.lib.text import length_problem
 from portal.models import AuditAction, User
 from portal.selectors.geo import crossing_point_nearest, point_in_operational_area
@@ -111,14 +112,15 @@ def _apply(violation: Violation, data: ViolationInput, *, require_complete: bool
         raise ValidationError(errors)
     violation.occurred_at = data.occurred_at
     violation.category = data.category
-    violation.location = data.location
+    location = point_snap(data.location) if data.location else None
+    violation.location = location
     violation.location_accuracy_m = data.location_accuracy_m
-    violation.location_source = data.location_source if data.location else ""
+    violation.location_source = data.location_source if location else ""
     violation.place_description = data.place_description.strip()
     violation.narrative = data.narrative.strip()
     violation.details = details
     violation.outside_area_confirmed = data.outside_area_confirmed
-    violation.crossing_point = crossing_point_nearest(data.location) if data.location else None
+    violation.crossing_point = crossing_point_nearest(location) if location else None
 
 
 def _snapshot(violation: Violation) -> dict[str, Any]:

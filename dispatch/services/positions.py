@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from dispatch.models import MobileUnit, PositionSource, UnitDevice, UnitStatus
 from dispatch.selectors.units import officer_unit_get
 from dispatch.services.planning import geofence_check
+from portal.lib.geometry import coordinate_snap
+from portal.lib.timefmt import OFFSET_OUT_OF_RANGE, utc_offset_supported
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -105,6 +107,8 @@ def report_clean(raw: Any, now: datetime) -> tuple[CleanReport | None, dict[str,
         errors["device_time"] = _("Give the device time as ISO 8601, e.g. 2026-11-23T08:15:00Z.")
     elif timezone.is_naive(when):
         errors["device_time"] = _("The device time needs a time zone (Z or +02:00).")
+    elif not utc_offset_supported(when):  # e.g. +20:00, which PostgreSQL refuses
+        errors["device_time"] = str(OFFSET_OUT_OF_RANGE)
     elif when > now + FUTURE_TOLERANCE:
         errors["device_time"] = _("The device time is in the future.")
     elif when < now - OLDEST_ACCEPTED:
@@ -116,6 +120,8 @@ def report_clean(raw: Any, now: datetime) -> tuple[CleanReport | None, dict[str,
     heading = _number(raw.get("heading_deg"), "heading_deg", 0, 360, errors)
     if errors or when is None or lat is None or lon is None:
         return None, errors
+    # A subnormal coordinate (5e-324) is 0: see portal.lib.geometry.coordinate_snap.
+    lon, lat = coordinate_snap(lon), coordinate_snap(lat)
     return CleanReport(when, lon, lat, accuracy, speed, heading), {}
 
 

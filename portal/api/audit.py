@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from portal.api.helpers import request_user
 from portal.api.permissions import require_perms
+from portal.lib.timefmt import supported_date, supported_offset
 from portal.models import AuditRecord
 from portal.selectors.audit import AuditFilter, audit_list_for_user
 
@@ -32,8 +33,16 @@ class AuditRecordSerializer(serializers.ModelSerializer):
 
 
 class AuditRecordFilter(django_filters.FilterSet):
-    occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
+    occurred_after = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at",
+        lookup_expr="gte",
+        validators=[supported_offset, supported_date],
+    )
+    occurred_before = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at",
+        lookup_expr="lte",
+        validators=[supported_offset, supported_date],
+    )
     actor_username = django_filters.CharFilter(lookup_expr="iexact")
 
     class Meta:

@@ -8,15 +8,24 @@ messages that concern the whole input.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = gettext_lazy("The request body is larger than the server accepts.")
+    default_code = "payload_too_large"
+
+
 ERROR_TYPES: dict[type[exceptions.APIException], str] = {
+    PayloadTooLarge: "payload_too_large",
     exceptions.ValidationError: "validation_error",
     exceptions.ParseError: "parse_error",
     exceptions.AuthenticationFailed: "authentication_failed",
@@ -42,6 +51,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # A body of "[[[[…" nested past Python's recursion limit: bad input, not a
         # server error (DRF's JSON parser turns only ValueError into ParseError).
         exc = exceptions.ParseError(_("The JSON body is nested too deeply."))
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own answer is an HTML "Bad Request" page: the API's shape instead.
+        exc = PayloadTooLarge()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -59,6 +71,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body["detail"] = data.get("detail", str(exc)) if isinstance(data, dict) else str(exc)
     response.data = body
     return response
+
+
+def payload_too_large_response() -> JsonResponse:
+    """The API's answer to a body over DATA_UPLOAD_MAX_MEMORY_SIZE met outside a DRF
+    view (a middleware that reads a posted form), in the one error shape."""
+    error = PayloadTooLarge()
+    return JsonResponse(
+        {"type": "payload_too_large", "detail": str(error.detail)}, status=error.status_code
+    )
 
 
 # The shape of every error answer, for the OpenAPI schema. Built inline because a

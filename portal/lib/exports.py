@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
@@ -16,3 +18,13 @@ def csv_safe(value: object) -> object:
 
 def csv_safe_row(values: Iterable[object]) -> list[object]:
     return [csv_safe(value) for value in values]
+
+
+def xlsx_safe(value: object) -> object:
+    """``csv_safe``, and without the control characters an XLSX cell cannot hold
+    (openpyxl refuses the whole file for one of them, e.g. a BEL typed into a narrative):
+    every stored text exports."""
+    value = csv_safe(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value

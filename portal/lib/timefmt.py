@@ -4,7 +4,7 @@ accept.
 
 Stored times are aware and in UTC; "local" is settings.TIME_ZONE (Europe/Vilnius)."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -47,6 +47,28 @@ def supported_date(value: date | datetime) -> None:
     EARLIEST_YEAR to LATEST_YEAR."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         raise ValidationError(OUT_OF_RANGE, code="out_of_range")
+
+
+# PostgreSQL refuses a time with an offset from UTC of 16 hours or more ("time zone
+# displacement out of range"); Python accepts up to 24 hours. (Real offsets lie between
+# -12:00 and +14:00.)
+UTC_OFFSET_LIMIT = timedelta(hours=16)
+
+
+OFFSET_OUT_OF_RANGE = _("Give a time zone offset between -15:59 and +15:59.")
+
+
+def utc_offset_supported(value: datetime) -> bool:
+    """Whether ``value``'s offset from UTC (if any) is one PostgreSQL can store."""
+    offset = value.utcoffset()
+    return offset is None or abs(offset) < UTC_OFFSET_LIMIT
+
+
+def supported_offset(value: datetime) -> None:
+    """Validator for datetime fields of forms, filters and serializers: an offset from
+    UTC that PostgreSQL accepts."""
+    if not utc_offset_supported(value):
+        raise ValidationError(OFFSET_OUT_OF_RANGE, code="offset_out_of_range")
 
 
 def utc_iso(moment: datetime) -> str:

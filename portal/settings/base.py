@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.IdleSessionTimeoutMiddleware",
     "portal.middleware.RequestContextMiddleware",
+    "portal.middleware.InputCleaningMiddleware",
     "portal.middleware.TwoFactorEnforcementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -232,6 +233,13 @@ REST_FRAMEWORK = {
         "token_account": env.str("API_TOKEN_RATE_PER_ACCOUNT", default="10/min"),
         "token_address": env.str("API_TOKEN_RATE_PER_ADDRESS", default="60/min"),
     },
+    "DEFAULT_METADATA_CLASS": "portal.api.metadata.PortalMetadata",
+    # DRF's parsers with every string cleaned of NUL and lone surrogates.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.JSONParser",
+        "portal.api.parsers.FormParser",
+        "portal.api.parsers.MultiPartParser",
+    ],
 }
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
 

@@ -173,6 +173,23 @@ def test_packs_beyond_a_thousand_million_are_refused_with_the_bound(api_client_f
     assert not Violation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "stored"),
+    [(54.5395, 5e-324, (54.5395, 0.0)), (-5e-324, 25.6536, (0.0, 25.6536))],
+)
+def test_a_subnormal_coordinate_is_stored_as_zero(
+    api_client_for, officer, latitude, longitude, stored
+):
+    body = new_violation(latitude=latitude, longitude=longitude)
+
+    response = api_client_for(officer).post(VIOLATIONS, body, format="json")
+
+    assert response.status_code == 201
+    location = Violation.objects.get().location
+    assert location is not None
+    assert (location.y, location.x) == stored
+
+
 def test_a_time_in_the_future_is_refused_naming_occurred_at(api_client_for, officer):
     tomorrow = (timezone.now() + timedelta(days=1)).isoformat()
 

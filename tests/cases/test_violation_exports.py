@@ -175,3 +175,37 @@ def test_the_page_export_is_audited_with_its_filters(analyst, violation_of_offic
     record = AuditRecord.objects.get(action="export", object_type="cases.violation")
     assert record.object_repr == "violations CSV (1)"
     assert record.changes == {"format": "csv", "rows": 1, "filters": {"category": "tobacco"}}
+
+
+@pytest.fixture
+def bell_violation(violation_of_officer):
+    """Text holding control characters that an XLSX cell cannot store."""
+    Violation.objects.filter(pk=violation_of_officer.pk).update(
+        narrative="Driver rang\u0007 the bell",
+        place_description="Lane\u001b 3",
+        details={**violation_of_officer.details, "brand": "Min\u0007sk"},
+    )
+    return violation_of_officer
+
+
+def xlsx_row(response) -> dict[str, object]:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(BytesIO(content), read_only=True).active
+    header, first = list(sheet.iter_rows(values_only=True))[:2]
+    return dict(zip(header, first, strict=True))
+
+
+def test_the_xlsx_export_drops_control_characters_on_the_page_and_the_api(
+    analyst, bell_violation, client_for, api_client_for
+):
+    page = export(client_for(analyst), "xlsx")
+    api = api_client_for(analyst).get("/api/v1/violations/export.xlsx")
+
+    for response in (page, api):
+        assert response.status_code == 200
+        row = xlsx_row(response)
+        assert row["reference"] == bell_violation.reference
+        assert row["narrative"] == "Driver rang the bell"
+        assert row["place"] == "Lane 3"
+        assert "Min" in str(row["details"])
+    assert AuditRecord.objects.filter(action="export").count() == 2

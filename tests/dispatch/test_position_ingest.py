@@ -188,3 +188,30 @@ def test_an_impossible_device_time_rejects_that_report_only(unit, device_client,
     assert body["rejected"][0]["index"] == 0
     assert "ISO 8601" in body["rejected"][0]["errors"]["device_time"]
     assert PositionReport.objects.filter(unit=unit).count() == 1
+
+
+def test_a_subnormal_coordinate_is_stored_as_zero(unit, device_client):
+    response = send(device_client, [report(2, lon=5e-324), report(1, lat=-5e-324)])
+
+    assert response.status_code == 200
+    assert response.json() == {"accepted": 2, "duplicates": 0, "rejected": []}
+    points = [row.point for row in PositionReport.objects.filter(unit=unit).order_by("device_time")]
+    assert [(point.x, point.y) for point in points] == [(0.0, 54.5395), (25.6536, 0.0)]
+
+
+def test_a_time_zone_offset_postgresql_cannot_store_rejects_that_report_only(unit, device_client):
+    response = send(
+        device_client,
+        [report(3), {**report(2), "device_time": "2026-03-01T10:00:00+20:00"}, report(1)],
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["accepted"] == 2
+    assert body["rejected"] == [
+        {
+            "index": 1,
+            "errors": {"device_time": "Give a time zone offset between -15:59 and +15:59."},
+        }
+    ]
+    assert PositionReport.objects.filter(unit=unit).count() == 2

@@ -332,3 +332,37 @@ def test_export_with_an_invalid_filter_exports_nothing_and_says_why(administrato
     assert AuditRecord.objects.filter(action="export").count() == exports_before
     page = client.get(response["Location"])
     assert "Correct the filters" in page.content.decode()
+
+
+@pytest.mark.parametrize("field", ["occurred_after", "occurred_before"])
+def test_an_offset_postgresql_cannot_store_is_refused_naming_the_filter(
+    administrator, api_client_for, trail, field
+):
+    records_before = AuditRecord.objects.count()
+
+    response = api_client_for(administrator).get(
+        API_AUDIT_LIST, {field: "2026-03-01T10:00:00+20:00"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["type"] == "validation_error"
+    assert response.json()["errors"] == {
+        field: ["Give a time zone offset between -15:59 and +15:59."]
+    }
+    assert AuditRecord.objects.count() == records_before
+
+
+def test_a_real_offset_still_filters_the_api_list(administrator, api_client_for, trail):
+    response = api_client_for(administrator).get(
+        API_AUDIT_LIST, {"occurred_after": "2020-01-01T10:00:00+14:00"}
+    )
+
+    assert response.status_code == 200
+    assert {row["id"] for row in response.json()["results"]} >= {trail["view"].pk}
+
+
+@pytest.mark.parametrize("value", ["2026-03-01T10:00:00+20:00", "0001-01-01", "9999-12-31"])
+def test_the_audit_page_lists_nothing_for_a_date_it_cannot_read(administrator, client_for, value):
+    response = client_for(administrator).get(AUDIT_LIST, {"date_from": value, "date_to": value})
+
+    assert response.status_code == 200

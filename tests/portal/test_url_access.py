@@ -242,3 +242,37 @@ def test_each_role_gets_exactly_what_the_policy_says(name, role, objects, person
         assert response.status_code == rule.denied_status, (
             f"{role} must be refused {name}: {response.status_code}"
         )
+
+
+API_NAMES = sorted(name for name in EXPECTED if _is_api(name))
+
+
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+@pytest.mark.parametrize("name", API_NAMES)
+def test_options_on_every_api_url_answers_without_a_server_error(
+    name, role, objects, personas, client_for
+):
+    rule = EXPECTED[name]
+    url = reverse(name, kwargs=rule.kwargs(objects))
+    response = client_for(personas[role]).options(url)
+    assert response.status_code < 500, f"OPTIONS {name} as {role}: {response.status_code}"
+    if name == "api-docs":  # an HTML page: OPTIONS is not among its methods
+        assert response.status_code == 405
+    elif role in rule.roles:
+        assert response.status_code == 200, f"OPTIONS {name} as {role}: {response.status_code}"
+    elif response.status_code >= 400:
+        # OPTIONS checks the view's permission; some refuse only the action itself.
+        assert set(response.json()) == {"type", "detail"}
+
+
+def test_options_on_a_violation_describes_it_without_writing(objects, personas, client_for):
+    from portal.models import AuditRecord
+
+    before = AuditRecord.objects.count()
+    response = client_for(personas["officer"]).options(
+        reverse("api:violation-detail", kwargs={"pk": objects["violation"].pk})
+    )
+    assert response.status_code == 200
+    assert response.json()["name"] == "Violation Detail"
+    assert "application/json" in response.json()["parses"]
+    assert AuditRecord.objects.count() == before
