@@ -17,13 +17,6 @@ from portal.access import permission_required
 from portal.lib.downloads import download_response
 
 
-def export_response(export: export_services.ViolationExport) -> HttpResponseBase:
-    """The export as a download: streamed as it is written, or whole (XLSX)."""
-    return download_response(
-        export.content, content_type=export.content_type, filename=export.filename
-    )
-
-
 @permission_required("cases.view_violation", "cases.export_violation")
 @require_GET
 def violation_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
@@ -44,4 +37,6 @@ def violation_export(request: HttpRequest, file_format: str) -> HttpResponseBase
         if hasattr(error, "error_dict") and "format" in error.error_dict:
             return redirect(list_url)
         return redirect(f"{list_url}?{request.GET.urlencode()}")
-    return export_response(export)
+    return download_response(
+        export.content, content_type=export.content_type, filename=export.filename
+    )

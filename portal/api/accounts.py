@@ -1,5 +1,6 @@
 """API tokens: issued for a password (and the one-time code where 2FA applies)."""
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -105,8 +106,6 @@ class TokenView(APIView):
         request=TokenRequestSerializer, responses={200: TokenResponseSerializer, **ERRORS}
     )
     def post(self, request: Request) -> Response:
-        from django.conf import settings
-
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         username = data.validated_data["username"]
