@@ -17,6 +17,7 @@ urlpatterns = [
     path("tasks/", api_tasks.TaskListCreate.as_view(), name="task-list"),
     path("tasks/<int:pk>/", api_tasks.TaskDetail.as_view(), name="task-detail"),
     path("tasks/<int:pk>/transition/", api_tasks.TaskTransition.as_view(), name="task-transition"),
+    path("tasks/<int:pk>/withdraw/", api_tasks.TaskWithdraw.as_view(), name="task-withdraw"),
     path(
         "tasks/<int:pk>/recommendations/",
         api_tasks.TaskRecommendations.as_view(),

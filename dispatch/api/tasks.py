@@ -40,6 +40,8 @@ from dispatch.services.tasks import (
     task_create,
     task_movable_by,
     task_transition,
+    task_update,
+    task_withdraw,
 )
 from portal.api.fields import BoundedDateTimeField, NumberField, PolygonField
 from portal.api.helpers import ERRORS, as_drf_error, request_user
@@ -63,7 +65,14 @@ class TaskEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaskEvent
-        fields = ["from_status", "to_status", "at", "by", "note"]
+        fields = ["kind", "from_status", "to_status", "at", "by", "note"]
+        extra_kwargs = {
+            "note": {
+                "help_text": "The reason or outcome of a move; for an edit, what changed, as "
+                "comma-separated keys (kind, priority, title, description, place, window, "
+                "violation)."
+            }
+        }
 
 
 class AlertSummarySerializer(serializers.Serializer):
@@ -140,6 +149,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "en_route_at",
             "on_scene_at",
             "closed_at",
+            "edited_at",
+            "withdrawn_at",
             "seconds_to_acknowledge",
             "seconds_to_arrive",
         ]
@@ -250,6 +261,50 @@ class TaskInputSerializer(serializers.Serializer):
         )
 
 
+class TaskUpdateSerializer(TaskInputSerializer):
+    """A change to a task: only the fields sent change. A new place replaces the old one
+    whole (a point, an area, or both)."""
+
+    expected_updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="The task's `updated_at` as the editor saw it: the change is refused when "
+        "the task changed since.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, partial=True, **kwargs)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("latitude" in attrs) != ("longitude" in attrs):
+            raise serializers.ValidationError(
+                {"latitude": [_("Give both latitude and longitude, or neither.")]}
+            )
+        return attrs
+
+    def to_changes(self) -> dict[str, Any]:
+        data = self.validated_data
+        changes = {
+            field: data[field]
+            for field in ("kind", "priority", "title", "description", "window_start", "window_end")
+            if field in data
+        }
+        if "latitude" in data or "area" in data:
+            changes["location"] = (
+                Point(data["longitude"], data["latitude"], srid=4326)
+                if "latitude" in data
+                else None
+            )
+            changes["area"] = data.get("area")
+        if "violation" in data:
+            changes["violation_id"] = data["violation"]
+        return changes
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=NOTE_MAX, help_text="Why it was a mistake.")
+    expected_status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
+
+
 class TaskFilterSerializer(serializers.Serializer):
     open = serializers.BooleanField(
         required=False, default=False, help_text="Only new and open tasks."
@@ -316,6 +371,55 @@ class TaskDetail(GenericAPIView):
         user = request_user(request)
         task = task_with_history(task_get_for_user(user=user, pk=pk))
         return Response(TaskDetailSerializer(task, context=_context(user, [task])).data)
+
+    @extend_schema(request=TaskUpdateSerializer, responses={200: TaskDetailSerializer, **ERRORS})
+    def patch(self, request: Request, pk: int) -> Response:
+        """The operations centre corrects a task: what it says, where and when."""
+        user = request_user(request)
+        task = task_get_for_user(user=user, pk=pk)
+        if not user.has_perm("dispatch.change_task"):
+            raise PermissionDenied(_("You may not edit tasks."))
+        payload = TaskUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            task = task_update(
+                actor=user,
+                task=task,
+                changes=payload.to_changes(),
+                expected_updated_at=payload.validated_data.get("expected_updated_at"),
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(
+            TaskDetailSerializer(task_with_history(task), context=_context(user, [task])).data
+        )
+
+
+class TaskWithdraw(GenericAPIView):
+    """Withdraw a task created by mistake, before its unit acted on it."""
+
+    permission_classes = [require_perms("dispatch.change_task")]
+    queryset = Task.objects.none()
+    serializer_class = WithdrawSerializer
+
+    @extend_schema(request=WithdrawSerializer, responses={200: TaskDetailSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        user = request_user(request)
+        task = task_get_for_user(user=user, pk=pk)
+        payload = WithdrawSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            task = task_withdraw(
+                actor=user,
+                task=task,
+                reason=payload.validated_data["reason"],
+                expected_status=payload.validated_data.get("expected_status"),
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(
+            TaskDetailSerializer(task_with_history(task), context=_context(user, [task])).data
+        )
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ from dispatch.models.notices import Notice, NoticePriority, NoticeReceipt
 from dispatch.models.planning import GeofenceAlert, PatrolZone, Shift
 from dispatch.models.positions import PositionReport, PositionSource
 from dispatch.models.stats import UnitDayStats
-from dispatch.models.tasks import Task, TaskEvent, TaskKind, TaskPriority, TaskStatus
+from dispatch.models.tasks import Task, TaskEvent, TaskEventKind, TaskKind, TaskPriority, TaskStatus
 from dispatch.models.units import MobileUnit, UnitDevice, UnitStatus
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Shift",
     "Task",
     "TaskEvent",
+    "TaskEventKind",
     "TaskKind",
     "TaskPriority",
     "TaskStatus",

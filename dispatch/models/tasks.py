@@ -85,6 +85,12 @@ class Task(models.Model):
     en_route_at = models.DateTimeField(_("en route at"), null=True, blank=True)
     on_scene_at = models.DateTimeField(_("on scene at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The operations centre changed what the task says after creating it: the unit's
+    # officers are told, and see when.
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    # Withdrawn: cancelled because it was created by mistake, before the unit acted on
+    # it. It leaves the unit's page and counts in no figure; the record stays.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("task")
@@ -108,9 +114,16 @@ class Task(models.Model):
         return self.title
 
 
+class TaskEventKind(models.TextChoices):
+    MOVE = "move", _("Change of status")
+    EDIT = "edit", _("Edited")
+    WITHDRAW = "withdraw", _("Withdrawn")
+
+
 class TaskEvent(models.Model):
-    """One move of a task along its lifecycle: from which status to which, when, by whom,
-    with the reason or outcome given."""
+    """One event of a task's history: a move along its lifecycle (from which status to
+    which), an edit by the operations centre (which fields), or its withdrawal; when, by
+    whom, with the reason, outcome or changed fields as the note."""
 
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="events"
@@ -122,6 +135,9 @@ class TaskEvent(models.Model):
         "portal.User", verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("kind of event"), max_length=10, choices=TaskEventKind.choices, default=TaskEventKind.MOVE
+    )
 
     class Meta:
         verbose_name = _("task event")
@@ -164,6 +180,15 @@ TIMESTAMP_FIELD: dict[str, str] = {
 
 
 OPEN_STATUSES = {S.ASSIGNED, S.ACKNOWLEDGED, S.EN_ROUTE, S.ON_SCENE}
+
+
+# What the operations centre may still edit: anything not closed.
+EDITABLE_STATUSES = {S.NEW, *OPEN_STATUSES}
+
+
+# A task created by mistake is withdrawn before its unit acts on it; once acknowledged,
+# it is work begun, cancelled with a reason like any other.
+WITHDRAWABLE_STATUSES = {S.NEW, S.ASSIGNED}
 
 
 def transition_allowed(current: str, target: str) -> bool:

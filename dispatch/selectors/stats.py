@@ -117,9 +117,10 @@ class UnitMonthStats:
     report_hours: int
 
 
-# Tasks count for the month they were assigned in; completed and cancelled are the
-# outcomes of those tasks. Response times are percentiles over the tasks that reached
-# the step (PERCENTILE_CONT ignores the NULLs of those that did not). Distance and
+# Tasks count for the month they were assigned in (a task withdrawn as a mistake not at
+# all); completed and cancelled are the outcomes of those tasks. Response times are
+# percentiles over the tasks that reached the step (PERCENTILE_CONT ignores the NULLs of
+# those that did not). Distance and
 # hours with reports are the sums of the units' days (dispatch.services.stats has the
 # rules): the days before today from the nightly roll-up (UnitDayStats), today live from
 # its reports (one day's scan).
@@ -139,6 +140,7 @@ WITH tasks AS (
                ORDER BY extract(epoch FROM on_scene_at - assigned_at)::float8) AS arrive_p90
     FROM dispatch_task
     WHERE unit_id IS NOT NULL AND assigned_at >= %(start)s AND assigned_at < %(end)s
+          AND withdrawn_at IS NULL
     GROUP BY unit_id
 ), movement AS (
     SELECT unit_id, sum(distance_m) AS distance_m, sum(report_hours)::bigint AS report_hours

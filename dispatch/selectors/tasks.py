@@ -93,8 +93,9 @@ CLOSED_STATUSES = (TaskStatus.COMPLETED, TaskStatus.CANCELLED)
 
 
 def _unit_tasks(*, unit: MobileUnit) -> QuerySet[Task]:
-    """The unit's open tasks and those it closed today: what its page shows."""
-    return Task.objects.filter(unit=unit).filter(
+    """The unit's open tasks and those it closed today: what its page shows. A task
+    withdrawn as a mistake leaves the page (the officer is told it was taken back)."""
+    return Task.objects.filter(unit=unit, withdrawn_at__isnull=True).filter(
         Q(status__in=OPEN_STATUSES) | Q(status__in=CLOSED_STATUSES, closed_at__gte=start_of_today())
     )
 

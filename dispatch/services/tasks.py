@@ -1,4 +1,5 @@
-"""Task use cases: create, assign (one click, race-safe), move along the lifecycle."""
+"""Task use cases: create, assign (one click, race-safe), move along the lifecycle, and
+for the operations centre, edit a task or withdraw one created by mistake."""
 
 import re
 from dataclasses import dataclass
@@ -21,14 +22,17 @@ from dispatch.models import (
     MobileUnit,
     Task,
     TaskEvent,
+    TaskEventKind,
     TaskStatus,
     UnitStatus,
 )
 from dispatch.models.tasks import (
     DISPATCH_MOVES,
+    EDITABLE_STATUSES,
     OPEN_STATUSES,
     TIMESTAMP_FIELD,
     UNIT_MOVES,
+    WITHDRAWABLE_STATUSES,
     transition_allowed,
 )
 from dispatch.selectors.units import is_own_unit, serves_in
@@ -185,6 +189,27 @@ def task_transition(
     status is decided on what is committed, never on a stale read."""
     lengths_check({"note": (note.strip(), NOTE_MAX)})
     task = Task.objects.select_for_update().get(pk=task.pk)
+    return _move(
+        actor=actor,
+        task=task,
+        target=target,
+        unit=unit,
+        note=note,
+        expected_status=expected_status,
+    )
+
+
+def _move(
+    *,
+    actor: User,
+    task: Task,
+    target: str,
+    unit: MobileUnit | None,
+    note: str,
+    expected_status: str | None,
+    withdrawing: bool = False,
+) -> Task:
+    """task_transition's work on ``task``, locked and freshly read by the caller."""
     if expected_status and task.status != expected_status:
         raise ValidationError(
             {
@@ -230,22 +255,199 @@ def task_transition(
         task.outcome = note.strip()
     now = timezone.now()
     event = TaskEvent(
-        task=task, from_status=task.status, to_status=target, at=now, by=actor, note=note[:300]
+        task=task,
+        from_status=task.status,
+        to_status=target,
+        at=now,
+        by=actor,
+        note=note.strip()[:300],
+        kind=TaskEventKind.WITHDRAW if withdrawing else TaskEventKind.MOVE,
     )
     task.status = target
     setattr(task, TIMESTAMP_FIELD[target], now)
+    if withdrawing:
+        task.withdrawn_at = now
     task.save()
     event.save()
     for affected in locked.values():
         _unit_status_after(affected)
+    changes: dict[str, Any] = {"status": [event.from_status, target], "unit": str(task.unit or "")}
+    if withdrawing:
+        changes["withdrawn"] = True
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=task, changes=changes, reason=note.strip()
+    )
+    return task
+
+
+@transaction.atomic
+def task_withdraw(
+    *, actor: User, task: Task, reason: str, expected_status: str | None = None
+) -> Task:
+    """Withdraw ``task``, created by mistake: cancelled with ``reason``, marked withdrawn
+    (it leaves the unit's page and every figure), while the unit has not acted on it yet
+    (new or assigned). Afterwards it is work begun: cancel it instead."""
+    if not actor.has_perm("dispatch.change_task"):
+        raise PermissionDenied
+    lengths_check({"note": (reason.strip(), NOTE_MAX)})
+    if not reason.strip():
+        raise ValidationError({"note": _("Say why the task is withdrawn.")})
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.status not in WITHDRAWABLE_STATUSES:
+        raise ValidationError(
+            {
+                "status": _(
+                    "The task is already %(status)s: only a new or assigned task can be "
+                    "withdrawn. Cancel it with a reason instead."
+                )
+                % {"status": task.get_status_display()}
+            }
+        )
+    return _move(
+        actor=actor,
+        task=task,
+        target=TaskStatus.CANCELLED,
+        unit=None,
+        note=reason,
+        expected_status=expected_status,
+        withdrawing=True,
+    )
+
+
+# What the operations centre may change in a task: what it says, where and when, and
+# the violation it follows up. Its lifecycle, unit and zone alert change by moves only.
+EDITABLE_FIELDS = frozenset(
+    {
+        "kind",
+        "priority",
+        "title",
+        "description",
+        "location",
+        "area",
+        "window_start",
+        "window_end",
+        "violation_id",
+    }
+)
+
+
+def _place_apply(task: Task, changes: dict[str, Any]) -> None:
+    """A new place replaces the old one whole: a point alone drops the area, an area
+    alone puts the point (from which units are recommended) at its centre."""
+    if "area" not in changes and "location" not in changes:
+        return
+    area = changes.get("area")
+    location = changes.get("location")
+    if location is None and area is None:
+        raise ValidationError({"latitude": [_("Give the task's place: a point or an area.")]})
+    if area is not None:
+        area_check(area)
+        location = location or area.centroid
+    task.area = area
+    task.location = location
+
+
+def _violation_apply(task: Task, actor: User, violation_id: int | None) -> None:
+    if violation_id is None:
+        task.violation = None
+        return
+    if violation_id == task.violation_id:
+        return
+    try:
+        task.violation = violation_get_for_user(user=actor, pk=violation_id)
+    except Http404 as missing:
+        raise ValidationError({"violation": _("No such violation.")}) from missing
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: User,
+    task: Task,
+    changes: dict[str, Any],
+    expected_updated_at: datetime | None = None,
+) -> Task:
+    """Change what ``task`` says (``changes``: some of EDITABLE_FIELDS, ``location`` and
+    ``area`` as geometries), while it is not closed. The unit's officers see the new text
+    on their next poll, told that it changed. ``expected_updated_at``: the version the
+    dispatcher edited; refused when another change came in between."""
+    if not actor.has_perm("dispatch.change_task"):
+        raise PermissionDenied
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    task = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
+    if task.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            {
+                "status": _("The task is already %(status)s: a closed task is not edited.")
+                % {"status": task.get_status_display()}
+            }
+        )
+    if expected_updated_at is not None and task.updated_at != expected_updated_at:
+        raise ValidationError(
+            {"updated_at": _("The task changed while you were editing it; reload to see it.")}
+        )
+    before = {field: getattr(task, field) for field in EDITABLE_FIELDS}
+    for field in ("kind", "priority", "window_start", "window_end"):
+        if field in changes:
+            setattr(task, field, changes[field])
+    for field in ("title", "description"):
+        if field in changes:
+            setattr(task, field, changes[field].strip())
+    lengths_check({"description": (task.description, DESCRIPTION_MAX)})
+    _place_apply(task, changes)
+    if "violation_id" in changes:
+        _violation_apply(task, actor, changes["violation_id"])
+    if task.window_start and task.window_end and task.window_end < task.window_start:
+        raise ValidationError({"window_end": _("The window ends before it starts.")})
+    task.full_clean(exclude=["created_by", "unit", "violation", "alert"])
+    changed = [field for field in sorted(EDITABLE_FIELDS) if getattr(task, field) != before[field]]
+    if not changed:
+        return task
+    now = timezone.now()
+    task.edited_at = now
+    task.save()
+    TaskEvent.objects.create(
+        task=task,
+        from_status=task.status,
+        to_status=task.status,
+        at=now,
+        by=actor,
+        note=",".join(dict.fromkeys(EDIT_GROUPS[field] for field in changed)),
+        kind=TaskEventKind.EDIT,
+    )
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=task,
-        changes={"status": [event.from_status, target], "unit": str(task.unit or "")},
-        reason=note[:300],
+        changes={
+            field: [_audit_value(before[field]), _audit_value(getattr(task, field))]
+            for field in changed
+        },
     )
     return task
+
+
+# An edit event's note names what changed, as the form groups it ("title,place"); the
+# pages show these keys in the reader's language.
+EDIT_GROUPS = {
+    "kind": "kind",
+    "priority": "priority",
+    "title": "title",
+    "description": "description",
+    "location": "place",
+    "area": "place",
+    "window_start": "window",
+    "window_end": "window",
+    "violation_id": "violation",
+}
+
+
+def _audit_value(value: Any) -> Any:
+    """Geometries as WKT, the rest as it is (the audit keeps JSON)."""
+    wkt = getattr(value, "wkt", None)
+    return wkt if wkt is not None else value
 
 
 # The opaque marker the violation form carries back from a task ("dispatch.task:42").

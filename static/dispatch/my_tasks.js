@@ -33,6 +33,9 @@
   function snapshot(scope) {
     const open = new Map();
     openCards(scope).forEach((card) => open.set(card.dataset.taskId, card.dataset.title));
+    // When the operations centre last changed each open task (empty: never).
+    const edited = new Map();
+    openCards(scope).forEach((card) => edited.set(card.dataset.taskId, card.dataset.edited || ""));
     const closed = new Map();
     cards(scope, "[data-closed-today] [data-task-id]").forEach((card) =>
       closed.set(card.dataset.taskId, card.dataset.status)
@@ -44,7 +47,7 @@
       notices.add(card.dataset.noticeId);
       if (card.hasAttribute("data-unread")) unread.set(card.dataset.noticeId, card.dataset.title);
     });
-    return { open: open, closed: closed, notices: notices, unread: unread };
+    return { open: open, edited: edited, closed: closed, notices: notices, unread: unread };
   }
 
   let known = snapshot();
@@ -88,6 +91,11 @@
       if (!before.notices.has(id)) addedNotices.push([id, title]);
     });
     if (added.length || addedNotices.length) announceNew(added, addedNotices);
+    const changed = [];
+    after.edited.forEach((edited, id) => {
+      if (before.open.has(id) && edited && edited !== before.edited.get(id)) changed.push([id, after.open.get(id)]);
+    });
+    if (changed.length && !added.length && !addedNotices.length) announceChanged(changed);
     before.open.forEach((title, id) => {
       if (after.open.has(id)) return;
       const status = after.closed.get(id);
@@ -120,6 +128,23 @@
     document.title = "(" + count + ") " + (added.length ? text.newTask : text.newNotice) + " " + pageTitle;
     try {
       if (navigator.vibrate) navigator.vibrate([250, 120, 250]);
+    } catch (error) {
+      /* not allowed without a tap on this page yet */
+    }
+    if (soundToggle && soundToggle.checked) beep();
+  }
+  // A task the operations centre changed: the same banner, saying so.
+  function announceChanged(changed) {
+    newestId = "task-" + changed[0][0];
+    if (bannerTitle) bannerTitle.textContent = text.changedTaskTitle;
+    bannerText.textContent = changed.map(([, title]) => title).join(" · ");
+    banner.hidden = false;
+    changed.forEach(([id]) => {
+      const card = feed.querySelector("#task-" + id);
+      if (card) card.classList.add("task-card--new");
+    });
+    try {
+      if (navigator.vibrate) navigator.vibrate([250]);
     } catch (error) {
       /* not allowed without a tap on this page yet */
     }

@@ -23,6 +23,7 @@ TASK_API_RULES: dict[str, Rule] = {
     "api:task-list": Rule(TASK_READERS),
     "api:task-detail": Rule(TASK_READERS, kwargs=pk_of("task")),
     "api:task-transition": Rule(TASK_HOLDERS, method="post", kwargs=pk_of("task")),
+    "api:task-withdraw": Rule(OPERATIONS, method="post", kwargs=pk_of("task")),
     "api:task-recommendations": Rule(OPERATIONS, kwargs=pk_of("task")),
 }
 
