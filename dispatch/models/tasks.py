@@ -117,7 +117,7 @@ class Task(models.Model):
 class TaskEventKind(models.TextChoices):
     MOVE = "move", _("Change of status")
     EDIT = "edit", _("Edited")
-    WITHDRAW = "withdraw", _("Withdrawn")
+    WITHDRAW = "withdraw", pgettext_lazy("task event", "Withdrawn")
 
 
 class TaskEvent(models.Model):

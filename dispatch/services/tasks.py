@@ -316,19 +316,20 @@ def task_withdraw(
 
 # What the operations centre may change in a task: what it says, where and when, and
 # the violation it follows up. Its lifecycle, unit and zone alert change by moves only.
-EDITABLE_FIELDS = frozenset(
-    {
-        "kind",
-        "priority",
-        "title",
-        "description",
-        "location",
-        "area",
-        "window_start",
-        "window_end",
-        "violation_id",
-    }
-)
+# An edit event's note names what changed, in the order of the form and as the form
+# groups it ("title,place"); the pages show these keys in the reader's language.
+EDIT_GROUPS = {
+    "kind": "kind",
+    "priority": "priority",
+    "title": "title",
+    "description": "description",
+    "location": "place",
+    "area": "place",
+    "window_start": "window",
+    "window_end": "window",
+    "violation_id": "violation",
+}
+EDITABLE_FIELDS = frozenset(EDIT_GROUPS)
 
 
 def _place_apply(task: Task, changes: dict[str, Any]) -> None:
@@ -402,7 +403,8 @@ def task_update(
     if task.window_start and task.window_end and task.window_end < task.window_start:
         raise ValidationError({"window_end": _("The window ends before it starts.")})
     task.full_clean(exclude=["created_by", "unit", "violation", "alert"])
-    changed = [field for field in sorted(EDITABLE_FIELDS) if getattr(task, field) != before[field]]
+    # In the order of the form, as the history names them.
+    changed = [field for field in EDIT_GROUPS if getattr(task, field) != before[field]]
     if not changed:
         return task
     now = timezone.now()
@@ -427,21 +429,6 @@ def task_update(
         },
     )
     return task
-
-
-# An edit event's note names what changed, as the form groups it ("title,place"); the
-# pages show these keys in the reader's language.
-EDIT_GROUPS = {
-    "kind": "kind",
-    "priority": "priority",
-    "title": "title",
-    "description": "description",
-    "location": "place",
-    "area": "place",
-    "window_start": "window",
-    "window_end": "window",
-    "violation_id": "violation",
-}
 
 
 def _audit_value(value: Any) -> Any:

@@ -91,6 +91,7 @@
       panel: createPanel,
       opener: newTaskButton,
       url: config.urls.taskList,
+      detailUrl: (id) => live.urlFor(config.urls.taskDetail, id),
       T: T,
       onOpen: () => setPanelOpen(true),
       onCreated: (detail) => {
@@ -106,6 +107,15 @@
         state.version = null;
         live.openTask(task.id);
         live.showTaskMessage(task, { text: T.created_ok, bad: false });
+      },
+      onEdited: (detail) => {
+        const task = live.taskFromDetail(detail);
+        state.areas.set(task.id, detail.area || null);
+        live.drawTask(task);
+        live.rerenderTasks();
+        state.version = null;
+        live.openTask(task.id);
+        live.showTaskMessage(task, { text: T.edited_ok, bad: false });
       },
     });
   }

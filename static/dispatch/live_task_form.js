@@ -4,7 +4,8 @@
 // to a violation found by its reference. It may answer a zone alert ("Send a task" on
 // the alert fills the form in, the alert shown as a removable chip). live.js calls
 // LiveTaskForm.setUp(...), which returns {prefill(values)}, and is told when a task was
-// created.
+// created. edit(detail) opens the same form on an existing task: "Save changes" sends what
+// it holds as a PATCH (the server keeps what did not change), and onEdited(detail) follows.
 window.LiveTaskForm = (function () {
   "use strict";
   const txt = window.PortalText;
@@ -67,7 +68,7 @@ window.LiveTaskForm = (function () {
       chosen = violation;
       hidden.value = String(violation.id);
       input.value = violation.reference;
-      status.textContent = fill(words.violationChosen, { summary: summary(violation) });
+      status.textContent = fill(words.violationChosen, { summary: summary(violation) || violation.reference });
       close();
       box.dispatchEvent(new CustomEvent("violation:change", { bubbles: true }));
     }
@@ -135,6 +136,7 @@ window.LiveTaskForm = (function () {
         }
         return { problem: words.violationChoose };
       },
+      set: choose,
       reset() {
         clearTimeout(timer);
         if (controller) controller.abort();
@@ -196,6 +198,10 @@ window.LiveTaskForm = (function () {
     const violation = violationPicker(form.querySelector("[data-violation-picker]"), words);
     const answered = alertLink(form.querySelector("[data-alert-link]"), words);
     const modeInputs = Array.from(form.querySelectorAll("input[name=place_kind]"));
+    const heading = panel.querySelector("#live-create-heading");
+    const submitButton = form.querySelector("button[type=submit]");
+    const createWords = { heading: heading.textContent, submit: submitButton.textContent };
+    let editing = null; // {id, updatedAt} while the form edits a task
     if (!area) modeInputs.forEach((input) => (input.closest("fieldset").hidden = true));
     let mode = "point";
 
@@ -233,6 +239,9 @@ window.LiveTaskForm = (function () {
       if (violation) violation.reset();
       if (answered) answered.clear();
       clearErrors();
+      editing = null;
+      heading.textContent = createWords.heading;
+      submitButton.textContent = createWords.submit;
     };
 
     // ------------------------------------------------------------ errors by the fields
@@ -333,9 +342,11 @@ window.LiveTaskForm = (function () {
         if (link.id !== null) payload.violation = link.id;
       }
       if (answered && answered.value() !== null) payload.alert = answered.value();
-      const submit = form.querySelector("button[type=submit]");
+      const submit = submitButton;
       submit.disabled = true;
-      http.postJson(options.url, payload)
+      const edited = editing;
+      const sent = edited ? http.sendJson("PATCH", options.detailUrl(edited.id), editPayload(payload, mode)) : http.postJson(options.url, payload);
+      sent
         .then((result) => {
           if (!result.ok) {
             const errors = result.body.errors ? Object.assign({}, result.body.errors) : null;
@@ -352,7 +363,8 @@ window.LiveTaskForm = (function () {
             return;
           }
           close();
-          options.onCreated(result.body);
+          if (edited) options.onEdited(result.body);
+          else options.onCreated(result.body);
         })
         .catch(() => showErrors(null, T.failed))
         .finally(() => {
@@ -360,6 +372,56 @@ window.LiveTaskForm = (function () {
         });
     });
     setMode("point");
+
+    // An edit sends every field the form holds: cleared ones as null, the place whole
+    // (a point drops the area and an area moves the point), and the version it edits.
+    function editPayload(payload, placeMode) {
+      const body = {
+        kind: payload.kind,
+        priority: payload.priority,
+        title: payload.title,
+        description: payload.description,
+        window_start: payload.window_start || null,
+        window_end: payload.window_end || null,
+        violation: payload.violation === undefined ? null : payload.violation,
+        expected_updated_at: editing.updatedAt,
+      };
+      if (placeMode === "area") {
+        if (payload.area) body.area = payload.area;
+      } else if (payload.latitude !== undefined || payload.longitude !== undefined) {
+        body.latitude = payload.latitude;
+        body.longitude = payload.longitude;
+      }
+      return body;
+    }
+    // "YYYY-MM-DDTHH:MM" in the portal's time zone, as a datetime-local field holds it.
+    function localInput(iso) {
+      const parts = iso ? txt.dateParts(iso) : null;
+      return parts ? parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute : "";
+    }
+    // The form on an existing task (the task API's detail), to correct it.
+    function edit(detail) {
+      if (!panel.hidden) close();
+      open();
+      editing = { id: detail.id, updatedAt: detail.updated_at };
+      heading.textContent = T.editTask;
+      submitButton.textContent = T.saveChanges;
+      form.elements.kind.value = detail.kind;
+      form.elements.priority.value = String(detail.priority);
+      form.elements.title.value = detail.title;
+      form.elements.description.value = detail.description || "";
+      form.elements.window_start.value = localInput(detail.window_start);
+      form.elements.window_end.value = localInput(detail.window_end);
+      if (detail.area && area) {
+        area.load(detail.area);
+        setMode("area");
+      } else if (detail.latitude !== null && detail.latitude !== undefined) {
+        latInput.value = detail.latitude.toFixed(6);
+        lonInput.value = detail.longitude.toFixed(6);
+        point.place(detail.latitude, detail.longitude, true);
+      }
+      if (violation && detail.violation) violation.set({ id: detail.violation, reference: detail.violation_reference });
+    }
 
     // A fresh form filled in: {kind, title, lat, lon (a point), alert: {id, unit}}. What
     // was typed into an open form before is discarded, as with "Discard".
@@ -377,7 +439,7 @@ window.LiveTaskForm = (function () {
       }
       if (values.alert && answered) answered.set(values.alert);
     }
-    return { prefill: prefill };
+    return { prefill: prefill, edit: edit };
   }
 
   return { setUp: setUp };

@@ -1,7 +1,8 @@
 // The dispatcher's live map, part 4 of 5 (see live_core.js): the panel of the open
 // task. Its facts, response times and history (from the task API), the recommended
-// units with one-click assigning, and cancelling with a reason. Rebuilt only when what
-// it shows changed, so that a poll never takes the focus away.
+// units with one-click assigning, editing (in the task form), withdrawing a task created
+// by mistake and cancelling, each with a reason. Rebuilt only when what it shows changed,
+// so that a poll never takes the focus away.
 (function () {
   "use strict";
   const live = window.DispatchLive;
@@ -160,27 +161,72 @@
     );
     return el("div", { class: "live-task__section" }, [heading, help, list]);
   }
-  function cancelForm(task) {
-    if (!can.assign || !OPEN_TASK.has(task.status)) return null;
-    const reasonId = "live-cancel-reason-" + task.id;
+  // A reason, then a red button: cancelling, or withdrawing a task created by mistake.
+  // send(note) makes the move. Folded until opened; what is typed survives redraws.
+  function reasonForm(task, key, words, send) {
+    const reasonId = "live-" + key + "-reason-" + task.id;
     const errors = el("ul", { class: "errorlist", id: reasonId + "-errors" });
-    const reason = el("textarea", { id: reasonId, name: "reason", rows: "2", maxlength: "300", "aria-describedby": reasonId + "-errors" });
+    const help = words.help ? el("p", { class: "help", id: reasonId + "-help", text: words.help }) : null;
+    const describedBy = (help ? reasonId + "-help " : "") + reasonId + "-errors";
+    const reason = el("textarea", { id: reasonId, name: "reason", rows: "2", maxlength: "300", "aria-describedby": describedBy });
     const form = el("form", { class: "live-cancel", novalidate: true }, [
-      el("div", { class: "field" }, [el("label", { for: reasonId, text: T.reason }), reason, errors]),
-      el("button", { type: "submit", class: "btn btn--danger btn--small", text: T.cancelTask }),
+      el("div", { class: "field" }, [el("label", { for: reasonId, text: words.label }), help, reason, errors].filter(Boolean)),
+      el("button", { type: "submit", class: "btn btn--danger btn--small", text: words.button }),
     ]);
+    reason.addEventListener("input", () => {
+      errors.replaceChildren();
+      reason.removeAttribute("aria-invalid");
+    });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const note = reason.value.trim();
       if (!note) {
-        errors.replaceChildren(el("li", { text: T.reasonRequired }));
+        errors.replaceChildren(el("li", { text: words.required }));
+        reason.setAttribute("aria-invalid", "true");
         reason.focus();
         return;
       }
-      transition(task, { status: "cancelled", note: note, expected_status: task.status }, T.cancelled);
+      send(note);
     });
-    const details = el("details", { class: "live-task__section live-cancel-wrap" }, [el("summary", { text: T.cancelThisTask }), form]);
-    return details;
+    return el("details", { class: "live-task__section live-cancel-wrap", dataset: { keep: key } }, [el("summary", { text: words.summary }), form]);
+  }
+  function cancelForm(task) {
+    if (!can.assign || !OPEN_TASK.has(task.status)) return null;
+    const words = { summary: T.cancelThisTask, label: T.reason, button: T.cancelTask, required: T.reasonRequired };
+    return reasonForm(task, "cancel", words, (note) =>
+      transition(task, { status: "cancelled", note: note, expected_status: task.status }, T.cancelled)
+    );
+  }
+  // Only before the unit acts on it (new or assigned): afterwards it is cancelled.
+  function withdrawForm(task) {
+    if (!can.assign || !(task.status === "new" || task.status === "assigned")) return null;
+    const words = {
+      summary: T.withdrawThisTask,
+      label: T.withdrawReason,
+      button: T.withdrawTask,
+      required: T.withdrawReasonRequired,
+      help: T.withdrawHelp,
+    };
+    return reasonForm(task, "withdraw", words, (note) =>
+      transition(task, { reason: note, expected_status: task.status }, T.withdrawn, null, live.config.urls.taskWithdraw)
+    );
+  }
+  function editButton(task) {
+    if (!can.assign || !OPEN_TASK.has(task.status) || !live.taskForm) return null;
+    if (!history || history.taskId !== task.id) return null;
+    const detail = history.detail;
+    return el("p", { class: "live-task__actions" }, [
+      el("button", { type: "button", class: "btn btn--secondary btn--small", text: T.editTask, onclick: () => live.taskForm.edit(detail) }),
+    ]);
+  }
+  // What an edit changed, from its note's keys ("title,place"), in the reader's words.
+  function eventText(event) {
+    if (event.kind === "edit") {
+      const fields = (event.note || "").split(",").filter(Boolean).map((key) => T.editFields[key] || key);
+      return fill(T.editedEvent, { fields: fields.join(", ") });
+    }
+    const label = event.kind === "withdraw" ? T.withdrawnEvent : statusLabel(event.to_status);
+    return label + (event.note ? " — " + event.note : "");
   }
   function historyList() {
     if (!history || history.taskId !== state.selectedTask || !history.detail.events.length) return null;
@@ -192,7 +238,7 @@
         history.detail.events.map((event) =>
           el("li", {}, [
             el("span", { class: "muted small", text: when(event.at) + " · " + (event.by || "") }),
-            el("span", { text: " " + statusLabel(event.to_status) + (event.note ? " — " + event.note : "") }),
+            el("span", { text: " " + eventText(event) }),
           ])
         )
       ),
@@ -240,6 +286,8 @@
       detail ? fact(panelWords.toArrive, duration(detail.seconds_to_arrive)) : null,
       detail && detail.violation_reference ? fact(T.violation, detail.violation_reference) : null,
       detail && detail.outcome ? fact(T.outcome, detail.outcome) : null,
+      detail && detail.withdrawn_at ? fact(T.withdrawnAt, when(detail.withdrawn_at)) : null,
+      detail && detail.edited_at ? fact(T.editedAt, when(detail.edited_at)) : null,
     ].filter(Boolean).flat();
     const heading = el("h2", { class: "live-card__title", id: "live-task-title", tabindex: "-1", text: task.title });
     const children = [
@@ -255,28 +303,31 @@
       detail ? answeredAlert(detail.alert_summary) : null,
       el("dl", { class: "live-facts" }, facts),
       detail && detail.description ? el("p", { class: "live-task__description", text: detail.description }) : null,
+      editButton(task),
       recommendationList(task),
+      withdrawForm(task),
       cancelForm(task),
       historyList(),
     ];
-    // Keep a half-typed cancel reason across redraws.
-    const open = taskPanel.querySelector(".live-cancel-wrap[open]");
-    const typed = open ? open.querySelector("textarea").value : null;
+    // Keep a half-typed reason (cancel or withdraw) across redraws.
+    const typed = Array.from(taskPanel.querySelectorAll(".live-cancel-wrap[open]")).map((wrap) => [wrap.dataset.keep, wrap.querySelector("textarea").value]);
     taskPanel.setAttribute("aria-labelledby", "live-task-title");
     taskPanel.replaceChildren(...children.filter(Boolean));
     taskPanel.hidden = false;
-    if (typed !== null) {
-      const wrap = taskPanel.querySelector(".live-cancel-wrap");
+    typed.forEach(([key, value]) => {
+      const wrap = taskPanel.querySelector('.live-cancel-wrap[data-keep="' + key + '"]');
       if (wrap) {
         wrap.open = true;
-        wrap.querySelector("textarea").value = typed;
+        wrap.querySelector("textarea").value = value;
       }
-    }
+    });
     if (focus) heading.focus({ preventScroll: false });
   }
-  function transition(task, payload, successText, button) {
+  // A move of the task (by default along its lifecycle; `url`: another action's, such as
+  // withdrawing), then the panel and the map follow the answer.
+  function transition(task, payload, successText, button, url) {
     if (button) button.disabled = true;
-    return http.postJson(urlFor(live.config.urls.taskTransition, task.id), payload).then((result) => {
+    return http.postJson(urlFor(url || live.config.urls.taskTransition, task.id), payload).then((result) => {
       if (!result.ok) {
         if (button) button.disabled = false;
         panelMessage = { text: errorText(result), bad: true };

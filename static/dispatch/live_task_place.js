@@ -124,6 +124,19 @@ window.LiveTaskPlace = (function () {
         }
       },
       clear: clear,
+      // An outline kept before (a task being edited), from its GeoJSON Polygon; shown
+      // with draggable corners once the form is on "Area".
+      load(geometry) {
+        clear();
+        const ring = geometry.coordinates[0].slice(0, -1).map(([lon, lat]) => [lat, lon]);
+        layer = L.polygon(ring, style);
+        if (layer.editing) layer.on("edit", describe);
+        if (shown) {
+          layer.addTo(map);
+          if (layer.editing) layer.editing.enable();
+        }
+        describe();
+      },
       geometry: () => (layer ? layer.toGeoJSON(6).geometry : null),
       focusTarget: () => [drawButton, finishButton, clearButton].find((button) => !button.hidden) || drawButton,
     };

@@ -29,8 +29,12 @@ window.PortalHttp = (function () {
   // POST JSON with the session's CSRF token. Resolves to {ok, status, body} (body {} when
   // the answer is not JSON); rejects only when the request did not get through.
   function postJson(url, payload) {
+    return sendJson("POST", url, payload);
+  }
+  // The same with another method (PATCH, PUT, DELETE).
+  function sendJson(method, url, payload) {
     return fetch(url, {
-      method: "POST",
+      method: method,
       credentials: "same-origin",
       headers: {
         "Content-Type": "application/json",
@@ -91,6 +95,7 @@ window.PortalHttp = (function () {
     csrfToken: csrfToken,
     getJson: getJson,
     postJson: postJson,
+    sendJson: sendJson,
     withTimeout: withTimeout,
     firstErrorMessage: firstErrorMessage,
   };
