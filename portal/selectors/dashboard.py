@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 from django.apps import apps
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.models import AuditRecord, OrgUnit, OrgUnitKind, User
 from portal.roles import ROLE_LABELS, Role, role_labels
@@ -49,7 +50,7 @@ def _my_unit_panel(user: User) -> Panel:
     )
     return {
         "key": "my-unit",
-        "title": _("My unit"),
+        "title": pgettext("mobile unit", "My unit"),
         "template": "portal/panels/_my_unit.html",
         "order": 10,
         "context": {"unit": unit, "members": members},

@@ -12,7 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dispatch.models import MobileUnit, Notice, NoticeReceipt, UnitStatus
-from portal.models import OrgUnit
+from dispatch.services.notices import NoticeInput, notice_create
+from portal.models import OrgUnit, User
 from portal.services.demo import demo_seed
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
@@ -129,3 +130,42 @@ def test_an_urgent_notice_reaches_the_officer_who_marks_it_read(new_page, units)
 
     assert other.notice_receipts.count() == 0
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("viewport", "locale", "words"),
+    [
+        (DESKTOP, "en-GB", {"withdraw": "Withdraw", "back": "Go back", "shot": "desktop"}),
+        (PHONE, "lt-LT", {"withdraw": "Atsiimti", "back": "Grįžti", "shot": "lt-phone"}),
+    ],
+)
+def test_withdrawing_a_notice_asks_in_the_portals_own_words(
+    new_page, units, viewport, locale, words
+):
+    officers_unit, _ = units
+    notice = notice_create(
+        actor=User.objects.get(username="dispatcher"),
+        data=NoticeInput(title="Wanted: white VW van", unit_ids=[officers_unit.pk]),
+    )
+    english = new_page(viewport)
+    sign_in(english, "dispatcher")
+    page = new_page(viewport, locale=locale)
+    page.context.add_cookies(english.context.cookies())
+    page.goto("/dispatch/notices/")
+    withdraw = page.get_by_role("button", name=f"{words['withdraw']} Wanted: white VW van")
+
+    withdraw.click()
+    question = page.get_by_role("dialog")
+    expect(question.get_by_role("button", name=words["withdraw"], exact=True)).to_be_visible()
+    screenshot(page, f"notice-withdraw-question-{words['shot']}")
+    question.get_by_role("button", name=words["back"]).click()
+    expect(question).to_be_hidden()
+    notice.refresh_from_db()
+    assert notice.withdrawn_at is None
+
+    withdraw.click()
+    question.get_by_role("button", name=words["withdraw"], exact=True).click()
+    expect(withdraw).to_have_count(0)
+    notice.refresh_from_db()
+    assert notice.withdrawn_at is not None

@@ -5,6 +5,7 @@ device shuts it out; the pages at desk and phone widths (artifacts/screenshots/)
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from dispatch.models import MobileUnit, UnitDevice, UnitStatus
 from dispatch.services.demo import dispatch_demo_seed
@@ -107,8 +108,15 @@ def test_an_administrator_creates_a_unit_on_the_map_and_registers_a_device(new_p
     # The device reports with its token; revoked, it is refused.
     accepted = position_post(page, token)
     assert (accepted.status, accepted.json()["accepted"]) == (200, 1)
-    page.once("dialog", lambda dialog: dialog.accept())
+    # The portal's own question; "Go back" keeps the device.
     page.get_by_role("button", name="Revoke Patrol car tracker").click()
+    question = page.get_by_role("dialog")
+    expect(question).to_contain_text("Its token stops working at once.")
+    question.get_by_role("button", name="Go back").click()
+    expect(question).to_be_hidden()
+    assert position_post(page, token).status == 200
+    page.get_by_role("button", name="Revoke Patrol car tracker").click()
+    question.get_by_role("button", name="Revoke").click()
     page.get_by_text("revoked: its token is refused from now on").wait_for()
     assert position_post(page, token).status == 401
     device.refresh_from_db()
