@@ -148,13 +148,14 @@ LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Django's rules, with help texts in our catalogue (portal/lib/passwords.py).
+    {"NAME": "portal.lib.passwords.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.lib.passwords.CommonPasswordValidator"},
+    {"NAME": "portal.lib.passwords.NumericPasswordValidator"},
 ]
 
 # Idle sessions end after this many minutes without a request (the session is renewed

@@ -8,6 +8,8 @@ window.PortalMap = (function () {
 
   function create(element, options) {
     const map = L.map(element, Object.assign({ zoomSnap: 0.5, attributionControl: true }, options || {}));
+    // Leaflet's own credit, without its English tooltip on pages in Lithuanian.
+    if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     const tiles = element.dataset.tileUrl;
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: element.dataset.tileAttribution || "" }).addTo(map);

@@ -1,0 +1,179 @@
+"""Every page of the portal, as each role that may open it, at 360 px in English and in
+Lithuanian: nothing wider than the phone, no English left on a Lithuanian page, no
+script error. The pages come from the access table (tests/portal/test_url_access.py),
+so a page added later is checked without anyone adding it here."""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import trans_real
+
+from tests.access_policy import ALL_ROLES
+from tests.conftest import login_verified
+from tests.e2e.conftest import screenshot
+from tests.portal.test_url_access import EXPECTED, objects  # noqa: F401 (a fixture)
+
+NARROW_PHONE = {"width": 360, "height": 780}
+
+# Pages that are not the portal's own: the API's documentation (a third-party viewer).
+NOT_OURS = {"api-docs"}
+
+# English function words: in a Lithuanian page's labels, buttons and help, one of these
+# means a string that was never translated (or never marked for translation).
+ENGLISH_WORDS = re.compile(
+    r"\b(the|and|with|your|you|this|from|are|not|for|of|to|is|or)\b", re.IGNORECASE
+)
+
+# The interface's own words on the page, as opposed to the records it shows.
+CHROME_TEXTS = """() => {
+  const visible = (node) => node.getClientRects().length > 0;
+  const texts = [];
+  const selector = "label, button, th, legend, summary, nav a, h1, .help, .callout, "
+    + ".page-intro, .empty, option";
+  document.querySelectorAll(selector).forEach((node) => {
+    if (!visible(node) && node.tagName !== "OPTION") return;
+    texts.push(node.innerText || node.textContent || "");
+  });
+  document.querySelectorAll("[placeholder], [aria-label], [title]").forEach((node) => {
+    ["placeholder", "aria-label", "title"].forEach((name) => {
+      const value = node.getAttribute(name);
+      if (value) texts.push(value);
+    });
+  });
+  return texts.map((text) => text.replace(/\\s+/g, " ").trim()).filter(Boolean);
+}"""
+
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const wide = [];
+  document.querySelectorAll("body *").forEach((node) => {
+    const box = node.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1 && getComputedStyle(node).position !== "fixed") {
+      let inScroller = false;
+      for (let up = node.parentElement; up; up = up.parentElement) {
+        const overflowX = getComputedStyle(up).overflowX;
+        if (overflowX === "auto" || overflowX === "scroll" || overflowX === "hidden") {
+          inScroller = true;
+          break;
+        }
+      }
+      const classes = typeof node.className === "string" ? node.className.trim() : "";
+      const dotted = classes ? "." + classes.split(/\\s+/).join(".") : "";
+      const name = node.tagName.toLowerCase() + dotted;
+      if (!inScroller) wide.push(name + " → " + Math.round(box.right) + " px");
+    }
+  });
+  return {scrollWidth: document.documentElement.scrollWidth, width: width, wide: wide.slice(0, 5)};
+}"""
+
+
+def page_names(role: str) -> list[str]:
+    """The HTML pages ``role`` may open with a GET: those of the access table, minus
+    the API (JSON), file downloads and fragments (told apart by what they answer)."""
+    return sorted(
+        name
+        for name, rule in EXPECTED.items()
+        if role in rule.roles
+        and rule.method == "get"
+        and not name.startswith("api")
+        and name not in NOT_OURS
+    )
+
+
+def english_msgids() -> set[str]:
+    """Every English string of the catalogue that Lithuanian says differently."""
+    catalogue = trans_real.translation("lt")._catalog  # type: ignore[attr-defined]
+    return {
+        msgid
+        for msgid, msgstr in catalogue.items()
+        if isinstance(msgid, str)
+        and msgid
+        and msgstr != msgid
+        and re.search("[A-Za-z]{3}", msgid)
+        and "\x04" not in msgid
+    }
+
+
+def is_html_page(client: Client, url: str) -> bool:
+    response = client.get(url)
+    return (
+        response.status_code == 200
+        and response["Content-Type"].startswith("text/html")
+        and b"<html" in response.content[:500]
+    )
+
+
+def untranslated(texts: list[str], msgids: set[str]) -> list[str]:
+    return sorted({text for text in texts if text in msgids or ENGLISH_WORDS.search(text)})
+
+
+def _problems_of_page(page: Any, url: str, language: str, msgids: set[str]) -> list[str]:
+    problems: list[str] = []
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    size = page.evaluate(OVERFLOW)
+    if size["scrollWidth"] > size["width"]:
+        problems.append(f"{url} [{language}] is {size['scrollWidth']} px wide: {size['wide']}")
+    if language == "lt":
+        english = untranslated(page.evaluate(CHROME_TEXTS), msgids)
+        if english:
+            problems.append(f"{url} [lt] has English: {english[:6]}")
+    problems.extend(f"{url} [{language}] script error: {error}" for error in errors)
+    return problems
+
+
+def _pages(role: str, records: dict[str, Any], client: Client) -> Iterator[tuple[str, str]]:
+    for name in page_names(role):
+        url = reverse(name, kwargs=EXPECTED[name].kwargs(records))
+        if is_html_page(client, url):
+            yield name, url
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "lt"])
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+def test_every_page_fits_a_phone_and_speaks_the_language(
+    browser,
+    live_server,
+    objects,  # noqa: F811
+    personas,
+    role,
+    language,
+):
+    client = login_verified(Client(), personas[role])
+    context = browser.new_context(
+        viewport=NARROW_PHONE,
+        locale="lt-LT" if language == "lt" else "en-GB",
+        base_url=live_server.url,
+    )
+    context.set_default_timeout(10_000)
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    with translation.override("lt"):
+        msgids = english_msgids()
+    problems: list[str] = []
+    checked = []
+    try:
+        page = context.new_page()
+        for name, url in _pages(role, objects, client):
+            checked.append(name)
+            problems.extend(_problems_of_page(page, url, language, msgids))
+            screenshot(page, f"every-page-{role}-{language}-{name.replace(':', '-')}")
+    finally:
+        context.close()
+    assert checked, f"no page checked for {role}"
+    assert not problems, "\n".join(problems)
