@@ -43,7 +43,7 @@ SHIFT_NOTE_MAX = 300
 
 
 def _local(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j M H:i")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @dataclass

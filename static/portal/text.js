@@ -85,15 +85,24 @@ window.PortalText = (function () {
     return Number.isNaN(date.getTime()) ? null : date;
   }
   // 24-hour time in the portal's time zone: "14:05", with {seconds: true} "14:05:09",
-  // with {date: true} "3 Mar 14:05". Empty for no date.
+  // with {date: true} the portal's one date and time format (portal/formats): "3 Mar
+  // 2026 14:05" in English, "2026-03-03 14:05" in Lithuanian. Empty for no date.
   function clock(value, options) {
     const date = asDate(value);
     if (!date) return "";
     const opts = options || {};
+    if (opts.date && !opts.seconds && !opts.timeZone) return stamp(date);
     const wanted = { timeZone: usableZone(opts.timeZone) || timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     if (opts.seconds) wanted.second = "2-digit";
     if (opts.date) Object.assign(wanted, { day: "numeric", month: "short" });
     return formatter(language, wanted).format(date);
+  }
+  function stamp(date) {
+    const parts = dateParts(date);
+    const time = parts.hour + ":" + parts.minute;
+    if (language === "lt") return parts.year + "-" + parts.month + "-" + parts.day + " " + time;
+    const month = formatter("en-GB", { timeZone: timeZone, month: "short" }).format(date);
+    return Number(parts.day) + " " + month + " " + parts.year + " " + time;
   }
   // The digits of a moment in the portal's time zone, and the weekday in the page's
   // language: {year, month, day, hour, minute, second, weekday}, all strings.

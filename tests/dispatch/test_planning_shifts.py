@@ -89,7 +89,8 @@ def test_an_overlapping_shift_of_the_same_unit_is_refused(dispatcher, client_for
     assert response.status_code == 200
     message = response.context["form"].errors["starts_at"][0]
     assert message == (
-        "MU-A1 already has a shift from 23 Nov 06:00 to 23 Nov 12:00 that overlaps this one."
+        "MU-A1 already has a shift from 23 Nov 2026 06:00 to 23 Nov 2026 12:00 "
+        "that overlaps this one."
     )
     assert Shift.objects.count() == 1
     assert not AuditRecord.objects.filter(object_type="dispatch.shift").exists()
