@@ -174,7 +174,15 @@ def api_client_for(db):
 
 
 @pytest.fixture(scope="module")
-def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:
+def worker_anchor_file(tmp_path_factory) -> Path:
+    """Where the test worker appends audit anchors: a file of this module's worker."""
+    return tmp_path_factory.mktemp("worker-anchors") / "audit-anchors.jsonl"
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(
+    django_db_setup, django_db_blocker, worker_anchor_file
+) -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker process on the test database and the test broker."""
     from portal.celery import app
 
@@ -182,6 +190,7 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="portal.settings.test",
+        TEST_AUDIT_ANCHOR_FILE=str(worker_anchor_file),
         DATABASE_URL=(
             f"postgis://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}"
@@ -218,6 +227,13 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Evidence written by a test goes to its own folder, never to the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchors_in_a_temporary_folder(settings, tmp_path):
+    """Each test's audit anchors in a file of its own: anchors of records that another
+    test rolled back would fail every later verification."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
 
 
 @pytest.fixture

@@ -88,9 +88,10 @@ def _head_problems(
         )
     anchored_first = latest["first_keyed_id"]
     if anchored_first is not None and walk.broken is None and walk.first_keyed_id != anchored_first:
+        current = "none" if walk.first_keyed_id is None else f"record {walk.first_keyed_id}"
         problems.append(
-            f"The first keyed record is {walk.first_keyed_id}, but {anchored_first} was "
-            f"{_where(number, latest)}: keyed records were rewritten as unkeyed ones."
+            f"The first keyed record is now {current}, but it was record {anchored_first} "
+            f"when {_where(number, latest)}: keyed records were rewritten as unkeyed ones."
         )
     return problems
 
