@@ -124,9 +124,8 @@ def superuser_connection() -> psycopg.Connection:
         password=unquote(url.password or "") or None,
         dbname=connection.settings_dict["NAME"],
     )
-    if not intruder.execute(
-        "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
-    ).fetchone()[0]:
+    superuser = intruder.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if superuser.fetchone() != (True,):
         intruder.close()
         pytest.fail("DATABASE_ADMIN_URL must name a superuser (source .run/env; see .ci/test.sh).")
     return intruder

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 import psycopg
@@ -21,7 +22,7 @@ from django.db.utils import ProgrammingError
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import AuditAction, AuditRecord
+from portal.models import AuditAction, AuditRecord, User
 from tests.conftest import PASSWORD
 from tests.factories import OrgUnitFactory, UserFactory
 
@@ -129,7 +130,9 @@ def test_the_portal_signs_in_logs_a_violation_and_audits_as_the_runtime_role(cli
     runtime_user, _password = runtime_credentials()
     with portal_as_runtime_role():
         assert connection.cursor().connection.info.user == runtime_user
-        officer = UserFactory(username="officer_rt", org_unit=OrgUnitFactory(), roles=["officer"])
+        officer = cast(
+            User, UserFactory(username="officer_rt", org_unit=OrgUnitFactory(), roles=["officer"])
+        )
         signed_in = client.post(
             reverse("portal:login"), {"username": "officer_rt", "password": PASSWORD}
         )
