@@ -88,12 +88,21 @@ def _head_problems(
         )
     anchored_first = latest["first_keyed_id"]
     if anchored_first is not None and walk.broken is None and walk.first_keyed_id != anchored_first:
-        current = "none" if walk.first_keyed_id is None else f"record {walk.first_keyed_id}"
-        problems.append(
-            f"The first keyed record is now {current}, but it was record {anchored_first} "
-            f"when {_where(number, latest)}: keyed records were rewritten as unkeyed ones."
-        )
+        problems.append(_first_keyed_problem(walk, anchored_first, number, latest))
     return problems
+
+
+def _first_keyed_problem(walk: ChainWalk, anchored_first: int, number: int, latest: Anchor) -> str:
+    if anchored_first not in audit_record_hashes(record_ids={anchored_first}):
+        return (
+            f"Record {anchored_first}, the first keyed record when {_where(number, latest)}, "
+            "is missing: records were deleted or the table was truncated."
+        )
+    current = "none" if walk.first_keyed_id is None else f"record {walk.first_keyed_id}"
+    return (
+        f"The first keyed record is now {current}, but it was record {anchored_first} "
+        f"when {_where(number, latest)}: keyed records were rewritten as unkeyed ones."
+    )
 
 
 def _anchored_record_problems(anchors: list[tuple[int, Anchor]]) -> list[str]:

@@ -192,6 +192,7 @@ def test_a_truncated_table_is_detected_by_the_anchors(officer):
     assert AuditRecord.objects.count() == 0
     assert "The audit trail holds 0 records, but 3 were anchored at" in problem
     assert "records were deleted or the table was truncated." in problem
+    assert "rewritten" not in problem
 
 
 # --- (e) the anchor file edited ---------------------------------------------------------
