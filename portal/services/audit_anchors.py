@@ -20,8 +20,8 @@ from portal.lib.audit_chain import (
     AuditKeyMissing,
     anchor_parse,
     anchor_signature,
+    canonical_json,
 )
-from portal.lib.audit_chain import canonical_json as anchor_line
 from portal.selectors.audit import audit_chain_head
 
 # Far more than one anchor line (about 300 bytes): enough to find the last one.
@@ -66,7 +66,7 @@ def audit_chain_anchor(*, path: Path | None = None) -> Anchor | None:
             "prev_signature": _last_signature(descriptor),
         }
         fields["signature"] = anchor_signature(key, fields)
-        os.write(descriptor, (anchor_line(fields) + "\n").encode())
+        os.write(descriptor, (canonical_json(fields) + "\n").encode())
         os.fsync(descriptor)
     finally:
         os.close(descriptor)  # releases the lock
