@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.conf import settings
@@ -70,12 +71,34 @@ def reference_models() -> list[type[Model]]:
 REFERENCE_SNAPSHOT: dict[type[Model], list[Model]] = {}
 
 
+def test_database_hand_over() -> None:
+    """A test database that the administrator created (pytest run with .run/env's
+    DATABASE_URL) goes to the owner role, which `make test` runs as and which must be
+    able to drop it next time."""
+    from django.db import connection
+
+    owner = unquote(urlsplit(os.environ.get("DATABASE_OWNER_URL", "")).username or "")
+    if not owner or owner == connection.settings_dict["USER"]:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if cursor.fetchone() != (True,):
+            return
+        cursor.execute(
+            "ALTER DATABASE {} OWNER TO {}".format(
+                connection.ops.quote_name(connection.settings_dict["NAME"]),
+                connection.ops.quote_name(owner),
+            )
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """A reused test database may have been emptied by a transactional test of an
     earlier run: put the migration-loaded reference data back once per session, and
     keep a copy of the rows to restore quickly after each flush."""
     with django_db_blocker.unblock():
+        test_database_hand_over()
         reference_data_ensure()
         for model in reference_models():
             REFERENCE_SNAPSHOT[model] = list(model._default_manager.order_by("pk"))
