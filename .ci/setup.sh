@@ -127,7 +127,9 @@ if [ -z "${AUDIT_HMAC_KEY:-}" ] && [ -z "${AUDIT_HMAC_KEY_FILE:-}" ]; then
   fi
   AUDIT_HMAC_KEY_FILE="$PWD/.run/audit-key"
 fi
-AUDIT_ANCHOR_FILE="${AUDIT_ANCHOR_FILE:-$PWD/.run/audit-anchors.jsonl}"
+# One anchor file per database: anchors of another database would fail verify_audit.
+db_name=$("$PYTHON" -c 'import os, urllib.parse; print(urllib.parse.urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/") or "portal")')
+AUDIT_ANCHOR_FILE="${AUDIT_ANCHOR_FILE:-$PWD/.run/audit-anchors-$db_name.jsonl}"
 
 # --- Translations ---------------------------------------------------------------------
 .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv

@@ -41,6 +41,7 @@ class Anchor(TypedDict):
     """One line of the anchor file (JSON), ``signature`` over all the other fields."""
 
     format: int
+    database: str
     anchored_at: str
     record_id: int
     record_hash: str

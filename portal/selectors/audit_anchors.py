@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
+from django.db import connection
 
 from portal.lib.audit_chain import Anchor, AuditKeyMissing, anchor_parse, anchor_signature_valid
 from portal.selectors.audit import (
@@ -42,7 +43,8 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
 
 def audit_anchors_read(*, path: Path, key: bytes) -> AnchorRead:
     """Every anchor whose signature holds, in file order, and a sentence for each line
-    that was forged, edited, removed or moved."""
+    that was forged, edited, removed or moved, or that belongs to another database."""
+    database = connection.settings_dict["NAME"]
     read = AnchorRead()
     prev_signature = ""
     for number, line in _lines(path):
@@ -62,6 +64,12 @@ def audit_anchors_read(*, path: Path, key: bytes) -> AnchorRead:
                 "was removed, inserted or moved."
             )
         prev_signature = anchor["signature"]
+        if anchor["database"] != database:
+            read.problems.append(
+                f"Anchor line {number} anchors database {anchor['database']!r}, not "
+                f"{database!r}: check AUDIT_ANCHOR_FILE (one anchor file per database)."
+            )
+            continue
         read.anchors.append((number, anchor))
     return read
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from portal.lib.audit_chain import (
@@ -58,6 +59,7 @@ def audit_chain_anchor(*, path: Path | None = None) -> Anchor | None:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         fields: dict[str, Any] = {
             "format": ANCHOR_FORMAT,
+            "database": connection.settings_dict["NAME"],
             "anchored_at": timezone.now().isoformat(),
             "record_id": head.record_id,
             "record_hash": head.record_hash,

@@ -227,13 +227,22 @@ def _remove_a_middle_line(settings) -> str:
     return "Anchor line 2 does not follow the anchor before it: an anchor line was removed"
 
 
+def _from_another_database(settings) -> str:
+    lines = anchor_lines(settings)
+    other = json.loads(lines[-1]) | {"database": "portal_other", "prev_signature": ""}
+    other["signature"] = anchor_signature(settings.AUDIT_HMAC_KEY, other)
+    _rewrite_anchor_file(settings, [json.dumps(other)])
+    return "Anchor line 1 anchors database 'portal_other', not 'test_"
+
+
 def _garble(settings) -> str:
     _rewrite_anchor_file(settings, [*anchor_lines(settings), "{not an anchor"])
     return "Anchor line 2 cannot be read as an anchor."
 
 
 @pytest.mark.parametrize(
-    "tamper", [_edit_count, _forge_with_another_key, _remove_a_middle_line, _garble]
+    "tamper",
+    [_edit_count, _forge_with_another_key, _remove_a_middle_line, _from_another_database, _garble],
 )
 def test_an_edited_or_forged_anchor_file_is_detected(officer, settings, tamper):
     three_records(officer)
@@ -318,6 +327,7 @@ def test_the_anchor_task_appends_a_signed_head_and_never_rewrites(officer, setti
     one, two = (json.loads(line) for line in lines)
     assert (one["record_id"], one["record_hash"], one["count"]) == (third.pk, third.record_hash, 3)
     assert one["first_keyed_id"] == first.pk
+    assert one["database"] == connection.settings_dict["NAME"]
     assert one["prev_signature"] == ""
     assert two["prev_signature"] == one["signature"]
     assert two["signature"] == anchor_signature(settings.AUDIT_HMAC_KEY, two)
