@@ -8,7 +8,10 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-portal.settings.dev}"
 PY=.venv/bin/python
 PORT="${PORT:-8000}"
 
-$PY manage.py migrate --noinput -v 0
+# Migrations as the owner role; everything after it as the runtime role, which may only
+# INSERT and SELECT on the audit table (docs/operations.md, "Audit trail integrity").
+DATABASE_URL="$DATABASE_OWNER_URL" $PY manage.py migrate --noinput -v 0
+export DATABASE_URL="$DATABASE_APP_URL"
 
 # A generated demo password is kept in .run/ so that running again prints the same one.
 if [ -z "${DEMO_PASSWORD:-}" ]; then

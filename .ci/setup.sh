@@ -112,22 +112,24 @@ if [ "$(cat .venv/.lock-installed 2>/dev/null)" != "$lock_sum" ]; then
   echo "$lock_sum" > .venv/.lock-installed
 fi
 
-# --- The database itself --------------------------------------------------------------
-.venv/bin/python - <<'PY'
-import os, urllib.parse
-import psycopg
-from psycopg import sql
-u = urllib.parse.urlparse(os.environ["DATABASE_URL"])
-name = u.path.lstrip("/") or "portal"
-conninfo = dict(host=u.hostname or "127.0.0.1", port=u.port or 5432,
-                user=urllib.parse.unquote(u.username or "postgres"),
-                password=urllib.parse.unquote(u.password or "") or None)
-with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as conn:
-    if not conn.execute("select 1 from pg_database where datname = %s", [name]).fetchone():
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-with psycopg.connect(dbname=name, autocommit=True, **conninfo) as conn:
-    conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-PY
+# --- The database itself, its owner role and the portal's runtime role ------------------
+# .ci/db_roles.py: <db>_owner runs migrations and tests, <db>_app runs the portal
+# (docs/operations.md, "Audit trail integrity"). It prints the lines for .run/env.
+roles_env=$(.venv/bin/python .ci/db_roles.py)
+
+# --- The audit key ----------------------------------------------------------------------
+# The key of the audit chain's HMAC, outside the database: generated once for `make run`,
+# unless AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE is given.
+if [ -z "${AUDIT_HMAC_KEY:-}" ] && [ -z "${AUDIT_HMAC_KEY_FILE:-}" ]; then
+  if [ ! -s .run/audit-key ]; then
+    log "Generating the audit key (.run/audit-key)"
+    (umask 077; "$PYTHON" -c 'import secrets; print(secrets.token_hex(32))' > .run/audit-key)
+  fi
+  AUDIT_HMAC_KEY_FILE="$PWD/.run/audit-key"
+fi
+# One anchor file per database: anchors of another database would fail verify_audit.
+db_name=$("$PYTHON" -c 'import os, urllib.parse; print(urllib.parse.urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/") or "portal")')
+AUDIT_ANCHOR_FILE="${AUDIT_ANCHOR_FILE:-$PWD/.run/audit-anchors-$db_name.jsonl}"
 
 # --- Translations ---------------------------------------------------------------------
 .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv
@@ -135,7 +137,13 @@ PY
 .venv/bin/python manage.py collectstatic --noinput -v 0
 
 {
+  # DATABASE_URL stays the administrator's, so that setup can run again; the scripts
+  # choose the owner's or the runtime role's URL for each process.
   echo "export DATABASE_URL='$DATABASE_URL'"
+  echo "$roles_env"
   echo "export REDIS_URL='$REDIS_URL'"
+  [ -n "${AUDIT_HMAC_KEY_FILE:-}" ] && echo "export AUDIT_HMAC_KEY_FILE='$AUDIT_HMAC_KEY_FILE'"
+  echo "export AUDIT_ANCHOR_FILE='$AUDIT_ANCHOR_FILE'"
 } > .run/env
+chmod 600 .run/env
 log "Ready: database and Redis answer, Python environment installed"

@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source .run/env
 export DJANGO_SETTINGS_MODULE=portal.settings.test
+# The suite runs as the owner role (it creates the test database and empties tables
+# between tests); the tests that play the intruder with superuser rights use the
+# administrator's URL, and those of the runtime role DATABASE_APP_URL.
+export DATABASE_ADMIN_URL="$DATABASE_URL" DATABASE_URL="$DATABASE_OWNER_URL"
 stage="${1:-all}"
 BIN=.venv/bin
 

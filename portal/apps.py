@@ -12,6 +12,12 @@ def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
     role_permissions_sync()
 
 
+def _grant_runtime_role(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    from portal.services.database_grants import runtime_grants_sync
+
+    runtime_grants_sync(using=using)
+
+
 def _load_geography() -> str:
     from portal.services.geo import load_reference_geography
 
@@ -44,3 +50,8 @@ class PortalConfig(AppConfig):
         # Permissions of every app exist only after its migrations ran, so the roles are
         # brought up to date once the whole migrate command is over.
         post_migrate.connect(_sync_roles, dispatch_uid="portal.sync_roles")
+        # The database role the portal runs as gets its rights on every table, the new
+        # ones included, and only INSERT and SELECT on the audit table (issue 9).
+        post_migrate.connect(
+            _grant_runtime_role, sender=self, dispatch_uid="portal.grant_runtime_role"
+        )

@@ -5,7 +5,8 @@ from typing import TypedDict
 
 from celery import shared_task
 
-from portal.selectors.audit import audit_chain_verify
+from portal.selectors.audit_anchors import audit_trail_verify
+from portal.services.audit_anchors import audit_chain_anchor
 
 logger = logging.getLogger(__name__)
 
@@ -15,18 +16,40 @@ class ChainReport(TypedDict):
     intact: bool
     broken_at: int | None
     problem: str
+    anchors: int
+    problems: list[str]
 
 
 @shared_task(name="portal.audit_chain_verify")
 def audit_chain_verify_task() -> ChainReport:
-    """Walk the audit chain (nightly, see CELERY_BEAT_SCHEDULE); an error in the log and in
-    the stored result when a link is broken. Read-only, so a retry is harmless."""
-    checked, broken = audit_chain_verify()
-    if broken is not None:
-        logger.error("Audit chain broken at record %s: %s", broken.record_id, broken.problem)
+    """Check the audit chain and its anchors (nightly, see CELERY_BEAT_SCHEDULE); an error
+    in the log and in the stored result for each problem. Read-only, so a retry is
+    harmless."""
+    verification = audit_trail_verify()
+    broken = verification.walk.broken
+    for problem in verification.problems:
+        logger.error("Audit trail: %s", problem)
     return {
-        "checked": checked,
-        "intact": broken is None,
+        "checked": verification.walk.checked,
+        "intact": not verification.problems,
         "broken_at": broken.record_id if broken else None,
         "problem": broken.problem if broken else "",
+        "anchors": verification.anchors,
+        "problems": verification.problems,
     }
+
+
+class AnchorReport(TypedDict):
+    record_id: int | None
+    count: int
+
+
+@shared_task(name="portal.audit_chain_anchor")
+def audit_chain_anchor_task() -> AnchorReport:
+    """Append the signed head of the audit chain to the anchor file (every few minutes,
+    see AUDIT_ANCHOR_EVERY_MINUTES). Run twice, it appends the same head twice, which
+    verifies the same: harmless."""
+    anchor = audit_chain_anchor()
+    if anchor is None:
+        return {"record_id": None, "count": 0}
+    return {"record_id": anchor["record_id"], "count": anchor["count"]}

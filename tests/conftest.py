@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.conf import settings
@@ -70,12 +71,34 @@ def reference_models() -> list[type[Model]]:
 REFERENCE_SNAPSHOT: dict[type[Model], list[Model]] = {}
 
 
+def test_database_hand_over() -> None:
+    """A test database that the administrator created (pytest run with .run/env's
+    DATABASE_URL) goes to the owner role, which `make test` runs as and which must be
+    able to drop it next time."""
+    from django.db import connection
+
+    owner = unquote(urlsplit(os.environ.get("DATABASE_OWNER_URL", "")).username or "")
+    if not owner or owner == connection.settings_dict["USER"]:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if cursor.fetchone() != (True,):
+            return
+        cursor.execute(
+            "ALTER DATABASE {} OWNER TO {}".format(
+                connection.ops.quote_name(connection.settings_dict["NAME"]),
+                connection.ops.quote_name(owner),
+            )
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """A reused test database may have been emptied by a transactional test of an
     earlier run: put the migration-loaded reference data back once per session, and
     keep a copy of the rows to restore quickly after each flush."""
     with django_db_blocker.unblock():
+        test_database_hand_over()
         reference_data_ensure()
         for model in reference_models():
             REFERENCE_SNAPSHOT[model] = list(model._default_manager.order_by("pk"))
@@ -174,7 +197,15 @@ def api_client_for(db):
 
 
 @pytest.fixture(scope="module")
-def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:
+def worker_anchor_file(tmp_path_factory) -> Path:
+    """Where the test worker appends audit anchors: a file of this module's worker."""
+    return tmp_path_factory.mktemp("worker-anchors") / "audit-anchors.jsonl"
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(
+    django_db_setup, django_db_blocker, worker_anchor_file
+) -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker process on the test database and the test broker."""
     from portal.celery import app
 
@@ -182,6 +213,7 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="portal.settings.test",
+        TEST_AUDIT_ANCHOR_FILE=str(worker_anchor_file),
         DATABASE_URL=(
             f"postgis://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}"
@@ -218,6 +250,13 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Evidence written by a test goes to its own folder, never to the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchors_in_a_temporary_folder(settings, tmp_path):
+    """Each test's audit anchors in a file of its own: anchors of records that another
+    test rolled back would fail every later verification."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
 
 
 @pytest.fixture

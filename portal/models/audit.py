@@ -1,19 +1,33 @@
 """The audit trail: append-only, each record's hash chained to the previous one.
 
-Integrity rests on three layers: the model refuses updates and deletes, a database
-trigger refuses UPDATE and DELETE on the table (added in a migration), and the hash
-chain makes any edit that gets past both visible to ``manage.py verify_audit``.
+Integrity rests on layers: the model refuses updates and deletes; a database trigger
+refuses UPDATE and DELETE on the table (added in a migration); the portal's database
+role may only INSERT and SELECT on it (docs/operations.md); each record's hash is an
+HMAC keyed with a secret outside the database; and the chain's head is anchored outside
+the database at intervals. ``manage.py verify_audit`` checks the last two.
 """
 
-import hashlib
-import json
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS_HASH = "0" * 64
+from portal.lib.audit_chain import (
+    GENESIS_HASH,
+    SCHEME_KEYED,
+    SCHEME_UNKEYED,
+    AuditKeyMissing,
+    keyed_hash,
+    unkeyed_hash,
+)
+
+__all__ = ["GENESIS_HASH", "AuditAction", "AuditRecord", "ChainScheme"]
+
+
+class ChainScheme(models.TextChoices):
+    UNKEYED = SCHEME_UNKEYED, _("SHA-256 (written before the audit key)")
+    KEYED = SCHEME_KEYED, _("HMAC-SHA256 with the audit key")
 
 
 class AuditAction(models.TextChoices):
@@ -64,6 +78,11 @@ class AuditRecord(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     prev_hash = models.CharField(max_length=64)
+    # Which hash protects the record: every new record is keyed; unkeyed ones are those
+    # written before the key existed, and may only come first in the chain.
+    chain_scheme = models.CharField(
+        _("hash scheme"), max_length=16, choices=ChainScheme.choices, default=ChainScheme.KEYED
+    )
     record_hash = models.CharField(max_length=64, unique=True)
 
     objects: ClassVar[models.Manager["AuditRecord"]] = AppendOnlyQuerySet.as_manager()
@@ -106,11 +125,10 @@ class AuditRecord(models.Model):
         }
 
     def compute_hash(self) -> str:
-        canonical = json.dumps(
-            self.hashed_content(),
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-            default=str,
-        )
-        return hashlib.sha256(f"{self.prev_hash}|{canonical}".encode()).hexdigest()
+        """The hash this record must carry, by its scheme (the key from settings)."""
+        if self.chain_scheme == ChainScheme.UNKEYED:
+            return unkeyed_hash(self.prev_hash, self.hashed_content())
+        key: bytes | None = settings.AUDIT_HMAC_KEY
+        if not key:
+            raise AuditKeyMissing
+        return keyed_hash(key, self.prev_hash, self.hashed_content())

@@ -8,7 +8,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from portal.models import AuditAction, AuditRecord, User
-from portal.models.audit import GENESIS_HASH
+from portal.models.audit import GENESIS_HASH, ChainScheme
 from portal.request_context import current_request_context
 
 # The reason an administrator gives for an action on someone's account, kept in the
@@ -61,7 +61,9 @@ def audit_record(
             changes=_json_safe(changes or {}),
             reason=reason,
             prev_hash=last or GENESIS_HASH,
+            chain_scheme=ChainScheme.KEYED,
         )
+        # HMAC with the audit key (AuditKeyMissing without one: the record is not written).
         record.record_hash = record.compute_hash()
         record.save()
     return record

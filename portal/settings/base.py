@@ -305,3 +305,39 @@ LOGGING = {
 # --- Evidence -------------------------------------------------------------------------
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=25) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Audit trail integrity (issue 9; docs/operations.md "Audit trail integrity") ------
+# Kept in one block of its own. The key that signs the audit chain and its anchors lives
+# outside the database: AUDIT_HMAC_KEY, or AUDIT_HMAC_KEY_FILE naming a file that holds
+# it. Without one the portal cannot write audit records (dev and test supply one;
+# production refuses to start).
+
+
+def _audit_hmac_key() -> bytes | None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if key := env.str("AUDIT_HMAC_KEY", default=""):
+        return key.encode()
+    if path := env.str("AUDIT_HMAC_KEY_FILE", default=""):
+        try:
+            return Path(path).read_text().strip().encode() or None
+        except OSError as error:
+            raise ImproperlyConfigured(f"AUDIT_HMAC_KEY_FILE cannot be read: {error}") from error
+    return None
+
+
+AUDIT_HMAC_KEY: bytes | None = _audit_hmac_key()
+# Signed chain heads are appended here, never rewritten. In production a path on storage
+# the database's administrators cannot write (docs/operations.md).
+AUDIT_ANCHOR_FILE = Path(
+    env.str("AUDIT_ANCHOR_FILE", default=str(BASE_DIR / ".run" / "audit-anchors.jsonl"))
+)
+AUDIT_ANCHOR_EVERY_MINUTES = env.int("AUDIT_ANCHOR_EVERY_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE["audit-chain-anchor"] = {
+    "task": "portal.audit_chain_anchor",
+    "schedule": timedelta(minutes=AUDIT_ANCHOR_EVERY_MINUTES),
+}
+# The role the portal runs as (web, worker, beat). After every migrate, the owner role
+# that ran it grants this role ordinary DML on the portal's tables but only INSERT and
+# SELECT on the audit table (portal/services/database_grants.py). Empty: no grants made.
+DATABASE_RUNTIME_ROLE = env.str("DATABASE_RUNTIME_ROLE", default="")

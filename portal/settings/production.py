@@ -14,3 +14,15 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Audit trail integrity (issue 9) ----------------------------------------------------
+# No audit key, no start: a chain written without one could be rewritten undetected.
+if not AUDIT_HMAC_KEY or len(AUDIT_HMAC_KEY) < 32:  # noqa: F405
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Production needs an audit key of at least 32 characters: set AUDIT_HMAC_KEY or "
+        "AUDIT_HMAC_KEY_FILE (docs/operations.md, Audit trail integrity)."
+    )
+# No default under the project folder: the anchors must live outside the database host.
+AUDIT_ANCHOR_FILE = Path(env.str("AUDIT_ANCHOR_FILE"))  # noqa: F405

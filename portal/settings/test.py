@@ -1,6 +1,8 @@
 """Test settings: real PostGIS and Redis, fast password hashing, no debug."""
 
 import os
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
@@ -23,3 +25,18 @@ CELERY_BROKER_URL = env.str(  # noqa: F405
     "TEST_CELERY_BROKER_URL",
     default=urlunsplit(urlsplit(REDIS_URL)._replace(path="/15")),  # noqa: F405
 )
+
+# --- Audit trail integrity (issue 9) ----------------------------------------------------
+# A fixed key, and anchors in a file of this process only (tests point it at their own
+# temporary folder), never the anchors of a `make run` on the same machine.
+AUDIT_HMAC_KEY = b"test-only-audit-key-0123456789abcdef"
+AUDIT_ANCHOR_FILE = Path(
+    env.str(  # noqa: F405
+        "TEST_AUDIT_ANCHOR_FILE",
+        default=str(Path(tempfile.gettempdir()) / f"portal-test-anchors-{os.getpid()}.jsonl"),
+    )
+)
+# The test database is created by the owner role, which may not install PostGIS: it is
+# copied from a template that has it (.ci/db_roles.py makes one) when one is named.
+if _template := env.str("DATABASE_TEST_TEMPLATE", default=""):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"TEMPLATE": _template}  # noqa: F405

@@ -17,7 +17,14 @@ def production_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "AUDIT_HMAC_KEY_FILE",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.production",
@@ -26,6 +33,8 @@ def production_env(**overrides: str) -> dict[str, str]:
             "DATABASE_URL", f"postgis://{db['USER']}@{db['HOST']}:{db['PORT']}/portal"
         ),
         REDIS_URL=settings.REDIS_URL,
+        AUDIT_HMAC_KEY=secrets.token_hex(32),
+        AUDIT_ANCHOR_FILE="/var/lib/portal-anchors/audit-anchors.jsonl",
     )
     env.update(overrides)
     return env
@@ -61,7 +70,9 @@ def test_production_settings_with_a_short_secret_fail_the_deployment_checks():
     assert "security.W009" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "AUDIT_HMAC_KEY", "AUDIT_ANCHOR_FILE"]
+)
 def test_production_settings_refuse_to_start_without_a_required_value(missing):
     env = production_env(SECRET_KEY=secrets.token_urlsafe(64))
     del env[missing]
@@ -71,3 +82,12 @@ def test_production_settings_refuse_to_start_without_a_required_value(missing):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
+
+
+def test_production_settings_refuse_a_short_audit_key():
+    env = production_env(SECRET_KEY=secrets.token_urlsafe(64), AUDIT_HMAC_KEY="short")
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "an audit key of at least 32 characters" in result.stderr
