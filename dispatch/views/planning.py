@@ -80,6 +80,7 @@ def _draw_texts() -> dict[str, str]:
         "save_title": _("Keep the changes"),
         "empty": _("No outline yet: draw one on the map."),
         "drawn": _("Outline drawn (corners: {count}). Save the zone to keep it."),
+        "current": _("The zone's outline (corners: {count}). Edit it to change it."),
         "unreadable": _("The outline below is not readable GeoJSON."),
     }
 

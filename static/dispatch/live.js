@@ -30,9 +30,15 @@
       state.fitted = true;
       const points = feed.units.filter((u) => u.lat !== null).map((u) => [u.lat, u.lon])
         .concat(feed.tasks.filter((t) => t.lat !== null && OPEN_TASK.has(t.status)).map((t) => [t.lat, t.lon]));
-      if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.25), { maxZoom: 11 });
+      // At once, not animated: a unit clicked right after must not be undone by it.
+      if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.25), { maxZoom: 11, animate: false });
     }
   }
+  // Someone who already looks somewhere (a click, a drag, a wheel, a key on the map)
+  // keeps that view: the first picture is then not zoomed to all units.
+  ["mousedown", "touchstart", "wheel", "keydown"].forEach((name) =>
+    map.getContainer().addEventListener(name, () => (state.fitted = true), { once: true, passive: true })
+  );
 
   // ---------------------------------------------------------------- polling
   const statusBox = root.querySelector("[data-live-status]");

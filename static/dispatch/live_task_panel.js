@@ -33,6 +33,7 @@
   let history = null; // {taskId, events}
 
   function openTask(id) {
+    state.fitted = true; // the map follows this task now, not the first picture
     const previous = state.selectedTask;
     state.selectedTask = id;
     state.selectedGone = null;
@@ -266,6 +267,8 @@
   let panelKey = "";
   function refreshTaskPanel(task, focus) {
     if (state.selectedTask !== task.id) return;
+    // A message about a step ("Assigned to MED-1.") goes once the task has moved on.
+    if (panelMessage && panelMessage.status && panelMessage.status !== task.status) panelMessage = null;
     const detail = history && history.taskId === task.id ? history.detail : null;
     // Rebuilt only when something it shows changed: a poll must not take the focus
     // from the "Assign" button or the cancel reason being typed.
@@ -342,7 +345,7 @@
         unit_id: detail.unit_id,
         updated_at: detail.updated_at,
       });
-      panelMessage = { text: fill(successText, { unit: detail.unit || "" }), bad: false };
+      panelMessage = { text: fill(successText, { unit: detail.unit || "" }), bad: false, status: detail.status };
       history = { taskId: task.id, detail: detail };
       live.drawTask(updated);
       live.rerenderTasks();
@@ -373,7 +376,7 @@
   }
   // A message at the top of the task's panel: {text, bad}.
   function showTaskMessage(task, message) {
-    panelMessage = message;
+    panelMessage = Object.assign({ status: task.status }, message);
     refreshTaskPanel(task);
   }
 

@@ -105,7 +105,8 @@
       say((texts.drawn || "").replace("{count}", corners(layers[0])), "ok");
     }
 
-    function readOutline(fit) {
+    // fit: zoom to it; changed: the person changed it (then "Save the zone to keep it").
+    function readOutline(fit, changed) {
       outline.clearLayers();
       if (!area.value.trim()) return false;
       try {
@@ -115,7 +116,9 @@
         const layer = L.geoJSON(geometry, { style: style }).getLayers()[0];
         outline.addLayer(layer);
         if (fit) map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: 14 });
-        say((texts.drawn || "").replace("{count}", corners(layer)), "ok");
+        // As saved, nothing is to keep yet: "Save the zone to keep it" comes with a change.
+        const words = changed ? texts.drawn : texts.current;
+        say((words || "").replace("{count}", corners(layer)), changed ? "ok" : "");
         return true;
       } catch (error) {
         say(texts.unreadable, "bad");
@@ -151,7 +154,7 @@
     map.on(L.Draw.Event.EDITED, writeOutline);
     map.on(L.Draw.Event.EDITVERTEX, writeOutline);
     map.on(L.Draw.Event.DELETED, writeOutline);
-    area.addEventListener("change", () => readOutline(true));
+    area.addEventListener("change", () => readOutline(true, true));
     if (colourInput) {
       colourInput.addEventListener("input", () => outline.eachLayer((layer) => layer.setStyle(style())));
     }

@@ -65,3 +65,18 @@ def test_a_failed_sign_in_shows_the_account_name_given(client_for, administrator
     page = _page(client_for(administrator), reverse("portal:audit-list"))
 
     assert "account name given: “0”" in page
+
+
+def test_removing_a_goods_line_asks_first(client_for, officer, violation_of_officer):
+    GoodsLine.objects.create(
+        violation=violation_of_officer,
+        hs_code_id="240220",
+        description="Cigarettes Minsk",
+        quantity=500,
+        quantity_unit="packs",
+    )
+    detail = reverse("cases:violation-detail", kwargs={"pk": violation_of_officer.pk})
+
+    page = _page(client_for(officer), detail)
+
+    assert 'data-confirm="Remove the goods line “Cigarettes Minsk”?"' in page

@@ -71,7 +71,9 @@ def test_a_dispatcher_draws_a_zone_on_the_map_and_saves_it(new_page):
     # Editing shows the outline again, ready to move its corners.
     page.goto(f"/dispatch/zones/{zone.pk}/edit/")
     page.locator("#zone-map path.zone-outline-shape").wait_for()
-    assert "corners: 4" in page.locator("[data-zone-status]").inner_text()
+    status = page.locator("[data-zone-status]").inner_text()
+    assert "corners: 4" in status
+    assert "Save the zone to keep it" not in status  # nothing changed yet
 
     # An outline pasted as GeoJSON that crosses itself is refused, and nothing changes.
     page.get_by_text("Outline as GeoJSON").click()
