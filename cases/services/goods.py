@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import GoodsLine, HSCode, Violation
+from cases.selectors.goods import HS_RESERVED_CHAPTER
 from portal.lib.text import lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -46,6 +47,15 @@ def goods_line_add(*, actor: User, violation: Violation, data: GoodsInput) -> Go
             {
                 "hs_code": _("%(code)s is not a code of the Harmonized System.")
                 % {"code": data.hs_code}
+            }
+        )
+    if code.startswith(HS_RESERVED_CHAPTER):
+        raise ValidationError(
+            {
+                "hs_code": _(
+                    "Chapter 99 is reserved for national and statistical use: give the "
+                    "heading or subheading of the goods themselves."
+                )
             }
         )
     if hs_code.level < 4:

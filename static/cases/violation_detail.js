@@ -11,11 +11,27 @@
   const list = document.getElementById("hs-code-options");
   const input = document.getElementById("id_hs_code");
   if (!list || !input) return;
+  // The description of the code typed, under the field: "240220 Cigarettes containing
+  // tobacco", or that no heading has it, once four or six digits are typed.
+  const described = input.form.querySelector("[data-hs-description]");
+  function describe(results) {
+    if (!described) return;
+    const digits = input.value.replace(/[^0-9]/g, "");
+    if (digits.length !== 4 && digits.length !== 6) {
+      described.textContent = "";
+      return;
+    }
+    const match = results.find((code) => code.code === digits);
+    described.textContent = match ? match.code + " " + match.description : described.dataset.textUnknown;
+  }
   let timer = null;
   input.addEventListener("input", () => {
     clearTimeout(timer);
     const query = input.value.trim();
-    if (query.length < 2) return;
+    if (query.length < 2) {
+      describe([]);
+      return;
+    }
     timer = setTimeout(() => {
       window.PortalHttp.getJson(list.dataset.source + "?page_size=15&q=" + encodeURIComponent(query), { fallback: { results: [] } })
         .then((data) => {
@@ -27,6 +43,7 @@
               return option;
             })
           );
+          describe(data.results);
         });
     }, 200);
   });

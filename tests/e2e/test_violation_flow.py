@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from cases.models import Violation, ViolationStatus
 from portal.services.demo import demo_seed
@@ -43,6 +44,8 @@ def test_officer_logs_a_violation_on_a_phone_and_finds_it_on_the_map(new_page):
     violation = Violation.objects.get()
     assert violation.location_source == "map"
     page.get_by_label("HS code").fill("240220")
+    # What the code is, in words under the field: a phone has no hover.
+    expect(page.locator("[data-hs-description]")).to_contain_text("240220 Cigarettes")
     page.get_by_label("Description").first.fill("Cigarettes without Lithuanian excise stamps")
     page.get_by_label("Quantity").fill("500")
     page.get_by_label("Unit", exact=True).select_option(label="packs")
