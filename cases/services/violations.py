@@ -21,7 +21,11 @@ from cases.signals import violation_logged
 from portal.lib.geometry import point_snap
 from portal.lib.text import length_problem
 from portal.models import AuditAction, User
-from portal.selectors.geo import crossing_point_nearest, point_in_operational_area
+from portal.selectors.geo import (
+    crossing_point_nearest,
+    point_in_operational_area,
+    point_swapped_into_area,
+)
 from portal.services.audit import audit_record
 
 AUDITED_FIELDS = [
@@ -229,6 +233,19 @@ def violation_update(*, actor: User, violation: Violation, data: ViolationInput)
     return violation
 
 
+def _outside_area_problem(location: Point) -> str:
+    swapped = point_swapped_into_area(location)
+    if swapped is not None:
+        return _(
+            "The location is outside the operational area, but with latitude and longitude "
+            "swapped (%(lat).5f, %(lon).5f) it would be inside: check their order (latitude "
+            "first)."
+        ) % {"lat": swapped.y, "lon": swapped.x}
+    return _(
+        "The location is outside the operational area. Check it, then confirm that it is right."
+    )
+
+
 def violation_submit_problems(violation: Violation) -> dict[str, str]:
     """What stops a draft from being submitted, by field."""
     problems: dict[str, str] = {}
@@ -237,9 +254,7 @@ def violation_submit_problems(violation: Violation) -> dict[str, str]:
             "Give the location: use the device position, click the map or type coordinates."
         )
     elif not violation.outside_area_confirmed and not point_in_operational_area(violation.location):
-        problems["outside_area_confirmed"] = _(
-            "The location is outside the operational area. Check it, then confirm that it is right."
-        )
+        problems["outside_area_confirmed"] = _outside_area_problem(violation.location)
     _details, detail_errors = category_details_clean(
         category=violation.category, raw=violation.details, require_complete=True
     )

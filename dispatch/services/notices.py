@@ -20,7 +20,7 @@ from dispatch.selectors.notices import notice_is_active, notice_is_addressed_to
 from dispatch.selectors.units import mobile_unit_of
 from portal.lib.timefmt import utc_iso
 from portal.models import AuditAction, User
-from portal.selectors.geo import point_in_operational_area
+from portal.selectors.geo import point_in_operational_area, point_swapped_into_area
 from portal.services.audit import audit_record
 
 SEND = "dispatch.add_task"
@@ -94,11 +94,16 @@ def _location(point: Point | None, problems: _Problems) -> Point | None:
         return None
     point = Point(point.x, point.y, srid=4326)
     if not point_in_operational_area(point):
-        problems.add(
-            "location",
-            _("The place (%(lat).5f, %(lon).5f) lies outside the operational area.")
-            % {"lat": point.y, "lon": point.x},
+        swapped = point_swapped_into_area(point)
+        message = (
+            _(
+                "The place (%(lat).5f, %(lon).5f) lies outside the operational area; with "
+                "latitude and longitude swapped (%(lon).5f, %(lat).5f) it would be inside."
+            )
+            if swapped is not None
+            else _("The place (%(lat).5f, %(lon).5f) lies outside the operational area.")
         )
+        problems.add("location", message % {"lat": point.y, "lon": point.x})
         return None
     return point
 

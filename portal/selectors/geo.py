@@ -94,6 +94,18 @@ def point_in_operational_area(point: Point) -> bool:
     return areas.filter(geometry__intersects=_wgs84(point)).exists()
 
 
+def point_swapped_into_area(point: Point) -> Point | None:
+    """``point`` with latitude and longitude swapped, when that one lies in the
+    operational area and ``point`` itself does not: the commonest typing slip (25.28,
+    54.69 for Vilnius). None otherwise."""
+    if not (-90 <= point.x <= 90 and -180 <= point.y <= 180):
+        return None
+    swapped = Point(point.y, point.x, srid=4326)
+    if point_in_operational_area(point) or not point_in_operational_area(swapped):
+        return None
+    return swapped
+
+
 class _SimplifyPreserveTopology(Func):
     function = "ST_SimplifyPreserveTopology"
     output_field = GeometryField(srid=4326)
