@@ -18,10 +18,10 @@ def csv_safe(value: object) -> object:
     as the formula it becomes. Numbers pass unchanged: a negative amount stays a number."""
     if not isinstance(value, str):
         return value
-    value = CONTROL_CHARACTERS.sub("", value)
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    text = CONTROL_CHARACTERS.sub("", value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
 
 
 def csv_safe_row(values: Iterable[object]) -> list[object]:

@@ -207,7 +207,7 @@ def _send(client: Client, operation: Any, url: str, body: Any, headers: dict[str
         )
     # A lone surrogate cannot be encoded in a form: it goes as the replacement
     # characters a browser would send.
-    form = {
+    form: dict[str, Any] = {
         key: str(value).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
         for key, value in body.items()
     }
