@@ -145,5 +145,5 @@ def test_every_export_opens_with_hostile_text_stored(hostile_world, export):
     response = client.get(url, query)
 
     assert response.status_code == 200, response.content[:300]
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    content = response.getvalue()  # streamed or not
     assert_safe(list(cells_of(content)), hostile_rows_expected=hostile_rows)
