@@ -121,7 +121,11 @@ ErrorSerializer = inline_serializer(
         "type": serializers.CharField(),
         "detail": serializers.CharField(),
         "errors": serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()), required=False
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="Validation errors only: the messages by field. A field inside another "
+            'is named by its dotted path ("unit.0", "details.packs", "reports.3.latitude"); '
+            '"non_field_errors" holds those about the whole input.',
         ),
     },
 )
