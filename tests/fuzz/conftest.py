@@ -2,12 +2,28 @@
 artifacts/schemathesis-summary.txt for the record."""
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.conftest import ROOT
 from tests.fuzz.world import FuzzWorld, fuzz_world_seed
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hypothesis_files_in_a_temporary_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Path]:
+    """Hypothesis keeps caches (constants, Unicode tables) in a folder of its own: a
+    temporary one, so that a run leaves nothing in the project (and no example database
+    is kept at all, see test_schema.CONFIG)."""
+    home = tmp_path_factory.mktemp("hypothesis")
+    set_hypothesis_home_dir(home)
+    yield home
+    set_hypothesis_home_dir(None)
 
 
 @pytest.fixture
