@@ -103,3 +103,20 @@ def test_errors_of_any_nesting_become_one_level_of_dotted_paths():
         "details.packs": ["Too many."],
     }
     assert flat_errors(["Send a list."]) == {"non_field_errors": ["Send a list."]}
+
+
+def test_every_operation_documents_the_errors_any_endpoint_can_give(api_schema):
+    undocumented = []
+    for path, methods in api_schema.raw_schema["paths"].items():
+        for method, operation in methods.items():
+            statuses = set(operation["responses"])
+            expected = {"400", "401", "403", "404"}
+            if "requestBody" in operation:
+                expected |= {"413", "415"}
+            missing = expected - statuses
+            if missing:
+                undocumented.append(f"{method.upper()} {path}: {sorted(missing)}")
+            error = operation["responses"]["401"]["content"]["application/json"]["schema"]
+            assert error == {"$ref": "#/components/schemas/ErrorResponse"}
+
+    assert undocumented == []
