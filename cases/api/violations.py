@@ -43,7 +43,11 @@ class ViolationSerializer(serializers.ModelSerializer):
     reported_by: serializers.Field = serializers.StringRelatedField()
     latitude = serializers.SerializerMethodField()
     longitude = serializers.SerializerMethodField()
-    crossing_point: serializers.Field = serializers.StringRelatedField()
+    # Null when the violation is not at a border crossing (most inland ones): null, not
+    # "", so that a client can tell "none" from a crossing point's name.
+    crossing_point: serializers.Field = serializers.StringRelatedField(
+        allow_null=True, help_text="The border crossing point nearest the place, if any."
+    )
 
     class Meta:
         model = Violation

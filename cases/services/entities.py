@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.lib.identifiers import IdentifierError, entity_key, normalise_country
 from cases.models import Entity, EntityKind, Relation, Violation, ViolationEntity
-from portal.lib.text import hidden_characters_check
+from portal.lib.text import hidden_characters_check, lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -96,12 +96,17 @@ def _first_identifier_field(kind: str, values: dict[str, str]) -> str:
     return "identifier"
 
 
+NOTE_MAX = 300
+
+
 @transaction.atomic
 def violation_entity_link(
     *, actor: User, violation: Violation, entity: Entity, role: str, note: str = ""
 ) -> ViolationEntity:
+    note = note.strip()
+    lengths_check({"note": (note, NOTE_MAX)})
     involvement, created = ViolationEntity.objects.get_or_create(
-        violation=violation, entity=entity, role=role, defaults={"note": note[:300]}
+        violation=violation, entity=entity, role=role, defaults={"note": note}
     )
     if created:
         audit_record(

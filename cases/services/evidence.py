@@ -2,6 +2,7 @@
 SHA-256 and never altered; images get a thumbnail and their EXIF position and time."""
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from cases.models import Evidence, Violation
+from portal.lib.text import lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -36,6 +38,19 @@ THUMBNAIL_SIZE = (480, 480)
 # passed its default), so the explicit check below is what refuses.
 MAX_PIXELS = 50_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+DESCRIPTION_MAX = 300
+
+
+def _image_open(content: bytes, name: str | None) -> Image.Image:
+    """The photo, opened (its header read, nothing decoded). Pillow warns of a
+    decompression bomb between MAX_PIXELS and twice that and refuses above: both are
+    our refusal here, with its message, so that no warning reaches the log."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            return Image.open(BytesIO(content))
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+            raise ValidationError({"file": _too_many_pixels(name)}) from error
 
 
 @dataclass(frozen=True)
@@ -131,6 +146,7 @@ def _too_many_pixels(name: str | None) -> str:
 def evidence_add(
     *, actor: User, violation: Violation, upload: UploadedFile, description: str = ""
 ) -> Evidence:
+    lengths_check({"description": (description.strip(), DESCRIPTION_MAX)})
     content, content_type = _read_checked(upload)
     digest = hashlib.sha256(content).hexdigest()
     existing = Evidence.objects.filter(violation=violation, sha256=digest).first()
@@ -142,19 +158,17 @@ def evidence_add(
         content_type=content_type,
         size=len(content),
         sha256=digest,
-        description=description.strip()[:300],
+        description=description.strip(),
         uploaded_by=actor,
     )
     if content_type in IMAGE_TYPES:
         try:
-            with Image.open(BytesIO(content)) as image:
+            with _image_open(content, upload.name) as image:
                 if image.width * image.height > MAX_PIXELS:
                     raise ValidationError({"file": _too_many_pixels(upload.name)})
                 image.load()
                 facts = photo_facts(image)
                 thumbnail = _thumbnail(image)
-        except Image.DecompressionBombError as error:
-            raise ValidationError({"file": _too_many_pixels(upload.name)}) from error
         except (UnidentifiedImageError, OSError, SyntaxError) as error:
             raise ValidationError(
                 {"file": _("%(name)s could not be read as an image.") % {"name": upload.name}}

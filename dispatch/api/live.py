@@ -4,6 +4,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     PolymorphicProxySerializer,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers
@@ -75,8 +76,21 @@ class LiveAlertSerializer(serializers.Serializer):
     acknowledged = serializers.BooleanField()
 
 
+# The two answers differ by ``changed``: true with the whole picture, false with the
+# version alone. Each branch of the schema's oneOf admits one value, so that an answer
+# matches exactly one branch.
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class ChangedField(serializers.BooleanField):
+    pass
+
+
+@extend_schema_field({"type": "boolean", "enum": [False]})
+class UnchangedField(serializers.BooleanField):
+    pass
+
+
 class LiveFeedSerializer(serializers.Serializer):
-    changed = serializers.BooleanField()
+    changed = ChangedField()
     version = serializers.CharField()
     generated_at = serializers.DateTimeField()
     units = LiveUnitSerializer(many=True)
@@ -89,7 +103,7 @@ class LiveFeedSerializer(serializers.Serializer):
 
 UnchangedSerializer = inline_serializer(
     name="LiveFeedUnchanged",
-    fields={"changed": serializers.BooleanField(), "version": serializers.CharField()},
+    fields={"changed": UnchangedField(), "version": serializers.CharField()},
 )
 
 

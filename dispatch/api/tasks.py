@@ -481,9 +481,13 @@ class RecommendationSerializer(serializers.Serializer):
 
 
 class TaskRecommendations(GenericAPIView):
+    """The nearest units for a task, best first: a short ranked list, never paged."""
+
     permission_classes = [require_perms("dispatch.change_task")]
     queryset = Task.objects.none()
     serializer_class = RecommendationSerializer
+    pagination_class = None
+    filter_backends: list[Any] = []
 
     @extend_schema(responses={200: RecommendationSerializer(many=True), **ERRORS})
     def get(self, request: Request, pk: int) -> Response:

@@ -1,5 +1,7 @@
 """API tokens: issued for a password (and the one-time code where 2FA applies)."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +47,13 @@ class TokenAccountThrottle(_TokenThrottle):
         username = data.get("username") if hasattr(data, "get") else None
         if not isinstance(username, str) or not username.strip():
             return None  # nothing to count per account; the input serializer refuses it
-        return self.cache_format % {"scope": self.scope, "ident": username.strip().casefold()}
+        # A digest: the name as typed may hold anything (spaces, control characters,
+        # 100,000 characters) and a cache key should not.
+        account = username.strip().casefold().encode("utf-8", "replace")
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": hashlib.sha256(account).hexdigest(),
+        }
 
 
 class TokenAddressThrottle(_TokenThrottle):

@@ -3,7 +3,10 @@
     {"type": "validation_error", "detail": "...", "errors": {"field": ["message", ...]}}
 
 ``errors`` is present for validation failures only; ``non_field_errors`` carries
-messages that concern the whole input.
+messages that concern the whole input. A field inside another (an item of a list, a key
+of an object) is named by its dotted path: ``unit.0`` for the first item of ``unit``,
+``details.packs`` for a category's fact, ``reports.3.latitude`` for a field of the
+fourth report; every value is a flat list of messages, whatever the input's nesting.
 """
 
 from typing import Any
@@ -46,6 +49,34 @@ def _error_type(exc: Exception) -> str:
     return "error"
 
 
+def flat_errors(data: Any, path: str = "") -> dict[str, list[str]]:
+    """DRF's validation errors, nested as the input was (a dict per nested serializer,
+    a list per ListField or ``many=True``, with empty entries for the valid items), as
+    one level of dotted paths to lists of messages."""
+    name = path or "non_field_errors"
+    if isinstance(data, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in data.items():
+            key_path = f"{path}.{key}" if path else str(key)
+            for field, messages in flat_errors(value, key_path).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    if isinstance(data, list):
+        if all(not isinstance(item, dict | list) for item in data):
+            return {name: [str(item) for item in data]} if data else {}
+        flat = {}
+        for index, item in enumerate(data):
+            item_path = f"{path}.{index}" if path else str(index)
+            if isinstance(item, dict | list):
+                nested = flat_errors(item, item_path)
+            else:
+                nested = {name: [str(item)]}
+            for field, messages in nested.items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    return {name: [str(data)]}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, RecursionError) and "decoding a JSON" in str(exc):
         # A body of "[[[[…" nested past Python's recursion limit: bad input, not a
@@ -65,7 +96,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         body["detail"] = _("The input is not valid; see the messages per field.")
         data = response.data
-        body["errors"] = data if isinstance(data, dict) else {"non_field_errors": data}
+        body["errors"] = flat_errors(data)
     else:
         data = response.data
         body["detail"] = data.get("detail", str(exc)) if isinstance(data, dict) else str(exc)
@@ -90,7 +121,11 @@ ErrorSerializer = inline_serializer(
         "type": serializers.CharField(),
         "detail": serializers.CharField(),
         "errors": serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()), required=False
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="Validation errors only: the messages by field. A field inside another "
+            'is named by its dotted path ("unit.0", "details.packs", "reports.3.latitude"); '
+            '"non_field_errors" holds those about the whole input.',
         ),
     },
 )

@@ -1,4 +1,5 @@
-"""Helpers shared by every export: neutralise spreadsheet formula injection."""
+"""Helpers shared by every export: neutralise spreadsheet formula injection, and drop
+the control characters a spreadsheet cannot show (or, in an XLSX, cannot even hold)."""
 
 from collections.abc import Iterable
 
@@ -6,14 +7,21 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+# The C0 control characters but tab, line feed and carriage return (which a cell may
+# hold): a BEL typed into a narrative breaks an XLSX and garbles a CSV.
+CONTROL_CHARACTERS = ILLEGAL_CHARACTERS_RE
 
 
 def csv_safe(value: object) -> object:
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe.
-    Numbers pass unchanged, so a negative amount stays a number."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """Text without control characters, prefixed with an apostrophe when a spreadsheet
+    would read it as a formula. The characters go first, so that "\\a=1+1" is caught
+    as the formula it becomes. Numbers pass unchanged: a negative amount stays a number."""
+    if not isinstance(value, str):
+        return value
+    text = CONTROL_CHARACTERS.sub("", value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
 
 
 def csv_safe_row(values: Iterable[object]) -> list[object]:
@@ -21,10 +29,6 @@ def csv_safe_row(values: Iterable[object]) -> list[object]:
 
 
 def xlsx_safe(value: object) -> object:
-    """``csv_safe``, and without the control characters an XLSX cell cannot hold
-    (openpyxl refuses the whole file for one of them, e.g. a BEL typed into a narrative):
-    every stored text exports."""
-    value = csv_safe(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+    """``csv_safe``: an XLSX cell refuses the same control characters (openpyxl refuses
+    the whole file for one of them), so every stored text exports."""
+    return csv_safe(value)
