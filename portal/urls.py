@@ -4,7 +4,7 @@ wires every app in. Each app lists its pages in ``urls.py`` and its API in
 
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import cases.urls_api
 import dispatch.urls_api
@@ -60,8 +60,10 @@ urlpatterns = [
     path(
         "api/docs/",
         # An HTML page only (its one renderer is a template): OPTIONS, which answers
-        # with data, is refused with a 405 instead of failing to render.
-        SpectacularSwaggerView.as_view(
+        # with data, is refused with a 405 instead of failing to render. The split view
+        # serves Swagger UI's start-up script as a file of its own (?script), not inline,
+        # so the page keeps the Content-Security-Policy's script-src 'self'.
+        SpectacularSwaggerSplitView.as_view(
             url_name="api-schema",
             permission_classes=[Authenticated],
             http_method_names=["get", "head"],
@@ -69,3 +71,8 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"
