@@ -77,7 +77,10 @@ def test_the_api_docs_page_starts_swagger_ui_from_a_script_file_not_inline(clien
     assert page.status_code == 200
     assert b"<script>" not in page.content
     assert b"?script=" in page.content
-    assert directives(page)["script-src"] == ["'self'"]
+    policy = directives(page)
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["img-src"] == ["'self'", "data:"]  # Swagger UI's icons
     assert start_script.status_code == 200
     assert start_script["Content-Type"].startswith("application/javascript")
     assert b"SwaggerUIBundle" in start_script.content
