@@ -346,7 +346,9 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Browser features: the camera (evidence photos) and the position (My unit, a
-# violation's place) for our own pages; everything else off.
+# violation's place) for our own pages; everything else off. Features not named keep
+# the browser's default for our own origin (clipboard-write: the device token's copy
+# button).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     "camera": ["self"],
     "geolocation": ["self"],
@@ -360,6 +362,6 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     "gyroscope": [],
     "accelerometer": [],
     "display-capture": [],
-    "fullscreen": ["self"],
+    "fullscreen": [],
     "browsing-topics": [],
 }
