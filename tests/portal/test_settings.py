@@ -134,3 +134,24 @@ def test_a_configured_tile_server_is_allowed_for_images_only():
     assert "https://*.tiles.example.lt" in directives["img-src"]
     assert directives["script-src"] == ["'self'"]
     assert directives["connect-src"] == ["'self'"]
+
+
+def test_a_server_errors_traceback_goes_to_stderr_with_debug_off():
+    """What Django's handler logs for a 500 (django.request, with the exception) reaches
+    the process's stderr: gunicorn's terminal under `make run`."""
+    code = (
+        "import logging\n"
+        "try:\n"
+        "    raise RuntimeError('a bug inside a view')\n"
+        "except RuntimeError:\n"
+        "    logging.getLogger('django.request').error('Internal Server Error', exc_info=True)\n"
+    )
+    env = production_env(DJANGO_SETTINGS_MODULE="portal.settings.dev")
+    del env["ALLOWED_HOSTS"]
+
+    result = manage("shell", "-c", code, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "ERROR django.request: Internal Server Error" in result.stderr
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "RuntimeError: a bug inside a view" in result.stderr
