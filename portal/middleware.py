@@ -1,4 +1,5 @@
-"""Request middleware: audit context, idle session expiry, two-factor enforcement."""
+"""Request middleware: audit context, idle session expiry, two-factor enforcement,
+the Permissions-Policy header."""
 
 import time
 import uuid
@@ -162,3 +163,21 @@ class InputCleaningMiddleware:
                     return payload_too_large_response()
                 raise  # a page: Django's own 400, as when CSRF reads the form
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends the Permissions-Policy header (PERMISSIONS_POLICY: feature -> allowed
+    origins, "self" for our own; none = the feature is off), which Django has no
+    setting for."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

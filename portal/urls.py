@@ -2,9 +2,10 @@
 wires every app in. Each app lists its pages in ``urls.py`` and its API in
 ``urls_api.py``; the API of all apps shares one namespace ("api:<name>") under /api/v1/."""
 
+from csp.decorators import csp_update
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import cases.urls_api
 import dispatch.urls_api
@@ -60,12 +61,24 @@ urlpatterns = [
     path(
         "api/docs/",
         # An HTML page only (its one renderer is a template): OPTIONS, which answers
-        # with data, is refused with a 405 instead of failing to render.
-        SpectacularSwaggerView.as_view(
-            url_name="api-schema",
-            permission_classes=[Authenticated],
-            http_method_names=["get", "head"],
+        # with data, is refused with a 405 instead of failing to render. The split view
+        # serves Swagger UI's start-up script as a file of its own (?script), not inline;
+        # and our page template loads its few style rules from a file. Swagger UI's
+        # stylesheet draws its icons as data: images: this page alone allows those
+        # (an image cannot run script); script and style stay 'self' as on every page.
+        csp_update({"img-src": ["data:"]})(
+            SpectacularSwaggerSplitView.as_view(
+                template_name="portal/api_docs.html",
+                url_name="api-schema",
+                permission_classes=[Authenticated],
+                http_method_names=["get", "head"],
+            )
         ),
         name="api-docs",
     ),
 ]
+
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

@@ -27,6 +27,21 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class ServerError(exceptions.APIException):
+    """A failure of ours (an exception no view handled), answered without details:
+    the traceback is in the log."""
+
+    default_code = "server_error"
+
+
+class BadRequest(exceptions.APIException):
+    """A request Django refused before any view (e.g. a suspicious operation)."""
+
+    status_code = 400
+    default_detail = gettext_lazy("The request is not valid.")
+    default_code = "bad_request"
+
+
 ERROR_TYPES: dict[type[exceptions.APIException], str] = {
     PayloadTooLarge: "payload_too_large",
     exceptions.ValidationError: "validation_error",
@@ -39,6 +54,8 @@ ERROR_TYPES: dict[type[exceptions.APIException], str] = {
     exceptions.NotAcceptable: "not_acceptable",
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "throttled",
+    ServerError: "server_error",
+    BadRequest: "bad_request",
 }
 
 
@@ -104,13 +121,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def error_response(error: exceptions.APIException) -> JsonResponse:
+    """``error`` in the one error shape, for an answer given outside a DRF view (a
+    middleware, or Django's error handlers for a path no API view matched)."""
+    return JsonResponse(
+        {"type": _error_type(error), "detail": str(error.detail)}, status=error.status_code
+    )
+
+
 def payload_too_large_response() -> JsonResponse:
     """The API's answer to a body over DATA_UPLOAD_MAX_MEMORY_SIZE met outside a DRF
     view (a middleware that reads a posted form), in the one error shape."""
-    error = PayloadTooLarge()
-    return JsonResponse(
-        {"type": "payload_too_large", "detail": str(error.detail)}, status=error.status_code
-    )
+    return error_response(PayloadTooLarge())
 
 
 # The shape of every error answer, for the OpenAPI schema. Built inline because a

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from portal.lib.csp import tile_server_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -48,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -294,10 +299,20 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Everything to stderr (gunicorn's terminal under `make run`, the journal in production).
+# A request that fails with a 500 is logged by "django.request" with its traceback;
+# the browser sees only the portal's error page.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
@@ -341,3 +356,50 @@ CELERY_BEAT_SCHEDULE["audit-chain-anchor"] = {
 # that ran it grants this role ordinary DML on the portal's tables but only INSERT and
 # SELECT on the audit table (portal/services/database_grants.py). Empty: no grants made.
 DATABASE_RUNTIME_ROLE = env.str("DATABASE_RUNTIME_ROLE", default="")
+
+
+# --- Browser security policy ----------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and requests from
+# our own origin only. No inline script and no inline style: pages pass data to their
+# scripts in data-* attributes and json_script, and computed styles (a shift bar's
+# position, a zone's colour) are set by static/portal/styles.js through the CSSOM,
+# which CSP allows. The one page that needs more is the API docs' Swagger UI (see
+# portal/urls.py).
+_TILE_SOURCE = tile_server_source(MAP_TILE_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Leaflet blanks a tile it stops loading with a data: GIF: allowed only when
+        # there are tiles at all.
+        "img-src": [SELF, _TILE_SOURCE, "data:"] if _TILE_SOURCE else [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features: the camera (evidence photos) and the position (My unit, a
+# violation's place) for our own pages; everything else off. Features not named keep
+# the browser's default for our own origin (clipboard-write: the device token's copy
+# button).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "camera": ["self"],
+    "geolocation": ["self"],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+    "fullscreen": [],
+    "browsing-topics": [],
+}

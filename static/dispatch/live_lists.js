@@ -126,7 +126,7 @@
         },
         [
           el("span", { class: "live-row__main" }, [
-            el("span", { class: "live-dot", style: "background:" + (STATUS_COLOURS[unit.status] || "#6b7280"), "aria-hidden": "true" }),
+            el("span", { class: "live-dot", style: { background: STATUS_COLOURS[unit.status] || "#6b7280" }, "aria-hidden": "true" }),
             el("span", { class: "live-row__title", text: unit.call_sign }),
             el("span", { class: "badge " + (UNIT_BADGE[unit.status] || ""), text: unit.status_label }),
           ]),

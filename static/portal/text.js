@@ -39,8 +39,9 @@ window.PortalText = (function () {
     if (className) node.className = className;
     return node;
   }
-  // el("a", {href, class, text, dataset, onclick}, [children]): strings among the
-  // children become text nodes, never markup.
+  // el("a", {href, class, text, dataset, style, onclick}, [children]): strings among the
+  // children become text nodes, never markup. `style` is an object of properties, set
+  // through the CSSOM (a style="…" attribute would break the Content-Security-Policy).
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
     Object.entries(attrs || {}).forEach(([key, value]) => {
@@ -49,6 +50,7 @@ window.PortalText = (function () {
       else if (key === "text") node.textContent = value;
       else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
       else if (key === "dataset") Object.assign(node.dataset, value);
+      else if (key === "style") Object.entries(value).forEach(([name, v]) => node.style.setProperty(name, v));
       else node.setAttribute(key, value === true ? "" : value);
     });
     (children || []).forEach((child) => {

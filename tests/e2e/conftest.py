@@ -53,23 +53,41 @@ def _launch(sync_playwright) -> Iterator[object]:
         browser.close()
 
 
+def is_policy_violation(text: str) -> bool:
+    """Chromium's console message for something the Content-Security-Policy blocked."""
+    return "Content Security Policy" in text or text.startswith("Refused to")
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """new_page(viewport) -> a page in a fresh context (own cookies), closed after the test.
-    Further keyword arguments go to the context (e.g. permissions, geolocation)."""
+    Further keyword arguments go to the context (e.g. permissions, geolocation).
+
+    Every browser test also checks the Content-Security-Policy: a script, style or image
+    the policy blocked on any page of the test fails it."""
     contexts = []
+    violations: list[str] = []
 
     def make(viewport: dict[str, int] = DESKTOP, locale: str = "en-GB", **options):
         context = browser.new_context(
             viewport=viewport, locale=locale, base_url=live_server.url, **options
         )
         context.set_default_timeout(10_000)
+        context.on(
+            "console",
+            lambda message: (
+                violations.append(f"{message.page and message.page.url}: {message.text}")
+                if is_policy_violation(message.text)
+                else None
+            ),
+        )
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, "Blocked by the Content-Security-Policy:\n" + "\n".join(violations)
 
 
 def screenshot(page, name: str) -> Path:

@@ -69,7 +69,11 @@ def test_officer_logs_a_violation_on_a_phone_and_finds_it_on_the_map(new_page):
     screenshot(page, "violation-list-phone")
 
     page.goto("/violations/map/")
-    page.wait_for_function("document.querySelector('[data-map-status]').textContent.trim() !== ''")
+    # A function, not an expression: Playwright polls an expression with eval(), which
+    # the page's Content-Security-Policy refuses.
+    page.wait_for_function(
+        "() => document.querySelector('[data-map-status]').textContent.trim() !== ''"
+    )
     assert page.locator("[data-map-status]").inner_text() == "Violations in view: 1"
     assert page.locator(".cluster-label").first.inner_text() == "1"
     screenshot(page, "violation-map-phone")

@@ -1,10 +1,12 @@
 """Production settings: Django's deployment checks pass, and a missing secret stops the
 start. Run as a subprocess: settings are read once per process."""
 
+import json
 import os
 import secrets
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -91,3 +93,85 @@ def test_production_settings_refuse_a_short_audit_key():
 
     assert result.returncode != 0
     assert "an audit key of at least 32 characters" in result.stderr
+
+
+def settings_of(module: str, names: list[str], **env_overrides: str) -> dict[str, Any]:
+    """The values of ``names`` as a fresh process with ``module`` reads them."""
+    env = production_env(
+        DJANGO_SETTINGS_MODULE=module, SECRET_KEY=secrets.token_urlsafe(64), **env_overrides
+    )
+    if module != "portal.settings.production":
+        del env["ALLOWED_HOSTS"]
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    )
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_settings_send_https_only_with_hsts():
+    values = settings_of(
+        "portal.settings.production",
+        [
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "DEBUG",
+        ],
+    )
+
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["DEBUG"] is False
+
+
+def test_make_run_settings_serve_with_debug_off_on_the_local_addresses():
+    values = settings_of("portal.settings.dev", ["DEBUG", "ALLOWED_HOSTS"])
+
+    assert values["DEBUG"] is False
+    assert {"127.0.0.1", "localhost"} <= set(values["ALLOWED_HOSTS"])
+
+
+def test_a_developer_turns_debug_on_with_the_environment():
+    assert settings_of("portal.settings.dev", ["DEBUG"], DEBUG="true")["DEBUG"] is True
+
+
+def test_a_configured_tile_server_is_allowed_for_images_only():
+    values = settings_of(
+        "portal.settings.dev",
+        ["CONTENT_SECURITY_POLICY"],
+        MAP_TILE_URL="https://{s}.tiles.example.lt/{z}/{x}/{y}.png",
+    )
+
+    directives = values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert "https://*.tiles.example.lt" in directives["img-src"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["connect-src"] == ["'self'"]
+
+
+def test_a_server_errors_traceback_goes_to_stderr_with_debug_off():
+    """What Django's handler logs for a 500 (django.request, with the exception) reaches
+    the process's stderr: gunicorn's terminal under `make run`."""
+    code = (
+        "import logging\n"
+        "try:\n"
+        "    raise RuntimeError('a bug inside a view')\n"
+        "except RuntimeError:\n"
+        "    logging.getLogger('django.request').error('Internal Server Error', exc_info=True)\n"
+    )
+    env = production_env(DJANGO_SETTINGS_MODULE="portal.settings.dev")
+    del env["ALLOWED_HOSTS"]
+
+    result = manage("shell", "-c", code, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "ERROR django.request: Internal Server Error" in result.stderr
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "RuntimeError: a bug inside a view" in result.stderr
