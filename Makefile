@@ -1,11 +1,12 @@
 # The two commands: `make run` and `make test`. Both set up what is missing first.
-.PHONY: run test setup lint typecheck pytest e2e messages bench help
+.PHONY: run test setup lint typecheck pytest e2e messages bench probe help
 
 help:
 	@echo "make run    set up, migrate, seed demo accounts, start web + worker + beat on :8000"
 	@echo "make test   set up, then lint, type check and the whole test suite"
 	@echo "make bench  benchmarks at scale (bench/*.py) on DATABASE_URL, default portal_bench,"
 	@echo "            and the dispatch ones on portal_bench_knn and portal_bench_ingest"
+	@echo "make probe  schemathesis over the whole API as each role against a running make run"
 
 setup:
 	@bash .ci/setup.sh
@@ -46,3 +47,11 @@ bench:
 	.venv/bin/python bench/dispatch_nearest.py $(NEAREST_ARGS) || exit 1; \
 	echo "==> bench/dispatch_ingest.py"; \
 	.venv/bin/python bench/dispatch_ingest.py $(INGEST_ARGS)
+
+# The hardening probe (bench/api_probe.py): schemathesis as each role against the portal
+# that `make run` serves (PORT, default 8000), as the portal's own database role.
+probe:
+	@test -f .run/env || { echo "Run make run first."; exit 1; }
+	@. ./.run/env; export DATABASE_URL="$${DATABASE_APP_URL:-$$DATABASE_URL}" \
+	  DJANGO_SETTINGS_MODULE=portal.settings.dev; \
+	.venv/bin/python bench/api_probe.py $(PROBE_ARGS)
