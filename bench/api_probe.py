@@ -56,6 +56,9 @@ CHECKS = ",".join(
     ]
 )
 CLIENT_NAME = "hardening probe"
+# Each role's full schemathesis output (.txt: the failures with a curl line to replay
+# each) and its events (.ndjson).
+REPORTS = ROOT / "artifacts" / "probe"
 
 
 def _schema(base: str, token: str, folder: Path) -> Path:
@@ -89,7 +92,7 @@ def _run(
         "--report",
         "ndjson",
         "--report-ndjson-path",
-        str(report),
+        str(report.with_suffix(".ndjson")),
     ]
     if token:
         command += ["-H", f"Authorization: Token {token}"]
@@ -98,25 +101,16 @@ def _run(
     return result, time.monotonic() - started
 
 
-def _tally(report: Path, output: str) -> dict[str, int]:
-    """Operations, cases and failures from the NDJSON events, with the printed summary
-    as a fallback for the case count."""
-    operations: set[str] = set()
-    cases = failures = 0
-    for line in report.read_text().splitlines():
-        event = json.loads(line)
-        finished = event.get("ScenarioFinished") or {}
-        recorder = finished.get("recorder") or {}
-        label = recorder.get("label")
-        if label:
-            operations.add(label)
-            cases += len(recorder.get("cases") or {})
-            for check_list in (recorder.get("checks") or {}).values():
-                failures += sum(1 for check in check_list if check.get("status") == "FAILURE")
-    if cases == 0:
-        found = re.search(r"(\d+) generated", output)
-        cases = int(found.group(1)) if found else 0
-    return {"operations": len(operations), "cases": cases, "failures": failures}
+def _tally(output: str) -> dict[str, int]:
+    """Operations, cases and failures from schemathesis's printed summary."""
+    tested = re.search(r"Tested: (\d+)", output)
+    generated = re.search(r"(\d+) generated", output)
+    failures = re.search(r"(\d+) unique failures?", output)
+    return {
+        "operations": int(tested.group(1)) if tested else 0,
+        "cases": int(generated.group(1)) if generated else 0,
+        "failures": int(failures.group(1)) if failures else 0,
+    }
 
 
 def main() -> int:
@@ -131,22 +125,24 @@ def main() -> int:
         user = User.objects.get(username=username)
         tokens[role] = api_token_issue(user=user, client=CLIENT_NAME)
     failed = False
+    REPORTS.mkdir(parents=True, exist_ok=True)
     try:
         with tempfile.TemporaryDirectory() as folder:
             schema = _schema(args.base, tokens["administrator"][1], Path(folder))
             print(f"{'role':14} {'operations':>10} {'cases':>7} {'failures':>9} {'seconds':>8}")
             for role in [*ROLES, "anonymous"]:
                 key = tokens[role][1] if role in tokens else None
-                report = Path(folder) / f"{role}.ndjson"
+                report = REPORTS / role
                 result, seconds = _run(schema, args.base, key, args, report)
-                tally = _tally(report, result.stdout)
+                report.with_suffix(".txt").write_text(result.stdout + result.stderr)
+                tally = _tally(result.stdout)
                 failed = failed or result.returncode != 0 or tally["failures"] > 0
                 print(
                     f"{role:14} {tally['operations']:>10} {tally['cases']:>7} "
                     f"{tally['failures']:>9} {seconds:>8.1f}"
                 )
                 if result.returncode != 0:
-                    print(result.stdout[-4000:])
+                    print(f"  what failed: {report.with_suffix('.txt')}")
     finally:
         for issued, _key in tokens.values():
             api_token_revoke(actor=issued.user, token=issued, reason="end of the probe")

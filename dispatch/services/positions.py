@@ -241,8 +241,13 @@ def reports_on_server_clock(reports: list[Any], client_time: datetime | None) ->
             when = None
         if when is None or timezone.is_naive(when):
             moved.append(report)
-        else:
+            continue
+        try:
             moved.append({**report, "device_time": (when - skew).isoformat()})
+        except OverflowError:
+            # A clock thousands of years off moves the time out of the calendar: left
+            # as sent, the report is refused for its time like any other stale one.
+            moved.append(report)
     return moved
 
 

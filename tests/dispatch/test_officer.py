@@ -149,6 +149,22 @@ def test_an_unreadable_phone_clock_is_ignored(officer, unit, api_client_for, cli
     assert response.json()["accepted"] == 1
 
 
+def test_a_phone_clock_out_of_the_calendar_refuses_the_report_not_the_request(
+    officer, unit, api_client_for
+):
+    # Found by the probe: a phone in the year 6273 sending a report of the year 335.
+    far = {"reports": [report(5, device_time="0335-08-07T13:48:59+10:06")]}
+
+    response = api_client_for(officer).post(
+        POSITIONS, {**far, "client_time": "6273-07-02T17:53:04-09:31"}, format="json"
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["accepted"] == 0
+    assert "device_time" in body["rejected"][0]["errors"]
+
+
 def test_a_resent_batch_is_stored_once(officer, unit, api_client_for):
     client = api_client_for(officer)
     batch = {"reports": [report(10), report(5)]}
