@@ -13,6 +13,13 @@ from portal.api.errors import ErrorSerializer
 ALWAYS = (400, 401, 403, 404)
 # Endpoints that read a body: too large, or in a media type they do not parse.
 WITH_BODY = (413, 415)
+# A request line longer than the web server takes (gunicorn: 4094 bytes; a proxy may set
+# less) is refused by that server before the portal sees it, in the server's own words.
+URI_TOO_LONG = {
+    "description": "The address is longer than the web server accepts (about 4,000 bytes "
+    "with gunicorn): refused by the server in front of the portal, as an HTML page.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 
 class PortalAutoSchema(AutoSchema):
@@ -28,4 +35,5 @@ class PortalAutoSchema(AutoSchema):
                 responses[str(status)] = self._get_response_for_code(
                     ErrorSerializer, str(status), direction=direction
                 )
+        responses.setdefault("414", URI_TOO_LONG)
         return dict(sorted(responses.items()))
