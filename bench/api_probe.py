@@ -97,7 +97,10 @@ def _run(
     if token:
         command += ["-H", f"Authorization: Token {token}"]
     started = time.monotonic()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    # In the reports folder: schemathesis keeps its cache (.schemathesis/) where it runs.
+    result = subprocess.run(  # noqa: S603
+        command, capture_output=True, text=True, check=False, cwd=REPORTS
+    )
     return result, time.monotonic() - started
 
 
