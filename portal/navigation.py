@@ -50,8 +50,26 @@ def navigation_for(user: User, current_path: str) -> list[dict[str, Any]]:
         if not user.has_perms(item.permissions):
             continue
         url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
         menu.append(
-            {"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": active}
+            {"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": False}
         )
+    current = _current_item(menu, current_path)
+    if current is not None:
+        current["active"] = True
     return menu
+
+
+def _current_item(menu: list[dict[str, Any]], current_path: str) -> dict[str, Any] | None:
+    """The one item the page belongs to: the one whose address is the longest start of
+    the page's (/violations/map/ is the violation map's, not also the violations'). The
+    home page only for itself."""
+    matches = [
+        entry
+        for entry in menu
+        if (
+            current_path == entry["url"]
+            if entry["url"] == "/"
+            else current_path.startswith(entry["url"])
+        )
+    ]
+    return max(matches, key=lambda entry: len(entry["url"]), default=None)
