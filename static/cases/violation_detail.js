@@ -87,3 +87,45 @@
     });
   });
 })();
+
+// An evidence file over the size limit is refused in the browser, before a slow upload
+// on a phone: the message at the field, the file taken off the form. The server checks
+// again.
+(function () {
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
+    const limit = Number(input.dataset.maxBytes);
+    const field = input.closest(".field");
+    function message(text) {
+      let box = field.querySelector("[data-size-error]");
+      if (!text) {
+        if (box) box.remove();
+        field.classList.remove("field--error");
+        input.removeAttribute("aria-invalid");
+        return;
+      }
+      if (!box) {
+        box = document.createElement("ul");
+        box.className = "errorlist";
+        box.id = input.id + "-size-error";
+        box.setAttribute("role", "alert");
+        box.dataset.sizeError = "";
+        field.append(box);
+      }
+      const item = document.createElement("li");
+      item.textContent = text;
+      box.replaceChildren(item);
+      field.classList.add("field--error");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", box.id);
+    }
+    input.addEventListener("change", () => {
+      const file = input.files && input.files[0];
+      if (file && limit && file.size > limit) {
+        message(window.PortalText.fill(input.dataset.textTooLarge, { name: file.name }));
+        input.value = "";
+        return;
+      }
+      message("");
+    });
+  });
+})();
