@@ -107,18 +107,12 @@ def task_create(*, actor: User, data: TaskInput) -> Task:
     )
     if data.area is not None:
         area_check(data.area)
-    if data.window_start and data.window_end and data.window_end < data.window_start:
-        raise ValidationError({"window_end": _("The window ends before it starts.")})
     if data.location is None and data.area is not None:
         task.location = data.area.centroid  # units are recommended by distance to a point
-    if data.violation_id is not None:
-        try:
-            task.violation = violation_get_for_user(user=actor, pk=data.violation_id)
-        except Http404 as missing:
-            raise ValidationError({"violation": _("No such violation.")}) from missing
+    _violation_apply(task, actor, data.violation_id)
     if data.alert_id is not None:
         task.alert = _alert_unanswered(actor=actor, alert_id=data.alert_id)
-    task.full_clean(exclude=["created_by", "unit", "violation", "alert"])
+    _task_check(task)
     task.save()
     audit_record(
         actor=actor,
@@ -348,7 +342,16 @@ def _place_apply(task: Task, changes: dict[str, Any]) -> None:
     task.location = location
 
 
+def _task_check(task: Task) -> None:
+    """What a task must be before it is saved, new or edited."""
+    if task.window_start and task.window_end and task.window_end < task.window_start:
+        raise ValidationError({"window_end": _("The window ends before it starts.")})
+    task.full_clean(exclude=["created_by", "unit", "violation", "alert"])
+
+
 def _violation_apply(task: Task, actor: User, violation_id: int | None) -> None:
+    """Link ``task`` to the violation ``violation_id`` (one ``actor`` may open), or to
+    none."""
     if violation_id is None:
         task.violation = None
         return
@@ -400,9 +403,7 @@ def task_update(
     _place_apply(task, changes)
     if "violation_id" in changes:
         _violation_apply(task, actor, changes["violation_id"])
-    if task.window_start and task.window_end and task.window_end < task.window_start:
-        raise ValidationError({"window_end": _("The window ends before it starts.")})
-    task.full_clean(exclude=["created_by", "unit", "violation", "alert"])
+    _task_check(task)
     # In the order of the form, as the history names them.
     changed = [field for field in EDIT_GROUPS if getattr(task, field) != before[field]]
     if not changed:
