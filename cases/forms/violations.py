@@ -183,6 +183,9 @@ def category_field_groups(
 
 
 class ViolationFilterForm(forms.Form):
+    # The order of the list is no filter: "Filters (n)" on a phone does not count it.
+    not_filters = ("sort",)
+
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
