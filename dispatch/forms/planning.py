@@ -152,6 +152,9 @@ class ShiftForm(forms.Form):
 class BoardForm(forms.Form):
     """The board's query string: ?view=day|week&date=YYYY-MM-DD&unit=text&zone=id."""
 
+    # The day shown is where the board is, not a filter: "Filters (n)" counts unit and zone.
+    not_filters = ("date",)
+
     view = forms.ChoiceField(
         label=pgettext_lazy("board view", "View"),
         choices=[("day", _("Day")), ("week", _("Week"))],

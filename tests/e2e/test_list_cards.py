@@ -182,3 +182,24 @@ def test_every_list_at_a_desktop_and_a_phone(
             if page.evaluate(OVERFLOW) > 0:
                 wide.append(f"{url_name} {name}")
     assert not wide, wide
+
+
+NARROW_PHONE = {"width": 360, "height": 780}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("url_name", ["portal:audit-list", "dispatch:alert-list"])
+def test_open_filters_fit_a_narrow_phone_in_lithuanian(new_page, live_server, url_name):
+    """Filtruoti and Išvalyti (Filter and Clear) stay inside the card at 360 px."""
+    duty_admin = UserFactory(username="duty_admin", roles=["administrator", "dispatcher"])
+    page = signed_in(new_page, live_server, duty_admin, NARROW_PHONE, locale="lt-LT")
+    page.goto(reverse(url_name) + "?date_from=2026-01-01")
+    toggle = page.locator("summary").filter(has_text="Filtrai")
+    expect(toggle).to_have_text(re.compile(r"^\s*Filtrai\s*\(1\)\s*$"))
+    toggle.click()
+    clear = page.get_by_role("link", name="Išvalyti")
+    expect(clear).to_be_visible()
+    box = clear.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= NARROW_PHONE["width"] - 16, box
+    assert page.evaluate(OVERFLOW) <= 0
+    screenshot(page, f"list-filters-open-360-lt-{url_name.replace(':', '-')}")
