@@ -32,10 +32,12 @@ def _in_words(field: forms.Field, raw: Any, cleaned: Any) -> str:
             return str(field.label_from_instance(cleaned))
         return str(raw)
     if isinstance(field, forms.ChoiceField):
-        labels = {str(key): str(label) for key, label in field.choices}  # type: ignore[misc]
+        # A filter's choices are flat (value, label) pairs, no groups.
+        choices: Any = field.choices
+        labels = {str(key): str(label) for key, label in choices}
         return labels.get(str(raw), str(raw))
     if isinstance(cleaned, date):
-        return date_format(cleaned, "SHORT_DATE_FORMAT")
+        return date_format(cleaned, "DATE_FORMAT")
     return str(raw)
 
 
