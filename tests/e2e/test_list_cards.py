@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from portal.models import AuditRecord
+from portal.services.accounts import api_token_issue
 from portal.services.audit import audit_record
 from tests.cases.support import draft_of
 from tests.conftest import login_verified
@@ -172,6 +173,7 @@ def test_every_list_at_a_desktop_and_a_phone(
         org_unit=officer.org_unit,
         roles=["officer", "dispatcher", "analyst", "administrator"],
     )
+    api_token_issue(user=everyone, client="patrol-tablet-medininkai-2")
     locale = "lt-LT" if language == "lt" else "en-GB"
     wide: list[str] = []
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
