@@ -2,13 +2,14 @@
 behind a button that says how many are set; on a desktop, the table and its filters."""
 
 import re
+from typing import cast
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from portal.models import AuditRecord
+from portal.models import AuditRecord, User
 from portal.services.accounts import api_token_issue
 from portal.services.audit import audit_record
 from tests.cases.support import draft_of
@@ -168,10 +169,13 @@ def test_every_list_at_a_desktop_and_a_phone(
     twenty_five_violations,
 ):
     """Screenshots of each list, kept for a person to look at; none wider than the phone."""
-    everyone = UserFactory(
-        username="all_roles",
-        org_unit=officer.org_unit,
-        roles=["officer", "dispatcher", "analyst", "administrator"],
+    everyone = cast(
+        User,
+        UserFactory(
+            username="all_roles",
+            org_unit=officer.org_unit,
+            roles=["officer", "dispatcher", "analyst", "administrator"],
+        ),
     )
     api_token_issue(user=everyone, client="patrol-tablet-medininkai-2")
     locale = "lt-LT" if language == "lt" else "en-GB"
