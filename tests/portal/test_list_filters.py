@@ -70,3 +70,23 @@ def test_a_filter_with_an_error_is_open(client_for, administrator):
     )
     assert '<details class="filters-fold" open>' in html
     assert "The end date is before the start date." in html
+
+
+@pytest.mark.django_db
+def test_the_shift_boards_day_is_no_filter_but_its_zone_is(client_for, dispatcher):
+    from django.contrib.gis.geos import Polygon
+
+    from dispatch.models import PatrolZone
+
+    zone = PatrolZone.objects.create(
+        name="Medininkai belt",
+        area=Polygon(((25.5, 54.5), (25.7, 54.5), (25.7, 54.6), (25.5, 54.5)), srid=4326),
+    )
+    url = reverse("dispatch:shift-list")
+    html = client_for(dispatcher).get(f"{url}?view=day&date=2026-12-03&zone={zone.pk}").content
+    page = html.decode()
+    assert toggle_text(page) == "Filters (1)"
+    [(href, text)] = chips(page)
+    assert text == f"Remove the filter Patrol zone: Medininkai belt {X}"
+    assert "zone=" not in href
+    assert "date=2026-12-03" in href
