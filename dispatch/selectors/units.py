@@ -19,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -249,7 +250,11 @@ def mobile_unit_of(user: User) -> MobileUnit | None:
     """The mobile unit an officer serves in (the one of their organisational unit)."""
     if user.org_unit_id is None:
         return None
-    return MobileUnit.objects.filter(own_unit_filter(user=user, field="org_unit_id")).first()
+    return (
+        MobileUnit.objects.select_related("org_unit")
+        .filter(own_unit_filter(user=user, field="org_unit_id"))
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -384,6 +389,8 @@ def units_recommended_for(
         if _exact(rows, candidates=candidates, limit=limit, location=point):
             break
         candidates *= 4
+    # Their names (MobileUnit.label): one query for the few found.
+    prefetch_related_objects(rows, "org_unit")
     return [
         Recommendation(
             unit=unit,

@@ -28,7 +28,7 @@ HERE = {"latitude": 54.6431, "longitude": 25.2157, "accuracy": 12}
 
 
 def officers_unit(status: str = "available") -> MobileUnit:
-    """The demo officer serves in "Mobile Unit Medininkai"."""
+    """The demo officer serves in Medininkai, the mobile unit MED-1 ("MED-1 · Medininkai")."""
     return MobileUnit.objects.create(
         org_unit=OrgUnit.objects.get(code="mobile-medininkai"),
         call_sign="MED-1",
