@@ -285,8 +285,6 @@ def violation_review_summary(*, user: User) -> ReviewSummary:
     )
 
 
-
-
 @dataclass(frozen=True)
 class PossibleDuplicates:
     visible: list[Violation]

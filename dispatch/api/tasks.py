@@ -481,9 +481,7 @@ class TaskTransition(GenericAPIView):
 class RecommendationSerializer(serializers.Serializer):
     unit_id = serializers.IntegerField(source="unit.pk")
     call_sign = serializers.CharField(source="unit.call_sign")
-    label = serializers.CharField(
-        source="unit.label", help_text="The unit as pages name it: call sign · name."
-    )
+    label = serializers.CharField(help_text="The unit as pages name it: call sign · name.")
     status = serializers.CharField(source="unit.status")
     distance_m = serializers.FloatField()
     off_zone = serializers.BooleanField()

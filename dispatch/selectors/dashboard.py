@@ -60,9 +60,11 @@ def _duty_panel(user: User, unit: MobileUnit | None) -> Panel:
             "open_count": len(open_tasks),
             "open_tasks": open_tasks[:SHOWN],
             "unread_count": len(unread),
-            "urgent_unread": sum(1 for item in unread if item.notice.priority == NoticePriority.URGENT),
+            "urgent_unread": sum(
+                1 for item in unread if item.notice.priority == NoticePriority.URGENT
+            ),
             # Unread first, urgent first within them (notices_for_unit's order).
-            "notices": [item for item in notices[:SHOWN]],
+            "notices": list(notices[:SHOWN]),
             "notice_count": len(notices),
             "tasks_url": reverse("dispatch:my-tasks"),
         },
@@ -132,12 +134,14 @@ def _units_panel() -> Panel:
 
 def _alerts_panel(user: User) -> Panel:
     open_alerts = list(
-        alert_list_for_user(user=user, open_only=True).select_related("unit__org_unit")[
-            : SHOWN + 1
-        ]
+        alert_list_for_user(user=user, open_only=True).select_related("unit__org_unit")[: SHOWN + 1]
     )
-    counts = alert_list_for_user(user=user, open_only=True).order_by().aggregate(
-        open=Count("pk"), unacknowledged=Count("pk", filter=Q(acknowledged_at__isnull=True))
+    counts = (
+        alert_list_for_user(user=user, open_only=True)
+        .order_by()
+        .aggregate(
+            open=Count("pk"), unacknowledged=Count("pk", filter=Q(acknowledged_at__isnull=True))
+        )
     )
     return {
         "key": "zone-alerts",

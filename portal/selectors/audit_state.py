@@ -39,7 +39,7 @@ class AuditTrailState:
 
     @property
     def level(self) -> str:
-        """"bad" when the verification found a problem, "warn" when nothing proves the
+        """ "bad" when the verification found a problem, "warn" when nothing proves the
         trail intact lately (no verification, an old one, no anchor, a late anchor),
         "ok" otherwise."""
         if self.verified_intact is False:

@@ -59,9 +59,7 @@ def _accounts_panel(user: User) -> Panel:
         locked=Count("pk", filter=locked_out_filter()),
         missing_two_factor=Count("pk", filter=missing_two_factor_filter()),
     )
-    locked = list(
-        User.objects.filter(locked_out_filter()).order_by("username")[:LOCKED_SHOWN]
-    )
+    locked = list(User.objects.filter(locked_out_filter()).order_by("username")[:LOCKED_SHOWN])
     users_url = reverse("portal:user-list")
     return {
         "key": "accounts",

@@ -61,9 +61,11 @@ def missing_two_factor_filter() -> Q:
     an administrator resets it."""
     confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     needs = Q(is_superuser=True) | Q(
-        Exists(User.groups.through.objects.filter(
-            user_id=OuterRef("pk"), group__name__in=settings.TWO_FACTOR_REQUIRED_ROLES
-        ))
+        Exists(
+            User.groups.through.objects.filter(
+                user_id=OuterRef("pk"), group__name__in=settings.TWO_FACTOR_REQUIRED_ROLES
+            )
+        )
     )
     return Q(is_active=True) & needs & ~Q(Exists(confirmed))
 

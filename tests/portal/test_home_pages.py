@@ -15,8 +15,8 @@ from django.utils import timezone
 from django_celery_results.models import TaskResult
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.services.goods import GoodsInput, goods_line_add
 from cases.services.evidence import evidence_add
+from cases.services.goods import GoodsInput, goods_line_add
 from cases.services.violations import violation_submit, violation_update
 from dispatch.models import (
     GeofenceAlert,
@@ -175,7 +175,8 @@ def test_the_officer_sees_the_unit_duty_tasks_notices_and_drafts_and_no_other_pa
     )
     assert f"{my_tasks}#notice-{unread.pk}" in unit_links
     assert f"{my_tasks}#notice-{read.pk}" in unit_links
-    assert "Another unit&#x27;s task" not in html and "B only" not in html
+    assert "Another unit&#x27;s task" not in html
+    assert "B only" not in html
     violation_links = links(page, "log-violation")
     assert violation_links[0] == reverse("cases:violation-create")
     assert violation_links[1:] == [
@@ -190,7 +191,7 @@ def test_the_officer_starts_duty_from_the_home_page_and_comes_back_to_it(
 ):
     MobileUnit.objects.filter(pk=mobile_a.pk).update(status=UnitStatus.OFF_DUTY)
     client = client_for(officer)
-    page, html = home_of(client)
+    _page, html = home_of(client)
     assert 'data-unit-status="off_duty"' in html
 
     response = client.post(
@@ -412,13 +413,10 @@ def test_the_analyst_sees_the_review_queue_and_what_to_sort_it_by(
 
     assert set(page.panels) == {"review", "account"}
     assert stats(page, "review") == {"waiting": "4"}
-    counts = dict(
-        (key, value)
-        for key, value in (
-            (sort, html.split(f'data-count="{sort}">')[1].split("<")[0])
-            for sort in ("value", "goods", "evidence", "duplicates", "edits")
-        )
-    )
+    counts = {
+        sort: html.split(f'data-count="{sort}">')[1].split("<")[0]
+        for sort in ("value", "goods", "evidence", "duplicates", "edits")
+    }
     assert counts == {"value": "1", "goods": "1", "evidence": "1", "duplicates": "2", "edits": "1"}
 
 
@@ -430,7 +428,7 @@ def test_a_sort_link_of_the_analyst_opens_the_queue_with_those_first(
     analyst, review_queue, client_for, sort, first
 ):
     client = client_for(analyst)
-    page, html = home_of(client)
+    page, _html = home_of(client)
     url = next(link for link in links(page, "review") if link.endswith(f"?sort={sort}"))
 
     queue = client.get(url)
@@ -454,9 +452,7 @@ def test_the_review_queue_sorted_by_possible_duplicates_puts_the_pair_first(
     assert [row.duplicate_count for row in rows] == [1, 1, 0, 0]
 
 
-def test_an_unknown_sort_of_the_review_queue_is_the_oldest_first(
-    analyst, review_queue, client_for
-):
+def test_an_unknown_sort_of_the_review_queue_is_the_oldest_first(analyst, review_queue, client_for):
     response = client_for(analyst).get(reverse("cases:violation-review") + "?sort=%27;drop")
     assert response.status_code == 200
     assert response.context["sort"] == "oldest"
@@ -505,9 +501,7 @@ def test_the_administrator_sees_locked_accounts_missing_two_factor_and_the_audit
     assert reverse("portal:audit-list") in links(page, "audit")
 
 
-def test_the_audit_panel_shows_the_latest_verification_and_anchor(
-    administrator, client_for
-):
+def test_the_audit_panel_shows_the_latest_verification_and_anchor(administrator, client_for):
     from portal.services.audit_anchors import audit_chain_anchor
 
     audit_chain_anchor()
@@ -519,7 +513,7 @@ def test_the_audit_panel_shows_the_latest_verification_and_anchor(
         date_done=timezone.now(),
     )
 
-    page, html = home_of(client_for(administrator))
+    _page, html = home_of(client_for(administrator))
 
     assert 'data-audit-state="ok"' in html
     assert "intact" in html
@@ -562,7 +556,7 @@ def test_organisation_and_mobile_units_read_as_two_things_in_both_languages(
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         html = client.get(HOME).content.decode()
         nav = html.split('id="sidebar"')[1].split("</nav>")[0]
-        assert f'data-nav="units"' in nav
+        assert 'data-nav="units"' in nav
         units_item = nav.split('data-nav="units"')[1].split("</a>")[0]
         mobile_item = nav.split('data-nav="mobile-units"')[1].split("</a>")[0]
         assert organisation in units_item
