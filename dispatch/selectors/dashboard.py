@@ -104,7 +104,6 @@ def _tasks_panel() -> Panel:
             "rows": rows,
             "total": sum(row["count"] for row in rows),
             "live_url": live_url,
-            "unassigned_url": f"{live_url}?status={TaskStatus.NEW.value}",
         },
     }
 
