@@ -20,7 +20,10 @@ from portal.api.permissions import require_perms
 class LiveUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     call_sign = serializers.CharField()
-    label = serializers.CharField(help_text="The unit's name as pages show it: call sign · name.")
+    # The metaclass takes declared fields off the class: "label" is only the JSON key.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The unit's name as pages show it: call sign · name."
+    )
     status = serializers.CharField()
     status_label = serializers.CharField()
     lat = serializers.FloatField(allow_null=True)

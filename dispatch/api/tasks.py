@@ -481,7 +481,10 @@ class TaskTransition(GenericAPIView):
 class RecommendationSerializer(serializers.Serializer):
     unit_id = serializers.IntegerField(source="unit.pk")
     call_sign = serializers.CharField(source="unit.call_sign")
-    label = serializers.CharField(help_text="The unit as pages name it: call sign · name.")
+    # The metaclass takes declared fields off the class: "label" is only the JSON key.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The unit as pages name it: call sign · name."
+    )
     status = serializers.CharField(source="unit.status")
     distance_m = serializers.FloatField()
     off_zone = serializers.BooleanField()

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -78,7 +79,7 @@ def audit_trail_state() -> AuditTrailState:
     verified_at, intact, checked, problem_count = None, None, None, 0
     if latest is not None:
         verified_at = latest.date_done
-        report = {}
+        report: dict[str, Any] = {}
         if latest.status == "SUCCESS":
             try:
                 report = json.loads(latest.result or "{}") or {}

@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
+from typing import cast
 
 import pytest
 from axes.models import AccessAttempt
@@ -29,6 +30,7 @@ from dispatch.models import (
 )
 from dispatch.services.notices import NoticeInput, notice_create, notice_mark_read
 from dispatch.services.tasks import TaskInput, task_create, task_transition
+from portal.models import OrgUnit, User
 from portal.tasks import audit_chain_verify_task
 from tests.cases.support import draft_of, jpeg_photo, point_north_of, upload, violation_input
 from tests.factories import OrgUnitFactory, UserFactory
@@ -237,12 +239,12 @@ def operations_day(officer, officer_b, dispatcher, mobile_a, mobile_b):
         on_scene_at=now,
     )
     MobileUnit.objects.create(
-        org_unit=OrgUnitFactory(code="mobile-c", name="Kena"),
+        org_unit=cast(OrgUnit, OrgUnitFactory(code="mobile-c", name="Kena")),
         call_sign="KEN-1",
         status=UnitStatus.OUT_OF_SERVICE,
     )
     MobileUnit.objects.create(
-        org_unit=OrgUnitFactory(code="mobile-d", name="Vilnius"),
+        org_unit=cast(OrgUnit, OrgUnitFactory(code="mobile-d", name="Vilnius")),
         call_sign="VLN-1",
         status=UnitStatus.AVAILABLE,
     )
@@ -466,7 +468,7 @@ def test_an_unknown_sort_of_the_review_queue_is_the_oldest_first(analyst, review
 def test_the_administrator_sees_locked_accounts_missing_two_factor_and_the_audit_trail(
     administrator, analyst, client_for, settings
 ):
-    locked = UserFactory(username="k.locked", roles=["officer"])
+    locked = cast(User, UserFactory(username="k.locked", roles=["officer"]))
     AccessAttempt.objects.create(
         username=locked.username,
         ip_address="10.0.0.7",
