@@ -1,5 +1,7 @@
 """An administrator manages users and units in a real browser."""
 
+import re
+
 import pytest
 
 from portal.models import User
@@ -53,7 +55,9 @@ def test_units_and_audit_pages_render_at_phone_width(new_page):
     page = new_page(PHONE)
     sign_in(page, "admin")
     page.goto("/units/")
-    assert page.get_by_role("cell", name="Medininkai", exact=True).is_visible()
+    # The mobile unit's organisational unit (its cell's name may start with the column's
+    # label at phone width), not the Medininkai Road Border Post.
+    assert page.get_by_role("cell", name=re.compile(r"Medininkai$")).is_visible()
     screenshot(page, "units-phone")
     page.goto("/audit/?action=login")
     assert page.get_by_role("heading", name="Audit trail").is_visible()
