@@ -116,5 +116,13 @@ def test_the_home_page_of_each_role_fits_and_shows_its_panels(browser, live_serv
             if size["scroll"] > size["width"]:
                 problems.append(f"{viewport_name} {language}: {size['scroll']} px wide")
             screenshot(page, f"home-{username}-{viewport_name}-{language}")
+            if username == "analyst":
+                # One tap from the home page to the queue sorted by possible duplicates.
+                page.locator("[data-panel=review] [data-sort=duplicates]").click()
+                page.wait_for_url("**/violations/review/?sort=duplicates")
+                size = page.evaluate(WIDTH)
+                if size["scroll"] > size["width"]:
+                    problems.append(f"review {viewport_name} {language}: {size['scroll']} px")
+                screenshot(page, f"review-queue-duplicates-{viewport_name}-{language}")
             context.close()
     assert not problems, "\n".join(problems)
