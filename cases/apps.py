@@ -62,6 +62,12 @@ class CasesConfig(AppConfig):
             ],
         }
 
+    def dashboard_panels(self, user: Any) -> list[Any]:
+        # The officer's "Log a violation" and drafts, the analyst's review queue.
+        from cases.selectors.dashboard import cases_dashboard_panels
+
+        return list(cases_dashboard_panels(user))
+
     @property
     def layout_partials(self) -> list[str]:
         # The offline outbox banner: a violation kept on the phone is sent from any page.

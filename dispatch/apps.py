@@ -14,6 +14,12 @@ class DispatchConfig(AppConfig):
         # Connects the receiver that links a violation logged from a task to that task.
         from dispatch.services import tasks  # noqa: F401
 
+    def dashboard_panels(self, user: Any) -> list[Any]:
+        # The officer's unit (duty, tasks, notices); the operations centre's overview.
+        from dispatch.selectors.dashboard import dispatch_dashboard_panels
+
+        return list(dispatch_dashboard_panels(user))
+
     @property
     def role_permissions(self) -> dict[str, list[str]]:
         # Dispatchers create, assign and cancel tasks and watch every unit; officers see

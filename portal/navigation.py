@@ -35,7 +35,7 @@ PORTAL_NAVIGATION = [
         order=80,
     ),
     NavItem("users", _("Users"), "portal:user-list", ("portal.view_user",), order=70),
-    NavItem("units", _("Units"), "portal:unit-list", ("portal.view_orgunit",), order=75),
+    NavItem("units", _("Organisation"), "portal:unit-list", ("portal.view_orgunit",), order=75),
     NavItem("api", _("API"), "api-docs", icon="code", order=95),
 ]
 

@@ -8,16 +8,38 @@ and those they reported. Editing: the reporter until verification; a verifier
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, TypedDict, cast
 
 from django.contrib.gis.geos import Polygon
 from django.contrib.gis.measure import D
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    DecimalField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import EntityKind, Violation, ViolationStatus
+from cases.models import (
+    EntityKind,
+    Evidence,
+    GoodsLine,
+    Violation,
+    ViolationEntity,
+    ViolationStatus,
+)
 from portal.models import AuditAction, AuditRecord, User
 from portal.selectors.users import own_unit_filter
 
@@ -146,21 +168,121 @@ def violation_list_for_user(
     )
 
 
-def violation_review_queue_for_user(*, user: User) -> QuerySet[Violation]:
+DUPLICATE_RADIUS_KM = 5
+
+
+IDENTIFYING_KINDS = (EntityKind.VEHICLE, EntityKind.PERSON, EntityKind.IDENTITY_DOCUMENT)
+
+
+class _CountOf(Subquery):
+    """COUNT(*) of a correlated queryset, as an annotation: one sub-select per row
+    instead of joins that would multiply goods lines by evidence files."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet[Any]) -> None:
+        super().__init__(queryset.order_by().values("pk"))
+
+
+# What an analyst may put first in the review queue, as (field, descending).
+REVIEW_SORTS: dict[str, tuple[str, ...]] = {
+    "oldest": ("submitted_at", "id"),
+    "value": ("-goods_value", "submitted_at", "id"),
+    "goods": ("-goods_count", "submitted_at", "id"),
+    "evidence": ("-evidence_count", "submitted_at", "id"),
+    "duplicates": ("-duplicate_count", "submitted_at", "id"),
+    "edits": ("-edits_in_review", "submitted_at", "id"),
+}
+
+
+def _local_day(field: str) -> TruncDate:
+    return TruncDate(field, tzinfo=timezone.get_current_timezone())
+
+
+def _review_figures() -> dict[str, Any]:
+    """Per violation of the queue: the estimated value of its goods, how many goods
+    lines and evidence files it has, how many other violations are possible duplicates
+    (the rule of ``violation_possible_duplicates``: a shared vehicle, person or identity
+    document, the same day, within DUPLICATE_RADIUS_KM, whoever may see them), and how
+    many changes were made to it after it was submitted (from the audit trail)."""
+    identifying = ViolationEntity.objects.filter(
+        violation_id=OuterRef(OuterRef("pk")), entity__kind__in=IDENTIFYING_KINDS
+    ).values("entity_id")
+    duplicates = (
+        Violation.objects.exclude(pk=OuterRef("pk"))
+        .filter(
+            involvements__entity_id__in=Subquery(identifying),
+            location__distance_lte=(OuterRef("location"), D(km=DUPLICATE_RADIUS_KM)),
+        )
+        .annotate(day=_local_day("occurred_at"))
+        .filter(day=OuterRef("review_day"))
+        .distinct()
+    )
+    edits = AuditRecord.objects.filter(
+        object_type=Violation._meta.label_lower,
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action=AuditAction.UPDATE,
+        occurred_at__gt=OuterRef("submitted_at"),
+    ).exclude(changes__has_key="status")
+    value = (
+        GoodsLine.objects.filter(violation_id=OuterRef("pk"))
+        .order_by()
+        .values("violation_id")
+        .annotate(total=Sum("value_eur"))
+        .values("total")
+    )
+    return {
+        "goods_value": Coalesce(Subquery(value), Value(Decimal(0)), output_field=DecimalField()),
+        "goods_count": _CountOf(GoodsLine.objects.filter(violation_id=OuterRef("pk"))),
+        "evidence_count": _CountOf(Evidence.objects.filter(violation_id=OuterRef("pk"))),
+        "duplicate_count": _CountOf(duplicates),
+        "edits_in_review": _CountOf(edits),
+    }
+
+
+def violation_review_queue_for_user(*, user: User, sort: str = "oldest") -> QuerySet[Violation]:
+    """Submitted violations waiting for verification, with the figures an analyst sorts
+    them by (``REVIEW_SORTS``; oldest first by default). One query for a page of them."""
     if not user.has_perm("cases.verify_violation"):
         raise PermissionDenied
     return (
         violation_scope_for_user(user=user)
         .filter(status=ViolationStatus.SUBMITTED)
         .select_related("category", "unit", "reported_by")
-        .order_by("submitted_at", "id")
+        # The local day each one happened, for its possible duplicates.
+        .annotate(review_day=_local_day("occurred_at"))
+        .annotate(**_review_figures())
+        .order_by(*REVIEW_SORTS.get(sort, REVIEW_SORTS["oldest"]))
     )
 
 
-DUPLICATE_RADIUS_KM = 5
+class ReviewSummary(TypedDict):
+    waiting: int
+    oldest_submitted_at: datetime | None
+    with_value: int
+    with_goods: int
+    with_evidence: int
+    with_duplicates: int
+    edited_in_review: int
 
 
-IDENTIFYING_KINDS = (EntityKind.VEHICLE, EntityKind.PERSON, EntityKind.IDENTITY_DOCUMENT)
+def violation_review_summary(*, user: User) -> ReviewSummary:
+    """How many wait and how many of them have each thing an analyst sorts by: one
+    query over the queue."""
+    queue = violation_review_queue_for_user(user=user).order_by()
+    return cast(
+        ReviewSummary,
+        queue.aggregate(
+            waiting=Count("pk"),
+            oldest_submitted_at=Min("submitted_at"),
+            with_value=Count("pk", filter=Q(goods_value__gt=0)),
+            with_goods=Count("pk", filter=Q(goods_count__gt=0)),
+            with_evidence=Count("pk", filter=Q(evidence_count__gt=0)),
+            with_duplicates=Count("pk", filter=Q(duplicate_count__gt=0)),
+            edited_in_review=Count("pk", filter=Q(edits_in_review__gt=0)),
+        ),
+    )
 
 
 @dataclass(frozen=True)

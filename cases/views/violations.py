@@ -24,6 +24,7 @@ from cases.models import (
     ViolationStatus,
 )
 from cases.selectors.violations import (
+    REVIEW_SORTS,
     ViolationFilter,
     violation_can_edit,
     violation_get_for_user,
@@ -68,13 +69,37 @@ def violation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def review_sort_labels() -> list[tuple[str, str]]:
+    """The orders of the review queue, as the page's sort links name them."""
+    return [
+        ("oldest", _("Waiting longest")),
+        ("value", _("Highest value")),
+        ("goods", _("Most goods lines")),
+        ("evidence", _("Most evidence")),
+        ("duplicates", _("Possible duplicates")),
+        ("edits", _("Edited in review")),
+    ]
+
+
 @permission_required("cases.view_violation", "cases.verify_violation")
 @require_GET
 def violation_review(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "oldest")
+    if sort not in REVIEW_SORTS:
+        sort = "oldest"
     page = CappedCountPaginator(
-        violation_review_queue_for_user(user=actor_of(request)), 50
+        violation_review_queue_for_user(user=actor_of(request), sort=sort), 50
     ).get_page(request.GET.get("page"))
-    return render(request, "cases/violation_review.html", {"page": page, "query": ""})
+    return render(
+        request,
+        "cases/violation_review.html",
+        {
+            "page": page,
+            "query": f"sort={sort}" if sort != "oldest" else "",
+            "sort": sort,
+            "sorts": review_sort_labels(),
+        },
+    )
 
 
 def _form_context(form: ViolationForm, errors: dict[str, str] | None = None) -> dict[str, Any]:

@@ -20,6 +20,10 @@ from portal.api.permissions import require_perms
 class LiveUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     call_sign = serializers.CharField()
+    # The metaclass takes declared fields off the class: "label" is only the JSON key.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The unit's name as pages show it: call sign · name."
+    )
     status = serializers.CharField()
     status_label = serializers.CharField()
     lat = serializers.FloatField(allow_null=True)
@@ -50,6 +54,7 @@ class LiveTaskSerializer(serializers.Serializer):
     lon = serializers.FloatField(allow_null=True)
     unit_id = serializers.IntegerField(allow_null=True)
     unit = serializers.CharField(allow_null=True)
+    unit_label = serializers.CharField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -68,6 +73,7 @@ class LiveAlertSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     unit_id = serializers.IntegerField()
     unit = serializers.CharField()
+    unit_label = serializers.CharField()
     zone = serializers.CharField()
     left_at = serializers.DateTimeField()
     distance_m = serializers.FloatField()

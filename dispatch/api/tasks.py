@@ -91,6 +91,13 @@ class TaskSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(
         source="unit.call_sign", read_only=True, allow_null=True, default=None
     )
+    unit_label = serializers.CharField(
+        source="unit.label",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The unit as pages name it: call sign · name.",
+    )
     unit_id = serializers.IntegerField(read_only=True, allow_null=True)
     latitude = serializers.SerializerMethodField()
     longitude = serializers.SerializerMethodField()
@@ -136,6 +143,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "window_start",
             "window_end",
             "unit",
+            "unit_label",
             "unit_id",
             "violation",
             "violation_reference",
@@ -473,6 +481,10 @@ class TaskTransition(GenericAPIView):
 class RecommendationSerializer(serializers.Serializer):
     unit_id = serializers.IntegerField(source="unit.pk")
     call_sign = serializers.CharField(source="unit.call_sign")
+    # The metaclass takes declared fields off the class: "label" is only the JSON key.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The unit as pages name it: call sign · name."
+    )
     status = serializers.CharField(source="unit.status")
     distance_m = serializers.FloatField()
     off_zone = serializers.BooleanField()

@@ -184,6 +184,11 @@ class BoardForm(forms.Form):
 
 
 class AlertFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("Open and closed")), ("open", _("Open only"))],
+    )
     unit = forms.ModelChoiceField(
         label=pgettext_lazy("mobile unit", "Unit"),
         queryset=MobileUnit.objects.order_by("call_sign"),

@@ -55,6 +55,18 @@ class MobileUnit(models.Model):
     def __str__(self) -> str:
         return self.call_sign
 
+    @property
+    def label(self) -> str:
+        """The unit's one name on every page: its call sign, which the radio uses, and
+        the name of its organisational unit, "MED-1 · Medininkai". Reads the
+        organisational unit: lists select it with the unit."""
+        return unit_label(self.call_sign, self.org_unit.name)
+
+
+def unit_label(call_sign: str, name: str) -> str:
+    """``MobileUnit.label`` from its two parts (for rows read with ``values()``)."""
+    return f"{call_sign} · {name}" if name and name != call_sign else call_sign
+
 
 class UnitDevice(models.Model):
     """A phone or vehicle tracker that reports a unit's position with its own token.

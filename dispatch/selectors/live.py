@@ -35,6 +35,7 @@ from dispatch.models import (
     TaskStatus,
     UnitStatus,
 )
+from dispatch.models.units import unit_label
 from dispatch.selectors.planning import alert_list_for_user, zones_geojson
 from dispatch.selectors.tasks import task_list_for_user
 from portal.lib.language import is_lithuanian
@@ -65,6 +66,8 @@ TailPoint = tuple[float, float, int]
 class LiveUnit(TypedDict):
     id: int
     call_sign: str
+    # The unit's one name on every page (MobileUnit.label): "MED-1 · Medininkai".
+    label: str
     status: str
     status_label: str
     lat: float | None
@@ -91,6 +94,7 @@ class LiveTask(TypedDict):
     lon: float | None
     unit_id: int | None
     unit: str | None
+    unit_label: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -109,6 +113,7 @@ class LiveAlert(TypedDict):
     id: int
     unit_id: int
     unit: str
+    unit_label: str
     zone: str
     left_at: datetime
     distance_m: float
@@ -190,6 +195,7 @@ def _units(*, now: datetime) -> list[LiveUnit]:
         .values(
             "id",
             "call_sign",
+            "org_unit__name",
             "status",
             "lat",
             "lon",
@@ -205,6 +211,7 @@ def _units(*, now: datetime) -> list[LiveUnit]:
         LiveUnit(
             id=row["id"],
             call_sign=row["call_sign"],
+            label=unit_label(row["call_sign"], row["org_unit__name"]),
             status=row["status"],
             status_label=str(labels.get(row["status"], row["status"])),
             lat=row["lat"],
@@ -267,7 +274,12 @@ def _tasks(*, user: User) -> tuple[list[LiveTask], bool]:
     """New and open tasks, most urgent first, then oldest first."""
     rows = (
         task_list_for_user(user=user, open_only=True)
-        .annotate(lat=Y("location"), lon=X("location"), unit_call_sign=F("unit__call_sign"))
+        .annotate(
+            lat=Y("location"),
+            lon=X("location"),
+            unit_call_sign=F("unit__call_sign"),
+            unit_name=F("unit__org_unit__name"),
+        )
         .order_by("-priority", "created_at")
         .values(
             "id",
@@ -279,6 +291,7 @@ def _tasks(*, user: User) -> tuple[list[LiveTask], bool]:
             "lon",
             "unit_id",
             "unit_call_sign",
+            "unit_name",
             "created_at",
             "updated_at",
         )[: TASK_CAP + 1]
@@ -302,6 +315,11 @@ def _tasks(*, user: User) -> tuple[list[LiveTask], bool]:
             lon=row["lon"],
             unit_id=row["unit_id"],
             unit=row["unit_call_sign"],
+            unit_label=(
+                unit_label(row["unit_call_sign"], row["unit_name"])
+                if row["unit_call_sign"]
+                else None
+            ),
             created_at=row["created_at"],
             updated_at=row["updated_at"],
         )
@@ -358,6 +376,7 @@ def _alerts(*, user: User) -> list[LiveAlert]:
             "id",
             "unit_id",
             "unit__call_sign",
+            "unit__org_unit__name",
             "zone__name",
             "left_at",
             "distance_m",
@@ -372,6 +391,7 @@ def _alerts(*, user: User) -> list[LiveAlert]:
             id=row["id"],
             unit_id=row["unit_id"],
             unit=row["unit__call_sign"],
+            unit_label=unit_label(row["unit__call_sign"], row["unit__org_unit__name"]),
             zone=row["zone__name"],
             left_at=row["left_at"],
             distance_m=round(row["distance_m"]),

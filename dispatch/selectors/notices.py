@@ -173,12 +173,17 @@ def notice_rows(*, notices: list[Notice]) -> list[NoticeRow]:
     and (when a notice goes to all units) every unit once."""
     prefetch_related_objects(
         notices,
-        Prefetch("units", queryset=MobileUnit.objects.order_by("call_sign")),
-        Prefetch("receipts", queryset=NoticeReceipt.objects.select_related("read_by", "unit")),
+        Prefetch(
+            "units", queryset=MobileUnit.objects.select_related("org_unit").order_by("call_sign")
+        ),
+        Prefetch(
+            "receipts",
+            queryset=NoticeReceipt.objects.select_related("read_by", "unit__org_unit"),
+        ),
     )
     every_unit: list[MobileUnit] = []
     if any(notice.all_units for notice in notices):
-        every_unit = list(MobileUnit.objects.order_by("call_sign"))
+        every_unit = list(MobileUnit.objects.select_related("org_unit").order_by("call_sign"))
     now = timezone.now()
     rows = []
     for notice in notices:
@@ -205,7 +210,9 @@ def notices_with_receipts(*, notices: list[Notice], unit: MobileUnit | None) -> 
         receipts = receipts.filter(unit=unit)
     prefetch_related_objects(
         notices,
-        Prefetch("units", queryset=MobileUnit.objects.order_by("call_sign")),
+        Prefetch(
+            "units", queryset=MobileUnit.objects.select_related("org_unit").order_by("call_sign")
+        ),
         Prefetch("receipts", queryset=receipts),
     )
     return notices

@@ -66,7 +66,7 @@ def sees_every_unit(user: User) -> bool:
 
 
 def shift_list_for_user(*, user: User) -> QuerySet[Shift]:
-    shifts = Shift.objects.select_related("unit", "zone")
+    shifts = Shift.objects.select_related("unit__org_unit", "zone")
     if not user.has_perm("dispatch.view_shift"):
         return shifts.none()
     if sees_every_unit(user):
@@ -114,7 +114,9 @@ def planning_units(
 ) -> QuerySet[MobileUnit]:
     """The units shown as rows of the board, as ``user`` may see them (an officer: their
     own unit only); ``zone`` keeps units with a shift there."""
-    units = MobileUnit.objects.only("id", "call_sign", "status", "vehicle_plate")
+    units = MobileUnit.objects.select_related("org_unit").only(
+        "id", "call_sign", "status", "vehicle_plate", "org_unit__name"
+    )
     if not user.has_perm("dispatch.view_shift"):
         return units.none()
     if not sees_every_unit(user):
@@ -333,7 +335,9 @@ def alert_list_for_user(
     """Geofence alerts ``user`` may see (all of them with ``view_geofencealert``): the
     open ones first, then the history, newest first. Dates are local days of
     ``left_at``."""
-    alerts = GeofenceAlert.objects.select_related("unit", "zone", "shift", "acknowledged_by")
+    alerts = GeofenceAlert.objects.select_related(
+        "unit__org_unit", "zone", "shift", "acknowledged_by"
+    )
     if not user.has_perm("dispatch.view_geofencealert"):
         return alerts.none()
     if unit is not None:

@@ -28,7 +28,7 @@ def task_list_for_user(
 ) -> QuerySet[Task]:
     """Tasks ``user`` may see: every unit's with ``view_all_tasks``, otherwise only those
     of the mobile unit of the user's own organisational unit (need to know)."""
-    tasks = Task.objects.select_related("unit", "created_by", "violation")
+    tasks = Task.objects.select_related("unit__org_unit", "created_by", "violation")
     if not user.has_perm("dispatch.view_task"):
         return tasks.none()
     if not user.has_perm("dispatch.view_all_tasks"):

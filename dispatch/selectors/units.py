@@ -31,6 +31,7 @@ from dispatch.models import (
     UnitDevice,
 )
 from dispatch.models.tasks import OPEN_STATUSES
+from dispatch.models.units import unit_label
 from dispatch.selectors.planning import sees_every_unit
 from dispatch.selectors.tasks import task_list_for_user
 from portal.models import OrgUnit, OrgUnitKind, User
@@ -249,7 +250,11 @@ def mobile_unit_of(user: User) -> MobileUnit | None:
     """The mobile unit an officer serves in (the one of their organisational unit)."""
     if user.org_unit_id is None:
         return None
-    return MobileUnit.objects.filter(own_unit_filter(user=user, field="org_unit_id")).first()
+    return (
+        MobileUnit.objects.select_related("org_unit")
+        .filter(own_unit_filter(user=user, field="org_unit_id"))
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -260,6 +265,8 @@ class Recommendation:
     # shift running now. Still recommended: the nearest unit may be the right one.
     off_zone: bool = False
     off_shift: bool = False
+    # The unit's one name (MobileUnit.label), read in the same query.
+    label: str = ""
 
 
 # A unit counts as inside its zone up to this far out: GPS accuracy near the boundary
@@ -299,6 +306,7 @@ WITH candidate AS (
     LIMIT %(limit)s
 )
 SELECT r.*,
+       org.name AS org_unit_name,
        shift.id IS NULL AS off_shift,
        (zone.id IS NOT NULL
         AND NOT ST_Covers(zone.area, r.last_position)
@@ -312,6 +320,7 @@ LEFT JOIN LATERAL (
     LIMIT 1
 ) shift ON true
 LEFT JOIN dispatch_patrolzone zone ON zone.id = shift.zone_id
+JOIN portal_orgunit org ON org.id = r.org_unit_id
 ORDER BY r.distance_m, r.call_sign
 """
 
@@ -390,6 +399,7 @@ def units_recommended_for(
             distance_m=float(getattr(unit, "distance_m", 0.0)),
             off_zone=bool(getattr(unit, "off_zone", False)),
             off_shift=bool(getattr(unit, "off_shift", False)),
+            label=unit_label(unit.call_sign, str(getattr(unit, "org_unit_name", ""))),
         )
         for unit in rows
     ]

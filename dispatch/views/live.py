@@ -145,10 +145,25 @@ def _config(request: HttpRequest) -> dict[str, object]:
     }
 
 
+# The states a link (the home page's open tasks) may narrow the task list to.
+LISTED_STATUSES = {
+    TaskStatus.NEW,
+    TaskStatus.ASSIGNED,
+    TaskStatus.ACKNOWLEDGED,
+    TaskStatus.EN_ROUTE,
+    TaskStatus.ON_SCENE,
+}
+
+
 @permission_required("dispatch.view_all_tasks")
 def live_map(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     live_map_view_audit(actor=user)
+    # ?status=assigned lists only the tasks in that state (an unknown one lists all).
+    status = request.GET.get("status", "")
+    only_status = TaskStatus(status) if status in LISTED_STATUSES else None
+    config = _config(request)
+    config["onlyStatus"] = only_status.value if only_status else ""
     return render(
         request,
         "dispatch/live_map.html",
@@ -158,6 +173,7 @@ def live_map(request: HttpRequest) -> HttpResponse:
             "kinds": TaskKind.choices,
             "priorities": TaskPriority.choices,
             "default_priority": TaskPriority.NORMAL,
-            "live_config": _config(request),
+            "live_config": config,
+            "only_status": only_status,
         },
     )

@@ -204,14 +204,17 @@ def my_unit_duty(request: HttpRequest) -> HttpResponse:
             if action == "start":
                 unit = unit_duty_start(actor=user, unit=unit)
                 messages.success(
-                    request, _("On duty: %(unit)s is available.") % {"unit": unit.call_sign}
+                    request, _("On duty: %(unit)s is available.") % {"unit": unit.label}
                 )
             else:
                 unit = unit_duty_end(actor=user, unit=unit)
                 messages.success(
-                    request, _("Duty ended: %(unit)s is off duty.") % {"unit": unit.call_sign}
+                    request, _("Duty ended: %(unit)s is off duty.") % {"unit": unit.label}
                 )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+    # The home page offers the same control and brings the officer back to it.
+    if request.POST.get("next") == "dashboard":
+        return redirect("portal:dashboard")
     return redirect("dispatch:my-unit")

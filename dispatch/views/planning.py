@@ -271,6 +271,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
                 unit=data.get("unit"),
                 date_from=data.get("date_from"),
                 date_to=data.get("date_to"),
+                open_only=data.get("state") == "open",
             )
         else:
             alerts = alerts.none()

@@ -31,6 +31,8 @@ class UserFilterForm(forms.Form):
             ("", _("Active and inactive")),
             ("active", _("Active")),
             ("inactive", _("Inactive")),
+            ("locked", _("Locked out of signing in")),
+            ("no_2fa", _("Two-factor required, not set up")),
         ],
     )
 

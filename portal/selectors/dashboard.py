@@ -1,18 +1,23 @@
-"""Panels of the landing dashboard, chosen by the roles a user holds.
+"""Panels of the home page, chosen by the roles a user holds: each leads to the work
+of its role (what is waiting, how many, one tap to the page that deals with it).
 
-Each app can add panels by giving its AppConfig a ``dashboard_panels(user)`` method that
-returns a list of ``Panel``; the core never imports a domain app to build the page.
+Each app adds its panels by giving its AppConfig a ``dashboard_panels(user)`` method that
+returns a list of ``Panel`` (the officer's and dispatcher's come from dispatch, the
+violation and review panels from cases); the core never imports a domain app to build
+the page. A person with several roles sees the panels of each, ordered by ``order``.
 """
 
 from typing import Any, TypedDict
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from portal.models import AuditRecord, OrgUnit, OrgUnitKind, User
-from portal.roles import ROLE_LABELS, Role, role_labels
+from portal.models import User
+from portal.roles import Role, role_labels
+from portal.selectors.audit_state import audit_trail_state
+from portal.selectors.users import locked_out_filter, missing_two_factor_filter
 from portal.two_factor import confirmed_totp_device, two_factor_required
 
 
@@ -21,6 +26,8 @@ class Panel(TypedDict):
     title: str
     template: str
     context: dict[str, Any]
+    # Lower first: the officer's field work (0-19), the operations centre (20-24),
+    # analysis (25-29), administration (30-39), the account last (90).
     order: int
 
 
@@ -41,66 +48,42 @@ def _account_panel(user: User) -> Panel:
     }
 
 
-def _my_unit_panel(user: User) -> Panel:
-    unit = user.org_unit
-    members = (
-        list(unit.members.filter(is_active=True).order_by("last_name", "username")[:12])
-        if unit
-        else []
+LOCKED_SHOWN = 5
+
+
+def _accounts_panel(user: User) -> Panel:
+    """What needs an administrator on the accounts: names locked out of signing in and
+    people who must use a second factor but have none. One query for both counts, one
+    for the few locked names."""
+    counts = User.objects.aggregate(
+        locked=Count("pk", filter=locked_out_filter()),
+        missing_two_factor=Count("pk", filter=missing_two_factor_filter()),
     )
+    locked = list(User.objects.filter(locked_out_filter()).order_by("username")[:LOCKED_SHOWN])
+    users_url = reverse("portal:user-list")
     return {
-        "key": "my-unit",
-        "title": pgettext("mobile unit", "My unit"),
-        "template": "portal/panels/_my_unit.html",
-        "order": 10,
-        "context": {"unit": unit, "members": members},
-    }
-
-
-def _units_panel(user: User) -> Panel:
-    units = (
-        OrgUnit.objects.filter(kind=OrgUnitKind.MOBILE_UNIT, is_active=True)
-        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
-        .select_related("parent")
-        .order_by("name")[:20]
-    )
-    return {
-        "key": "units",
-        "title": _("Mobile units"),
-        "template": "portal/panels/_units.html",
-        "order": 20,
-        "context": {"units": list(units)},
-    }
-
-
-def _my_activity_panel(user: User) -> Panel:
-    records = list(AuditRecord.objects.filter(actor=user).order_by("-id")[:8])
-    return {
-        "key": "my-activity",
-        "title": _("My recent activity"),
-        "template": "portal/panels/_my_activity.html",
-        "order": 40,
-        "context": {"records": records},
-    }
-
-
-def _administration_panel(user: User) -> Panel:
-    by_role = dict(
-        User.objects.filter(is_active=True)
-        .values_list("groups__name")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("groups__name", "n")
-    )
-    role_counts = [(str(ROLE_LABELS[role]), by_role.get(role.value, 0)) for role in Role]
-    return {
-        "key": "administration",
-        "title": _("Administration"),
-        "template": "portal/panels/_administration.html",
+        "key": "accounts",
+        "title": _("Accounts"),
+        "template": "portal/panels/_accounts.html",
         "order": 30,
         "context": {
-            "role_counts": role_counts,
-            "active_users": User.objects.filter(is_active=True).count(),
-            "recent_audit": list(AuditRecord.objects.order_by("-id")[:8]),
+            "locked_count": counts["locked"],
+            "locked": locked,
+            "missing_two_factor": counts["missing_two_factor"],
+            "locked_url": f"{users_url}?status=locked",
+            "missing_two_factor_url": f"{users_url}?status=no_2fa",
+        },
+    }
+
+
+def _audit_panel(user: User) -> Panel:
+    return {
+        "key": "audit",
+        "title": _("Audit trail"),
+        "template": "portal/panels/_audit.html",
+        "order": 32,
+        "context": {
+            "state": audit_trail_state(),
             "can_view_audit": user.has_perm("portal.view_auditrecord"),
         },
     }
@@ -109,14 +92,8 @@ def _administration_panel(user: User) -> Panel:
 def dashboard_panels(user: User) -> list[Panel]:
     panels: list[Panel] = [_account_panel(user)]
     roles = user.role_names()
-    if Role.OFFICER in roles:
-        panels.append(_my_unit_panel(user))
-    if Role.DISPATCHER in roles:
-        panels.append(_units_panel(user))
-    if Role.ANALYST in roles:
-        panels.append(_my_activity_panel(user))
     if Role.ADMINISTRATOR in roles:
-        panels.append(_administration_panel(user))
+        panels += [_accounts_panel(user), _audit_panel(user)]
     for app_config in apps.get_app_configs():
         provider = getattr(app_config, "dashboard_panels", None)
         if provider is not None and app_config.name != "portal":

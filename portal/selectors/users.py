@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import AuditRecord, OrgUnit, User
 
@@ -33,6 +37,39 @@ class UserFilter:
     status: str = ""
 
 
+def locked_out_filter() -> Q:
+    """Users whose name is locked out of signing in now (django-axes counts failures by
+    username; the lock lifts by itself after the cool-off, or an administrator lifts it
+    on the user's page)."""
+    # As axes counts: the failures of every (address, browser) row of the name within
+    # the cool-off, summed.
+    failures = (
+        AccessAttempt.objects.filter(
+            username=OuterRef("username"),
+            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+        )
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+        .values("total")
+    )
+    return Q(Exists(failures.filter(total__gte=settings.AXES_FAILURE_LIMIT)))
+
+
+def missing_two_factor_filter() -> Q:
+    """Active users whose role requires a second factor (or superusers) and who have no
+    confirmed authenticator: they cannot finish signing in until they set one up, or
+    an administrator resets it."""
+    confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    needs = Q(is_superuser=True) | Q(
+        Exists(
+            User.groups.through.objects.filter(
+                user_id=OuterRef("pk"), group__name__in=settings.TWO_FACTOR_REQUIRED_ROLES
+            )
+        )
+    )
+    return Q(is_active=True) & needs & ~Q(Exists(confirmed))
+
+
 def user_list_for_user(*, user: User, filters: UserFilter) -> QuerySet[User]:
     if not user.has_perm("portal.view_user"):
         raise PermissionDenied
@@ -56,6 +93,10 @@ def user_list_for_user(*, user: User, filters: UserFilter) -> QuerySet[User]:
         users = users.filter(is_active=True)
     elif filters.status == "inactive":
         users = users.filter(is_active=False)
+    elif filters.status == "locked":
+        users = users.filter(locked_out_filter())
+    elif filters.status == "no_2fa":
+        users = users.filter(missing_two_factor_filter())
     return users.distinct()
 
 

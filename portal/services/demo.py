@@ -17,9 +17,11 @@ ORG_TREE = [
     ("hq", "Customs Criminal Service", OrgUnitKind.HEADQUARTERS, None),
     ("analysis", "Intelligence Analysis Division", OrgUnitKind.DEPARTMENT, "hq"),
     ("operations", "Operations Centre", OrgUnitKind.DEPARTMENT, "hq"),
-    ("mobile-vilnius", "Mobile Unit Vilnius-1", OrgUnitKind.MOBILE_UNIT, "operations"),
-    ("mobile-medininkai", "Mobile Unit Medininkai", OrgUnitKind.MOBILE_UNIT, "operations"),
-    ("mobile-klaipeda", "Mobile Unit Klaipėda Port", OrgUnitKind.MOBILE_UNIT, "operations"),
+    # A mobile unit's organisational unit is named by its place: the portal shows the
+    # unit as "MED-1 · Medininkai" (call sign · name, dispatch.models.MobileUnit.label).
+    ("mobile-vilnius", "Vilnius", OrgUnitKind.MOBILE_UNIT, "operations"),
+    ("mobile-medininkai", "Medininkai", OrgUnitKind.MOBILE_UNIT, "operations"),
+    ("mobile-klaipeda", "Klaipėda Port", OrgUnitKind.MOBILE_UNIT, "operations"),
     ("post-medininkai", "Medininkai Road Border Post", OrgUnitKind.CUSTOMS_POST, "hq"),
 ]
 
@@ -41,12 +43,25 @@ class DemoAccount:
     otpauth_uri: str | None
 
 
+# The names the demo gave the mobile units' organisational units before, which made
+# one unit read as two ("Mobile Unit Medininkai" here, "MED-1" there): renamed when
+# found unchanged; a name an administrator chose is kept.
+FORMER_NAMES = {
+    "Mobile Unit Vilnius-1": "Vilnius",
+    "Mobile Unit Medininkai": "Medininkai",
+    "Mobile Unit Klaipėda Port": "Klaipėda Port",
+}
+
+
 def _org_tree() -> dict[str, OrgUnit]:
     units: dict[str, OrgUnit] = {}
     for code, name, kind, parent in ORG_TREE:
         unit, _created = OrgUnit.objects.get_or_create(
             code=code, defaults={"name": name, "kind": kind, "parent": units.get(parent or "")}
         )
+        if FORMER_NAMES.get(unit.name) == name:
+            unit.name = name
+            unit.save(update_fields=["name"])
         units[code] = unit
     return units
 

@@ -15,7 +15,7 @@
   function unitPopup(unit) {
     const speed = unit.speed_kmh !== null && unit.speed_kmh !== undefined;
     return el("div", { class: "live-popup" }, [
-      el("div", {}, [el("strong", { text: unit.call_sign }), " · " + unit.status_label]),
+      el("div", {}, [el("strong", { text: unit.label || unit.call_sign }), " · " + unit.status_label]),
       el("div", { text: T.zone + ": " + (unit.zone || T.noZone) }),
       el("div", { text: age(unit.last_reported_at) }),
       speed ? el("div", { text: T.speed + ": " + fill(T.kmh, { n: Math.round(unit.speed_kmh) }) }) : null,

@@ -55,7 +55,7 @@
     });
   }
   function taskRow(task) {
-    const meta = [task.kind_label, task.priority_label, task.unit || T.unassigned].join(" · ");
+    const meta = [task.kind_label, task.priority_label, task.unit_label || task.unit || T.unassigned].join(" · ");
     return el("li", { class: "live-row-wrap" + (OPEN_TASK.has(task.status) ? "" : " is-closed") }, [
       el(
         "button",
@@ -80,15 +80,17 @@
     ]);
   }
   let tasksTruncated = false;
+  // Opened from a link for one state (?status=assigned): the list holds those only.
+  const onlyStatus = live.config && live.config.onlyStatus;
   function renderTaskList(feed) {
-    const tasks = feed.tasks;
+    const tasks = onlyStatus ? feed.tasks.filter((task) => task.status === onlyStatus) : feed.tasks;
     tasksTruncated = feed.tasks_truncated;
     const open = tasks.filter((task) => OPEN_TASK.has(task.status));
     setCount("tasks", open.length);
     syncList(
       taskList,
       tasks,
-      (task) => JSON.stringify([task.title, task.status, task.status_label, task.priority, task.kind_label, task.unit]),
+      (task) => JSON.stringify([task.title, task.status, task.status_label, task.priority, task.kind_label, task.unit_label || task.unit]),
       taskRow,
       null,
       T.noTasks
@@ -120,14 +122,14 @@
           type: "button",
           class: "live-row live-row--unit",
           dataset: { unitId: unit.id, lat: unit.lat === null ? "" : unit.lat, lon: unit.lon === null ? "" : unit.lon },
-          "aria-label": fill(T.focusUnit, { unit: unit.call_sign }),
+          "aria-label": fill(T.focusUnit, { unit: unit.label || unit.call_sign }),
           disabled: unit.lat === null,
           onclick: () => focusUnit(unit.id),
         },
         [
           el("span", { class: "live-row__main" }, [
             el("span", { class: "live-dot", style: { background: STATUS_COLOURS[unit.status] || "#6b7280" }, "aria-hidden": "true" }),
-            el("span", { class: "live-row__title", text: unit.call_sign }),
+            el("span", { class: "live-row__title", text: unit.label || unit.call_sign }),
             el("span", { class: "badge " + (UNIT_BADGE[unit.status] || ""), text: unit.status_label }),
           ]),
           el("span", { class: "live-row__meta muted" }, [
@@ -143,7 +145,7 @@
     syncList(
       unitList,
       units,
-      (unit) => JSON.stringify([unit.call_sign, unit.status, unit.status_label, unit.zone, unit.lat === null]),
+      (unit) => JSON.stringify([unit.label || unit.call_sign, unit.status, unit.status_label, unit.zone, unit.lat === null]),
       unitRow,
       (node, unit) => {
         const button = node.querySelector("[data-unit-id]");
@@ -167,7 +169,7 @@
           type: "button",
           class: "btn btn--secondary btn--small live-alert__task",
           dataset: { alertTask: alert.task_id },
-          "aria-label": fill(T.showTaskFor, { unit: alert.unit }),
+          "aria-label": fill(T.showTaskFor, { unit: alert.unit_label || alert.unit }),
           text: T.taskSent,
           onclick: () => live.openTask(alert.task_id),
         })
@@ -177,7 +179,7 @@
         el("button", {
           type: "button",
           class: "btn btn--small",
-          "aria-label": fill(T.sendTaskFor, { unit: alert.unit }),
+          "aria-label": fill(T.sendTaskFor, { unit: alert.unit_label || alert.unit }),
           text: T.sendTask,
           onclick: () => live.sendTaskFor(alert),
         })
@@ -190,7 +192,7 @@
         el("button", {
           type: "button",
           class: "btn btn--secondary btn--small",
-          "aria-label": fill(T.acknowledgeAlert, { unit: alert.unit }),
+          "aria-label": fill(T.acknowledgeAlert, { unit: alert.unit_label || alert.unit }),
           text: T.acknowledge,
           onclick: (event) => acknowledge(alert, event.currentTarget),
         })
@@ -198,7 +200,7 @@
     }
     return el("li", { class: "live-alert", dataset: { alertId: alert.id } }, [
       el("div", { class: "live-alert__text" }, [
-        el("button", { type: "button", class: "link-button live-alert__unit", text: alert.unit, onclick: () => map.setView([alert.lat, alert.lon], Math.max(map.getZoom(), 12)) }),
+        el("button", { type: "button", class: "link-button live-alert__unit", text: alert.unit_label || alert.unit, onclick: () => map.setView([alert.lat, alert.lon], Math.max(map.getZoom(), 12)) }),
         el("span", { class: "small", text: " " + text }),
         el("span", { class: "muted small live-alert__when", text: fill(T.leftAt, { time: txt.clock(alert.left_at) }) }),
       ]),

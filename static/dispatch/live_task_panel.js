@@ -120,6 +120,7 @@
       area: detail.area || null,
       unit_id: detail.unit_id,
       unit: detail.unit,
+      unit_label: detail.unit_label,
       created_at: detail.created_at,
       updated_at: detail.updated_at,
     };
@@ -145,7 +146,7 @@
       items.map((item) =>
         el("li", { class: "live-rec", dataset: { unitId: item.unit_id } }, [
           el("div", { class: "live-rec__unit" }, [
-            el("strong", { text: item.call_sign }),
+            el("strong", { text: item.label || item.call_sign }),
             el("span", { class: "live-rec__distance", text: km(item.distance_m) }),
             item.off_zone ? el("span", { class: "badge badge--warn", text: T.offZone }) : null,
             item.off_shift ? el("span", { class: "badge badge--warn", text: T.offShift }) : null,
@@ -153,7 +154,7 @@
           el("button", {
             type: "button",
             class: "btn btn--small",
-            "aria-label": fill(T.assignUnit, { unit: item.call_sign }),
+            "aria-label": fill(T.assignUnit, { unit: item.label || item.call_sign }),
             text: T.assign,
             onclick: (event) => assign(task, item, event.currentTarget),
           }),
@@ -281,7 +282,7 @@
       fact(T.status, task.status_label),
       fact(T.type, task.kind_label),
       fact(T.priority, task.priority_label),
-      fact(T.unit, task.unit || T.unassigned),
+      fact(T.unit, task.unit_label || task.unit || T.unassigned),
       fact(T.window, windowText),
       fact(T.place, placeText(task)),
       fact(T.created, detail ? when(detail.created_at) + " · " + (detail.created_by || "") : when(task.created_at)),
@@ -342,10 +343,11 @@
         status: detail.status,
         status_label: detail.status_label,
         unit: detail.unit,
+        unit_label: detail.unit_label,
         unit_id: detail.unit_id,
         updated_at: detail.updated_at,
       });
-      panelMessage = { text: fill(successText, { unit: detail.unit || "" }), bad: false, status: detail.status };
+      panelMessage = { text: fill(successText, { unit: detail.unit_label || detail.unit || "" }), bad: false, status: detail.status };
       history = { taskId: task.id, detail: detail };
       live.drawTask(updated);
       live.rerenderTasks();

@@ -245,6 +245,7 @@ def test_the_feed_shows_active_zones_as_geojson_and_open_alerts(
             "id": alert.pk,
             "unit_id": unit.pk,
             "unit": "MU-A1",
+            "unit_label": "MU-A1 · Mobile Unit A",
             "zone": "Medininkai strip",
             "left_at": feed["alerts"][0]["left_at"],
             "distance_m": 1234,

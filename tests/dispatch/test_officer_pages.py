@@ -273,7 +273,7 @@ def test_my_unit_shows_the_shift_its_zone_and_the_duty_button(officer, unit, cli
     page = soup(client_for(officer).get(MY_UNIT))
 
     content = text(page)
-    assert "Unit MU-A1" in content
+    assert "MU-A1 · Mobile Unit A" in content  # the unit's one name (call sign · name)
     assert "Medininkai sector" in content
     end = page.find(".//button[@value='end']")
     assert text(end) == "End duty"

@@ -131,7 +131,7 @@ def test_the_dispatcher_sends_a_task_for_a_zone_alert_and_assigns_the_unit(new_p
     screenshot(page, "dispatch-alert-task-panel-desktop")
     page.get_by_role("button", name="Assign VLN-1").click()
 
-    expect(panel).to_contain_text("Assigned to VLN-1.")
+    expect(panel).to_contain_text("Assigned to VLN-1 · Vilnius.")
     task.refresh_from_db()
     assert (task.status, task.unit_id, task.alert_id) == (TaskStatus.ASSIGNED, stray.pk, alert.pk)
 

@@ -28,7 +28,7 @@ HERE = {"latitude": 54.6431, "longitude": 25.2157, "accuracy": 12}
 
 
 def officers_unit(status: str = "available") -> MobileUnit:
-    """The demo officer serves in "Mobile Unit Medininkai"."""
+    """The demo officer serves in Medininkai, the mobile unit MED-1 ("MED-1 · Medininkai")."""
     return MobileUnit.objects.create(
         org_unit=OrgUnit.objects.get(code="mobile-medininkai"),
         call_sign="MED-1",
@@ -212,7 +212,7 @@ def test_the_phone_shares_its_position_from_my_unit(geolocated_page, viewport, n
     assert page.get_by_label("Share my position").is_disabled()  # not while off duty
 
     page.get_by_role("button", name="Start duty").click()
-    page.get_by_text("On duty: MED-1 is available.").wait_for()
+    page.get_by_text("On duty: MED-1 · Medininkai is available.").wait_for()
     # The first fix is sent at once: wait for the server's answer to it.
     with page.expect_response(
         lambda r: r.request.method == "POST" and r.url.endswith("/my-unit/positions/"),
