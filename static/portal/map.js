@@ -117,6 +117,7 @@ window.PortalMap = (function () {
       tile.width = size.x * ratio;
       tile.height = size.y * ratio;
       tile.className = "basemap-tile";
+      tile.dataset.z = String(coords.z);
       const url = L.Util.template(this.options.url, { z: coords.z, x: coords.x, y: coords.y });
       window.PortalHttp.getJson(url)
         .then((data) => {
@@ -128,32 +129,63 @@ window.PortalMap = (function () {
     },
   });
 
+  // Returns whether the portal's own base map is drawn.
   function addBaseLayer(map, element) {
     const tiles = element.dataset.tileUrl;
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: element.dataset.tileAttribution || "" }).addTo(map);
-      return;
+      return false;
     }
     const meta = document.querySelector("meta[name=portal-basemap]");
     if (meta && meta.content) {
       new BaseMap({ url: meta.content, maxZoom: 19, attribution: BASEMAP_ATTRIBUTION }).addTo(map);
       element.classList.add("map--basemap");
-    } else {
-      element.classList.add("map--offline");
+      return true;
     }
+    element.classList.add("map--offline");
+    return false;
+  }
+
+  // ------------------------------------------------------------------ the legend
+  // The page's legend (templates/portal/_map_legend.html, id "<map id>-legend") goes on
+  // the map, bottom left: open on a wide screen, folded on a phone. The base map's
+  // entries show only where the base map is drawn.
+  const WIDE = "(min-width: 761px)";
+  function addLegend(map, element, basemap) {
+    const legend = element.id ? document.getElementById(element.id + "-legend") : null;
+    if (!legend) return;
+    legend.open = window.matchMedia(WIDE).matches;
+    legend.querySelectorAll("[data-legend-basemap]").forEach((item) => (item.hidden = !basemap));
+    const Legend = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        const box = L.DomUtil.create("div", "map-legend-control");
+        box.appendChild(legend);
+        // A tap on the legend is not a tap on the map (a point picker would move).
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      },
+    });
+    map.addControl(new Legend());
   }
 
   function create(element, options) {
     const map = L.map(element, Object.assign({ zoomSnap: 0.5, attributionControl: true }, options || {}));
     // Leaflet's own credit, without its English tooltip on pages in Lithuanian.
     if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    addBaseLayer(map, element);
+    const basemap = addBaseLayer(map, element);
+    addLegend(map, element, basemap);
+    // The zoom, for styles and tests that look at the map from outside.
+    const noteZoom = () => (element.dataset.zoom = String(map.getZoom()));
+    map.on("zoomend", noteZoom);
     map.fitBounds(LITHUANIA);
-    if (element.dataset.layersUrl) loadReferenceLayers(map, element.dataset.layersUrl);
+    noteZoom();
+    if (element.dataset.layersUrl) loadReferenceLayers(map, element.dataset.layersUrl, basemap);
     return map;
   }
 
-  function loadReferenceLayers(map, url) {
+  function loadReferenceLayers(map, url, basemap) {
     window.PortalHttp.getJson(url)
       .then((layers) => {
         if (!layers) return;
@@ -167,7 +199,8 @@ window.PortalMap = (function () {
         }
         if (layers.countries) {
           added.countries = L.geoJSON(layers.countries, {
-            style: { color: "#94a3b8", weight: 1, fillColor: "#e2e8f0", fillOpacity: 0.35 },
+            // Over the base map an outline only: the grey fill would hide its land.
+            style: { color: "#94a3b8", weight: 1, fillColor: "#e2e8f0", fillOpacity: basemap ? 0 : 0.35 },
             interactive: false,
           }).addTo(map);
         }
