@@ -29,18 +29,22 @@ CACHE_SECONDS = 7 * 24 * 3600
 _TILE_SQL = f"""
 WITH bounds AS (
     SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
-           ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s) AS wide
+           ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(line_margin)s) AS near,
+           ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(label_margin)s) AS wide
 ), rows AS (
     SELECT f.id, f.layer, f.kind, f.name, f.rank,
            ST_AsMVTGeom(
-               CASE WHEN %(z)s <= 8 THEN coalesce(f.geom_low, f.geom)
+               CASE WHEN %(z)s <= 9 THEN coalesce(f.geom_low, f.geom)
                     WHEN %(z)s <= 11 THEN coalesce(f.geom_mid, f.geom)
                     ELSE f.geom END,
                bounds.env, {EXTENT},
                CASE WHEN f.layer = 'place' THEN {LABEL_BUFFER} ELSE {LINE_BUFFER} END,
                true) AS g
     FROM {TABLE} AS f, bounds
-    WHERE f.geom && bounds.wide AND f.min_zoom <= %(z)s AND f.max_zoom >= %(z)s
+    -- Two index scans: names from further out than lines and areas.
+    WHERE ((f.layer = 'place' AND f.geom && bounds.wide)
+           OR (f.layer <> 'place' AND f.geom && bounds.near))
+      AND f.min_zoom <= %(z)s AND f.max_zoom >= %(z)s
 )
 SELECT coalesce(json_agg(
            json_build_array(layer, kind, name, ST_AsGeoJSON(g, 0)::json)
@@ -69,7 +73,16 @@ def basemap_tile_gzip(*, version: str, z: int, x: int, y: int) -> bytes:
     if isinstance(cached, bytes):
         return cached
     with connection.cursor() as cursor:
-        cursor.execute(_TILE_SQL, {"z": z, "x": x, "y": y, "margin": LABEL_BUFFER / EXTENT})
+        cursor.execute(
+            _TILE_SQL,
+            {
+                "z": z,
+                "x": x,
+                "y": y,
+                "line_margin": LINE_BUFFER / EXTENT,
+                "label_margin": LABEL_BUFFER / EXTENT,
+            },
+        )
         row = cursor.fetchone()
     features = row[0] if row else "[]"
     body = f'{{"extent": {EXTENT}, "features": {features}}}'.encode()

@@ -6,11 +6,12 @@ The table has no Django model on purpose: it is reference data that no page edit
 a table without a model is not emptied by the test runner's flush after each browser
 test (60,000 rows put back after every one of them would cost seconds each).
 
-Each feature is stored in Web Mercator (EPSG:3857, the tiles' own projection) three times:
-as given, and simplified for the zooms up to 8 and up to 11 (``LOW_TOLERANCE``,
-``MID_TOLERANCE``), so that a tile of the whole country never simplifies 15,000 roads on
-request. ``min_zoom`` / ``max_zoom`` say at which zooms a feature is drawn (the policy is
-``_LAYERS`` below), and ``rank`` orders labels (larger first).
+Each feature is stored in Web Mercator (EPSG:3857, the tiles' own projection) three
+times: as given, and simplified for the zooms up to 9 and up to 11 (``LOW_TOLERANCE``,
+``MID_TOLERANCE``: at most a pixel at zoom 9, half a pixel at zoom 11), so that a tile
+of the whole country never simplifies 15,000 roads on request. ``min_zoom`` and
+``max_zoom`` say at which zooms a feature is drawn (the policy is ``_LAYERS`` below),
+and ``rank`` orders labels (larger first).
 
 The tables are created by the migration ``portal/migrations/0008_basemap_tables.py``; the
 data is loaded by ``manage.py load_basemap`` (run by ``make run`` after migrate, and also
@@ -123,6 +124,7 @@ _LAYERS: tuple[_Layer, ...] = (
 # The order layers are drawn in (and stored in, so a tile's rows need no sort by it).
 LAYER_ORDER = ("sea", "water", "builtup", "river", "rail", "road", "place")
 
+
 @cache
 def basemap_files_version() -> str:
     """A short hash of the data files: changes when any of them does."""
@@ -155,8 +157,8 @@ def basemap_load(*, force: bool = False) -> dict[str, int | str]:
             return counts
         # Serialises two loads (two `make run`s at once): the second waits, then redoes
         # the same load, which leaves the same rows.
-        cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")  # noqa: S608
-        cursor.execute(f"TRUNCATE {TABLE} RESTART IDENTITY")  # noqa: S608
+        cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
+        cursor.execute(f"TRUNCATE {TABLE} RESTART IDENTITY")
         for name in LAYER_ORDER:
             for layer in (item for item in _LAYERS if item.layer == name):
                 text = (DATA_DIR / layer.file).read_text(encoding="utf-8")
@@ -164,9 +166,9 @@ def basemap_load(*, force: bool = False) -> dict[str, int | str]:
                 counts[layer.file] = cursor.rowcount
         cursor.execute(
             f"""UPDATE {TABLE} SET
-                geom_low = CASE WHEN min_zoom <= 8
+                geom_low = CASE WHEN min_zoom <= 9
                     THEN ST_SimplifyPreserveTopology(geom, %(low)s) END,
-                geom_mid = CASE WHEN min_zoom <= 11 AND max_zoom >= 9
+                geom_mid = CASE WHEN min_zoom <= 11 AND max_zoom >= 10
                     THEN ST_SimplifyPreserveTopology(geom, %(mid)s) END
                 WHERE ST_Dimension(geom) > 0""",  # noqa: S608
             {"low": LOW_TOLERANCE, "mid": MID_TOLERANCE},
@@ -177,7 +179,7 @@ def basemap_load(*, force: bool = False) -> dict[str, int | str]:
                 loaded_at = now()""",  # noqa: S608
             [version],
         )
-        cursor.execute(f"ANALYZE {TABLE}")  # noqa: S608
+        cursor.execute(f"ANALYZE {TABLE}")
     counts["version"] = version
     logger.info("Base map %s loaded: %s", version, counts)
     return counts

@@ -22,26 +22,34 @@ from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 # in its pixels.
 BASEMAP_DRAWN = """(minZoom) => {
   const tiles = Array.from(document.querySelectorAll("canvas.basemap-tile"))
-    .filter((tile) => Number(tile.dataset.features || 0) > 0 && Number(tile.dataset.z) >= (minZoom || 0));
+    .filter((tile) => Number(tile.dataset.features || 0) > 0)
+    .filter((tile) => Number(tile.dataset.z) >= (minZoom || 0));
   return tiles.some((tile) => {
     const data = tile.getContext("2d").getImageData(0, 0, tile.width, tile.height).data;
     const colours = new Set();
-    for (let i = 0; i < data.length; i += 4 * 37) colours.add(data[i] + "," + data[i + 1] + "," + data[i + 2]);
+    for (let i = 0; i < data.length; i += 4 * 37) {
+      colours.add(data[i] + "," + data[i + 1] + "," + data[i + 2]);
+    }
     return colours.size > 3;
   });
 }"""
 
 # No visible call sign covers another unit's marker or another visible call sign.
 LABELS_CLEAR = """() => {
-  const hit = (a, b) => a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  const hit = (a, b) =>
+    a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
   const labels = Array.from(document.querySelectorAll(".live-label:not(.live-label--hidden)"))
     .map((label) => [label.textContent.trim(), label.getBoundingClientRect()]);
   const markers = Array.from(document.querySelectorAll("[data-marker-unit]"))
     .map((marker) => [marker.dataset.callSign, marker.getBoundingClientRect()]);
   const clashes = [];
   labels.forEach(([name, box], i) => {
-    markers.forEach(([other, mark]) => { if (other !== name && hit(box, mark)) clashes.push(name + "/" + other); });
-    labels.forEach(([other, box2], j) => { if (j > i && hit(box, box2)) clashes.push(name + "+" + other); });
+    markers.forEach(([other, mark]) => {
+      if (other !== name && hit(box, mark)) clashes.push(name + "/" + other);
+    });
+    labels.forEach(([other, box2], j) => {
+      if (j > i && hit(box, box2)) clashes.push(name + "+" + other);
+    });
   });
   return clashes;
 }"""
@@ -117,7 +125,7 @@ def test_the_base_map_draws_at_working_zoom_without_a_tile_server(new_page, demo
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    "viewport_name, locale",
+    ("viewport_name", "locale"),
     [("desktop", "en-GB"), ("phone", "en-GB"), ("desktop", "lt-LT"), ("phone", "lt-LT")],
 )
 def test_every_map_has_its_legend(new_page, demo, viewport_name, locale):
@@ -216,6 +224,7 @@ def test_the_first_zoom_to_all_units_leaves_a_view_the_dispatcher_chose(new_page
         route.continue_()
     page.wait_for_selector("[data-marker-unit]")
 
-    assert page.evaluate(
-        "() => [window.LiveMap.map.getZoom(), window.LiveMap.map.getCenter()]"
-    ) == chosen
+    assert (
+        page.evaluate("() => [window.LiveMap.map.getZoom(), window.LiveMap.map.getCenter()]")
+        == chosen
+    )

@@ -125,7 +125,7 @@ def test_a_tile_is_computed_once_then_served_from_the_cache(
     assert not [q for q in queries.captured_queries if "ST_AsMVTGeom" in q["sql"]]
 
 
-@pytest.mark.parametrize("z, x, y", [(20, 0, 0), (3, 8, 0), (3, 0, 8)])
+@pytest.mark.parametrize(("z", "x", "y"), [(20, 0, 0), (3, 8, 0), (3, 0, 8)])
 def test_a_tile_that_does_not_exist_is_a_clear_404(officer_client, z, x, y):
     response = officer_client.get(tile_url(z, x, y))
 
