@@ -7,6 +7,9 @@
   const status = document.querySelector("[data-map-status]");
   const heatToggle = document.querySelector("[data-heat]");
   const map = window.PortalMap.create(element);
+  // Above the reference layers, which arrive later: a crossing point must not cover a
+  // group of violations (a tap on it would do nothing).
+  map.createPane("violations").style.zIndex = 450;
   const layer = L.layerGroup().addTo(map);
   const heat = L.layerGroup();
   let pending = null;
@@ -50,7 +53,7 @@
     if (data.mode === "points") {
       data.points.forEach((point) => {
         L.circleMarker([point.lat, point.lon], {
-          radius: 7, color: "#0b2545", weight: 2, fillColor: point.status === "verified" ? "#137a3f" : "#1d4ed8", fillOpacity: 0.9,
+          pane: "violations", radius: 7, color: "#0b2545", weight: 2, fillColor: point.status === "verified" ? "#137a3f" : "#1d4ed8", fillOpacity: 0.9,
         })
           .bindPopup(popupFor(point))
           .addTo(layer);
@@ -59,7 +62,7 @@
       const max = Math.max(1, ...data.cells.map((cell) => cell.count));
       data.cells.forEach((cell) => {
         const marker = L.circleMarker([cell.lat, cell.lon], {
-          radius: radiusFor(cell.count, max), color: "#ffffff", weight: 2, fillColor: "#1d4ed8", fillOpacity: 0.88,
+          pane: "violations", radius: radiusFor(cell.count, max), color: "#ffffff", weight: 2, fillColor: "#1d4ed8", fillOpacity: 0.88,
         }).addTo(layer);
         marker.bindTooltip(String(cell.count), { permanent: true, direction: "center", className: "cluster-label" });
         marker.on("click", () => map.setView([cell.lat, cell.lon], map.getZoom() + 2));

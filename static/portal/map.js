@@ -156,8 +156,9 @@ window.PortalMap = (function () {
     if (!legend) return;
     legend.open = window.matchMedia(WIDE).matches;
     legend.querySelectorAll("[data-legend-basemap]").forEach((item) => (item.hidden = !basemap));
+    // On a phone the attribution takes the bottom line: the legend goes top right.
     const Legend = L.Control.extend({
-      options: { position: "bottomleft" },
+      options: { position: legend.open ? "bottomleft" : "topright" },
       onAdd: function () {
         const box = L.DomUtil.create("div", "map-legend-control");
         box.appendChild(legend);

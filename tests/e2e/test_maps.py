@@ -31,7 +31,7 @@ BASEMAP_DRAWN = """(minZoom) => {
   return tiles.some((tile) => {
     const data = tile.getContext("2d").getImageData(0, 0, tile.width, tile.height).data;
     const colours = new Set();
-    for (let i = 0; i < data.length; i += 4 * 37) {
+    for (let i = 0; i < data.length; i += 4 * 3) {
       colours.add(data[i] + "," + data[i + 1] + "," + data[i + 2]);
     }
     return colours.size > 3;
