@@ -18,8 +18,9 @@ import json
 from django.core.cache import cache
 from django.db import connection
 
-from portal.services.basemap import TABLE, VERSION_TABLE
-
+# The tables portal/services/basemap.py fills (created by migration 0008).
+TABLE = "portal_basemap_feature"
+VERSION_TABLE = "portal_basemap_version"
 EXTENT = 512
 LINE_BUFFER = 8
 LABEL_BUFFER = 160

@@ -34,11 +34,11 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from portal.selectors.basemap import TABLE, VERSION_TABLE
+
 logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "basemap"
-TABLE = "portal_basemap_feature"
-VERSION_TABLE = "portal_basemap_version"
 
 # Half a pixel of a 256-pixel tile at zoom 8 and at zoom 11, in Web Mercator metres.
 LOW_TOLERANCE = 40075016.686 / 256 / 2**8 / 2
