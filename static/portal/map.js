@@ -7,6 +7,7 @@ window.PortalMap = (function () {
   "use strict";
   const LITHUANIA = [[53.85, 20.9], [56.45, 26.9]];
   const { text } = window.PortalText;
+  const maps = {};
 
   // ------------------------------------------------------------------ the base map
   const BASEMAP_ATTRIBUTION =
@@ -178,6 +179,8 @@ window.PortalMap = (function () {
     const basemap = addBaseLayer(map, element);
     addLegend(map, element, basemap);
     // The zoom, for styles and tests that look at the map from outside.
+    // Each map by its element's id, for the page's other scripts and the browser tests.
+    if (element.id) maps[element.id] = map;
     const noteZoom = () => (element.dataset.zoom = String(map.getZoom()));
     map.on("zoomend", noteZoom);
     map.fitBounds(LITHUANIA);
@@ -295,5 +298,5 @@ window.PortalMap = (function () {
     return map;
   }
 
-  return { create: create, pointPicker: pointPicker };
+  return { create: create, pointPicker: pointPicker, maps: maps };
 })();
