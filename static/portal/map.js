@@ -149,15 +149,16 @@ window.PortalMap = (function () {
 
   // ------------------------------------------------------------------ the legend
   // The page's legend (templates/portal/_map_legend.html, id "<map id>-legend") goes on
-  // the map, bottom left: open on a wide screen, folded on a phone. The base map's
-  // entries show only where the base map is drawn.
+  // the map: open bottom left on a large map of a wide screen; elsewhere (a phone, a
+  // small map that picks a point, whose middle must stay free for a click) folded, top
+  // right, clear of the attribution. The base map's entries show only where it is drawn.
   const WIDE = "(min-width: 761px)";
+  const LARGE_MAP_PX = 380;
   function addLegend(map, element, basemap) {
     const legend = element.id ? document.getElementById(element.id + "-legend") : null;
     if (!legend) return;
-    legend.open = window.matchMedia(WIDE).matches;
+    legend.open = window.matchMedia(WIDE).matches && element.clientHeight >= LARGE_MAP_PX;
     legend.querySelectorAll("[data-legend-basemap]").forEach((item) => (item.hidden = !basemap));
-    // On a phone the attribution takes the bottom line: the legend goes top right.
     const Legend = L.Control.extend({
       options: { position: legend.open ? "bottomleft" : "topright" },
       onAdd: function () {

@@ -100,6 +100,10 @@ def demo(basemap):
     return {"unit": MobileUnit.objects.order_by("pk").first()}
 
 
+# Maps large enough for their legend to be open on a desktop.
+LARGE_MAPS = {"/dispatch/live/", "/violations/map/"}
+
+
 def map_pages(unit: MobileUnit) -> dict[str, list[tuple[str, str]]]:
     """(address, an entry of its legend) of every map, per demo account."""
     return {
@@ -166,8 +170,10 @@ def test_every_map_has_its_legend(new_page, demo, viewport_name, locale):
             summary = legend.get_by_text(say("Legend"), exact=True)
             item = legend.get_by_text(say(entry), exact=True)
             border = legend.get_by_text(say("EU external border"), exact=True)
-            if viewport_name == "phone":
-                # Folded: the map stays free until the officer opens it.
+            # Folded on a phone and on a small map (a point picker's middle stays free);
+            # opened by its summary.
+            if viewport_name == "phone" or not legend.evaluate("details => details.open"):
+                assert viewport_name == "phone" or path not in LARGE_MAPS, path
                 expect(item).to_be_hidden()
                 summary.click()
             expect(item).to_be_visible()
