@@ -11,6 +11,8 @@ PORT="${PORT:-8000}"
 # Migrations as the owner role; everything after it as the runtime role, which may only
 # INSERT and SELECT on the audit table (docs/operations.md, "Audit trail integrity").
 DATABASE_URL="$DATABASE_OWNER_URL" $PY manage.py migrate --noinput -v 0
+# The offline base map (about 4 s, only when portal/data/basemap changed).
+DATABASE_URL="$DATABASE_OWNER_URL" $PY manage.py load_basemap
 export DATABASE_URL="$DATABASE_APP_URL"
 
 # A generated demo password is kept in .run/ so that running again prints the same one.

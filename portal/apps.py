@@ -29,6 +29,16 @@ def _load_geography() -> str:
     )
 
 
+def load_basemap_summary(*, force: bool = False) -> str:
+    from portal.services.basemap import basemap_load
+
+    counts = basemap_load(force=force)
+    if not counts:
+        return "Base map: up to date."
+    total = sum(value for value in counts.values() if isinstance(value, int))
+    return f"Base map {counts['version']}: {total} features loaded."
+
+
 class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "portal"
@@ -42,7 +52,7 @@ class PortalConfig(AppConfig):
 
     @property
     def reference_data_loaders(self) -> list[Callable[[], str]]:
-        return [_load_geography]
+        return [_load_geography, load_basemap_summary]
 
     def ready(self) -> None:
         from portal import checks  # noqa: F401  (registers the system checks)

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 from portal.models import User
 from portal.navigation import navigation_for
@@ -9,7 +10,19 @@ from portal.two_factor import session_verified, two_factor_required
 
 
 def map_settings(request: HttpRequest) -> dict[str, object]:
-    return {"map_tile_url": settings.MAP_TILE_URL}
+    """The agency's tile server, else the address of the portal's own base map's tiles
+    (with its version, which makes them cacheable for good): base.html hands it to
+    static/portal/map.js."""
+    return {"map_tile_url": settings.MAP_TILE_URL, "map_basemap_url": _basemap_url}
+
+
+def _basemap_url() -> str:
+    # Called by the template only where it is used (a callable in the context).
+    from portal.services.basemap import basemap_files_version
+
+    tile = reverse("api:basemap-tile", kwargs={"z": 0, "x": 0, "y": 0})
+    template = tile.replace("/0/0/0/", "/{z}/{x}/{y}/")
+    return f"{template}?v={basemap_files_version()}"
 
 
 def _layout_user(request: HttpRequest) -> User | None:

@@ -15,5 +15,10 @@ urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("me/", users.MeView.as_view(), name="me"),
     path("reference/layers/", geo.ReferenceLayersView.as_view(), name="reference-layers"),
+    path(
+        "basemap/<int:z>/<int:x>/<int:y>/",
+        geo.BasemapTileView.as_view(),
+        name="basemap-tile",
+    ),
     *router.urls,
 ]

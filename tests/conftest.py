@@ -104,6 +104,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
             REFERENCE_SNAPSHOT[model] = list(model._default_manager.order_by("pk"))
 
 
+@pytest.fixture(scope="session")
+def basemap(django_db_setup, django_db_blocker) -> str:
+    """The offline base map, loaded once per session by the tests that draw or serve it
+    (about 4 s, so not by a migration every test run would pay for). Its table has no
+    model, so the flushes of transactional tests leave it alone. Returns its version."""
+    from portal.services.basemap import basemap_files_version, basemap_load
+
+    with django_db_blocker.unblock():
+        basemap_load()
+    return basemap_files_version()
+
+
 def reference_data_restore() -> None:
     """Put back the reference rows a flush removed (bulk, with their primary keys)."""
     from django.db import transaction

@@ -45,6 +45,7 @@ from cases.models.map import (
     stored_zoom,
 )
 from cases.selectors.violations import ViolationFilter, violation_list_for_user
+from portal.lib.language import is_lithuanian
 from portal.models import User
 
 # Below this many violations in the viewport, and zoomed in enough, points are sent.
@@ -65,7 +66,8 @@ class MapPoint(TypedDict):
     reference: str
     lat: float
     lon: float
-    category: str
+    category: str  # the code
+    category_name: str  # the category's name in the language of the request
     status: str
 
 
@@ -229,15 +231,31 @@ def _points(violations: QuerySet[Violation], bbox: Bbox) -> list[MapPoint] | Non
         violations.filter(location__bboverlaps=Polygon.from_bbox(bbox))
         .order_by()
         .annotate(lon=LON, lat=LAT)
-        .values_list("id", "reference", "lat", "lon", "category__code", "status")[
-            : POINTS_LIMIT + 1
-        ]
+        .values_list(
+            "id",
+            "reference",
+            "lat",
+            "lon",
+            "category__code",
+            "category__name_en",
+            "category__name_lt",
+            "status",
+        )[: POINTS_LIMIT + 1]
     )
     if len(rows) > POINTS_LIMIT:
         return None
+    lithuanian = is_lithuanian()
     return [
-        {"id": pk, "reference": ref, "lat": lat, "lon": lon, "category": cat, "status": status}
-        for pk, ref, lat, lon, cat, status in rows
+        {
+            "id": pk,
+            "reference": ref,
+            "lat": lat,
+            "lon": lon,
+            "category": cat,
+            "category_name": (name_lt if lithuanian else name_en) or cat or "",
+            "status": status,
+        }
+        for pk, ref, lat, lon, cat, name_en, name_lt, status in rows
     ]
 
 

@@ -7,6 +7,9 @@
   const status = document.querySelector("[data-map-status]");
   const heatToggle = document.querySelector("[data-heat]");
   const map = window.PortalMap.create(element);
+  // Above the reference layers, which arrive later: a crossing point must not cover a
+  // group of violations (a tap on it would do nothing).
+  map.createPane("violations").style.zIndex = 450;
   const layer = L.layerGroup().addTo(map);
   const heat = L.layerGroup();
   let pending = null;
@@ -27,8 +30,21 @@
     ].map((v) => v.toFixed(5)).join(",");
   }
 
+  // Large enough for a three-digit number in the middle.
   function radiusFor(count, max) {
-    return 8 + 22 * Math.sqrt(count / Math.max(1, max));
+    return 12 + 18 * Math.sqrt(count / Math.max(1, max));
+  }
+
+  // The reference (a link) and the category's name: text, never HTML.
+  function popupFor(point) {
+    const box = document.createElement("div");
+    const link = document.createElement("a");
+    link.href = element.dataset.detailUrl + encodeURIComponent(point.id) + "/";
+    link.textContent = point.reference;
+    const category = document.createElement("div");
+    category.textContent = point.category_name || point.category || "";
+    box.append(link, category);
+    return box;
   }
 
   function draw(data) {
@@ -37,16 +53,16 @@
     if (data.mode === "points") {
       data.points.forEach((point) => {
         L.circleMarker([point.lat, point.lon], {
-          radius: 7, color: "#0b2545", weight: 2, fillColor: point.status === "verified" ? "#137a3f" : "#1d4ed8", fillOpacity: 0.9,
+          pane: "violations", radius: 7, color: "#0b2545", weight: 2, fillColor: point.status === "verified" ? "#137a3f" : "#1d4ed8", fillOpacity: 0.9,
         })
-          .bindPopup('<a href="' + element.dataset.detailUrl + point.id + '/">' + point.reference + "</a><br>" + point.category)
+          .bindPopup(popupFor(point))
           .addTo(layer);
       });
     } else {
       const max = Math.max(1, ...data.cells.map((cell) => cell.count));
       data.cells.forEach((cell) => {
         const marker = L.circleMarker([cell.lat, cell.lon], {
-          radius: radiusFor(cell.count, max), color: "#0b2545", weight: 1, fillColor: "#1d4ed8", fillOpacity: 0.55,
+          pane: "violations", radius: radiusFor(cell.count, max), color: "#ffffff", weight: 2, fillColor: "#1d4ed8", fillOpacity: 0.88,
         }).addTo(layer);
         marker.bindTooltip(String(cell.count), { permanent: true, direction: "center", className: "cluster-label" });
         marker.on("click", () => map.setView([cell.lat, cell.lon], map.getZoom() + 2));

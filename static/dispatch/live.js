@@ -33,11 +33,13 @@
       // At once, not animated: a unit clicked right after must not be undone by it.
       if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.25), { maxZoom: 11, animate: false });
     }
+    live.declutterLabels();
   }
   // Someone who already looks somewhere (a click, a drag, a wheel, a key on the map)
-  // keeps that view: the first picture is then not zoomed to all units.
-  ["mousedown", "touchstart", "wheel", "keydown"].forEach((name) =>
-    map.getContainer().addEventListener(name, () => (state.fitted = true), { once: true, passive: true })
+  // keeps that view: the first picture is then not zoomed to all units. Captured, so
+  // that the zoom buttons count too (Leaflet's controls stop the event's bubbling).
+  ["mousedown", "pointerdown", "touchstart", "wheel", "keydown"].forEach((name) =>
+    map.getContainer().addEventListener(name, () => (state.fitted = true), { once: true, passive: true, capture: true })
   );
 
   // ---------------------------------------------------------------- polling

@@ -68,7 +68,7 @@
       entry.marker = L.circleMarker(latlng, {
         pane: "liveUnits", radius: 9, weight: 2, color: "#fff", fillColor: colour, fillOpacity: 1,
       })
-        .bindTooltip(txt.text(unit.call_sign), { permanent: true, direction: "right", offset: [10, 0], className: "live-label", pane: "tooltipPane" })
+        .bindTooltip(txt.text(unit.call_sign), { permanent: true, direction: "right", offset: [12, 0], className: "live-label", pane: "tooltipPane" })
         .bindPopup(unitPopup(unit))
         .addTo(layers.units);
       entry.tail = L.polyline(tailPoints, { pane: "liveTails", color: colour, weight: 3, opacity: 0.55, interactive: false }).addTo(layers.tails);
@@ -245,7 +245,36 @@
     });
   }
 
+  // ---------------------------------------------------------------- call signs
+  // A unit's call sign stands beside its marker unless it would cover another unit's
+  // marker or a call sign already placed (units close together, a phone's small map):
+  // then it waits for a closer zoom, and a tap on the marker names the unit.
+  function overlaps(a, b) {
+    return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  }
+  function declutterLabels() {
+    const entries = Array.from(state.units.values()).filter((entry) => entry.marker && entry.marker.getTooltip());
+    const markers = entries.map((entry) => {
+      const path = entry.marker.getElement && entry.marker.getElement();
+      return path ? path.getBoundingClientRect() : null;
+    });
+    const placed = [];
+    entries.forEach((entry, index) => {
+      const label = entry.marker.getTooltip().getElement();
+      if (!label) return;
+      // visibility only: the box is the same whether the label shows or not.
+      const box = label.getBoundingClientRect();
+      const clash =
+        markers.some((marker, other) => other !== index && marker && overlaps(box, marker)) ||
+        placed.some((other) => overlaps(box, other));
+      label.classList.toggle("live-label--hidden", clash);
+      if (!clash) placed.push(box);
+    });
+  }
+  live.map.on("zoomend", declutterLabels);
+
   Object.assign(live, {
+    declutterLabels: declutterLabels,
     drawUnit: drawUnit,
     drawTask: drawTask,
     drawTaskArea: drawTaskArea,

@@ -1,27 +1,196 @@
-// Shared map set-up: our own reference layers always, internet tiles only when a tile
-// server is configured (the portal runs on closed networks); and a map that picks one
-// point for a form. Needs Leaflet and portal/text.js (loaded by base.html).
+// Shared map set-up: our own reference layers always; under them the agency's tile
+// server when one is configured (MAP_TILE_URL), else the portal's own offline base map
+// (OpenStreetMap and Natural Earth, served per tile by /api/v1/basemap/, drawn here on
+// canvas); and a map that picks one point for a form. Needs Leaflet and portal/text.js
+// (loaded by base.html).
 window.PortalMap = (function () {
   "use strict";
   const LITHUANIA = [[53.85, 20.9], [56.45, 26.9]];
   const { text } = window.PortalText;
+  const maps = {};
+
+  // ------------------------------------------------------------------ the base map
+  const BASEMAP_ATTRIBUTION =
+    '<a href="https://www.openstreetmap.org/copyright">\u00a9 OpenStreetMap contributors</a>, ' +
+    '<a href="https://www.naturalearthdata.com">Natural Earth</a>';
+  // Quiet colours: pale land, blue water, grey roads, under our own brighter layers.
+  const STYLE = {
+    land: "#f4f2ec",
+    sea: "#b7d0e6",
+    water: "#bcd4e9",
+    builtup: "#e7e1d6",
+    river: "#9fc1df",
+    rail: "#9aa0a8",
+    road: { motorway: "#8d949e", trunk: "#9ea4ad", primary: "#b1b6bd", secondary: "#c9ccd1" },
+    label: { city: "#1f2933", major: "#1f2933", town: "#323f4b", village: "#52606d" },
+  };
+  function roadWidth(kind, zoom) {
+    const base = { motorway: 2.2, trunk: 1.9, primary: 1.5, secondary: 1.1 }[kind] || 1;
+    return base * Math.max(0.6, Math.min(2.4, (zoom - 5) / 5));
+  }
+  function labelFont(kind, zoom) {
+    if (kind === "city" || kind === "major") return "600 " + (zoom >= 10 ? 14 : 13) + "px system-ui, sans-serif";
+    if (kind === "town") return "500 12px system-ui, sans-serif";
+    return "11px system-ui, sans-serif";
+  }
+
+  function tracePath(context, geometry, scale) {
+    const ring = (points) => {
+      points.forEach((point, index) => {
+        const x = point[0] * scale;
+        const y = point[1] * scale;
+        if (index === 0) context.moveTo(x, y);
+        else context.lineTo(x, y);
+      });
+    };
+    const { type, coordinates } = geometry;
+    if (type === "LineString") ring(coordinates);
+    else if (type === "MultiLineString" || type === "Polygon") coordinates.forEach(ring);
+    else if (type === "MultiPolygon") coordinates.forEach((polygon) => polygon.forEach(ring));
+  }
+
+  function drawTile(canvas, size, data, zoom) {
+    const ratio = window.devicePixelRatio || 1;
+    const context = canvas.getContext("2d");
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const scale = size / (data.extent || 512);
+    context.fillStyle = STYLE.land;
+    context.fillRect(0, 0, size, size);
+    context.lineJoin = "round";
+    context.lineCap = "round";
+    const labels = [];
+    data.features.forEach(([layer, kind, name, geometry]) => {
+      if (layer === "place") {
+        if (name) labels.push([kind, name, geometry]);
+        return;
+      }
+      context.beginPath();
+      tracePath(context, geometry, scale);
+      if (layer === "sea" || layer === "water" || layer === "builtup") {
+        context.fillStyle = STYLE[layer];
+        context.fill("evenodd");
+      } else if (layer === "river") {
+        context.strokeStyle = STYLE.river;
+        context.lineWidth = kind === "major" ? 1.4 : zoom >= 12 ? 2 : 1.2;
+        context.stroke();
+      } else if (layer === "rail") {
+        context.strokeStyle = STYLE.rail;
+        context.lineWidth = 1;
+        context.setLineDash([4, 3]);
+        context.stroke();
+        context.setLineDash([]);
+      } else if (layer === "road") {
+        context.strokeStyle = STYLE.road[kind] || STYLE.road.secondary;
+        context.lineWidth = roadWidth(kind, zoom);
+        context.stroke();
+      }
+    });
+    // Names last, most important first; one that would cover a name already placed
+    // is left out. Tiles draw the names of places just beyond their edge too, so that
+    // a name across the edge is whole.
+    const placed = [];
+    context.textAlign = "center";
+    context.textBaseline = "middle";
+    context.lineJoin = "round";
+    labels.forEach(([kind, name, geometry]) => {
+      if (geometry.type !== "Point") return;
+      const x = geometry.coordinates[0] * scale;
+      const y = geometry.coordinates[1] * scale;
+      context.font = labelFont(kind, zoom);
+      const width = context.measureText(name).width;
+      const box = [x - width / 2 - 2, y - 10, x + width / 2 + 2, y + 8];
+      if (placed.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])) return;
+      placed.push(box);
+      context.lineWidth = 3;
+      context.strokeStyle = "rgba(255, 255, 255, 0.9)";
+      context.strokeText(name, x, y);
+      context.fillStyle = STYLE.label[kind] || STYLE.label.village;
+      context.fillText(name, x, y);
+    });
+    canvas.dataset.features = String(data.features.length);
+  }
+
+  const BaseMap = L.GridLayer.extend({
+    createTile: function (coords, done) {
+      const size = this.getTileSize();
+      const ratio = window.devicePixelRatio || 1;
+      const tile = document.createElement("canvas");
+      tile.width = size.x * ratio;
+      tile.height = size.y * ratio;
+      tile.className = "basemap-tile";
+      tile.dataset.z = String(coords.z);
+      const url = L.Util.template(this.options.url, { z: coords.z, x: coords.x, y: coords.y });
+      window.PortalHttp.getJson(url)
+        .then((data) => {
+          drawTile(tile, size.x, data, coords.z);
+          done(null, tile);
+        })
+        .catch((error) => done(error, tile));
+      return tile;
+    },
+  });
+
+  // Returns whether the portal's own base map is drawn.
+  function addBaseLayer(map, element) {
+    const tiles = element.dataset.tileUrl;
+    if (tiles) {
+      L.tileLayer(tiles, { maxZoom: 19, attribution: element.dataset.tileAttribution || "" }).addTo(map);
+      return false;
+    }
+    const meta = document.querySelector("meta[name=portal-basemap]");
+    if (meta && meta.content) {
+      new BaseMap({ url: meta.content, maxZoom: 19, attribution: BASEMAP_ATTRIBUTION }).addTo(map);
+      element.classList.add("map--basemap");
+      return true;
+    }
+    element.classList.add("map--offline");
+    return false;
+  }
+
+  // ------------------------------------------------------------------ the legend
+  // The page's legend (templates/portal/_map_legend.html, id "<map id>-legend") goes on
+  // the map: open bottom left on a large map of a wide screen; elsewhere (a phone, a
+  // small map that picks a point, whose middle must stay free for a click) folded, top
+  // right, clear of the attribution. The base map's entries show only where it is drawn.
+  const WIDE = "(min-width: 761px)";
+  const LARGE_MAP_PX = 380;
+  function addLegend(map, element, basemap) {
+    const legend = element.id ? document.getElementById(element.id + "-legend") : null;
+    if (!legend) return;
+    legend.open = window.matchMedia(WIDE).matches && element.clientHeight >= LARGE_MAP_PX;
+    legend.querySelectorAll("[data-legend-basemap]").forEach((item) => (item.hidden = !basemap));
+    const Legend = L.Control.extend({
+      options: { position: legend.open ? "bottomleft" : "topright" },
+      onAdd: function () {
+        const box = L.DomUtil.create("div", "map-legend-control");
+        box.appendChild(legend);
+        // A tap on the legend is not a tap on the map (a point picker would move).
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      },
+    });
+    map.addControl(new Legend());
+  }
 
   function create(element, options) {
     const map = L.map(element, Object.assign({ zoomSnap: 0.5, attributionControl: true }, options || {}));
     // Leaflet's own credit, without its English tooltip on pages in Lithuanian.
     if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    const tiles = element.dataset.tileUrl;
-    if (tiles) {
-      L.tileLayer(tiles, { maxZoom: 19, attribution: element.dataset.tileAttribution || "" }).addTo(map);
-    } else {
-      element.classList.add("map--offline");
-    }
+    const basemap = addBaseLayer(map, element);
+    addLegend(map, element, basemap);
+    // The zoom, for styles and tests that look at the map from outside.
+    // Each map by its element's id, for the page's other scripts and the browser tests.
+    if (element.id) maps[element.id] = map;
+    const noteZoom = () => (element.dataset.zoom = String(map.getZoom()));
+    map.on("zoomend", noteZoom);
     map.fitBounds(LITHUANIA);
-    if (element.dataset.layersUrl) loadReferenceLayers(map, element.dataset.layersUrl);
+    noteZoom();
+    if (element.dataset.layersUrl) loadReferenceLayers(map, element.dataset.layersUrl, basemap);
     return map;
   }
 
-  function loadReferenceLayers(map, url) {
+  function loadReferenceLayers(map, url, basemap) {
     window.PortalHttp.getJson(url)
       .then((layers) => {
         if (!layers) return;
@@ -35,7 +204,8 @@ window.PortalMap = (function () {
         }
         if (layers.countries) {
           added.countries = L.geoJSON(layers.countries, {
-            style: { color: "#94a3b8", weight: 1, fillColor: "#e2e8f0", fillOpacity: 0.35 },
+            // Over the base map an outline only: the grey fill would hide its land.
+            style: { color: "#94a3b8", weight: 1, fillColor: "#e2e8f0", fillOpacity: basemap ? 0 : 0.35 },
             interactive: false,
           }).addTo(map);
         }
@@ -129,5 +299,5 @@ window.PortalMap = (function () {
     return map;
   }
 
-  return { create: create, pointPicker: pointPicker };
+  return { create: create, pointPicker: pointPicker, maps: maps };
 })();

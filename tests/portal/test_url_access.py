@@ -99,6 +99,7 @@ EXPECTED: dict[str, Rule] = {
     "api:auditrecord-list": Rule(frozenset({ADMIN})),
     "api:auditrecord-detail": Rule(frozenset({ADMIN}), kwargs=pk_of("audit")),
     "api:reference-layers": Rule(ALL_ROLES),
+    "api:basemap-tile": Rule(ALL_ROLES, kwargs=lambda o: {"z": 10, "x": 583, "y": 325}),
     "api:violation-category-list": Rule(ALL_ROLES),
     "api:hs-code-list": Rule(ALL_ROLES),
     "api:entity-search": Rule(FIELD),
