@@ -11,10 +11,11 @@ import hashlib
 import json
 import logging
 import uuid
+from pathlib import PurePath
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -218,7 +219,12 @@ def job_result_add(*, job_id: int, name: str, content: bytes, content_type: str)
     """Store a result file of the job with its size and SHA-256."""
     if len(content) > JOB_RESULT_MAX_BYTES:
         raise JobFailed(_("The result file is too large to keep."))
-    safe_name = get_valid_filename(name)[:150] or "result"
+    # The last part of a path only, never a hidden or relative name.
+    try:
+        safe_name = get_valid_filename(PurePath(name.replace("\\", "/")).name).lstrip(".")[:150]
+    except SuspiciousFileOperation:  # nothing usable left of the name
+        safe_name = ""
+    safe_name = safe_name or "result"
     result = JobResult(
         job_id=job_id,
         name=safe_name,
