@@ -15,6 +15,7 @@ check and stops there (cooperative: nothing is killed half-way through a write).
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A job's log keeps its newest lines only: a kind that logs a line per row of a
 # ten-million-row file must not fill the database (the count of dropped lines is kept).
@@ -23,11 +24,11 @@ JOB_LOG_MESSAGE_MAX = 1000
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
+    QUEUED = "queued", pgettext_lazy("job status", "Queued")
+    RUNNING = "running", pgettext_lazy("job status", "Running")
+    SUCCEEDED = "succeeded", pgettext_lazy("job status", "Succeeded")
+    FAILED = "failed", pgettext_lazy("job status", "Failed")
+    CANCELLED = "cancelled", pgettext_lazy("job status", "Cancelled")
 
 
 FINISHED_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})

@@ -90,6 +90,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "kind_label": job_kind_label(job.kind),
+            "parameters": {
+                name: value for name, value in job.parameters.items() if value not in (None, "")
+            },
             "log": job_log_lines(job=job),
             "log_max": JOB_LOG_MAX_LINES,
             "results": job_results(job=job),
