@@ -46,7 +46,7 @@ class JobKind:
         return bool(user.is_authenticated and user.has_perm(self.permission))
 
 
-class UnknownJobKind(LookupError):
+class UnknownJobKindError(LookupError):
     pass
 
 
@@ -75,7 +75,7 @@ def job_kind_get(name: str) -> JobKind:
     try:
         return _registry()[name]
     except KeyError:
-        raise UnknownJobKind(name) from None
+        raise UnknownJobKindError(name) from None
 
 
 def job_kind_label(name: str) -> str | Promise:

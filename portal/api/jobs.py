@@ -104,7 +104,7 @@ class JobFilterSerializer(serializers.Serializer):
 
 class JobKindSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    kind_label = serializers.CharField()
     description = serializers.CharField()
     parameters = serializers.DictField(help_text="{name: {label, required}}")
 
@@ -156,7 +156,7 @@ class JobKindList(GenericAPIView):
         kinds = [
             {
                 "name": kind.name,
-                "label": str(kind.label),
+                "kind_label": str(kind.label),
                 "description": str(kind.description),
                 "parameters": job_kind_parameters_help(kind),
             }

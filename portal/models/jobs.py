@@ -61,6 +61,9 @@ class Job(models.Model):
     queue = models.CharField(_("queue"), max_length=50, blank=True)
     task_id = models.CharField(_("task ID"), max_length=50, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The language of the person who started it: the worker writes the progress, the
+    # log and the reports in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     log_dropped = models.PositiveIntegerField(_("log lines dropped"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

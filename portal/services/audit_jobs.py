@@ -36,7 +36,9 @@ def _report(verification: TrailVerification, total: int) -> str:
         )
     lines.append("")
     if verification.problems:
-        lines.append(_("Result: PROBLEMS FOUND (%(count)d)") % {"count": len(verification.problems)})
+        lines.append(
+            _("Result: PROBLEMS FOUND (%(count)d)") % {"count": len(verification.problems)}
+        )
         lines.extend(f"- {problem}" for problem in verification.problems)
     else:
         lines.append(_("Result: the audit chain is intact."))
@@ -75,7 +77,9 @@ def audit_chain_verify_job(context: JobContext) -> None:
             _("Problems found: %(count)d.") % {"count": len(verification.problems)},
             JobLogLevel.ERROR,
         )
-        context.progress(100, _("Problems found: %(count)d") % {"count": len(verification.problems)})
+        context.progress(
+            100, _("Problems found: %(count)d") % {"count": len(verification.problems)}
+        )
     else:
         context.log(_("The audit chain is intact."))
         context.progress(100, _("The audit chain is intact"))

@@ -11,8 +11,8 @@ import hashlib
 import json
 import logging
 import uuid
-from pathlib import PurePath
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
@@ -21,11 +21,11 @@ from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from portal.job_kinds import JobKind, UnknownJobKind, job_kind_get
+from portal.job_kinds import JobKind, UnknownJobKindError, job_kind_get
 from portal.models import (
     JOB_LOG_MAX_LINES,
     AuditAction,
@@ -64,7 +64,7 @@ def _enqueue(job_id: int, queue: str) -> None:
     from portal.tasks import job_run_task  # the task module imports this one
 
     options: dict[str, Any] = {"queue": queue} if queue else {}
-    result = job_run_task.apply_async(args=[job_id], **options)
+    result = job_run_task.apply_async(args=(job_id,), **options)
     Job.objects.filter(pk=job_id, task_id="").update(task_id=result.id)
 
 
@@ -74,7 +74,7 @@ def job_start(*, actor: User, kind_name: str, parameters: dict[str, Any] | None)
     field) and PermissionDenied (the person may not start this kind)."""
     try:
         kind = job_kind_get(kind_name)
-    except UnknownJobKind:
+    except UnknownJobKindError:
         raise ValidationError({"kind": _("There is no job of this kind.")}) from None
     if not kind.may_start(actor):
         raise PermissionDenied(_("You may not start this kind of job."))
@@ -94,6 +94,7 @@ def job_start(*, actor: User, kind_name: str, parameters: dict[str, Any] | None)
             parameters=_json_parameters(form.cleaned_data),
             owner=actor,
             queue=kind.queue,
+            language=translation.get_language() or "",
         )
         job.full_clean()
         job.save()
@@ -266,10 +267,16 @@ def job_run(*, job_id: int) -> str:
     job = Job.objects.select_related("owner").get(pk=job_id)
     try:
         kind = job_kind_get(job.kind)
-    except UnknownJobKind:
+    except UnknownJobKindError:
         _finish(job_id, JobStatus.FAILED, error=_("This kind of job no longer exists."))
         return JobStatus.FAILED
     context = JobContext(job_id=job_id, kind=kind, parameters=job.parameters, owner=job.owner)
+    with translation.override(job.language or None):
+        return _run_kind(job, kind, context)
+
+
+def _run_kind(job: Job, kind: JobKind, context: JobContext) -> str:
+    job_id = job.pk
     try:
         context.check_cancelled()
         kind.run(context)

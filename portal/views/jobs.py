@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import login_only
 from portal.forms.jobs import JobFilterForm
-from portal.job_kinds import UnknownJobKind, job_kind_get, job_kind_label, job_kinds_for_user
+from portal.job_kinds import UnknownJobKindError, job_kind_get, job_kind_label, job_kinds_for_user
 from portal.models import JOB_LOG_MAX_LINES, User
 from portal.selectors.jobs import (
     job_get_for_user,
@@ -63,7 +63,7 @@ def job_start(request: HttpRequest, kind: str) -> HttpResponse:
     user = _actor(request)
     try:
         job_kind = job_kind_get(kind)
-    except UnknownJobKind:
+    except UnknownJobKindError:
         messages.error(request, _("There is no job of this kind."))
         return redirect("portal:job-list")
     if not job_kind.may_start(user):

@@ -54,7 +54,12 @@ def start_gated_job(page, gate) -> None:
 
 
 def test_the_progress_bar_and_log_follow_the_job_and_the_result_downloads(
-    celery_worker_process, media_of_the_worker, new_page, client_for, analyst, live_server,
+    celery_worker_process,
+    media_of_the_worker,
+    new_page,
+    client_for,
+    analyst,
+    live_server,
     tmp_path,
 ):
     page = signed_in(new_page, client_for, grant_test_kinds(analyst), live_server)

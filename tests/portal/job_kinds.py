@@ -35,7 +35,9 @@ def gated(context: JobContext) -> None:
         time.sleep(0.05)
     context.log("The gate is open.", "warning")
     context.progress(90, "Writing the result")
-    context.add_result(name="gated result.txt", content=b"through the gate\n", content_type="text/plain")
+    context.add_result(
+        name="gated result.txt", content=b"through the gate\n", content_type="text/plain"
+    )
 
 
 def failing(context: JobContext) -> None:
@@ -57,6 +59,10 @@ JOB_KINDS = [
         permission=TEST_PERMISSION,
         form=GateForm,
     ),
-    JobKind(name="tests.failing", label="Failing test job", run=failing, permission=TEST_PERMISSION),
-    JobKind(name="tests.crashing", label="Crashing test job", run=crashing, permission=TEST_PERMISSION),
+    JobKind(
+        name="tests.failing", label="Failing test job", run=failing, permission=TEST_PERMISSION
+    ),
+    JobKind(
+        name="tests.crashing", label="Crashing test job", run=crashing, permission=TEST_PERMISSION
+    ),
 ]

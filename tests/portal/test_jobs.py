@@ -129,14 +129,15 @@ def test_a_job_runs_to_success_with_its_progress_log_and_result_file(runner, tmp
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
     assert job.progress_percent == 100
-    assert job.started_at is not None and job.finished_at is not None
+    assert job.started_at is not None
+    assert job.finished_at is not None
     assert job.attempts == 1
     assert [line.message for line in job.log_lines.all()] == [
         "Started.",
         "Waiting at the gate.",
         "The gate is open.",
     ]
-    assert job.log_lines.last().level == "warning"
+    assert job.log_lines.latest("id").level == "warning"
     result = job.results.get()
     assert result.name == "gated_result.txt"  # a safe file name
     assert result.size == len(b"through the gate\n")
@@ -166,7 +167,7 @@ def test_a_kind_that_fails_ends_failed_with_its_reason(runner):
     assert job.status == JobStatus.FAILED
     assert job.error == "The source file cannot be read: it is not UTF-8."
     assert job.progress_percent == 20
-    assert job.log_lines.last().level == "error"
+    assert job.log_lines.latest("id").level == "error"
     assert job.finished_at is not None
 
 
@@ -290,7 +291,8 @@ def test_an_administrator_starts_the_audit_verification_through_the_api(
     body = response.json()
     assert body["status"] == "queued"
     assert body["kind_label"] == "Verify the audit trail"
-    assert body["log"] == [] and body["results"] == []
+    assert body["log"] == []
+    assert body["results"] == []
     assert Job.objects.get(pk=body["id"]).owner == administrator
 
 
@@ -370,7 +372,8 @@ def test_the_job_detail_carries_progress_log_and_results(analyst, api_client_for
 
     body = api_client_for(analyst).get(reverse("api:job-detail", kwargs={"pk": job.pk})).json()
 
-    assert body["progress_percent"] == 100 and body["finished"] is True
+    assert body["progress_percent"] == 100
+    assert body["finished"] is True
     assert [(line["level"], line["message"]) for line in body["log"]] == [("warning", "One line")]
     assert body["results"][0]["sha256"] == hashlib.sha256(b"a,b\n").hexdigest()
     assert body["results"][0]["download_url"] == reverse(
@@ -445,9 +448,7 @@ def test_a_result_of_another_job_is_not_reached_through_ones_own(
 
 
 # --- Pages ----------------------------------------------------------------------------
-def test_the_jobs_page_offers_the_kinds_the_person_may_start(
-    administrator, analyst, client_for
-):
+def test_the_jobs_page_offers_the_kinds_the_person_may_start(administrator, analyst, client_for):
     as_admin = client_for(administrator).get(reverse("portal:job-list"))
     as_analyst = client_for(analyst).get(reverse("portal:job-list"))
 
@@ -525,3 +526,16 @@ def test_results_are_stored_under_the_jobs_folder(analyst):
     assert result.file.name.startswith(f"jobs/{job.pk}/")
     assert ".." not in result.file.name
     assert JobResult.objects.get().name == "passwd"
+
+
+def test_a_job_started_in_lithuanian_reports_in_lithuanian(administrator):
+    from django.utils import translation
+
+    with translation.override("lt"):
+        job = job_start(actor=administrator, kind_name="portal.audit_verify", parameters={})
+    job_run(job_id=job.pk)  # the worker runs in English by default
+
+    job.refresh_from_db()
+    assert job.language == "lt"
+    assert job.progress_message == "Audito grandinė nepažeista"
+    assert "Rezultatas: audito grandinė nepažeista." in job.results.get().file.read().decode()
