@@ -539,3 +539,26 @@ def test_a_job_started_in_lithuanian_reports_in_lithuanian(administrator):
     assert job.language == "lt"
     assert job.progress_message == "Audito grandinė nepažeista"
     assert "Rezultatas: audito grandinė nepažeista." in job.results.get().file.read().decode()
+
+
+# --- Navigation -----------------------------------------------------------------------
+def _menu(user) -> list[str]:
+    from portal.navigation import navigation_for
+
+    return [item["key"] for item in navigation_for(user, "/jobs/")]
+
+
+def test_jobs_are_in_the_menu_of_those_who_may_start_a_job(
+    administrator, analyst, officer, dispatcher
+):
+    assert "jobs" in _menu(administrator)
+    for person in (analyst, officer, dispatcher):  # no kind of theirs is registered yet
+        assert "jobs" not in _menu(person)
+    assert "jobs" in _menu(grant_test_kinds(analyst))
+
+
+def test_the_jobs_item_is_lit_on_a_jobs_page(administrator):
+    from portal.navigation import navigation_for
+
+    lit = [item["key"] for item in navigation_for(administrator, "/jobs/12/") if item["active"]]
+    assert lit == ["jobs"]
