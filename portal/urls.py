@@ -49,7 +49,7 @@ portal_pages = [
     path(
         "jobs/<int:pk>/results/<int:result_id>/",
         jobs.job_result_download,
-        name="job-result",
+        name="job-result-download",
     ),
     path("healthz", dashboard.healthz, name="healthz"),
 ]

@@ -22,7 +22,7 @@ urlpatterns = [
     path(
         "jobs/<int:pk>/results/<int:result_id>/",
         jobs.JobResultDownload.as_view(),
-        name="job-result",
+        name="job-result-download",
     ),
     *router.urls,
 ]

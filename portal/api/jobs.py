@@ -12,6 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from portal.api.helpers import ERRORS, as_drf_error, error_responses, request_user
 from portal.api.permissions import Authenticated
@@ -35,7 +36,9 @@ class JobResultSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "size", "sha256", "content_type", "created_at", "download_url"]
 
     def get_download_url(self, result: JobResult) -> str:
-        return reverse("api:job-result", kwargs={"pk": result.job_id, "result_id": result.pk})
+        return reverse(
+            "api:job-result-download", kwargs={"pk": result.job_id, "result_id": result.pk}
+        )
 
 
 class JobLogLineSerializer(serializers.ModelSerializer):
@@ -144,12 +147,10 @@ class JobList(GenericAPIView):
         return Response(JobDetailSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
-class JobKindList(GenericAPIView):
+class JobKindList(APIView):
     """The kinds of job the signed-in person may start, with their parameters."""
 
     permission_classes = [Authenticated]
-    serializer_class = JobKindSerializer
-    pagination_class = None
 
     @extend_schema(responses={200: JobKindSerializer(many=True), **error_responses(401, 403)})
     def get(self, request: Request) -> Response:

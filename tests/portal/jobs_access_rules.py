@@ -21,12 +21,12 @@ JOB_RULES: dict[str, Rule] = {
     ),
     "portal:job-detail": Rule(JOB_REACH, kwargs=pk_of("job"), denied_status=404),
     "portal:job-cancel": Rule(JOB_REACH, method="post", kwargs=pk_of("job"), denied_status=404),
-    "portal:job-result": Rule(JOB_REACH, kwargs=_result, denied_status=404),
+    "portal:job-result-download": Rule(JOB_REACH, kwargs=_result, denied_status=404),
     "api:job-list": Rule(ALL_ROLES),
     "api:job-kind-list": Rule(ALL_ROLES),
     "api:job-detail": Rule(JOB_REACH, kwargs=pk_of("job"), denied_status=404),
     "api:job-cancel": Rule(JOB_REACH, method="post", kwargs=pk_of("job"), denied_status=404),
-    "api:job-result": Rule(JOB_REACH, kwargs=_result, denied_status=404),
+    "api:job-result-download": Rule(JOB_REACH, kwargs=_result, denied_status=404),
 }
 
 

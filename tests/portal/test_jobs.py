@@ -377,7 +377,7 @@ def test_the_job_detail_carries_progress_log_and_results(analyst, api_client_for
     assert [(line["level"], line["message"]) for line in body["log"]] == [("warning", "One line")]
     assert body["results"][0]["sha256"] == hashlib.sha256(b"a,b\n").hexdigest()
     assert body["results"][0]["download_url"] == reverse(
-        "api:job-result", kwargs={"pk": job.pk, "result_id": result.pk}
+        "api:job-result-download", kwargs={"pk": job.pk, "result_id": result.pk}
     )
 
 
@@ -405,7 +405,7 @@ def analysts_result(analyst):
     )
 
 
-@pytest.mark.parametrize("url_name", ["portal:job-result", "api:job-result"])
+@pytest.mark.parametrize("url_name", ["portal:job-result-download", "api:job-result-download"])
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
@@ -442,7 +442,9 @@ def test_a_result_of_another_job_is_not_reached_through_ones_own(
     analyst, analysts_result, analyst_b, client_for
 ):
     own_job = finished_job(analyst_b)
-    url = reverse("portal:job-result", kwargs={"pk": own_job.pk, "result_id": analysts_result.pk})
+    url = reverse(
+        "portal:job-result-download", kwargs={"pk": own_job.pk, "result_id": analysts_result.pk}
+    )
 
     assert client_for(analyst_b).get(url).status_code == 404
 
