@@ -564,3 +564,26 @@ def test_the_jobs_item_is_lit_on_a_jobs_page(administrator):
 
     lit = [item["key"] for item in navigation_for(administrator, "/jobs/12/") if item["active"]]
     assert lit == ["jobs"]
+
+
+def test_the_audit_trail_verification_names_an_edited_record_in_its_report(administrator):
+    from tests.portal.test_audit_tampering import as_owner, three_records
+
+    _first, second, _third = three_records(administrator)
+    as_owner(
+        (
+            "UPDATE portal_auditrecord SET object_repr = %s WHERE id = %s",
+            ["lorry LT-999", second.pk],
+        )
+    )
+    job = job_start(actor=administrator, kind_name="portal.audit_verify", parameters={})
+
+    assert job_run(job_id=job.pk) == JobStatus.SUCCEEDED  # the check ran; what it found is below
+
+    job.refresh_from_db()
+    assert job.progress_message == "Problems found: 1"
+    report = job.results.get().file.read().decode()
+    assert "Result: PROBLEMS FOUND (1)" in report
+    assert f"Audit chain broken at record {second.pk}" in report
+    errors = job.log_lines.filter(level="error").values_list("message", flat=True)
+    assert any(f"record {second.pk}" in message for message in errors)
