@@ -51,6 +51,24 @@ class PortalConfig(AppConfig):
         return PORTAL_ROLE_PERMISSIONS
 
     @property
+    def job_kinds(self) -> list[Any]:
+        from portal.job_kinds import JobKind
+        from portal.services.audit_jobs import audit_chain_verify_job
+
+        return [
+            JobKind(
+                name="portal.audit_verify",
+                label=_("Verify the audit trail"),
+                description=_(
+                    "Checks every record's keyed hash and link, and the chain against its "
+                    "anchors; keeps a report."
+                ),
+                run=audit_chain_verify_job,
+                permission="portal.view_auditrecord",
+            )
+        ]
+
+    @property
     def reference_data_loaders(self) -> list[Callable[[], str]]:
         return [_load_geography, load_basemap_summary]
 

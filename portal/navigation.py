@@ -3,6 +3,7 @@
 Apps add entries through ``navigation_items`` on their AppConfig (a list of NavItem).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,13 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from portal.job_kinds import job_kinds_for_user
 from portal.models import User
+
+
+def _may_start_a_job(user: User) -> bool:
+    """The jobs page is for those who may start a job of some kind (any app's)."""
+    return bool(job_kinds_for_user(user))
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,8 @@ class NavItem:
     permissions: tuple[str, ...] = ()
     icon: str = ""
     order: int = 50
+    # A further condition on the person, beyond the permissions (e.g. "may start a job").
+    visible: Callable[[User], bool] | None = None
 
 
 PORTAL_NAVIGATION = [
@@ -36,6 +45,7 @@ PORTAL_NAVIGATION = [
     ),
     NavItem("users", _("Users"), "portal:user-list", ("portal.view_user",), order=70),
     NavItem("units", _("Organisation"), "portal:unit-list", ("portal.view_orgunit",), order=75),
+    NavItem("jobs", _("Jobs"), "portal:job-list", visible=_may_start_a_job, order=85),
     NavItem("api", _("API"), "api-docs", icon="code", order=95),
 ]
 
@@ -48,6 +58,8 @@ def navigation_for(user: User, current_path: str) -> list[dict[str, Any]]:
     menu = []
     for item in sorted(items, key=lambda nav: nav.order):
         if not user.has_perms(item.permissions):
+            continue
+        if item.visible is not None and not item.visible(user):
             continue
         url = reverse(item.url_name)
         menu.append(

@@ -47,6 +47,8 @@ PORTAL_ROLE_PERMISSIONS: Mapping[Role, Iterable[str]] = {
         "portal.export_user",
         "portal.view_auditrecord",
         "portal.export_auditrecord",
+        "portal.view_every_job",
+        "portal.cancel_every_job",
         "django_celery_results.view_taskresult",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",

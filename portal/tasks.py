@@ -53,3 +53,12 @@ def audit_chain_anchor_task() -> AnchorReport:
     if anchor is None:
         return {"record_id": None, "count": 0}
     return {"record_id": anchor["record_id"], "count": anchor["count"]}
+
+
+@shared_task(name="portal.job_run")
+def job_run_task(job_id: int) -> str:
+    """Run one job (portal/services/jobs.py). Delivered at least once: a second delivery
+    finds the job no longer queued and returns "skipped"."""
+    from portal.services.jobs import job_run
+
+    return job_run(job_id=job_id)

@@ -12,7 +12,7 @@ import dispatch.urls_api
 import portal.urls_api
 from portal.access import public
 from portal.api.permissions import Authenticated
-from portal.views import accounts, audit, dashboard, users
+from portal.views import accounts, audit, dashboard, jobs, users
 
 portal_pages = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -42,6 +42,15 @@ portal_pages = [
     path("units/", users.org_unit_list, name="unit-list"),
     path("units/new/", users.org_unit_create, name="unit-create"),
     path("units/<int:pk>/edit/", users.org_unit_edit, name="unit-edit"),
+    path("jobs/", jobs.job_list, name="job-list"),
+    path("jobs/start/<str:kind>/", jobs.job_start, name="job-start"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/cancel/", jobs.job_cancel, name="job-cancel"),
+    path(
+        "jobs/<int:pk>/results/<int:result_id>/",
+        jobs.job_result_download,
+        name="job-result-download",
+    ),
     path("healthz", dashboard.healthz, name="healthz"),
 ]
 

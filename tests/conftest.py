@@ -215,8 +215,15 @@ def worker_anchor_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def worker_media_root(tmp_path_factory) -> Path:
+    """Where the test worker writes files (a job's results): a test that reads them
+    points its own MEDIA_ROOT here."""
+    return tmp_path_factory.mktemp("worker-media")
+
+
+@pytest.fixture(scope="module")
 def celery_worker_process(
-    django_db_setup, django_db_blocker, worker_anchor_file
+    django_db_setup, django_db_blocker, worker_anchor_file, worker_media_root
 ) -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker process on the test database and the test broker."""
     from portal.celery import app
@@ -226,6 +233,7 @@ def celery_worker_process(
         os.environ,
         DJANGO_SETTINGS_MODULE="portal.settings.test",
         TEST_AUDIT_ANCHOR_FILE=str(worker_anchor_file),
+        MEDIA_ROOT=str(worker_media_root),
         DATABASE_URL=(
             f"postgis://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}"

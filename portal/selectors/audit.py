@@ -1,5 +1,6 @@
 """Reads of the core: audit trail, users and units, through permission checks."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -85,10 +86,13 @@ def _record_problem(record: AuditRecord, expected_prev: str, keyed_seen: bool) -
     return ""
 
 
-def audit_chain_verify(*, batch_size: int = 5000) -> ChainWalk:
+def audit_chain_verify(
+    *, batch_size: int = 5000, on_batch: Callable[[int], None] | None = None
+) -> ChainWalk:
     """Walk the chain in id order and stop at the first broken link. Streams in batches
     so a long trail does not fill memory. Needs the audit key once a record is keyed
-    (raises ``AuditKeyMissing`` without it)."""
+    (raises ``AuditKeyMissing`` without it). ``on_batch(checked)`` is called after each
+    batch (a job's progress)."""
     expected_prev = GENESIS_HASH
     checked = unkeyed = last_id = 0
     first_keyed_id: int | None = None
@@ -107,6 +111,8 @@ def audit_chain_verify(*, batch_size: int = 5000) -> ChainWalk:
             expected_prev = record.record_hash
             checked += 1
             last_id = record.id
+        if on_batch is not None:
+            on_batch(checked)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ file. A record that was anchored must still exist with its anchored hash; the ch
 never hold fewer records, or end at an older record, than the latest anchor says.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -144,14 +144,19 @@ class TrailVerification:
     problems: list[str]
 
 
-def audit_trail_verify(*, anchor_file: Path | None = None) -> TrailVerification:
+def audit_trail_verify(
+    *,
+    anchor_file: Path | None = None,
+    batch_size: int = 5000,
+    on_batch: Callable[[int], None] | None = None,
+) -> TrailVerification:
     """The chain (keyed hashes and links), then the anchors (signatures, order) and the
     chain against them. Raises ``AuditKeyMissing`` without the key."""
     key: bytes | None = settings.AUDIT_HMAC_KEY
     if not key:
         raise AuditKeyMissing
     path = Path(anchor_file or settings.AUDIT_ANCHOR_FILE)
-    walk = audit_chain_verify()
+    walk = audit_chain_verify(batch_size=batch_size, on_batch=on_batch)
     problems: list[str] = []
     if walk.broken is not None:
         problems.append(

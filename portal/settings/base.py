@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "portal.models.jobs.JobStatus.choices",
+        "JobLogLevelEnum": "portal.models.jobs.JobLogLevel.choices",
         "EntityKindEnum": "cases.models.entities.EntityKind.choices",
         "OrgUnitKindEnum": "portal.models.org.OrgUnitKind.choices",
         "TaskStatusEnum": "dispatch.models.TaskStatus.choices",

@@ -40,3 +40,8 @@ AUDIT_ANCHOR_FILE = Path(
 # copied from a template that has it (.ci/db_roles.py makes one) when one is named.
 if _template := env.str("DATABASE_TEST_TEMPLATE", default=""):  # noqa: F405
     DATABASES["default"]["TEST"] = {"TEMPLATE": _template}  # noqa: F405
+
+# --- Jobs -------------------------------------------------------------------------------
+# Kinds that only tests start (one that waits at a gate the test opens, one that fails,
+# one that crashes), registered beside the apps' own in this process and the test worker.
+JOB_KINDS_EXTRA = "tests.portal.job_kinds"

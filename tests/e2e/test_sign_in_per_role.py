@@ -13,7 +13,7 @@ PASSWORD = "e2e-demo-password-1"
 NAVIGATION = {
     "officer": (
         {"dashboard", "my-tasks", "my-unit", "violations", "violation-map", "shifts", "units"},
-        {"audit", "users", "review", "live-map", "track-replay", "zone-alerts", "notices"},
+        {"audit", "users", "review", "live-map", "track-replay", "zone-alerts", "notices", "jobs"},
     ),
     "dispatcher": (
         {"dashboard", "live-map", "notices", "zone-alerts", "shifts", "patrol-zones"}
@@ -25,7 +25,7 @@ NAVIGATION = {
         {"audit", "categories", "my-tasks", "my-unit"},
     ),
     "admin": (
-        {"dashboard", "users", "units", "mobile-units", "categories", "audit", "api"},
+        {"dashboard", "users", "units", "mobile-units", "categories", "audit", "api", "jobs"},
         {"violations", "live-map", "my-tasks", "shifts", "track-replay"},
     ),
 }

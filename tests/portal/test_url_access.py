@@ -25,6 +25,7 @@ from tests.access_policy import (
     pk_of,
 )
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
+from tests.portal.jobs_access_rules import JOB_RULES, job_objects
 
 EXPECTED: dict[str, Rule] = {
     # HTML pages of the core
@@ -122,6 +123,7 @@ EXPECTED: dict[str, Rule] = {
     "api-schema": Rule(ALL_ROLES),
     "api-docs": Rule(ALL_ROLES),
     **DISPATCH_RULES,
+    **JOB_RULES,
 }
 
 
@@ -197,6 +199,7 @@ def objects(personas, administrator, violation_of_officer):
     )
     return {
         **dispatch_objects(personas),
+        **job_objects(personas),
         "unit": officer.org_unit,
         "user": officer,
         "audit": AuditRecord.objects.order_by("-id").first(),

@@ -1,0 +1,220 @@
+"""Jobs through the API: list one's own (administrators every one), start one of a kind
+one may start, follow it (progress, log, results), cancel it, download its results."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.api.helpers import ERRORS, as_drf_error, error_responses, request_user
+from portal.api.permissions import Authenticated
+from portal.job_kinds import job_kind_label, job_kind_parameters_help, job_kinds_for_user
+from portal.models import Job, JobLogLine, JobResult, JobStatus
+from portal.selectors.jobs import (
+    job_get_for_user,
+    job_list_for_user,
+    job_log_lines,
+    job_result_get_for_user,
+    job_results,
+)
+from portal.services import jobs as job_services
+
+
+class JobResultSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JobResult
+        fields = ["id", "name", "size", "sha256", "content_type", "created_at", "download_url"]
+
+    def get_download_url(self, result: JobResult) -> str:
+        return reverse(
+            "api:job-result-download", kwargs={"pk": result.job_id, "result_id": result.pk}
+        )
+
+
+class JobLogLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = JobLogLine
+        fields = ["id", "at", "level", "message"]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    kind_label = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    finished = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "parameters",
+            "owner",
+            "status",
+            "status_label",
+            "finished",
+            "progress_percent",
+            "progress_message",
+            "cancel_requested",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+    def get_kind_label(self, job: Job) -> str:
+        return str(job_kind_label(job.kind))
+
+
+class JobDetailSerializer(JobSerializer):
+    log = serializers.SerializerMethodField()
+    log_dropped = serializers.IntegerField(read_only=True)
+    results = serializers.SerializerMethodField()
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "log", "log_dropped", "results"]
+
+    @extend_schema_field(JobLogLineSerializer(many=True))
+    def get_log(self, job: Job) -> list[dict[str, Any]]:
+        return JobLogLineSerializer(job_log_lines(job=job), many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(JobResultSerializer(many=True))
+    def get_results(self, job: Job) -> list[dict[str, Any]]:
+        return JobResultSerializer(job_results(job=job), many=True).data  # type: ignore[return-value]
+
+
+class JobStartSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=100, help_text="A kind from /api/v1/jobs/kinds/.")
+    parameters = serializers.JSONField(
+        required=False, help_text="The kind's parameters, as an object (see its kind)."
+    )
+
+
+class JobFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=JobStatus.choices, required=False)
+
+
+class JobKindSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind_label = serializers.CharField()
+    description = serializers.CharField()
+    parameters = serializers.DictField(help_text="{name: {label, required}}")
+
+
+class JobList(GenericAPIView):
+    """Every signed-in person may list their own jobs; starting one needs the kind's
+    permission (checked by the service)."""
+
+    permission_classes = [Authenticated]
+    queryset = Job.objects.none()  # for the schema only: rows come from the selector
+    serializer_class = JobSerializer
+
+    @extend_schema(
+        parameters=[JobFilterSerializer], responses={200: JobSerializer(many=True), **ERRORS}
+    )
+    def get(self, request: Request) -> Response:
+        filters = JobFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        jobs = job_list_for_user(
+            user=request_user(request), status=filters.validated_data.get("status", "")
+        )
+        page = list(self.paginate_queryset(jobs) or [])
+        return self.get_paginated_response(JobSerializer(page, many=True).data)
+
+    @extend_schema(request=JobStartSerializer, responses={201: JobDetailSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        payload = JobStartSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            job = job_services.job_start(
+                actor=request_user(request),
+                kind_name=payload.validated_data["kind"],
+                parameters=payload.validated_data.get("parameters"),
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(JobDetailSerializer(job).data, status=status.HTTP_201_CREATED)
+
+
+class JobKindList(APIView):
+    """The kinds of job the signed-in person may start, with their parameters."""
+
+    permission_classes = [Authenticated]
+
+    @extend_schema(responses={200: JobKindSerializer(many=True), **error_responses(401, 403)})
+    def get(self, request: Request) -> Response:
+        kinds = [
+            {
+                "name": kind.name,
+                "kind_label": str(kind.label),
+                "description": str(kind.description),
+                "parameters": job_kind_parameters_help(kind),
+            }
+            for kind in job_kinds_for_user(request_user(request))
+        ]
+        return Response(JobKindSerializer(kinds, many=True).data)
+
+
+class JobDetail(GenericAPIView):
+    """A job with its progress, log and results (what its page polls)."""
+
+    permission_classes = [Authenticated]
+    queryset = Job.objects.none()
+    serializer_class = JobDetailSerializer
+
+    @extend_schema(responses={200: JobDetailSerializer, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        job = job_get_for_user(user=request_user(request), pk=pk)
+        return Response(JobDetailSerializer(job).data)
+
+
+class JobCancel(GenericAPIView):
+    """Cancel a job: at once while queued; a running job stops at its next step."""
+
+    permission_classes = [Authenticated]
+    queryset = Job.objects.none()
+    serializer_class = JobDetailSerializer
+
+    @extend_schema(request=None, responses={200: JobDetailSerializer, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        user = request_user(request)
+        job = job_get_for_user(user=user, pk=pk)
+        try:
+            job = job_services.job_cancel(actor=user, job=job)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(JobDetailSerializer(job).data)
+
+
+class JobResultDownload(GenericAPIView):
+    """A result file of a job one may see (the download is audited)."""
+
+    permission_classes = [Authenticated]
+    queryset = JobResult.objects.none()
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as an attachment."
+            ),
+            **ERRORS,
+        }
+    )
+    def get(self, request: Request, pk: int, result_id: int) -> FileResponse:
+        user = request_user(request)
+        result = job_result_get_for_user(user=user, job_pk=pk, result_pk=result_id)
+        handle = job_services.job_result_open(actor=user, result=result)
+        return FileResponse(
+            handle, as_attachment=True, filename=result.name, content_type=result.content_type
+        )

@@ -1,0 +1,137 @@
+"""Jobs: long work run by a Celery worker, with progress, a log and result files.
+
+The core knows no domain: a job's ``kind`` names an entry of the registry
+(``portal/job_kinds.py``), which the apps fill from their AppConfig. The lifecycle:
+
+    queued -> running -> succeeded | failed | cancelled
+    queued -> cancelled                      (cancelled before a worker took it)
+
+A worker claims a queued job with a conditional UPDATE (delivery is at least once, so a
+second delivery finds it no longer queued and does nothing). Cancelling a running job
+sets ``cancel_requested``; the kind's function sees it at its next progress report or
+check and stops there (cooperative: nothing is killed half-way through a write).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# A job's log keeps its newest lines only: a kind that logs a line per row of a
+# ten-million-row file must not fill the database (the count of dropped lines is kept).
+JOB_LOG_MAX_LINES = 500
+JOB_LOG_MESSAGE_MAX = 1000
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("job status", "Queued")
+    RUNNING = "running", pgettext_lazy("job status", "Running")
+    SUCCEEDED = "succeeded", pgettext_lazy("job status", "Succeeded")
+    FAILED = "failed", pgettext_lazy("job status", "Failed")
+    CANCELLED = "cancelled", pgettext_lazy("job status", "Cancelled")
+
+
+FINISHED_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+
+class JobLogLevel(models.TextChoices):
+    INFO = "info", _("Information")
+    WARNING = "warning", _("Warning")
+    ERROR = "error", _("Error")
+
+
+class Job(models.Model):
+    kind = models.CharField(_("kind"), max_length=100, db_index=True)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        related_name="jobs",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_message = models.CharField(_("progress"), max_length=300, blank=True)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    error = models.TextField(_("reason of the failure"), blank=True)
+    # Room for the queues and retries of the imports issue: the queue the job was sent
+    # to, the Celery task id, and how many times a worker took it.
+    queue = models.CharField(_("queue"), max_length=50, blank=True)
+    task_id = models.CharField(_("task ID"), max_length=50, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The language of the person who started it: the worker writes the progress, the
+    # log and the reports in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    log_dropped = models.PositiveIntegerField(_("log lines dropped"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at", "-id"]
+        default_permissions = ()
+        permissions = [
+            ("view_every_job", _("Can see every person's jobs and their results")),
+            ("cancel_every_job", _("Can cancel every person's jobs")),
+        ]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="portal_job_owner_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress_percent__lte=100), name="portal_job_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=JobStatus.values), name="portal_job_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+
+class JobLogLine(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="log_lines")
+    at = models.DateTimeField(_("time"))
+    level = models.CharField(
+        _("level"), max_length=10, choices=JobLogLevel.choices, default=JobLogLevel.INFO
+    )
+    message = models.CharField(_("message"), max_length=JOB_LOG_MESSAGE_MAX)
+
+    class Meta:
+        verbose_name = _("job log line")
+        verbose_name_plural = _("job log lines")
+        ordering = ["id"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def job_result_path(instance: "JobResult", filename: str) -> str:
+    return f"jobs/{instance.job_id}/{filename}"
+
+
+class JobResult(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="results")
+    file = models.FileField(_("file"), upload_to=job_result_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content_type = models.CharField(_("type"), max_length=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("job result")
+        verbose_name_plural = _("job results")
+        ordering = ["id"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,105 @@
+// A job's page: polls the job's JSON (the API's job detail) while the job runs and
+// updates the progress bar, its message, the status, the log and the result files in
+// place, without reloading the page. Stops once the job has finished. The texts come
+// from the page's data-text-* attributes (translated by the template).
+(function () {
+  "use strict";
+  const root = document.querySelector("[data-job]");
+  if (!root) return;
+  const T = window.PortalText;
+  const texts = T.readTexts(root);
+  const POLL_MS = 1000;
+  const TIMEOUT_MS = 10000;
+  const STATUS_CLASSES = ["queued", "running", "succeeded", "failed", "cancelled"];
+
+  const find = (selector) => root.querySelector(selector);
+  const bar = find("[data-job-bar]");
+  const progress = find("[data-job-progress]");
+  const percent = find("[data-job-percent]");
+  const message = find("[data-job-message]");
+  const status = find("[data-job-status]");
+  const error = find("[data-job-error]");
+  const log = find("[data-job-log]");
+  const dropped = find("[data-job-dropped]");
+  const results = find("[data-job-results]");
+  const started = find("[data-job-started]");
+  const finished = find("[data-job-finished]");
+  const cancel = find("[data-job-cancel]");
+  const connection = find("[data-job-connection]");
+  let lastLogId = null;
+  let lastResultIds = null;
+
+  function showStatus(job) {
+    status.textContent = job.status_label;
+    STATUS_CLASSES.forEach((name) => {
+      status.classList.toggle("job-status--" + name, name === job.status);
+      bar.classList.toggle("job-progress__bar--" + name, name === job.status);
+    });
+  }
+
+  function showProgress(job) {
+    // Through the CSSOM (the Content-Security-Policy forbids style="…").
+    bar.style.setProperty("width", job.progress_percent + "%");
+    progress.setAttribute("aria-valuenow", String(job.progress_percent));
+    percent.textContent = job.progress_percent + " %";
+    message.textContent = job.progress_message;
+    error.textContent = job.error;
+    error.hidden = !job.error;
+    started.textContent = job.started_at ? T.clock(job.started_at, { date: true }) : "—";
+    finished.textContent = job.finished_at ? T.clock(job.finished_at, { date: true }) : "—";
+  }
+
+  function showLog(job) {
+    const newest = job.log.length ? job.log[job.log.length - 1].id : 0;
+    if (newest === lastLogId) return;
+    lastLogId = newest;
+    const lines = job.log.map((line) =>
+      T.el("li", { class: "job-log__line job-log__line--" + line.level }, [
+        T.el("time", { datetime: line.at, text: T.clock(line.at, { seconds: true }) }),
+        T.el("span", { text: line.message }),
+      ])
+    );
+    log.replaceChildren(...(lines.length ? lines : [T.el("li", { class: "muted", text: texts.noLog })]));
+    dropped.hidden = !job.log_dropped;
+    dropped.textContent = T.fill(texts.dropped, { count: job.log_dropped });
+  }
+
+  function showResults(job) {
+    const ids = job.results.map((result) => result.id).join(",");
+    if (ids === lastResultIds) return;
+    lastResultIds = ids;
+    const items = job.results.map((result) =>
+      T.el("li", {}, [
+        T.el("a", { href: root.dataset.resultUrl.replace(/\/0\/$/, "/" + result.id + "/"), download: true, text: result.name }),
+        " ",
+        T.el("span", { class: "muted", text: T.fill(texts.bytes, { size: result.size }) }),
+        T.el("div", { class: "muted mono job-results__hash", text: "SHA-256 " + result.sha256 }),
+      ])
+    );
+    results.replaceChildren(...(items.length ? items : [T.el("li", { class: "muted", text: texts.noResults })]));
+  }
+
+  function show(job) {
+    showStatus(job);
+    showProgress(job);
+    showLog(job);
+    showResults(job);
+    if (job.finished && cancel) cancel.hidden = true;
+  }
+
+  function poll() {
+    window.PortalHttp.withTimeout(TIMEOUT_MS, (signal) => window.PortalHttp.getJson(root.dataset.jobUrl, { signal: signal }))
+      .then((job) => {
+        connection.hidden = true;
+        show(job);
+        if (!job.finished) setTimeout(poll, POLL_MS);
+      })
+      .catch(() => {
+        connection.textContent = texts.connection;
+        connection.hidden = false;
+        setTimeout(poll, POLL_MS * 3);
+      });
+  }
+
+  if (root.dataset.finished !== "yes") setTimeout(poll, POLL_MS);
+})();
