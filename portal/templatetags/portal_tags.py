@@ -1,6 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django import template
 
 from portal.roles import role_labels
+
+if TYPE_CHECKING:
+    from django.forms import BoundField
 
 register = template.Library()
 
@@ -29,3 +34,33 @@ def as_lks94(point: object) -> str:
         return ""
     easting, northing = point_to_lks94(point)  # type: ignore[arg-type]
     return f"{easting} {northing}"
+
+
+@register.simple_tag
+def error_summary(form: object, extra: object = None) -> list[dict[str, str]]:
+    """The field errors of a form, one entry per message, each with the id of the control
+    it belongs to (the anchor of the summary's link) and the field's label. `extra` adds
+    entries of fields drawn outside the form class (a category's own fields): dicts with
+    "anchor", "label" and "message"."""
+    from django import forms
+
+    entries: list[dict[str, str]] = []
+    if isinstance(form, forms.BaseForm) and form.is_bound:
+        for name, messages in form.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+                continue
+            field = form[name]
+            anchor = "" if field.is_hidden else _field_anchor(field)
+            for message in messages:
+                entries.append({"anchor": anchor, "label": str(field.label), "message": message})
+    for entry in extra or []:  # type: ignore[attr-defined]
+        entries.append({key: str(entry.get(key, "")) for key in ("anchor", "label", "message")})
+    return entries
+
+
+def _field_anchor(field: "BoundField") -> str:
+    """The id of the control a person types into or chooses with: a group of radio
+    buttons or check boxes has none of its own, so its first option."""
+    if field.widget_type in ("radioselect", "checkboxselectmultiple"):
+        return f"{field.auto_id}_0" if field.auto_id else ""
+    return str(field.id_for_label or "")
