@@ -37,11 +37,36 @@ def as_lks94(point: object) -> str:
 
 
 @register.simple_tag
-def error_summary(form: object, extra: object = None) -> list[dict[str, str]]:
+def error_summary(
+    form: object, extra: object = None, formset: object = None
+) -> list[dict[str, str]]:
     """The field errors of a form, one entry per message, each with the id of the control
-    it belongs to (the anchor of the summary's link) and the field's label. `extra` adds
-    entries of fields drawn outside the form class (a category's own fields): dicts with
-    "anchor", "label" and "message"."""
+    it belongs to (the anchor of the summary's link) and the field's label. `formset`
+    adds the errors of its rows (named by the formset's `item_label(index)` when it has
+    one) and its own; `extra` adds entries of fields drawn outside the form class (a
+    category's own fields): dicts with "anchor", "label" and "message"."""
+    from django import forms
+
+    entries = _form_entries(form, "")
+    if isinstance(formset, forms.BaseFormSet) and formset.is_bound:
+        item_label = getattr(formset, "item_label", None)
+        for index, row in enumerate(formset.forms):
+            prefix = f"{item_label(index)}, " if callable(item_label) else ""
+            entries += _form_entries(row, prefix)
+            entries += [
+                {"anchor": "", "label": prefix.rstrip(", "), "message": str(message)}
+                for message in row.non_field_errors()
+            ]
+        entries += [
+            {"anchor": "", "label": "", "message": str(message)}
+            for message in formset.non_form_errors()
+        ]
+    for entry in extra or []:  # type: ignore[attr-defined]
+        entries.append({key: str(entry.get(key, "")) for key in ("anchor", "label", "message")})
+    return entries
+
+
+def _form_entries(form: object, prefix: str) -> list[dict[str, str]]:
     from django import forms
 
     entries: list[dict[str, str]] = []
@@ -52,9 +77,9 @@ def error_summary(form: object, extra: object = None) -> list[dict[str, str]]:
             field = form[name]
             anchor = "" if field.is_hidden else _field_anchor(field)
             for message in messages:
-                entries.append({"anchor": anchor, "label": str(field.label), "message": message})
-    for entry in extra or []:  # type: ignore[attr-defined]
-        entries.append({key: str(entry.get(key, "")) for key in ("anchor", "label", "message")})
+                entries.append(
+                    {"anchor": anchor, "label": f"{prefix}{field.label}", "message": message}
+                )
     return entries
 
 
