@@ -62,11 +62,29 @@
     rows.appendChild(row);
     total.value = String(index + 1);
     showControls(row);
+    showTypeParts(row);
     const first = row.querySelector("input[type=text]");
     if (first) first.focus();
   });
 
   // Positions typed by hand count unless rows were moved with the buttons.
+  // Options only for a choice, bounds only for numbers (a mistake in a hidden part is
+  // still shown: a field in error is never hidden).
+  function showTypeParts(row) {
+    const type = row.querySelector("select[name$='-type']");
+    if (!type) return;
+    row.querySelectorAll("[data-when-type]").forEach((part) => {
+      const wanted = part.dataset.whenType.split(" ").includes(type.value);
+      part.hidden = !wanted && !part.querySelector(".field--error");
+    });
+  }
+  rows.addEventListener("change", (event) => {
+    if (event.target.matches("select[name$='-type']")) {
+      showTypeParts(event.target.closest("[data-field-row]"));
+    }
+  });
+  rows.querySelectorAll("[data-field-row]").forEach(showTypeParts);
+
   form.addEventListener("submit", () => {
     if (moved) renumber();
   });

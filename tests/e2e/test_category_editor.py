@@ -62,7 +62,8 @@ def test_screenshots_of_the_category_editor(new_page, viewport, language):
     page.context.add_cookies(english.context.cookies())
     page.goto(_edit_url(tobacco.pk))
     screenshot(page, f"category-editor-{viewport}-{language}")
-    page.locator("input[name='fields-0-name']").fill("bad key")
+    page.locator("[data-field-row] summary").first.click()
+    page.locator("#id_fields-0-name").fill("bad key")  # the label is in either language
     page.locator("main form [type=submit]").first.click()
     expect(page.locator("[data-error-summary]")).to_be_focused()
     screenshot(page, f"category-editor-errors-{viewport}-{language}")
