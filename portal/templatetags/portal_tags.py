@@ -89,3 +89,16 @@ def _field_anchor(field: "BoundField") -> str:
     if field.widget_type in ("radioselect", "checkboxselectmultiple"):
         return f"{field.auto_id}_0" if field.auto_id else ""
     return str(field.id_for_label or "")
+
+
+@register.filter
+def object_kind(object_type: str) -> str:
+    """The kind of an audited object in words ("cases.violation" -> "violation" /
+    "pažeidimas"), or the stored name when no model has it any more."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name)
