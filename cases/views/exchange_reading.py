@@ -130,7 +130,7 @@ def exchange_record_for_reading(record: CenRecord, violation: Violation) -> dict
         {
             "role": _role(company.get("role", "")),
             "rows": [
-                (_("Name"), _blank(company.get("name"))),
+                (_("Company name"), _blank(company.get("name"))),
                 (_("Registration"), _blank(company.get("registration"))),
             ],
         }
@@ -142,7 +142,7 @@ def exchange_record_for_reading(record: CenRecord, violation: Violation) -> dict
             "role": _role(other.get("role", "")),
             "rows": [
                 (_("Kind"), str(kinds.get(other.get("kind"), other.get("kind")))),
-                (_("Name"), _blank(other.get("label"))),
+                (_("Name or title"), _blank(other.get("label"))),
                 (_("Identifier"), _blank(other.get("key"))),
             ],
         }
