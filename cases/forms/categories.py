@@ -5,7 +5,7 @@ rows make are checked once more by the service
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -143,7 +143,7 @@ def initial_of(definition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class BaseCategoryFieldFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseCategoryFieldFormSet(forms.BaseFormSet):
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         form.fields["ORDER"].label = _("Position")
@@ -157,7 +157,7 @@ class BaseCategoryFieldFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
     def clean(self) -> None:
         seen: set[str] = set()
         for form in self.forms:
-            if self._should_delete_form(form) or not hasattr(form, "cleaned_data"):
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
                 continue
             name = form.cleaned_data.get("name")
             if not name:
@@ -191,11 +191,14 @@ def category_field_formset(
     not compared with the saved ones: a row counts when anything is filled in, wherever it
     was moved to (an unchanged row taken for an empty one would be lost)."""
     if data is not None:
-        return CategoryFieldFormSet(data, prefix="fields")
-    return CategoryFieldFormSet(
-        initial=[
-            {**initial_of(definition), "ORDER": position}
-            for position, definition in enumerate(definitions, start=1)
-        ],
-        prefix="fields",
+        return cast(BaseCategoryFieldFormSet, CategoryFieldFormSet(data, prefix="fields"))
+    return cast(
+        BaseCategoryFieldFormSet,
+        CategoryFieldFormSet(
+            initial=[
+                {**initial_of(definition), "ORDER": position}
+                for position, definition in enumerate(definitions, start=1)
+            ],
+            prefix="fields",
+        ),
     )

@@ -39,9 +39,10 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Both checked, so that every mistake is shown at once.
     valid = form.is_valid() if data is not None else False
     valid = formset.is_valid() and valid if data is not None else False
+    previewing = data is not None and "preview" in data
     if valid:
         definitions = formset.definitions()
-        if "preview" not in data:
+        if not previewing:
             fields = {
                 name: form.cleaned_data[name]
                 for name in ["name_en", "name_lt", "sort_order", "is_active"]
@@ -62,9 +63,9 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "category": category,
             "preview": _preview(category, definitions),
-            "previewed": data is not None and "preview" in data,
+            "previewed": previewing,
         },
-        status=400 if data is not None and "preview" not in data else 200,
+        status=400 if data is not None and not previewing else 200,
     )
 
 

@@ -56,9 +56,7 @@ def exchange_record_for_reading(record: CenRecord, violation: Violation) -> dict
     place = seizure.get("place") or {}
     when = violation.occurred_at
     coordinates = (
-        f"{place['latitude']}, {place['longitude']}"
-        if place.get("latitude") is not None
-        else "—"
+        f"{place['latitude']}, {place['longitude']}" if place.get("latitude") is not None else "—"
     )
     seizure_rows: list[Row] = [
         (_("Reference"), seizure["reference"]),
@@ -177,7 +175,9 @@ def left_out_in_words(record: CenRecord, violation: Violation) -> list[str]:
     by_party: dict[tuple[str, str], list[LeftOut]] = defaultdict(list)
     for item in record.left_out:
         if item.what == "narrative":
-            sentences.append(_("The narrative (what happened, in the officer's words) is left out."))
+            sentences.append(
+                _("The narrative (what happened, in the officer's words) is left out.")
+            )
         elif item.what == "detail":
             label = field_label(definitions[item.kind]) if item.kind in definitions else item.kind
             sentences.append(_("%(fact)s is left out.") % {"fact": label})
@@ -211,7 +211,10 @@ def left_out_in_words(record: CenRecord, violation: Violation) -> list[str]:
         else:
             sentences.append(
                 _("%(role)s: the %(kind)s is left out.")
-                % {"role": _role(role), "kind": str(dict(EntityKind.choices).get(kind, kind)).lower()}
+                % {
+                    "role": _role(role),
+                    "kind": str(dict(EntityKind.choices).get(kind, kind)).lower(),
+                }
             )
     sentences.append(_("The officer who reported the violation is named in neither record."))
     return sentences

@@ -216,9 +216,7 @@ def violation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("cases:violation-detail", pk=violation.pk)
-    context = _form_context(
-        form, detail_errors, saved=(violation.category.code, violation.details)
-    )
+    context = _form_context(form, detail_errors, saved=(violation.category.code, violation.details))
     return render(request, "cases/violation_form.html", {**context, "violation": violation})
 
 

@@ -1,6 +1,7 @@
 from typing import TYPE_CHECKING
 
 from django import template
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from portal.roles import role_labels
 
@@ -72,13 +73,13 @@ def _form_entries(form: object, prefix: str) -> list[dict[str, str]]:
     entries: list[dict[str, str]] = []
     if isinstance(form, forms.BaseForm) and form.is_bound:
         for name, messages in form.errors.items():
-            if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+            if name == NON_FIELD_ERRORS or name not in form.fields:
                 continue
             field = form[name]
             anchor = "" if field.is_hidden else _field_anchor(field)
             for message in messages:
                 entries.append(
-                    {"anchor": anchor, "label": f"{prefix}{field.label}", "message": message}
+                    {"anchor": anchor, "label": f"{prefix}{field.label}", "message": str(message)}
                 )
     return entries
 

@@ -211,7 +211,8 @@ def test_the_editor_shows_no_json_and_a_preview_of_the_violation_form(administra
     )
 
     assert "JSON" not in page
-    assert "&quot;label_en&quot;" not in page and '"label_en":' not in page
+    assert "&quot;label_en&quot;" not in page
+    assert '"label_en":' not in page
     for index, definition in enumerate(tobacco.field_definitions):
         assert f'name="fields-{index}-label_en" value="{definition["label_en"]}"' in page
         # The preview draws each field as the violation form does.
@@ -232,7 +233,9 @@ def test_show_the_preview_draws_the_rows_as_sent_and_saves_nothing(administrator
     assert fuel.field_definitions == before
 
 
-def test_the_category_api_is_unchanged_by_an_edit(administrator, officer, client_for, api_client_for):
+def test_the_category_api_is_unchanged_by_an_edit(
+    administrator, officer, client_for, api_client_for
+):
     fuel = ViolationCategory.objects.get(code="fuel")
     listed = api_client_for(officer).get(reverse("api:violation-category-list")).json()
 

@@ -41,7 +41,8 @@ def test_no_category_is_chosen_before_the_officer_chooses_one(client_for, office
     assert '<option value="" selected>Choose the category…</option>' in select
     assert "required" in select.split(">")[0]
     label = re.search(r'<label for="id_category">(.*?)</label>', page, re.S)
-    assert label and 'class="required"' in label.group(1)
+    assert label
+    assert 'class="required"' in label.group(1)
     # No category's own fields are shown before a category is chosen.
     assert not re.search(r'<fieldset class="category-fields"\s+data-category="[a-z_]+"\s*>', page)
 
