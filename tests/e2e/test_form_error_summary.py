@@ -72,3 +72,24 @@ def test_screenshots_of_forms_with_errors(new_page, viewport, language):
         page.locator("main form[method=post] [type=submit]").last.click()
         expect(page.locator("[data-error-summary]")).to_be_focused()
         screenshot(page, f"form-errors-{name}-{viewport}-{language}")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_category_s_fields_appear_once_chosen_with_no_country_filled_in(new_page, viewport):
+    demo_seed(password=PASSWORD)
+    page = new_page(DESKTOP if viewport == "desktop" else PHONE)
+    sign_in(page, "officer")
+    page.goto("/violations/new/")
+    category = page.get_by_label("Category")
+    tobacco = page.get_by_role("group", name="Tobacco products", include_hidden=True)
+    expect(category).to_have_value("")
+    expect(tobacco.get_by_label("Brand")).to_be_hidden()
+
+    category.select_option(label="Tobacco products")
+
+    expect(tobacco.get_by_label("Brand")).to_be_visible()
+    origin = tobacco.get_by_label("Country of origin")
+    expect(origin).to_have_value("")
+    assert origin.get_attribute("placeholder") is None
+    screenshot(page, f"violation-form-tobacco-{viewport}-en")
