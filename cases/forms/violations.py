@@ -35,7 +35,10 @@ class ViolationForm(forms.Form):
         label=_("Category"),
         queryset=ViolationCategory.objects.filter(is_active=True),
         to_field_name="code",
-        empty_label=None,
+        # Nothing chosen until the officer chooses: a preselected first category was
+        # saved unread on many drafts.
+        empty_label=_("Choose the category…"),
+        error_messages={"required": _("Choose the category of the violation.")},
     )
     occurred_at = forms.DateTimeField(
         label=_("When"),
@@ -146,14 +149,17 @@ class ViolationForm(forms.Form):
 
 def category_field_groups(
     categories: list[ViolationCategory],
-    values: dict[str, Any],
+    values: dict[str, dict[str, Any]],
     selected: str,
     errors: dict[str, str],
 ) -> list[dict[str, Any]]:
-    """What the template needs to draw each category's own fields."""
+    """What the template needs to draw each category's own fields. ``values`` holds the
+    values of each category by its code: all that was typed is drawn again, also in the
+    groups of other categories (the officer may have switched back and forth)."""
     groups = []
     for category in categories:
         fields = []
+        own = values.get(category.code, {})
         for definition in category.field_definitions:
             name = definition["name"]
             fields.append(
@@ -167,7 +173,7 @@ def category_field_groups(
                         (choice[0], choice[2] if is_lithuanian() else choice[1])
                         for choice in definition.get("choices", [])
                     ],
-                    "value": values.get(name, "") if category.code == selected else "",
+                    "value": own.get(name, ""),
                     "error": errors.get(f"details.{name}", "") if category.code == selected else "",
                 }
             )
@@ -180,6 +186,18 @@ def category_field_groups(
             }
         )
     return groups
+
+
+def category_error_entries(groups: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The errors of the chosen category's own fields, for the summary at the top of the
+    form (templates/_form_errors.html)."""
+    return [
+        {"anchor": item["id"], "label": str(item["label"]), "message": str(item["error"])}
+        for group in groups
+        if group["selected"]
+        for item in group["fields"]
+        if item["error"]
+    ]
 
 
 class ViolationFilterForm(forms.Form):

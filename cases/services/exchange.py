@@ -27,10 +27,29 @@ CEN_FORMAT = "cep-cen-1"
 
 
 @dataclass
+class LeftOut:
+    """One thing the non-nominal record leaves out, for saying it in words:
+    ``what`` is "name", "birth_date", "document", "plate", "company", "entity", "detail"
+    or "narrative"; ``role`` the involvement's role, ``kind`` the entity's kind or the
+    category fact's key."""
+
+    what: str
+    value: str
+    role: str = ""
+    kind: str = ""
+
+
+@dataclass
 class CenRecord:
     nominal: bool
     content: dict[str, Any]
+    # What the API gives (field names for machines) and the same for the page's words.
     omitted: list[dict[str, str]] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+
+    def leave_out(self, label: str, item: LeftOut) -> None:
+        self.omitted.append({"field": label, "value": item.value})
+        self.left_out.append(item)
 
 
 def _age_band(birth_date: str | None, on: date) -> str:
@@ -115,7 +134,7 @@ def cen_record(violation: Violation, *, nominal: bool) -> CenRecord:
         if nominal:
             record.content["seizure"]["commodity_facts"][key] = violation.details[key]
         else:
-            record.omitted.append({"field": key, "value": str(violation.details[key])})
+            record.leave_out(key, LeftOut("detail", str(violation.details[key]), kind=key))
     for involvement in violation.involvements.select_related("entity").order_by("id"):
         entity = involvement.entity
         props = entity.properties or {}
@@ -132,22 +151,19 @@ def cen_record(violation: Violation, *, nominal: bool) -> CenRecord:
                     documents=_documents(entity),
                 )
             else:
-                record.omitted.append(
-                    {"field": f"person ({involvement.role}): name", "value": entity.label}
+                role = involvement.role
+                record.leave_out(
+                    f"person ({role}): name", LeftOut("name", entity.label, role, entity.kind)
                 )
                 if props.get("birth_date"):
-                    record.omitted.append(
-                        {
-                            "field": f"person ({involvement.role}): date of birth",
-                            "value": props["birth_date"],
-                        }
+                    record.leave_out(
+                        f"person ({role}): date of birth",
+                        LeftOut("birth_date", props["birth_date"], role, entity.kind),
                     )
                 for document in _documents(entity):
-                    record.omitted.append(
-                        {
-                            "field": f"person ({involvement.role}): identity document",
-                            "value": document["key"],
-                        }
+                    record.leave_out(
+                        f"person ({role}): identity document",
+                        LeftOut("document", document["key"], role, entity.kind),
                     )
             people.append(person)
         elif entity.kind == EntityKind.VEHICLE:
@@ -162,11 +178,9 @@ def cen_record(violation: Violation, *, nominal: bool) -> CenRecord:
                     plate=props.get("plate") or entity.label, vin=props.get("vin"), key=entity.key
                 )
             else:
-                record.omitted.append(
-                    {
-                        "field": f"vehicle ({involvement.role}): plate / VIN",
-                        "value": entity.key or entity.label,
-                    }
+                record.leave_out(
+                    f"vehicle ({involvement.role}): plate / VIN",
+                    LeftOut("plate", entity.key or entity.label, involvement.role, entity.kind),
                 )
             vehicles.append(vehicle)
         elif entity.kind == EntityKind.COMPANY:
@@ -175,8 +189,9 @@ def cen_record(violation: Violation, *, nominal: bool) -> CenRecord:
                     {"role": involvement.role, "name": entity.label, "registration": entity.key}
                 )
             else:
-                record.omitted.append(
-                    {"field": f"company ({involvement.role})", "value": entity.label}
+                record.leave_out(
+                    f"company ({involvement.role})",
+                    LeftOut("company", entity.label, involvement.role, entity.kind),
                 )
         elif nominal:
             record.content.setdefault("other_entities", []).append(
@@ -188,11 +203,9 @@ def cen_record(violation: Violation, *, nominal: bool) -> CenRecord:
                 }
             )
         else:
-            record.omitted.append(
-                {
-                    "field": f"{entity.kind} ({involvement.role})",
-                    "value": entity.key or entity.label,
-                }
+            record.leave_out(
+                f"{entity.kind} ({involvement.role})",
+                LeftOut("entity", entity.key or entity.label, involvement.role, entity.kind),
             )
     record.content["persons"] = people
     record.content["vehicles"] = vehicles
@@ -200,7 +213,7 @@ def cen_record(violation: Violation, *, nominal: bool) -> CenRecord:
         record.content["companies"] = companies
         record.content["narrative"] = violation.narrative
     elif violation.narrative:
-        record.omitted.append({"field": "narrative", "value": violation.narrative[:120]})
+        record.leave_out("narrative", LeftOut("narrative", violation.narrative[:120]))
     return record
 
 

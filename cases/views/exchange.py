@@ -12,6 +12,11 @@ from django.views.decorators.http import require_GET
 from cases.selectors.violations import violation_get_for_user
 from cases.services.exchange import violation_exchange_preview, violation_exchange_record
 from cases.views.common import actor_of
+from cases.views.exchange_reading import (
+    exchange_record_for_reading,
+    left_out_in_words,
+    left_out_values,
+)
 from portal.access import permission_required
 
 
@@ -31,9 +36,10 @@ def violation_cen_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, error, violation.get_absolute_url())
     context = {
         "violation": violation,
-        "non_nominal": json.dumps(preview.non_nominal.content, indent=2, ensure_ascii=False),
-        "nominal": json.dumps(preview.nominal.content, indent=2, ensure_ascii=False),
-        "omitted": preview.non_nominal.omitted,
+        "non_nominal": exchange_record_for_reading(preview.non_nominal, violation),
+        "nominal": exchange_record_for_reading(preview.nominal, violation),
+        "left_out": left_out_in_words(preview.non_nominal, violation),
+        "kept_at_home": left_out_values(preview.non_nominal, violation),
     }
     return render(request, "cases/violation_cen.html", context)
 

@@ -17,6 +17,7 @@ from cases.forms.goods import GoodsLineForm
 from cases.forms.violations import (
     ViolationFilterForm,
     ViolationForm,
+    category_error_entries,
     category_field_groups,
 )
 from cases.models import (
@@ -102,22 +103,25 @@ def violation_review(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_context(form: ViolationForm, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    selected = form.data.get("category") if form.is_bound else ""
-    category = next((c for c in form.categories if c.code == selected), None)
-    selected_code = (
-        category.code if category else (form.categories[0].code if form.categories else "")
-    )
-    values = (
-        form.detail_values(category)
-        if category and form.is_bound
-        else form.initial.get("details", {})
-    )
+def _form_context(
+    form: ViolationForm,
+    errors: dict[str, str] | None = None,
+    saved: tuple[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The form and its category groups: the category chosen in the posted form, or the
+    saved one (``saved``: code and details of the violation being edited), or none."""
+    if form.is_bound:
+        selected = str(form.data.get("category") or "")
+        values = {category.code: form.detail_values(category) for category in form.categories}
+    elif saved is not None:
+        selected, values = saved[0], {saved[0]: saved[1]}
+    else:
+        selected, values = "", {}
+    groups = category_field_groups(form.categories, values, selected, errors or {})
     return {
         "form": form,
-        "category_groups": category_field_groups(
-            form.categories, values, selected_code, errors or {}
-        ),
+        "category_groups": groups,
+        "summary_extra": category_error_entries(groups),
     }
 
 
@@ -237,11 +241,7 @@ def violation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("cases:violation-detail", pk=violation.pk)
-    context = _form_context(form, detail_errors)
-    if not form.is_bound:
-        context["category_groups"] = category_field_groups(
-            form.categories, violation.details, violation.category.code, {}
-        )
+    context = _form_context(form, detail_errors, saved=(violation.category.code, violation.details))
     return render(request, "cases/violation_form.html", {**context, "violation": violation})
 
 

@@ -1,6 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django import template
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from portal.roles import role_labels
+
+if TYPE_CHECKING:
+    from django.forms import BoundField
 
 register = template.Library()
 
@@ -29,3 +35,71 @@ def as_lks94(point: object) -> str:
         return ""
     easting, northing = point_to_lks94(point)  # type: ignore[arg-type]
     return f"{easting} {northing}"
+
+
+@register.simple_tag
+def error_summary(
+    form: object, extra: object = None, formset: object = None
+) -> list[dict[str, str]]:
+    """The field errors of a form, one entry per message, each with the id of the control
+    it belongs to (the anchor of the summary's link) and the field's label. `formset`
+    adds the errors of its rows (named by the formset's `item_label(index)` when it has
+    one) and its own; `extra` adds entries of fields drawn outside the form class (a
+    category's own fields): dicts with "anchor", "label" and "message"."""
+    from django import forms
+
+    entries = _form_entries(form, "")
+    if isinstance(formset, forms.BaseFormSet) and formset.is_bound:
+        item_label = getattr(formset, "item_label", None)
+        for index, row in enumerate(formset.forms):
+            prefix = f"{item_label(index)}, " if callable(item_label) else ""
+            entries += _form_entries(row, prefix)
+            entries += [
+                {"anchor": "", "label": prefix.rstrip(", "), "message": str(message)}
+                for message in row.non_field_errors()
+            ]
+        entries += [
+            {"anchor": "", "label": "", "message": str(message)}
+            for message in formset.non_form_errors()
+        ]
+    for entry in extra or []:  # type: ignore[attr-defined]
+        entries.append({key: str(entry.get(key, "")) for key in ("anchor", "label", "message")})
+    return entries
+
+
+def _form_entries(form: object, prefix: str) -> list[dict[str, str]]:
+    from django import forms
+
+    entries: list[dict[str, str]] = []
+    if isinstance(form, forms.BaseForm) and form.is_bound:
+        for name, messages in form.errors.items():
+            if name == NON_FIELD_ERRORS or name not in form.fields:
+                continue
+            field = form[name]
+            anchor = "" if field.is_hidden else _field_anchor(field)
+            for message in messages:
+                entries.append(
+                    {"anchor": anchor, "label": f"{prefix}{field.label}", "message": str(message)}
+                )
+    return entries
+
+
+def _field_anchor(field: "BoundField") -> str:
+    """The id of the control a person types into or chooses with: a group of radio
+    buttons or check boxes has none of its own, so its first option."""
+    if field.widget_type in ("radioselect", "checkboxselectmultiple"):
+        return f"{field.auto_id}_0" if field.auto_id else ""
+    return str(field.id_for_label or "")
+
+
+@register.filter
+def object_kind(object_type: str) -> str:
+    """The kind of an audited object in words ("cases.violation" -> "violation" /
+    "pažeidimas"), or the stored name when no model has it any more."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name)

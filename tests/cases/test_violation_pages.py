@@ -171,8 +171,8 @@ def test_a_missing_category_shows_the_form_again(client_for, officer):
     response = client_for(officer).post(NEW, violation_form(category=""))
 
     assert response.status_code == 200
-    assert response.context["form"].errors["category"] == ["This field is required."]
-    assert "This field is required." in text_of(response)
+    assert response.context["form"].errors["category"] == ["Choose the category of the violation."]
+    assert "Choose the category of the violation." in text_of(response)
     assert not Violation.objects.exists()
 
 
