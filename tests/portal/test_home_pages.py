@@ -502,6 +502,8 @@ def test_the_administrator_sees_locked_accounts_missing_two_factor_and_the_audit
     # Never verified yet: the panel says so, and leads to the audit trail.
     assert 'data-audit-state="warn"' in html
     assert reverse("portal:audit-list") in links(page, "audit")
+    # ... and to the jobs page, where the verification can be started now.
+    assert reverse("portal:job-list") + "#start-title" in links(page, "audit")
 
 
 def test_the_audit_panel_shows_the_latest_verification_and_anchor(administrator, client_for):
