@@ -14,15 +14,11 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.job_kinds import job_kind_get
 from portal.models import User
 from portal.roles import Role, role_labels
 from portal.selectors.audit_state import audit_trail_state
 from portal.selectors.users import locked_out_filter, missing_two_factor_filter
 from portal.two_factor import confirmed_totp_device, two_factor_required
-
-AUDIT_VERIFY_JOB = "portal.audit_verify"
-
 
 class Panel(TypedDict):
     key: str
@@ -88,8 +84,6 @@ def _audit_panel(user: User) -> Panel:
         "context": {
             "state": audit_trail_state(),
             "can_view_audit": user.has_perm("portal.view_auditrecord"),
-            # Not only the nightly run: an administrator can verify now, as a job.
-            "can_verify_now": job_kind_get(AUDIT_VERIFY_JOB).may_start(user),
         },
     }
 
