@@ -20,6 +20,7 @@ from portal.selectors.audit_state import audit_trail_state
 from portal.selectors.users import locked_out_filter, missing_two_factor_filter
 from portal.two_factor import confirmed_totp_device, two_factor_required
 
+
 class Panel(TypedDict):
     key: str
     title: str
