@@ -7,8 +7,10 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms.writes import ClientKeyForm
 
-class EvidenceForm(forms.Form):
+
+class EvidenceForm(ClientKeyForm):
     file = forms.FileField(
         label=_("Photo or document"),
         widget=forms.ClearableFileInput(
