@@ -62,6 +62,9 @@ class CasesConfig(AppConfig):
             ],
         }
 
+    # Kept on the officer's device by the service worker (portal/views/offline.py).
+    offline_pages = ["cases:violation-create", "cases:outbox"]
+
     @property
     def layout_partials(self) -> list[str]:
         # The offline outbox banner: a violation kept on the phone is sent from any page.

@@ -14,6 +14,10 @@ class DispatchConfig(AppConfig):
         # Connects the receiver that links a violation logged from a task to that task.
         from dispatch.services import tasks  # noqa: F401
 
+    # Kept on the officer's device by the service worker (portal/views/offline.py).
+    # My tasks shows the unit's notices too.
+    offline_pages = ["dispatch:my-tasks", "dispatch:my-unit"]
+
     @property
     def role_permissions(self) -> dict[str, list[str]]:
         # Dispatchers create, assign and cancel tasks and watch every unit; officers see

@@ -12,7 +12,7 @@ import dispatch.urls_api
 import portal.urls_api
 from portal.access import public
 from portal.api.permissions import Authenticated
-from portal.views import accounts, audit, dashboard, users
+from portal.views import accounts, audit, dashboard, offline, users
 
 portal_pages = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -43,6 +43,8 @@ portal_pages = [
     path("units/new/", users.org_unit_create, name="unit-create"),
     path("units/<int:pk>/edit/", users.org_unit_edit, name="unit-edit"),
     path("healthz", dashboard.healthz, name="healthz"),
+    # At the root, so that the service worker's scope is the whole portal.
+    path("sw.js", offline.service_worker, name="service-worker"),
 ]
 
 api_v1 = [*portal.urls_api.urlpatterns, *cases.urls_api.urlpatterns, *dispatch.urls_api.urlpatterns]

@@ -295,6 +295,25 @@
       item.append(text.textSent + " ", link(done.url, done.label));
       items.append(item);
     });
+    // The outbox page (cases/outbox.html) lists the same, or says that nothing waits.
+    const listed = document.querySelector("[data-outbox-page]");
+    if (listed) {
+      const copy = items.cloneNode(true);
+      if (!list.length) {
+        const none = document.createElement("p");
+        none.textContent = listed.dataset.textEmpty;
+        listed.replaceChildren(none, copy);
+      } else {
+        listed.replaceChildren(copy);
+      }
+    }
+    if (navigator.onLine === false && text.textOffline) {
+      const item = document.createElement("li");
+      item.className = "message message--warning";
+      item.dataset.outboxOffline = "";
+      item.textContent = text.textOffline;
+      items.prepend(item);
+    }
     banner.replaceChildren(items);
     banner.hidden = !items.children.length;
   }
@@ -365,6 +384,31 @@
     };
   }
 
+  // The keys of the forms this device saved or sent. The form may be the copy the
+  // service worker kept, with the key of an earlier violation in it: that copy gets a new
+  // key, or its entry would be taken for a correction of the earlier one.
+  function usedKeys() {
+    try {
+      return JSON.parse(localStorage.getItem("cep-outbox-used:" + text.outboxUser)) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+  function markUsed(key) {
+    try {
+      localStorage.setItem("cep-outbox-used:" + text.outboxUser, JSON.stringify([key, ...usedKeys().filter((k) => k !== key)].slice(0, 100)));
+    } catch (error) {
+      /* storage full: the server still refuses nothing twice */
+    }
+  }
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
   function setUpForm(target) {
     const status = target.querySelector("[data-outbox-status]");
     const say = (message) => {
@@ -373,10 +417,12 @@
     const reopened = new URLSearchParams(location.search).get("outbox");
     const kept = reopened ? load(reopened) : null;
     if (kept) fill(target, kept);
+    else if (usedKeys().includes(target.elements.client_key.value)) target.elements.client_key.value = newKey();
 
     target.addEventListener("submit", async (event) => {
       event.preventDefault();
       const entry = entryFrom(target);
+      markUsed(entry.key);
       if (!claim(entry.key)) {
         say(text.textSending + " " + entry.summary);
         return;
@@ -437,10 +483,17 @@
     render: render,
     fill: fill,
     filesOf: filesOf,
+    newKey: newKey,
     text: text,
   };
 
   // --- start -----------------------------------------------------------------------------
+  // The pages kept on the device for the next time there is no network.
+  if ("serviceWorker" in navigator && text.serviceWorker) {
+    navigator.serviceWorker.register(text.serviceWorker, { scope: "/" }).catch(() => undefined);
+  }
+  window.addEventListener("offline", render);
+  window.addEventListener("online", render);
   window.addEventListener("online", flush);
   window.addEventListener("storage", (event) => {
     if (!event.key || event.key.startsWith(PREFIX)) render();

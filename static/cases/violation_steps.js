@@ -34,13 +34,6 @@
   showFirstError(document);
   if (!outbox || !forms.length) return;
 
-  function newKey() {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
-  }
   const keyOf = (form) => form.querySelector("input[type=hidden][name$=client_key]");
 
   function statusOf(form) {
@@ -156,7 +149,7 @@
 
   function clearForNext(form) {
     form.reset();
-    keyOf(form).value = newKey();
+    keyOf(form).value = outbox.newKey();
     forget(form);
     form.querySelectorAll("input, select, textarea").forEach((control) => {
       control.dispatchEvent(new Event("input", { bubbles: true }));

@@ -18,7 +18,7 @@ CHAPTER_99 = "Chapter 99 is reserved for national and statistical use"
 def _in_view(page, locator) -> bool:
     box = locator.bounding_box()
     height = page.viewport_size["height"]
-    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
 
 
 def _fill_goods(form) -> None:
