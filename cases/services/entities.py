@@ -287,7 +287,12 @@ def violation_person_add(
 def _earlier_involvement(record: ClientWrite, violation: Violation) -> ViolationEntity:
     earlier = ViolationEntity.objects.filter(pk=record.result_id, violation=violation).first()
     if earlier is None:
-        raise already_removed(_("This person, vehicle or company"))
+        raise already_removed(
+            _(
+                "This person, vehicle or company was added earlier and removed since; "
+                "it was not added again."
+            )
+        )
     return earlier
 
 

@@ -161,7 +161,9 @@ def evidence_add(
     if record is not None and not first:
         earlier = Evidence.objects.filter(pk=record.result_id, violation=violation).first()
         if earlier is None:
-            raise already_removed(_("This file"))
+            raise already_removed(
+                _("This file was added earlier and removed since; it was not added again.")
+            )
         return earlier
     lengths_check({"description": (description.strip(), DESCRIPTION_MAX)})
     content, content_type = _read_checked(upload)

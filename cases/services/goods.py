@@ -55,7 +55,9 @@ def goods_line_add(
     if record is not None and not first:
         earlier = GoodsLine.objects.filter(pk=record.result_id, violation=violation).first()
         if earlier is None:
-            raise already_removed(_("This goods line"))
+            raise already_removed(
+                _("This goods line was added earlier and removed since; it was not added again.")
+            )
         return earlier
     lengths_check({"description": (data.description.strip(), DESCRIPTION_MAX)})
     code = "".join(ch for ch in data.hs_code if ch.isdigit())

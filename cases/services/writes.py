@@ -47,11 +47,7 @@ def client_write_done(record: ClientWrite | None, result_id: int) -> None:
         record.save(update_fields=["result_id"])
 
 
-def already_removed(what: str) -> ValidationError:
-    """A re-send of a write whose result was removed since: nothing is added again."""
-    return ValidationError(
-        {
-            "__all__": _("%(what)s was added earlier and removed since; it was not added again.")
-            % {"what": what}
-        }
-    )
+def already_removed(message: str) -> ValidationError:
+    """A re-send of a write whose result was removed since: nothing is added again, and
+    the device is told so (``message`` names what it was)."""
+    return ValidationError({"__all__": message})
