@@ -285,7 +285,7 @@ def violation_person_add(
 
 
 def _earlier_involvement(record: ClientWrite, violation: Violation) -> ViolationEntity:
-    earlier = ViolationEntity.objects.filter(pk=record.result_id, violation=violation).first()
+    earlier = ViolationEntity.objects.filter(pk=record.result_id or 0, violation=violation).first()
     if earlier is None:
         raise already_removed(
             _(

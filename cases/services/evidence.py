@@ -159,7 +159,7 @@ def evidence_add(
         actor=actor, violation=violation, kind=ClientWriteKind.EVIDENCE, client_key=client_key
     )
     if record is not None and not first:
-        earlier = Evidence.objects.filter(pk=record.result_id, violation=violation).first()
+        earlier = Evidence.objects.filter(pk=record.result_id or 0, violation=violation).first()
         if earlier is None:
             raise already_removed(
                 _("This file was added earlier and removed since; it was not added again.")

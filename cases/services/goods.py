@@ -53,7 +53,7 @@ def goods_line_add(
         actor=actor, violation=violation, kind=ClientWriteKind.GOODS, client_key=client_key
     )
     if record is not None and not first:
-        earlier = GoodsLine.objects.filter(pk=record.result_id, violation=violation).first()
+        earlier = GoodsLine.objects.filter(pk=record.result_id or 0, violation=violation).first()
         if earlier is None:
             raise already_removed(
                 _("This goods line was added earlier and removed since; it was not added again.")

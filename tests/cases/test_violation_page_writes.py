@@ -246,8 +246,13 @@ def test_a_refused_submit_is_said_at_the_button_with_status_400(client_for, offi
     assert not ClientWrite.objects.exists()
 
 
-def test_a_key_of_another_officer_is_refused(officer, violation_of_officer):
-    colleague = UserFactory(username="officer_a2", org_unit=officer.org_unit, roles=["officer"])
+@pytest.fixture
+def colleague(officer):
+    """Another officer of the same unit, who may edit the same violations."""
+    return UserFactory(username="officer_a2", org_unit=officer.org_unit, roles=["officer"])
+
+
+def test_a_key_of_another_officer_is_refused(officer, colleague, violation_of_officer):
     key = uuid.uuid4()
     goods_line_add(actor=officer, violation=violation_of_officer, data=TOBACCO_LINE, client_key=key)
 

@@ -5,6 +5,8 @@ server adds nothing twice (the device's key, cases.services.writes). A correctio
 draft whose answer was lost reaches the draft."""
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -65,6 +67,19 @@ def _upload(page) -> None:
     form.get_by_label("Photo or document").set_input_files(_photo())
     form.get_by_label("Description").fill("Spare wheel, opened")
     form.get_by_role("button", name="Upload").click()
+
+
+def _submit(page) -> None:
+    page.get_by_role("button", name="Submit").click()
+
+
+STEPS: dict[str, Callable[[Any], None]] = {
+    "goods": _goods,
+    "vehicle": _vehicle,
+    "person": _person,
+    "photo": _upload,
+    "submit": _submit,
+}
 
 
 def _saved_at(page, form: str) -> None:
@@ -153,13 +168,7 @@ def test_a_step_whose_answer_was_lost_is_sent_again_and_done_once(new_page, step
     page, violation = _open_draft(new_page)
     reached = _drop_answers(page, f"**/violations/{violation.pk}/{path}/")
 
-    {
-        "goods": _goods,
-        "vehicle": _vehicle,
-        "person": _person,
-        "photo": _upload,
-        "submit": lambda p: p.get_by_role("button", name="Submit").click(),
-    }[step](page)
+    STEPS[step](page)
     _saved_at(page, form)
     assert reached == [302]  # the server acted; the phone never heard
 
