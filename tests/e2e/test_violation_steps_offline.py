@@ -236,3 +236,27 @@ def test_a_correction_after_a_lost_answer_reaches_the_draft(new_page):
     violation = Violation.objects.get()
     assert violation.narrative == "Cigarettes behind the spare wheel and in the roof."
     assert "and in the roof" in page.locator("main").inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_goods_line_typed_survives_a_reload_and_is_added_once(new_page):
+    page, violation = _open_draft(new_page)
+    form = page.locator("#goods-form")
+    form.get_by_label("HS code").fill("240220")
+    form.get_by_label("Description").fill("Cigarettes behind the spare wheel")
+    key = form.locator("input[name=client_key]").input_value()
+
+    page.reload()  # or back to the page: what was typed is still there, with its key
+
+    form = page.locator("#goods-form")
+    assert form.get_by_label("HS code").input_value() == "240220"
+    assert form.get_by_label("Description").input_value() == "Cigarettes behind the spare wheel"
+    assert form.locator("input[name=client_key]").input_value() == key
+    form.get_by_label("Quantity").fill("500")
+    form.get_by_role("button", name="Add goods line").click()
+    page.get_by_text("Goods line added.").wait_for()
+    assert GoodsLine.objects.filter(violation=violation).count() == 1
+    # Added: the form is empty again, with a new key.
+    form = page.locator("#goods-form")
+    assert form.get_by_label("HS code").input_value() == ""
+    assert form.locator("input[name=client_key]").input_value() != key
