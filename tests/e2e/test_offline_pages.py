@@ -80,3 +80,33 @@ def test_the_officers_pages_open_offline_and_say_what_waits(new_page):
     expect(page.locator("[data-outbox-page]")).to_contain_text("Nothing is waiting to be sent.")
     assert Violation.objects.filter(client_key=key).count() == 1
     assert Violation.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_out_deletes_the_pages_kept_on_the_device(new_page):
+    demo_seed(password=PASSWORD)
+    page = new_page(PHONE)
+    sign_in(page, "officer")
+    assert page.evaluate(
+        """async () => {
+            await navigator.serviceWorker.ready;
+            for (let tries = 0; tries < 200; tries++) {
+                if (await caches.match("/dispatch/my-tasks/")) return true;
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+            return false;
+        }"""
+    )
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for()
+
+    assert page.evaluate(
+        """async () => {
+            for (let tries = 0; tries < 50; tries++) {
+                if ((await caches.keys()).length === 0) return true;
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+            return false;
+        }"""
+    )
