@@ -62,6 +62,9 @@ class CasesConfig(AppConfig):
             ],
         }
 
+    # Kept on the officer's device by the service worker (portal/views/offline.py).
+    offline_pages = ["cases:violation-create", "cases:outbox"]
+
     def dashboard_panels(self, user: Any) -> list[Any]:
         # The officer's "Log a violation" and drafts, the analyst's review queue.
         from cases.selectors.dashboard import cases_dashboard_panels

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from cases.views import categories, entities, evidence, exchange, exports, goods, map, violations
+from cases.views import (
+    categories,
+    entities,
+    evidence,
+    exchange,
+    exports,
+    goods,
+    map,
+    outbox,
+    violations,
+)
 
 app_name = "cases"
 
@@ -11,6 +21,7 @@ urlpatterns = [
     path("review/", violations.violation_review, name="violation-review"),
     path("map/", map.violation_map, name="violation-map"),
     path("new/", violations.violation_create, name="violation-create"),
+    path("outbox/", outbox.outbox_page, name="outbox"),
     path("categories/", categories.category_list, name="category-list"),
     path("categories/<int:pk>/", categories.category_edit, name="category-edit"),
     path("export.<str:file_format>", exports.violation_export, name="violation-export"),

@@ -14,6 +14,10 @@ class DispatchConfig(AppConfig):
         # Connects the receiver that links a violation logged from a task to that task.
         from dispatch.services import tasks  # noqa: F401
 
+    # Kept on the officer's device by the service worker (portal/views/offline.py).
+    # My tasks shows the unit's notices too.
+    offline_pages = ["dispatch:my-tasks", "dispatch:my-unit"]
+
     def dashboard_panels(self, user: Any) -> list[Any]:
         # The officer's unit (duty, tasks, notices); the operations centre's overview.
         from dispatch.selectors.dashboard import dispatch_dashboard_panels

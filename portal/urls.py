@@ -12,7 +12,7 @@ import dispatch.urls_api
 import portal.urls_api
 from portal.access import public
 from portal.api.permissions import Authenticated
-from portal.views import accounts, audit, dashboard, jobs, users
+from portal.views import accounts, audit, dashboard, jobs, offline, users
 
 portal_pages = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -52,6 +52,8 @@ portal_pages = [
         name="job-result-download",
     ),
     path("healthz", dashboard.healthz, name="healthz"),
+    # At the root, so that the service worker's scope is the whole portal.
+    path("sw.js", offline.service_worker, name="service-worker"),
 ]
 
 api_v1 = [*portal.urls_api.urlpatterns, *cases.urls_api.urlpatterns, *dispatch.urls_api.urlpatterns]

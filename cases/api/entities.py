@@ -22,6 +22,7 @@ from cases.selectors.violations import (
     violation_get_for_user,
 )
 from cases.services import entities as entity_services
+from portal.api.fields import ClientKeySerializer
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
 
@@ -40,7 +41,7 @@ class InvolvementSerializer(serializers.ModelSerializer):
         fields = ["id", "role", "note", "entity"]
 
 
-class EntityLinkSerializer(serializers.Serializer):
+class EntityLinkSerializer(ClientKeySerializer):
     kind = serializers.ChoiceField(choices=EntityKind.choices)
     role = serializers.ChoiceField(choices=InvolvementRole.choices)
     values = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=200))
@@ -68,19 +69,15 @@ class ViolationEntities(GenericAPIView):
         if data["kind"] == EntityKind.PERSON:
             return self._person_add(request, violation, data)
         try:
-            entity, _created = entity_services.entity_resolve(
-                actor=request_user(request),
-                kind=data["kind"],
-                values=data["values"],
-                properties=data.get("properties"),
-                provenance=f"violation {violation.reference}",
-            )
-            involvement = entity_services.violation_entity_link(
+            involvement = entity_services.violation_entity_add(
                 actor=request_user(request),
                 violation=violation,
-                entity=entity,
+                kind=data["kind"],
+                values=data["values"],
+                properties=data.get("properties") or {},
                 role=data["role"],
                 note=data.get("note", ""),
+                client_key=data.get("client_key"),
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
@@ -100,6 +97,7 @@ class ViolationEntities(GenericAPIView):
                 document=document,
                 role=data["role"],
                 note=data.get("note", ""),
+                client_key=data.get("client_key"),
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error

@@ -12,6 +12,7 @@ from cases.models import (
 )
 from cases.selectors.violations import violation_get_for_user
 from cases.services import evidence as evidence_services
+from portal.api.fields import ClientKeySerializer
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.permissions import require_perms
@@ -31,7 +32,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         ]
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class EvidenceUploadSerializer(ClientKeySerializer):
     file = serializers.FileField()
     description = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
@@ -55,6 +56,7 @@ class ViolationEvidence(GenericAPIView):
                 violation=violation,
                 upload=payload.validated_data["file"],
                 description=payload.validated_data.get("description", ""),
+                client_key=payload.validated_data.get("client_key"),
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error

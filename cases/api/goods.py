@@ -20,6 +20,7 @@ from cases.selectors.violations import (
     violation_get_for_user,
 )
 from cases.services import goods as goods_services
+from portal.api.fields import ClientKeySerializer
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
 
@@ -62,7 +63,7 @@ class GoodsLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class GoodsInputSerializer(serializers.Serializer):
+class GoodsInputSerializer(ClientKeySerializer):
     hs_code = serializers.CharField(max_length=12)
     description = serializers.CharField(max_length=goods_services.DESCRIPTION_MAX)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
@@ -82,11 +83,14 @@ class ViolationGoods(GenericAPIView):
         violation = violation_get_for_user(user=request_user(request), pk=pk, for_edit=True)
         payload = GoodsInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        client_key = data.pop("client_key", None)
         try:
             line = goods_services.goods_line_add(
                 actor=request_user(request),
                 violation=violation,
-                data=goods_services.GoodsInput(**payload.validated_data),
+                data=goods_services.GoodsInput(**data),
+                client_key=client_key,
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error

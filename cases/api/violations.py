@@ -30,7 +30,7 @@ from cases.selectors.violations import (
     violation_list_for_user,
 )
 from cases.services import violations as violation_services
-from portal.api.fields import NumberField
+from portal.api.fields import ClientKeySerializer, NumberField
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
 from portal.models import AuditAction
@@ -89,8 +89,7 @@ class ViolationDetailSerializer(ViolationSerializer):
         fields = [*ViolationSerializer.Meta.fields, "goods", "involvements", "evidence"]
 
 
-class ViolationInputSerializer(serializers.Serializer):
-    client_key = serializers.UUIDField(required=False)
+class ViolationInputSerializer(ClientKeySerializer):
     occurred_at = serializers.DateTimeField()
     category = serializers.SlugRelatedField(slug_field="code", queryset=category_list_active())
     latitude = NumberField(required=False, allow_null=True, min_value=-90, max_value=90)
@@ -247,7 +246,10 @@ class ViolationDetail(GenericAPIView):
         payload.is_valid(raise_exception=True)
         try:
             violation = violation_services.violation_update(
-                actor=request_user(request), violation=violation, data=payload.to_input()
+                actor=request_user(request),
+                violation=violation,
+                data=payload.to_input(),
+                client_key=payload.validated_data.get("client_key"),
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
@@ -258,12 +260,18 @@ class ViolationSubmit(GenericAPIView):
     permission_classes = [require_perms("cases.view_violation", "cases.add_violation")]
     serializer_class = ViolationDetailSerializer
 
-    @extend_schema(request=None, responses={200: ViolationDetailSerializer, **ERRORS})
+    @extend_schema(
+        request=ClientKeySerializer, responses={200: ViolationDetailSerializer, **ERRORS}
+    )
     def post(self, request: Request, pk: int) -> Response:
         violation = violation_get_for_user(user=request_user(request), pk=pk, for_edit=True)
+        payload = ClientKeySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
         try:
             violation = violation_services.violation_submit(
-                actor=request_user(request), violation=violation
+                actor=request_user(request),
+                violation=violation,
+                client_key=payload.validated_data.get("client_key"),
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error

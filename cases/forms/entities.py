@@ -6,12 +6,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms.writes import ClientKeyForm
 from cases.models import (
     InvolvementRole,
 )
 
 
-class VehicleForm(forms.Form):
+class VehicleForm(ClientKeyForm):
     plate = forms.CharField(
         label=_("Plate number"),
         max_length=20,
@@ -42,7 +43,7 @@ class VehicleForm(forms.Form):
         return cleaned
 
 
-class PersonForm(forms.Form):
+class PersonForm(ClientKeyForm):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(
         label=_("Last name"),
@@ -100,7 +101,7 @@ class PersonForm(forms.Form):
     # (cases.services.entities.person_problems), for the API as for this form.
 
 
-class CompanyForm(forms.Form):
+class CompanyForm(ClientKeyForm):
     name = forms.CharField(
         label=_("Company name"),
         max_length=200,

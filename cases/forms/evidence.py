@@ -7,8 +7,10 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms.writes import ClientKeyForm
 
-class EvidenceForm(forms.Form):
+
+class EvidenceForm(ClientKeyForm):
     file = forms.FileField(
         label=_("Photo or document"),
         widget=forms.ClearableFileInput(
@@ -18,6 +20,8 @@ class EvidenceForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Ids of their own: the goods line form on the same page has a "description" too.
+        kwargs.setdefault("auto_id", "id_evidence_%s")
         super().__init__(*args, **kwargs)
         # The limit said before the upload, and checked by the browser first
         # (violation_detail.js): a 30 MB photo is refused at once, not after a slow

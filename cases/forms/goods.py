@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cases.forms.writes import ClientKeyForm
 from cases.models import (
     QuantityUnit,
 )
 from cases.services.goods import DESCRIPTION_MAX, GoodsInput
 
 
-class GoodsLineForm(forms.Form):
+class GoodsLineForm(ClientKeyForm):
     hs_code = forms.CharField(
         label=_("HS code"),
         max_length=12,
@@ -34,4 +35,5 @@ class GoodsLineForm(forms.Form):
     seized = forms.BooleanField(label=_("Seized"), required=False, initial=True)
 
     def to_input(self) -> GoodsInput:
-        return GoodsInput(**self.cleaned_data)
+        data = {key: value for key, value in self.cleaned_data.items() if key != "client_key"}
+        return GoodsInput(**data)

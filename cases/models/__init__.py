@@ -10,8 +10,11 @@ from cases.models.violations import (
     ViolationEntity,
     ViolationStatus,
 )
+from cases.models.writes import ClientWrite, ClientWriteKind
 
 __all__ = [
+    "ClientWrite",
+    "ClientWriteKind",
     "Entity",
     "EntityKind",
     "Evidence",

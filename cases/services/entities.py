@@ -1,6 +1,7 @@
 """The entity registry: find-or-create by normalised identifier, and linking entities
 to violations. The same plate typed as "abc-123" or "ABC 123" is one vehicle."""
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.lib.identifiers import IdentifierError, entity_key, normalise_country
-from cases.models import Entity, EntityKind, Relation, Violation, ViolationEntity
+from cases.models import (
+    ClientWrite,
+    ClientWriteKind,
+    Entity,
+    EntityKind,
+    Relation,
+    Violation,
+    ViolationEntity,
+)
+from cases.services.writes import already_removed, client_write_claim, client_write_done
 from portal.lib.text import hidden_characters_check, lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -231,11 +241,18 @@ def violation_person_add(
     document: dict[str, str] | None,
     role: str,
     note: str = "",
+    client_key: uuid.UUID | None = None,
 ) -> ViolationEntity:
     """A person met at the violation, with the identity document they showed: all of it
     or nothing (a refused document number leaves no half-added person behind). Raises
     ValidationError by field (person_problems, then the registry's identifier checks)
-    and writes nothing when refused."""
+    and writes nothing when refused. A re-send with the same ``client_key`` returns the
+    involvement the first request made."""
+    record, first = client_write_claim(
+        actor=actor, violation=violation, kind=ClientWriteKind.ENTITY, client_key=client_key
+    )
+    if record is not None and not first:
+        return _earlier_involvement(record, violation)
     problems = person_problems(properties=properties, document=document)
     if problems:
         raise ValidationError(problems)
@@ -260,9 +277,23 @@ def violation_person_add(
         relation_add(
             actor=actor, source=person, target=held, kind="holds_document", provenance=provenance
         )
-    return violation_entity_link(
+    involvement = violation_entity_link(
         actor=actor, violation=violation, entity=person, role=role, note=note
     )
+    client_write_done(record, involvement.pk)
+    return involvement
+
+
+def _earlier_involvement(record: ClientWrite, violation: Violation) -> ViolationEntity:
+    earlier = ViolationEntity.objects.filter(pk=record.result_id or 0, violation=violation).first()
+    if earlier is None:
+        raise already_removed(
+            _(
+                "This person, vehicle or company was added earlier and removed since; "
+                "it was not added again."
+            )
+        )
+    return earlier
 
 
 @transaction.atomic
@@ -274,15 +305,27 @@ def violation_entity_add(
     values: dict[str, str],
     properties: dict[str, Any],
     role: str,
+    note: str = "",
+    client_key: uuid.UUID | None = None,
 ) -> ViolationEntity:
     """A vehicle, company or other registry entity met at the violation: found (or
     registered) by its identifiers and linked, all or nothing. Empty properties are
-    not stored."""
+    not stored. A re-send with the same ``client_key`` returns the involvement the first
+    request made."""
+    record, first = client_write_claim(
+        actor=actor, violation=violation, kind=ClientWriteKind.ENTITY, client_key=client_key
+    )
+    if record is not None and not first:
+        return _earlier_involvement(record, violation)
     entity, _created = entity_resolve(
         actor=actor,
         kind=kind,
         values=values,
-        properties={key: value for key, value in properties.items() if value},
+        properties={key: value for key, value in properties.items() if value not in ("", None)},
         provenance=f"violation {violation.reference}",
     )
-    return violation_entity_link(actor=actor, violation=violation, entity=entity, role=role)
+    involvement = violation_entity_link(
+        actor=actor, violation=violation, entity=entity, role=role, note=note
+    )
+    client_write_done(record, involvement.pk)
+    return involvement

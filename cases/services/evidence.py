@@ -2,6 +2,7 @@
 SHA-256 and never altered; images get a thumbnail and their EXIF position and time."""
 
 import hashlib
+import uuid
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from cases.models import Evidence, Violation
+from cases.models import ClientWriteKind, Evidence, Violation
+from cases.services.writes import already_removed, client_write_claim, client_write_done
 from portal.lib.text import lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -144,13 +146,31 @@ def _too_many_pixels(name: str | None) -> str:
 
 @transaction.atomic
 def evidence_add(
-    *, actor: User, violation: Violation, upload: UploadedFile, description: str = ""
+    *,
+    actor: User,
+    violation: Violation,
+    upload: UploadedFile,
+    description: str = "",
+    client_key: uuid.UUID | None = None,
 ) -> Evidence:
+    """A photo or document, kept exactly as received. The same file twice is one
+    evidence file; a re-send with the same ``client_key`` returns the first one."""
+    record, first = client_write_claim(
+        actor=actor, violation=violation, kind=ClientWriteKind.EVIDENCE, client_key=client_key
+    )
+    if record is not None and not first:
+        earlier = Evidence.objects.filter(pk=record.result_id or 0, violation=violation).first()
+        if earlier is None:
+            raise already_removed(
+                _("This file was added earlier and removed since; it was not added again.")
+            )
+        return earlier
     lengths_check({"description": (description.strip(), DESCRIPTION_MAX)})
     content, content_type = _read_checked(upload)
     digest = hashlib.sha256(content).hexdigest()
     existing = Evidence.objects.filter(violation=violation, sha256=digest).first()
     if existing is not None:
+        client_write_done(record, existing.pk)
         return existing
     evidence = Evidence(
         violation=violation,
@@ -179,6 +199,7 @@ def evidence_add(
     # The original bytes, exactly as received.
     evidence.file.save(digest, ContentFile(content), save=False)
     evidence.save()
+    client_write_done(record, evidence.pk)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

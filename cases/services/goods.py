@@ -4,6 +4,7 @@ loading of the Harmonized System from cases/data/harmonized-system.csv (SOURCES.
 from __future__ import annotations
 
 import csv
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -13,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.models import GoodsLine, HSCode, Violation
+from cases.models import ClientWriteKind, GoodsLine, HSCode, Violation
 from cases.selectors.goods import HS_RESERVED_CHAPTER
+from cases.services.writes import already_removed, client_write_claim, client_write_done
 from portal.lib.text import lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -38,7 +40,25 @@ class GoodsInput:
 
 
 @transaction.atomic
-def goods_line_add(*, actor: User, violation: Violation, data: GoodsInput) -> GoodsLine:
+def goods_line_add(
+    *,
+    actor: User,
+    violation: Violation,
+    data: GoodsInput,
+    client_key: uuid.UUID | None = None,
+) -> GoodsLine:
+    """A goods line. A re-send with the same ``client_key`` (the answer to the first was
+    lost) returns the line the first one added, never a second line."""
+    record, first = client_write_claim(
+        actor=actor, violation=violation, kind=ClientWriteKind.GOODS, client_key=client_key
+    )
+    if record is not None and not first:
+        earlier = GoodsLine.objects.filter(pk=record.result_id or 0, violation=violation).first()
+        if earlier is None:
+            raise already_removed(
+                _("This goods line was added earlier and removed since; it was not added again.")
+            )
+        return earlier
     lengths_check({"description": (data.description.strip(), DESCRIPTION_MAX)})
     code = "".join(ch for ch in data.hs_code if ch.isdigit())
     hs_code = HSCode.objects.filter(code=code).first()
@@ -75,6 +95,7 @@ def goods_line_add(*, actor: User, violation: Violation, data: GoodsInput) -> Go
         raise ValidationError({"quantity": _("The quantity must be more than zero.")})
     line.full_clean()
     line.save()
+    client_write_done(record, line.pk)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -13,10 +13,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Violation, ViolationCategory, ViolationStatus
+from cases.models import ClientWriteKind, Violation, ViolationCategory, ViolationStatus
 from cases.selectors.violations import violation_verify_problems
 from cases.services.categories import category_details_clean
 from cases.services.map import violation_grid_changed
+from cases.services.writes import client_write_claim, client_write_done
 from cases.signals import violation_logged
 from portal.lib.geometry import point_snap
 from portal.lib.text import length_problem
@@ -169,13 +170,14 @@ def violation_create(
     *, actor: User, data: ViolationInput, client_key: uuid.UUID | None = None
 ) -> tuple[Violation, bool]:
     """A new draft. A retry with the same ``client_key`` (a device re-sending after a
-    lost connection) returns the violation it created the first time: (violation, False).
-    Either way the violation is announced (cases.signals.violation_logged) with
-    ``data.origin``."""
+    lost connection) returns the violation it created the first time: (violation, False),
+    with the officer's corrections since applied to it (_resend_apply). Either way the
+    violation is announced (cases.signals.violation_logged) with ``data.origin``."""
     _check_origin(data.origin)
     if client_key is not None:
         existing = _created_with_key(actor=actor, client_key=client_key)
         if existing is not None:
+            existing = _resend_apply(actor=actor, violation=existing, data=data)
             _announce(actor=actor, violation=existing, origin=data.origin)
             return existing, False
     if actor.org_unit_id is None:
@@ -212,9 +214,44 @@ def violation_create(
     return violation, True
 
 
+def _resend_apply(*, actor: User, violation: Violation, data: ViolationInput) -> Violation:
+    """The first step of an entry sent again. The answer to the first send was lost, the
+    device kept the entry, and the officer may have corrected it since: the draft takes
+    the correction, as an edit would. Once the violation is past draft the correction is
+    refused, saying so, rather than dropped in silence."""
+    candidate = Violation.objects.get(pk=violation.pk)
+    _apply(candidate, data, require_complete=False)
+    if _snapshot(candidate) == _snapshot(violation):
+        return violation
+    if violation.status != ViolationStatus.DRAFT:
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "%(reference)s was already submitted, so this correction was not saved. "
+                    "Open it and use Edit."
+                )
+                % {"reference": violation.reference}
+            }
+        )
+    return violation_update(actor=actor, violation=violation, data=data)
+
+
 @transaction.atomic
-def violation_update(*, actor: User, violation: Violation, data: ViolationInput) -> Violation:
+def violation_update(
+    *,
+    actor: User,
+    violation: Violation,
+    data: ViolationInput,
+    client_key: uuid.UUID | None = None,
+) -> Violation:
+    """A correction. A re-send with the same ``client_key`` changes nothing again (a
+    later correction made in between is not undone by an old one arriving late)."""
     violation = Violation.objects.select_for_update().get(pk=violation.pk)
+    record, first = client_write_claim(
+        actor=actor, violation=violation, kind=ClientWriteKind.UPDATE, client_key=client_key
+    )
+    if not first:
+        return violation
     before = _snapshot(violation)
     # A submitted violation stays complete: an edit cannot take a required fact away,
     # nor its location, nor move it outside the operational area unconfirmed.
@@ -230,6 +267,7 @@ def violation_update(*, actor: User, violation: Violation, data: ViolationInput)
     changes = _diff(before, _snapshot(violation))
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=violation, changes=changes)
+    client_write_done(record, violation.pk)
     return violation
 
 
@@ -263,10 +301,19 @@ def violation_submit_problems(violation: Violation) -> dict[str, str]:
 
 
 @transaction.atomic
-def violation_submit(*, actor: User, violation: Violation) -> Violation:
+def violation_submit(
+    *, actor: User, violation: Violation, client_key: uuid.UUID | None = None
+) -> Violation:
+    """A draft sent for verification. A re-send with the same ``client_key`` (the answer
+    was lost) returns the submitted violation rather than "only a draft can be submitted"."""
     violation = (
         Violation.objects.select_for_update().select_related("category").get(pk=violation.pk)
     )
+    record, first = client_write_claim(
+        actor=actor, violation=violation, kind=ClientWriteKind.SUBMIT, client_key=client_key
+    )
+    if not first:
+        return violation
     if violation.status != ViolationStatus.DRAFT:
         raise ValidationError({"status": _("Only a draft can be submitted.")})
     problems = violation_submit_problems(violation)
@@ -282,6 +329,7 @@ def violation_submit(*, actor: User, violation: Violation) -> Violation:
         obj=violation,
         changes={"status": ["draft", "submitted"]},
     )
+    client_write_done(record, violation.pk)
     return violation
 
 

@@ -2,10 +2,8 @@
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest
 
 from portal.models import User
 
@@ -24,22 +22,3 @@ def add_service_errors(
         target = name if name in form.fields else None
         for message in messages_:
             form.add_error(target, message)
-
-
-def back_to_violation(
-    request: HttpRequest, form: Any, violation: Any, *, success: str, anchor: str
-) -> HttpResponse:
-    """After a small form on the violation page: its errors (or the success) as messages,
-    and back to the section it belongs to."""
-    if form.errors:
-        form_errors_to_messages(request, form)
-    else:
-        messages.success(request, success)
-    return redirect(f"{violation.get_absolute_url()}#{anchor}")
-
-
-def form_errors_to_messages(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)

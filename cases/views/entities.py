@@ -13,7 +13,8 @@ from cases.forms.entities import CompanyForm, PersonForm, VehicleForm
 from cases.selectors.entities import involvement_get
 from cases.selectors.violations import violation_get_for_user
 from cases.services import entities as entity_services
-from cases.views.common import actor_of, add_service_errors, back_to_violation
+from cases.views.common import actor_of, add_service_errors
+from cases.views.violations import after_page_form
 from portal.access import permission_required
 
 
@@ -40,10 +41,13 @@ def _registry_entity_add(
                 values={key: data[key] for key in identifiers},
                 properties={key: data[key] for key in properties},
                 role=data["role"],
+                client_key=data["client_key"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
-    return back_to_violation(request, form, violation, success=success, anchor="people")
+    return after_page_form(
+        request, violation, form=form, name=f"{kind}_form", success=success, anchor="people"
+    )
 
 
 @permission_required("cases.view_violation", "cases.change_violation", "cases.add_entity")
@@ -86,10 +90,18 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
                 document=document,
                 role=data["role"],
+                client_key=data["client_key"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
-    return back_to_violation(request, form, violation, success=_("Person added."), anchor="people")
+    return after_page_form(
+        request,
+        violation,
+        form=form,
+        name="person_form",
+        success=_("Person added."),
+        anchor="people",
+    )
 
 
 @permission_required("cases.view_violation", "cases.change_violation")

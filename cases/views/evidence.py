@@ -9,7 +9,8 @@ from cases.forms.evidence import EvidenceForm
 from cases.selectors.evidence import evidence_get
 from cases.selectors.violations import violation_get_for_user
 from cases.services import evidence as evidence_services
-from cases.views.common import actor_of, add_service_errors, back_to_violation
+from cases.views.common import actor_of, add_service_errors
+from cases.views.violations import after_page_form
 from portal.access import permission_required
 from portal.models import AuditAction
 from portal.services.audit import audit_record
@@ -27,10 +28,18 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                 violation=violation,
                 upload=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
+                client_key=form.cleaned_data["client_key"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
-    return back_to_violation(request, form, violation, success=_("File added."), anchor="evidence")
+    return after_page_form(
+        request,
+        violation,
+        form=form,
+        name="evidence_form",
+        success=_("File added."),
+        anchor="evidence",
+    )
 
 
 @permission_required("cases.view_violation")

@@ -11,7 +11,8 @@ from cases.forms.goods import GoodsLineForm
 from cases.selectors.goods import goods_line_get
 from cases.selectors.violations import violation_get_for_user
 from cases.services import goods as goods_services
-from cases.views.common import actor_of, add_service_errors, back_to_violation
+from cases.views.common import actor_of, add_service_errors
+from cases.views.violations import after_page_form
 from portal.access import permission_required
 
 
@@ -23,12 +24,20 @@ def goods_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             goods_services.goods_line_add(
-                actor=actor_of(request), violation=violation, data=form.to_input()
+                actor=actor_of(request),
+                violation=violation,
+                data=form.to_input(),
+                client_key=form.cleaned_data["client_key"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
-    return back_to_violation(
-        request, form, violation, success=_("Goods line added."), anchor="goods"
+    return after_page_form(
+        request,
+        violation,
+        form=form,
+        name="goods_form",
+        success=_("Goods line added."),
+        anchor="goods",
     )
 
 

@@ -1,6 +1,8 @@
 """HTML pages of violations: thin, through cases.selectors and cases.services."""
 
 import re
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +24,7 @@ from cases.forms.violations import (
 )
 from cases.models import (
     LocationSource,
+    Violation,
     ViolationStatus,
 )
 from cases.selectors.violations import (
@@ -226,7 +229,10 @@ def violation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             violation_services.violation_update(
-                actor=actor_of(request), violation=violation, data=form.to_input()
+                actor=actor_of(request),
+                violation=violation,
+                data=form.to_input(),
+                client_key=form.cleaned_data.get("client_key"),
             )
         except ValidationError as error:
             detail_errors = {
@@ -251,10 +257,37 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     violation = violation_get_for_user(user=user, pk=pk)
     audit_record(actor=user, action=AuditAction.VIEW, obj=violation)
+    return violation_page(request, violation)
+
+
+# The small forms of the violation page, by the name the template knows them by.
+PAGE_FORMS: dict[str, Callable[[], Any]] = {
+    "goods_form": GoodsLineForm,
+    "vehicle_form": lambda: VehicleForm(prefix="vehicle"),
+    "person_form": lambda: PersonForm(prefix="person"),
+    "company_form": lambda: CompanyForm(prefix="company"),
+    "evidence_form": EvidenceForm,
+}
+
+
+def violation_page(
+    request: HttpRequest,
+    violation: Violation,
+    *,
+    refused: dict[str, Any] | None = None,
+    submit_errors: list[str] | None = None,
+) -> HttpResponse:
+    """The violation page. With ``refused`` (a small form the server turned down, by its
+    name in PAGE_FORMS) or ``submit_errors``, the page is shown again with status 400:
+    what was typed stays in the form, each message at its field (the form opens and the
+    browser is taken to it by the action's #fragment), nothing is lost."""
+    user = actor_of(request)
     goods = list(violation.goods.select_related("hs_code"))
     involvements = list(violation.involvements.select_related("entity").order_by("id"))
     evidence = list(violation.evidence.all())
     can_edit = violation_can_edit(user=user, violation=violation)
+    forms = {name: make() for name, make in PAGE_FORMS.items()}
+    forms.update(refused or {})
     context = {
         "violation": violation,
         "goods": goods,
@@ -266,22 +299,22 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submit_problems": violation_services.violation_submit_problems(violation)
         if violation.status == ViolationStatus.DRAFT
         else {},
+        "submit_errors": submit_errors or [],
+        "submit_key": request.POST.get("client_key", "") if submit_errors else uuid.uuid4(),
         "duplicates": violation_possible_duplicates(user=user, violation=violation)
         if violation.status in (ViolationStatus.DRAFT, ViolationStatus.SUBMITTED)
         else None,
         "can_verify": violation_may_verify(user=user, violation=violation),
         "can_exchange": user.has_perm("cases.export_violation")
         and violation_exchangeable(violation),
-        "goods_form": GoodsLineForm(),
-        "vehicle_form": VehicleForm(prefix="vehicle"),
-        "person_form": PersonForm(prefix="person"),
-        "company_form": CompanyForm(prefix="company"),
-        "evidence_form": EvidenceForm(),
+        **forms,
+        "refused": next(iter(refused or {}), ""),
         "exif_suggestion": next((e for e in evidence if e.exif_location is not None), None)
         if violation.location is None
         else None,
     }
-    return render(request, "cases/violation_detail.html", context)
+    status = 400 if refused or submit_errors else 200
+    return render(request, "cases/violation_detail.html", context, status=status)
 
 
 @permission_required("cases.view_violation", "cases.change_violation")
@@ -289,16 +322,38 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def violation_submit(request: HttpRequest, pk: int) -> HttpResponse:
     violation = violation_get_for_user(user=actor_of(request), pk=pk, for_edit=True)
     try:
-        violation_services.violation_submit(actor=actor_of(request), violation=violation)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("%(reference)s submitted for verification.") % {"reference": violation.reference},
+        violation_services.violation_submit(
+            actor=actor_of(request),
+            violation=violation,
+            client_key=_client_key(request),
         )
+    except ValidationError as error:
+        return violation_page(request, violation, submit_errors=error.messages)
+    messages.success(
+        request,
+        _("%(reference)s submitted for verification.") % {"reference": violation.reference},
+    )
     return redirect("cases:violation-detail", pk=violation.pk)
+
+
+def after_page_form(
+    request: HttpRequest, violation: Violation, *, form: Any, name: str, success: str, anchor: str
+) -> HttpResponse:
+    """After a small form of the violation page: back to its section with the success,
+    or the page again (400) with the form as typed and its errors at the fields."""
+    if form.errors:
+        return violation_page(request, violation, refused={name: form})
+    messages.success(request, success)
+    return redirect(f"{violation.get_absolute_url()}#{anchor}")
+
+
+def _client_key(request: HttpRequest) -> uuid.UUID | None:
+    """The device's key of a write posted without a form class (Submit); a key that is
+    no UUID is no key."""
+    try:
+        return uuid.UUID(request.POST.get("client_key", ""))
+    except ValueError:
+        return None
 
 
 @permission_required("cases.view_violation", "cases.verify_violation")

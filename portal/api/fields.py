@@ -54,3 +54,14 @@ class PolygonField(serializers.Field):
 
     def to_representation(self, value: Polygon) -> dict[str, Any]:
         return {"type": "Polygon", "coordinates": value.coords}
+
+
+class ClientKeySerializer(serializers.Serializer):
+    """The device's key for one write: sent again (the answer to the first was lost), the
+    request returns the first result instead of acting twice."""
+
+    client_key = serializers.UUIDField(
+        required=False,
+        help_text="The device's key for this write: sent again, it returns the first result "
+        "instead of acting twice.",
+    )

@@ -32,5 +32,8 @@ def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     """A service's ValidationError as the API's validation error: messages by field,
     or under ``non_field_errors`` when the service named no field."""
     if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
+        messages = dict(error.message_dict)
+        if "__all__" in messages:  # Django's name for "no field"
+            messages["non_field_errors"] = messages.pop("__all__")
+        return serializers.ValidationError(messages)
     return serializers.ValidationError({"non_field_errors": error.messages})

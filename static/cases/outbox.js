@@ -3,6 +3,12 @@
 // per client_key, and sent again to the same URL when the connection returns ("online"
 // event, every page load, and once a minute while something waits). The server is
 // idempotent on client_key, so a re-send returns the first violation, never a second.
+// The steps after it (a goods line, vehicle, person, company, photo, Submit: the small
+// forms of the violation page, violation_steps.js) are entries too, each with the
+// violation's page and reference; a photo waits in IndexedDB (localStorage holds text
+// only, and little of it). Entries are sent oldest first, so a step follows the steps
+// typed before it; once one of a violation's entries needs attention, its later ones
+// wait for it (a Submit is not sent past a refused goods line).
 // Loaded on every signed-in page with the banner (templates/cases/_outbox.html, a layout
 // partial of the cases app) and on the violation form, there before violation_form.js
 // so that a reopened entry (?outbox=<client_key>) is in the fields when the map starts.
@@ -13,7 +19,6 @@
   if (window.PortalOutbox) return; // the form page loads this file twice
   const banner = document.querySelector("[data-outbox-banner]");
   if (!banner) return; // not signed in
-  window.PortalOutbox = { flush: flush };
 
   const text = banner.dataset;
   // Per user: an entry is only ever sent by the officer who wrote it.
@@ -44,11 +49,64 @@
     }
   }
   function drop(key) {
+    const entry = load(key);
+    (entry && entry.files ? entry.files : []).forEach((file) => fileDrop(file.store));
     try {
       localStorage.removeItem(PREFIX + key);
     } catch (error) {
       /* nothing stored */
     }
+  }
+
+  // --- files (photos) ------------------------------------------------------------------
+  // One IndexedDB record per file, named "<prefix><entry key>:<field>"; the entry in
+  // localStorage lists them ({ name, store, filename }).
+  function filesDo(mode, work) {
+    return new Promise((resolve, reject) => {
+      if (!window.indexedDB) throw new Error("IndexedDB is not available");
+      const opening = indexedDB.open("cep-outbox-files", 1);
+      opening.onupgradeneeded = () => opening.result.createObjectStore("files");
+      opening.onerror = () => reject(opening.error);
+      opening.onsuccess = () => {
+        const db = opening.result;
+        const transaction = db.transaction("files", mode);
+        const request = work(transaction.objectStore("files"));
+        transaction.oncomplete = () => {
+          db.close();
+          resolve(request.result);
+        };
+        transaction.onerror = transaction.onabort = () => {
+          db.close();
+          reject(transaction.error);
+        };
+      };
+    });
+  }
+  function fileDrop(name) {
+    return filesDo("readwrite", (store) => store.delete(name)).catch(() => undefined);
+  }
+  // Keeps the entry with its files; resolves to false when this device could not.
+  async function keep(entry, files) {
+    entry.files = [];
+    try {
+      for (const [name, file] of files || []) {
+        const store = PREFIX + entry.key + ":" + name;
+        await filesDo("readwrite", (target) => target.put(file, store));
+        entry.files.push({ name: name, store: store, filename: file.name, type: file.type });
+      }
+    } catch (error) {
+      return false;
+    }
+    return save(entry);
+  }
+  async function filesOf(entry) {
+    const found = [];
+    for (const file of entry.files || []) {
+      const blob = await filesDo("readonly", (store) => store.get(file.store));
+      if (!blob) throw new Error("file missing");
+      found.push([file.name, blob, file.filename]);
+    }
+    return found;
   }
   function entries() {
     const list = [];
@@ -102,6 +160,11 @@
     entry.fields.forEach(([name, value]) => body.append(name, value));
     body.append("csrfmiddlewaretoken", token);
     try {
+      (await filesOf(entry)).forEach(([name, blob, filename]) => body.append(name, blob, filename));
+    } catch (error) {
+      return { kind: "invalid", error: text.textFileLost || "" };
+    }
+    try {
       const { response, html } = await window.PortalHttp.withTimeout(TIMEOUT_MS, async (signal) => {
         const answer = await fetch(url.href, {
           method: "POST",
@@ -131,13 +194,16 @@
         };
       }
       if (response.ok && path !== url.pathname) return { kind: "signin", url: response.url };
-      const errors = Array.from(page.querySelectorAll("form .errorlist li"), (item) => {
+      // The page answered with the form again (400 from the violation page's small
+      // forms): its messages, and the page itself for the form to show them at the fields.
+      const scope = (entry.form && page.getElementById(entry.form)) || page;
+      const errors = Array.from(scope.querySelectorAll(".errorlist li, .form-errors li"), (item) => {
         const field = item.closest(".field");
-        const label = field && field.querySelector("label");
+        const label = field && field.querySelector("label, legend");
         const name = label ? label.textContent.replace("*", "").trim() + ": " : "";
         return name + item.textContent.trim();
       });
-      return { kind: "invalid", error: errors.join(" ") };
+      return { kind: "invalid", error: errors.join(" "), page: page };
     } catch (error) {
       return { kind: "offline" };
     }
@@ -146,7 +212,7 @@
   function settle(entry, result) {
     if (result.kind === "sent") {
       drop(entry.key);
-      sent.push({ url: result.url, label: result.label });
+      sent.push({ url: result.url, label: entry.page ? entry.summary : result.label });
       if (formState && formState.key() === entry.key) formState.say("");
       return;
     }
@@ -163,8 +229,13 @@
     if (flushing || navigator.onLine === false) return;
     flushing = true;
     try {
+      const held = new Set(); // violation pages with an entry that needs attention
       for (const entry of entries()) {
-        if (entry.state === "attention" || !claim(entry.key)) continue;
+        if (entry.state === "attention") {
+          if (entry.page) held.add(entry.page);
+          continue;
+        }
+        if ((entry.page && held.has(entry.page)) || !claim(entry.key)) continue;
         render();
         const current = load(entry.key);
         if (!current) {
@@ -174,6 +245,7 @@
         const result = await post(current);
         busy.delete(entry.key);
         settle(current, result);
+        if (result.kind === "invalid" && current.page) held.add(current.page);
         if (result.kind === "offline" || result.kind === "signin") break;
       }
     } finally {
@@ -193,7 +265,7 @@
     return anchor;
   }
   function formLink(entry) {
-    const url = new URL(entry.url, location.href);
+    const url = new URL(entry.page || entry.url, location.href);
     url.searchParams.set("outbox", entry.key);
     return url.pathname + url.search;
   }
@@ -223,6 +295,25 @@
       item.append(text.textSent + " ", link(done.url, done.label));
       items.append(item);
     });
+    // The outbox page (cases/outbox.html) lists the same, or says that nothing waits.
+    const listed = document.querySelector("[data-outbox-page]");
+    if (listed) {
+      const copy = items.cloneNode(true);
+      if (!list.length) {
+        const none = document.createElement("p");
+        none.textContent = listed.dataset.textEmpty;
+        listed.replaceChildren(none, copy);
+      } else {
+        listed.replaceChildren(copy);
+      }
+    }
+    if (navigator.onLine === false && text.textOffline) {
+      const item = document.createElement("li");
+      item.className = "message message--warning";
+      item.dataset.outboxOffline = "";
+      item.textContent = text.textOffline;
+      items.prepend(item);
+    }
     banner.replaceChildren(items);
     banner.hidden = !items.children.length;
   }
@@ -293,6 +384,31 @@
     };
   }
 
+  // The keys of the forms this device saved or sent. The form may be the copy the
+  // service worker kept, with the key of an earlier violation in it: that copy gets a new
+  // key, or its entry would be taken for a correction of the earlier one.
+  function usedKeys() {
+    try {
+      return JSON.parse(localStorage.getItem("cep-outbox-used:" + text.outboxUser)) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+  function markUsed(key) {
+    try {
+      localStorage.setItem("cep-outbox-used:" + text.outboxUser, JSON.stringify([key, ...usedKeys().filter((k) => k !== key)].slice(0, 100)));
+    } catch (error) {
+      /* storage full: the server still refuses nothing twice */
+    }
+  }
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
   function setUpForm(target) {
     const status = target.querySelector("[data-outbox-status]");
     const say = (message) => {
@@ -301,10 +417,12 @@
     const reopened = new URLSearchParams(location.search).get("outbox");
     const kept = reopened ? load(reopened) : null;
     if (kept) fill(target, kept);
+    else if (usedKeys().includes(target.elements.client_key.value)) target.elements.client_key.value = newKey();
 
     target.addEventListener("submit", async (event) => {
       event.preventDefault();
       const entry = entryFrom(target);
+      markUsed(entry.key);
       if (!claim(entry.key)) {
         say(text.textSending + " " + entry.summary);
         return;
@@ -346,7 +464,36 @@
     return { key: () => target.elements.client_key.value, say: say };
   }
 
+  // For the violation page's steps (violation_steps.js).
+  window.PortalOutbox = {
+    flush: flush,
+    post: post,
+    keep: keep,
+    load: load,
+    drop: drop,
+    claim: claim,
+    release: release,
+    flash: (url, items) => {
+      try {
+        sessionStorage.setItem(FLASH, JSON.stringify({ url: url, items: items || [] }));
+      } catch (error) {
+        /* the page still opens, without the message */
+      }
+    },
+    render: render,
+    fill: fill,
+    filesOf: filesOf,
+    newKey: newKey,
+    text: text,
+  };
+
   // --- start -----------------------------------------------------------------------------
+  // The pages kept on the device for the next time there is no network.
+  if ("serviceWorker" in navigator && text.serviceWorker) {
+    navigator.serviceWorker.register(text.serviceWorker, { scope: "/" }).catch(() => undefined);
+  }
+  window.addEventListener("offline", render);
+  window.addEventListener("online", render);
   window.addEventListener("online", flush);
   window.addEventListener("storage", (event) => {
     if (!event.key || event.key.startsWith(PREFIX)) render();

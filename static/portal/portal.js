@@ -48,3 +48,10 @@ document.addEventListener("submit", (event) => {
   );
   dialog.showModal();
 });
+
+// On the sign-in page nobody is signed in: the pages the service worker kept on this
+// device for the last person (portal/views/offline.py) are deleted. What waits in the
+// outbox stays: it is that person's, and is sent when they sign in again.
+if (document.querySelector("[data-forget-offline-pages]") && window.caches) {
+  caches.keys().then((names) => names.filter((name) => name.startsWith("cep-pages-")).forEach((name) => caches.delete(name)));
+}

@@ -261,8 +261,11 @@ def test_a_chapter_alone_is_refused_on_the_page(client_for, officer, violation_o
         follow=True,
     )
 
-    assert "HS code: Give at least the four-digit heading, not only the chapter." in text_of(
-        response
+    assert response.status_code == 400  # the page again, the message at the HS code
+    page = text_of(response)
+    field = page[page.index('<div class="field field--error">') :]
+    assert field.index('name="hs_code"') < field.index(
+        "Give at least the four-digit heading, not only the chapter."
     )
     assert not GoodsLine.objects.exists()
 
@@ -304,7 +307,12 @@ def test_a_bad_vin_is_refused_on_the_page(client_for, officer, violation_of_offi
         follow=True,
     )
 
-    assert "VIN: A VIN has 17 characters; this one has 9." in text_of(response)
+    assert response.status_code == 400
+    page = text_of(response)
+    field = page[page.index('<div class="field field--error">') :]
+    assert field.index('name="vehicle-vin"') < field.index(
+        "A VIN has 17 characters; this one has 9."
+    )
     assert not Entity.objects.exists()
 
 

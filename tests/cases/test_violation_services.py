@@ -113,7 +113,7 @@ def test_a_point_far_from_every_crossing_point_has_none(officer):
     assert violation.crossing_point is None
 
 
-def test_the_same_client_key_twice_returns_the_first_violation(officer):
+def test_the_same_client_key_twice_returns_the_first_violation_corrected(officer):
     key = uuid.uuid4()
 
     first, first_created = violation_create(actor=officer, data=violation_input(), client_key=key)
@@ -126,8 +126,10 @@ def test_the_same_client_key_twice_returns_the_first_violation(officer):
     assert Violation.objects.count() == 1
     first.refresh_from_db()
     assert first.client_key == key
-    assert first.narrative == ""
+    # The officer corrected the entry after the answer was lost: the draft takes it.
+    assert first.narrative == "sent again"
     assert len(audit_trail(first, AuditAction.CREATE)) == 1
+    assert audit_trail(first, AuditAction.UPDATE)[-1].changes["narrative"] == ["", "sent again"]
 
 
 def _waiting_backends() -> set[str]:

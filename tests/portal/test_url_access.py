@@ -41,6 +41,8 @@ EXPECTED: dict[str, Rule] = {
     "portal:audit-list": Rule(frozenset({ADMIN})),
     "portal:audit-export": Rule(frozenset({ADMIN})),
     "portal:healthz": Rule(PUBLIC, public=True),
+    # The service worker's script: addresses of pages and a text, nothing of anyone's.
+    "portal:service-worker": Rule(PUBLIC, public=True),
     "portal:user-list": Rule(frozenset({DISPATCHER, ANALYST, ADMIN})),
     "portal:user-create": Rule(frozenset({ADMIN})),
     "portal:user-detail": Rule(frozenset({DISPATCHER, ANALYST, ADMIN}), kwargs=pk_of("user")),
@@ -65,6 +67,7 @@ EXPECTED: dict[str, Rule] = {
     ),
     "cases:violation-export": Rule(frozenset({ANALYST}), kwargs=lambda o: {"file_format": "csv"}),
     "cases:violation-create": Rule(frozenset({OFFICER})),
+    "cases:outbox": Rule(frozenset({OFFICER})),
     "cases:violation-detail": Rule(FIELD, kwargs=pk_of("violation")),
     "cases:violation-edit": Rule(EDITORS, kwargs=pk_of("violation")),
     "cases:violation-submit": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
