@@ -26,7 +26,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from cases.models import Violation, ViolationStatus
 from portal.services.demo import demo_seed
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 from tests.e2e.test_violation_flow import roadside_photo
 
@@ -147,3 +147,43 @@ def test_the_officers_violation_journey_takes_few_taps_on_a_phone(new_page):
     journey = "\n".join(f"  {taps_} {what}" for what, taps_ in taps.log)
     print(f"\nViolation journey at 390 px: {taps.count} taps (before: {BEFORE})\n{journey}")
     assert taps.count <= BOUND, f"{taps.count} taps:\n{journey}"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "lt"])
+def test_the_chips_and_the_photo_field_read_well_on_a_phone(new_page, language):
+    """Screenshots of the violation form (chips) and page at 390 px, to be looked at;
+    the chips fit the phone."""
+    from django.contrib.gis.geos import Point
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from cases.models import ViolationCategory
+    from cases.services.violations import ViolationInput, violation_create
+
+    demo_seed(password=PASSWORD)
+    page = new_page(PHONE)
+    sign_in(page, "officer")
+    page.goto("/violations/new/")
+    if language == "lt":
+        page.locator(".lang-switch button[value=lt]").click()
+        expect(page.locator("html")).to_have_attribute("lang", "lt")
+    page.locator("#id_category").select_option("tobacco")
+    page.locator("#id_d_tobacco_transport_mode").check()
+    expect(page.locator("#id_d_tobacco_transport_mode")).to_be_checked()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the form is {width} px wide"
+    screenshot(page, f"violation-form-chips-phone-{language}")
+
+    violation, _ = violation_create(
+        actor=get_user_model().objects.get(username="officer"),
+        data=ViolationInput(
+            occurred_at=timezone.now(),
+            category=ViolationCategory.objects.get(code="tobacco"),
+            location=Point(25.6536, 54.5395, srid=4326),
+            details={"transport_mode": "road", "product_type": "cigarettes"},
+        ),
+    )
+    page.goto(violation.get_absolute_url())
+    expect(page.locator("[data-upload-button]")).to_be_hidden()
+    screenshot(page, f"violation-page-phone-{language}")
