@@ -154,8 +154,8 @@ def test_the_officers_violation_journey_takes_few_taps_on_a_phone(new_page):
 def test_the_chips_and_the_photo_field_read_well_on_a_phone(new_page, language):
     """Screenshots of the violation form (chips) and page at 390 px, to be looked at;
     the chips fit the phone."""
-    from django.contrib.gis.geos import Point
     from django.contrib.auth import get_user_model
+    from django.contrib.gis.geos import Point
     from django.utils import timezone
 
     from cases.models import ViolationCategory
