@@ -18,6 +18,8 @@ class EvidenceForm(ClientKeyForm):
         ),
     )
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    # The description first: with the script, a photo is sent as soon as it is picked.
+    field_order = ["description", "file"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Ids of their own: the goods line form on the same page has a "description" too.

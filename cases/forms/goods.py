@@ -1,10 +1,13 @@
 """The goods line form of the violation page."""
 
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.forms.writes import ClientKeyForm
+from cases.lib.usual_units import USUAL_UNITS
 from cases.models import (
     QuantityUnit,
 )
@@ -23,7 +26,10 @@ class GoodsLineForm(ClientKeyForm):
     description = forms.CharField(label=_("Description"), max_length=DESCRIPTION_MAX)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=0)
     quantity_unit = forms.ChoiceField(
-        label=pgettext_lazy("of measure", "Unit"), choices=QuantityUnit.choices
+        label=pgettext_lazy("of measure", "Unit"),
+        choices=QuantityUnit.choices,
+        # Preselected from the HS code typed, when its usual unit is known (violation_detail.js).
+        widget=forms.Select(attrs={"data-usual-units": json.dumps(USUAL_UNITS)}),
     )
     value_eur = forms.DecimalField(
         label=_("Estimated value (EUR)"),

@@ -147,6 +147,20 @@ class ViolationForm(forms.Form):
         )
 
 
+# A required choice of a few options is drawn as a row of chips (radio buttons): one tap
+# instead of opening a list and choosing. Longer lists, and optional ones (a chip cannot
+# be unchosen), stay a list.
+CHIPS_AT_MOST = 7
+
+
+def is_short_choice(definition: dict[str, Any]) -> bool:
+    return (
+        definition.get("type") == "choice"
+        and bool(definition.get("required"))
+        and 0 < len(definition.get("choices", [])) <= CHIPS_AT_MOST
+    )
+
+
 def category_field_groups(
     categories: list[ViolationCategory],
     values: dict[str, dict[str, Any]],
@@ -177,6 +191,7 @@ def category_field_groups(
                     "error": errors.get(f"details.{name}", "") if category.code == selected else "",
                 }
             )
+            fields[-1]["chips"] = is_short_choice(definition)
         groups.append(
             {
                 "code": category.code,

@@ -14,6 +14,30 @@
   // The description of the code typed, under the field: "240220 Cigarettes containing
   // tobacco", or that no heading has it, once four or six digits are typed.
   const described = input.form.querySelector("[data-hs-description]");
+  // The unit the goods of this code are usually counted in, chosen for the officer
+  // unless they chose one themselves on this line.
+  const unit = input.form.querySelector("select[data-usual-units]");
+  const usualUnits = unit ? JSON.parse(unit.dataset.usualUnits) : {};
+  let unitChosen = false;
+  if (unit) {
+    unit.addEventListener("change", () => {
+      unitChosen = true;
+    });
+    input.form.addEventListener("reset", () => {
+      unitChosen = false;
+    });
+  }
+  function preselectUnit(digits) {
+    if (!unit || unitChosen) return;
+    for (let length = digits.length; length >= 2; length -= 1) {
+      const usual = usualUnits[digits.slice(0, length)];
+      if (usual && unit.querySelector('option[value="' + CSS.escape(usual) + '"]')) {
+        unit.value = usual;
+        unit.dispatchEvent(new Event("input", { bubbles: true }));
+        return;
+      }
+    }
+  }
   function describe(results) {
     if (!described) return;
     const digits = input.value.replace(/[^0-9]/g, "");
@@ -22,6 +46,7 @@
       return;
     }
     const match = results.find((code) => code.code === digits);
+    if (match) preselectUnit(digits);
     described.textContent = match ? match.code + " " + match.description : described.dataset.textUnknown;
   }
   let timer = null;

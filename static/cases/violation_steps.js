@@ -217,6 +217,24 @@
     });
   });
 
+  // A photo is sent as soon as it is picked (one tap fewer than picking, then Upload);
+  // a file over the size limit is not (violation_detail.js says so at the field). The
+  // Upload button stays for a page without the script.
+  forms
+    .filter((form) => form.hasAttribute("data-send-on-pick"))
+    .forEach((form) => {
+      const button = form.querySelector("[data-upload-button]");
+      if (button) button.hidden = true;
+      form.querySelectorAll("input[type=file]").forEach((input) => {
+        input.addEventListener("change", () => {
+          const file = input.files && input.files[0];
+          const limit = Number(input.dataset.maxBytes || 0);
+          if (!file || (limit && file.size > limit)) return;
+          form.requestSubmit();
+        });
+      });
+    });
+
   // An entry that needs attention, reopened from the banner (?outbox=<key>): its form
   // filled again as it was, with the reason.
   const reopened = new URLSearchParams(location.search).get("outbox");
@@ -238,6 +256,8 @@
     );
     const details = form.closest("details");
     if (details) details.open = true;
+    const upload = form.querySelector("[data-upload-button]");
+    if (upload) upload.hidden = false; // the file is back on the form: sent with the button
     say(form, entry.error || "");
     form.scrollIntoView({ block: "center" });
   }

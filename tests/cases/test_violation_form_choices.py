@@ -89,6 +89,11 @@ def test_editing_shows_the_saved_category_and_its_facts(client_for, officer, vio
     assert re.search(rf'<fieldset class="category-fields"\s+data-category="{code}"\s*>', page)
     for name, value in violation_of_officer.details.items():
         if isinstance(value, str) and value:
-            assert f'name="d_{code}_{name}" value="{value}"' in page or (
-                f'<option value="{value}" selected>' in page
+            # A text field, a list, or a row of chips (radio buttons) with the value checked.
+            assert (
+                f'name="d_{code}_{name}" value="{value}"' in page
+                or f'<option value="{value}" selected>' in page
+                or re.search(
+                    rf'name="d_{code}_{name}"\s+value="{re.escape(value)}"\s+checked>', page
+                )
             )

@@ -29,11 +29,12 @@ def test_officer_logs_a_violation_on_a_phone_and_finds_it_on_the_map(new_page):
     page.goto("/violations/new/")
     page.get_by_label("Category").select_option(label="Tobacco products")
     tobacco = page.locator("fieldset[data-category=tobacco]")
-    tobacco.get_by_label("Transport mode").select_option(label="Road")
-    tobacco.get_by_label("Detection method").select_option(label="X-ray / scanner")
-    tobacco.get_by_label("Product").select_option(label="Cigarettes")
+    # Short choices are chips (radio buttons): one tap each.
+    tobacco.get_by_role("group", name="Transport mode").get_by_label("Road").check()
+    tobacco.get_by_role("group", name="Detection method").get_by_label("X-ray / scanner").check()
+    tobacco.get_by_role("group", name="Product").get_by_label("Cigarettes").check()
     tobacco.get_by_label("Brand").fill("Minsk")
-    tobacco.get_by_label("Excise stamps").select_option(label="Foreign")
+    tobacco.get_by_role("group", name="Excise stamps").get_by_label("Foreign").check()
     page.locator("#location-map").click()
     assert page.locator("#id_latitude").input_value() != ""
     page.get_by_label("Place").fill("Medininkai, lorry lane 3")
@@ -48,12 +49,14 @@ def test_officer_logs_a_violation_on_a_phone_and_finds_it_on_the_map(new_page):
     expect(page.locator("[data-hs-description]")).to_contain_text("240220 Cigarettes")
     page.get_by_label("Description").first.fill("Cigarettes without Lithuanian excise stamps")
     page.get_by_label("Quantity").fill("500")
-    page.get_by_label("Unit", exact=True).select_option(label="packs")
+    # The unit is preselected from the HS code (cigarettes are counted in packs).
+    expect(page.get_by_role("combobox", name="Unit", exact=True)).to_have_value("packs")
     page.get_by_label("Estimated value (EUR)").fill("2250")
     page.get_by_role("button", name="Add goods line").click()
     page.get_by_text("Goods line added.").wait_for()
+    # Sent as soon as it is picked: the Upload button is for a page without the script.
+    expect(page.get_by_role("button", name="Upload")).to_be_hidden()
     page.get_by_label("Photo or document").set_input_files(roadside_photo())
-    page.get_by_role("button", name="Upload").click()
     page.get_by_text("File added.").wait_for()
     page.get_by_role("button", name="Submit").click()
     page.get_by_text("submitted for verification").wait_for()

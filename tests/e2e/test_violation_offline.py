@@ -19,8 +19,9 @@ def _fill_violation(page) -> str:
     """Category, tobacco facts and a tap on the map; returns the form's client_key."""
     page.goto("/violations/new/")
     page.select_option("#id_category", "tobacco")
-    page.select_option("#id_d_tobacco_transport_mode", "road")
-    page.select_option("#id_d_tobacco_product_type", "cigarettes")
+    tobacco = page.locator("fieldset[data-category=tobacco]")
+    tobacco.get_by_role("group", name="Transport mode").get_by_label("Road").check()
+    tobacco.get_by_role("group", name="Product").get_by_label("Cigarettes").check()
     page.locator("#location-map").click()
     assert page.input_value("#id_latitude")
     return page.input_value("#id_client_key")
@@ -139,9 +140,10 @@ def test_lost_connection_with_errors_needs_attention_and_reopens_filled(new_page
     page.wait_for_url(re.compile(r"/violations/new/\?outbox="))
     assert page.input_value("#id_client_key") == key
     assert page.input_value("#id_category") == "tobacco"
-    assert page.input_value("#id_d_tobacco_product_type") == "cigarettes"
+    cigarettes = page.locator("fieldset[data-category=tobacco]").get_by_label("Cigarettes")
+    assert cigarettes.is_checked()
     assert page.input_value("#id_latitude") == latitude
-    assert page.locator("#id_d_tobacco_product_type").is_visible()
+    assert cigarettes.is_visible()
     assert page.locator("#location-map .leaflet-marker-icon").count() == 1
     page.fill("#id_occurred_at", when)
 

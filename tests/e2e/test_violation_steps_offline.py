@@ -40,7 +40,7 @@ def _goods(page, description: str = "Cigarettes behind the spare wheel") -> None
     form.get_by_label("HS code").fill("240220")
     form.get_by_label("Description").fill(description)
     form.get_by_label("Quantity").fill("500")
-    form.get_by_label("Unit", exact=True).select_option(label="packs")
+    form.get_by_role("combobox", name="Unit", exact=True).select_option(label="packs")
     form.get_by_role("button", name="Add goods line").click()
 
 
@@ -64,9 +64,9 @@ def _person(page) -> None:
 
 def _upload(page) -> None:
     form = page.locator("#evidence-form")
-    form.get_by_label("Photo or document").set_input_files(_photo())
+    # The description first: the photo is sent as soon as it is picked.
     form.get_by_label("Description").fill("Spare wheel, opened")
-    form.get_by_role("button", name="Upload").click()
+    form.get_by_label("Photo or document").set_input_files(_photo())
 
 
 def _submit(page) -> None:
