@@ -27,7 +27,7 @@ def test_administrator_creates_an_officer_who_then_signs_in(new_page):
     page.get_by_label("Initial password").fill("Kena-Crossing-2026")
     page.get_by_label("Repeat the password").fill("Kena-Crossing-2027")
     page.get_by_role("button", name="Create user").click()
-    assert page.get_by_text("The two passwords differ.").is_visible()
+    assert page.get_by_text("The two passwords differ.", exact=True).is_visible()
     screenshot(page, "user-create-error-desktop")
     page.get_by_label("Initial password").fill("Kena-Crossing-2026")
     page.get_by_label("Repeat the password").fill("Kena-Crossing-2026")

@@ -82,7 +82,7 @@ def test_a_dispatcher_draws_a_zone_on_the_map_and_saves_it(new_page):
         json.dumps({"type": "Polygon", "coordinates": [bow_tie]})
     )
     page.get_by_role("button", name="Save changes").click()
-    page.get_by_role("alert").filter(has_text="crosses itself").wait_for()
+    page.locator("#area-errors").filter(has_text="crosses itself").wait_for()
     screenshot(page, "zone-form-error-desktop")
     zone.refresh_from_db()
     assert zone.area.num_coords == 5
