@@ -23,7 +23,9 @@
   // The error brought into view: after the server showed the page again with its errors
   // (no script path, or a form sent before this script ran) as after a refused send.
   function showFirstError(root) {
-    const error = root.querySelector(".field--error, .form-errors, #submit-errors");
+    // The field itself before the form's summary: its control is what gets the focus.
+    const error =
+      root.querySelector(".field--error") || root.querySelector(".form-errors, #submit-errors");
     if (!error) return;
     const details = error.closest("details");
     if (details) details.open = true;

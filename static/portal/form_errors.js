@@ -34,6 +34,9 @@
   function showSummary() {
     const summary = document.querySelector("[data-error-summary]");
     if (!summary) return;
+    // A page's own script already took the person to the first wrong field: leave it there.
+    const active = document.activeElement;
+    if (active && active.getAttribute("aria-invalid") === "true") return;
     summary.scrollIntoView({ block: "start" });
     summary.focus({ preventScroll: true });
   }

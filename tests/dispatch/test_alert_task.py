@@ -267,7 +267,7 @@ def test_the_alert_list_offers_a_task_to_dispatchers_only(client_for, dispatcher
 
     assert for_dispatcher.status_code == 200
     assert link in for_dispatcher.content.decode()
-    assert 'aria-label="Send a task for VLN-1"' in for_dispatcher.content.decode()
+    assert 'aria-label="Send a task for VLN-1 · ' in for_dispatcher.content.decode()
     assert for_analyst.status_code == 200
     assert link not in for_analyst.content.decode()
 
@@ -287,7 +287,7 @@ def test_the_alert_list_shows_the_task_answering_an_alert(client_for, dispatcher
     task_transition(actor=dispatcher, task=task, target="cancelled", note="Unit back")
     page = client.get(reverse("dispatch:alert-list")).content.decode()
     assert "Cancelled" in page
-    assert 'aria-label="Send another task for VLN-1"' in page
+    assert 'aria-label="Send another task for VLN-1 · ' in page
 
 
 def test_the_alert_list_reads_the_tasks_of_a_page_in_one_query(

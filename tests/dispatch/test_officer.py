@@ -3,6 +3,7 @@ phone's position through the browser (stored for the officer's own unit only, as
 "browser"), and the violation logged at a task's place linked back to that task."""
 
 import html
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -358,7 +359,8 @@ def test_the_duty_buttons_work_through_the_page(officer, unit, client_for):
 
     unit.refresh_from_db()
     assert unit.status == UnitStatus.OFF_DUTY
-    assert "Duty ended: MU-A1 is off duty." in ended.content.decode()
+    # The unit by its one name: call sign · organisational unit.
+    assert re.search(r"Duty ended: MU-A1 · [^<]+ is off duty\.", ended.content.decode())
     client.post(DUTY, {"action": "start"})
     unit.refresh_from_db()
     assert unit.status == UnitStatus.AVAILABLE

@@ -121,7 +121,7 @@ def test_filters_fold_on_a_phone_and_say_how_many_are_set(
 def test_a_filter_with_an_error_is_shown_open_on_a_phone(new_page, live_server, administrator):
     page = signed_in(new_page, live_server, administrator, PHONE)
     page.goto(reverse("portal:audit-list") + "?date_from=2026-05-02&date_to=2026-05-01")
-    expect(page.get_by_text("The end date is before the start date.")).to_be_visible()
+    expect(page.get_by_text("The end date is before the start date.", exact=True)).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -18,7 +18,8 @@ CHAPTER_99 = "Chapter 99 is reserved for national and statistical use"
 def _in_view(page, locator) -> bool:
     box = locator.bounding_box()
     height = page.viewport_size["height"]
-    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+    # A jump to an anchor may leave the target a fraction of a pixel above the top.
+    return box is not None and box["y"] >= -1 and box["y"] + box["height"] <= height
 
 
 def _fill_goods(form) -> None:
@@ -57,7 +58,8 @@ def test_a_refused_goods_line_and_photo_lose_nothing_typed_on_a_phone(new_page, 
         assert _in_view(page, goods.get_by_label("HS code"))
     else:
         assert page.url.endswith("/goods/#goods-form")
-        assert _in_view(page, goods)
+        # The form is taller than a phone: its summary of errors, at its top, is in view.
+        assert _in_view(page, goods.locator("[data-error-summary]"))
     screenshot(page, f"violation-goods-refused-phone-{'js' if script else 'nojs'}")
     assert not GoodsLine.objects.exists()
 

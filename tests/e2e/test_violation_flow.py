@@ -124,5 +124,5 @@ def test_analyst_verifies_from_the_review_queue(new_page, officer):
     screenshot(page, "violation-list-desktop")
     page.goto(violation.get_absolute_url())
     page.get_by_role("link", name="Exchange records").click()
-    assert page.get_by_role("heading", name="Left out of the non-nominal record").is_visible()
+    assert page.get_by_role("heading", name="What the non-nominal record leaves out").is_visible()
     screenshot(page, "violation-exchange-desktop")
