@@ -59,7 +59,11 @@ def test_an_urgent_notice_reaches_the_officer_who_marks_it_read(new_page, units)
     # Sent empty: each problem is named at its field, nothing is sent.
     dispatcher.get_by_role("button", name="Send notice").click()
     dispatcher.get_by_text("Give the notice a title.", exact=True).wait_for()
-    expect(dispatcher.get_by_text("Choose the units to send the notice to")).to_be_visible()
+    expect(
+        dispatcher.get_by_text(
+            "Choose the units to send the notice to, or send it to all units.", exact=True
+        )
+    ).to_be_visible()
     assert Notice.objects.count() == 0
     screenshot(dispatcher, "notice-form-errors-desktop")
     dispatcher.get_by_label("Title").fill("Wanted: white VW van BY 4521 AB")
