@@ -29,5 +29,5 @@ if [ "$stage" = all ] || [ "$stage" = pytest ]; then
   echo "==> pytest"
   mkdir -p artifacts/screenshots
   # --create-db: CI and a fresh clone must never trust a test database left behind.
-  $BIN/pytest --create-db -p no:cacheprovider ${PYTEST_ARGS:-}
+  $BIN/pytest --create-db -p no:cacheprovider -n "${PYTEST_PROCESSES:-2}" --dist load ${PYTEST_ARGS:-}
 fi

@@ -25,6 +25,24 @@ PASSWORD = "correct-horse-battery"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controlling (or only) process
+        from tests.fuzz.tally import tally_parts_forget
+
+        tally_parts_forget()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fuzz runs' tally (tests/fuzz/tally.py), added up over the parallel processes."""
+    from tests.fuzz.tally import tally_report
+
+    lines = tally_report()
+    if lines:
+        terminalreporter.section("schemathesis: the API schema fuzzed as each role")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 def totp_device_for(user: User) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)

@@ -205,8 +205,9 @@ class JobResultDownload(GenericAPIView):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, as an attachment."
+            # A result is any kind of file (a report, a CSV, a PDF): its own type is sent.
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as an attachment, with its type."
             ),
             **ERRORS,
         }

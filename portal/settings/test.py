@@ -45,3 +45,25 @@ if _template := env.str("DATABASE_TEST_TEMPLATE", default=""):  # noqa: F405
 # Kinds that only tests start (one that waits at a gate the test opens, one that fails,
 # one that crashes), registered beside the apps' own in this process and the test worker.
 JOB_KINDS_EXTRA = "tests.portal.job_kinds"
+
+# --- Parallel test processes (pytest-xdist) ----------------------------------------------
+# `make test` runs the suite in two processes, each with its own test database (pytest-django
+# adds the suffix). Each also needs Redis databases of its own: the cache is emptied by some
+# tests (flushdb), and a test worker must never take the other process's tasks. The Celery
+# worker a test starts inherits PYTEST_XDIST_WORKER, so it listens where its process sends.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _redis_for_xdist_worker(url: str) -> str:
+    """``url`` with its database number moved by 8 per process after the first (gw1:
+    0 -> 8, 15 -> 7), so two processes use four distinct databases of the 16."""
+    index = int(_XDIST_WORKER.removeprefix("gw") or 0)
+    if index == 0:
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database + 8 * index) % 16}"))
+
+
+CACHES["default"]["LOCATION"] = _redis_for_xdist_worker(CACHES["default"]["LOCATION"])  # noqa: F405
+CELERY_BROKER_URL = _redis_for_xdist_worker(CELERY_BROKER_URL)

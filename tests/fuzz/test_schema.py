@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
 
 import portal.urls
 from tests.fuzz.api import api_schema_load
-from tests.fuzz.conftest import tally_for
+from tests.fuzz.tally import tally_for
 from tests.fuzz.world import ROLES, FuzzWorld
 
 # Cases per operation and role. 40 operations x 5 roles x this, at a few milliseconds a
