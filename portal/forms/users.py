@@ -53,6 +53,14 @@ class UserProfileForm(forms.ModelForm):
             "org_unit",
             "is_active",
         ]
+        # Django's own help says "vartotojas" and "delete"; the portal never deletes a
+        # person (the audit trail names them) and says "naudotojas".
+        help_texts = {
+            "is_active": _(
+                "A person who leaves is deactivated, never deleted: they can no longer sign "
+                "in, and their records and history stay."
+            ),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import timezone
 
@@ -677,3 +678,16 @@ def test_an_officer_of_another_unit_cannot_open_the_file(
 
     assert response.status_code == 404
     assert not AuditRecord.objects.filter(action=AuditAction.DOWNLOAD).exists()
+
+
+def test_coordinates_read_with_a_decimal_point_in_lithuanian_too(client_for, officer):
+    """ "54,590000, 25,710000" cannot be told apart from four numbers, nor pasted into a
+    GPS: coordinates keep the decimal point whatever the language."""
+    violation = draft_of(officer, location=Point(25.71, 54.59, srid=4326))
+    client = client_for(officer)
+    client.cookies["django_language"] = "lt"
+
+    page = text_of(client.get(url("violation-detail", violation)))
+
+    assert "54.590000, 25.710000" in page
+    assert "54,590000" not in page

@@ -521,3 +521,15 @@ def test_a_shift_note_over_300_characters_is_refused_not_a_database_error(dispat
 
     assert refused.value.message_dict == {"note": ["At most 300 characters; this text has 301."]}
     assert not Shift.objects.exists()
+
+
+def test_a_day_is_headed_in_lithuanian_word_order_and_case(officer, client_for, unit):
+    """Not "Pirmadienis, 23 lapkritis 2026" (a nominative month after the day): the
+    Lithuanian form is "Pirmadienis, 2026 m. lapkričio 23 d."."""
+    client = client_for(officer)
+    client.cookies["django_language"] = "lt"
+
+    page = board(client, view="day", date="2026-11-23").content.decode()
+
+    assert "Pirmadienis, 2026 m. lapkričio 23 d." in page
+    assert "23 lapkritis" not in page

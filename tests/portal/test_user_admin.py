@@ -264,3 +264,16 @@ def test_renaming_a_user_with_a_right_to_left_override_changes_nothing(
     assert "invisible characters" in " ".join(response.context["form"].errors["first_name"])
     officer.refresh_from_db()
     assert officer.first_name == before
+
+
+def test_a_persons_history_names_what_was_done_and_to_what(administrator, officer, client_for):
+    """A list of bare "Create · officer" lines says nothing: each line names the record
+    (here the violation the officer logged), and who acted when it was someone else."""
+    from tests.cases.support import draft_of
+
+    violation = draft_of(officer)
+
+    page = client_for(administrator).get(reverse("portal:user-detail", args=[officer.pk]))
+
+    history = page.content.decode().split('id="history-title"')[1]
+    assert violation.reference in history
