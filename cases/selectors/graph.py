@@ -218,16 +218,24 @@ def _degrees(ids: Sequence[int], scope: _Scope, graph_filter: GraphFilter) -> di
 
 
 def _nodes(ids: Iterable[int], scope: _Scope, graph_filter: GraphFilter) -> list[GraphNode]:
+    """The entities of ``ids`` with their degree (relations within reach and the
+    filter, both directions), in one statement."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    degrees = _degrees(wanted, scope, graph_filter)
-    rows = _fetch(
-        "SELECT id, kind, label, key FROM cases_entity WHERE id = ANY(%s) ORDER BY id", [wanted]
+    where, fparams = _filter_sql(graph_filter)
+    out_reach, out_params = scope.on("r.target_id")
+    in_reach, in_params = scope.on("r.source_id")
+    sql = (
+        "SELECT e.id, e.kind, e.label, e.key,"
+        f" (SELECT count(*) FROM cases_relation r WHERE r.source_id = e.id{where}{out_reach})"
+        f" + (SELECT count(*) FROM cases_relation r WHERE r.target_id = e.id{where}{in_reach})"
+        " FROM cases_entity e WHERE e.id = ANY(%s) ORDER BY e.id"
     )
+    rows = _fetch(sql, [*fparams, *out_params, *fparams, *in_params, wanted])
     return [
-        {"id": i, "kind": kind, "label": label, "key": key, "degree": degrees.get(i, 0)}
-        for i, kind, label, key in rows
+        {"id": i, "kind": kind, "label": label, "key": key, "degree": degree}
+        for i, kind, label, key, degree in rows
     ]
 
 
@@ -289,16 +297,15 @@ def graph_expand(
     seeds = sorted(entities_in_reach(user=user, ids=ids))
     nodes: set[int] = set(seeds)
     edges: dict[int, GraphEdge] = {}
-    more: list[MoreMarker] = []
-    degrees: dict[int, int] = {}
     frontier = seeds
+    shown: dict[int, int] = {}  # expanded entity above the cap -> relations shown
     for _hop in range(hops):
         found = _first_relations(frontier, scope, graph_filter, cap)
-        capped = [n for n in frontier if len(found[n]) > cap]
-        degrees.update(_degrees(capped, scope, graph_filter))
         reached: list[int] = []
         for node in frontier:
             rows = found[node][:cap]
+            if len(found[node]) > cap:
+                shown[node] = len(rows)
             for row in rows:
                 edge = _edge(row)
                 edges[edge["id"]] = edge
@@ -306,46 +313,69 @@ def graph_expand(
                 if other not in nodes:
                     nodes.add(other)
                     reached.append(other)
-            if node in degrees:
-                more.append({"node": node, "shown": len(rows), "hidden": degrees[node] - len(rows)})
         frontier = reached
+    answer_nodes = _nodes(nodes, scope, graph_filter)
+    degrees = {node["id"]: node["degree"] for node in answer_nodes}
+    more: list[MoreMarker] = [
+        {"node": node, "shown": count, "hidden": degrees[node] - count}
+        for node, count in shown.items()
+    ]
     return {
-        "nodes": _nodes(nodes, scope, graph_filter),
+        "nodes": answer_nodes,
         "edges": sorted(edges.values(), key=lambda e: e["id"]),
         "more": more,
         "order": RELATION_ORDER_LABEL,
     }
 
 
-def _step(
+def _edges_from(
     frontier: list[int], scope: _Scope, graph_filter: GraphFilter
-) -> list[tuple[int, int, tuple[Any, ...]]]:
-    """Every relation within reach and the filter from ``frontier``: (from, to, edge)."""
+) -> tuple[str, list[Any]]:
+    """SQL of (origin, other, id) for every relation within reach and the filter from
+    an entity of ``frontier``, either direction, with its parameters."""
     where, fparams = _filter_sql(graph_filter)
     out_reach, out_params = scope.on("r.target_id")
     in_reach, in_params = scope.on("r.source_id")
     sql = (
-        f"SELECT r.source_id, r.target_id, {_EDGE_COLUMNS} FROM cases_relation r"
+        "SELECT r.source_id AS origin, r.target_id AS other, r.id FROM cases_relation r"
         f" WHERE r.source_id = ANY(%s){where}{out_reach}"
         " UNION ALL"
-        f" SELECT r.target_id, r.source_id, {_EDGE_COLUMNS} FROM cases_relation r"
+        " SELECT r.target_id, r.source_id, r.id FROM cases_relation r"
         f" WHERE r.target_id = ANY(%s){where}{in_reach}"
     )
-    params = [frontier, *fparams, *out_params, frontier, *fparams, *in_params]
-    return [(row[0], row[1], row[2:]) for row in _fetch(sql, params)]
+    return sql, [frontier, *fparams, *out_params, frontier, *fparams, *in_params]
+
+
+def _step(
+    frontier: list[int], scope: _Scope, graph_filter: GraphFilter
+) -> list[tuple[int, int, int]]:
+    """Every relation from ``frontier``: (from, to, relation id), three integers a row."""
+    sql, params = _edges_from(frontier, scope, graph_filter)
+    return [(origin, other, rid) for origin, other, rid in _fetch(sql, params)]
+
+
+def _meeting(
+    near: list[int], far: list[int], scope: _Scope, graph_filter: GraphFilter
+) -> tuple[int, int, int] | None:
+    """A relation from ``near`` to an entity of ``far`` (the smallest such entity, so
+    that the answer does not depend on the plan), or None: one row back at most."""
+    edges, params = _edges_from(near, scope, graph_filter)
+    sql = f"SELECT * FROM ({edges}) AS e WHERE e.other = ANY(%s) ORDER BY e.other, e.id LIMIT 1"
+    rows = _fetch(sql, [*params, far])
+    return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
 
 
 @dataclass
 class _Side:
-    # entity -> (the entity it was reached from, the relation) ; None for the start
-    parents: dict[int, tuple[int, tuple[Any, ...]] | None] = field(default_factory=dict)
+    # entity -> (the entity it was reached from, the relation id); None for the start
+    parents: dict[int, tuple[int, int] | None] = field(default_factory=dict)
     frontier: list[int] = field(default_factory=list)
     depth: int = 0
 
 
-def _walk(side: _Side, node: int) -> list[tuple[int, tuple[Any, ...] | None]]:
+def _walk(side: _Side, node: int) -> list[tuple[int, int | None]]:
     """From ``node`` back to the side's start: [(entity, relation to the previous)]."""
-    out: list[tuple[int, tuple[Any, ...] | None]] = []
+    out: list[tuple[int, int | None]] = []
     current: int | None = node
     while current is not None:
         step = side.parents[current]
@@ -354,11 +384,20 @@ def _walk(side: _Side, node: int) -> list[tuple[int, tuple[Any, ...] | None]]:
     return out
 
 
+def _relations(ids: list[int]) -> list[GraphEdge]:
+    rows = _fetch(f"SELECT {_EDGE_COLUMNS} FROM cases_relation r WHERE r.id = ANY(%s)", [ids])
+    by_id = {row[0]: _edge(row) for row in rows}
+    return [by_id[i] for i in ids]
+
+
 def _path_search(
     source: int, target: int, scope: _Scope, graph_filter: GraphFilter, max_hops: int
 ) -> tuple[str, list[int], list[GraphEdge]]:
-    """Bidirectional breadth-first search, one SQL query per level, always widening the
-    smaller frontier. Returns (status, entities along the path, its relations)."""
+    """Bidirectional breadth-first search, always widening the smaller frontier. Each
+    level first asks the database whether the smaller frontier touches the other one
+    (one row back at most), and only then fetches the level itself (three integers
+    per entity reached): the widest level, the one where the searches meet, is never
+    sent back. Returns (status, entities along the path, its relations)."""
     if source == target:
         return "found", [source], []
     a = _Side(parents={source: None}, frontier=[source])
@@ -367,26 +406,27 @@ def _path_search(
         if len(a.parents) + len(b.parents) > PATH_VISIT_BUDGET:
             return "too_broad", [], []
         near, far = (a, b) if len(a.frontier) <= len(b.frontier) else (b, a)
-        reached: list[int] = []
-        meetings: list[int] = []
-        for origin, other, edge in _step(near.frontier, scope, graph_filter):
-            if other in near.parents:
-                continue
-            near.parents[other] = (origin, edge)
-            reached.append(other)
-            if other in far.parents:
-                meetings.append(other)
-        near.frontier = reached
-        near.depth += 1
-        if meetings:
-            # Every meeting on this level gives the same length (the far side's
-            # frontier is one level); the smallest id makes the answer deterministic.
-            meet = min(meetings)
+        # Meeting the far side's frontier is enough: had a new entity been in an
+        # earlier level of the far side, the searches would have met a level ago.
+        met = _meeting(near.frontier, far.frontier, scope, graph_filter)
+        if met is not None:
+            origin, meet, relation = met
+            near.parents[meet] = (origin, relation)
             back = _walk(a, meet)  # meet ... source
             forth = _walk(b, meet)  # meet ... target
             entities = [n for n, _ in reversed(back)] + [n for n, _ in forth[1:]]
-            relations = [e for _, e in back if e] + [e for _, e in forth if e]
-            return "found", entities, [_edge(r) for r in relations]
+            relation_ids = [r for _, r in reversed(back) if r] + [r for _, r in forth if r]
+            return "found", entities, _relations(relation_ids)
+        if a.depth + b.depth + 1 >= max_hops:
+            break
+        reached: list[int] = []
+        for origin, other, relation in _step(near.frontier, scope, graph_filter):
+            if other in near.parents:
+                continue
+            near.parents[other] = (origin, relation)
+            reached.append(other)
+        near.frontier = reached
+        near.depth += 1
     return "none", [], []
 
 
