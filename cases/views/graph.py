@@ -17,7 +17,7 @@ from portal.services.audit import audit_record
 def chart_strings() -> dict[str, str]:
     """The chart module's words, translated here (the module has no catalogue)."""
     return {
-        "relations": _("relations"),
+        "relations": _("relations: %(count)s"),
         "more": _("%(count)s more"),
         "moreTitle": _("%(count)s more relations of %(label)s are not shown"),
         "showMore": _("Show %(count)s more"),
@@ -39,9 +39,7 @@ def chart_strings() -> dict[str, str]:
         "loading": _("Loading…"),
         "failed": _("The request failed: %(error)s"),
         "exported": _("Exported %(name)s."),
-        "allDates": _("all dates"),
         "noDates": _("No dated relations on the chart."),
-        "undated": _("without dates"),
     }
 
 
