@@ -50,7 +50,9 @@ class IdListField(serializers.CharField):
         if not parts:
             raise serializers.ValidationError(_("Give at least one entity id."))
         if not all(p.isdigit() and len(p) < 12 for p in parts):
-            raise serializers.ValidationError(_("Entity ids are whole numbers, separated by commas."))
+            raise serializers.ValidationError(
+                _("Entity ids are whole numbers, separated by commas.")
+            )
         ids = list(dict.fromkeys(int(p) for p in parts))
         if len(ids) > self.limit:
             raise serializers.ValidationError(
@@ -105,7 +107,7 @@ class ExpandQuery(GraphFilterSerializer):
 
 
 class PathQuery(GraphFilterSerializer):
-    source = serializers.IntegerField(min_value=1, max_value=2**62)
+    source = serializers.IntegerField(min_value=1, max_value=2**62)  # type: ignore[assignment]  # a field named "source": DRF pops declared fields off the class
     target = serializers.IntegerField(min_value=1, max_value=2**62)
     max_hops = serializers.IntegerField(min_value=1, max_value=MAX_PATH_HOPS, default=MAX_PATH_HOPS)
 

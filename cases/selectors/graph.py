@@ -132,7 +132,7 @@ class _Scope:
         if not self.restricted:
             return "", []
         return (
-            f" AND EXISTS (SELECT 1 FROM ({self.sql}) AS reach WHERE reach.id = {column})",
+            f" AND EXISTS (SELECT 1 FROM ({self.sql}) AS reach WHERE reach.id = {column})",  # noqa: S608  fixed SQL fragments; values are parameters
             list(self.params),
         )
 
@@ -195,9 +195,7 @@ def entities_in_reach(*, user: User, ids: Iterable[int]) -> set[int]:
     wanted = sorted({int(i) for i in ids})
     if not wanted:
         return set()
-    return set(
-        entity_scope_for_user(user=user).filter(pk__in=wanted).values_list("pk", flat=True)
-    )
+    return set(entity_scope_for_user(user=user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def _degrees(ids: Sequence[int], scope: _Scope, graph_filter: GraphFilter) -> dict[int, int]:
@@ -208,13 +206,13 @@ def _degrees(ids: Sequence[int], scope: _Scope, graph_filter: GraphFilter) -> di
     out_reach, out_params = scope.on("r.target_id")
     in_reach, in_params = scope.on("r.source_id")
     sql = (
-        "SELECT n.id,"
+        "SELECT n.id,"  # noqa: S608  fixed SQL fragments; values are parameters
         f" (SELECT count(*) FROM cases_relation r WHERE r.source_id = n.id{where}{out_reach})"
         f" + (SELECT count(*) FROM cases_relation r WHERE r.target_id = n.id{where}{in_reach})"
         " FROM unnest(%s::bigint[]) AS n(id)"
     )
     params = [*fparams, *out_params, *fparams, *in_params, list(ids)]
-    return {node: count for node, count in _fetch(sql, params)}
+    return dict(_fetch(sql, params))
 
 
 def _nodes(ids: Iterable[int], scope: _Scope, graph_filter: GraphFilter) -> list[GraphNode]:
@@ -227,7 +225,7 @@ def _nodes(ids: Iterable[int], scope: _Scope, graph_filter: GraphFilter) -> list
     out_reach, out_params = scope.on("r.target_id")
     in_reach, in_params = scope.on("r.source_id")
     sql = (
-        "SELECT e.id, e.kind, e.label, e.key,"
+        "SELECT e.id, e.kind, e.label, e.key,"  # noqa: S608  fixed SQL fragments; values are parameters
         f" (SELECT count(*) FROM cases_relation r WHERE r.source_id = e.id{where}{out_reach})"
         f" + (SELECT count(*) FROM cases_relation r WHERE r.target_id = e.id{where}{in_reach})"
         " FROM cases_entity e WHERE e.id = ANY(%s) ORDER BY e.id"
@@ -252,7 +250,7 @@ def _first_relations(
     # Each branch reads an index in RELATION_ORDER; the merge stops after cap + 1 rows,
     # so a hub costs what an ordinary node does.
     sql = (
-        "SELECT n.id, e.* FROM unnest(%s::bigint[]) AS n(id) CROSS JOIN LATERAL ("
+        "SELECT n.id, e.* FROM unnest(%s::bigint[]) AS n(id) CROSS JOIN LATERAL ("  # noqa: S608  fixed SQL fragments; values are parameters
         f" (SELECT {_EDGE_COLUMNS} FROM cases_relation r"
         f"   WHERE r.source_id = n.id{where}{out_reach} ORDER BY {RELATION_ORDER} LIMIT %s)"
         " UNION ALL"
@@ -337,7 +335,7 @@ def _edges_from(
     out_reach, out_params = scope.on("r.target_id")
     in_reach, in_params = scope.on("r.source_id")
     sql = (
-        "SELECT r.source_id AS origin, r.target_id AS other, r.id FROM cases_relation r"
+        "SELECT r.source_id AS origin, r.target_id AS other, r.id FROM cases_relation r"  # noqa: S608  fixed SQL fragments; values are parameters
         f" WHERE r.source_id = ANY(%s){where}{out_reach}"
         " UNION ALL"
         " SELECT r.target_id, r.source_id, r.id FROM cases_relation r"
@@ -360,8 +358,14 @@ def _meeting(
     """A relation from ``near`` to an entity of ``far`` (the smallest such entity, so
     that the answer does not depend on the plan), or None: one row back at most."""
     edges, params = _edges_from(near, scope, graph_filter)
-    sql = f"SELECT * FROM ({edges}) AS e WHERE e.other = ANY(%s) ORDER BY e.other, e.id LIMIT 1"
-    rows = _fetch(sql, [*params, far])
+    # A join on the unnested array, not "= ANY(array)", and no LIMIT: the planner
+    # then hashes the far frontier (thousands of entities past a hub) once; with a
+    # LIMIT it bets on an early match and scans the array for every row instead.
+    sql = (
+        f"SELECT e.origin, e.other, e.id FROM ({edges}) AS e"  # noqa: S608  fixed SQL fragments; values are parameters
+        " JOIN unnest(%s::bigint[]) AS far(id) ON far.id = e.other"
+    )
+    rows = sorted(_fetch(sql, [*params, far]), key=lambda row: (row[1], row[2]))
     return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
 
 
@@ -385,7 +389,7 @@ def _walk(side: _Side, node: int) -> list[tuple[int, int | None]]:
 
 
 def _relations(ids: list[int]) -> list[GraphEdge]:
-    rows = _fetch(f"SELECT {_EDGE_COLUMNS} FROM cases_relation r WHERE r.id = ANY(%s)", [ids])
+    rows = _fetch(f"SELECT {_EDGE_COLUMNS} FROM cases_relation r WHERE r.id = ANY(%s)", [ids])  # noqa: S608  fixed SQL fragments; values are parameters
     by_id = {row[0]: _edge(row) for row in rows}
     return [by_id[i] for i in ids]
 
@@ -502,7 +506,7 @@ def graph_network(
 def _links_between(node: int, others: Sequence[int], graph_filter: GraphFilter) -> int:
     where, fparams = _filter_sql(graph_filter)
     sql = (
-        "SELECT count(*) FROM cases_relation r WHERE ((r.source_id = %s AND r.target_id = ANY(%s))"
+        "SELECT count(*) FROM cases_relation r WHERE ((r.source_id = %s AND r.target_id = ANY(%s))"  # noqa: S608  fixed SQL fragments; values are parameters
         f" OR (r.target_id = %s AND r.source_id = ANY(%s))){where}"
     )
     return int(_fetch(sql, [node, list(others), node, list(others), *fparams])[0][0])
@@ -555,7 +559,7 @@ def graph_pivot(
     if identifiers:
         reach, reach_params = scope.on("t.id")
         twin_rows = _fetch(
-            "SELECT t.id, i.id FROM cases_entity i JOIN cases_entity t"
+            "SELECT t.id, i.id FROM cases_entity i JOIN cases_entity t"  # noqa: S608  fixed SQL fragments; values are parameters
             " ON t.kind = i.kind AND t.key = i.key AND t.id <> i.id"
             f" WHERE i.id = ANY(%s) AND i.key <> ''{reach}",
             [sorted(identifiers), *reach_params],
@@ -610,12 +614,13 @@ def graph_chart_for_user(
     properties and provenance) and the relations among them; anything outside reach is
     dropped as if unknown. For the exports."""
     reach = entities_in_reach(user=user, ids=node_ids)
-    entities = list(
-        entity_scope_for_user(user=user)
+    entities: list[dict[str, Any]] = [
+        dict(row)
+        for row in entity_scope_for_user(user=user)
         .filter(pk__in=sorted(reach))
         .order_by("pk")
         .values("id", "kind", "label", "key", "properties", "provenance")
-    )
+    ]
     rows = _fetch(
         "SELECT r.id, r.source_id, r.target_id, r.kind, r.valid_from, r.valid_to,"
         " r.confidence, r.provenance FROM cases_relation r"

@@ -278,9 +278,10 @@ def graph_export(
         raise ValidationError({"nodes": _("The chart is empty: add entities before exporting.")})
     if len(node_ids) > MAX_EXPORT_IDS or len(edge_ids) > MAX_EXPORT_IDS:
         raise ValidationError(
-            {"nodes": _("At most %(limit)d entities and relations per export.") % {
-                "limit": MAX_EXPORT_IDS
-            }}
+            {
+                "nodes": _("At most %(limit)d entities and relations per export.")
+                % {"limit": MAX_EXPORT_IDS}
+            }
         )
     entities, relations = graph_chart_for_user(user=actor, node_ids=node_ids, edge_ids=edge_ids)
     if not entities:

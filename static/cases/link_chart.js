@@ -125,7 +125,7 @@ window.LinkChart = (function () {
     }
 
     function display(data) {
-      const done = expanded.has(data.id);
+      const done = expanded.has(data.entity);
       const badge = done ? "" : `\n⊕ ${data.degree}`;
       return `${data.label}${badge}`;
     }
@@ -159,7 +159,7 @@ window.LinkChart = (function () {
         const existing = cy.getElementById(id);
         if (existing.nonempty()) {
           existing.data("degree", node.degree);
-          existing.data("display", display({ ...node, id: node.id }));
+          existing.data("display", display({ ...node, entity: node.id }));
           continue;
         }
         const data = { id: id, entity: node.id, kind: node.kind, label: node.label, key: node.key, degree: node.degree };
@@ -323,6 +323,7 @@ window.LinkChart = (function () {
       const last = Math.max(0, dates.length - 1);
       fromInput.max = toInput.max = String(last);
       fromInput.disabled = toInput.disabled = dates.length < 2;
+      fromInput.hidden = toInput.hidden = !dates.length;
       if (wasFull) {
         fromInput.value = "0";
         toInput.value = String(last);

@@ -1,11 +1,11 @@
 """A small known graph for the link-analysis tests (selectors, API, exports, browser).
 
-    Ann --owner(90, 2020..2021)--> Balt Trade <--director(80)-- Ben
-    Ben --uses--> +37060000001 <--uses-- Cid --associate(50, 2023..)--> Dan
-    Dan --associate--> Eve --associate--> Fay            (Ann..Eve: 6 hops; Ann..Fay: 7)
-    Cid --lives at--> Vilniaus g. 1 <--lives at-- Gus    (a shared address)
-    Hub --knows--> L00..L29 (confidence 40..69: L29 strongest)
-    Zed: alone
+Ann --owner(90, 2020..2021)--> Balt Trade <--director(80)-- Ben
+Ben --uses--> +37060000001 <--uses-- Cid --associate(50, 2023..)--> Dan
+Dan --associate--> Eve --associate--> Fay            (Ann..Eve: 6 hops; Ann..Fay: 7)
+Cid --lives at--> Vilniaus g. 1 <--lives at-- Gus    (a shared address)
+Hub --knows--> L00..L29 (confidence 40..69: L29 strongest)
+Zed: alone
 """
 
 from dataclasses import dataclass
@@ -62,7 +62,9 @@ def known_graph() -> KnownGraph:
         )
 
     r = {
-        "owner": relation("owner", "ann", "balt", "owner", 90, date(2020, 1, 1), date(2021, 12, 31)),
+        "owner": relation(
+            "owner", "ann", "balt", "owner", 90, date(2020, 1, 1), date(2021, 12, 31)
+        ),
         "director": relation("director", "ben", "balt", "director", 80),
         "ben_phone": relation("ben_phone", "ben", "phone", "uses"),
         "cid_phone": relation("cid_phone", "cid", "phone", "uses"),
