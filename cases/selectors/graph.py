@@ -22,12 +22,18 @@ sorting its 10,000 relations.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, TypedDict
 
-from django.db import connection
-
+from cases.lib.graph_search import (
+    EDGE_COLUMNS,
+    GraphEdge,
+    GraphFilter,
+    Scope,
+    edge_of,
+    fetch,
+    filter_sql,
+    path_search,
+)
 from cases.models import EntityKind
 from cases.selectors.entities import entity_scope_for_user
 from portal.models import User
@@ -43,10 +49,6 @@ MAX_SEED_IDS = 50
 MAX_NETWORK_IDS = 12
 MAX_EXPORT_IDS = 5_000
 MAX_PATH_HOPS = 6
-# A path search stops (status "too_broad") when its two frontiers together have
-# reached this many entities: a search through several hubs of 10,000 relations would
-# otherwise read millions of rows inside a request.
-PATH_VISIT_BUDGET = 60_000
 # Kinds whose entities are identifiers that other entities "share".
 IDENTIFIER_KINDS = (
     EntityKind.PHONE,
@@ -57,16 +59,6 @@ IDENTIFIER_KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class GraphFilter:
-    """Which relations count: of ``kinds`` (all when empty), and valid at some time in
-    [period_from, period_to] (open ends; a relation without dates is always valid)."""
-
-    kinds: tuple[str, ...] = ()
-    period_from: date | None = None
-    period_to: date | None = None
-
-
 class GraphNode(TypedDict):
     id: int
     kind: str
@@ -74,16 +66,6 @@ class GraphNode(TypedDict):
     key: str
     # Relations of this entity within reach and the filter: the badge before expanding.
     degree: int
-
-
-class GraphEdge(TypedDict):
-    id: int
-    source: int
-    target: int
-    kind: str
-    valid_from: str | None
-    valid_to: str | None
-    confidence: int
 
 
 class MoreMarker(TypedDict):
@@ -120,24 +102,7 @@ class PivotAnswer(GraphAnswer):
     groups: list[PivotGroup]
 
 
-@dataclass
-class _Scope:
-    """The user's reach as SQL: a condition on an entity id column, or none at all."""
-
-    sql: str = ""
-    params: tuple[Any, ...] = ()
-    restricted: bool = False
-
-    def on(self, column: str) -> tuple[str, list[Any]]:
-        if not self.restricted:
-            return "", []
-        return (
-            f" AND EXISTS (SELECT 1 FROM ({self.sql}) AS reach WHERE reach.id = {column})",  # noqa: S608  fixed SQL fragments; values are parameters
-            list(self.params),
-        )
-
-
-def _scope(user: User) -> _Scope:
+def _scope(user: User) -> Scope:
     queryset = entity_scope_for_user(user=user)
     query = queryset.query
     unrestricted = (
@@ -148,46 +113,9 @@ def _scope(user: User) -> _Scope:
         and not query.extra
     )
     if unrestricted:
-        return _Scope()
+        return Scope()
     sql, params = queryset.values("id").query.sql_with_params()
-    return _Scope(sql=sql, params=tuple(params), restricted=True)
-
-
-def _filter_sql(graph_filter: GraphFilter, alias: str = "r") -> tuple[str, list[Any]]:
-    parts: list[str] = []
-    params: list[Any] = []
-    if graph_filter.kinds:
-        parts.append(f"{alias}.kind = ANY(%s)")
-        params.append(list(graph_filter.kinds))
-    if graph_filter.period_from is not None:
-        parts.append(f"({alias}.valid_to IS NULL OR {alias}.valid_to >= %s)")
-        params.append(graph_filter.period_from)
-    if graph_filter.period_to is not None:
-        parts.append(f"({alias}.valid_from IS NULL OR {alias}.valid_from <= %s)")
-        params.append(graph_filter.period_to)
-    return "".join(f" AND {part}" for part in parts), params
-
-
-_EDGE_COLUMNS = "r.id, r.source_id, r.target_id, r.kind, r.valid_from, r.valid_to, r.confidence"
-
-
-def _edge(row: Sequence[Any]) -> GraphEdge:
-    rid, source, target, kind, valid_from, valid_to, confidence = row[:7]
-    return {
-        "id": rid,
-        "source": source,
-        "target": target,
-        "kind": kind,
-        "valid_from": valid_from.isoformat() if valid_from else None,
-        "valid_to": valid_to.isoformat() if valid_to else None,
-        "confidence": confidence,
-    }
-
-
-def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
+    return Scope(sql=sql, params=tuple(params), restricted=True)
 
 
 def entities_in_reach(*, user: User, ids: Iterable[int]) -> set[int]:
@@ -198,11 +126,11 @@ def entities_in_reach(*, user: User, ids: Iterable[int]) -> set[int]:
     return set(entity_scope_for_user(user=user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
-def _degrees(ids: Sequence[int], scope: _Scope, graph_filter: GraphFilter) -> dict[int, int]:
+def _degrees(ids: Sequence[int], scope: Scope, graph_filter: GraphFilter) -> dict[int, int]:
     """Relations of each of ``ids`` within reach and the filter (both directions)."""
     if not ids:
         return {}
-    where, fparams = _filter_sql(graph_filter)
+    where, fparams = filter_sql(graph_filter)
     out_reach, out_params = scope.on("r.target_id")
     in_reach, in_params = scope.on("r.source_id")
     sql = (
@@ -212,16 +140,16 @@ def _degrees(ids: Sequence[int], scope: _Scope, graph_filter: GraphFilter) -> di
         " FROM unnest(%s::bigint[]) AS n(id)"
     )
     params = [*fparams, *out_params, *fparams, *in_params, list(ids)]
-    return dict(_fetch(sql, params))
+    return dict(fetch(sql, params))
 
 
-def _nodes(ids: Iterable[int], scope: _Scope, graph_filter: GraphFilter) -> list[GraphNode]:
+def _nodes(ids: Iterable[int], scope: Scope, graph_filter: GraphFilter) -> list[GraphNode]:
     """The entities of ``ids`` with their degree (relations within reach and the
     filter, both directions), in one statement."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    where, fparams = _filter_sql(graph_filter)
+    where, fparams = filter_sql(graph_filter)
     out_reach, out_params = scope.on("r.target_id")
     in_reach, in_params = scope.on("r.source_id")
     sql = (
@@ -230,7 +158,7 @@ def _nodes(ids: Iterable[int], scope: _Scope, graph_filter: GraphFilter) -> list
         f" + (SELECT count(*) FROM cases_relation r WHERE r.target_id = e.id{where}{in_reach})"
         " FROM cases_entity e WHERE e.id = ANY(%s) ORDER BY e.id"
     )
-    rows = _fetch(sql, [*fparams, *out_params, *fparams, *in_params, wanted])
+    rows = fetch(sql, [*fparams, *out_params, *fparams, *in_params, wanted])
     return [
         {"id": i, "kind": kind, "label": label, "key": key, "degree": degree}
         for i, kind, label, key, degree in rows
@@ -238,23 +166,23 @@ def _nodes(ids: Iterable[int], scope: _Scope, graph_filter: GraphFilter) -> list
 
 
 def _first_relations(
-    ids: Sequence[int], scope: _Scope, graph_filter: GraphFilter, cap: int
+    ids: Sequence[int], scope: Scope, graph_filter: GraphFilter, cap: int
 ) -> dict[int, list[tuple[Any, ...]]]:
     """For each of ``ids``, its first ``cap + 1`` relations within reach and the filter in
     RELATION_ORDER (one more than shown tells whether there are more)."""
     if not ids:
         return {}
-    where, fparams = _filter_sql(graph_filter)
+    where, fparams = filter_sql(graph_filter)
     out_reach, out_params = scope.on("r.target_id")
     in_reach, in_params = scope.on("r.source_id")
     # Each branch reads an index in RELATION_ORDER; the merge stops after cap + 1 rows,
     # so a hub costs what an ordinary node does.
     sql = (
         "SELECT n.id, e.* FROM unnest(%s::bigint[]) AS n(id) CROSS JOIN LATERAL ("  # noqa: S608  fixed SQL fragments; values are parameters
-        f" (SELECT {_EDGE_COLUMNS} FROM cases_relation r"
+        f" (SELECT {EDGE_COLUMNS} FROM cases_relation r"
         f"   WHERE r.source_id = n.id{where}{out_reach} ORDER BY {RELATION_ORDER} LIMIT %s)"
         " UNION ALL"
-        f" (SELECT {_EDGE_COLUMNS} FROM cases_relation r"
+        f" (SELECT {EDGE_COLUMNS} FROM cases_relation r"
         f"   WHERE r.target_id = n.id AND r.source_id <> n.id{where}{in_reach}"
         f"   ORDER BY {RELATION_ORDER} LIMIT %s)"
         f" ORDER BY {RELATION_ORDER} LIMIT %s"
@@ -271,7 +199,7 @@ def _first_relations(
         cap + 1,
     ]
     found: dict[int, list[tuple[Any, ...]]] = {i: [] for i in ids}
-    for row in _fetch(sql, params):
+    for row in fetch(sql, params):
         found[row[0]].append(row[1:])
     return found
 
@@ -305,7 +233,7 @@ def graph_expand(
             if len(found[node]) > cap:
                 shown[node] = len(rows)
             for row in rows:
-                edge = _edge(row)
+                edge = edge_of(row)
                 edges[edge["id"]] = edge
                 other = edge["target"] if edge["source"] == node else edge["source"]
                 if other not in nodes:
@@ -326,114 +254,6 @@ def graph_expand(
     }
 
 
-def _edges_from(
-    frontier: list[int], scope: _Scope, graph_filter: GraphFilter
-) -> tuple[str, list[Any]]:
-    """SQL of (origin, other, id) for every relation within reach and the filter from
-    an entity of ``frontier``, either direction, with its parameters."""
-    where, fparams = _filter_sql(graph_filter)
-    out_reach, out_params = scope.on("r.target_id")
-    in_reach, in_params = scope.on("r.source_id")
-    sql = (
-        "SELECT r.source_id AS origin, r.target_id AS other, r.id FROM cases_relation r"  # noqa: S608  fixed SQL fragments; values are parameters
-        f" WHERE r.source_id = ANY(%s){where}{out_reach}"
-        " UNION ALL"
-        " SELECT r.target_id, r.source_id, r.id FROM cases_relation r"
-        f" WHERE r.target_id = ANY(%s){where}{in_reach}"
-    )
-    return sql, [frontier, *fparams, *out_params, frontier, *fparams, *in_params]
-
-
-def _step(
-    frontier: list[int], scope: _Scope, graph_filter: GraphFilter
-) -> list[tuple[int, int, int]]:
-    """Every relation from ``frontier``: (from, to, relation id), three integers a row."""
-    sql, params = _edges_from(frontier, scope, graph_filter)
-    return [(origin, other, rid) for origin, other, rid in _fetch(sql, params)]
-
-
-def _meeting(
-    near: list[int], far: list[int], scope: _Scope, graph_filter: GraphFilter
-) -> tuple[int, int, int] | None:
-    """A relation from ``near`` to an entity of ``far`` (the smallest such entity, so
-    that the answer does not depend on the plan), or None: one row back at most."""
-    edges, params = _edges_from(near, scope, graph_filter)
-    # A join on the unnested array, not "= ANY(array)", and no LIMIT: the planner
-    # then hashes the far frontier (thousands of entities past a hub) once; with a
-    # LIMIT it bets on an early match and scans the array for every row instead.
-    sql = (
-        f"SELECT e.origin, e.other, e.id FROM ({edges}) AS e"  # noqa: S608  fixed SQL fragments; values are parameters
-        " JOIN unnest(%s::bigint[]) AS far(id) ON far.id = e.other"
-    )
-    rows = sorted(_fetch(sql, [*params, far]), key=lambda row: (row[1], row[2]))
-    return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
-
-
-@dataclass
-class _Side:
-    # entity -> (the entity it was reached from, the relation id); None for the start
-    parents: dict[int, tuple[int, int] | None] = field(default_factory=dict)
-    frontier: list[int] = field(default_factory=list)
-    depth: int = 0
-
-
-def _walk(side: _Side, node: int) -> list[tuple[int, int | None]]:
-    """From ``node`` back to the side's start: [(entity, relation to the previous)]."""
-    out: list[tuple[int, int | None]] = []
-    current: int | None = node
-    while current is not None:
-        step = side.parents[current]
-        out.append((current, step[1] if step else None))
-        current = step[0] if step else None
-    return out
-
-
-def _relations(ids: list[int]) -> list[GraphEdge]:
-    rows = _fetch(f"SELECT {_EDGE_COLUMNS} FROM cases_relation r WHERE r.id = ANY(%s)", [ids])  # noqa: S608  fixed SQL fragments; values are parameters
-    by_id = {row[0]: _edge(row) for row in rows}
-    return [by_id[i] for i in ids]
-
-
-def _path_search(
-    source: int, target: int, scope: _Scope, graph_filter: GraphFilter, max_hops: int
-) -> tuple[str, list[int], list[GraphEdge]]:
-    """Bidirectional breadth-first search, always widening the smaller frontier. Each
-    level first asks the database whether the smaller frontier touches the other one
-    (one row back at most), and only then fetches the level itself (three integers
-    per entity reached): the widest level, the one where the searches meet, is never
-    sent back. Returns (status, entities along the path, its relations)."""
-    if source == target:
-        return "found", [source], []
-    a = _Side(parents={source: None}, frontier=[source])
-    b = _Side(parents={target: None}, frontier=[target])
-    while a.depth + b.depth < max_hops and a.frontier and b.frontier:
-        if len(a.parents) + len(b.parents) > PATH_VISIT_BUDGET:
-            return "too_broad", [], []
-        near, far = (a, b) if len(a.frontier) <= len(b.frontier) else (b, a)
-        # Meeting the far side's frontier is enough: had a new entity been in an
-        # earlier level of the far side, the searches would have met a level ago.
-        met = _meeting(near.frontier, far.frontier, scope, graph_filter)
-        if met is not None:
-            origin, meet, relation = met
-            near.parents[meet] = (origin, relation)
-            back = _walk(a, meet)  # meet ... source
-            forth = _walk(b, meet)  # meet ... target
-            entities = [n for n, _ in reversed(back)] + [n for n, _ in forth[1:]]
-            relation_ids = [r for _, r in reversed(back) if r] + [r for _, r in forth if r]
-            return "found", entities, _relations(relation_ids)
-        if a.depth + b.depth + 1 >= max_hops:
-            break
-        reached: list[int] = []
-        for origin, other, relation in _step(near.frontier, scope, graph_filter):
-            if other in near.parents:
-                continue
-            near.parents[other] = (origin, relation)
-            reached.append(other)
-        near.frontier = reached
-        near.depth += 1
-    return "none", [], []
-
-
 def graph_path(
     *,
     user: User,
@@ -451,7 +271,7 @@ def graph_path(
     if entities_in_reach(user=user, ids=[source, target]) != {source, target}:
         raise LookupError("unknown entity")
     scope = _scope(user)
-    status, entities, relations = _path_search(source, target, scope, graph_filter, max_hops)
+    status, entities, relations = path_search(source, target, scope, graph_filter, max_hops)
     shown = entities or [source, target]
     return {
         "nodes": _nodes(shown, scope, graph_filter),
@@ -483,9 +303,7 @@ def graph_network(
     too_broad: list[list[int]] = []
     for i, source in enumerate(seeds):
         for target in seeds[i + 1 :]:
-            status, entities, relations = _path_search(
-                source, target, scope, graph_filter, max_hops
-            )
+            status, entities, relations = path_search(source, target, scope, graph_filter, max_hops)
             if status == "found":
                 nodes.update(entities)
                 edges.update((e["id"], e) for e in relations)
@@ -504,12 +322,12 @@ def graph_network(
 
 
 def _links_between(node: int, others: Sequence[int], graph_filter: GraphFilter) -> int:
-    where, fparams = _filter_sql(graph_filter)
+    where, fparams = filter_sql(graph_filter)
     sql = (
         "SELECT count(*) FROM cases_relation r WHERE ((r.source_id = %s AND r.target_id = ANY(%s))"  # noqa: S608  fixed SQL fragments; values are parameters
         f" OR (r.target_id = %s AND r.source_id = ANY(%s))){where}"
     )
-    return int(_fetch(sql, [node, list(others), node, list(others), *fparams])[0][0])
+    return int(fetch(sql, [node, list(others), node, list(others), *fparams])[0][0])
 
 
 def graph_pivot(
@@ -536,18 +354,18 @@ def graph_pivot(
     # are identifiers themselves).
     first = _first_relations(seeds, scope, graph_filter, MAX_CAP)
     identifiers: set[int] = set()
-    seed_rows = _fetch(
+    seed_rows = fetch(
         "SELECT id FROM cases_entity WHERE id = ANY(%s) AND kind = ANY(%s)", [seeds, kinds]
     )
     identifiers.update(i for (i,) in seed_rows)
     neighbours: dict[int, GraphEdge] = {}
     for node in seeds:
         for row in first[node][:MAX_CAP]:
-            edge = _edge(row)
+            edge = edge_of(row)
             other = edge["target"] if edge["source"] == node else edge["source"]
             neighbours.setdefault(other, edge)
     if neighbours:
-        kind_rows = _fetch(
+        kind_rows = fetch(
             "SELECT id FROM cases_entity WHERE id = ANY(%s) AND kind = ANY(%s)",
             [sorted(neighbours), kinds],
         )
@@ -558,7 +376,7 @@ def graph_pivot(
     twins: dict[int, int] = {}
     if identifiers:
         reach, reach_params = scope.on("t.id")
-        twin_rows = _fetch(
+        twin_rows = fetch(
             "SELECT t.id, i.id FROM cases_entity i JOIN cases_entity t"  # noqa: S608  fixed SQL fragments; values are parameters
             " ON t.kind = i.kind AND t.key = i.key AND t.id <> i.id"
             f" WHERE i.id = ANY(%s) AND i.key <> ''{reach}",
@@ -577,7 +395,7 @@ def graph_pivot(
         sharing: list[int] = []
         shown_edges: list[GraphEdge] = []
         for row in found[identifier]:
-            edge = _edge(row)
+            edge = edge_of(row)
             other = edge["target"] if edge["source"] == identifier else edge["source"]
             if other in seeds:
                 continue
@@ -621,12 +439,12 @@ def graph_chart_for_user(
         .order_by("pk")
         .values("id", "kind", "label", "key", "properties", "provenance")
     ]
-    rows = _fetch(
+    rows = fetch(
         "SELECT r.id, r.source_id, r.target_id, r.kind, r.valid_from, r.valid_to,"
         " r.confidence, r.provenance FROM cases_relation r"
         " WHERE r.id = ANY(%s) AND r.source_id = ANY(%s) AND r.target_id = ANY(%s)"
         " ORDER BY r.id",
         [sorted({int(i) for i in edge_ids}), sorted(reach), sorted(reach)],
     )
-    relations = [{**_edge(row), "provenance": row[7]} for row in rows]
+    relations = [{**edge_of(row), "provenance": row[7]} for row in rows]
     return entities, relations

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from cases.lib import graph_search
 from cases.models import Entity
 from cases.selectors import graph
 from cases.selectors.graph import GraphFilter
@@ -122,7 +123,7 @@ def test_a_path_respects_the_filter(analyst, g):
 
 
 def test_a_path_search_too_broad_says_so(analyst, g, monkeypatch):
-    monkeypatch.setattr(graph, "PATH_VISIT_BUDGET", 3)
+    monkeypatch.setattr(graph_search, "PATH_VISIT_BUDGET", 3)
     answer = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("eve"))
     assert answer["status"] == "too_broad"
 
