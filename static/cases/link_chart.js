@@ -436,7 +436,15 @@ window.LinkChart = (function () {
         options.idealEdgeLength = () => 90;
         options.randomize = false;
       }
-      cy.layout(options).run();
+      const layout = cy.layout(options);
+      // A few entities fitted to the frame would be drawn huge: no closer than 1.4.
+      layout.one("layoutstop", () => {
+        if (cy.zoom() > 1.4) {
+          cy.zoom(1.4);
+          cy.center();
+        }
+      });
+      layout.run();
     }
 
     // --- Exports: the picture itself, or the chart through the API ---------------------
