@@ -70,6 +70,7 @@ def test_an_analyst_expands_undoes_finds_a_path_and_exports_anx(
     expect(page.get_by_role("status").filter(has_text="Shortest path")).to_have_text(
         "Shortest path: 3 relations."
     )
+    screenshot(page, "link-chart-en-1280-path")
     highlighted = page.evaluate(PATH_ON_CHART)
     assert highlighted == sorted(
         [str(g.id(n)) for n in ("balt", "ben", "phone", "cid")]
@@ -103,6 +104,7 @@ def test_a_hub_shows_the_rest_as_a_more_node_and_brings_it_on_request(
     expect(more).to_be_visible()
     expect(item(page, "L04")).to_have_count(0)
     expect(item(page, "L05")).to_have_count(1)
+    screenshot(page, "link-chart-en-1280-hub")
     more.click()
     expect(item(page, "L00")).to_have_count(1)
     expect(page.get_by_role("button", name="Show 5 more")).to_have_count(0)
