@@ -111,7 +111,8 @@ window.LinkChart = (function () {
           },
         },
         { selector: "edge.more-edge", style: { "line-style": "dashed", "target-arrow-shape": "none", label: "" } },
-        { selector: ".is-path", style: { "line-color": "#dc2626", "target-arrow-color": "#dc2626", width: 4, "border-color": "#dc2626", "border-width": 5 } },
+        { selector: "node.is-path", style: { "border-color": "#dc2626", "border-width": 5 } },
+        { selector: "edge.is-path", style: { "line-color": "#dc2626", "target-arrow-color": "#dc2626", width: 4 } },
         { selector: ".is-hidden", style: { display: "none" } },
       ],
     });
@@ -324,6 +325,7 @@ window.LinkChart = (function () {
       fromInput.max = toInput.max = String(last);
       fromInput.disabled = toInput.disabled = dates.length < 2;
       fromInput.hidden = toInput.hidden = !dates.length;
+      toInput.closest("label").hidden = !dates.length;
       if (wasFull) {
         fromInput.value = "0";
         toInput.value = String(last);
