@@ -74,6 +74,13 @@ def filter_sql(graph_filter: GraphFilter, alias: str = "r") -> tuple[str, list[A
 EDGE_COLUMNS = "r.id, r.source_id, r.target_id, r.kind, r.valid_from, r.valid_to, r.confidence"
 
 
+def _iso(value: date | str | None) -> str | None:
+    """A date as ISO text (rows bring dates; JSON built by PostgreSQL brings text)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
 def edge_of(row: Sequence[Any]) -> GraphEdge:
     rid, source, target, kind, valid_from, valid_to, confidence = row[:7]
     return {
@@ -81,8 +88,8 @@ def edge_of(row: Sequence[Any]) -> GraphEdge:
         "source": source,
         "target": target,
         "kind": kind,
-        "valid_from": valid_from.isoformat() if valid_from else None,
-        "valid_to": valid_to.isoformat() if valid_to else None,
+        "valid_from": _iso(valid_from),
+        "valid_to": _iso(valid_to),
         "confidence": confidence,
     }
 
@@ -199,3 +206,70 @@ def path_search(
         near.frontier = reached
         near.depth += 1
     return "none", [], []
+
+
+def expansion_sql(
+    *, hops: int, cap: int, scope: Scope, graph_filter: GraphFilter, order: str
+) -> tuple[str, list[Any]]:
+    """One statement for a whole 1- or 2-hop expansion of the seeds in its first
+    parameter (an id array, already within reach): the first ``cap`` relations of each
+    expanded entity in ``order``, the entities they reach with their counts (within
+    reach and the filter), and which expanded entities had more than ``cap``. The
+    answer is one JSON object built by PostgreSQL ({"edges", "nodes", "capped"}): one
+    round trip instead of one per hop and one for the counts."""
+    where, fparams = filter_sql(graph_filter)
+    out_reach, out_params = scope.on("r.target_id")
+    in_reach, in_params = scope.on("r.source_id")
+    params: list[Any] = []
+
+    def first(frontier: str) -> str:
+        # The first cap + 1 of each entity's relations (one more tells whether there are
+        # more), ranked; each branch reads its index in order and stops early.
+        params.extend([*fparams, *out_params, cap + 1, *fparams, *in_params, cap + 1, cap + 1])
+        return (
+            "SELECT l.*, row_number() OVER (PARTITION BY l.origin"  # noqa: S608  fixed SQL fragments; values are parameters
+            "   ORDER BY l.confidence DESC, l.id DESC) AS rank,"
+            " CASE WHEN l.source_id = l.origin THEN l.target_id ELSE l.source_id END AS other"
+            f" FROM (SELECT n.id AS origin, e.* FROM {frontier} AS n CROSS JOIN LATERAL ("
+            f"  (SELECT {EDGE_COLUMNS} FROM cases_relation r"
+            f"    WHERE r.source_id = n.id{where}{out_reach} ORDER BY {order} LIMIT %s)"
+            "  UNION ALL"
+            f"  (SELECT {EDGE_COLUMNS} FROM cases_relation r"
+            f"    WHERE r.target_id = n.id AND r.source_id <> n.id{where}{in_reach}"
+            f"    ORDER BY {order} LIMIT %s)"
+            f"  ORDER BY {order} LIMIT %s) AS e) AS l"
+        )
+
+    parts = ["WITH seeds AS MATERIALIZED (SELECT DISTINCT unnest(%s::bigint[]) AS id)"]
+    parts.append(f", h1 AS MATERIALIZED ({first('seeds')})")
+    levels = ["h1"]
+    if hops == 2:
+        parts.append(
+            ", f1 AS MATERIALIZED (SELECT DISTINCT h.other AS id FROM h1 h"  # noqa: S608  fixed SQL fragments; values are parameters
+            f" WHERE h.rank <= {int(cap)} AND h.other NOT IN (SELECT id FROM seeds))"
+        )
+        parts.append(f", h2 AS MATERIALIZED ({first('f1')})")
+        levels.append("h2")
+    every = " UNION ALL ".join(f"SELECT * FROM {level}" for level in levels)  # noqa: S608  fixed SQL fragments; values are parameters
+    parts.append(f", ranked AS ({every})")
+    parts.append(f", shown AS (SELECT * FROM ranked WHERE rank <= {int(cap)})")  # noqa: S608  fixed SQL fragments; values are parameters
+    parts.append(
+        ", capped AS (SELECT origin, count(*) FILTER (WHERE rank <= "  # noqa: S608  fixed SQL fragments; values are parameters
+        f"{int(cap)}) AS shown FROM ranked GROUP BY origin HAVING count(*) > {int(cap)})"
+    )
+    parts.append(", nodes AS (SELECT id FROM seeds UNION SELECT other FROM shown)")
+    params.extend([*fparams, *out_params, *fparams, *in_params])
+    parts.append(
+        " SELECT json_build_object("  # noqa: S608  fixed SQL fragments; values are parameters
+        "'edges', (SELECT coalesce(json_agg(json_build_array(x.id, x.source_id, x.target_id,"
+        " x.kind, x.valid_from, x.valid_to, x.confidence) ORDER BY x.id), '[]')"
+        " FROM (SELECT DISTINCT id, source_id, target_id, kind, valid_from, valid_to,"
+        " confidence FROM shown) AS x),"
+        "'nodes', (SELECT coalesce(json_agg(json_build_array(e.id, e.kind, e.label, e.key,"
+        f" (SELECT count(*) FROM cases_relation r WHERE r.source_id = e.id{where}{out_reach})"
+        f" + (SELECT count(*) FROM cases_relation r WHERE r.target_id = e.id{where}{in_reach})"
+        ") ORDER BY e.id), '[]') FROM cases_entity e WHERE e.id IN (SELECT id FROM nodes)),"
+        "'capped', (SELECT coalesce(json_agg(json_build_array(c.origin, c.shown)), '[]')"
+        " FROM capped AS c))"
+    )
+    return "".join(parts), params

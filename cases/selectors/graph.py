@@ -21,6 +21,7 @@ sorting its 10,000 relations.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict
 
@@ -30,6 +31,7 @@ from cases.lib.graph_search import (
     GraphFilter,
     Scope,
     edge_of,
+    expansion_sql,
     fetch,
     filter_sql,
     path_search,
@@ -221,35 +223,26 @@ def graph_expand(
     graph_filter = graph_filter or GraphFilter()
     scope = _scope(user)
     seeds = sorted(entities_in_reach(user=user, ids=ids))
-    nodes: set[int] = set(seeds)
-    edges: dict[int, GraphEdge] = {}
-    frontier = seeds
-    shown: dict[int, int] = {}  # expanded entity above the cap -> relations shown
-    for _hop in range(hops):
-        found = _first_relations(frontier, scope, graph_filter, cap)
-        reached: list[int] = []
-        for node in frontier:
-            rows = found[node][:cap]
-            if len(found[node]) > cap:
-                shown[node] = len(rows)
-            for row in rows:
-                edge = edge_of(row)
-                edges[edge["id"]] = edge
-                other = edge["target"] if edge["source"] == node else edge["source"]
-                if other not in nodes:
-                    nodes.add(other)
-                    reached.append(other)
-        frontier = reached
-    answer_nodes = _nodes(nodes, scope, graph_filter)
-    degrees = {node["id"]: node["degree"] for node in answer_nodes}
-    more: list[MoreMarker] = [
-        {"node": node, "shown": count, "hidden": degrees[node] - count}
-        for node, count in shown.items()
+    if not seeds:
+        return {"nodes": [], "edges": [], "more": [], "order": RELATION_ORDER_LABEL}
+    sql, params = expansion_sql(
+        hops=hops, cap=cap, scope=scope, graph_filter=graph_filter, order=RELATION_ORDER
+    )
+    ((answer,),) = fetch(sql, [seeds, *params])
+    if isinstance(answer, str):  # json, not jsonb: psycopg may hand over the text
+        answer = json.loads(answer)
+    nodes: list[GraphNode] = [
+        {"id": i, "kind": kind, "label": label, "key": key, "degree": degree}
+        for i, kind, label, key, degree in answer["nodes"]
     ]
+    degrees = {node["id"]: node["degree"] for node in nodes}
     return {
-        "nodes": answer_nodes,
-        "edges": sorted(edges.values(), key=lambda e: e["id"]),
-        "more": more,
+        "nodes": nodes,
+        "edges": [edge_of(row) for row in answer["edges"]],
+        "more": [
+            {"node": node, "shown": shown, "hidden": degrees[node] - shown}
+            for node, shown in sorted(answer["capped"])
+        ],
         "order": RELATION_ORDER_LABEL,
     }
 
