@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import cases.urls_api
+import cases.urls_graph
 import dispatch.urls_api
 import portal.urls_api
 from portal.access import public
@@ -56,12 +57,18 @@ portal_pages = [
     path("sw.js", offline.service_worker, name="service-worker"),
 ]
 
-api_v1 = [*portal.urls_api.urlpatterns, *cases.urls_api.urlpatterns, *dispatch.urls_api.urlpatterns]
+api_v1 = [
+    *portal.urls_api.urlpatterns,
+    *cases.urls_api.urlpatterns,
+    *cases.urls_graph.api_urlpatterns,
+    *dispatch.urls_api.urlpatterns,
+]
 
 urlpatterns = [
     path("", include((portal_pages, "portal"), namespace="portal")),
     path("violations/", include("cases.urls")),
     path("dispatch/", include("dispatch.urls")),
+    path("charts/", include("cases.urls_graph", namespace="graph")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path(

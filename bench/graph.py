@@ -1,0 +1,418 @@
+"""Benchmark: link analysis over 1,000,000 entities and 5,000,000 relations.
+
+    .venv/bin/python bench/graph.py                  # database portal_bench_graph
+    .venv/bin/python bench/graph.py --scale 0.05     # a twentieth of it, a quick look
+
+Fills its own database (on the server of DATABASE_URL) with ``--entities`` entities of
+every kind and ``--relations`` relations loaded with psycopg 3 COPY: most between
+random entities (about ten per entity), ``--hubs`` hubs of ``--hub-degree`` relations
+each (a freight forwarder's phone, a registered-office address), a third of them dated.
+Then it times, as an analyst (the selectors' real reach, entity_scope_for_user):
+
+- ``graph_expand`` 2 hops, capped at 25 relations per expanded entity, from random
+  entities and from hubs (every node of the answer with its count, the "more"
+  markers);
+- ``graph_path`` up to 6 hops between random pairs of entities (bidirectional BFS);
+
+each beside the bare SQL of the same query in the same run (the statements the selector
+sends, run through a plain cursor with the same arguments, without the selector's
+Python), in interleaved rounds. Figures are printed and written to the "Link analysis"
+section of docs/benchmarks.md. The script empties the entity registry, so it refuses a
+database whose name does not contain "bench".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shlex
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import _dispatch
+
+DATABASE = "portal_bench_graph"
+SECTION = "## Link analysis: expansion and shortest path at 5M relations"
+APPEND_MARKER = "<!-- bench/graph.py appends below -->"
+KINDS = [
+    ("person", 40),
+    ("company", 15),
+    ("vehicle", 8),
+    ("vessel", 1),
+    ("container", 3),
+    ("phone", 10),
+    ("email", 6),
+    ("address", 8),
+    ("identity_document", 4),
+    ("bank_account", 3),
+    ("shipment", 2),
+]
+RELATION_KINDS = ["associate", "owner", "director", "uses", "lives_at", "employee", "shipped"]
+DATED_SHARE = 0.33
+CAP = 25
+
+
+def generate_entities(count: int, rng: random.Random, now: str) -> Iterator[str]:
+    kinds = [k for k, _ in KINDS]
+    weights = [w for _, w in KINDS]
+    for n in range(1, count + 1):
+        kind = rng.choices(kinds, weights)[0]
+        key = "" if kind == "person" else f"B{n}"
+        yield f"{n}\t{kind}\tEntity {n}\t{key}\t{{}}\tbench\t{now}\t{now}\n"
+
+
+def generate_relations(
+    *, entities: int, relations: int, hubs: int, hub_degree: int, rng: random.Random, now: str
+) -> tuple[Iterator[str], list[int]]:
+    hub_ids = rng.sample(range(1, entities + 1), hubs)
+    day0 = date(2015, 1, 1)
+
+    def lines() -> Iterator[str]:
+        seen: set[int] = set()
+        made = 0
+
+        def line(source: int, target: int) -> str | None:
+            kind = rng.randrange(len(RELATION_KINDS))
+            code = (source * (entities + 1) + target) * len(RELATION_KINDS) + kind
+            if source == target or code in seen:
+                return None
+            seen.add(code)
+            valid_from = valid_to = r"\N"
+            if rng.random() < DATED_SHARE:
+                start = day0 + timedelta(days=rng.randrange(3650))
+                valid_from = start.isoformat()
+                if rng.random() < 0.5:
+                    valid_to = (start + timedelta(days=rng.randrange(30, 1500))).isoformat()
+            confidence = rng.choice((50, 60, 70, 80, 90, 100))
+            return (
+                f"{source}\t{target}\t{RELATION_KINDS[kind]}\t{valid_from}\t{valid_to}"
+                f"\t{confidence}\tbench\t{now}\n"
+            )
+
+        for hub in hub_ids:
+            for other in rng.sample(range(1, entities + 1), hub_degree):
+                pair = (hub, other) if rng.random() < 0.5 else (other, hub)
+                text = line(*pair)
+                if text:
+                    made += 1
+                    yield text
+        while made < relations:
+            text = line(rng.randint(1, entities), rng.randint(1, entities))
+            if text:
+                made += 1
+                yield text
+
+    return lines(), hub_ids
+
+
+def _secondary_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
+    """(name, definition) of ``table``'s indexes that back no constraint."""
+    cursor.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+        [table],
+    )
+    return list(cursor.fetchall())
+
+
+def _copy(cursor: Any, sql: str, lines: Iterator[str]) -> int:
+    raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
+    count = 0
+    buffer: list[str] = []
+    with raw.copy(sql) as copy:
+        for text in lines:
+            buffer.append(text)
+            if len(buffer) == 20_000:
+                copy.write("".join(buffer))
+                count += len(buffer)
+                buffer.clear()
+        copy.write("".join(buffer))
+        count += len(buffer)
+    return count
+
+
+def load(*, entities: int, relations: int, hubs: int, hub_degree: int, seed: int) -> dict[str, Any]:
+    from django.db import connection, transaction
+
+    rng = random.Random(seed)
+    now = datetime.now(UTC).isoformat()
+    timings: dict[str, float] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # main() made sure that this is a bench database: the whole registry goes.
+        cursor.execute("TRUNCATE cases_entity, cases_relation RESTART IDENTITY CASCADE")
+        indexes = _secondary_indexes(cursor, "cases_entity") + _secondary_indexes(
+            cursor, "cases_relation"
+        )
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        started = time.perf_counter()
+        _copy(
+            cursor,
+            "COPY cases_entity (id, kind, label, key, properties, provenance, created_at,"
+            " updated_at) FROM STDIN",
+            generate_entities(entities, rng, now),
+        )
+        cursor.execute("SELECT setval('cases_entity_id_seq', %s)", [entities])
+        timings["entities"] = time.perf_counter() - started
+        lines, hub_ids = generate_relations(
+            entities=entities,
+            relations=relations,
+            hubs=hubs,
+            hub_degree=hub_degree,
+            rng=rng,
+            now=now,
+        )
+        started = time.perf_counter()
+        loaded = _copy(
+            cursor,
+            "COPY cases_relation (source_id, target_id, kind, valid_from, valid_to,"
+            " confidence, provenance, created_at) FROM STDIN",
+            lines,
+        )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        timings["relations"] = time.perf_counter() - started
+        started = time.perf_counter()
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        timings["indexes"] = time.perf_counter() - started
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) cases_entity, cases_relation")
+        cursor.execute("CHECKPOINT")
+    timings["vacuum"] = time.perf_counter() - started
+    return {"relations": loaded, "hubs": hub_ids, "timings": timings}
+
+
+def counts() -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cases_entity")
+        (entities,) = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM cases_relation")
+        (relations,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT n, d FROM (SELECT n, sum(c) AS d FROM ("
+            " SELECT source_id AS n, count(*) AS c FROM cases_relation GROUP BY 1"
+            " UNION ALL SELECT target_id, count(*) FROM cases_relation GROUP BY 1) x"
+            " GROUP BY n) y WHERE d >= 10000 ORDER BY d DESC"
+        )
+        hubs = [(n, int(d)) for n, d in cursor.fetchall()]
+    return {"entities": entities, "relations": relations, "hubs": hubs}
+
+
+class SqlRecorder:
+    """Records the statements a selector sends, to replay them bare."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Any]] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def timed(fn: Callable[[Any], Any], arguments: list[Any]) -> list[float]:
+    samples = []
+    for argument in arguments:
+        started = time.perf_counter()
+        fn(argument)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def measure(
+    *, hubs: list[int], entities: int, samples: int, warmup: int, seed: int
+) -> dict[str, Any]:
+    from django.db import connection
+
+    from cases.selectors.graph import graph_expand, graph_path
+    from portal.models import User
+
+    analyst = User.objects.filter(groups__name="analyst", is_active=True).first()
+    if analyst is None:
+        from tests.factories import UserFactory
+
+        UserFactory(username="bench-graph-analyst", roles=["analyst"])
+        analyst = User.objects.get(username="bench-graph-analyst")
+    rng = random.Random(seed + 1)
+    random_nodes = [rng.randint(1, entities) for _ in range(samples)]
+    hub_nodes = [hubs[i % len(hubs)] for i in range(max(samples // 4, 40))] if hubs else []
+    # Pairs in the same region of the graph are what an analyst asks about; random
+    # pairs of a sparse graph of a million entities are mostly 5-7 hops apart.
+    pairs = [(rng.randint(1, entities), rng.randint(1, entities)) for _ in range(samples // 2)]
+
+    def expand(node: int) -> Any:
+        return graph_expand(user=analyst, ids=[node], hops=2, cap=CAP)
+
+    def path(pair: tuple[int, int]) -> Any:
+        return graph_path(user=analyst, source=pair[0], target=pair[1])
+
+    def recorded(fn: Callable[[Any], Any], argument: Any) -> list[tuple[str, Any]]:
+        recorder = SqlRecorder()
+        with connection.execute_wrapper(recorder):
+            fn(argument)
+        return recorder.statements
+
+    def bare(statements: list[tuple[str, Any]]) -> None:
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    for node in random_nodes[:warmup]:
+        expand(node)
+    # The bare SQL of each call: the statements that call sent, recorded once.
+    plans = {
+        "random": [recorded(expand, n) for n in random_nodes],
+        "hubs": [recorded(expand, n) for n in hub_nodes],
+        "path": [recorded(path, p) for p in pairs],
+    }
+    results: dict[str, list[float]] = {k: [] for k in ("random", "hubs", "path")}
+    results.update({f"{k} bare": [] for k in ("random", "hubs", "path")})
+    rounds = 4
+    for r in range(rounds):
+        for name, fn, args in (
+            ("random", expand, random_nodes),
+            ("hubs", expand, hub_nodes),
+            ("path", path, pairs),
+        ):
+            part = slice(r * len(args) // rounds, (r + 1) * len(args) // rounds)
+            results[name] += timed(fn, args[part])
+            results[f"{name} bare"] += timed(bare, plans[name][part])
+    answers = {
+        "random": [expand(n) for n in random_nodes[:50]],
+        "hubs": [expand(n) for n in hub_nodes[: len(hubs)]],
+        "path": [path(p) for p in pairs],
+    }
+    statuses: dict[str, int] = {}
+    hops: dict[int, int] = {}
+    for answer in answers["path"]:
+        statuses[answer["status"]] = statuses.get(answer["status"], 0) + 1
+        if answer["hops"] is not None:
+            hops[answer["hops"]] = hops.get(answer["hops"], 0) + 1
+    return {
+        "timings": {k: _dispatch.percentiles(v) for k, v in results.items()},
+        "nodes_random": _dispatch.percentiles([float(len(a["nodes"])) for a in answers["random"]]),
+        "nodes_hubs": _dispatch.percentiles([float(len(a["nodes"])) for a in answers["hubs"]]),
+        "more_hubs": sum(len(a["more"]) for a in answers["hubs"]),
+        "statuses": statuses,
+        "hops": dict(sorted(hops.items())),
+        "queries": {k: max(len(p) for p in v) for k, v in plans.items() if v},
+    }
+
+
+def report(*, command: str, label: str, data: dict[str, Any], out: dict[str, Any]) -> str:
+    t = out["timings"]
+    expansion_ok = max(t["random"].p95, t["hubs"].p95) < 20
+    path_ok = t["path"].p95 < 100
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    hub_degrees = [d for _n, d in data["hubs"]]
+    lines = [
+        f"### {now}{f' — {label}' if label else ''}",
+        "",
+        f"- command: `{command}`",
+        f"- data: {data['entities']:,} entities, {data['relations']:,} relations; "
+        f"{len(hub_degrees)} hubs of {min(hub_degrees, default=0):,} to "
+        f"{max(hub_degrees, default=0):,} relations",
+        f"- machine: {_dispatch.machine()}",
+        f"- load average (1, 5, 15 min) before / after: {data['load_before']} / "
+        f"{data['load_after']} (shared machine)",
+        f"- expansion: 2 hops, cap {CAP} relations per expanded entity; answers from random "
+        f"entities hold {out['nodes_random'].median:.0f} entities (median), from hubs "
+        f"{out['nodes_hubs'].median:.0f}, every hub answer with its 'more' marker "
+        f"({out['more_hubs']} markers over {len(data['hubs'])} hub answers)",
+        f"- paths: {out['statuses']}; hops of those found: {out['hops']}",
+        f"- statements per call at most: {out['queries']}",
+        f"- expansion p95 under 20 ms, hubs included: {'yes' if expansion_ok else '**no**'}; "
+        f"path p95 under 100 ms: {'yes' if path_ok else '**no**'}",
+        "",
+        "| measurement | median ms | p95 ms | p99 ms | max ms | p95 / bare SQL p95 |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    rows = [
+        ("graph_expand, 2 hops, random entities", "random"),
+        ("bare SQL of the same calls", "random bare"),
+        ("graph_expand, 2 hops, hubs", "hubs"),
+        ("bare SQL of the same calls", "hubs bare"),
+        ("graph_path, up to 6 hops, random pairs", "path"),
+        ("bare SQL of the same calls", "path bare"),
+    ]
+    for title, key in rows:
+        p = t[key]
+        base = t[key if key.endswith("bare") else f"{key} bare"].p95
+        lines.append(
+            f"| {title} | {p.median:.2f} | {p.p95:.2f} | {p.p99:.2f} | {p.worst:.2f} "
+            f"| {p.p95 / base:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_report(section: str) -> None:
+    text = _dispatch.DOCS.read_text()
+    if APPEND_MARKER not in text:
+        raise SystemExit(f"{_dispatch.DOCS}: the '{APPEND_MARKER}' marker is missing")
+    head, _sep, tail = text.partition(APPEND_MARKER + "\n")
+    _dispatch.DOCS.write_text(f"{head}{APPEND_MARKER}\n\n{section}{tail}")
+    print(f"written to {_dispatch.DOCS.relative_to(_dispatch.ROOT)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entities", type=int, default=1_000_000)
+    parser.add_argument("--relations", type=int, default=5_000_000)
+    parser.add_argument("--hubs", type=int, default=20)
+    parser.add_argument("--hub-degree", type=int, default=12_000)
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="multiplies entities and relations (not hubs)"
+    )
+    parser.add_argument("--samples", type=int, default=400, help="random entities expanded")
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=20261204)
+    parser.add_argument("--database", default=DATABASE, help="a name containing 'bench'")
+    parser.add_argument("--skip-load", action="store_true", help="measure the graph loaded")
+    parser.add_argument("--label", default="", help="a note for the report heading")
+    parser.add_argument("--no-report", action="store_true", help="print only")
+    args = parser.parse_args()
+
+    url = _dispatch.database_url(args.database)  # refuses a name without "bench"
+    _dispatch.django_on(url)
+    entities = int(args.entities * args.scale)
+    relations = int(args.relations * args.scale)
+    if not args.skip_load:
+        print(f"loading {entities:,} entities and {relations:,} relations …", flush=True)
+        loaded = load(
+            entities=entities,
+            relations=relations,
+            hubs=args.hubs,
+            hub_degree=args.hub_degree,
+            seed=args.seed,
+        )
+        print(
+            "load: " + ", ".join(f"{k} {v:.1f} s" for k, v in loaded["timings"].items()),
+            flush=True,
+        )
+    data = counts()
+    data["load_before"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    out = measure(
+        hubs=[n for n, _d in data["hubs"]],
+        entities=data["entities"],
+        samples=args.samples,
+        warmup=args.warmup,
+        seed=args.seed,
+    )
+    data["load_after"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    script = shlex.join(["bench/graph.py", *sys.argv[1:]])
+    command = f"DATABASE_URL={url} .venv/bin/python {script}"
+    section = report(command=command, label=args.label, data=data, out=out)
+    print(section)
+    if not args.no_report:
+        write_report(section)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The link chart page around an entity (static/cases/link_chart.js draws it from the
+graph API; the case chart will mount the same module)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from cases.models import EntityKind
+from cases.selectors.entities import entity_get_for_user
+from cases.selectors.graph import DEFAULT_CAP, MAX_PATH_HOPS
+from cases.views.common import actor_of
+from portal.access import permission_required
+from portal.models import AuditAction
+from portal.services.audit import audit_record
+
+
+def chart_strings() -> dict[str, str]:
+    """The chart module's words, translated here (the module has no catalogue)."""
+    return {
+        "relations": _("relations: %(count)s"),
+        "more": _("%(count)s more"),
+        "moreTitle": _("%(count)s more relations of %(label)s are not shown"),
+        "showMore": _("Show %(count)s more"),
+        "expand": _("Expand"),
+        "expanded": _("Expanded"),
+        "select": _("Select %(label)s"),
+        "pathFound": _("Shortest path: %(hops)s relations."),
+        "pathNone": _("No path within %(hops)s relations."),
+        "pathTooBroad": _("The search grew too broad (hubs on the way); try filters."),
+        "pathPick": _("Select two entities for a path."),
+        "networkPick": _("Select two or more entities for their network."),
+        "networkDone": _("Connecting network: %(nodes)s entities."),
+        "networkUnconnected": _("%(count)s pairs have no path within the limit."),
+        "pivotPick": _("Select at least one entity to pivot on."),
+        "pivotDone": _("%(count)s entities share an identifier."),
+        "pivotNone": _("No shared identifiers."),
+        "undone": _("Last step undone."),
+        "nothingToUndo": _("Nothing to undo."),
+        "loading": _("Loading…"),
+        "failed": _("The request failed: %(error)s"),
+        "exported": _("Exported %(name)s."),
+        "noDates": _("No dated relations on the chart."),
+    }
+
+
+@permission_required("cases.view_entity", "cases.view_relation")
+def entity_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    user = actor_of(request)
+    entity = entity_get_for_user(user=user, pk=pk)
+    audit_record(actor=user, action=AuditAction.VIEW, obj=entity, changes={"view": "link chart"})
+    return render(
+        request,
+        "cases/entity_chart.html",
+        {
+            "entity": entity,
+            "kinds": EntityKind.choices,
+            "strings": chart_strings(),
+            "cap": DEFAULT_CAP,
+            "max_hops": MAX_PATH_HOPS,
+            "layouts": [
+                ("cose", _("Force-directed")),
+                ("breadthfirst", _("Hierarchy")),
+                ("circle", _("Circle")),
+                ("concentric", _("Concentric")),
+            ],
+        },
+    )

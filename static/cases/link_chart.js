@@ -1,0 +1,540 @@
+// The link chart (Cytoscape.js): entities as typed icons, relations as labelled directed
+// edges, read from the graph API (/api/v1/graph/...), which answers only with what the
+// user may see. Reusable: LinkChart.mount(element) on any element carrying the data-*
+// URLs of templates/cases/entity_chart.html (the case chart mounts it the same way).
+//
+// Every step that adds to the chart (an expansion, a path, a network, a pivot) is one
+// entry on the undo stack. A node's badge (the second line of its label, and the number
+// in the list beside the chart) counts its relations before it is expanded; above the
+// cap an expansion shows a "N more" node, never a silent cut.
+window.LinkChart = (function () {
+  "use strict";
+
+  const KIND_COLOURS = {
+    person: "#1d4ed8", company: "#7c3aed", vehicle: "#0f766e", vessel: "#0369a1",
+    container: "#a16207", phone: "#be185d", email: "#c2410c", address: "#15803d",
+    identity_document: "#4d7c0f", bank_account: "#b45309", shipment: "#475569",
+  };
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, (_m, key) => String(values[key]));
+  }
+
+  function mount(root) {
+    const strings = JSON.parse(document.getElementById("link-chart-strings").textContent);
+    const urls = {
+      expand: root.dataset.expandUrl,
+      path: root.dataset.pathUrl,
+      network: root.dataset.networkUrl,
+      pivot: root.dataset.pivotUrl,
+      export: root.dataset.exportUrl,
+    };
+    const iconBase = root.dataset.icons;
+    const baseCap = Number(root.dataset.cap) || 25;
+    const seed = Number(root.dataset.seed);
+    const status = root.querySelector("[data-status]");
+    const list = root.querySelector("[data-list]");
+    const kindsBox = root.querySelector("[data-kinds]");
+    const fromInput = root.querySelector("[data-from]");
+    const toInput = root.querySelector("[data-to]");
+    const fromLabel = root.querySelector("[data-from-label]");
+    const toLabel = root.querySelector("[data-to-label]");
+    const undatedInput = root.querySelector("[data-undated]");
+    const history = [];
+    const expanded = new Map(); // node id -> cap used
+    const selected = new Set();
+    let dates = []; // sorted distinct dates (ISO) of the relations on the chart
+
+    const cy = cytoscape({
+      container: root.querySelector("[data-canvas]"),
+      wheelSensitivity: 0.3,
+      minZoom: 0.15,
+      maxZoom: 3,
+      style: [
+        {
+          selector: "node.entity",
+          style: {
+            "background-color": "#fff",
+            "background-image": (n) => `${iconBase}${n.data("kind")}.svg`,
+            "background-fit": "contain",
+            "background-clip": "none",
+            "border-width": 2,
+            "border-color": (n) => KIND_COLOURS[n.data("kind")] || "#475569",
+            label: "data(display)",
+            "text-wrap": "wrap",
+            "text-max-width": 130,
+            "text-valign": "bottom",
+            "text-margin-y": 4,
+            "font-size": 11,
+            color: "#1b2330",
+            "text-background-color": "#fff",
+            "text-background-opacity": 0.85,
+            "text-background-padding": 2,
+            width: 38,
+            height: 38,
+          },
+        },
+        { selector: "node.entity.is-seed", style: { "border-width": 4 } },
+        { selector: "node.entity.is-checked", style: { "border-color": "#f59e0b", "border-width": 5 } },
+        {
+          selector: "node.more",
+          style: {
+            shape: "round-rectangle",
+            "background-color": "#fff3dc",
+            "border-color": "#a15c00",
+            "border-width": 1,
+            "border-style": "dashed",
+            label: "data(display)",
+            "text-valign": "center",
+            "font-size": 11,
+            color: "#a15c00",
+            width: "label",
+            height: 24,
+            padding: 6,
+          },
+        },
+        {
+          selector: "edge",
+          style: {
+            width: 1.5,
+            "line-color": "#94a3b8",
+            "target-arrow-color": "#94a3b8",
+            "target-arrow-shape": "triangle",
+            "curve-style": "bezier",
+            label: "data(kind)",
+            "font-size": 9,
+            color: "#5b6575",
+            "text-rotation": "autorotate",
+            "text-background-color": "#fff",
+            "text-background-opacity": 0.85,
+            "line-style": (e) => (e.data("confidence") >= 80 ? "solid" : e.data("confidence") >= 50 ? "dashed" : "dotted"),
+          },
+        },
+        { selector: "edge.more-edge", style: { "line-style": "dashed", "target-arrow-shape": "none", label: "" } },
+        { selector: "node.is-path", style: { "border-color": "#dc2626", "border-width": 5 } },
+        { selector: "edge.is-path", style: { "line-color": "#dc2626", "target-arrow-color": "#dc2626", width: 4 } },
+        { selector: ".is-hidden", style: { display: "none" } },
+      ],
+    });
+
+    function say(text) {
+      status.textContent = text;
+    }
+
+    function fail(error) {
+      say(format(strings.failed, { error: error }));
+    }
+
+    function display(data) {
+      const done = expanded.has(data.entity);
+      const badge = done ? "" : `\n⊕ ${data.degree}`;
+      return `${data.label}${badge}`;
+    }
+
+    function query(params) {
+      const search = new URLSearchParams();
+      for (const [key, value] of Object.entries(params)) {
+        if (value !== undefined && value !== null && value !== "") search.set(key, value);
+      }
+      return search.toString();
+    }
+
+    function getJson(url, params) {
+      return fetch(`${url}?${query(params)}`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      }).then((response) =>
+        response.json().then((body) => {
+          if (response.ok) return body;
+          const first = Object.values(body.detail || body)[0];
+          return Promise.reject(Array.isArray(first) ? first[0] : first || response.status);
+        })
+      );
+    }
+
+    // Adds an API answer to the chart; returns the elements added (for undo).
+    function add(answer, highlight) {
+      const added = [];
+      for (const node of answer.nodes) {
+        const id = String(node.id);
+        const existing = cy.getElementById(id);
+        if (existing.nonempty()) {
+          existing.data("degree", node.degree);
+          existing.data("display", display({ ...node, entity: node.id }));
+          continue;
+        }
+        const data = { id: id, entity: node.id, kind: node.kind, label: node.label, key: node.key, degree: node.degree };
+        data.display = display(data);
+        added.push(cy.add({ group: "nodes", data: data, classes: node.id === seed ? "entity is-seed" : "entity" }));
+      }
+      for (const edge of answer.edges) {
+        const id = `r${edge.id}`;
+        if (cy.getElementById(id).nonempty()) continue;
+        added.push(
+          cy.add({
+            group: "edges",
+            data: {
+              id: id, relation: edge.id, source: String(edge.source), target: String(edge.target),
+              kind: edge.kind, from: edge.valid_from, to: edge.valid_to, confidence: edge.confidence,
+            },
+          })
+        );
+      }
+      for (const more of answer.more || []) {
+        const id = `more-${more.node}`;
+        cy.getElementById(id).remove();
+        const owner = cy.getElementById(String(more.node));
+        const text = format(strings.more, { count: more.hidden });
+        added.push(
+          cy.add({
+            group: "nodes",
+            data: { id: id, owner: more.node, hidden: more.hidden, shown: more.shown, display: text, title: format(strings.moreTitle, { count: more.hidden, label: owner.data("label") }) },
+            classes: "more",
+          }),
+          cy.add({ group: "edges", data: { id: `${id}-edge`, source: String(more.node), target: id }, classes: "more-edge" })
+        );
+      }
+      if (highlight) {
+        cy.elements().removeClass("is-path");
+        for (const id of highlight.nodes) cy.getElementById(String(id)).addClass("is-path");
+        for (const id of highlight.edges) cy.getElementById(`r${id}`).addClass("is-path");
+      }
+      return cy.collection(added);
+    }
+
+    function step(answer, options) {
+      const opts = options || {};
+      const before = new Map(expanded);
+      for (const id of opts.expanding || []) expanded.set(id, opts.cap || baseCap);
+      const added = add(answer, opts.highlight);
+      // A node expanded again with a larger cap replaces its "more" marker: keep the
+      // old one to put back on undo.
+      history.push({ added: added, expanded: before, removedMore: opts.removedMore || null });
+      refreshLabels();
+      afterChange(added.nonempty());
+      return added;
+    }
+
+    function refreshLabels() {
+      cy.nodes(".entity").forEach((n) => n.data("display", display(n.data())));
+    }
+
+    function undo() {
+      const last = history.pop();
+      if (!last) {
+        say(strings.nothingToUndo);
+        return;
+      }
+      last.added.remove();
+      if (last.removedMore) cy.add(last.removedMore);
+      expanded.clear();
+      for (const [k, v] of last.expanded) expanded.set(k, v);
+      for (const id of Array.from(selected)) if (cy.getElementById(String(id)).empty()) selected.delete(id);
+      cy.elements().removeClass("is-path");
+      refreshLabels();
+      afterChange(false);
+      say(strings.undone);
+    }
+
+    function expand(entityId, cap) {
+      say(strings.loading);
+      const size = cap || baseCap;
+      const old = cy.getElementById(`more-${entityId}`);
+      const removedMore = old.nonempty() ? old.union(old.connectedEdges()).jsons() : null;
+      return getJson(urls.expand, { ids: entityId, hops: 1, cap: size })
+        .then((answer) => {
+          if (removedMore) old.remove();
+          const added = step(answer, { expanding: [entityId], cap: size, removedMore: removedMore });
+          const node = cy.getElementById(String(entityId));
+          say(`${node.data("label")}: ${added.nodes(".entity").length} +`);
+        })
+        .catch(fail);
+    }
+
+    function checkedIds() {
+      return Array.from(selected).sort((a, b) => a - b);
+    }
+
+    function path() {
+      const ids = checkedIds();
+      if (ids.length !== 2) return say(strings.pathPick);
+      say(strings.loading);
+      getJson(urls.path, { source: ids[0], target: ids[1] })
+        .then((answer) => {
+          const highlight = { nodes: answer.path, edges: answer.edges.map((e) => e.id) };
+          step(answer, { highlight: highlight });
+          if (answer.status === "found") say(format(strings.pathFound, { hops: answer.hops }));
+          else if (answer.status === "none") say(format(strings.pathNone, { hops: root.dataset.maxHops }));
+          else say(strings.pathTooBroad);
+        })
+        .catch(fail);
+    }
+
+    function network() {
+      const ids = checkedIds();
+      if (ids.length < 2) return say(strings.networkPick);
+      say(strings.loading);
+      getJson(urls.network, { ids: ids.join(",") })
+        .then((answer) => {
+          step(answer, { highlight: { nodes: answer.nodes.map((n) => n.id), edges: answer.edges.map((e) => e.id) } });
+          let text = format(strings.networkDone, { nodes: answer.nodes.length });
+          if (answer.unconnected.length) text += " " + format(strings.networkUnconnected, { count: answer.unconnected.length });
+          say(text);
+        })
+        .catch(fail);
+    }
+
+    function pivot() {
+      const ids = checkedIds();
+      if (!ids.length) return say(strings.pivotPick);
+      say(strings.loading);
+      getJson(urls.pivot, { ids: ids.join(",") })
+        .then((answer) => {
+          step(answer);
+          const sharing = new Set(answer.groups.flatMap((g) => g.sharing));
+          say(sharing.size ? format(strings.pivotDone, { count: sharing.size }) : strings.pivotNone);
+        })
+        .catch(fail);
+    }
+
+    // --- Filters: relation types and the period -------------------------------------
+    function rebuildFilters() {
+      const kinds = Array.from(new Set(cy.edges().not(".more-edge").map((e) => e.data("kind")))).sort();
+      const known = new Map(Array.from(kindsBox.querySelectorAll("input")).map((i) => [i.value, i.checked]));
+      kindsBox.querySelectorAll("label").forEach((l) => l.remove());
+      for (const kind of kinds) {
+        const label = document.createElement("label");
+        label.className = "link-chart__check";
+        const input = document.createElement("input");
+        input.type = "checkbox";
+        input.value = kind;
+        input.checked = known.has(kind) ? known.get(kind) : true;
+        input.addEventListener("change", applyFilters);
+        label.append(input, ` ${kind}`);
+        kindsBox.append(label);
+      }
+      const all = new Set();
+      cy.edges().forEach((e) => {
+        if (e.data("from")) all.add(e.data("from"));
+        if (e.data("to")) all.add(e.data("to"));
+      });
+      const previous = [dates[Number(fromInput.value)], dates[Number(toInput.value)]];
+      const wasFull = !dates.length || (Number(fromInput.value) === 0 && Number(toInput.value) === dates.length - 1);
+      dates = Array.from(all).sort();
+      const last = Math.max(0, dates.length - 1);
+      fromInput.max = toInput.max = String(last);
+      fromInput.disabled = toInput.disabled = dates.length < 2;
+      fromInput.hidden = toInput.hidden = !dates.length;
+      toInput.closest("label").hidden = !dates.length;
+      if (wasFull) {
+        fromInput.value = "0";
+        toInput.value = String(last);
+      } else {
+        fromInput.value = String(Math.max(0, dates.indexOf(previous[0])));
+        toInput.value = String(dates.indexOf(previous[1]) >= 0 ? dates.indexOf(previous[1]) : last);
+      }
+      applyFilters();
+    }
+
+    function applyFilters() {
+      if (Number(fromInput.value) > Number(toInput.value)) {
+        if (document.activeElement === fromInput) toInput.value = fromInput.value;
+        else fromInput.value = toInput.value;
+      }
+      const start = dates[Number(fromInput.value)] || null;
+      const end = dates[Number(toInput.value)] || null;
+      fromLabel.textContent = dates.length ? start : strings.noDates;
+      toLabel.textContent = dates.length ? end : "";
+      const off = new Set(Array.from(kindsBox.querySelectorAll("input")).filter((i) => !i.checked).map((i) => i.value));
+      const full = !dates.length || (Number(fromInput.value) === 0 && Number(toInput.value) === dates.length - 1);
+      cy.batch(() => {
+        cy.edges().not(".more-edge").forEach((e) => {
+          const from = e.data("from");
+          const to = e.data("to");
+          let visible = !off.has(e.data("kind"));
+          if (!from && !to) visible = visible && undatedInput.checked;
+          else if (!full) visible = visible && (!to || to >= start) && (!from || from <= end);
+          e.toggleClass("is-hidden", !visible);
+        });
+        // An entity whose every relation is filtered out leaves the picture (not the
+        // chart: it comes back with its relations).
+        cy.nodes(".entity").forEach((n) => {
+          const edges = n.connectedEdges().not(".more-edge");
+          const hidden = edges.nonempty() && edges.filter((e) => !e.hasClass("is-hidden")).empty() && !n.hasClass("is-seed");
+          n.toggleClass("is-hidden", hidden);
+        });
+      });
+    }
+
+    // --- The list beside the chart: the same entities, for keyboard and screen readers
+    function renderList() {
+      list.replaceChildren();
+      const nodes = cy.nodes(".entity").sort((a, b) => a.data("label").localeCompare(b.data("label")));
+      nodes.forEach((n) => {
+        const data = n.data();
+        const item = document.createElement("li");
+        item.className = "link-chart__item";
+        item.dataset.entity = String(data.entity);
+        const check = document.createElement("input");
+        check.type = "checkbox";
+        check.checked = selected.has(data.entity);
+        check.setAttribute("aria-label", format(strings.select, { label: data.label }));
+        check.addEventListener("change", () => {
+          if (check.checked) selected.add(data.entity);
+          else selected.delete(data.entity);
+          n.toggleClass("is-checked", check.checked);
+        });
+        const icon = document.createElement("img");
+        icon.src = `${iconBase}${data.kind}.svg`;
+        icon.alt = "";
+        icon.width = icon.height = 20;
+        const name = document.createElement("span");
+        name.className = "link-chart__name";
+        name.textContent = data.label;
+        const badge = document.createElement("span");
+        badge.className = "badge badge--info";
+        badge.dataset.badge = "";
+        badge.textContent = format(strings.relations, { count: data.degree });
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn--secondary btn--small";
+        const done = expanded.has(data.entity);
+        button.textContent = done ? strings.expanded : strings.expand;
+        button.disabled = done;
+        button.setAttribute("aria-label", `${done ? strings.expanded : strings.expand}: ${data.label}`);
+        button.addEventListener("click", () => expand(data.entity));
+        item.append(check, icon, name, badge, button);
+        const more = cy.getElementById(`more-${data.entity}`);
+        if (more.nonempty()) {
+          const moreButton = document.createElement("button");
+          moreButton.type = "button";
+          moreButton.className = "btn btn--secondary btn--small link-chart__more";
+          moreButton.textContent = format(strings.showMore, { count: Math.min(more.data("hidden"), baseCap) });
+          moreButton.title = more.data("title");
+          moreButton.addEventListener("click", () => expand(data.entity, Math.min(200, more.data("shown") + baseCap)));
+          item.append(moreButton);
+        }
+        list.append(item);
+      });
+    }
+
+    function afterChange(relayout) {
+      rebuildFilters();
+      renderList();
+      cy.nodes(".entity").forEach((n) => n.toggleClass("is-checked", selected.has(n.data("entity"))));
+      if (relayout) runLayout();
+    }
+
+    function runLayout() {
+      const name = root.querySelector("[data-layout]").value;
+      const options = { name: name, animate: false, padding: 30, fit: true };
+      if (name === "breadthfirst") options.roots = cy.getElementById(String(seed));
+      if (name === "concentric") {
+        options.concentric = (n) => (n.hasClass("is-seed") ? 10 : n.hasClass("more") ? 0 : n.degree());
+        options.levelWidth = () => 2;
+      }
+      if (name === "cose") {
+        options.nodeRepulsion = () => 9000;
+        options.idealEdgeLength = () => 90;
+        options.randomize = false;
+      }
+      const layout = cy.layout(options);
+      // A few entities fitted to the frame would be drawn huge: no closer than 1.4.
+      layout.one("layoutstop", () => {
+        if (cy.zoom() > 1.4) {
+          cy.zoom(1.4);
+          cy.center();
+        }
+      });
+      layout.run();
+    }
+
+    // --- Exports: the picture itself, or the chart through the API ---------------------
+    function download(blob, name) {
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = name;
+      document.body.append(link);
+      link.click();
+      setTimeout(() => {
+        URL.revokeObjectURL(link.href);
+        link.remove();
+      }, 1000);
+      say(format(strings.exported, { name: name }));
+    }
+
+    function exportChart(kind) {
+      if (kind === "png") {
+        download(cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }), "chart.png");
+        return;
+      }
+      const positions = {};
+      cy.nodes(".entity").forEach((n) => {
+        positions[n.data("entity")] = [Math.round(n.position("x")), Math.round(n.position("y"))];
+      });
+      const payload = {
+        format: kind,
+        nodes: cy.nodes(".entity").map((n) => n.data("entity")),
+        edges: cy.edges().not(".more-edge").map((e) => e.data("relation")),
+        positions: positions,
+      };
+      // PortalHttp.postJson reads JSON; a file needs the raw answer.
+      fetch(urls.export, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": window.PortalHttp.csrfToken() },
+        body: JSON.stringify(payload),
+      })
+        .then((response) => {
+          if (!response.ok) return response.json().then((body) => Promise.reject(JSON.stringify(body)));
+          const disposition = response.headers.get("Content-Disposition") || "";
+          const match = disposition.match(/filename="([^"]+)"/);
+          return response.blob().then((blob) => download(blob, match ? match[1] : `chart.${kind}`));
+        })
+        .catch(fail);
+    }
+
+    // --- Wiring -----------------------------------------------------------------------
+    cy.on("tap", "node.entity", (event) => {
+      const id = event.target.data("entity");
+      if (event.originalEvent && (event.originalEvent.shiftKey || event.originalEvent.ctrlKey)) {
+        if (selected.has(id)) selected.delete(id);
+        else selected.add(id);
+        afterChange(false);
+      } else if (!expanded.has(id)) {
+        expand(id);
+      }
+    });
+    cy.on("tap", "node.more", (event) => {
+      const owner = event.target.data("owner");
+      expand(owner, Math.min(200, event.target.data("shown") + baseCap));
+    });
+    root.querySelector("[data-action=undo]").addEventListener("click", undo);
+    root.querySelector("[data-action=path]").addEventListener("click", path);
+    root.querySelector("[data-action=network]").addEventListener("click", network);
+    root.querySelector("[data-action=pivot]").addEventListener("click", pivot);
+    root.querySelector("[data-layout]").addEventListener("change", runLayout);
+    root.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportChart(b.dataset.export)));
+    fromInput.addEventListener("input", applyFilters);
+    toInput.addEventListener("input", applyFilters);
+    undatedInput.addEventListener("change", applyFilters);
+
+    // The starting entity and its neighbours: the first step (undo keeps the start).
+    say(strings.loading);
+    getJson(urls.expand, { ids: seed, hops: 1, cap: baseCap })
+      .then((answer) => {
+        expanded.set(seed, baseCap);
+        add(answer);
+        refreshLabels();
+        afterChange(true);
+        say("");
+      })
+      .catch(fail);
+    return { cy: cy, expand: expand, undo: undo };
+  }
+
+  document.querySelectorAll("[data-link-chart]").forEach((element) => {
+    element.linkChart = mount(element);
+  });
+  return { mount: mount };
+})();

@@ -1,0 +1,202 @@
+"""The link-analysis queries (cases/selectors/graph.py) on a small known graph
+(tests/cases/graph_support.py): neighbours, counts, caps with their "more" marker,
+periods, kinds, shortest paths, networks, pivots, and the user's reach."""
+
+from datetime import date
+
+import pytest
+
+from cases.lib import graph_search
+from cases.models import Entity
+from cases.selectors import graph
+from cases.selectors.graph import GraphFilter
+from tests.cases.graph_support import KnownGraph, known_graph
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def g() -> KnownGraph:
+    return known_graph()
+
+
+def names(answer, g: KnownGraph) -> set[str]:
+    by_id = {entity.pk: name for name, entity in g.e.items()}
+    return {by_id[node["id"]] for node in answer["nodes"]}
+
+
+def relation_names(answer, g: KnownGraph) -> set[str]:
+    by_id = {relation.pk: name for name, relation in g.r.items()}
+    return {by_id[edge["id"]] for edge in answer["edges"]}
+
+
+def test_one_hop_gives_the_neighbours_either_way_with_their_counts(analyst, g):
+    answer = graph.graph_expand(user=analyst, ids=[g.id("ben")])
+    assert names(answer, g) == {"ben", "balt", "phone"}
+    assert relation_names(answer, g) == {"director", "ben_phone"}
+    degree = {node["id"]: node["degree"] for node in answer["nodes"]}
+    # The badge before expanding: Balt Trade has Ann and Ben, the phone Ben and Cid.
+    assert degree[g.id("balt")] == 2
+    assert degree[g.id("phone")] == 2
+    assert degree[g.id("ben")] == 2
+    assert answer["more"] == []
+    edge = next(e for e in answer["edges"] if e["id"] == g.r["director"].pk)
+    assert (edge["source"], edge["target"], edge["kind"]) == (g.id("ben"), g.id("balt"), "director")
+
+
+def test_two_hops_reach_the_neighbours_of_the_neighbours(analyst, g):
+    answer = graph.graph_expand(user=analyst, ids=[g.id("ben")], hops=2)
+    assert names(answer, g) == {"ben", "balt", "phone", "ann", "cid"}
+
+
+def test_above_the_cap_the_first_relations_come_with_a_count_of_the_rest(analyst, g):
+    answer = graph.graph_expand(user=analyst, ids=[g.id("hub")], cap=10)
+    # Confidence first: L29 (69) down to L20 (60).
+    assert names(answer, g) == {"hub"} | {f"l{n}" for n in range(20, 30)}
+    assert answer["more"] == [{"node": g.id("hub"), "shown": 10, "hidden": 20}]
+    hub = next(node for node in answer["nodes"] if node["id"] == g.id("hub"))
+    assert hub["degree"] == 30
+    assert "confidence" in answer["order"]
+
+
+def test_at_the_cap_exactly_nothing_is_hidden(analyst, g):
+    answer = graph.graph_expand(user=analyst, ids=[g.id("hub")], cap=30)
+    assert len(answer["nodes"]) == 31
+    assert answer["more"] == []
+
+
+def test_relation_kinds_filter_the_expansion_and_the_counts(analyst, g):
+    answer = graph.graph_expand(
+        user=analyst, ids=[g.id("cid")], graph_filter=GraphFilter(kinds=("uses",))
+    )
+    assert names(answer, g) == {"cid", "phone"}
+    cid = next(node for node in answer["nodes"] if node["id"] == g.id("cid"))
+    assert cid["degree"] == 1
+
+
+def test_a_period_keeps_relations_valid_at_some_time_in_it(analyst, g):
+    in_2021 = GraphFilter(period_from=date(2021, 6, 1), period_to=date(2021, 6, 30))
+    answer = graph.graph_expand(user=analyst, ids=[g.id("balt")], graph_filter=in_2021)
+    # Ann owned it until the end of 2021; Ben's directorship has no dates.
+    assert names(answer, g) == {"balt", "ann", "ben"}
+    in_2022 = GraphFilter(period_from=date(2022, 1, 1))
+    answer = graph.graph_expand(user=analyst, ids=[g.id("balt")], graph_filter=in_2022)
+    assert names(answer, g) == {"balt", "ben"}
+    before_2023 = GraphFilter(period_to=date(2022, 12, 31))
+    answer = graph.graph_expand(user=analyst, ids=[g.id("cid")], graph_filter=before_2023)
+    assert "dan" not in names(answer, g)
+
+
+def test_the_shortest_path_goes_through_the_shared_phone(analyst, g):
+    answer = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("cid"))
+    assert answer["status"] == "found"
+    assert answer["hops"] == 4
+    assert answer["path"] == [g.id(n) for n in ("ann", "balt", "ben", "phone", "cid")]
+    assert relation_names(answer, g) == {"owner", "director", "ben_phone", "cid_phone"}
+
+
+def test_a_path_of_six_hops_is_found_and_one_of_seven_is_not(analyst, g):
+    six = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("eve"))
+    assert six["status"] == "found"
+    assert six["hops"] == 6
+    seven = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("fay"))
+    assert seven["status"] == "none"
+    assert seven["hops"] is None
+    assert seven["edges"] == []
+    shorter = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("eve"), max_hops=5)
+    assert shorter["status"] == "none"
+
+
+def test_no_path_to_an_entity_alone(analyst, g):
+    answer = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("zed"))
+    assert answer["status"] == "none"
+    assert {n["id"] for n in answer["nodes"]} == {g.id("ann"), g.id("zed")}
+
+
+def test_a_path_respects_the_filter(analyst, g):
+    # Without the 2023 association Cid and Dan are not connected at all.
+    before_2023 = GraphFilter(period_to=date(2022, 12, 31))
+    answer = graph.graph_path(
+        user=analyst, source=g.id("cid"), target=g.id("dan"), graph_filter=before_2023
+    )
+    assert answer["status"] == "none"
+
+
+def test_a_path_search_too_broad_says_so(analyst, g, monkeypatch):
+    monkeypatch.setattr(graph_search, "PATH_VISIT_BUDGET", 3)
+    answer = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("eve"))
+    assert answer["status"] == "too_broad"
+
+
+def test_the_network_of_a_set_joins_their_shortest_paths(analyst, g):
+    answer = graph.graph_network(user=analyst, ids=[g.id("ann"), g.id("cid"), g.id("gus")])
+    assert names(answer, g) == {"ann", "balt", "ben", "phone", "cid", "address", "gus"}
+    assert answer["unconnected"] == []
+    alone = graph.graph_network(user=analyst, ids=[g.id("ann"), g.id("zed")])
+    assert alone["unconnected"] == [sorted([g.id("ann"), g.id("zed")])]
+
+
+def test_pivot_finds_who_shares_a_phone_or_an_address(analyst, g):
+    answer = graph.graph_pivot(user=analyst, ids=[g.id("cid")])
+    groups = {group["identifier"]: group["sharing"] for group in answer["groups"]}
+    assert groups == {g.id("phone"): [g.id("ben")], g.id("address"): [g.id("gus")]}
+    assert names(answer, g) == {"cid", "phone", "ben", "address", "gus"}
+
+
+def test_pivot_does_not_take_another_kind_or_key_for_the_same_identifier(analyst, g):
+    # The registry keeps one entity per kind and key; a key alike on another kind (or a
+    # near-alike key) is another identifier.
+    other_key = Entity.objects.create(kind="address", label="Vilniaus 1", key="VILNIAUS G 1 X")
+    other_kind = Entity.objects.create(kind="phone", label="odd", key="VILNIAUS G 1 VILNIUS")
+    hal = Entity.objects.create(kind="person", label="Hal")
+    from cases.models import Relation
+
+    Relation.objects.create(source=hal, target=other_kind, kind="uses")
+    Relation.objects.create(source=hal, target=other_key, kind="lives_at")
+    answer = graph.graph_pivot(user=analyst, ids=[g.id("gus")])
+    groups = {group["identifier"]: group["sharing"] for group in answer["groups"]}
+    assert groups == {g.id("address"): [g.id("cid")]}
+
+
+def test_pivot_caps_the_sharers_with_a_count_of_the_rest(analyst, g):
+    from cases.models import Relation
+
+    phone = g.e["phone"]
+    for n in range(12):
+        person = Entity.objects.create(kind="person", label=f"Caller {n}")
+        Relation.objects.create(source=person, target=phone, kind="uses", confidence=50 + n)
+    answer = graph.graph_pivot(user=analyst, ids=[g.id("cid")], cap=5)
+    group = next(group for group in answer["groups"] if group["identifier"] == phone.pk)
+    # Ben and 12 callers share it with Cid: 5 shown, 8 counted.
+    assert len(group["sharing"]) == 5
+    assert group["hidden"] == 8
+    assert {"node": phone.pk, "shown": 5, "hidden": 8} in answer["more"]
+
+
+def test_entities_outside_reach_are_absent_from_every_answer_and_count(analyst, g, monkeypatch):
+    hidden = g.e["phone"]
+    monkeypatch.setattr(
+        graph,
+        "entity_scope_for_user",
+        lambda *, user: Entity.objects.exclude(pk=hidden.pk),
+    )
+    answer = graph.graph_expand(user=analyst, ids=[g.id("ben")], hops=2)
+    assert hidden.pk not in {n["id"] for n in answer["nodes"]}
+    assert "cid" not in names(answer, g)
+    ben = next(node for node in answer["nodes"] if node["id"] == g.id("ben"))
+    assert ben["degree"] == 1  # the phone is not counted
+    path = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("cid"))
+    assert path["status"] == "none"
+    assert graph.graph_pivot(user=analyst, ids=[g.id("cid")])["groups"] == [
+        {"identifier": g.id("address"), "sharing": [g.id("gus")], "hidden": 0}
+    ]
+    with pytest.raises(LookupError):
+        graph.graph_path(user=analyst, source=hidden.pk, target=g.id("cid"))
+    assert graph.graph_expand(user=analyst, ids=[hidden.pk])["nodes"] == []
+    entities, relations = graph.graph_chart_for_user(
+        user=analyst,
+        node_ids=[g.id("ben"), hidden.pk],
+        edge_ids=[g.r["ben_phone"].pk, g.r["director"].pk],
+    )
+    assert [e["id"] for e in entities] == [g.id("ben")]
+    assert relations == []
