@@ -220,8 +220,7 @@ def case_task_reminders_send(*, today: date | None = None) -> int:
             if not claimed:
                 continue
             task = CaseTask.objects.select_related("case", "assignee").get(pk=pk)
-            assert task.assignee is not None  # filtered above
-            if not task.assignee.email:
+            if task.assignee is None or not task.assignee.email:
                 continue
             send_mail(
                 subject=_("Case %(number)s: task due %(date)s")

@@ -24,8 +24,7 @@ from cases.models import (
 )
 from portal.lib.text import hidden_characters_check, lengths_check
 from portal.models import AuditAction, User
-from portal.services.audit import audit_record
-from portal.services.audit import model_changes
+from portal.services.audit import audit_record, model_changes
 
 TITLE_MAX = 200
 SUMMARY_MAX = 20_000
@@ -78,8 +77,10 @@ def case_create(
     (in the language the actor works in, with due dates counted from today)."""
     _check_texts(data)
     title = data.title.strip()
-    if template is not None and template.title_prefix and not title.startswith(
-        template.title_prefix
+    if (
+        template is not None
+        and template.title_prefix
+        and not title.startswith(template.title_prefix)
     ):
         title = f"{template.title_prefix} {title}"[:TITLE_MAX]
     lead = lead_analyst or actor

@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_investigation_cases'),
-        ('dispatch', '0010_task_edit_withdraw'),
+        ("cases", "0007_investigation_cases"),
+        ("dispatch", "0010_task_edit_withdraw"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='task',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case', verbose_name='case'),
+            model_name="task",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="cases.case",
+                verbose_name="case",
+            ),
         ),
     ]

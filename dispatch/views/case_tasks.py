@@ -22,7 +22,9 @@ def _actor(request: HttpRequest) -> User:
 def _back(case_pk: int) -> HttpResponse:
     from django.urls import reverse
 
-    return redirect(f"{reverse('investigations:case-detail', kwargs={'pk': case_pk})}#dispatch-tasks")
+    return redirect(
+        f"{reverse('investigations:case-detail', kwargs={'pk': case_pk})}#dispatch-tasks"
+    )
 
 
 @permission_required("dispatch.view_all_tasks", "cases.change_case")
