@@ -24,6 +24,7 @@ from tests.access_policy import (
     Rule,
     pk_of,
 )
+from tests.cases.investigation_access_rules import INVESTIGATION_RULES, investigation_objects
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 from tests.portal.jobs_access_rules import JOB_RULES, job_objects
 
@@ -127,6 +128,7 @@ EXPECTED: dict[str, Rule] = {
     "api-docs": Rule(ALL_ROLES),
     **DISPATCH_RULES,
     **JOB_RULES,
+    **INVESTIGATION_RULES,
 }
 
 
@@ -203,6 +205,7 @@ def objects(personas, administrator, violation_of_officer):
     return {
         **dispatch_objects(personas),
         **job_objects(personas),
+        **investigation_objects(personas, violation_of_officer),
         "unit": officer.org_unit,
         "user": officer,
         "audit": AuditRecord.objects.order_by("-id").first(),
