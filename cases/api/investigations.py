@@ -89,12 +89,12 @@ class CaseViolationSerializer(serializers.ModelSerializer):
 
 
 class CaseEntitySerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="entity.label")
+    name = serializers.CharField(source="entity.label")
     kind = serializers.CharField(source="entity.kind")
 
     class Meta:
         model = CaseEntity
-        fields = ["id", "entity", "kind", "label", "reason", "linked_at"]
+        fields = ["id", "entity", "kind", "name", "reason", "linked_at"]
 
 
 class CaseDocumentSerializer(serializers.ModelSerializer):
@@ -178,7 +178,7 @@ class AssistanceSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    summary = serializers.CharField()
+    summary: serializers.Field = serializers.CharField()
     team = serializers.SerializerMethodField()
     violations = serializers.SerializerMethodField()
     entities = serializers.SerializerMethodField()

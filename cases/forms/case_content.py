@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms.investigations import PersonChoiceField
 from cases.models import Agency, AssistanceDirection, AssistanceStatus, Case, CaseDocument
 from cases.services.case_content import DESCRIPTION_MAX, NOTE_MAX, case_document_max_bytes
 from cases.services.case_work import SUBJECT_MAX, AssistanceInput
@@ -82,7 +83,7 @@ class EventForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
+    assignee = PersonChoiceField(label=_("Assignee"), queryset=None, required=False)
     due_date = forms.DateField(
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -90,10 +91,7 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_task_%s")
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignees
-        self.fields["assignee"].label_from_instance = lambda user: (
-            user.get_full_name() or user.username
-        )
+        self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class AssistanceForm(forms.Form):
@@ -125,7 +123,7 @@ class AssistanceForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["answer_document"].queryset = case.documents.order_by("id")
+        self.fields["answer_document"].queryset = case.documents.order_by("id")  # type: ignore[attr-defined]  # a ModelChoiceField
 
     def clean_agency_name(self) -> str:
         name: str = self.cleaned_data.get("agency_name", "")

@@ -14,6 +14,13 @@ from cases.selectors.investigations import (
 from cases.services.investigations import REASON_MAX, SUMMARY_MAX, TITLE_MAX, CaseInput
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person by their full name (their username where none is given)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
 class CaseFilterForm(forms.Form):
     text = forms.CharField(label=_("Number or title"), required=False, max_length=200)
     status = forms.ChoiceField(
@@ -86,7 +93,7 @@ class CaseCreateForm(CaseForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.templates = {template.code: template for template in case_template_list()}
-        self.fields["template"].choices = [
+        self.fields["template"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             ("", _("Blank case")),
             *((code, template.name) for code, template in self.templates.items()),
         ]
@@ -96,15 +103,12 @@ class CaseCreateForm(CaseForm):
 
 
 class MemberForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=case_team_candidates())
+    user = PersonChoiceField(label=_("Person"), queryset=case_team_candidates())
     role = forms.ChoiceField(label=_("Role in the case"), choices=CaseRole.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = case_team_candidates()
-        self.fields["user"].label_from_instance = lambda user: (
-            f"{user.get_full_name() or user.username} ({user.username})"
-        )
+        self.fields["user"].queryset = case_team_candidates()  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class ViolationLinkForm(forms.Form):

@@ -25,7 +25,7 @@ from portal.roles import Role
 from portal.services.accounts import user_create
 
 OPEN_TITLE = "Minsk cigarettes in refrigerated trailers"
-RESTRICTED_TITLE = "Cash couriers on the Vilnius–Warsaw coach"
+RESTRICTED_TITLE = "Cash couriers on the Vilnius-Warsaw coach"
 
 
 def _second_analyst(unit_of: User) -> User:
@@ -145,7 +145,7 @@ def cases_demo_seed() -> list[str]:
         case_member_add(actor=lead2, case=secret, user=admin, role="viewer")
     for entity, reason in [(courier, "Courier"), (carrier, "Director pays the couriers")]:
         case_entity_link(actor=lead2, case=secret, entity=entity, reason=reason)
-    case_note_add(actor=lead2, case=secret, body="Informant: runs on Tuesdays, 40–60k EUR.")
+    case_note_add(actor=lead2, case=secret, body="Informant: runs on Tuesdays, 40 to 60k EUR.")
     return [
         f"{open_case.number} {open_case.title} (lead: analyst)",
         f"{secret.number} {secret.title} (restricted, lead: analyst2)",

@@ -89,7 +89,12 @@ def investigation_objects(personas: dict[str, Any], violation: Any) -> dict[str,
     analyst = personas["analyst"]
     case = case_create(actor=analyst, data=CaseInput(title="Access case"))
     colleague = UserFactory(username="analyst_colleague", roles=["analyst"])
-    member = case_member_add(actor=analyst, case=case, user=colleague, role="analyst")
+    member = case_member_add(
+        actor=analyst,
+        case=case,
+        user=colleague,  # type: ignore[arg-type]  # the factory builds a User
+        role="analyst",
+    )
     entity = Entity.objects.create(kind="company", label="Access Company")
     today = timezone.localdate()
     return {
