@@ -38,7 +38,7 @@ class CaseFilterForm(forms.Form):
         label=_("Restricted"),
         required=False,
         choices=[
-            ("", _("Restricted or not")),
+            ("", _("Any")),
             ("yes", _("Restricted only")),
             ("no", _("Not restricted")),
         ],

@@ -1,8 +1,10 @@
 """Investigation cases: open one (blank or from a template), change it, its team, and
 the violations and entities it links. Every change is audited with the acting user."""
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -111,6 +113,18 @@ def case_create(
     if template is not None:
         _template_fill(actor=actor, case=case, template=template)
     return case
+
+
+TEMPLATES_FILE = Path(__file__).resolve().parents[1] / "data" / "case-templates.json"
+
+
+def case_templates_seed() -> int:
+    """The templates the service starts with (cases/data/case-templates.json, loaded by
+    migration 0007 too), created or put back as shipped; returns how many."""
+    templates = json.loads(TEMPLATES_FILE.read_text(encoding="utf-8"))
+    for data in templates:
+        CaseTemplate.objects.update_or_create(code=data["code"], defaults=data)
+    return len(templates)
 
 
 def _template_fill(*, actor: User, case: Case, template: CaseTemplate) -> None:
