@@ -17,6 +17,7 @@ from cases.selectors.case_content import (
 )
 from cases.selectors.investigations import case_get_for_user
 from cases.services import case_work as work_services
+from cases.services import investigations as case_services
 from cases.views.common import actor_of, add_service_errors
 from portal.access import permission_required
 from portal.models import AuditAction
@@ -53,6 +54,10 @@ def assistance_create(request: HttpRequest, pk: int) -> HttpResponse:
 def assistance_edit(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
     case = case_get_for_user(user=actor_of(request), pk=pk, for_work=True)
     assistance = assistance_request_get(case=case, pk=request_id)
+    if request.method == "GET":
+        case_services.case_consult(
+            actor=actor_of(request), case=case, what=f"assistance request {assistance.pk}"
+        )
     initial = {
         "direction": assistance.direction,
         "agency": assistance.agency,

@@ -125,6 +125,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=actor_of(request), pk=pk, for_work=True)
+    if request.method == "GET":
+        case_services.case_consult(actor=actor_of(request), case=case, what="edit")
     initial = {
         "title": case.title,
         "summary": case.summary,
@@ -148,6 +150,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_team_manage(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=actor_of(request), pk=pk, for_team=True)
+    if request.method == "GET":
+        case_services.case_consult(actor=actor_of(request), case=case, what="team")
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
