@@ -207,3 +207,14 @@ def test_the_home_page_shows_my_cases(secret, team_analyst, client_for):
     page = client_for(team_analyst).get(reverse("portal:dashboard")).content.decode()
     assert "My cases" in page
     assert secret["case"].number in page
+
+
+def test_the_registry_search_api_hides_an_entity_only_a_restricted_case_holds(
+    secret, team_analyst, outside_analyst, api_client_for
+):
+    url = reverse("api:entity-search")
+    outsider = api_client_for(outside_analyst).get(url, {"q": "Secret Smug"}).json()
+    member = api_client_for(team_analyst).get(url, {"q": "Secret Smug"}).json()
+    rows = lambda body: body["results"] if isinstance(body, dict) else body  # noqa: E731
+    assert [row["label"] for row in rows(member)] == ["Secret Smuggler"]
+    assert rows(outsider) == []
