@@ -5,7 +5,7 @@ none; officers and dispatchers do not open cases (need-to-know: field work reach
 case through the dispatch task that answers it, which shows the number only)."""
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from tests.access_policy import ADMIN, ANALYST, Rule, pk_of
 
@@ -84,17 +84,13 @@ def investigation_objects(personas: dict[str, Any], violation: Any) -> dict[str,
         case_member_add,
         case_violation_link,
     )
+    from portal.models import User
     from tests.factories import UserFactory
 
     analyst = personas["analyst"]
     case = case_create(actor=analyst, data=CaseInput(title="Access case"))
-    colleague = UserFactory(username="analyst_colleague", roles=["analyst"])
-    member = case_member_add(
-        actor=analyst,
-        case=case,
-        user=colleague,  # type: ignore[arg-type]  # the factory builds a User
-        role="analyst",
-    )
+    colleague = cast(User, UserFactory(username="analyst_colleague", roles=["analyst"]))
+    member = case_member_add(actor=analyst, case=case, user=colleague, role="analyst")
     entity = Entity.objects.create(kind="company", label="Access Company")
     today = timezone.localdate()
     return {

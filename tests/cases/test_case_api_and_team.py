@@ -1,11 +1,14 @@
 """The cases API (open, list, filters, bad input) and the team: hand-over, the lead
 stays, viewers read only."""
 
+from typing import cast
+
 import pytest
 from django.urls import reverse
 
 from cases.models import Case, CaseMember
 from cases.services.investigations import CaseInput, case_create
+from portal.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +64,7 @@ def test_the_case_list_costs_few_queries(analyst, client_for, django_assert_max_
 
 def test_the_lead_hands_the_case_over(analyst, client_for):
     case = case_create(actor=analyst, data=CaseInput(title="Hand-over"))
-    colleague = UserFactory(username="analyst_two", roles=["analyst"])
+    colleague = cast(User, UserFactory(username="analyst_two", roles=["analyst"]))
     response = client_for(analyst).post(
         reverse("investigations:case-team", args=[case.pk]),
         {"user": colleague.pk, "role": "lead"},
