@@ -287,6 +287,11 @@ SPECTACULAR_SETTINGS = {
         "TaskPriorityEnum": "dispatch.models.TaskPriority.choices",
         "UnitStatusEnum": "dispatch.models.UnitStatus.choices",
         "ViolationStatusEnum": "cases.models.violations.ViolationStatus.choices",
+        "CaseStatusEnum": "cases.models.investigations.CaseStatus.choices",
+        "CaseRoleEnum": "cases.models.investigations.CaseRole.choices",
+        "AssistanceStatusEnum": "cases.models.case_work.AssistanceStatus.choices",
+        "AssistanceDirectionEnum": "cases.models.case_work.AssistanceDirection.choices",
+        "AgencyEnum": "cases.models.case_work.Agency.choices",
     },
 }
 
