@@ -54,9 +54,17 @@ class CasesConfig(AppConfig):
                 "cases.export_entity",
                 "cases.view_relation",
                 "cases.add_relation",
+                # Investigation cases: analysts open and work them (a restricted case only
+                # on its team, see cases/selectors/investigations.py).
+                "cases.view_case",
+                "cases.add_case",
+                "cases.change_case",
             ],
             "administrator": [
                 *reference,
+                # Administrators see every case, restricted ones too, and change none.
+                "cases.view_case",
+                "cases.view_all_cases",
                 "cases.add_violationcategory",
                 "cases.change_violationcategory",
             ],
@@ -68,8 +76,9 @@ class CasesConfig(AppConfig):
     def dashboard_panels(self, user: Any) -> list[Any]:
         # The officer's "Log a violation" and drafts, the analyst's review queue.
         from cases.selectors.dashboard import cases_dashboard_panels
+        from cases.selectors.investigation_panels import my_cases_panels
 
-        return list(cases_dashboard_panels(user))
+        return [*cases_dashboard_panels(user), *my_cases_panels(user)]
 
     @property
     def layout_partials(self) -> list[str]:
@@ -101,6 +110,20 @@ class CasesConfig(AppConfig):
                 "cases:violation-map",
                 ("cases.view_violation",),
                 order=14,
+            ),
+            NavItem(
+                "cases",
+                _("Cases"),
+                "investigations:case-list",
+                ("cases.view_case",),
+                order=16,
+            ),
+            NavItem(
+                "assistance-register",
+                _("Assistance requests"),
+                "investigations:assistance-register",
+                ("cases.view_case",),
+                order=17,
             ),
             NavItem(
                 "categories",

@@ -2,9 +2,31 @@
 
 from django.urls import path
 
-from cases.api import categories, entities, evidence, exchange, exports, goods, map, violations
+from cases.api import (
+    categories,
+    entities,
+    evidence,
+    exchange,
+    exports,
+    goods,
+    investigations,
+    map,
+    violations,
+)
 
 urlpatterns = [
+    path("cases/", investigations.CaseListCreate.as_view(), name="case-list"),
+    path(
+        "cases/assistance-requests/",
+        investigations.AssistanceRegister.as_view(),
+        name="assistance-register",
+    ),
+    path("cases/<int:pk>/", investigations.CaseDetail.as_view(), name="case-detail"),
+    path(
+        "cases/<int:pk>/documents/<int:document_id>/",
+        investigations.CaseDocumentDownload.as_view(),
+        name="case-document-download",
+    ),
     path(
         "violation-categories/",
         categories.CategoryList.as_view(),

@@ -24,6 +24,13 @@ class DispatchConfig(AppConfig):
 
         return list(dispatch_dashboard_panels(user))
 
+    def case_page_sections(self, case: Any, user: Any) -> list[Any]:
+        # The tasks that answer an investigation case, on the case's page (cases asks
+        # every app through this hook; it never imports dispatch).
+        from dispatch.selectors.case_tasks import case_tasks_section
+
+        return case_tasks_section(case=case, user=user)
+
     @property
     def role_permissions(self) -> dict[str, list[str]]:
         # Dispatchers create, assign and cancel tasks and watch every unit; officers see

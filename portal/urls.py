@@ -67,6 +67,7 @@ api_v1 = [
 urlpatterns = [
     path("", include((portal_pages, "portal"), namespace="portal")),
     path("violations/", include("cases.urls")),
+    path("cases/", include("cases.urls_investigations", namespace="investigations")),
     path("dispatch/", include("dispatch.urls")),
     path("charts/", include("cases.urls_graph", namespace="graph")),
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -1,6 +1,26 @@
+from cases.models.case_work import (
+    Agency,
+    AssistanceDirection,
+    AssistanceRequest,
+    AssistanceStatus,
+    CaseTask,
+    CaseTemplate,
+)
 from cases.models.categories import ViolationCategory
 from cases.models.entities import Entity, EntityKind, Relation
 from cases.models.goods import GoodsLine, HSCode, QuantityUnit
+from cases.models.investigations import (
+    Case,
+    CaseDocument,
+    CaseEntity,
+    CaseEvent,
+    CaseMember,
+    CaseNote,
+    CasePriority,
+    CaseRole,
+    CaseStatus,
+    CaseViolation,
+)
 from cases.models.map import ViolationGridCell, ViolationGridMonth
 from cases.models.violations import (
     Evidence,
@@ -13,6 +33,22 @@ from cases.models.violations import (
 from cases.models.writes import ClientWrite, ClientWriteKind
 
 __all__ = [
+    "Agency",
+    "AssistanceDirection",
+    "AssistanceRequest",
+    "AssistanceStatus",
+    "Case",
+    "CaseDocument",
+    "CaseEntity",
+    "CaseEvent",
+    "CaseMember",
+    "CaseNote",
+    "CasePriority",
+    "CaseRole",
+    "CaseStatus",
+    "CaseTask",
+    "CaseTemplate",
+    "CaseViolation",
     "ClientWrite",
     "ClientWriteKind",
     "Entity",

@@ -25,6 +25,7 @@ from tests.access_policy import (
     pk_of,
 )
 from tests.cases.graph_access_rules import GRAPH_RULES, graph_objects
+from tests.cases.investigation_access_rules import INVESTIGATION_RULES, investigation_objects
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 from tests.portal.jobs_access_rules import JOB_RULES, job_objects
 
@@ -129,6 +130,7 @@ EXPECTED: dict[str, Rule] = {
     **DISPATCH_RULES,
     **JOB_RULES,
     **GRAPH_RULES,
+    **INVESTIGATION_RULES,
 }
 
 
@@ -206,6 +208,7 @@ def objects(personas, administrator, violation_of_officer):
         **dispatch_objects(personas),
         **job_objects(personas),
         **graph_objects(personas),
+        **investigation_objects(personas, violation_of_officer),
         "unit": officer.org_unit,
         "user": officer,
         "audit": AuditRecord.objects.order_by("-id").first(),
