@@ -21,6 +21,8 @@ from schwifty import IBAN
 from schwifty import exceptions as iban_errors
 from stdnum import imo as stdnum_imo
 from stdnum import iso6346
+from stdnum.lt import asmens as lt_asmens
+from stdnum.lt import pvm as lt_pvm
 
 __all__ = [
     "DOCUMENT_TYPES",
@@ -31,6 +33,8 @@ __all__ = [
     "normalise_document_number",
     "normalise_email",
     "normalise_iban",
+    "normalise_lt_company_code",
+    "normalise_lt_personal_code",
     "normalise_mrn",
     "normalise_phone",
     "normalise_plate",
@@ -482,12 +486,78 @@ def normalise_document_number(number: str, document_type: str, country: str) -> 
     return f"{code}:{kind.upper()}:{value}"
 
 
+def normalise_lt_personal_code(code: str) -> str:
+    """Return the 11-digit Lithuanian personal code (asmens kodas), e.g.
+    ``"33309240064"``, after checking the century-and-sex digit, the date of birth it
+    holds and its check digit (python-stdnum's ``stdnum.lt.asmens``)."""
+    value = _compact(code)
+    if not value:
+        raise IdentifierError(_("Enter the personal code."))
+    if not value.isdigit() or not value.isascii():
+        raise IdentifierError(_("A Lithuanian personal code has only digits."))
+    if len(value) != 11:
+        raise IdentifierError(
+            _("A Lithuanian personal code has 11 digits; this one has %(length)d.")
+            % {"length": len(value)}
+        )
+    if value[0] not in "123456":
+        raise IdentifierError(
+            _("A Lithuanian personal code starts with 1 to 6 (century and sex), not %(digit)s.")
+            % {"digit": value[0]}
+        )
+    expected = lt_asmens.calc_check_digit(value[:10])
+    if value[10] != expected:
+        raise IdentifierError(
+            _("The personal code check digit is wrong: expected %(expected)s, found %(found)s.")
+            % {"expected": expected, "found": value[10]}
+        )
+    try:
+        lt_asmens.validate(value)
+    except Exception as error:  # stdnum's InvalidComponent: the date of birth
+        raise IdentifierError(
+            _("The personal code does not hold a real date of birth (digits 2 to 7).")
+        ) from error
+    return value
+
+
+def normalise_lt_company_code(code: str) -> str:
+    """Return the 9-digit code of a Lithuanian legal entity (juridinio asmens kodas),
+    e.g. ``"123033512"``, after checking its check digit (the same modulo-11 scheme as
+    the VAT code, python-stdnum's ``stdnum.lt.pvm``)."""
+    value = _compact(code).removeprefix("LT")
+    if not value:
+        raise IdentifierError(_("Enter the company code."))
+    if not value.isdigit() or not value.isascii():
+        raise IdentifierError(_("A Lithuanian company code has only digits."))
+    if len(value) != 9:
+        raise IdentifierError(
+            _("A Lithuanian company code has 9 digits; this one has %(length)d.")
+            % {"length": len(value)}
+        )
+    expected = lt_pvm.calc_check_digit(value[:8])
+    if value[8] != expected:
+        raise IdentifierError(
+            _("The company code check digit is wrong: expected %(expected)s, found %(found)s.")
+            % {"expected": expected, "found": value[8]}
+        )
+    return value
+
+
+def _person_key(values: dict[str, str]) -> str:
+    """``"LT:<personal code>"`` for a person with a Lithuanian personal code, else ""."""
+    code = values.get("personal_code", "").strip()
+    return f"LT:{normalise_lt_personal_code(code)}" if code else ""
+
+
 def _company_key(values: dict[str, str]) -> str:
-    """``"<country>:<code>"`` when both are given, otherwise ``""``."""
+    """``"<country>:<code>"`` when both are given, otherwise ``""``. A Lithuanian code
+    is checked as one (9 digits and a check digit)."""
     country = values.get("country", "").strip()
     code = _compact(values.get("registration_code", ""))
     if not country or not code:
         return ""
+    if country.upper() == "LT":
+        return f"LT:{normalise_lt_company_code(code)}"
     bad = _first_non_latin(code)
     if bad is not None:
         raise IdentifierError(
@@ -532,40 +602,61 @@ def _required(values: dict[str, str], field: str) -> str:
     return value
 
 
+# The registry's kinds before they became FtM schemata, as older clients (a phone's
+# queue of unsent forms) may still send them.
+LEGACY_KINDS: dict[str, str] = {
+    "person": "Person",
+    "company": "Company",
+    "vehicle": "Vehicle",
+    "vessel": "Vessel",
+    "container": "Container",
+    "phone": "Phone",
+    "email": "EmailAddress",
+    "address": "Address",
+    "identity_document": "Identification",
+    "bank_account": "BankAccount",
+    "shipment": "CustomsDeclaration",
+}
+
+
 def entity_key(kind: str, values: dict[str, str]) -> str:
-    """The registry key for an entity of ``kind`` (an ``EntityKind`` value) described by
-    ``values``; ``""`` for kinds without an identifier (a person, an address, a company
-    without a registration code, a vessel without an IMO number).
+    """The registry key for an entity of ``kind`` (an FtM schema name, ``EntityKind``)
+    described by ``values``; ``""`` for kinds without an identifier (a person without a
+    personal code, an address, a company without a registration code, a vessel without
+    an IMO number).
 
     A vehicle is keyed on its VIN when one is given, else on plate and plate country.
     """
-    if kind == "vehicle":
+    kind = LEGACY_KINDS.get(kind, kind)
+    if kind == "Vehicle":
         if values.get("vin", "").strip():
             return normalise_vin(values["vin"])
         if not values.get("plate", "").strip():
             raise IdentifierError(_("A vehicle needs a VIN or a plate number."))
         return normalise_plate(_required(values, "plate"), _required(values, "plate_country"))
-    if kind == "phone":
+    if kind == "Phone":
         return normalise_phone(_required(values, "number"))
-    if kind == "bank_account":
+    if kind == "BankAccount":
         return normalise_iban(_required(values, "iban"))
-    if kind == "container":
+    if kind == "Container":
         return normalise_container(_required(values, "number"))
-    if kind == "shipment":
+    if kind == "CustomsDeclaration":
         return normalise_mrn(_required(values, "mrn"))
-    if kind == "email":
+    if kind == "EmailAddress":
         return normalise_email(_required(values, "address"))
-    if kind == "identity_document":
+    if kind in ("Identification", "Passport"):
         return normalise_document_number(
             _required(values, "number"),
             _required(values, "document_type"),
             _required(values, "country"),
         )
-    if kind == "company":
-        return _company_key(values)
-    if kind == "vessel":
+    if kind == "Vessel":
         imo = values.get("imo", "")
         return _imo_key(imo) if imo.strip() else ""
-    if kind in ("person", "address"):
+    if kind in ("Company", "Organization"):
+        return _company_key(values)
+    if kind == "Person":
+        return _person_key(values)
+    if kind == "Address":
         return ""
     raise IdentifierError(_("“%(kind)s” is not a kind of entity.") % {"kind": kind})
