@@ -61,6 +61,7 @@ api_v1 = [*portal.urls_api.urlpatterns, *cases.urls_api.urlpatterns, *dispatch.u
 urlpatterns = [
     path("", include((portal_pages, "portal"), namespace="portal")),
     path("violations/", include("cases.urls")),
+    path("entities/", include("cases.urls_entities")),
     path("dispatch/", include("dispatch.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rigour.names import remove_org_types
 from rigour.text import jaro_winkler, soundex
 from rigour.text.translit import ascii_text
 
@@ -25,6 +26,7 @@ __all__ = [
     "MatchResult",
     "comparable_kinds",
     "entity_identifiers",
+    "is_matchable",
     "match_score",
     "name_codes",
     "name_words",
@@ -45,15 +47,18 @@ _IDENTIFYING_TYPES = frozenset({"identifier", "iban", "phone", "email", "checksu
 
 # Properties of an identifying type that do not identify (a shared "program" id says
 # two entities are on the same sanctions programme, not that they are one).
-_NOT_IDENTIFYING = frozenset({"programId", "recordId", "sourceUrl"})
+# The same goes for a Russian KPP (the tax office's registration reason code, shared by
+# every company registered at that office).
+_NOT_IDENTIFYING = frozenset({"programId", "recordId", "sourceUrl", "kppCode"})
 
 _PARTIES = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 
 
 def name_words(name: str) -> list[str]:
     """The words of ``name`` in lower-case Latin ASCII ("Šimkus Жуков" -> ["simkus",
-    "zukov"]), punctuation dropped."""
-    text = ascii_text(name).lower()
+    "zhukov"]), punctuation and legal forms ("UAB", "LLC", "Limited Liability Company")
+    dropped: two companies are not alike for both being limited companies."""
+    text = ascii_text(remove_org_types(name)).lower()
     cleaned = "".join(char if char.isalnum() else " " for char in text)
     return [word for word in cleaned.split() if len(word) >= _MIN_WORD]
 
@@ -83,6 +88,13 @@ def entity_identifiers(kind: str, properties: dict[str, Any], key: str = "") -> 
     if key:
         values.add(f"key:{key}"[:200])
     return sorted(values)
+
+
+def is_matchable(kind: str) -> bool:
+    """Whether entities of ``kind`` can be one and the same (FtM's ``matchable``: a
+    person, a company, a vehicle; not a sanction, a payment or an address record)."""
+    schema = schema_get(kind)
+    return bool(schema is not None and schema.matchable and not schema.edge)
 
 
 def comparable_kinds(kind: str) -> list[str]:

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.lib.matching import PROPOSE_AT, comparable_kinds, match_score
+from cases.lib.matching import PROPOSE_AT, comparable_kinds, is_matchable, match_score
 from cases.models import (
     Entity,
     EntityMatch,
@@ -52,7 +52,7 @@ def matches_propose(*, entity_ids: list[int]) -> list[EntityMatch]:
     never proposed again."""
     proposed: list[EntityMatch] = []
     for entity in Entity.objects.filter(pk__in=entity_ids, merged_into__isnull=True):
-        if not entity.name_codes and not entity.identifiers:
+        if not is_matchable(entity.kind) or not (entity.name_codes or entity.identifiers):
             continue
         candidates = (
             Entity.objects.filter(kind__in=comparable_kinds(entity.kind), merged_into__isnull=True)
