@@ -102,7 +102,7 @@ def test_a_company_is_added_once_to_the_registry_and_linked(
     client.post(url, data)
     client.post(url, {**data, "company-role": "owner"})
 
-    company = Entity.objects.get(kind="company")
+    company = Entity.objects.get(kind="Company")
     assert company.label == "UAB Pavyzdys"
     assert company.key == "LT:123456789"
     assert set(violation_of_officer.involvements.values_list("role", flat=True)) == {

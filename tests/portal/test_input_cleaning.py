@@ -65,7 +65,7 @@ def test_a_nul_in_entity_properties_is_cleaned(api_client_for, officer, violatio
     )
 
     assert response.status_code == 201
-    entity = Entity.objects.get(kind="person")
+    entity = Entity.objects.get(kind="Person")
     assert entity.label == "Jonas Jonaitis\ufffd"
     assert entity.properties == {"birth_date": "1980-01-02", "remark": "tall"}
 

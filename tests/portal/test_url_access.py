@@ -24,6 +24,7 @@ from tests.access_policy import (
     Rule,
     pk_of,
 )
+from tests.cases.entity_access_rules import ENTITY_RULES, entity_objects
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 from tests.portal.jobs_access_rules import JOB_RULES, job_objects
 
@@ -127,6 +128,7 @@ EXPECTED: dict[str, Rule] = {
     "api-docs": Rule(ALL_ROLES),
     **DISPATCH_RULES,
     **JOB_RULES,
+    **ENTITY_RULES,
 }
 
 
@@ -189,7 +191,7 @@ def objects(personas, administrator, violation_of_officer):
         quantity=500,
         quantity_unit="packs",
     )
-    person = Entity.objects.create(kind="person", label="Test Person")
+    person = Entity.objects.create(kind="Person", label="Test Person")
     involvement = ViolationEntity.objects.create(
         violation=violation_of_officer, entity=person, role="driver"
     )
@@ -203,6 +205,7 @@ def objects(personas, administrator, violation_of_officer):
     return {
         **dispatch_objects(personas),
         **job_objects(personas),
+        **entity_objects(personas),
         "unit": officer.org_unit,
         "user": officer,
         "audit": AuditRecord.objects.order_by("-id").first(),
