@@ -48,9 +48,7 @@ def test_names_are_compared_in_latin_letters_across_alphabets():
     ("one", "other"),
     [(("Иван", "Жуков"), ("Ivan", "Zhukov")), (("Jonas", "Šimkus"), ("Jonas", "Simkus"))],
 )
-def test_a_person_written_in_another_alphabet_is_proposed_with_its_reasons(
-    one, other, analyst
-):
+def test_a_person_written_in_another_alphabet_is_proposed_with_its_reasons(one, other, analyst):
     first = person(analyst, *one)
     second = person(analyst, *other)
 
@@ -158,9 +156,7 @@ def two_histories(analyst, violation_of_officer):
     phone, _new = entity_resolve(
         actor=analyst, kind=EntityKind.PHONE, values={"number": "+37060012345"}
     )
-    directorship = relation_add(
-        actor=analyst, source=absorbed, target=company, kind="Directorship"
-    )
+    directorship = relation_add(actor=analyst, source=absorbed, target=company, kind="Directorship")
     calls = relation_add(actor=analyst, source=phone, target=absorbed, kind="UnknownLink")
     involvement = violation_entity_link(
         actor=analyst, violation=violation_of_officer, entity=absorbed, role="driver"
