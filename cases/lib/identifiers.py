@@ -505,7 +505,7 @@ def normalise_lt_personal_code(code: str) -> str:
             _("A Lithuanian personal code starts with 1 to 6 (century and sex), not %(digit)s.")
             % {"digit": value[0]}
         )
-    expected = lt_asmens.calc_check_digit(value[:10])
+    expected = lt_asmens.calc_check_digit(value)  # ignores the last digit
     if value[10] != expected:
         raise IdentifierError(
             _("The personal code check digit is wrong: expected %(expected)s, found %(found)s.")

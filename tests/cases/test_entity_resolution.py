@@ -371,3 +371,38 @@ def test_the_api_judges_merges_and_undoes(analyst, api_client_for, proposal):
     assert undone.status_code == 200 and undone.json()["undone_at"]
     again = client.post(reverse("api:entity-merge-undo", args=[merged.json()["id"]]))
     assert again.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("properties", "field", "message"),
+    [
+        ({"birthDate": ["1980-13-45"]}, "birthDate", "“1980-13-45” is not a valid Birth date."),
+        ({"nationality": ["Atlantis"]}, "nationality", "“Atlantis” is not a valid Nationality."),
+        ({"email": ["not-an-address"]}, "email", "“not-an-address” is not a valid Email."),
+    ],
+)
+def test_properties_are_checked_with_ftm_types(properties, field, message, analyst):
+    with pytest.raises(ValidationError) as refused:
+        entity_resolve(
+            actor=analyst,
+            kind=EntityKind.PERSON,
+            values={"first_name": "Ona", "last_name": "Onaitė"},
+            properties=properties,
+        )
+    assert refused.value.message_dict == {field: [message]}
+    assert not Entity.objects.exists()
+
+
+def test_a_person_with_a_lithuanian_personal_code_is_one_person(analyst):
+    one, _new = entity_resolve(
+        actor=analyst,
+        kind=EntityKind.PERSON,
+        values={"first_name": "Ona", "last_name": "Onaitė", "personal_code": "48802291234"},
+    )
+    two, created = entity_resolve(
+        actor=analyst,
+        kind=EntityKind.PERSON,
+        values={"first_name": "Ona", "last_name": "Onaite", "personal_code": "488 0229 1234"},
+    )
+    assert (two, created) == (one, False)
+    assert one.properties["idNumber"] == ["48802291234"]
