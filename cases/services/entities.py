@@ -112,6 +112,17 @@ def ftm_properties(
     names = _FORM_PROPERTIES.get(kind, {})
     raw: dict[str, list[str]] = {}
     fields: dict[str, str] = {}
+    unknown = [
+        name for name in properties if schema.get(names.get(name, name)) is None and name != "label"
+    ]
+    if unknown:
+        raise ValidationError(
+            {
+                name: _("“%(name)s” is not a property of a %(schema)s.")
+                % {"name": name, "schema": gettext_ftm(schema.label)}
+                for name in unknown
+            }
+        )
     for source in (values, properties):
         for name, value in source.items():
             target = names.get(name, name)

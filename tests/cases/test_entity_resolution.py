@@ -406,3 +406,17 @@ def test_a_person_with_a_lithuanian_personal_code_is_one_person(analyst):
     )
     assert (two, created) == (one, False)
     assert one.properties["idNumber"] == ["48802291234"]
+
+
+def test_a_property_the_schema_does_not_have_is_refused(analyst):
+    with pytest.raises(ValidationError) as refused:
+        entity_resolve(
+            actor=analyst,
+            kind=EntityKind.VEHICLE,
+            values={"plate": "ABC123", "plate_country": "LT"},
+            properties={"wingspan": "30 m"},
+        )
+    assert refused.value.message_dict == {
+        "wingspan": ["“wingspan” is not a property of a Vehicle."]
+    }
+    assert not Entity.objects.exists()
