@@ -30,14 +30,15 @@ class EntityBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     ftm_id = serializers.CharField(allow_null=True)
     schema = serializers.CharField(source="kind")
-    label = serializers.CharField()
+    # FtM's word for an entity's display name ("label" is a Field attribute in DRF).
+    caption = serializers.CharField(source="label")
     key = serializers.CharField()
 
 
 class RelationOutSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="relation.id")
     schema = serializers.CharField(source="relation.kind")
-    label = serializers.CharField()
+    caption = serializers.CharField(source="label")
     outgoing = serializers.BooleanField()
     other = EntityBriefSerializer()
     valid_from = serializers.DateField(source="relation.valid_from", allow_null=True)

@@ -82,7 +82,8 @@ class _PortalModel(Model):
             else:
                 configs[name] = config
         for name, config in configs.items():
-            self.schemata[const(name)] = Schema(self, const(name), config)
+            # Our YAML has FtM's own shape (SchemaSpec); read as plain dicts here.
+            self.schemata[const(name)] = Schema(self, const(name), config)  # type: ignore[arg-type]
         self.generate()
 
 

@@ -261,15 +261,18 @@ def _sort_key(when: date | datetime) -> str:
     return when.isoformat()
 
 
+def _is_entity_property(schema: Any, name: str) -> bool:
+    prop = schema.get(name)
+    return prop is not None and prop.type.name == "entity"
+
+
 def entity_dossier(*, user: User, entity: Entity) -> Dossier:
     """Everything the dossier shows, each part narrowed to what ``user`` may see."""
     schema = schema_get(entity.kind)
     linked_ids = [
         value
         for name, values in (entity.properties or {}).items()
-        if schema is not None
-        and schema.get(name) is not None
-        and schema.get(name).type.name == "entity"
+        if schema is not None and _is_entity_property(schema, name)
         for value in values
     ]
     visible = {

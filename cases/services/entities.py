@@ -156,12 +156,17 @@ def ftm_properties(
                 fields.get(name, name): _("“%(value)s” is not a valid %(property)s.")
                 % {
                     "value": ", ".join(raw.get(name, [])),
-                    "property": gettext_ftm(schema.get(name).label if schema.get(name) else name),
+                    "property": gettext_ftm(_property_label(schema, name)),
                 }
                 for name in problems
             }
         )
     return clean_properties(schema, raw)
+
+
+def _property_label(schema: Any, name: str) -> str:
+    prop = schema.get(name)
+    return str(prop.label) if prop is not None else name
 
 
 def entity_label(kind: str, values: dict[str, str], key: str) -> str:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -63,7 +63,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     entity = entity_dossier_get_for_user(user=user, pk=pk)
     audit_record(actor=user, action=AuditAction.VIEW, obj=entity, changes={"view": "dossier"})
-    if entity.merged_into_id is not None and request.GET.get("merged") != "show":
+    if entity.merged_into is not None and request.GET.get("merged") != "show":
         # The dossier of an entity merged into another is the other's; the absorbed one
         # stays reachable (for the merge's undo) with ?merged=show.
         return redirect(f"{entity.merged_into.get_absolute_url()}?from={entity.pk}")
@@ -93,7 +93,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("cases.view_entity", "cases.export_entity")
 @require_GET
-def entity_export(request: HttpRequest) -> HttpResponse:
+def entity_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered registry (and the relations between its entities) as FtM JSON lines."""
     user = actor_of(request)
     form, filters = _filtered(request)

@@ -82,7 +82,8 @@ def test_interstitial_entities_become_dated_relations_with_their_provenance(anal
     if record["properties"].get("startDate"):
         assert relation.valid_from is not None
     family = Relation.objects.filter(kind="Family").first()
-    assert family is not None and family.source.kind == "Person"
+    assert family is not None
+    assert family.source.kind == "Person"
 
 
 @needs_shared_data
@@ -121,7 +122,8 @@ def test_an_entity_registered_here_is_exported_as_ftm_with_a_stable_id(officer):
     (line,) = list(ftm_export_lines(entities=Entity.objects.filter(pk=person.pk)))
 
     record = json.loads(line)
-    assert record["id"] == person.ftm_id and record["id"].startswith("cep-")
+    assert record["id"] == person.ftm_id
+    assert record["id"].startswith("cep-")
     assert record["schema"] == "Person"
     assert record["properties"]["birthDate"] == ["1980-02-03"]
     assert record["properties"]["nationality"] == ["lt"]
