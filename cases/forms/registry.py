@@ -14,16 +14,16 @@ class RegistryFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    kind = forms.MultipleChoiceField(
+    kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
-        choices=EntityKind.choices,
-        widget=forms.CheckboxSelectMultiple,
+        choices=[("", _("Any kind")), *EntityKind.choices],
     )
 
     def to_filter(self) -> RegistryFilter:
         data = self.cleaned_data
-        return RegistryFilter(query=data.get("q") or "", kinds=list(data.get("kind") or []))
+        kind = data.get("kind") or ""
+        return RegistryFilter(query=data.get("q") or "", kinds=[kind] if kind else [])
 
 
 class MatchJudgeForm(forms.Form):

@@ -20,7 +20,7 @@ class EntityKind(models.TextChoices):
 
     PERSON = "Person", _("Person")
     COMPANY = "Company", _("Company")
-    ORGANIZATION = "Organization", _("Organisation")
+    ORGANIZATION = "Organization", _("Organization")
     VEHICLE = "Vehicle", _("Vehicle")
     VESSEL = "Vessel", _("Vessel")
     CONTAINER = "Container", _("Container")

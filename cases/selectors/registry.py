@@ -208,7 +208,7 @@ def _timeline(
         for value in values:
             when = _as_date(value)
             if when is not None:
-                items.append(TimelineItem(when=when, what=gettext_ftm(prop.label), detail=value))
+                items.append(TimelineItem(when=when, what=gettext_ftm(prop.label)))
     for row in relations:
         start, end = row.relation.valid_from, row.relation.valid_to
         url = row.other.get_absolute_url()

@@ -51,7 +51,10 @@ def match_list(request: HttpRequest) -> HttpResponse:
         {
             "match": match,
             "schema": gettext_ftm(schema.label) if (schema := schema_get(match.left.kind)) else "",
-            "reasons": [reason_text(reason) for reason in match.reasons],
+            "reasons": [
+                reason_text(reason, labels=(match.left.label, match.right.label))
+                for reason in match.reasons
+            ],
         }
         for match in page
     ]

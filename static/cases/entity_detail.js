@@ -12,6 +12,7 @@
           radius: 7,
           weight: 2,
           color: feature.properties.kind === "address" ? "#1d4ed8" : "#b91c1c",
+          className: "entity-place",
         }),
       onEachFeature: (feature, marker) => {
         const link = document.createElement("a");
