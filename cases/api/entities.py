@@ -10,7 +10,7 @@ from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.lib.identifiers import LEGACY_KINDS
+from cases.lib.ftm import LEGACY_KINDS
 from cases.models import (
     Entity,
     EntityKind,

@@ -26,6 +26,7 @@ from followthemoney.util import const
 
 __all__ = [
     "EXTENSION_SCHEMATA",
+    "LEGACY_KINDS",
     "FtmProperties",
     "clean_properties",
     "edge_schemata",
@@ -34,6 +35,23 @@ __all__ = [
     "property_problems",
     "schema_get",
 ]
+
+# The registry's kinds before they became FtM schemata, as older clients (a phone's
+# queue of unsent forms) may still send them.
+LEGACY_KINDS: dict[str, str] = {
+    "person": "Person",
+    "company": "Company",
+    "vehicle": "Vehicle",
+    "vessel": "Vessel",
+    "container": "Container",
+    "phone": "Phone",
+    "email": "EmailAddress",
+    "address": "Address",
+    "identity_document": "Identification",
+    "bank_account": "BankAccount",
+    "shipment": "CustomsDeclaration",
+}
+
 
 EXTENSIONS_FILE = Path(__file__).with_name("ftm_extensions.yaml")
 

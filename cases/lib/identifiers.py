@@ -21,8 +21,16 @@ from schwifty import IBAN
 from schwifty import exceptions as iban_errors
 from stdnum import imo as stdnum_imo
 from stdnum import iso6346
-from stdnum.lt import asmens as lt_asmens
-from stdnum.lt import pvm as lt_pvm
+
+from cases.lib.ftm import LEGACY_KINDS
+
+# IdentifierError lives beside the Lithuanian codes (which this module re-exports) so
+# that both modules raise the one class.
+from cases.lib.identifiers_lt import (
+    IdentifierError,
+    normalise_lt_company_code,
+    normalise_lt_personal_code,
+)
 
 __all__ = [
     "DOCUMENT_TYPES",
@@ -41,11 +49,6 @@ __all__ = [
     "normalise_vin",
     "vin_check_digit",
 ]
-
-
-class IdentifierError(ValueError):
-    """An identifier that cannot be normalised; ``str(error)`` is a translated sentence
-    saying what is wrong with it."""
 
 
 # All officially assigned ISO 3166-1 alpha-2 codes (249). Built in rather than read from
@@ -486,63 +489,6 @@ def normalise_document_number(number: str, document_type: str, country: str) -> 
     return f"{code}:{kind.upper()}:{value}"
 
 
-def normalise_lt_personal_code(code: str) -> str:
-    """Return the 11-digit Lithuanian personal code (asmens kodas), e.g.
-    ``"33309240064"``, after checking the century-and-sex digit, the date of birth it
-    holds and its check digit (python-stdnum's ``stdnum.lt.asmens``)."""
-    value = _compact(code)
-    if not value:
-        raise IdentifierError(_("Enter the personal code."))
-    if not value.isdigit() or not value.isascii():
-        raise IdentifierError(_("A Lithuanian personal code has only digits."))
-    if len(value) != 11:
-        raise IdentifierError(
-            _("A Lithuanian personal code has 11 digits; this one has %(length)d.")
-            % {"length": len(value)}
-        )
-    if value[0] not in "123456":
-        raise IdentifierError(
-            _("A Lithuanian personal code starts with 1 to 6 (century and sex), not %(digit)s.")
-            % {"digit": value[0]}
-        )
-    expected = lt_asmens.calc_check_digit(value)  # ignores the last digit
-    if value[10] != expected:
-        raise IdentifierError(
-            _("The personal code check digit is wrong: expected %(expected)s, found %(found)s.")
-            % {"expected": expected, "found": value[10]}
-        )
-    try:
-        lt_asmens.validate(value)
-    except Exception as error:  # stdnum's InvalidComponent: the date of birth
-        raise IdentifierError(
-            _("The personal code does not hold a real date of birth (digits 2 to 7).")
-        ) from error
-    return value
-
-
-def normalise_lt_company_code(code: str) -> str:
-    """Return the 9-digit code of a Lithuanian legal entity (juridinio asmens kodas),
-    e.g. ``"123033512"``, after checking its check digit (the same modulo-11 scheme as
-    the VAT code, python-stdnum's ``stdnum.lt.pvm``)."""
-    value = _compact(code).removeprefix("LT")
-    if not value:
-        raise IdentifierError(_("Enter the company code."))
-    if not value.isdigit() or not value.isascii():
-        raise IdentifierError(_("A Lithuanian company code has only digits."))
-    if len(value) != 9:
-        raise IdentifierError(
-            _("A Lithuanian company code has 9 digits; this one has %(length)d.")
-            % {"length": len(value)}
-        )
-    expected = lt_pvm.calc_check_digit(value[:8])
-    if value[8] != expected:
-        raise IdentifierError(
-            _("The company code check digit is wrong: expected %(expected)s, found %(found)s.")
-            % {"expected": expected, "found": value[8]}
-        )
-    return value
-
-
 def _person_key(values: dict[str, str]) -> str:
     """``"LT:<personal code>"`` for a person with a Lithuanian personal code, else ""."""
     code = values.get("personal_code", "").strip()
@@ -600,23 +546,6 @@ def _required(values: dict[str, str], field: str) -> str:
             _("“%(field)s” is needed to identify this entity.") % {"field": field}
         )
     return value
-
-
-# The registry's kinds before they became FtM schemata, as older clients (a phone's
-# queue of unsent forms) may still send them.
-LEGACY_KINDS: dict[str, str] = {
-    "person": "Person",
-    "company": "Company",
-    "vehicle": "Vehicle",
-    "vessel": "Vessel",
-    "container": "Container",
-    "phone": "Phone",
-    "email": "EmailAddress",
-    "address": "Address",
-    "identity_document": "Identification",
-    "bank_account": "BankAccount",
-    "shipment": "CustomsDeclaration",
-}
 
 
 def entity_key(kind: str, values: dict[str, str]) -> str:

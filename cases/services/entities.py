@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.lib.ftm import clean_properties, first, property_problems, schema_get
+from cases.lib.ftm import LEGACY_KINDS, clean_properties, first, property_problems, schema_get
 from cases.lib.ftm_labels import gettext_ftm
-from cases.lib.identifiers import LEGACY_KINDS, IdentifierError, entity_key, normalise_country
+from cases.lib.identifiers import IdentifierError, entity_key, normalise_country
 from cases.lib.matching import entity_identifiers, name_codes
 from cases.models import (
     ClientWrite,
