@@ -18,12 +18,13 @@ def _require_resolver(user: User) -> None:
 
 
 def match_queue_for_user(*, user: User, kind: str = "") -> QuerySet[EntityMatch]:
-    """Open proposals whose two entities ``user`` may see and neither was merged away,
-    highest score first; of schema ``kind`` when given."""
+    """Proposals waiting for the analyst, highest score first, of schema ``kind`` when
+    given: those not judged yet, and those judged the same but not merged yet; both
+    entities within ``user``'s reach and neither merged away."""
     _require_resolver(user)
     scope = entity_scope_for_user(user=user)
     matches = EntityMatch.objects.filter(
-        status=MatchStatus.PROPOSED,
+        status__in=[MatchStatus.PROPOSED, MatchStatus.SAME],
         left__in=scope,
         right__in=scope,
         left__merged_into__isnull=True,
@@ -31,7 +32,7 @@ def match_queue_for_user(*, user: User, kind: str = "") -> QuerySet[EntityMatch]
     )
     if kind:
         matches = matches.filter(left__kind=kind)
-    return matches.select_related("left", "right").order_by("-score", "id")
+    return matches.select_related("left", "right", "decided_by").order_by("-score", "id")
 
 
 def match_get_for_user(*, user: User, pk: int) -> EntityMatch:

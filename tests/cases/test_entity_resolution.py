@@ -424,3 +424,15 @@ def test_a_property_the_schema_does_not_have_is_refused(analyst):
         "wingspan": ["“wingspan” is not a property of a Vehicle."]
     }
     assert not Entity.objects.exists()
+
+
+def test_a_pair_judged_the_same_stays_in_the_queue_until_merged(analyst, client_for, proposal):
+    client = client_for(analyst)
+    client.post(reverse("entities:match-judge", args=[proposal.pk]), {"verdict": "same"})
+
+    page = client.get(reverse("entities:match-list")).content.decode()
+    assert "Judged the same by" in page
+    client.post(reverse("entities:match-merge", args=[proposal.pk]), {"keep": proposal.left_id})
+
+    assert "Иван Жуков" not in client.get(reverse("entities:match-list")).content.decode()
+    assert EntityMerge.objects.get().match == proposal
