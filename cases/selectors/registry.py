@@ -18,6 +18,7 @@ from django.http import Http404
 
 from cases.lib.ftm import schema_get
 from cases.lib.ftm_labels import gettext_ftm
+from cases.lib.matching import name_codes
 from cases.models import Entity, EntityMerge, Relation, ViolationEntity
 from cases.selectors.entities import entity_scope_for_user
 from cases.selectors.violations import violation_scope_for_user
@@ -37,7 +38,9 @@ class RegistryFilter:
 def entity_registry_for_user(*, user: User, filters: RegistryFilter) -> QuerySet[Entity]:
     """The registry's entities within ``user``'s reach, those merged into another left
     out, narrowed by ``filters``: a name or identifier (the label, the key, any
-    identifier value, ignoring spaces and punctuation), and schemata. Newest first."""
+    identifier value, ignoring spaces and punctuation, or a name that sounds the same
+    once written in Latin letters: "zhukov" finds "Жуков"), and schemata. Newest
+    first."""
     entities = entity_scope_for_user(user=user).filter(merged_into__isnull=True)
     if filters.kinds:
         entities = entities.filter(kind__in=filters.kinds)
@@ -47,6 +50,10 @@ def entity_registry_for_user(*, user: User, filters: RegistryFilter) -> QuerySet
         condition = Q(label__icontains=query)
         if len(compact) >= 3:
             condition |= Q(key__icontains=compact) | Q(identifiers__icontains=compact)
+        codes = name_codes([query]) if len(query) >= 3 else []
+        if codes:
+            # Every word of the query sounds like a word of the name (GIN-indexed).
+            condition |= Q(name_codes__contains=codes)
         entities = entities.filter(condition)
     return entities.order_by("-updated_at", "-id")
 

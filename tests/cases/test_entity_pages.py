@@ -176,3 +176,13 @@ def test_the_api_dossier_is_audited_and_complete(analyst, api_client_for, smuggl
     assert relation["provenance_kind"] == "document"
     assert len(data["violations"]) == 1
     assert AuditRecord.objects.filter(action="view", object_type="cases.entity").exists()
+
+
+def test_the_list_finds_a_name_written_in_another_alphabet(analyst, client_for):
+    entity_resolve(
+        actor=analyst, kind=EntityKind.PERSON, values={"first_name": "Иван", "last_name": "Жуков"}
+    )
+
+    body = client_for(analyst).get(reverse("entities:entity-list"), {"q": "zhukov"})
+
+    assert "Иван Жуков" in body.content.decode()
