@@ -126,6 +126,20 @@ class CasesConfig(AppConfig):
                 order=17,
             ),
             NavItem(
+                "entities",
+                _("Entities"),
+                "entities:entity-list",
+                ("cases.view_entity",),
+                order=20,
+            ),
+            NavItem(
+                "entity-matches",
+                _("Possible duplicates"),
+                "entities:match-list",
+                ("cases.view_entity", "cases.change_entity"),
+                order=22,
+            ),
+            NavItem(
                 "categories",
                 _("Categories"),
                 "cases:category-list",

@@ -11,6 +11,7 @@ from cases.api import (
     goods,
     investigations,
     map,
+    registry,
     violations,
 )
 
@@ -34,6 +35,24 @@ urlpatterns = [
     ),
     path("hs-codes/", goods.HSCodeList.as_view(), name="hs-code-list"),
     path("entities/", entities.EntitySearch.as_view(), name="entity-search"),
+    path("entities/<int:pk>/", registry.EntityDossier.as_view(), name="entity-detail"),
+    path("entities/<int:pk>/places/", registry.EntityPlaces.as_view(), name="entity-places"),
+    path("entity-matches/", registry.MatchQueue.as_view(), name="entity-match-list"),
+    path(
+        "entity-matches/<int:pk>/judge/",
+        registry.MatchJudge.as_view(),
+        name="entity-match-judge",
+    ),
+    path(
+        "entity-matches/<int:pk>/merge/",
+        registry.MatchMerge.as_view(),
+        name="entity-match-merge",
+    ),
+    path(
+        "entity-merges/<int:pk>/undo/",
+        registry.MergeUndo.as_view(),
+        name="entity-merge-undo",
+    ),
     path("violations/", violations.ViolationListCreate.as_view(), name="violation-list"),
     path("violations/map/", map.ViolationMap.as_view(), name="violation-map"),
     path(

@@ -15,7 +15,7 @@ INDEXES = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0007_investigation_cases")]
+    dependencies = [("cases", "0008_ftm_registry")]
 
     operations = [
         migrations.RunSQL(

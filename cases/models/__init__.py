@@ -7,7 +7,7 @@ from cases.models.case_work import (
     CaseTemplate,
 )
 from cases.models.categories import ViolationCategory
-from cases.models.entities import Entity, EntityKind, Relation
+from cases.models.entities import Entity, EntityKind, ProvenanceKind, Relation
 from cases.models.goods import GoodsLine, HSCode, QuantityUnit
 from cases.models.investigations import (
     Case,
@@ -22,6 +22,7 @@ from cases.models.investigations import (
     CaseViolation,
 )
 from cases.models.map import ViolationGridCell, ViolationGridMonth
+from cases.models.resolution import EntityMatch, EntityMerge, MatchStatus
 from cases.models.violations import (
     Evidence,
     InvolvementRole,
@@ -53,11 +54,15 @@ __all__ = [
     "ClientWriteKind",
     "Entity",
     "EntityKind",
+    "EntityMatch",
+    "EntityMerge",
     "Evidence",
     "GoodsLine",
     "HSCode",
     "InvolvementRole",
     "LocationSource",
+    "MatchStatus",
+    "ProvenanceKind",
     "QuantityUnit",
     "Relation",
     "Violation",

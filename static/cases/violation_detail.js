@@ -97,11 +97,13 @@
                 const kind = input.dataset.entityKind;
                 // Offer what the field holds: a surname, a document number, a plate.
                 const shown =
-                  kind === "person" ? entity.label.split(" ").slice(-1)[0]
-                  : kind === "identity_document" ? entity.key.split(":").slice(-1)[0]
+                  kind === "Person" ? entity.label.split(" ").slice(-1)[0]
+                  : kind === "Identification" ? entity.key.split(":").slice(-1)[0]
                   : entity.label;
                 option.value = shown;
-                const extra = entity.properties.make_model || entity.properties.birth_date || "";
+                // FtM properties: lists of values.
+                const props = entity.properties || {};
+                const extra = (props.model || props.birthDate || [""])[0];
                 option.label = entity.label + (extra ? " · " + extra : "");
                 return option;
               })
