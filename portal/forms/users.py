@@ -127,6 +127,28 @@ class ReasonForm(forms.Form):
     )
 
 
+class TwoFactorResetForm(ReasonForm):
+    """The reason an administrator gives for removing a person's two-factor device."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_reset_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Reason for the reset")
+        self.fields["reason"].error_messages["required"] = _("Give a reason for the reset.")
+
+
+class UnlockForm(ReasonForm):
+    """The reason an administrator gives for lifting a sign-in lockout."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_unlock_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Reason for lifting the lockout")
+        self.fields["reason"].error_messages["required"] = _(
+            "Give a reason for lifting the lockout."
+        )
+
+
 class OrgUnitForm(forms.ModelForm):
     class Meta:
         model = OrgUnit
