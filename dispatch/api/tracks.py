@@ -58,6 +58,9 @@ class TrackQuerySerializer(serializers.Serializer):
 class TrackUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="unit.pk")
     call_sign = serializers.CharField(source="unit.call_sign")
+    label = serializers.CharField(
+        source="unit.label", help_text='The unit\'s one name, "MED-1 · Medininkai".'
+    )
     colour = serializers.CharField(help_text="The unit's colour on the map and in the legend.")
     total = serializers.IntegerField(help_text="Reports of the unit in the period.")
     thinned = serializers.BooleanField(

@@ -26,6 +26,7 @@ from portal.selectors.users import (
     org_unit_list_for_user,
     user_get_for_user,
     user_list_for_user,
+    org_units_named,
     user_recent_audit,
 )
 from portal.services import accounts, users
@@ -48,6 +49,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(user_list_for_user(user=_actor(request), filters=filters), 50).get_page(
         request.GET.get("page")
     )
+    org_units_named(units=[member.org_unit for member in page])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -121,6 +123,7 @@ def _user_page(
     actor = _actor(request)
     can_edit = actor.has_perm("portal.change_user")
     tokens = list(api_token_list_for_subject(subject=subject)) if can_edit else []
+    org_units_named(units=[subject.org_unit])
     refused_token = token_form.initial.get("token") if token_form is not None else None
     context = {
         "form": form or UserProfileForm(instance=subject),
