@@ -58,7 +58,8 @@ class TrackQuerySerializer(serializers.Serializer):
 class TrackUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="unit.pk")
     call_sign = serializers.CharField(source="unit.call_sign")
-    label = serializers.CharField(
+    # The metaclass takes declared fields off the class: "label" is only the JSON key.
+    label = serializers.CharField(  # type: ignore[assignment]
         source="unit.label", help_text='The unit\'s one name, "MED-1 · Medininkai".'
     )
     colour = serializers.CharField(help_text="The unit's colour on the map and in the legend.")

@@ -24,9 +24,9 @@ from portal.selectors.users import (
     UserFilter,
     org_unit_get_for_user,
     org_unit_list_for_user,
+    org_units_named,
     user_get_for_user,
     user_list_for_user,
-    org_units_named,
     user_recent_audit,
 )
 from portal.services import accounts, users
@@ -183,7 +183,7 @@ def user_api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     # under its own token. No token at all is no form of the page: said at the top.
     posted = request.POST.get("token", "").strip()
     if not posted.isdigit():
-        messages.error(request, _("Choose the token to revoke."))
+        messages.error(request, _("Choose a token to revoke."))
         return _user_page(request, subject, status=400)
     token = api_token_get_for_subject(subject=subject, pk=posted)
     form = ApiTokenRevokeWithReasonForm(request.POST, token=token)

@@ -138,5 +138,5 @@ def test_a_revocation_without_a_token_is_refused_on_the_page(administrator, offi
     response = client_for(administrator).post(url, {"token": "x", "reason": "stolen"})
 
     assert response.status_code == 400
-    assert "Choose the token to revoke." in response.content.decode()
+    assert "Choose a token to revoke." in response.content.decode()
     assert ApiToken.objects.filter(pk=token.pk).exists()
