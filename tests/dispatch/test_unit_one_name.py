@@ -123,3 +123,15 @@ def test_a_unit_that_is_no_mobile_unit_keeps_its_name(client_for, administrator)
     text = _text(listed.content)
     assert "Medininkai Road Border Post" in text
     assert "· Medininkai Road Border Post" not in text
+
+
+def test_the_replay_offers_each_unit_by_its_one_name(client_for, dispatcher, medininkai):
+    response = client_for(dispatcher).get(reverse("dispatch:track-replay"))
+
+    assert response.status_code == 200
+    choice = re.search(
+        rf'<input type="checkbox" name="unit" value="{medininkai.pk}"[^>]*>\s*([^<]*)</label>',
+        response.content.decode(),
+    )
+    assert choice
+    assert choice.group(1).strip() == NAME
