@@ -59,3 +59,17 @@ def test_the_pages_fit_and_name_the_unit_once(new_page, viewport, language):
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= size["width"], f"{name} is {width} px wide at {size['width']} px"
         screenshot(page, f"s6b-{name}-{viewport}-{language}")
+
+    # A reason form of the user page sent empty: the page again, the message at the field
+    # and in the form's summary, in view.
+    page = signed_in["admin"]
+    page.goto(
+        reverse("portal:user-detail", args=[get_user_model().objects.get(username="officer").pk])
+    )
+    page.locator("form[action$='/unlock/'] button[type=submit]").click()
+    summary = page.locator("form[action$='/unlock/'] [data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(page.locator("#id_unlock_reason-errors")).to_be_visible()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= size["width"], f"the refused user page is {width} px wide"
+    screenshot(page, f"s6b-user-detail-refused-{viewport}-{language}")
