@@ -135,3 +135,13 @@ def test_the_replay_offers_each_unit_by_its_one_name(client_for, dispatcher, med
     )
     assert choice
     assert choice.group(1).strip() == NAME
+
+
+def test_the_unit_lists_of_the_user_forms_name_a_mobile_unit_by_its_one_name(
+    client_for, administrator, medininkai
+):
+    client = client_for(administrator)
+    option = rf'<option value="{medininkai.org_unit.pk}"[^>]*>{re.escape(NAME)}</option>'
+
+    assert re.search(option, client.get(reverse("portal:user-list")).content.decode())
+    assert re.search(option, client.get(reverse("portal:user-create")).content.decode())
