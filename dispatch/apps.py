@@ -18,6 +18,12 @@ class DispatchConfig(AppConfig):
     # My tasks shows the unit's notices too.
     offline_pages = ["dispatch:my-tasks", "dispatch:my-unit"]
 
+    def org_unit_labels(self, ids: set[int]) -> dict[int, str]:
+        # The portal's pages name a mobile unit as dispatch does: "MED-1 · Medininkai".
+        from dispatch.selectors.units import org_unit_labels
+
+        return org_unit_labels(org_unit_ids=ids)
+
     def dashboard_panels(self, user: Any) -> list[Any]:
         # The officer's unit (duty, tasks, notices); the operations centre's overview.
         from dispatch.selectors.dashboard import dispatch_dashboard_panels
