@@ -90,6 +90,23 @@ def new_page(browser, live_server):
     assert not violations, "Blocked by the Content-Security-Policy:\n" + "\n".join(violations)
 
 
+KEPT = """async (paths) => {
+    await navigator.serviceWorker.ready;
+    const kept = async (path) => Boolean(await caches.match(path));
+    for (let tries = 0; tries < 200; tries++) {
+        if ((await Promise.all(paths.map(kept))).every(Boolean)) return true;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
+}"""
+
+
+def wait_for_kept_pages(page, paths: list[str]) -> None:
+    """Until the service worker keeps ``paths`` on the device (it fetches them when it
+    installs, after the first signed-in page registered it)."""
+    assert page.evaluate(KEPT, paths), f"not kept on the device: {paths}"
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

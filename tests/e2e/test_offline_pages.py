@@ -4,6 +4,9 @@ My unit, the outbox), the
 pages say that they are the kept copy and what is waiting to be sent, and a violation
 logged on the kept form is sent once when the connection returns."""
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -25,6 +28,7 @@ def test_the_officers_pages_open_offline_and_say_what_waits(new_page):
     page.evaluate("navigator.serviceWorker.ready")
     pages = [
         reverse("cases:violation-create"),
+        reverse("cases:violation-on-device"),
         reverse("cases:outbox"),
         reverse("dispatch:my-tasks"),
         reverse("dispatch:my-unit"),
@@ -49,8 +53,10 @@ def test_the_officers_pages_open_offline_and_say_what_waits(new_page):
     page.get_by_label("Category").select_option(label="Tobacco products")
     page.locator("#location-map").click()
     page.get_by_role("button", name="Save draft and continue").click()
+    # On to the draft's page on the device, where its goods, people and photos are kept.
+    page.wait_for_url(re.compile(r"/violations/on-device/\?draft="))
     page.get_by_role("status").filter(has_text=SAVED).wait_for()
-    key = page.input_value("#id_client_key")
+    key = parse_qs(urlsplit(page.url).query)["draft"][0]
 
     for path, heading in (
         (reverse("dispatch:my-tasks"), "My tasks"),

@@ -223,12 +223,21 @@ def test_a_correction_after_a_lost_answer_reaches_the_draft(new_page):
     page.get_by_label("Category").select_option(label="Tobacco products")
     page.locator("#location-map").click()
     page.get_by_label("What happened").fill("Cigarettes behind the spare wheel.")
+    # Every answer from the form's address is lost: the first send, and the re-send the
+    # draft's page on the device makes at once.
     reached = _drop_answers(page, "**/violations/new/")
     page.get_by_role("button", name="Save draft and continue").click()
-    page.get_by_role("status").filter(has_text=SAVED).wait_for()
-    assert reached == [302]
-    page.unroute("**/violations/new/")
+    page.wait_for_url(re.compile(r"/violations/on-device/\?draft="))
+    page.wait_for_function("(n) => Number(document.querySelector('[data-outbox-banner]')"
+                           ".dataset.outboxFlushed) >= n", arg=1)
+    assert reached == [302, 302]
+    assert Violation.objects.count() == 1
 
+    # The officer corrects the draft kept on the device; this time the answers arrive
+    # (the Edit page may send the version kept before the officer saves the new one).
+    page.unroute("**/violations/new/")
+    page.get_by_role("link", name="Edit").click()
+    page.wait_for_url(re.compile(r"/violations/new/\?outbox="))
     page.get_by_label("What happened").fill("Cigarettes behind the spare wheel and in the roof.")
     page.get_by_role("button", name="Save draft and continue").click()
 
