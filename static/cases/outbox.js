@@ -308,6 +308,9 @@
       if (formState && formState.key() === entry.key) formState.sent(result);
       return created;
     }
+    if (result.kind === "invalid" && formState && formState.key() === entry.key) {
+      formState.say(text.textAttention + " " + result.error); // said where the officer looks
+    }
     const stored = load(entry.key) || entry;
     stored.state = result.kind === "invalid" ? "attention" : "waiting";
     stored.error = result.kind === "invalid" ? result.error : "";
@@ -471,7 +474,11 @@
     const list = document.createElement("ul");
     list.className = "messages";
     list.setAttribute("role", "status");
+    // A message twice (a lost answer's, never shown, and its re-send's) is said once.
+    const said = new Set();
     flash.items.forEach((message) => {
+      if (said.has(message.text)) return;
+      said.add(message.text);
       const item = document.createElement("li");
       item.className = message.className;
       item.textContent = message.text;
@@ -513,7 +520,7 @@
     const option = category && category.selectedOptions ? category.selectedOptions[0] : null;
     const when = target.elements.occurred_at ? target.elements.occurred_at.value : "";
     const facts = [option ? option.text.trim() : "", when.replace("T", " ")].filter(Boolean).join(" · ");
-    const edit = target.dataset.outboxPage;
+    const edit = target.dataset.outboxViolation;
     return {
       key: target.elements.client_key.value,
       url: url.pathname + url.search,
@@ -568,7 +575,7 @@
     const say = (message) => {
       if (status) status.textContent = message;
     };
-    const edit = Boolean(target.dataset.outboxPage);
+    const edit = Boolean(target.dataset.outboxViolation);
     const reopened = new URLSearchParams(location.search).get("outbox");
     const kept = reopened ? load(reopened) : null;
     if (kept) fill(target, kept);
