@@ -304,7 +304,7 @@
         return created;
       }
       drop(entry.key);
-      sent.push({ url: result.url, label: entry.page ? entry.summary : result.label });
+      sent.push({ url: result.url, label: entry.page ? entry.summary : result.label, entry: entry });
       if (formState && formState.key() === entry.key) formState.sent(result);
       return created;
     }
@@ -400,11 +400,23 @@
     url.searchParams.set("outbox", entry.key);
     return url.pathname + url.search;
   }
+  // The entries a violation page shows at its own steps (violation_steps.js): the banner
+  // counts them in one line instead of repeating each.
+  let shownHere = null;
   function render() {
     const list = entries();
     const items = document.createElement("ul");
     items.className = "messages";
-    list.forEach((entry) => {
+    const here = shownHere ? list.filter(shownHere) : [];
+    if (here.length) {
+      const item = document.createElement("li");
+      const attention = here.some((entry) => entry.state === "attention");
+      item.className = "message " + (attention ? "message--warning" : "message--info");
+      item.dataset.outboxHere = String(here.length);
+      item.textContent = (attention ? text.textAttentionHere : text.textWaitingHere) + " " + here.length;
+      items.append(item);
+    }
+    list.filter((entry) => !here.includes(entry)).forEach((entry) => {
       const item = document.createElement("li");
       item.dataset.outboxEntry = entry.key;
       if (entry.state === "attention") {
@@ -432,7 +444,7 @@
       items.append(item);
     });
     // The outbox page (cases/outbox.html) lists the same, or says that nothing waits.
-    const listed = document.querySelector("[data-outbox-page]");
+    const listed = document.querySelector("div[data-outbox-page]");
     if (listed) {
       const copy = items.cloneNode(true);
       if (!list.length) {
@@ -686,6 +698,16 @@
     },
     render: render,
     entries: entries,
+    showHere: (belongs) => {
+      shownHere = belongs;
+      render();
+    },
+    // The entries sent from this page that ``belongs`` names, taken out of the banner.
+    takeSent: (belongs) => {
+      const taken = sent.filter((done) => done.entry && belongs(done.entry));
+      taken.forEach((done) => sent.splice(sent.indexOf(done), 1));
+      return taken;
+    },
     boundOf: boundOf,
     pageOf: pageOf,
     formLink: formLink,

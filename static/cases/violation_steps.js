@@ -487,12 +487,28 @@
   const form = entry && belongsHere(entry) && entry.form && document.getElementById(entry.form);
   if (form) reopen(form, entry);
 
+  // Steps of this violation the outbox sent in the background: the page again, showing
+  // them, with one message naming them (unless the officer is typing a step).
+  function showSent() {
+    if (forms.some(isTyped)) return;
+    const done = outbox.takeSent(belongsHere);
+    if (!done.length) return;
+    const labels = done.map((item) => item.entry.label || item.entry.summary);
+    history.replaceState(null, "", location.pathname + location.search);
+    outbox.flash(location.href, [
+      { className: "message message--success", text: text.textSentHere + " " + labels.join("; ") },
+    ]);
+    location.reload();
+  }
+
   document.addEventListener("outbox:change", renderQueues);
   document.addEventListener("outbox:flushed", () => {
     renderQueues();
     reopenRefused();
     if (onDevice) leaveDraftPage();
+    else showSent();
   });
+  outbox.showHere(belongsHere);
   window.addEventListener("online", renderQueues);
   window.addEventListener("offline", renderQueues);
   renderQueues();
