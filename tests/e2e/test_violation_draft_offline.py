@@ -30,7 +30,10 @@ from tests.e2e.test_violation_flow import roadside_photo
 SAVED = "Saved on this device: it will be sent when the connection returns."
 ALL_SENT = "The draft and everything kept with it on this device were sent."
 SENT_HERE = "Sent from this device:"
-FLUSHED = "(before) => Number(document.querySelector('[data-outbox-banner]').dataset.outboxFlushed) > before"
+FLUSHED = (
+    "(before) => Number(document.querySelector('[data-outbox-banner]')"
+    ".dataset.outboxFlushed) > before"
+)
 
 
 def _flushes(page: Page) -> int:
@@ -191,11 +194,13 @@ def test_a_violation_logged_with_no_connection_is_sent_in_order_once(new_page):
 
     assert Violation.objects.count() == 1
     violation.refresh_from_db()
-    assert violation.client_key is not None and str(violation.client_key) == draft_key
+    assert str(violation.client_key) == draft_key
     assert violation.status == ViolationStatus.SUBMITTED
     assert violation.narrative == "Lorry stopped at the lay-by, no network."
     assert list(
-        GoodsLine.objects.filter(violation=violation).order_by("id").values_list("description", flat=True)
+        GoodsLine.objects.filter(violation=violation)
+        .order_by("id")
+        .values_list("description", flat=True)
     ) == ["Cigarettes behind the spare wheel", "Cut tobacco in the roof"]
     assert [
         involvement.entity.kind
@@ -220,7 +225,7 @@ def test_a_violation_logged_with_no_connection_is_sent_in_order_once(new_page):
     sent = [re.sub(r".*/violations/(\d+/)?", "", url) for url in posts]
     assert sent[0] == "new/"
     assert sent[-1] == "submit/"
-    assert [path for path in dict.fromkeys(sent)] == [
+    assert list(dict.fromkeys(sent)) == [
         "new/",
         "goods/",
         "vehicles/",

@@ -236,8 +236,10 @@ def test_a_correction_after_a_lost_answer_reaches_the_draft(new_page):
     reached = _drop_answers(page, "**/violations/new/")
     page.get_by_role("button", name="Save draft and continue").click()
     page.wait_for_url(re.compile(r"/violations/on-device/\?draft="))
-    page.wait_for_function("(n) => Number(document.querySelector('[data-outbox-banner]')"
-                           ".dataset.outboxFlushed) >= n", arg=1)
+    page.wait_for_function(
+        "(n) => Number(document.querySelector('[data-outbox-banner]').dataset.outboxFlushed) >= n",
+        arg=1,
+    )
     assert reached == [302, 302]
     assert Violation.objects.count() == 1
 
