@@ -15,8 +15,8 @@
 // created, the server's id is recorded (bind) and each later step is sent to that
 // violation, in order, once (each with its own key).
 // Loaded on every signed-in page with the banner (templates/cases/_outbox.html, a layout
-// partial of the cases app) and on the violation form, there before violation_form.js
-// so that a reopened entry (?outbox=<client_key>) is in the fields when the map starts.
+// partial of the cases app) and on the violation form, there before outbox_form.js (the
+// form's own sending) and violation_form.js.
 // Texts come from data-text-* attributes (translated templates); the CSRF token and the
 // time limit from portal/http.js.
 (function () {
@@ -294,7 +294,7 @@
     if (result.kind === "sent") {
       const created = !entry.page && !entry.draft && bind(entry.key, result.url);
       const stored = load(entry.key);
-      if (stored && stored.version !== entry.version) {
+      if (stored && (stored.version || 0) > (entry.version || 0)) {
         // Corrected on this device while this version was on its way: the correction
         // goes too (the server applies a re-send of a draft's first step, see
         // cases.services.violations._resend_apply).
@@ -499,12 +499,10 @@
     banner.after(list);
   }
 
-  // --- the violation form --------------------------------------------------------------
+  // --- shared with the pages' forms ------------------------------------------------------
+  // The violation form (outbox_form.js) registers itself: told when the outbox sent or
+  // refused its entry.
   let formState = null;
-  const form = document.querySelector("form[data-violation-form][data-outbox]");
-  if (form && form.elements.client_key && form.elements.client_key.value) {
-    formState = setUpForm(form);
-  }
 
   function fill(target, entry) {
     const values = {};
@@ -521,163 +519,12 @@
     });
   }
 
-  function entryFrom(target) {
-    const fields = [];
-    new FormData(target).forEach((value, name) => {
-      if (name !== "csrfmiddlewaretoken" && typeof value === "string") fields.push([name, value]);
-    });
-    const url = new URL(target.action, location.href);
-    url.searchParams.delete("outbox");
-    const category = target.elements.category;
-    const option = category && category.selectedOptions ? category.selectedOptions[0] : null;
-    const when = target.elements.occurred_at ? target.elements.occurred_at.value : "";
-    const facts = [option ? option.text.trim() : "", when.replace("T", " ")].filter(Boolean).join(" · ");
-    const edit = target.dataset.outboxViolation;
-    return {
-      key: target.elements.client_key.value,
-      url: url.pathname + url.search,
-      // A correction belongs to its violation's page (it goes in order with its steps)
-      // and is reopened on the Edit page; a new draft has a page on the device.
-      kind: edit ? "update" : "draft",
-      page: edit || undefined,
-      reopen: edit ? url.pathname : undefined,
-      fields: fields,
-      summary: edit ? target.dataset.outboxSummary : facts,
-      savedAt: Date.now(),
-      state: "waiting",
-    };
-  }
-
-  // The keys of the forms this device saved or sent. The form may be the copy the
-  // service worker kept, with the key of an earlier violation in it: that copy gets a new
-  // key, or its entry would be taken for a correction of the earlier one.
-  function usedKeys() {
-    try {
-      return JSON.parse(localStorage.getItem("cep-outbox-used:" + text.outboxUser)) || [];
-    } catch (error) {
-      return [];
-    }
-  }
-  function markUsed(key) {
-    try {
-      localStorage.setItem("cep-outbox-used:" + text.outboxUser, JSON.stringify([key, ...usedKeys().filter((k) => k !== key)].slice(0, 100)));
-    } catch (error) {
-      /* storage full: the server still refuses nothing twice */
-    }
-  }
   function newKey() {
     const bytes = crypto.getRandomValues(new Uint8Array(16));
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
-  }
-
-  async function draftPageOpens() {
-    try {
-      if (window.caches && (await caches.match(text.onDeviceUrl))) return true;
-    } catch (error) {
-      /* no cache: as if not kept */
-    }
-    return navigator.onLine !== false;
-  }
-
-  function setUpForm(target) {
-    const status = target.querySelector("[data-outbox-status]");
-    const say = (message) => {
-      if (status) status.textContent = message;
-    };
-    const edit = Boolean(target.dataset.outboxViolation);
-    const reopened = new URLSearchParams(location.search).get("outbox");
-    const kept = reopened ? load(reopened) : null;
-    if (kept) fill(target, kept);
-    else if (usedKeys().includes(target.elements.client_key.value)) target.elements.client_key.value = newKey();
-
-    target.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const previous = load(target.elements.client_key.value);
-      if (!edit && (busy.has(target.elements.client_key.value) || sendingElsewhere(previous))) {
-        // The version before is on its way: this one is kept in its place and goes next.
-        const corrected = entryFrom(target);
-        corrected.savedAt = previous ? previous.savedAt : corrected.savedAt;
-        corrected.version = Date.now();
-        save(corrected);
-        say(text.textSending + " " + corrected.summary);
-        if (flushing) flushAgain = true;
-        return;
-      }
-      if (edit && (busy.has(target.elements.client_key.value) || sendingElsewhere(previous))) {
-        say(text.textSending + " " + previous.summary);
-        return;
-      }
-      // A correction saved again after its answer was lost: the server may have taken
-      // the first version under that key, and would take this one for a re-send of it.
-      // This version gets a key of its own and replaces the waiting one, in its place.
-      if (edit && (previous || usedKeys().includes(target.elements.client_key.value))) {
-        if (previous) drop(previous.key);
-        target.elements.client_key.value = newKey();
-      }
-      const entry = entryFrom(target);
-      entry.version = Date.now();
-      if (previous) entry.savedAt = previous.savedAt; // a corrected entry keeps its place
-      markUsed(entry.key);
-      if (!claim(entry.key)) {
-        say(text.textSending + " " + entry.summary);
-        return;
-      }
-      render();
-      const result = navigator.onLine === false ? { kind: "offline" } : await post(entry);
-      busy.delete(entry.key);
-      if (result.kind === "sent") {
-        if (!edit) bind(entry.key, result.url);
-        drop(entry.key);
-        try {
-          sessionStorage.setItem(FLASH, JSON.stringify({ url: result.url, items: result.flash }));
-        } catch (error) {
-          /* the page still opens, without the message */
-        }
-        location.assign(result.url);
-        return;
-      }
-      if (result.kind === "invalid") {
-        if (load(entry.key)) settle(entry, result);
-        render();
-        // As before: the server shows the form with its errors.
-        target.submit();
-        return;
-      }
-      // Offline, or the session ended: keep the latest version of the entry.
-      const saved = save(entry);
-      render();
-      if (!saved) {
-        say(status ? status.dataset.textNotSaved : "");
-        return;
-      }
-      if (result.kind === "signin") {
-        location.assign(result.url); // signed in again, the next page load sends it
-        return;
-      }
-      say(status ? status.dataset.textSaved : "");
-      // A new draft: on to its page on this device, where its goods, people, vehicles,
-      // photos and Submit are kept too; offline only once the service worker keeps that
-      // page (else the officer stays here, the draft kept, rather than on an error page).
-      if (!edit && (await draftPageOpens())) location.assign(draftPageOf(entry));
-    });
-
-    return {
-      key: () => target.elements.client_key.value,
-      say: say,
-      // This form's entry sent by the outbox while the form is open: on to its page.
-      sent: (result) => {
-        say("");
-        try {
-          sessionStorage.setItem(FLASH, JSON.stringify({ url: result.url, items: result.flash }));
-        } catch (error) {
-          /* the page still opens, without the message */
-        }
-        location.assign(result.url);
-      },
-    };
   }
 
   // For the violation page's steps (violation_steps.js).
@@ -712,6 +559,14 @@
     pageOf: pageOf,
     formLink: formLink,
     isSending: (entry) => busy.has(entry.key) || sendingElsewhere(entry),
+    isBusy: (key) => busy.has(key) || sendingElsewhere(load(key)),
+    save: save,
+    settle: settle,
+    bind: bind,
+    draftPageOf: draftPageOf,
+    setForm: (state) => {
+      formState = state;
+    },
     fill: fill,
     filesOf: filesOf,
     newKey: newKey,

@@ -60,8 +60,10 @@ def test_offline_entry_is_kept_and_sent_once_when_the_connection_returns(new_pag
     page.wait_for_url(f"**/violations/on-device/?draft={key}")
     page.get_by_role("status").filter(has_text=SAVED).wait_for()
     banner = page.locator("[data-outbox-banner]")
-    assert "Waiting to send:" in banner.inner_text()
-    assert "Tobacco products" in banner.inner_text()
+    expect(banner.locator("[data-outbox-here]")).to_have_attribute("data-outbox-here", "1")
+    draft = page.locator("[data-step-queue='draft update submit'] [data-step-entry]")
+    expect(draft).to_contain_text("Waiting to send")
+    expect(draft).to_contain_text("Tobacco products")
     stored = _stored(page)
     assert len(stored) == 1
     ((store_key, raw_entry),) = stored.items()
@@ -135,12 +137,16 @@ def test_lost_connection_with_errors_needs_attention_and_reopens_filled(new_page
 
     page.unroute("**/violations/new/")
     _go_online(page)
-    attention = page.locator("[data-outbox-banner] .message--warning")
+    # The banner says so in one line; the draft's page shows it at the draft.
+    expect(page.locator("[data-outbox-banner] .message--warning")).to_contain_text(
+        "needs attention"
+    )
+    attention = page.locator("[data-step-queue='draft update submit'] [data-state=attention]")
     attention.wait_for()
-    assert "Not sent, needs attention:" in attention.inner_text()
+    assert "Not sent, needs attention" in attention.inner_text()
     assert "This field is required." in attention.inner_text()
     assert not Violation.objects.exists()
-    reopen = attention.get_by_role("link", name="Open the form")
+    reopen = attention.get_by_role("link", name="Correct it")
     assert reopen.get_attribute("href") == f"/violations/new/?outbox={key}"
 
     reopen.click()
