@@ -39,6 +39,12 @@ async function keepAll() {
   }
 }
 
+// A page asks for the pages to be kept again (the officer changed the language: the
+// copies kept are in the one before).
+self.addEventListener("message", (event) => {
+  if (event.data === "keep-again") event.waitUntil(keepAll());
+});
+
 self.addEventListener("install", (event) => {
   event.waitUntil(keepAll().then(() => self.skipWaiting()));
 });

@@ -90,9 +90,12 @@ def new_page(browser, live_server):
     assert not violations, "Blocked by the Content-Security-Policy:\n" + "\n".join(violations)
 
 
-KEPT = """async (paths) => {
+KEPT = """async ([paths, language]) => {
     await navigator.serviceWorker.ready;
-    const kept = async (path) => Boolean(await caches.match(path));
+    const kept = async (path) => {
+        const page = await caches.match(path);
+        return Boolean(page) && (!language || (await page.text()).includes(`lang="${language}"`));
+    };
     for (let tries = 0; tries < 200; tries++) {
         if ((await Promise.all(paths.map(kept))).every(Boolean)) return true;
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -101,10 +104,10 @@ KEPT = """async (paths) => {
 }"""
 
 
-def wait_for_kept_pages(page, paths: list[str]) -> None:
+def wait_for_kept_pages(page, paths: list[str], language: str = "") -> None:
     """Until the service worker keeps ``paths`` on the device (it fetches them when it
-    installs, after the first signed-in page registered it)."""
-    assert page.evaluate(KEPT, paths), f"not kept on the device: {paths}"
+    installs, after the first signed-in page registered it), in ``language`` if given."""
+    assert page.evaluate(KEPT, [paths, language]), f"not kept on the device: {paths}"
 
 
 def screenshot(page, name: str) -> Path:

@@ -379,3 +379,57 @@ def test_a_correction_from_the_edit_page_offline_and_with_a_lost_answer(new_page
     violation.refresh_from_db()
     assert violation.narrative == "Cigarettes in the roof and under the seats."
     screenshot(page, "violation-correction-refused-phone-en")
+
+
+def _fits_the_phone(page: Page, what: str) -> None:
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{what} is {width} px wide"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "lt"])
+def test_what_waits_reads_well_on_a_phone(new_page, language):
+    """Screenshots, to be looked at, of what waits on the device at 390 px: a draft's
+    page on the device, a violation's page with steps queued, and the outbox page; each
+    fits the phone."""
+    page, violation = _open_draft(new_page)
+    if language == "lt":
+        page.locator(".lang-switch button[value=lt]").click()
+        expect(page.locator("html")).to_have_attribute("lang", "lt")
+    wait_for_kept_pages(
+        page,
+        [
+            reverse("cases:violation-create"),
+            reverse("cases:violation-on-device"),
+            reverse("cases:outbox"),
+        ],
+        language=language,
+    )
+    page.goto(violation.get_absolute_url())
+    page.context.set_offline(True)
+    page.locator("#goods-form input[name=hs_code]").fill("240220")
+    page.locator("#goods-form input[name=description]").fill("Cigarettes behind the spare wheel")
+    page.locator("#goods-form input[name=quantity]").fill("500")
+    page.locator("#goods-form button[type=submit]").click()
+    expect(_queue(page, "goods")).to_have_count(1)
+    page.locator("#submit-form button[type=submit]").click()
+    expect(_queue(page, "update submit")).to_have_count(1)
+    _fits_the_phone(page, "the violation page with steps waiting")
+    screenshot(page, f"violation-steps-waiting-phone-{language}")
+
+    page.goto(reverse("cases:violation-create"))
+    page.locator("#id_category").select_option("tobacco")
+    page.locator("#location-map").click()
+    page.locator("form[data-violation-form] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/violations/on-device/\?draft="))
+    page.locator("details:has(#company-form) > summary").click()
+    page.locator("#company-form input[name=company-name]").fill("Baltic Freight UAB")
+    page.locator("#company-form button[type=submit]").click()
+    expect(_queue(page, "vehicle person company")).to_have_count(1)
+    _fits_the_phone(page, "the draft's page on the device")
+    screenshot(page, f"violation-on-device-phone-{language}")
+
+    page.goto(reverse("cases:outbox"))
+    expect(page.locator("div[data-outbox-page] li")).to_have_count(4)
+    _fits_the_phone(page, "the outbox page")
+    screenshot(page, f"outbox-waiting-phone-{language}")
