@@ -574,20 +574,6 @@
   };
 
   // --- start -----------------------------------------------------------------------------
-  // The pages kept on the device for the next time there is no network.
-  if ("serviceWorker" in navigator && text.serviceWorker) {
-    navigator.serviceWorker.register(text.serviceWorker, { scope: "/" }).catch(() => undefined);
-    // The pages kept in another language are kept again in this one.
-    const language = document.documentElement.lang;
-    const KEPT_IN = "cep-outbox-kept-language";
-    navigator.serviceWorker.ready
-      .then((registration) => {
-        if (navigator.onLine === false || localStorage.getItem(KEPT_IN) === language) return;
-        if (registration.active) registration.active.postMessage("keep-again");
-        localStorage.setItem(KEPT_IN, language);
-      })
-      .catch(() => undefined);
-  }
   window.addEventListener("offline", render);
   window.addEventListener("online", render);
   window.addEventListener("online", flush);

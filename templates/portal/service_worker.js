@@ -71,11 +71,27 @@ async function page(request, url) {
   } catch (error) {
     const kept = await cache.match(url.pathname);
     if (kept) return kept;
+    // The page that says what waits on the device, with why it is shown instead.
+    const fallback = CONFIG.fallback && (await cache.match(CONFIG.fallback));
+    if (fallback) {
+      const html = (await fallback.text()).replace(
+        "data-offline-note hidden></p>",
+        "data-offline-note>" + escapeHtml(CONFIG.offlineText) + "</p>"
+      );
+      return new Response(html, {
+        status: 503,
+        headers: { "Content-Type": "text/html; charset=utf-8" },
+      });
+    }
     return new Response(CONFIG.offlineText, {
       status: 503,
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
   }
+}
+
+function escapeHtml(value) {
+  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
 async function asset(request) {

@@ -75,10 +75,14 @@ def test_the_officers_pages_open_offline_and_say_what_waits(new_page):
     page.goto(reverse("cases:violation-create"))
     assert page.input_value("#id_client_key") != key
 
-    # A page that is not kept says so, instead of the browser's error page.
+    # A page that is not kept says so, instead of the browser's error page, and shows
+    # what waits on the device.
     response = page.goto(reverse("cases:violation-list"))
     assert response.status == 503
-    assert "You are offline, and this page is not kept on this device." in page.content()
+    expect(page.locator("[data-offline-note]")).to_contain_text(
+        "You are offline, and this page is not kept on this device."
+    )
+    expect(page.locator("[data-outbox-page]")).to_contain_text("Waiting to send: Tobacco products")
 
     page.context.set_offline(False)
     page.goto(reverse("cases:outbox"))
