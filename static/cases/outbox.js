@@ -454,6 +454,8 @@
       } else {
         listed.replaceChildren(copy);
       }
+      // Listed on the page: the banner keeps what was sent and the offline note.
+      items.querySelectorAll("[data-outbox-entry]").forEach((item) => item.remove());
     }
     if (navigator.onLine === false && text.textOffline) {
       const item = document.createElement("li");
