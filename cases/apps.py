@@ -71,7 +71,9 @@ class CasesConfig(AppConfig):
         }
 
     # Kept on the officer's device by the service worker (portal/views/offline.py).
-    offline_pages = ["cases:violation-create", "cases:outbox"]
+    offline_pages = ["cases:violation-create", "cases:violation-on-device", "cases:outbox"]
+    # Shown offline in place of a page that is not kept: what waits on the device.
+    offline_fallback = "cases:outbox"
 
     def dashboard_panels(self, user: Any) -> list[Any]:
         # The officer's "Log a violation" and drafts, the analyst's review queue.

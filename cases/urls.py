@@ -22,6 +22,7 @@ urlpatterns = [
     path("map/", map.violation_map, name="violation-map"),
     path("new/", violations.violation_create, name="violation-create"),
     path("outbox/", outbox.outbox_page, name="outbox"),
+    path("on-device/", outbox.violation_on_device, name="violation-on-device"),
     path("categories/", categories.category_list, name="category-list"),
     path("categories/<int:pk>/", categories.category_edit, name="category-edit"),
     path("export.<str:file_format>", exports.violation_export, name="violation-export"),

@@ -290,6 +290,7 @@ def violation_page(
     forms.update(refused or {})
     context = {
         "violation": violation,
+        "step_pk": violation.pk,
         "goods": goods,
         "involvements": involvements,
         "evidence": evidence,

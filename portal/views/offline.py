@@ -26,6 +26,16 @@ def offline_pages() -> list[str]:
     return pages
 
 
+def offline_fallback() -> str:
+    """The kept page shown in place of one that is not kept (an app's
+    ``offline_fallback``, e.g. the outbox: what waits on the device), or none."""
+    for app_config in apps.get_app_configs():
+        name = getattr(app_config, "offline_fallback", "")
+        if name:
+            return reverse(name)
+    return ""
+
+
 @public
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
@@ -35,6 +45,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         # A new list of pages is a new cache.
         "cache": "cep-pages-" + hashlib.sha256("|".join(pages).encode()).hexdigest()[:12],
         "static": settings.STATIC_URL,
+        "fallback": offline_fallback(),
         "offlineText": _(
             "You are offline, and this page is not kept on this device. The violation form, "
             "My tasks (with the notices), My unit and the outbox open without a connection."

@@ -9,9 +9,14 @@
 // only, and little of it). Entries are sent oldest first, so a step follows the steps
 // typed before it; once one of a violation's entries needs attention, its later ones
 // wait for it (a Submit is not sent past a refused goods line).
+// A draft saved without a connection exists only here until it is sent: its page is the
+// device's (/violations/on-device/?draft=<its key>), and the steps typed there are entries
+// bound to the draft (entry.draft) with the address of a violation 0. Once the draft is
+// created, the server's id is recorded (bind) and each later step is sent to that
+// violation, in order, once (each with its own key).
 // Loaded on every signed-in page with the banner (templates/cases/_outbox.html, a layout
-// partial of the cases app) and on the violation form, there before violation_form.js
-// so that a reopened entry (?outbox=<client_key>) is in the fields when the map starts.
+// partial of the cases app) and on the violation form, there before outbox_form.js (the
+// form's own sending) and violation_form.js.
 // Texts come from data-text-* attributes (translated templates); the CSRF token and the
 // time limit from portal/http.js.
 (function () {
@@ -30,7 +35,9 @@
   const detailPath = new RegExp("^" + text.detailUrl.split("/0/").map(escape).join("/\\d+/") + "$");
   const busy = new Set(); // keys being sent from this page
   const sent = []; // { url, label } sent from this page, shown in the banner
+  const BOUND = "cep-outbox-bound:" + text.outboxUser;
   let flushing = false;
+  let flushAgain = false;
 
   // --- storage ---------------------------------------------------------------------
   function load(key) {
@@ -123,6 +130,62 @@
     }
     return list.sort((a, b) => a.savedAt - b.savedAt);
   }
+  // --- drafts created on the server: their key -> their page ----------------------------
+  function boundAll() {
+    try {
+      return JSON.parse(localStorage.getItem(BOUND)) || {};
+    } catch (error) {
+      return {};
+    }
+  }
+  function boundOf(draft) {
+    return (draft && boundAll()[draft]) || null;
+  }
+  function bind(draft, url) {
+    const path = new URL(url, location.href).pathname;
+    if (!detailPath.test(path)) return false;
+    const all = boundAll();
+    all[draft] = { page: path, at: Date.now() };
+    // The last 50 drafts: a step waits for its draft minutes or days, not 50 drafts long.
+    const recent = Object.entries(all)
+      .sort((a, b) => b[1].at - a[1].at)
+      .slice(0, 50);
+    try {
+      localStorage.setItem(BOUND, JSON.stringify(Object.fromEntries(recent)));
+    } catch (error) {
+      return false; // storage full: the step stays waiting, and says so
+    }
+    return true;
+  }
+  // The violation page an entry belongs to: its own, its draft's once created, or the
+  // device's page of the draft.
+  function pageOf(entry) {
+    if (entry.page) return entry.page;
+    if (!entry.draft) return null;
+    const bound = boundOf(entry.draft);
+    return bound ? bound.page : text.onDeviceUrl + "?draft=" + encodeURIComponent(entry.draft);
+  }
+  // What an entry waits with: the entries of the same violation (or draft) go in order.
+  function groupsOf(entry) {
+    return [entry.draft, entry.page, entry.key].filter(Boolean);
+  }
+  // A step of a draft made on this device, before it is sent: "ready" once the draft has
+  // its server id (the step's address and page are rewritten to it), "wait" while the
+  // draft itself waits, "lost" when the draft is gone without having been sent.
+  function resolve(entry) {
+    if (!entry.draft || entry.page) return "ready";
+    const bound = boundOf(entry.draft);
+    if (bound) {
+      if (entry.url.startsWith(text.detailUrl)) {
+        entry.url = bound.page + entry.url.slice(text.detailUrl.length);
+      }
+      entry.page = bound.page;
+      save(entry);
+      return "ready";
+    }
+    return load(entry.draft) ? "wait" : "lost";
+  }
+
   function sendingElsewhere(entry) {
     return Boolean(entry && entry.sendingSince && Date.now() - entry.sendingSince < STALE_MS);
   }
@@ -203,50 +266,115 @@
         const name = label ? label.textContent.replace("*", "").trim() + ": " : "";
         return name + item.textContent.trim();
       });
-      return { kind: "invalid", error: errors.join(" "), page: page };
+      return { kind: "invalid", error: errors.join(" "), errors: errorsOf(scope), page: page };
     } catch (error) {
       return { kind: "offline" };
     }
   }
 
+  // The messages of a form the server showed again, by field (name -> messages) and for
+  // the form as a whole: kept with the entry, to be put back at its fields when it is
+  // reopened (violation_steps.js).
+  function errorsOf(scope) {
+    const fields = [];
+    scope.querySelectorAll(".field--error").forEach((field) => {
+      const named = field.querySelector("[name]");
+      const messages = Array.from(field.querySelectorAll(".errorlist li"), (item) => item.textContent.trim());
+      if (named && messages.length) fields.push([named.name, messages]);
+    });
+    const form = Array.from(
+      scope.querySelectorAll(".form-errors li, #submit-errors li, form > .errorlist li"),
+      (item) => (item.querySelector("a[data-error-link]") ? "" : item.textContent.trim())
+    ).filter(Boolean);
+    return { fields: fields, form: form };
+  }
+
+  // After an entry was sent, or answered: returns true when a draft got its server id.
   function settle(entry, result) {
     if (result.kind === "sent") {
+      const created = !entry.page && !entry.draft && bind(entry.key, result.url);
+      const stored = load(entry.key);
+      if (stored && (stored.version || 0) > (entry.version || 0)) {
+        // Corrected on this device while this version was on its way: the correction
+        // goes too (the server applies a re-send of a draft's first step, see
+        // cases.services.violations._resend_apply).
+        delete stored.sendingSince;
+        save(stored);
+        flushAgain = true;
+        return created;
+      }
       drop(entry.key);
-      sent.push({ url: result.url, label: entry.page ? entry.summary : result.label });
-      if (formState && formState.key() === entry.key) formState.say("");
-      return;
+      sent.push({ url: result.url, label: entry.page ? entry.summary : result.label, entry: entry });
+      if (formState && formState.key() === entry.key) formState.sent(result);
+      return created;
+    }
+    if (result.kind === "invalid" && formState && formState.key() === entry.key) {
+      formState.say(text.textAttention + " " + result.error); // said where the officer looks
     }
     const stored = load(entry.key) || entry;
     stored.state = result.kind === "invalid" ? "attention" : "waiting";
     stored.error = result.kind === "invalid" ? result.error : "";
+    stored.errors = result.kind === "invalid" ? result.errors || null : null;
     delete stored.sendingSince;
     save(stored);
+    return false;
   }
 
-  // Sends every waiting entry, one at a time; stops at the first lost connection.
-  // Entries that need attention wait for the officer to reopen and fix them.
+  // Sends every waiting entry, one at a time, oldest first; stops at the first lost
+  // connection. Entries that need attention wait for the officer to reopen and fix them,
+  // and so do the later entries of the same violation or draft. A step of a draft waits
+  // for the draft; when a draft was created during a round, the steps that waited for it
+  // go in another round.
   async function flush() {
-    if (flushing || navigator.onLine === false) return;
+    if (navigator.onLine === false) return;
+    if (flushing) {
+      flushAgain = true; // something kept during this flush, after its list was taken
+      return;
+    }
     flushing = true;
+    let cut = false; // stopped at a lost connection: what was kept meanwhile waits too
     try {
-      const held = new Set(); // violation pages with an entry that needs attention
-      for (const entry of entries()) {
-        if (entry.state === "attention") {
-          if (entry.page) held.add(entry.page);
-          continue;
+      let again = true;
+      for (let round = 0; again && round < 3; round++) {
+        again = false;
+        let waited = false;
+        let created = false;
+        const held = new Set(); // groups (violations, drafts) with an entry before that did not go
+        const hold = (entry) => groupsOf(entry).forEach((group) => held.add(group));
+        let stopped = false;
+        for (const listed of entries()) {
+          if (listed.state === "attention" || groupsOf(listed).some((group) => held.has(group))) {
+            hold(listed);
+            continue;
+          }
+          if (!claim(listed.key)) {
+            hold(listed);
+            continue;
+          }
+          const current = load(listed.key);
+          if (!current) {
+            busy.delete(listed.key);
+            continue;
+          }
+          const ready = resolve(current);
+          if (ready !== "ready") {
+            release(current.key);
+            if (ready === "lost") settle(current, { kind: "invalid", error: text.textDraftLost || "" });
+            waited = true;
+            hold(current);
+            continue;
+          }
+          render();
+          const result = await post(current);
+          busy.delete(current.key);
+          created = settle(current, result) || created;
+          if (result.kind === "invalid") hold(current);
+          if (result.kind === "offline" || result.kind === "signin") {
+            stopped = cut = true;
+            break;
+          }
         }
-        if ((entry.page && held.has(entry.page)) || !claim(entry.key)) continue;
-        render();
-        const current = load(entry.key);
-        if (!current) {
-          busy.delete(entry.key);
-          continue;
-        }
-        const result = await post(current);
-        busy.delete(entry.key);
-        settle(current, result);
-        if (result.kind === "invalid" && current.page) held.add(current.page);
-        if (result.kind === "offline" || result.kind === "signin") break;
+        again = !stopped && waited && created;
       }
     } finally {
       flushing = false;
@@ -254,6 +382,9 @@
       // A count of finished flushes, so that the browser tests (tests/e2e) can wait for
       // one to end, even one that had nothing to send.
       banner.dataset.outboxFlushed = String(Number(banner.dataset.outboxFlushed || 0) + 1);
+      document.dispatchEvent(new CustomEvent("outbox:flushed"));
+      if (flushAgain && !cut) setTimeout(flush, 0);
+      flushAgain = false;
     }
   }
 
@@ -265,15 +396,27 @@
     return anchor;
   }
   function formLink(entry) {
-    const url = new URL(entry.page || entry.url, location.href);
+    const url = new URL(entry.reopen || pageOf(entry) || entry.url, location.href);
     url.searchParams.set("outbox", entry.key);
     return url.pathname + url.search;
   }
+  // The entries a violation page shows at its own steps (violation_steps.js): the banner
+  // counts them in one line instead of repeating each.
+  let shownHere = null;
   function render() {
     const list = entries();
     const items = document.createElement("ul");
     items.className = "messages";
-    list.forEach((entry) => {
+    const here = shownHere ? list.filter(shownHere) : [];
+    if (here.length) {
+      const item = document.createElement("li");
+      const attention = here.some((entry) => entry.state === "attention");
+      item.className = "message " + (attention ? "message--warning" : "message--info");
+      item.dataset.outboxHere = String(here.length);
+      item.textContent = (attention ? text.textAttentionHere : text.textWaitingHere) + " " + here.length;
+      items.append(item);
+    }
+    list.filter((entry) => !here.includes(entry)).forEach((entry) => {
       const item = document.createElement("li");
       item.dataset.outboxEntry = entry.key;
       if (entry.state === "attention") {
@@ -285,6 +428,11 @@
         const sending = busy.has(entry.key) || sendingElsewhere(entry);
         item.className = "message message--info";
         item.append((sending ? text.textSending : text.textWaiting) + " " + entry.summary);
+        // A draft kept here: its page on the device, to add goods, people and photos.
+        const draftPage = draftPageOf(entry);
+        if (draftPage && location.pathname + location.search !== draftPage) {
+          item.append(" ", link(draftPage, text.textOpenDraft));
+        }
       }
       items.append(item);
     });
@@ -296,7 +444,7 @@
       items.append(item);
     });
     // The outbox page (cases/outbox.html) lists the same, or says that nothing waits.
-    const listed = document.querySelector("[data-outbox-page]");
+    const listed = document.querySelector("div[data-outbox-page]");
     if (listed) {
       const copy = items.cloneNode(true);
       if (!list.length) {
@@ -306,6 +454,8 @@
       } else {
         listed.replaceChildren(copy);
       }
+      // Listed on the page: the banner keeps what was sent and the offline note.
+      items.querySelectorAll("[data-outbox-entry]").forEach((item) => item.remove());
     }
     if (navigator.onLine === false && text.textOffline) {
       const item = document.createElement("li");
@@ -316,6 +466,11 @@
     }
     banner.replaceChildren(items);
     banner.hidden = !items.children.length;
+    document.dispatchEvent(new CustomEvent("outbox:change"));
+  }
+  function draftPageOf(entry) {
+    if (entry.page || entry.draft || entry.kind !== "draft") return null;
+    return text.onDeviceUrl + "?draft=" + encodeURIComponent(entry.key);
   }
 
   // A message the violation page showed to the fetch (e.g. "Draft saved") is shown
@@ -333,7 +488,11 @@
     const list = document.createElement("ul");
     list.className = "messages";
     list.setAttribute("role", "status");
+    // A message twice (a lost answer's, never shown, and its re-send's) is said once.
+    const said = new Set();
     flash.items.forEach((message) => {
+      if (said.has(message.text)) return;
+      said.add(message.text);
       const item = document.createElement("li");
       item.className = message.className;
       item.textContent = message.text;
@@ -342,12 +501,10 @@
     banner.after(list);
   }
 
-  // --- the violation form --------------------------------------------------------------
+  // --- shared with the pages' forms ------------------------------------------------------
+  // The violation form (outbox_form.js) registers itself: told when the outbox sent or
+  // refused its entry.
   let formState = null;
-  const form = document.querySelector("form[data-violation-form][data-outbox]");
-  if (form && form.elements.client_key && form.elements.client_key.value) {
-    formState = setUpForm(form);
-  }
 
   function fill(target, entry) {
     const values = {};
@@ -364,105 +521,12 @@
     });
   }
 
-  function entryFrom(target) {
-    const fields = [];
-    new FormData(target).forEach((value, name) => {
-      if (name !== "csrfmiddlewaretoken" && typeof value === "string") fields.push([name, value]);
-    });
-    const url = new URL(target.action, location.href);
-    url.searchParams.delete("outbox");
-    // The category is a row of chips: the chosen chip's label names it.
-    const chip = target.querySelector("input[name=category]:checked");
-    const option = chip ? chip.closest("label") : null;
-    const when = target.elements.occurred_at ? target.elements.occurred_at.value : "";
-    return {
-      key: target.elements.client_key.value,
-      url: url.pathname + url.search,
-      fields: fields,
-      summary: [option ? option.textContent.trim() : "", when.replace("T", " ")].filter(Boolean).join(" · "),
-      savedAt: Date.now(),
-      state: "waiting",
-    };
-  }
-
-  // The keys of the forms this device saved or sent. The form may be the copy the
-  // service worker kept, with the key of an earlier violation in it: that copy gets a new
-  // key, or its entry would be taken for a correction of the earlier one.
-  function usedKeys() {
-    try {
-      return JSON.parse(localStorage.getItem("cep-outbox-used:" + text.outboxUser)) || [];
-    } catch (error) {
-      return [];
-    }
-  }
-  function markUsed(key) {
-    try {
-      localStorage.setItem("cep-outbox-used:" + text.outboxUser, JSON.stringify([key, ...usedKeys().filter((k) => k !== key)].slice(0, 100)));
-    } catch (error) {
-      /* storage full: the server still refuses nothing twice */
-    }
-  }
   function newKey() {
     const bytes = crypto.getRandomValues(new Uint8Array(16));
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
-  }
-
-  function setUpForm(target) {
-    const status = target.querySelector("[data-outbox-status]");
-    const say = (message) => {
-      if (status) status.textContent = message;
-    };
-    const reopened = new URLSearchParams(location.search).get("outbox");
-    const kept = reopened ? load(reopened) : null;
-    if (kept) fill(target, kept);
-    else if (usedKeys().includes(target.elements.client_key.value)) target.elements.client_key.value = newKey();
-
-    target.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const entry = entryFrom(target);
-      markUsed(entry.key);
-      if (!claim(entry.key)) {
-        say(text.textSending + " " + entry.summary);
-        return;
-      }
-      render();
-      const result = navigator.onLine === false ? { kind: "offline" } : await post(entry);
-      busy.delete(entry.key);
-      if (result.kind === "sent") {
-        drop(entry.key);
-        try {
-          sessionStorage.setItem(FLASH, JSON.stringify({ url: result.url, items: result.flash }));
-        } catch (error) {
-          /* the page still opens, without the message */
-        }
-        location.assign(result.url);
-        return;
-      }
-      if (result.kind === "invalid") {
-        if (load(entry.key)) settle(entry, result);
-        render();
-        // As before: the server shows the form with its errors.
-        target.submit();
-        return;
-      }
-      // Offline, or the session ended: keep the latest version of the entry.
-      const saved = save(entry);
-      render();
-      if (!saved) {
-        say(status ? status.dataset.textNotSaved : "");
-        return;
-      }
-      if (result.kind === "signin") {
-        location.assign(result.url); // signed in again, the next page load sends it
-        return;
-      }
-      say(status ? status.dataset.textSaved : "");
-    });
-
-    return { key: () => target.elements.client_key.value, say: say };
   }
 
   // For the violation page's steps (violation_steps.js).
@@ -482,6 +546,29 @@
       }
     },
     render: render,
+    entries: entries,
+    showHere: (belongs) => {
+      shownHere = belongs;
+      render();
+    },
+    // The entries sent from this page that ``belongs`` names, taken out of the banner.
+    takeSent: (belongs) => {
+      const taken = sent.filter((done) => done.entry && belongs(done.entry));
+      taken.forEach((done) => sent.splice(sent.indexOf(done), 1));
+      return taken;
+    },
+    boundOf: boundOf,
+    pageOf: pageOf,
+    formLink: formLink,
+    isSending: (entry) => busy.has(entry.key) || sendingElsewhere(entry),
+    isBusy: (key) => busy.has(key) || sendingElsewhere(load(key)),
+    save: save,
+    settle: settle,
+    bind: bind,
+    draftPageOf: draftPageOf,
+    setForm: (state) => {
+      formState = state;
+    },
     fill: fill,
     filesOf: filesOf,
     newKey: newKey,
@@ -489,10 +576,6 @@
   };
 
   // --- start -----------------------------------------------------------------------------
-  // The pages kept on the device for the next time there is no network.
-  if ("serviceWorker" in navigator && text.serviceWorker) {
-    navigator.serviceWorker.register(text.serviceWorker, { scope: "/" }).catch(() => undefined);
-  }
   window.addEventListener("offline", render);
   window.addEventListener("online", render);
   window.addEventListener("online", flush);

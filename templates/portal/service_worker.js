@@ -39,6 +39,12 @@ async function keepAll() {
   }
 }
 
+// A page asks for the pages to be kept again (the officer changed the language: the
+// copies kept are in the one before).
+self.addEventListener("message", (event) => {
+  if (event.data === "keep-again") event.waitUntil(keepAll());
+});
+
 self.addEventListener("install", (event) => {
   event.waitUntil(keepAll().then(() => self.skipWaiting()));
 });
@@ -65,11 +71,27 @@ async function page(request, url) {
   } catch (error) {
     const kept = await cache.match(url.pathname);
     if (kept) return kept;
+    // The page that says what waits on the device, with why it is shown instead.
+    const fallback = CONFIG.fallback && (await cache.match(CONFIG.fallback));
+    if (fallback) {
+      const html = (await fallback.text()).replace(
+        "data-offline-note hidden></p>",
+        "data-offline-note>" + escapeHtml(CONFIG.offlineText) + "</p>"
+      );
+      return new Response(html, {
+        status: 503,
+        headers: { "Content-Type": "text/html; charset=utf-8" },
+      });
+    }
     return new Response(CONFIG.offlineText, {
       status: 503,
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
   }
+}
+
+function escapeHtml(value) {
+  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
 async function asset(request) {

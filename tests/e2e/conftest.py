@@ -90,6 +90,26 @@ def new_page(browser, live_server):
     assert not violations, "Blocked by the Content-Security-Policy:\n" + "\n".join(violations)
 
 
+KEPT = """async ([paths, language]) => {
+    await navigator.serviceWorker.ready;
+    const kept = async (path) => {
+        const page = await caches.match(path);
+        return Boolean(page) && (!language || (await page.text()).includes(`lang="${language}"`));
+    };
+    for (let tries = 0; tries < 200; tries++) {
+        if ((await Promise.all(paths.map(kept))).every(Boolean)) return true;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
+}"""
+
+
+def wait_for_kept_pages(page, paths: list[str], language: str = "") -> None:
+    """Until the service worker keeps ``paths`` on the device (it fetches them when it
+    installs, after the first signed-in page registered it), in ``language`` if given."""
+    assert page.evaluate(KEPT, [paths, language]), f"not kept on the device: {paths}"
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

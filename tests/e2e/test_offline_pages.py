@@ -4,6 +4,9 @@ My unit, the outbox), the
 pages say that they are the kept copy and what is waiting to be sent, and a violation
 logged on the kept form is sent once when the connection returns."""
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -25,6 +28,7 @@ def test_the_officers_pages_open_offline_and_say_what_waits(new_page):
     page.evaluate("navigator.serviceWorker.ready")
     pages = [
         reverse("cases:violation-create"),
+        reverse("cases:violation-on-device"),
         reverse("cases:outbox"),
         reverse("dispatch:my-tasks"),
         reverse("dispatch:my-unit"),
@@ -49,8 +53,10 @@ def test_the_officers_pages_open_offline_and_say_what_waits(new_page):
     page.get_by_role("radio", name="Tobacco products").check()
     page.locator("#location-map").click()
     page.get_by_role("button", name="Save draft and continue").click()
+    # On to the draft's page on the device, where its goods, people and photos are kept.
+    page.wait_for_url(re.compile(r"/violations/on-device/\?draft="))
     page.get_by_role("status").filter(has_text=SAVED).wait_for()
-    key = page.input_value("#id_client_key")
+    key = parse_qs(urlsplit(page.url).query)["draft"][0]
 
     for path, heading in (
         (reverse("dispatch:my-tasks"), "My tasks"),
@@ -59,9 +65,11 @@ def test_the_officers_pages_open_offline_and_say_what_waits(new_page):
     ):
         page.goto(path)
         expect(page.get_by_role("heading", name=heading).first).to_be_visible()
-        expect(page.locator("[data-outbox-banner]")).to_contain_text(
-            "Waiting to send: Tobacco products"
+        # The banner says what waits; the outbox page lists it instead.
+        waits = page.locator("[data-outbox-page], [data-outbox-banner]").filter(
+            has_text="Waiting to send: Tobacco products"
         )
+        expect(waits).to_have_count(1)
     expect(page.locator("[data-outbox-page]")).to_contain_text("Waiting to send: Tobacco products")
     screenshot(page, "outbox-offline-phone")
 
@@ -69,14 +77,20 @@ def test_the_officers_pages_open_offline_and_say_what_waits(new_page):
     page.goto(reverse("cases:violation-create"))
     assert page.input_value("#id_client_key") != key
 
-    # A page that is not kept says so, instead of the browser's error page.
+    # A page that is not kept says so, instead of the browser's error page, and shows
+    # what waits on the device.
     response = page.goto(reverse("cases:violation-list"))
     assert response.status == 503
-    assert "You are offline, and this page is not kept on this device." in page.content()
+    expect(page.locator("[data-offline-note]")).to_contain_text(
+        "You are offline, and this page is not kept on this device."
+    )
+    expect(page.locator("[data-outbox-page]")).to_contain_text("Waiting to send: Tobacco products")
 
+    # The connection returns: that page sends what waits, and says so.
     page.context.set_offline(False)
-    page.goto(reverse("cases:outbox"))
     expect(page.locator("[data-outbox-banner] [data-outbox-sent]")).to_have_count(1)
+    expect(page.locator("[data-outbox-page]")).to_contain_text("Nothing is waiting to be sent.")
+    page.goto(reverse("cases:outbox"))
     expect(page.locator("[data-outbox-page]")).to_contain_text("Nothing is waiting to be sent.")
     assert Violation.objects.filter(client_key=key).count() == 1
     assert Violation.objects.count() == 1

@@ -5,13 +5,15 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Violation
 from portal.services.demo import demo_seed
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.conftest import PHONE, screenshot, wait_for_kept_pages
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 
 SAVED = "Saved on this device: it will be sent when the connection returns."
+ALL_SENT = "The draft and everything kept with it on this device were sent."
 STORE = "cep-outbox:"
 
 
@@ -46,16 +48,22 @@ def test_offline_entry_is_kept_and_sent_once_when_the_connection_returns(new_pag
     page = new_page(PHONE)
     sign_in(page, "officer")
     key = _fill_violation(page)
+    form_url = page.url
+    wait_for_kept_pages(page, ["/violations/on-device/"])
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
 
     page.context.set_offline(True)
     page.get_by_role("button", name="Save draft and continue").click()
 
+    # On to the draft's page on the device (the service worker's copy).
+    page.wait_for_url(f"**/violations/on-device/?draft={key}")
     page.get_by_role("status").filter(has_text=SAVED).wait_for()
     banner = page.locator("[data-outbox-banner]")
-    assert "Waiting to send:" in banner.inner_text()
-    assert "Tobacco products" in banner.inner_text()
+    expect(banner.locator("[data-outbox-here]")).to_have_attribute("data-outbox-here", "1")
+    draft = page.locator("[data-step-queue='draft update submit'] [data-step-entry]")
+    expect(draft).to_contain_text("Waiting to send")
+    expect(draft).to_contain_text("Tobacco products")
     stored = _stored(page)
     assert len(stored) == 1
     ((store_key, raw_entry),) = stored.items()
@@ -73,17 +81,17 @@ def test_offline_entry_is_kept_and_sent_once_when_the_connection_returns(new_pag
 
     page.context.set_offline(False)  # Chromium fires "online"
     _go_online(page)  # a second "online" at once: the lock lets one send through
-    sent = banner.locator("[data-outbox-sent] a")
-    sent.wait_for()
-    assert "Sent:" in banner.inner_text()
+    # Sent, and nothing else of it waits: on to the violation's page on the server.
+    page.wait_for_url(re.compile(r"/violations/\d+/$"))
+    page.get_by_text(ALL_SENT).wait_for()
     assert _stored(page) == {}
     violation = Violation.objects.get(client_key=key)
-    assert sent.get_attribute("href").endswith(f"/violations/{violation.pk}/")
-    assert sent.inner_text() == violation.reference
+    assert page.url.endswith(f"/violations/{violation.pk}/")
+    expect(page.locator("main h1")).to_have_text(violation.reference)
     assert violation.category.code == "tobacco"
     assert violation.details["product_type"] == "cigarettes"
     assert violation.location is not None
-    assert posts == [page.url]
+    assert posts == [form_url]
     assert page.get_by_role("status").filter(has_text=SAVED).count() == 0
     screenshot(page, "violation-offline-sent-phone")
 
@@ -123,17 +131,22 @@ def test_lost_connection_with_errors_needs_attention_and_reopens_filled(new_page
     # The browser believes it is online but the request never arrives.
     page.route("**/violations/new/", lambda route: route.abort("internetdisconnected"))
     page.get_by_role("button", name="Save draft and continue").click()
+    page.wait_for_url(f"**/violations/on-device/?draft={key}")
     page.get_by_role("status").filter(has_text=SAVED).wait_for()
     assert len(_stored(page)) == 1
 
     page.unroute("**/violations/new/")
     _go_online(page)
-    attention = page.locator("[data-outbox-banner] .message--warning")
+    # The banner says so in one line; the draft's page shows it at the draft.
+    expect(page.locator("[data-outbox-banner] .message--warning")).to_contain_text(
+        "needs attention"
+    )
+    attention = page.locator("[data-step-queue='draft update submit'] [data-state=attention]")
     attention.wait_for()
-    assert "Not sent, needs attention:" in attention.inner_text()
+    assert "Not sent, needs attention" in attention.inner_text()
     assert "This field is required." in attention.inner_text()
     assert not Violation.objects.exists()
-    reopen = attention.get_by_role("link", name="Open the form")
+    reopen = attention.get_by_role("link", name="Correct it")
     assert reopen.get_attribute("href") == f"/violations/new/?outbox={key}"
 
     reopen.click()

@@ -19,6 +19,7 @@ from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 
 SAVED = "Saved on this device: it will be sent when the connection returns."
+SENT_HERE = "Sent from this device:"
 
 
 def _photo(name: str = "wheel.jpg") -> dict[str, object]:
@@ -110,19 +111,26 @@ def test_every_step_kept_offline_is_sent_once_in_order_when_the_connection_retur
     page.get_by_role("button", name="Submit").click()
     _saved_at(page, "submit-form")
 
+    # Each shown waiting at its step; the banner counts them in one line.
     banner = page.locator("[data-outbox-banner]")
-    expect(banner.locator("[data-outbox-entry]")).to_have_count(5)
-    assert "Waiting to send: Goods line · 240220 Cigarettes behind the spare wheel" in (
-        banner.inner_text()
+    expect(banner.locator("[data-outbox-here]")).to_have_attribute("data-outbox-here", "5")
+    expect(banner.locator("[data-outbox-entry]")).to_have_count(0)
+    expect(page.locator("[data-step-entry]")).to_have_count(5)
+    assert "Waiting to send Goods line · 240220 Cigarettes behind the spare wheel" in (
+        page.locator("[data-step-queue=goods]").inner_text()
     )
-    assert violation.reference in banner.inner_text()
     assert posts == []
     assert not GoodsLine.objects.exists()
     screenshot(page, "violation-steps-offline-phone")
 
     page.context.set_offline(False)
-    expect(banner.locator("[data-outbox-sent]")).to_have_count(5, timeout=30_000)
-    expect(banner.locator("[data-outbox-entry]")).to_have_count(0)
+    # Sent in the background: the page again, showing them, with one message naming them.
+    sent = page.locator("main .messages").get_by_text(SENT_HERE)
+    expect(sent).to_be_visible(timeout=30_000)
+    expect(sent).to_contain_text("Goods line · 240220 Cigarettes behind the spare wheel; Vehicle")
+    expect(page.locator("[data-step-entry]")).to_have_count(0)
+    expect(banner.locator("[data-outbox-entry], [data-outbox-here]")).to_have_count(0)
+    expect(page.locator("#goods table")).to_contain_text("Cigarettes behind the spare wheel")
     # In the order typed: Submit last, after the goods line, people and photo.
     assert [re.sub(r".*/violations/\d+/", "", url) for url in posts] == [
         "goods/",
@@ -174,7 +182,7 @@ def test_a_step_whose_answer_was_lost_is_sent_again_and_done_once(new_page, step
 
     page.unroute(f"**/violations/{violation.pk}/{path}/")
     page.reload()  # the next page load sends what waits
-    expect(page.locator("[data-outbox-banner] [data-outbox-sent]")).to_have_count(1)
+    expect(page.locator("main .messages").get_by_text(SENT_HERE)).to_be_visible()
     expect(page.locator("[data-outbox-banner] [data-outbox-entry]")).to_have_count(0)
     counts = (
         GoodsLine.objects.filter(violation=violation).count(),
@@ -208,7 +216,7 @@ def test_a_goods_line_tapped_again_after_a_lost_answer_is_added_once(new_page):
     # The officer, unsure, reloads the page before the outbox has sent it: the line is
     # still on its way, and a second tap with the kept key would not add it twice.
     page.reload()
-    expect(page.locator("[data-outbox-banner] [data-outbox-sent]")).to_have_count(1)
+    expect(page.locator("main .messages").get_by_text(SENT_HERE)).to_be_visible()
     page.reload()
     assert GoodsLine.objects.filter(violation=violation).count() == 1
     expect(page.locator("#goods table")).to_contain_text("Cigarettes behind the spare wheel")
@@ -223,12 +231,23 @@ def test_a_correction_after_a_lost_answer_reaches_the_draft(new_page):
     page.get_by_role("radio", name="Tobacco products").check()
     page.locator("#location-map").click()
     page.get_by_label("What happened").fill("Cigarettes behind the spare wheel.")
+    # Every answer from the form's address is lost: the first send, and the re-send the
+    # draft's page on the device makes at once.
     reached = _drop_answers(page, "**/violations/new/")
     page.get_by_role("button", name="Save draft and continue").click()
-    page.get_by_role("status").filter(has_text=SAVED).wait_for()
-    assert reached == [302]
-    page.unroute("**/violations/new/")
+    page.wait_for_url(re.compile(r"/violations/on-device/\?draft="))
+    page.wait_for_function(
+        "(n) => Number(document.querySelector('[data-outbox-banner]').dataset.outboxFlushed) >= n",
+        arg=1,
+    )
+    assert reached == [302, 302]
+    assert Violation.objects.count() == 1
 
+    # The officer corrects the draft kept on the device; this time the answers arrive
+    # (the Edit page may send the version kept before the officer saves the new one).
+    page.unroute("**/violations/new/")
+    page.get_by_role("link", name="Edit").click()
+    page.wait_for_url(re.compile(r"/violations/new/\?outbox="))
     page.get_by_label("What happened").fill("Cigarettes behind the spare wheel and in the roof.")
     page.get_by_role("button", name="Save draft and continue").click()
 

@@ -71,6 +71,7 @@ EXPECTED: dict[str, Rule] = {
     "cases:violation-export": Rule(frozenset({ANALYST}), kwargs=lambda o: {"file_format": "csv"}),
     "cases:violation-create": Rule(frozenset({OFFICER})),
     "cases:outbox": Rule(frozenset({OFFICER})),
+    "cases:violation-on-device": Rule(frozenset({OFFICER})),
     "cases:violation-detail": Rule(FIELD, kwargs=pk_of("violation")),
     "cases:violation-edit": Rule(EDITORS, kwargs=pk_of("violation")),
     "cases:violation-submit": Rule(EDITORS, method="post", kwargs=pk_of("violation")),
