@@ -80,7 +80,7 @@ def cases_demo_seed() -> list[str]:
     carrier, _ = entity_resolve(
         actor=analyst,
         kind="company",
-        values={"name": "UAB Šaltas Kelias", "registration_code": "305123456", "country": "LT"},
+        values={"name": "UAB Šaltas Kelias", "registration_code": "305123458", "country": "LT"},
     )
     driver, _ = entity_resolve(
         actor=analyst,
