@@ -30,6 +30,7 @@ class TimelineItemSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField(allow_null=True)
     is_period = serializers.BooleanField()
+    all_day = serializers.BooleanField()
     url = serializers.CharField()
     place = serializers.ListField(child=serializers.FloatField(), allow_null=True)
 

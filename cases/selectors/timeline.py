@@ -61,6 +61,8 @@ class TimelineItem:
     detail: str = ""
     url: str = ""
     place: tuple[float, float] | None = None
+    # Known to the day only (a relation's or request's dates, a task's due date).
+    all_day: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -195,6 +197,7 @@ def _relations(case: Case, user: User) -> list[TimelineItem]:
                 starts_at=day_start(start),
                 ends_at=day_start(end) if end else None,
                 url=relation.source.get_absolute_url(),
+                all_day=True,
             )
         )
     return items
@@ -258,6 +261,7 @@ def _case_tasks(case: Case) -> list[TimelineItem]:
             title=task.title,
             detail=_("done") if task.done else _("due"),
             starts_at=day_start(task.due_date),
+            all_day=True,
         )
         for task in tasks[: TIMELINE_KIND_LIMIT + 1]
         if task.due_date is not None
@@ -282,6 +286,7 @@ def _requests(case: Case) -> list[TimelineItem]:
                 detail=f"{request.get_direction_display()} · {request.get_status_display()}",
                 starts_at=day_start(start),
                 ends_at=day_start(end) if end else None,
+                all_day=True,
             )
         )
     return items

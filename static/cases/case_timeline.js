@@ -33,7 +33,8 @@
 
   // The slider's steps: the distinct moments of the items, oldest first.
   const moments = Array.from(new Set(items.map((item) => Date.parse(item.dataset.when)))).sort((a, b) => a - b);
-  const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+  const lang = document.documentElement.lang || "en";
+  const format = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, {
     dateStyle: "medium",
     timeStyle: "short",
     timeZone: "Europe/Vilnius",
