@@ -3,7 +3,7 @@ documents, relations between its entities, events, assistance requests, sighting
 order, periods as periods, the places as GeoJSON tied to the items, and need-to-know
 (outsiders get 404, a restricted case's things never show in another case's timeline)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,11 +67,18 @@ def known_case(analyst, dispatcher, violation_of_officer):
     )
     relation_add(actor=analyst, source=firm, target=depot, kind="located_at")  # undated
     moment = case_event_add(
-        actor=analyst, case=case, title="Meeting at the depot", starts_at=at(5, 18),
+        actor=analyst,
+        case=case,
+        title="Meeting at the depot",
+        starts_at=at(5, 18),
         place=Point(25.2797, 54.6872, srid=4326),
     )
     period = case_event_add(
-        actor=analyst, case=case, title="Lorry watched", starts_at=at(6, 8), ends_at=at(8, 20),
+        actor=analyst,
+        case=case,
+        title="Lorry watched",
+        starts_at=at(6, 8),
+        ends_at=at(8, 20),
         place=Point(25.5, 54.6, srid=4326),
     )
     request = assistance_request_create(
@@ -148,7 +155,8 @@ def test_periods_are_periods_and_moments_are_moments(known_case, analyst):
         date(2026, 3, 18),
     )
     watched = items[f"event-{known_case['period'].pk}"]
-    assert watched.is_period and watched.ends_at == at(8, 20)
+    assert watched.is_period
+    assert watched.ends_at == at(8, 20)
     assert not items[f"event-{known_case['moment'].pk}"].is_period
     assert not items[f"violation-{known_case['violation'].pk}"].is_period
 
@@ -238,9 +246,7 @@ def test_a_sighting_elsewhere_is_an_item_with_its_place(
             place_description="Kaunas",
         ),
     )
-    ViolationEntity.objects.create(
-        violation=elsewhere, entity=known_case["driver"], role="suspect"
-    )
+    ViolationEntity.objects.create(violation=elsewhere, entity=known_case["driver"], role="suspect")
     items = case_timeline(case=known_case["case"], user=analyst).items
     assert items[-1].kind == "sighting"
     assert items[-1].place == (23.9, 54.9)
@@ -251,15 +257,21 @@ def test_an_analyst_outside_the_team_gets_404_for_a_restricted_case(
     analyst, outside_analyst, client_for, api_client_for
 ):
     secret = case_create(actor=analyst, data=CaseInput(title="Secret", restricted=True))
-    assert client_for(outside_analyst).get(
-        reverse("investigations:case-timeline", args=[secret.pk])
-    ).status_code == 404
+    assert (
+        client_for(outside_analyst)
+        .get(reverse("investigations:case-timeline", args=[secret.pk]))
+        .status_code
+        == 404
+    )
     api = api_client_for(outside_analyst)
     assert api.get(reverse("api:case-timeline", args=[secret.pk])).status_code == 404
     assert api.get(reverse("api:case-places", args=[secret.pk])).status_code == 404
-    assert client_for(analyst).get(
-        reverse("investigations:case-timeline", args=[secret.pk])
-    ).status_code == 200
+    assert (
+        client_for(analyst)
+        .get(reverse("investigations:case-timeline", args=[secret.pk]))
+        .status_code
+        == 200
+    )
 
 
 def test_a_restricted_case_never_leaks_into_an_open_case_timeline(
@@ -279,7 +291,10 @@ def test_a_restricted_case_never_leaks_into_an_open_case_timeline(
         actor=analyst, source=known, target=hidden, kind="Associate", valid_from=date(2026, 1, 1)
     )
     case_event_add(
-        actor=analyst, case=secret, title="Secret meeting", starts_at=at(2),
+        actor=analyst,
+        case=secret,
+        title="Secret meeting",
+        starts_at=at(2),
         place=Point(25.0, 54.0, srid=4326),
     )
     api = api_client_for(outside_analyst)

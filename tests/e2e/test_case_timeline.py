@@ -60,7 +60,9 @@ def test_the_slider_hides_later_places_and_highlights_their_items(
 
     # A place picked from the timeline, and one picked on the map.
     slider.fill(slider.get_attribute("max") or "0")
-    page.locator(f"#item-{period_key}").get_by_role("button", name=re.compile("Show on the map")).click()
+    page.locator(f"#item-{period_key}").get_by_role(
+        "button", name=re.compile("Show on the map")
+    ).click()
     expect(page.locator("#case-map")).to_have_attribute("data-selected", period_key)
     expect(page.locator(f"#item-{period_key}")).to_contain_class("is-selected")
     site.dispatch_event("click")
