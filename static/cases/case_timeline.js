@@ -124,7 +124,7 @@
         marker.addTo(layer);
       });
       const bounds = layer.getBounds();
-      if (bounds.isValid()) map.fitBounds(bounds.pad(0.3), { maxZoom: 13 });
+      if (bounds.isValid()) map.fitBounds(bounds.pad(0.3), { maxZoom: 13, animate: false });
       if (status && !collection.features.length) status.textContent = element.dataset.textNone || "";
       showUpTo(moments.length ? moments[moments.length - 1] : Infinity);
       element.dataset.loaded = "true";
