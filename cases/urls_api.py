@@ -12,6 +12,7 @@ from cases.api import (
     investigations,
     map,
     registry,
+    timeline,
     violations,
 )
 
@@ -23,6 +24,8 @@ urlpatterns = [
         name="assistance-register",
     ),
     path("cases/<int:pk>/", investigations.CaseDetail.as_view(), name="case-detail"),
+    path("cases/<int:pk>/timeline/", timeline.CaseTimeline.as_view(), name="case-timeline"),
+    path("cases/<int:pk>/places/", timeline.CasePlaces.as_view(), name="case-places"),
     path(
         "cases/<int:pk>/documents/<int:document_id>/",
         investigations.CaseDocumentDownload.as_view(),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import assistance, case_content, case_links, investigations
+from cases.views import assistance, case_content, case_links, investigations, timeline
 
 app_name = "investigations"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", investigations.case_create, name="case-create"),
     path("requests/", assistance.assistance_register, name="assistance-register"),
     path("<int:pk>/", investigations.case_detail, name="case-detail"),
+    path("<int:pk>/timeline/", timeline.case_timeline_page, name="case-timeline"),
     path("<int:pk>/edit/", investigations.case_edit, name="case-edit"),
     path("<int:pk>/team/", investigations.case_team_manage, name="case-team"),
     path(

@@ -37,6 +37,12 @@ class DispatchConfig(AppConfig):
 
         return case_tasks_section(case=case, user=user)
 
+    def case_timeline_items(self, case: Any, user: Any, limit: int) -> list[Any]:
+        # The tasks that answer a case, on the case's timeline and map (same hook idea).
+        from dispatch.selectors.case_tasks import case_task_timeline_items
+
+        return case_task_timeline_items(case=case, user=user, limit=limit)
+
     @property
     def role_permissions(self) -> dict[str, list[str]]:
         # Dispatchers create, assign and cancel tasks and watch every unit; officers see

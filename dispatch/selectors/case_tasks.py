@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.selectors.investigations import case_can_work
+from cases.selectors.timeline import TimelineItem
 from dispatch.selectors.tasks import task_list_for_user
 from portal.models import User
 
@@ -35,3 +36,39 @@ def case_tasks_section(*, case: Case, user: User) -> list[dict[str, Any]]:
             },
         }
     ]
+
+
+def case_task_timeline_items(*, case: Case, user: User, limit: int) -> list[TimelineItem]:
+    """The tasks that answer ``case`` as items of its timeline (through
+    DispatchConfig.case_timeline_items), within ``user``'s reach of tasks: a task with a
+    time window is a period, otherwise the moment it was created; its place is its point
+    or the centre of its area."""
+    if not user.has_perm("dispatch.view_task"):
+        return []
+    tasks = (
+        task_list_for_user(user=user)
+        .filter(case=case)
+        .select_related("unit")
+        .order_by("created_at", "id")[:limit]
+    )
+    items: list[TimelineItem] = []
+    for task in tasks:
+        geometry = task.location or (task.area.centroid if task.area is not None else None)
+        start = task.window_start or task.created_at
+        end = task.window_end if task.window_start and task.window_end else None
+        items.append(
+            TimelineItem(
+                key=f"dispatch_task-{task.pk}",
+                kind="dispatch_task",
+                title=_("Task #%(number)s: %(title)s") % {"number": task.pk, "title": task.title},
+                detail=" · ".join(
+                    part for part in (str(task.get_status_display()), str(task.unit or "")) if part
+                ),
+                starts_at=start,
+                ends_at=end,
+                place=(
+                    (round(geometry.x, 6), round(geometry.y, 6)) if geometry is not None else None
+                ),
+            )
+        )
+    return items

@@ -22,6 +22,8 @@ INVESTIGATION_RULES: dict[str, Rule] = {
     "investigations:case-create": Rule(WORKERS),
     "investigations:assistance-register": Rule(READERS),
     "investigations:case-detail": Rule(READERS, kwargs=pk_of("case")),
+    # The timeline and map, and their API: whoever may open the case reads them.
+    "investigations:case-timeline": Rule(READERS, kwargs=pk_of("case")),
     "investigations:case-edit": Rule(WORKERS, kwargs=pk_of("case")),
     "investigations:case-team": Rule(WORKERS, kwargs=pk_of("case")),
     "investigations:case-team-remove": Rule(
@@ -60,6 +62,8 @@ INVESTIGATION_RULES: dict[str, Rule] = {
     ),
     "api:case-list": Rule(READERS),
     "api:case-detail": Rule(READERS, kwargs=pk_of("case")),
+    "api:case-timeline": Rule(READERS, kwargs=pk_of("case")),
+    "api:case-places": Rule(READERS, kwargs=pk_of("case")),
     "api:case-document-download": Rule(READERS, kwargs=_case_and("case_document", "document_id")),
     "api:assistance-register": Rule(READERS),
 }
