@@ -47,7 +47,10 @@ def test_a_photo_over_the_limit_is_refused_before_it_is_sent(new_page):
             "name": "roadside.jpg",
             "mimeType": "image/jpeg",
             "buffer": b"\xff" * (settings.EVIDENCE_MAX_BYTES + 1),
-        }
+        },
+        # 25 MB cross from the test to the browser first: more than the usual 10 s on a
+        # loaded machine.
+        timeout=60_000,
     )
 
     expect(
