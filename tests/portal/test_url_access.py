@@ -24,9 +24,9 @@ from tests.access_policy import (
     Rule,
     pk_of,
 )
+from tests.cases.entity_access_rules import ENTITY_RULES, entity_objects
 from tests.cases.graph_access_rules import GRAPH_RULES, graph_objects
 from tests.cases.investigation_access_rules import INVESTIGATION_RULES, investigation_objects
-from tests.cases.entity_access_rules import ENTITY_RULES, entity_objects
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 from tests.portal.jobs_access_rules import JOB_RULES, job_objects
 

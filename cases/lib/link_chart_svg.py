@@ -1,0 +1,143 @@
+"""A case's link chart drawn server-side as SVG, for the PDF report (no browser there).
+
+The layout is deterministic, so two reports of the same case draw the same picture:
+entities sit on concentric rings, the most connected in the middle ring first, each
+ring in order of connections then name; relations are straight arrows with their
+label at the middle. Enough for a printed overview; the interactive chart stays the
+analyst's tool.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+WIDTH = 720
+NODE_R = 16
+# Colours of the entity families (those of the interactive chart's legend).
+FAMILY_COLOURS = {
+    "Person": "#2563eb",
+    "Company": "#b45309",
+    "Organization": "#b45309",
+    "LegalEntity": "#b45309",
+    "Vehicle": "#047857",
+    "Vessel": "#047857",
+    "Address": "#7c3aed",
+}
+DEFAULT_COLOUR = "#475569"
+MAX_LABEL = 28
+
+
+@dataclass(frozen=True)
+class ChartNode:
+    id: int
+    label: str
+    kind: str
+    kind_label: str
+
+
+@dataclass(frozen=True)
+class ChartLink:
+    source: int
+    target: int
+    label: str
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def _rings(count: int) -> list[int]:
+    """How many nodes each ring holds, from the centre out (1, then 8, 14, 20, ...)."""
+    if count <= 0:
+        return []
+    if count <= 8:
+        return [count] if count > 1 else [1]
+    sizes = [1]
+    left = count - 1
+    capacity = 8
+    while left > 0:
+        sizes.append(min(capacity, left))
+        left -= sizes[-1]
+        capacity += 6
+    return sizes
+
+
+def chart_layout(
+    nodes: Sequence[ChartNode], links: Sequence[ChartLink]
+) -> tuple[dict[int, tuple[float, float]], float]:
+    """Positions of ``nodes`` (centre of each circle) and the picture's height."""
+    degree = {node.id: 0 for node in nodes}
+    for link in links:
+        degree[link.source] = degree.get(link.source, 0) + 1
+        degree[link.target] = degree.get(link.target, 0) + 1
+    ordered = sorted(nodes, key=lambda node: (-degree.get(node.id, 0), node.label, node.id))
+    sizes = _rings(len(ordered))
+    ring_gap = 110
+    radius_out = ring_gap * (len(sizes) - (1 if sizes and sizes[0] == 1 else 0))
+    height = max(2 * radius_out + 120, 200)
+    centre = (WIDTH / 2, height / 2)
+    positions: dict[int, tuple[float, float]] = {}
+    index = 0
+    for ring, size in enumerate(sizes):
+        # A lone centre node sits at the middle; otherwise the first ring is one gap out.
+        radius = ring_gap * ring if sizes[0] == 1 else ring_gap * (ring + 1)
+        for slot in range(size):
+            angle = -math.pi / 2 + 2 * math.pi * slot / size + (ring * 0.35)
+            positions[ordered[index].id] = (
+                centre[0] + radius * math.cos(angle),
+                centre[1] + radius * math.sin(angle),
+            )
+            index += 1
+    return positions, height
+
+
+def link_chart_svg(nodes: Sequence[ChartNode], links: Sequence[ChartLink]) -> str:
+    """The chart of ``nodes`` and ``links`` as an SVG document (text)."""
+    positions, height = chart_layout(nodes, links)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
+        f'viewBox="0 0 {WIDTH} {height:.0f}" font-family="DejaVu Sans, sans-serif">',
+        "<defs><marker id='arrow' viewBox='0 0 10 10' refX='10' refY='5' markerWidth='7' "
+        "markerHeight='7' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' "
+        "fill='#64748b'/></marker></defs>",
+    ]
+    for link in links:
+        if link.source not in positions or link.target not in positions:
+            continue
+        (x1, y1), (x2, y2) = positions[link.source], positions[link.target]
+        length = math.hypot(x2 - x1, y2 - y1) or 1.0
+        # Stop at the circles' edges so that the arrow head shows.
+        dx, dy = (x2 - x1) / length, (y2 - y1) / length
+        sx, sy = x1 + dx * NODE_R, y1 + dy * NODE_R
+        ex, ey = x2 - dx * (NODE_R + 2), y2 - dy * (NODE_R + 2)
+        parts.append(
+            f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
+            'stroke="#94a3b8" stroke-width="1.4" marker-end="url(#arrow)"/>'
+        )
+        parts.append(
+            f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 4:.1f}" font-size="9" '
+            f'fill="#334155" text-anchor="middle">{escape(_short(link.label))}</text>'
+        )
+    for node in nodes:
+        x, y = positions[node.id]
+        colour = FAMILY_COLOURS.get(node.kind, DEFAULT_COLOUR)
+        initial = escape((node.kind_label or node.kind or "?")[:1].upper())
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{NODE_R}" fill="{colour}" '
+            'stroke="#ffffff" stroke-width="2"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="11" font-weight="bold" '
+            f'fill="#ffffff" text-anchor="middle">{initial}</text>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{y + NODE_R + 12:.1f}" font-size="10" fill="#0f172a" '
+            f'text-anchor="middle">{escape(_short(node.label))}</text>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{y + NODE_R + 23:.1f}" font-size="8" fill="#64748b" '
+            f'text-anchor="middle">{escape(_short(node.kind_label))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
