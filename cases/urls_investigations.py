@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import assistance, case_content, case_links, investigations
+from cases.views import assistance, case_content, case_links, investigations, reports
 
 app_name = "investigations"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", investigations.case_detail, name="case-detail"),
     path("<int:pk>/edit/", investigations.case_edit, name="case-edit"),
     path("<int:pk>/team/", investigations.case_team_manage, name="case-team"),
+    path("<int:pk>/report/", reports.case_report_start, name="case-report-start"),
     path(
         "<int:pk>/team/<int:member_id>/remove/",
         investigations.case_team_remove,
