@@ -26,6 +26,8 @@ FAMILY_COLOURS = {
 }
 DEFAULT_COLOUR = "#475569"
 MAX_LABEL = 28
+# A white outline under a label keeps it readable where it crosses a line.
+HALO = 'stroke="#ffffff" stroke-width="3" paint-order="stroke"'
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,12 @@ def _short(text: str) -> str:
 
 
 def _rings(count: int) -> list[int]:
-    """How many nodes each ring holds, from the centre out (1, then 8, 14, 20, ...)."""
+    """How many nodes each ring holds, from the centre out: up to three side by side on
+    one ring; more around the most connected one in the middle (8, then 14, 20, ...)."""
     if count <= 0:
         return []
-    if count <= 8:
-        return [count] if count > 1 else [1]
+    if count <= 3:
+        return [count]
     sizes = [1]
     left = count - 1
     capacity = 8
@@ -63,41 +66,49 @@ def _rings(count: int) -> list[int]:
     return sizes
 
 
+RING_GAP = 140
+
+
 def chart_layout(
     nodes: Sequence[ChartNode], links: Sequence[ChartLink]
-) -> tuple[dict[int, tuple[float, float]], float]:
-    """Positions of ``nodes`` (centre of each circle) and the picture's height."""
+) -> tuple[dict[int, tuple[float, float]], float, float]:
+    """Positions of ``nodes`` (centre of each circle) and the picture's width and
+    height (the PDF scales a wide picture down to the page)."""
     degree = {node.id: 0 for node in nodes}
     for link in links:
         degree[link.source] = degree.get(link.source, 0) + 1
         degree[link.target] = degree.get(link.target, 0) + 1
     ordered = sorted(nodes, key=lambda node: (-degree.get(node.id, 0), node.label, node.id))
     sizes = _rings(len(ordered))
-    ring_gap = 110
-    radius_out = ring_gap * (len(sizes) - (1 if sizes and sizes[0] == 1 else 0))
-    height = max(2 * radius_out + 120, 200)
-    centre = (WIDTH / 2, height / 2)
+    centred = bool(sizes) and sizes[0] == 1 and len(sizes) > 1
+    outer = RING_GAP * (len(sizes) - 1 if centred else len(sizes))
+    width = max(WIDTH, 2 * outer + 240)
+    height = max(2 * outer + 100, 160)
+    centre = (width / 2, height / 2 - 10)
     positions: dict[int, tuple[float, float]] = {}
     index = 0
     for ring, size in enumerate(sizes):
         # A lone centre node sits at the middle; otherwise the first ring is one gap out.
-        radius = ring_gap * ring if sizes[0] == 1 else ring_gap * (ring + 1)
+        radius = RING_GAP * ring if centred else RING_GAP * (ring + 1)
+        if size == 1 and not centred:
+            radius = 0
         for slot in range(size):
-            angle = -math.pi / 2 + 2 * math.pi * slot / size + (ring * 0.35)
+            # Rings turned against each other, so that labels of neighbours do not meet.
+            angle = -math.pi / 2 + 2 * math.pi * slot / size + ring * math.pi / (size + 1)
             positions[ordered[index].id] = (
                 centre[0] + radius * math.cos(angle),
                 centre[1] + radius * math.sin(angle),
             )
             index += 1
-    return positions, height
+    return positions, width, height
 
 
 def link_chart_svg(nodes: Sequence[ChartNode], links: Sequence[ChartLink]) -> str:
     """The chart of ``nodes`` and ``links`` as an SVG document (text)."""
-    positions, height = chart_layout(nodes, links)
+    positions, width, height = chart_layout(nodes, links)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
-        f'viewBox="0 0 {WIDTH} {height:.0f}" font-family="DejaVu Sans, sans-serif">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="DejaVu Sans, sans-serif">',
         "<defs><marker id='arrow' viewBox='0 0 10 10' refX='10' refY='5' markerWidth='7' "
         "markerHeight='7' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' "
         "fill='#64748b'/></marker></defs>",
@@ -117,7 +128,7 @@ def link_chart_svg(nodes: Sequence[ChartNode], links: Sequence[ChartLink]) -> st
         )
         parts.append(
             f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 4:.1f}" font-size="9" '
-            f'fill="#334155" text-anchor="middle">{escape(_short(link.label))}</text>'
+            f'fill="#334155" text-anchor="middle" {HALO}>{escape(_short(link.label))}</text>'
         )
     for node in nodes:
         x, y = positions[node.id]
@@ -133,11 +144,11 @@ def link_chart_svg(nodes: Sequence[ChartNode], links: Sequence[ChartLink]) -> st
         )
         parts.append(
             f'<text x="{x:.1f}" y="{y + NODE_R + 12:.1f}" font-size="10" fill="#0f172a" '
-            f'text-anchor="middle">{escape(_short(node.label))}</text>'
+            f'text-anchor="middle" {HALO}>{escape(_short(node.label))}</text>'
         )
         parts.append(
             f'<text x="{x:.1f}" y="{y + NODE_R + 23:.1f}" font-size="8" fill="#64748b" '
-            f'text-anchor="middle">{escape(_short(node.kind_label))}</text>'
+            f'text-anchor="middle" {HALO}>{escape(_short(node.kind_label))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

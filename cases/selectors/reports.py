@@ -5,6 +5,7 @@ in a restricted case of another team stays out, as everywhere else)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -68,6 +69,29 @@ class EntityRow:
     kind_label: str
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    record: AuditRecord
+    details: str
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, list) and len(value) == 2:  # a change: before, after
+        before, after = (_value_text(part) for part in value)
+        return f"{before or '—'} → {after or '—'}"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_value_text(part)}" for key, part in value.items())
+    if value is None:
+        return ""
+    return str(value)
+
+
+def audit_details(changes: dict[str, Any]) -> str:
+    """A record's changes as a line a reader follows ("status: open → active")."""
+    text = "; ".join(f"{key}: {_value_text(value)}" for key, value in changes.items())
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
 @dataclass
 class CaseReportData:
     case: Case
@@ -79,7 +103,7 @@ class CaseReportData:
     notes: list[CaseNote]
     events: list[CaseEvent]
     requests: list[AssistanceRequest]
-    audit: list[AuditRecord]
+    audit: list[AuditRow]
     timeline: list[TimelineItem] = field(default_factory=list)
 
 
@@ -166,7 +190,7 @@ def case_report_data(*, user: User, case: Case) -> CaseReportData:
         notes=list(case.notes.select_related("author").order_by("created_at", "pk")),
         events=list(case.events.order_by("starts_at", "pk")),
         requests=list(case.assistance_requests.order_by("sent_on", "due_on", "pk")),
-        audit=list(reversed(audit)),
+        audit=[AuditRow(record, audit_details(record.changes or {})) for record in reversed(audit)],
     )
     data.timeline = _timeline(data)
     return data
