@@ -26,8 +26,6 @@ FAMILY_COLOURS = {
 }
 DEFAULT_COLOUR = "#475569"
 MAX_LABEL = 28
-# A white outline under a label keeps it readable where it crosses a line.
-HALO = 'stroke="#ffffff" stroke-width="3" paint-order="stroke"'
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,7 @@ def link_chart_svg(nodes: Sequence[ChartNode], links: Sequence[ChartLink]) -> st
         )
         parts.append(
             f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 4:.1f}" font-size="9" '
-            f'fill="#334155" text-anchor="middle" {HALO}>{escape(_short(link.label))}</text>'
+            f'fill="#334155" text-anchor="middle">{escape(_short(link.label))}</text>'
         )
     for node in nodes:
         x, y = positions[node.id]
@@ -144,11 +142,11 @@ def link_chart_svg(nodes: Sequence[ChartNode], links: Sequence[ChartLink]) -> st
         )
         parts.append(
             f'<text x="{x:.1f}" y="{y + NODE_R + 12:.1f}" font-size="10" fill="#0f172a" '
-            f'text-anchor="middle" {HALO}>{escape(_short(node.label))}</text>'
+            f'text-anchor="middle">{escape(_short(node.label))}</text>'
         )
         parts.append(
             f'<text x="{x:.1f}" y="{y + NODE_R + 23:.1f}" font-size="8" fill="#64748b" '
-            f'text-anchor="middle" {HALO}>{escape(_short(node.kind_label))}</text>'
+            f'text-anchor="middle">{escape(_short(node.kind_label))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
