@@ -111,9 +111,14 @@ def link_chart_svg(nodes: Sequence[ChartNode], links: Sequence[ChartLink]) -> st
         "markerHeight='7' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' "
         "fill='#64748b'/></marker></defs>",
     ]
+    # Two relations between one pair: their labels stacked, not written over each other.
+    pair_seen: dict[frozenset[int], int] = {}
     for link in links:
         if link.source not in positions or link.target not in positions:
             continue
+        pair = frozenset((link.source, link.target))
+        stacked = pair_seen.get(pair, 0)
+        pair_seen[pair] = stacked + 1
         (x1, y1), (x2, y2) = positions[link.source], positions[link.target]
         length = math.hypot(x2 - x1, y2 - y1) or 1.0
         # Stop at the circles' edges so that the arrow head shows.
@@ -124,8 +129,9 @@ def link_chart_svg(nodes: Sequence[ChartNode], links: Sequence[ChartLink]) -> st
             f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
             'stroke="#94a3b8" stroke-width="1.4" marker-end="url(#arrow)"/>'
         )
+        label_y = (y1 + y2) / 2 - 4 + 11 * stacked
         parts.append(
-            f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 4:.1f}" font-size="9" '
+            f'<text x="{(x1 + x2) / 2:.1f}" y="{label_y:.1f}" font-size="9" '
             f'fill="#334155" text-anchor="middle">{escape(_short(link.label))}</text>'
         )
     for node in nodes:
