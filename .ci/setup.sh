@@ -32,6 +32,9 @@ apt_install() {
 # through normality: PyPI has no wheel of it).
 apt_install gdal-bin libgdal-dev gettext chromium chromium-driver fonts-dejavu-core ca-certificates \
   libicu-dev pkg-config g++
+# WeasyPrint (the case report's PDF) draws text with Pango and HarfBuzz; pdftoppm renders
+# a report's pages to PNG for looking at them.
+apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 command -v psql >/dev/null 2>&1 || apt_install postgresql-client
 command -v redis-cli >/dev/null 2>&1 || apt_install redis-tools
 

@@ -70,6 +70,45 @@ class CasesConfig(AppConfig):
             ],
         }
 
+    @property
+    def job_kinds(self) -> list[Any]:
+        # The case report and the evidence bundle: whoever may open the case starts them;
+        # the job re-checks need-to-know for its owner when it runs.
+        from cases.services.reports import (
+            CaseReportParameters,
+            case_bundle_job,
+            case_report_check,
+            case_report_job,
+        )
+        from portal.job_kinds import JobKind
+
+        return [
+            JobKind(
+                name="cases.case_report",
+                label=_("Case report (PDF)"),
+                description=_(
+                    "Summary, team, entities, link chart, timeline, violations, assistance "
+                    "requests and the audit trail of a case, as a PDF."
+                ),
+                run=case_report_job,
+                permission="cases.view_case",
+                form=CaseReportParameters,
+                check=case_report_check,
+            ),
+            JobKind(
+                name="cases.evidence_bundle",
+                label=_("Evidence bundle (zip)"),
+                description=_(
+                    "The case report with every document and evidence file of the case, "
+                    "zipped, with a SHA-256 manifest, for a prosecutor."
+                ),
+                run=case_bundle_job,
+                permission="cases.view_case",
+                form=CaseReportParameters,
+                check=case_report_check,
+            ),
+        ]
+
     # Kept on the officer's device by the service worker (portal/views/offline.py).
     offline_pages = ["cases:violation-create", "cases:violation-on-device", "cases:outbox"]
     # Shown offline in place of a page that is not kept: what waits on the device.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import assistance, case_content, case_links, investigations, timeline
+from cases.views import assistance, case_content, case_links, investigations, reports, timeline
 
 app_name = "investigations"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/timeline/", timeline.case_timeline_page, name="case-timeline"),
     path("<int:pk>/edit/", investigations.case_edit, name="case-edit"),
     path("<int:pk>/team/", investigations.case_team_manage, name="case-team"),
+    path("<int:pk>/report/", reports.case_report_start, name="case-report-start"),
     path(
         "<int:pk>/team/<int:member_id>/remove/",
         investigations.case_team_remove,

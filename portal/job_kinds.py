@@ -41,6 +41,9 @@ class JobKind:
     form: type[forms.Form] = NoParameters
     # The Celery queue its jobs go to (the default queue unless a kind asks for its own).
     queue: str = field(default="")
+    # Checks the cleaned parameters against the person starting the job (e.g. that the
+    # object they name is within their reach); raises ValidationError by field.
+    check: "Callable[[User, dict[str, Any]], None] | None" = None
 
     def may_start(self, user: "User") -> bool:
         return bool(user.is_authenticated and user.has_perm(self.permission))

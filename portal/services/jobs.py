@@ -12,7 +12,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 # A result file is written whole by the kind; anything bigger belongs in a streamed
 # file of its own (the imports issue), not in one bytes object.
 JOB_RESULT_MAX_BYTES = 200 * 1024 * 1024
+# A result written on disk and copied in chunks (an evidence bundle) may be larger.
+JOB_RESULT_MAX_FILE_BYTES = 20 * 1024 * 1024 * 1024
 
 
 class JobCancelled(Exception):  # noqa: N818  (a signal to stop, not an error)
@@ -88,6 +90,13 @@ def job_start(*, actor: User, kind_name: str, parameters: dict[str, Any] | None)
                 for name, errors in form.errors.items()
             }
         )
+    if kind.check is not None:
+        try:
+            kind.check(actor, form.cleaned_data)
+        except ValidationError as error:
+            raise ValidationError(
+                {f"parameters.{name}": errors for name, errors in error.message_dict.items()}
+            ) from None
     with transaction.atomic():
         job = Job(
             kind=kind.name,
@@ -181,6 +190,13 @@ class JobContext:
             job_id=self.job_id, name=name, content=content, content_type=content_type
         )
 
+    def add_result_file(self, *, name: str, path: Path, content_type: str) -> JobResult:
+        """Keep the file at ``path`` (written on disk by the kind, e.g. a zip built as it
+        streams) as a result, read and hashed in chunks, never whole in memory."""
+        return job_result_add_file(
+            job_id=self.job_id, name=name, path=path, content_type=content_type
+        )
+
     def cancelled(self) -> bool:
         return bool(
             Job.objects.filter(pk=self.job_id, cancel_requested=True).values_list("pk").exists()
@@ -216,16 +232,44 @@ def _log_trim(job_id: int) -> None:
         Job.objects.filter(pk=job_id).update(log_dropped=F("log_dropped") + dropped)
 
 
-def job_result_add(*, job_id: int, name: str, content: bytes, content_type: str) -> JobResult:
-    """Store a result file of the job with its size and SHA-256."""
-    if len(content) > JOB_RESULT_MAX_BYTES:
-        raise JobFailed(_("The result file is too large to keep."))
+def _safe_result_name(name: str) -> str:
     # The last part of a path only, never a hidden or relative name.
     try:
         safe_name = get_valid_filename(PurePath(name.replace("\\", "/")).name).lstrip(".")[:150]
     except SuspiciousFileOperation:  # nothing usable left of the name
         safe_name = ""
-    safe_name = safe_name or "result"
+    return safe_name or "result"
+
+
+def job_result_add_file(*, job_id: int, name: str, path: Path, content_type: str) -> JobResult:
+    """Store the file at ``path`` as a result of the job, with its size and SHA-256,
+    copied and hashed in chunks (for results too large to hold in memory)."""
+    size = path.stat().st_size
+    if size > JOB_RESULT_MAX_FILE_BYTES:
+        raise JobFailed(_("The result file is too large to keep."))
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+    safe_name = _safe_result_name(name)
+    result = JobResult(
+        job_id=job_id,
+        name=safe_name,
+        size=size,
+        sha256=digest.hexdigest(),
+        content_type=content_type[:100] or "application/octet-stream",
+    )
+    with path.open("rb") as stream:
+        result.file.save(f"{uuid.uuid4().hex}/{safe_name}", File(stream), save=False)
+    result.save()
+    return result
+
+
+def job_result_add(*, job_id: int, name: str, content: bytes, content_type: str) -> JobResult:
+    """Store a result file of the job with its size and SHA-256."""
+    if len(content) > JOB_RESULT_MAX_BYTES:
+        raise JobFailed(_("The result file is too large to keep."))
+    safe_name = _safe_result_name(name)
     result = JobResult(
         job_id=job_id,
         name=safe_name,

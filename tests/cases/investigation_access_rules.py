@@ -26,6 +26,8 @@ INVESTIGATION_RULES: dict[str, Rule] = {
     "investigations:case-timeline": Rule(READERS, kwargs=pk_of("case")),
     "investigations:case-edit": Rule(WORKERS, kwargs=pk_of("case")),
     "investigations:case-team": Rule(WORKERS, kwargs=pk_of("case")),
+    # Whoever may open the case starts its report or evidence bundle.
+    "investigations:case-report-start": Rule(READERS, method="post", kwargs=pk_of("case")),
     "investigations:case-team-remove": Rule(
         WORKERS, method="post", kwargs=_case_and("case_member", "member_id")
     ),

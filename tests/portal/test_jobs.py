@@ -324,13 +324,20 @@ def test_the_api_names_bad_parameters_by_field(runner, api_client_for):
 
 
 def test_the_kinds_list_shows_only_what_the_person_may_start(
-    analyst, administrator, api_client_for
+    analyst, officer, administrator, api_client_for
 ):
+    as_officer = api_client_for(officer).get(reverse("api:job-kind-list")).json()
     as_analyst = api_client_for(analyst).get(reverse("api:job-kind-list")).json()
     as_admin = api_client_for(administrator).get(reverse("api:job-kind-list")).json()
 
-    assert as_analyst == []
-    assert [kind["name"] for kind in as_admin] == ["portal.audit_verify"]
+    assert as_officer == []
+    # The case report and bundle: whoever may open cases (cases/apps.py).
+    assert [kind["name"] for kind in as_analyst] == ["cases.case_report", "cases.evidence_bundle"]
+    assert {kind["name"] for kind in as_admin} == {
+        "portal.audit_verify",
+        "cases.case_report",
+        "cases.evidence_bundle",
+    }
 
 
 def test_a_person_lists_their_own_jobs_and_an_administrator_every_job(
@@ -456,7 +463,8 @@ def test_the_jobs_page_offers_the_kinds_the_person_may_start(administrator, anal
 
     assert "Verify the audit trail" in as_admin.content.decode()
     assert "Start a job" in as_admin.content.decode()
-    assert "Start a job" not in as_analyst.content.decode()
+    assert "Verify the audit trail" not in as_analyst.content.decode()
+    assert "Case report (PDF)" in as_analyst.content.decode()
 
 
 def test_starting_from_the_page_opens_the_jobs_page(administrator, client_for):
@@ -554,9 +562,10 @@ def test_jobs_are_in_the_menu_of_those_who_may_start_a_job(
     administrator, analyst, officer, dispatcher
 ):
     assert "jobs" in _menu(administrator)
-    for person in (analyst, officer, dispatcher):  # no kind of theirs is registered yet
+    assert "jobs" in _menu(analyst)  # the case report and bundle
+    for person in (officer, dispatcher):  # no kind of theirs is registered yet
         assert "jobs" not in _menu(person)
-    assert "jobs" in _menu(grant_test_kinds(analyst))
+    assert "jobs" in _menu(grant_test_kinds(officer))
 
 
 def test_the_jobs_item_is_lit_on_a_jobs_page(administrator):
