@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.lib.ftm import LEGACY_KINDS, schema_get
 from cases.models import EntityKind
 from cases.selectors.graph import MAX_EXPORT_IDS, graph_chart_for_user
 from portal.models import AuditAction, User
@@ -37,6 +38,24 @@ ANX_ICONS = {
     EntityKind.BANK_ACCOUNT: "Account",
     EntityKind.SHIPMENT: "Document",
 }
+
+
+def _kind_of(kind: str) -> str:
+    """The registry's kind for ``kind``: an older lower-case name ("company") is read as
+    its FtM schema ("Company")."""
+    return LEGACY_KINDS.get(kind, kind)
+
+
+def _kind_label(kind: str) -> str:
+    """The kind's name for a chart's legend: ours where we name it, else the FtM schema's
+    own label (an imported Airplane), else the kind as stored."""
+    kind = _kind_of(kind)
+    if kind in EntityKind.values:
+        return str(EntityKind(kind).label)
+    schema = schema_get(kind)
+    return str(schema.label) if schema is not None else kind
+
+
 # Confidence to i2's three link strengths (line styles).
 ANX_STRENGTHS = [
     (80, "Confirmed", "DotStyleSolid"),
@@ -105,7 +124,7 @@ def chart_anx(
         ET.SubElement(
             entity_types,
             "EntityType",
-            {"Name": str(EntityKind(kind).label), "IconFile": ANX_ICONS.get(kind, "General")},
+            {"Name": _kind_label(kind), "IconFile": ANX_ICONS.get(_kind_of(kind), "General")},
         )
     link_types = ET.SubElement(chart, "LinkTypeCollection")
     for kind in sorted({r["kind"] for r in relations}):

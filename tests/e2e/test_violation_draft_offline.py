@@ -207,7 +207,7 @@ def test_a_violation_logged_with_no_connection_is_sent_in_order_once(new_page):
         for involvement in ViolationEntity.objects.filter(violation=violation)
         .select_related("entity")
         .order_by("id")
-    ] == ["vehicle", "person", "company"]
+    ] == ["Vehicle", "Person", "Company"]
     assert Evidence.objects.filter(violation=violation).count() == 1
     # Every step once, in the order typed, the submission last.
     writes = list(ClientWrite.objects.filter(violation=violation).order_by("id"))
@@ -253,7 +253,7 @@ def _companies(violation: Violation) -> list[str]:
     return [
         involvement.entity.label
         for involvement in ViolationEntity.objects.filter(
-            violation=violation, entity__kind="company"
+            violation=violation, entity__kind="Company"
         ).order_by("id")
     ]
 
