@@ -1,7 +1,8 @@
 """Every page of the portal, as each role that may open it, at 360 px in English and in
 Lithuanian: nothing wider than the phone, also with its folded filters ("Filters (n)")
 open; no list card longer than three lines; no English left on a Lithuanian page; no
-script error. The pages come from the access table (tests/portal/test_url_access.py),
+script error; a screenshot of each at 360 px and at 1280 px is kept in
+artifacts/screenshots. The pages come from the access table (tests/portal/test_url_access.py),
 so a page added later is checked without anyone adding it here."""
 
 import re
@@ -20,6 +21,7 @@ from tests.e2e.conftest import screenshot
 from tests.portal.test_url_access import EXPECTED, objects  # noqa: F401 (a fixture)
 
 NARROW_PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
 
 # Pages that are not the portal's own: the API's documentation (a third-party viewer).
 NOT_OURS = {"api-docs"}
@@ -235,7 +237,12 @@ def test_every_page_fits_a_phone_and_speaks_the_language(
         for name, url in _pages(role, objects, client):
             checked.append(name)
             problems.extend(_problems_of_page(page, url, language, msgids))
-            screenshot(page, f"every-page-{role}-{language}-{name.replace(':', '-')}")
+            slug = name.replace(":", "-")
+            screenshot(page, f"every-page-{role}-{language}-{slug}")
+            # The same page on a desktop, kept beside it for whoever looks at the pages.
+            page.set_viewport_size(DESKTOP)
+            screenshot(page, f"every-page-{role}-{language}-{slug}-desktop")
+            page.set_viewport_size(NARROW_PHONE)
     finally:
         context.close()
     assert checked, f"no page checked for {role}"
