@@ -54,13 +54,23 @@ class CasesConfig(AppConfig):
                 "cases.export_entity",
                 "cases.view_relation",
                 "cases.add_relation",
+                "cases.use_search",
             ],
             "administrator": [
                 *reference,
+                "cases.use_search",
                 "cases.add_violationcategory",
                 "cases.change_violationcategory",
             ],
         }
+
+    @property
+    def search_sources(self) -> list[Any]:
+        # What the search box finds (cases/lib/search.py): violations and entities;
+        # investigation cases, notes, documents and events register theirs here too.
+        from cases.selectors.search_sources import cases_search_sources
+
+        return cases_search_sources()
 
     # Kept on the officer's device by the service worker (portal/views/offline.py).
     offline_pages = ["cases:violation-create", "cases:outbox"]
@@ -75,6 +85,9 @@ class CasesConfig(AppConfig):
     def layout_partials(self) -> list[str]:
         # The offline outbox banner: a violation kept on the phone is sent from any page.
         return ["cases/_outbox.html"]
+
+    # The search box, for those who may search (analysts and administrators).
+    topbar_partials = ["cases/_search_box.html"]
 
     @property
     def navigation_items(self) -> list[Any]:
@@ -101,6 +114,13 @@ class CasesConfig(AppConfig):
                 "cases:violation-map",
                 ("cases.view_violation",),
                 order=14,
+            ),
+            NavItem(
+                "search",
+                _("Search"),
+                "search:search",
+                ("cases.use_search",),
+                order=5,
             ),
             NavItem(
                 "categories",

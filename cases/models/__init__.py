@@ -2,6 +2,7 @@ from cases.models.categories import ViolationCategory
 from cases.models.entities import Entity, EntityKind, Relation
 from cases.models.goods import GoodsLine, HSCode, QuantityUnit
 from cases.models.map import ViolationGridCell, ViolationGridMonth
+from cases.models.search import SearchEntry
 from cases.models.violations import (
     Evidence,
     InvolvementRole,
@@ -24,6 +25,7 @@ __all__ = [
     "LocationSource",
     "QuantityUnit",
     "Relation",
+    "SearchEntry",
     "Violation",
     "ViolationCategory",
     "ViolationEntity",

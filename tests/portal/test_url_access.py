@@ -25,6 +25,7 @@ from tests.access_policy import (
     pk_of,
 )
 from tests.cases.graph_access_rules import GRAPH_RULES, graph_objects
+from tests.cases.search_access_rules import SEARCH_RULES
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 from tests.portal.jobs_access_rules import JOB_RULES, job_objects
 
@@ -129,6 +130,7 @@ EXPECTED: dict[str, Rule] = {
     **DISPATCH_RULES,
     **JOB_RULES,
     **GRAPH_RULES,
+    **SEARCH_RULES,
 }
 
 
