@@ -40,7 +40,7 @@ from portal.models import User
 
 PER_PAGE = 20
 # Matches ranked per query; beyond it the best among the first CANDIDATE_CAP are shown.
-CANDIDATE_CAP = 2000
+CANDIDATE_CAP = 1000
 # Matches counted for the facets; beyond it a facet says "N+".
 FACET_CAP = 1000
 # How close a typed word must be to a word of a name (pg_trgm word similarity, 0..1):
@@ -126,11 +126,24 @@ def _reach_sql(*, user: User, kinds: list[str]) -> tuple[str, dict[str, Any]]:
     return sql, {"kinds": kinds, "cases": case_ids}
 
 
-_MATCH = (
-    f"(e.search_vector @@ (websearch_to_tsquery('{SIMPLE_CONFIG}', %(q)s)"
-    f" || websearch_to_tsquery('{ENGLISH_CONFIG}', %(q)s))"
-    " OR (%(ascii)s <> '' AND %(ascii)s <%% e.names))"
-)
+def _tsquery() -> str:
+    return (
+        f"(websearch_to_tsquery('{SIMPLE_CONFIG}', %(q)s)"
+        f" || websearch_to_tsquery('{ENGLISH_CONFIG}', %(q)s))"
+    )
+
+
+def _matches_sql(reach: str, filters: str, cap: str) -> str:
+    """The ids of the matches, at most ``cap`` of the words and ``cap`` of the names:
+    two capped scans, each on its own index (a common word stops after ``cap`` rows
+    instead of reading every match)."""
+    return f"""
+    (SELECT e.id FROM cases_searchentry e
+     WHERE e.search_vector @@ {_tsquery()} AND {reach}{filters} LIMIT {cap})
+    UNION
+    (SELECT e.id FROM cases_searchentry e
+     WHERE %(ascii)s <> '' AND %(ascii)s <%% e.names AND {reach}{filters} LIMIT {cap})
+"""  # noqa: S608
 
 
 def _facet_filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
@@ -150,19 +163,14 @@ def _facet_filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
 
 
 def _results_sql(reach: str, filters: str) -> str:
-    # Only constant SQL fragments are formatted in; every value is a parameter.
+    # Only constant SQL fragments are formatted in; every value is a parameter. The
+    # capped matches are ranked on their vectors alone; titles, bodies and snippets
+    # are read for the one page shown.
     return f"""
-WITH q AS (
-    SELECT websearch_to_tsquery('{SIMPLE_CONFIG}', %(q)s)
-           || websearch_to_tsquery('{ENGLISH_CONFIG}', %(q)s) AS tsq
-),
-candidates AS (
-    SELECT e.id FROM cases_searchentry e
-    WHERE {_MATCH} AND {reach}{filters}
-    LIMIT %(cap)s
-),
+WITH q AS (SELECT {_tsquery()} AS tsq),
+candidates AS ({_matches_sql(reach, filters, "%(cap)s")}),
 ranked AS (
-    SELECT e.id, e.kind, e.object_id, e.title, e.status, e.occurred_on, e.body,
+    SELECT e.id, e.occurred_on,
            ts_rank_cd(e.search_vector, q.tsq, 32)
            + CASE WHEN %(ascii)s <> '' THEN word_similarity(%(ascii)s, e.names) ELSE 0 END
              AS rank,
@@ -171,11 +179,11 @@ ranked AS (
     ORDER BY rank DESC, e.occurred_on DESC NULLS LAST, e.id DESC
     LIMIT %(limit)s OFFSET %(offset)s
 )
-SELECT r.kind, r.object_id, r.title, r.status, r.occurred_on, r.rank, r.matches,
-       CASE WHEN r.body = '' THEN ''
-            ELSE ts_headline('{ENGLISH_CONFIG}', translate(r.body, '<>', %(standins)s), q.tsq,
+SELECT e.kind, e.object_id, e.title, e.status, e.occurred_on, r.rank, r.matches,
+       CASE WHEN e.body = '' THEN ''
+            ELSE ts_headline('{ENGLISH_CONFIG}', translate(e.body, '<>', %(standins)s), q.tsq,
                              %(headline)s) END
-FROM ranked r CROSS JOIN q
+FROM ranked r JOIN cases_searchentry e ON e.id = r.id CROSS JOIN q
 ORDER BY r.rank DESC, r.occurred_on DESC NULLS LAST, r.id DESC
 """  # noqa: S608
 
@@ -184,9 +192,7 @@ def _facets_sql(reach: str) -> str:
     return f"""
 WITH matched AS (
     SELECT e.kind, e.status, extract(year FROM e.occurred_on)::int AS year
-    FROM cases_searchentry e
-    WHERE {_MATCH} AND {reach}
-    LIMIT %(facet_cap)s
+    FROM ({_matches_sql(reach, "", "%(facet_cap)s")}) m JOIN cases_searchentry e ON e.id = m.id
 )
 SELECT 'kind', kind, count(*) FROM matched GROUP BY kind
 UNION ALL SELECT 'status', kind || ':' || status, count(*) FROM matched GROUP BY kind, status
