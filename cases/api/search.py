@@ -50,7 +50,7 @@ class HitSerializer(serializers.Serializer):
 
 class FacetSerializer(serializers.Serializer):
     value = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, popped by the metaclass
     count = serializers.IntegerField()
     selected = serializers.BooleanField()
 
