@@ -7,10 +7,10 @@ restricted investigation cases hold, the teams of those cases (administrators se
 
 Cost: a very common word matches a large part of a million texts, and ranking every
 match costs hundreds of milliseconds (docs/benchmarks.md). So the matches are capped
-(CANDIDATE_CAP, read off the GIN indexes in no particular order), ranked within the cap,
-and the page says when the cap was reached; facet counts are counted within their own
-cap (FACET_CAP) and shown as "N+" beyond it. Adding a word or choosing a facet narrows
-the matches below the caps.
+(CANDIDATE_CAP, read in the order the scan meets them), ranked within the cap, counted
+for the facets within the same cap, and the page says when the cap was reached: adding a
+word narrows the matches below it. A chosen facet narrows the capped matches, so the
+results of a facet are exactly its count.
 """
 
 from __future__ import annotations
@@ -39,10 +39,12 @@ from cases.models.search import ENGLISH_CONFIG, SIMPLE_CONFIG
 from portal.models import User
 
 PER_PAGE = 20
-# Matches ranked per query; beyond it the best among the first CANDIDATE_CAP are shown.
-CANDIDATE_CAP = 1000
-# Matches counted for the facets; beyond it a facet says "N+".
-FACET_CAP = 1000
+# Matches of the words read per query: ranked, counted in the facets; beyond it the best
+# among the first CANDIDATE_CAP are shown and the page says so.
+CANDIDATE_CAP = 200
+# Names close to the typed words read per query (only when the words found less than a
+# page: a misspelt name).
+NAMES_CAP = 200
 # How close a typed word must be to a word of a name (pg_trgm word similarity, 0..1):
 # "simkis" meets "simkus" at 0.57, unrelated names stay below 0.4.
 NAME_SIMILARITY = 0.5
@@ -133,71 +135,88 @@ def _tsquery() -> str:
     )
 
 
-def _matches_sql(reach: str, filters: str, cap: str) -> str:
-    """The ids of the matches, at most ``cap`` of the words and ``cap`` of the names:
-    two capped scans, each on its own index (a common word stops after ``cap`` rows
-    instead of reading every match)."""
-    return f"""
-    (SELECT e.id FROM cases_searchentry e
-     WHERE e.search_vector @@ {_tsquery()} AND {reach}{filters} LIMIT {cap})
-    UNION
-    (SELECT e.id FROM cases_searchentry e
-     WHERE %(ascii)s <> '' AND %(ascii)s <%% e.names AND {reach}{filters} LIMIT {cap})
-"""  # noqa: S608
-
-
 def _facet_filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     sql = ""
     params: dict[str, Any] = {}
     if query.kind:
-        sql += " AND e.kind = %(kind)s"
+        sql += " AND m.kind = %(kind)s"
         params["kind"] = query.kind
     if query.status:
-        sql += " AND e.status = %(status)s"
+        sql += " AND m.status = %(status)s"
         params["status"] = query.status
     if query.year:
-        sql += " AND e.occurred_on BETWEEN %(year_from)s AND %(year_to)s"
+        sql += " AND m.occurred_on BETWEEN %(year_from)s AND %(year_to)s"
         params["year_from"] = date(query.year, 1, 1)
         params["year_to"] = date(query.year, 12, 31)
     return sql, params
 
 
-def _results_sql(reach: str, filters: str) -> str:
-    # Only constant SQL fragments are formatted in; every value is a parameter. The
-    # capped matches are ranked on their vectors alone; titles, bodies and snippets
-    # are read for the one page shown.
+def _search_sql(reach: str, filters: str) -> str:
+    """One statement: the capped matches of the words (one scan that stops at the cap),
+    names close to the typed words only when the words found fewer than a page (a
+    misspelt or unknown name: "Simkis"), their facet counts, and the page of the
+    matches within the chosen facets, ranked, with titles and snippets read for that
+    page alone. Only constant SQL fragments are formatted in; every value is a parameter.
+    """
     return f"""
-WITH q AS (SELECT {_tsquery()} AS tsq),
-candidates AS ({_matches_sql(reach, filters, "%(cap)s")}),
-ranked AS (
-    SELECT e.id, e.occurred_on,
-           ts_rank_cd(e.search_vector, q.tsq, 32)
-           + CASE WHEN %(ascii)s <> '' THEN word_similarity(%(ascii)s, e.names) ELSE 0 END
-             AS rank,
-           count(*) OVER () AS matches
-    FROM candidates c JOIN cases_searchentry e ON e.id = c.id CROSS JOIN q
-    ORDER BY rank DESC, e.occurred_on DESC NULLS LAST, e.id DESC
+WITH q AS MATERIALIZED (SELECT {_tsquery()} AS tsq),
+words AS MATERIALIZED (
+    SELECT e.id, e.kind, e.status, e.occurred_on,
+           ts_rank_cd(e.search_vector, q.tsq, 32) AS rank
+    FROM cases_searchentry e CROSS JOIN q
+    -- The query written out, not q.tsq: the planner then knows how common its words
+    -- are, and reads a common word's first rows in table order (stopping at the cap)
+    -- instead of collecting every match from the index first.
+    WHERE e.search_vector @@ {_tsquery()} AND {reach}
+    LIMIT %(cap)s
+),
+names AS MATERIALIZED (
+    SELECT e.id, e.kind, e.status, e.occurred_on,
+           word_similarity(%(ascii)s, e.names) AS rank
+    FROM cases_searchentry e
+    WHERE %(ascii)s <> '' AND (SELECT count(*) FROM words) < %(names_below)s
+      AND %(ascii)s <%% e.names AND {reach}
+    LIMIT %(names_cap)s
+),
+matched AS MATERIALIZED (
+    SELECT DISTINCT ON (id) * FROM (SELECT * FROM words UNION ALL SELECT * FROM names) m
+    ORDER BY id, rank DESC
+),
+facets AS (
+    SELECT json_build_object(
+        'words', (SELECT count(*) FROM words),
+        'kind', (SELECT json_object_agg(kind, n)
+                 FROM (SELECT kind, count(*) AS n FROM matched GROUP BY kind) k),
+        'status', (SELECT json_object_agg(kind || ':' || status, n)
+                   FROM (SELECT kind, status, count(*) AS n FROM matched
+                         GROUP BY kind, status) s),
+        'year', (SELECT json_object_agg(coalesce(year::text, ''), n)
+                 FROM (SELECT extract(year FROM occurred_on)::int AS year, count(*) AS n
+                       FROM matched GROUP BY 1) y)
+    ) AS facets
+),
+page AS (
+    SELECT m.id, m.rank, m.occurred_on, count(*) OVER () AS matches
+    FROM matched m WHERE true{filters}
+    ORDER BY m.rank DESC, m.occurred_on DESC NULLS LAST, m.id DESC
     LIMIT %(limit)s OFFSET %(offset)s
 )
-SELECT e.kind, e.object_id, e.title, e.status, e.occurred_on, r.rank, r.matches,
+SELECT f.facets, e.kind, e.object_id, e.title, e.status, e.occurred_on, p.rank, p.matches,
        CASE WHEN e.body = '' THEN ''
-            ELSE ts_headline('{ENGLISH_CONFIG}', translate(e.body, '<>', %(standins)s), q.tsq,
-                             %(headline)s) END
-FROM ranked r JOIN cases_searchentry e ON e.id = r.id CROSS JOIN q
-ORDER BY r.rank DESC, r.occurred_on DESC NULLS LAST, r.id DESC
+            ELSE ts_headline('{ENGLISH_CONFIG}', translate(e.body, '<>', %(standins)s),
+                             (SELECT tsq FROM q), %(headline)s) END
+FROM facets f
+LEFT JOIN (page p JOIN cases_searchentry e ON e.id = p.id) ON true
+ORDER BY p.rank DESC, p.occurred_on DESC NULLS LAST, p.id DESC
 """  # noqa: S608
 
 
-def _facets_sql(reach: str) -> str:
-    return f"""
-WITH matched AS (
-    SELECT e.kind, e.status, extract(year FROM e.occurred_on)::int AS year
-    FROM ({_matches_sql(reach, "", "%(facet_cap)s")}) m JOIN cases_searchentry e ON e.id = m.id
-)
-SELECT 'kind', kind, count(*) FROM matched GROUP BY kind
-UNION ALL SELECT 'status', kind || ':' || status, count(*) FROM matched GROUP BY kind, status
-UNION ALL SELECT 'year', coalesce(year::text, ''), count(*) FROM matched GROUP BY year
-"""  # noqa: S608
+def _facet_rows(facets: dict[str, Any]) -> list[tuple[str, str, int]]:
+    return [
+        (name, value, int(count))
+        for name in ("kind", "status", "year")
+        for value, count in (facets.get(name) or {}).items()
+    ]
 
 
 def _facets(
@@ -245,7 +264,8 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
         q=query.text,
         ascii=names_ascii(query.text) if len(query.text) <= 80 else "",
         cap=CANDIDATE_CAP,
-        facet_cap=FACET_CAP + 1,
+        names_cap=NAMES_CAP,
+        names_below=PER_PAGE,
         limit=PER_PAGE,
         offset=(page - 1) * PER_PAGE,
         headline=_HEADLINE_OPTIONS,
@@ -256,11 +276,11 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
             [str(NAME_SIMILARITY)],
         )
-        cursor.execute(_results_sql(reach, filters), params)
+        cursor.execute(_search_sql(reach, filters), params)
         rows = cursor.fetchall()
-        cursor.execute(_facets_sql(reach), params)
-        facet_rows = cursor.fetchall()
-    matches = rows[0][6] if rows else 0
+    facets: dict[str, Any] = rows[0][0] if rows else {}
+    found = [row[1:] for row in rows if row[1] is not None]
+    matches = found[0][6] if found else 0
     hits = [
         SearchHit(
             kind=kind,
@@ -274,15 +294,15 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
             url=reverse(sources[kind].url_name, kwargs={"pk": object_id}),
             snippet=snippet_html(headline or ""),
         )
-        for kind, object_id, title, status, occurred_on, rank, _matches, headline in rows
+        for kind, object_id, title, status, occurred_on, rank, _matches, headline in found
     ]
-    kind_total = sum(count for facet, _value, count in facet_rows if facet == "kind")
+    capped = int(facets.get("words") or 0) >= CANDIDATE_CAP
     return SearchResults(
         hits=hits,
         matches=matches,
-        capped=matches >= CANDIDATE_CAP,
+        capped=capped,
         page=page,
-        pages=max(1, -(-min(matches, CANDIDATE_CAP) // PER_PAGE)),
-        facets=_facets(facet_rows, query, sources),
-        facets_capped=kind_total > FACET_CAP,
+        pages=max(1, -(-matches // PER_PAGE)),
+        facets=_facets(_facet_rows(facets), query, sources),
+        facets_capped=capped,
     )
