@@ -57,7 +57,8 @@ class SearchSource:
     """A kind of searchable thing. ``documents(ids)`` gives the documents of the records
     with those ids (all records when ``ids`` is None, for a rebuild; an id without a
     record is left out, its entry is removed). A user sees the kind only with every
-    permission of ``permissions``; ``url_name`` is reversed with ``pk=object_id``."""
+    permission of ``permissions``; ``url_name`` is reversed with ``pk=object_id``;
+    ``display_titles`` (optional) gives the titles of a page of hits as shown."""
 
     kind: str
     label: str | Promise
@@ -65,6 +66,9 @@ class SearchSource:
     url_name: str
     documents: Callable[[Iterable[int] | None], Iterator[SearchDocument]]
     status_labels: dict[str, str | Promise] = field(default_factory=dict)
+    # The titles to show for a page of hits, in the reader's language, when the stored
+    # title (one language, for the index) reads worse: {object_id: title}.
+    display_titles: Callable[[list[int]], dict[int, str]] | None = None
 
     def readable_by(self, user: User) -> bool:
         return all(user.has_perm(permission) for permission in self.permissions)

@@ -241,6 +241,18 @@ def _facets(
     return facets
 
 
+def _display_titles(hits: list[SearchHit], sources: dict[str, SearchSource]) -> None:
+    """The titles of a page of hits as their sources show them (one query a kind)."""
+    for kind, source in sources.items():
+        ids = [hit.object_id for hit in hits if hit.kind == kind]
+        if source.display_titles is None or not ids:
+            continue
+        titles = source.display_titles(ids)
+        for hit in hits:
+            if hit.kind == kind:
+                hit.title = titles.get(hit.object_id, hit.title)
+
+
 def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
     """The matches of ``query.text`` within ``user``'s reach, best first, one page of
     PER_PAGE with snippets, and the facet counts (type, status, year) of every match
@@ -296,6 +308,7 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
         )
         for kind, object_id, title, status, occurred_on, rank, _matches, headline in found
     ]
+    _display_titles(hits, sources)
     capped = int(facets.get("words") or 0) >= CANDIDATE_CAP
     return SearchResults(
         hits=hits,

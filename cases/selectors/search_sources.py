@@ -52,6 +52,12 @@ def violation_documents(ids: Iterable[int] | None) -> Iterator[SearchDocument]:
         )
 
 
+def violation_titles(ids: list[int]) -> dict[int, str]:
+    """Reference and category in the reader's language (the index keeps the English)."""
+    violations = Violation.objects.filter(pk__in=ids).select_related("category")
+    return {v.pk: f"{v.reference} · {v.category.name}" for v in violations}
+
+
 def entity_documents(ids: Iterable[int] | None) -> Iterator[SearchDocument]:
     entities = Entity.objects.only("kind", "label", "key", "properties", "created_at")
     for entity in _chunked(entities, ids):
@@ -80,6 +86,7 @@ def cases_search_sources() -> list[SearchSource]:
             permissions=("cases.view_violation", "cases.view_all_violations"),
             url_name="cases:violation-detail",
             documents=violation_documents,
+            display_titles=violation_titles,
             status_labels=dict(ViolationStatus.choices),
         ),
         SearchSource(
