@@ -22,6 +22,7 @@ if [ -z "${DEMO_PASSWORD:-}" ]; then
 fi
 DEMO_PASSWORD="$DEMO_PASSWORD" $PY manage.py seed_demo
 $PY manage.py seed_dispatch_demo
+$PY manage.py seed_cases_demo
 
 pids=()
 stop() {

@@ -27,8 +27,11 @@ apt_install() {
 }
 
 # --- System packages the portal always needs ----------------------------------------
-# GDAL for GeoDjango, gettext for translations, Chromium for the browser tests.
-apt_install gdal-bin libgdal-dev gettext chromium chromium-driver fonts-dejavu-core ca-certificates
+# GDAL for GeoDjango, gettext for translations, Chromium for the browser tests; ICU's
+# headers, pkg-config and a C++ compiler to build PyICU (followthemoney's transliteration,
+# through normality: PyPI has no wheel of it).
+apt_install gdal-bin libgdal-dev gettext chromium chromium-driver fonts-dejavu-core ca-certificates \
+  libicu-dev pkg-config g++
 command -v psql >/dev/null 2>&1 || apt_install postgresql-client
 command -v redis-cli >/dev/null 2>&1 || apt_install redis-tools
 

@@ -54,10 +54,18 @@ class CasesConfig(AppConfig):
                 "cases.export_entity",
                 "cases.view_relation",
                 "cases.add_relation",
+                # Investigation cases: analysts open and work them (a restricted case only
+                # on its team, see cases/selectors/investigations.py).
+                "cases.view_case",
+                "cases.add_case",
+                "cases.change_case",
                 "cases.use_search",
             ],
             "administrator": [
                 *reference,
+                # Administrators see every case, restricted ones too, and change none.
+                "cases.view_case",
+                "cases.view_all_cases",
                 "cases.use_search",
                 "cases.add_violationcategory",
                 "cases.change_violationcategory",
@@ -78,8 +86,9 @@ class CasesConfig(AppConfig):
     def dashboard_panels(self, user: Any) -> list[Any]:
         # The officer's "Log a violation" and drafts, the analyst's review queue.
         from cases.selectors.dashboard import cases_dashboard_panels
+        from cases.selectors.investigation_panels import my_cases_panels
 
-        return list(cases_dashboard_panels(user))
+        return [*cases_dashboard_panels(user), *my_cases_panels(user)]
 
     @property
     def layout_partials(self) -> list[str]:
@@ -94,6 +103,13 @@ class CasesConfig(AppConfig):
         from portal.navigation import NavItem
 
         return [
+            NavItem(
+                "search",
+                _("Search"),
+                "search:search",
+                ("cases.use_search",),
+                order=5,
+            ),
             NavItem(
                 "violations",
                 _("Violations"),
@@ -116,11 +132,32 @@ class CasesConfig(AppConfig):
                 order=14,
             ),
             NavItem(
-                "search",
-                _("Search"),
-                "search:search",
-                ("cases.use_search",),
-                order=5,
+                "cases",
+                _("Cases"),
+                "investigations:case-list",
+                ("cases.view_case",),
+                order=16,
+            ),
+            NavItem(
+                "assistance-register",
+                _("Assistance requests"),
+                "investigations:assistance-register",
+                ("cases.view_case",),
+                order=17,
+            ),
+            NavItem(
+                "entities",
+                _("Entities"),
+                "entities:entity-list",
+                ("cases.view_entity",),
+                order=20,
+            ),
+            NavItem(
+                "entity-matches",
+                _("Possible duplicates"),
+                "entities:match-list",
+                ("cases.view_entity", "cases.change_entity"),
+                order=22,
             ),
             NavItem(
                 "categories",

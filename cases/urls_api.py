@@ -2,9 +2,32 @@
 
 from django.urls import path
 
-from cases.api import categories, entities, evidence, exchange, exports, goods, map, violations
+from cases.api import (
+    categories,
+    entities,
+    evidence,
+    exchange,
+    exports,
+    goods,
+    investigations,
+    map,
+    registry,
+    violations,
+)
 
 urlpatterns = [
+    path("cases/", investigations.CaseListCreate.as_view(), name="case-list"),
+    path(
+        "cases/assistance-requests/",
+        investigations.AssistanceRegister.as_view(),
+        name="assistance-register",
+    ),
+    path("cases/<int:pk>/", investigations.CaseDetail.as_view(), name="case-detail"),
+    path(
+        "cases/<int:pk>/documents/<int:document_id>/",
+        investigations.CaseDocumentDownload.as_view(),
+        name="case-document-download",
+    ),
     path(
         "violation-categories/",
         categories.CategoryList.as_view(),
@@ -12,6 +35,24 @@ urlpatterns = [
     ),
     path("hs-codes/", goods.HSCodeList.as_view(), name="hs-code-list"),
     path("entities/", entities.EntitySearch.as_view(), name="entity-search"),
+    path("entities/<int:pk>/", registry.EntityDossier.as_view(), name="entity-detail"),
+    path("entities/<int:pk>/places/", registry.EntityPlaces.as_view(), name="entity-places"),
+    path("entity-matches/", registry.MatchQueue.as_view(), name="entity-match-list"),
+    path(
+        "entity-matches/<int:pk>/judge/",
+        registry.MatchJudge.as_view(),
+        name="entity-match-judge",
+    ),
+    path(
+        "entity-matches/<int:pk>/merge/",
+        registry.MatchMerge.as_view(),
+        name="entity-match-merge",
+    ),
+    path(
+        "entity-merges/<int:pk>/undo/",
+        registry.MergeUndo.as_view(),
+        name="entity-merge-undo",
+    ),
     path("violations/", violations.ViolationListCreate.as_view(), name="violation-list"),
     path("violations/map/", map.ViolationMap.as_view(), name="violation-map"),
     path(

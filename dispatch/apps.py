@@ -18,11 +18,24 @@ class DispatchConfig(AppConfig):
     # My tasks shows the unit's notices too.
     offline_pages = ["dispatch:my-tasks", "dispatch:my-unit"]
 
+    def org_unit_labels(self, ids: set[int]) -> dict[int, str]:
+        # The portal's pages name a mobile unit as dispatch does: "MED-1 · Medininkai".
+        from dispatch.selectors.units import org_unit_labels
+
+        return org_unit_labels(org_unit_ids=ids)
+
     def dashboard_panels(self, user: Any) -> list[Any]:
         # The officer's unit (duty, tasks, notices); the operations centre's overview.
         from dispatch.selectors.dashboard import dispatch_dashboard_panels
 
         return list(dispatch_dashboard_panels(user))
+
+    def case_page_sections(self, case: Any, user: Any) -> list[Any]:
+        # The tasks that answer an investigation case, on the case's page (cases asks
+        # every app through this hook; it never imports dispatch).
+        from dispatch.selectors.case_tasks import case_tasks_section
+
+        return case_tasks_section(case=case, user=user)
 
     @property
     def role_permissions(self) -> dict[str, list[str]]:

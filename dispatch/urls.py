@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from dispatch.views import live, notices, officer, planning, stats, tracks, units
+from dispatch.views import case_tasks, live, notices, officer, planning, stats, tracks, units
 
 app_name = "dispatch"
 
 urlpatterns = [
+    path("cases/<int:case_pk>/tasks/link/", case_tasks.case_task_link, name="case-task-link"),
+    path(
+        "cases/<int:case_pk>/tasks/<int:task_pk>/unlink/",
+        case_tasks.case_task_unlink,
+        name="case-task-unlink",
+    ),
     path("live/", live.live_map, name="live-map"),
     path("my-tasks/", officer.my_tasks, name="my-tasks"),
     path("my-tasks/feed/", officer.my_tasks_feed, name="my-tasks-feed"),

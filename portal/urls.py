@@ -69,6 +69,8 @@ api_v1 = [
 urlpatterns = [
     path("", include((portal_pages, "portal"), namespace="portal")),
     path("violations/", include("cases.urls")),
+    path("cases/", include("cases.urls_investigations", namespace="investigations")),
+    path("entities/", include("cases.urls_entities")),
     path("dispatch/", include("dispatch.urls")),
     path("charts/", include("cases.urls_graph", namespace="graph")),
     path("search/", include("cases.urls_search", namespace="search")),

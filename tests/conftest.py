@@ -65,9 +65,10 @@ def login_verified(client: Client, user: User) -> Client:
 
 def reference_data_ensure() -> None:
     """Categories, HS codes and reference geography, as the data migrations load them."""
-    from cases.models import HSCode, ViolationCategory
+    from cases.models import CaseTemplate, HSCode, ViolationCategory
     from cases.services.categories import seed_categories
     from cases.services.goods import load_hs_codes
+    from cases.services.investigations import case_templates_seed
     from portal.models import CrossingPoint
     from portal.services.geo import load_reference_geography
 
@@ -75,15 +76,17 @@ def reference_data_ensure() -> None:
         seed_categories()
     if not HSCode.objects.exists():
         load_hs_codes()
+    if not CaseTemplate.objects.exists():
+        case_templates_seed()
     if not CrossingPoint.objects.exists():
         load_reference_geography()
 
 
 def reference_models() -> list[type[Model]]:
-    from cases.models import HSCode, ViolationCategory
+    from cases.models import CaseTemplate, HSCode, ViolationCategory
     from portal.models import BorderLine, CrossingPoint, ReferenceArea
 
-    return [ViolationCategory, HSCode, ReferenceArea, BorderLine, CrossingPoint]
+    return [ViolationCategory, HSCode, ReferenceArea, BorderLine, CrossingPoint, CaseTemplate]
 
 
 REFERENCE_SNAPSHOT: dict[type[Model], list[Model]] = {}

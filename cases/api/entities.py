@@ -10,6 +10,7 @@ from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cases.lib.ftm import LEGACY_KINDS
 from cases.models import (
     Entity,
     EntityKind,
@@ -42,7 +43,15 @@ class InvolvementSerializer(serializers.ModelSerializer):
 
 
 class EntityLinkSerializer(ClientKeySerializer):
-    kind = serializers.ChoiceField(choices=EntityKind.choices)
+    # FtM schema names; the registry's former lower-case kinds ("vehicle") are still
+    # read, as a phone may hold forms queued before the change.
+    kind = serializers.ChoiceField(
+        choices=[*EntityKind.choices, *((old, old) for old in LEGACY_KINDS)]
+    )
+
+    def validate_kind(self, value: str) -> str:
+        return LEGACY_KINDS.get(value, value)
+
     role = serializers.ChoiceField(choices=InvolvementRole.choices)
     values = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=200))
     properties = serializers.DictField(required=False)
@@ -120,5 +129,8 @@ class EntitySearch(ListAPIView):
         return entity_list_for_user(
             user=request_user(self.request),
             query=self.request.query_params.get("q", ""),
-            kind=self.request.query_params.get("kind", ""),
+            kind=LEGACY_KINDS.get(
+                self.request.query_params.get("kind", ""),
+                self.request.query_params.get("kind", ""),
+            ),
         )

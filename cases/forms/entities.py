@@ -18,7 +18,7 @@ class VehicleForm(ClientKeyForm):
         max_length=20,
         required=False,
         widget=forms.TextInput(
-            attrs={"list": "known-vehicles", "autocomplete": "off", "data-entity-kind": "vehicle"}
+            attrs={"list": "known-vehicles", "autocomplete": "off", "data-entity-kind": "Vehicle"}
         ),
     )
     plate_country = forms.CharField(
@@ -49,7 +49,7 @@ class PersonForm(ClientKeyForm):
         label=_("Last name"),
         max_length=100,
         widget=forms.TextInput(
-            attrs={"list": "known-people", "autocomplete": "off", "data-entity-kind": "person"}
+            attrs={"list": "known-people", "autocomplete": "off", "data-entity-kind": "Person"}
         ),
     )
     birth_date = forms.DateField(
@@ -78,7 +78,7 @@ class PersonForm(ClientKeyForm):
             attrs={
                 "list": "known-documents",
                 "autocomplete": "off",
-                "data-entity-kind": "identity_document",
+                "data-entity-kind": "Identification",
             }
         ),
     )
@@ -106,7 +106,7 @@ class CompanyForm(ClientKeyForm):
         label=_("Company name"),
         max_length=200,
         widget=forms.TextInput(
-            attrs={"list": "known-companies", "autocomplete": "off", "data-entity-kind": "company"}
+            attrs={"list": "known-companies", "autocomplete": "off", "data-entity-kind": "Company"}
         ),
     )
     registration_code = forms.CharField(label=_("Registration code"), max_length=40, required=False)

@@ -35,9 +35,10 @@ class ViolationForm(forms.Form):
         label=_("Category"),
         queryset=ViolationCategory.objects.filter(is_active=True),
         to_field_name="code",
-        # Nothing chosen until the officer chooses: a preselected first category was
-        # saved unread on many drafts.
-        empty_label=_("Choose the category…"),
+        # Chips (radio buttons), one tap each at every width instead of a list to open
+        # and choose from. Nothing chosen until the officer chooses: a preselected first
+        # category was saved unread on many drafts.
+        widget=forms.RadioSelect,
         error_messages={"required": _("Choose the category of the violation.")},
     )
     occurred_at = forms.DateTimeField(

@@ -22,6 +22,16 @@ from schwifty import exceptions as iban_errors
 from stdnum import imo as stdnum_imo
 from stdnum import iso6346
 
+from cases.lib.ftm import LEGACY_KINDS
+
+# IdentifierError lives beside the Lithuanian codes (which this module re-exports) so
+# that both modules raise the one class.
+from cases.lib.identifiers_lt import (
+    IdentifierError,
+    normalise_lt_company_code,
+    normalise_lt_personal_code,
+)
+
 __all__ = [
     "DOCUMENT_TYPES",
     "IdentifierError",
@@ -31,17 +41,14 @@ __all__ = [
     "normalise_document_number",
     "normalise_email",
     "normalise_iban",
+    "normalise_lt_company_code",
+    "normalise_lt_personal_code",
     "normalise_mrn",
     "normalise_phone",
     "normalise_plate",
     "normalise_vin",
     "vin_check_digit",
 ]
-
-
-class IdentifierError(ValueError):
-    """An identifier that cannot be normalised; ``str(error)`` is a translated sentence
-    saying what is wrong with it."""
 
 
 # All officially assigned ISO 3166-1 alpha-2 codes (249). Built in rather than read from
@@ -482,12 +489,21 @@ def normalise_document_number(number: str, document_type: str, country: str) -> 
     return f"{code}:{kind.upper()}:{value}"
 
 
+def _person_key(values: dict[str, str]) -> str:
+    """``"LT:<personal code>"`` for a person with a Lithuanian personal code, else ""."""
+    code = values.get("personal_code", "").strip()
+    return f"LT:{normalise_lt_personal_code(code)}" if code else ""
+
+
 def _company_key(values: dict[str, str]) -> str:
-    """``"<country>:<code>"`` when both are given, otherwise ``""``."""
+    """``"<country>:<code>"`` when both are given, otherwise ``""``. A Lithuanian code
+    is checked as one (9 digits and a check digit)."""
     country = values.get("country", "").strip()
     code = _compact(values.get("registration_code", ""))
     if not country or not code:
         return ""
+    if country.upper() == "LT":
+        return f"LT:{normalise_lt_company_code(code)}"
     bad = _first_non_latin(code)
     if bad is not None:
         raise IdentifierError(
@@ -533,39 +549,43 @@ def _required(values: dict[str, str], field: str) -> str:
 
 
 def entity_key(kind: str, values: dict[str, str]) -> str:
-    """The registry key for an entity of ``kind`` (an ``EntityKind`` value) described by
-    ``values``; ``""`` for kinds without an identifier (a person, an address, a company
-    without a registration code, a vessel without an IMO number).
+    """The registry key for an entity of ``kind`` (an FtM schema name, ``EntityKind``)
+    described by ``values``; ``""`` for kinds without an identifier (a person without a
+    personal code, an address, a company without a registration code, a vessel without
+    an IMO number).
 
     A vehicle is keyed on its VIN when one is given, else on plate and plate country.
     """
-    if kind == "vehicle":
+    kind = LEGACY_KINDS.get(kind, kind)
+    if kind == "Vehicle":
         if values.get("vin", "").strip():
             return normalise_vin(values["vin"])
         if not values.get("plate", "").strip():
             raise IdentifierError(_("A vehicle needs a VIN or a plate number."))
         return normalise_plate(_required(values, "plate"), _required(values, "plate_country"))
-    if kind == "phone":
+    if kind == "Phone":
         return normalise_phone(_required(values, "number"))
-    if kind == "bank_account":
+    if kind == "BankAccount":
         return normalise_iban(_required(values, "iban"))
-    if kind == "container":
+    if kind == "Container":
         return normalise_container(_required(values, "number"))
-    if kind == "shipment":
+    if kind == "CustomsDeclaration":
         return normalise_mrn(_required(values, "mrn"))
-    if kind == "email":
+    if kind == "EmailAddress":
         return normalise_email(_required(values, "address"))
-    if kind == "identity_document":
+    if kind in ("Identification", "Passport"):
         return normalise_document_number(
             _required(values, "number"),
             _required(values, "document_type"),
             _required(values, "country"),
         )
-    if kind == "company":
-        return _company_key(values)
-    if kind == "vessel":
+    if kind == "Vessel":
         imo = values.get("imo", "")
         return _imo_key(imo) if imo.strip() else ""
-    if kind in ("person", "address"):
+    if kind in ("Company", "Organization"):
+        return _company_key(values)
+    if kind == "Person":
+        return _person_key(values)
+    if kind == "Address":
         return ""
     raise IdentifierError(_("“%(kind)s” is not a kind of entity.") % {"kind": kind})

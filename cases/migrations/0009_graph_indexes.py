@@ -15,7 +15,7 @@ INDEXES = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_client_write")]
+    dependencies = [("cases", "0008_ftm_registry")]
 
     operations = [
         migrations.RunSQL(

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                     models.GeneratedField(
                         db_persist=True,
                         expression=django.db.models.expressions.RawSQL(
-                            "setweight(to_tsvector('portal_simple'::regconfig, title), 'A') || setweight(to_tsvector('english'::regconfig, title), 'A') || setweight(to_tsvector('portal_simple'::regconfig, names), 'A') || setweight(to_tsvector('portal_simple'::regconfig, body), 'B') || setweight(to_tsvector('english'::regconfig, body), 'B')",
+                            "setweight(to_tsvector('portal_simple'::regconfig, title), 'A') || setweight(to_tsvector('portal_english'::regconfig, title), 'A') || setweight(to_tsvector('portal_simple'::regconfig, names), 'A') || setweight(to_tsvector('portal_simple'::regconfig, body), 'B') || setweight(to_tsvector('portal_english'::regconfig, body), 'B')",
                             [],
                         ),
                         output_field=django.contrib.postgres.search.SearchVectorField(),

@@ -1,7 +1,28 @@
+from cases.models.case_work import (
+    Agency,
+    AssistanceDirection,
+    AssistanceRequest,
+    AssistanceStatus,
+    CaseTask,
+    CaseTemplate,
+)
 from cases.models.categories import ViolationCategory
-from cases.models.entities import Entity, EntityKind, Relation
+from cases.models.entities import Entity, EntityKind, ProvenanceKind, Relation
 from cases.models.goods import GoodsLine, HSCode, QuantityUnit
+from cases.models.investigations import (
+    Case,
+    CaseDocument,
+    CaseEntity,
+    CaseEvent,
+    CaseMember,
+    CaseNote,
+    CasePriority,
+    CaseRole,
+    CaseStatus,
+    CaseViolation,
+)
 from cases.models.map import ViolationGridCell, ViolationGridMonth
+from cases.models.resolution import EntityMatch, EntityMerge, MatchStatus
 from cases.models.search import SearchEntry
 from cases.models.violations import (
     Evidence,
@@ -14,15 +35,35 @@ from cases.models.violations import (
 from cases.models.writes import ClientWrite, ClientWriteKind
 
 __all__ = [
+    "Agency",
+    "AssistanceDirection",
+    "AssistanceRequest",
+    "AssistanceStatus",
+    "Case",
+    "CaseDocument",
+    "CaseEntity",
+    "CaseEvent",
+    "CaseMember",
+    "CaseNote",
+    "CasePriority",
+    "CaseRole",
+    "CaseStatus",
+    "CaseTask",
+    "CaseTemplate",
+    "CaseViolation",
     "ClientWrite",
     "ClientWriteKind",
     "Entity",
     "EntityKind",
+    "EntityMatch",
+    "EntityMerge",
     "Evidence",
     "GoodsLine",
     "HSCode",
     "InvolvementRole",
     "LocationSource",
+    "MatchStatus",
+    "ProvenanceKind",
     "QuantityUnit",
     "Relation",
     "SearchEntry",

@@ -1,16 +1,19 @@
 """Reads of the entity registry and of a violation's involvements.
 
-Reach: today every holder of ``cases.view_entity`` sees every entity of the registry.
-The rule lives here, in entity_scope_for_user, so that restricted investigation cases
-(need-to-know: the case team and administrators only) can narrow it later in one
-place; every view and endpoint reads entities through these functions.
+Reach: every holder of ``cases.view_entity`` sees the registry, except the entities
+that only restricted investigation cases they may not open hold (need-to-know: the
+case team and administrators only). The rule lives here, in entity_scope_for_user, in
+one place; every view and endpoint reads entities through these functions.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from cases.models import Entity, Violation, ViolationEntity
+from cases.models import CaseEntity, Entity, Violation, ViolationEntity
+from cases.selectors.investigations import case_hidden_from_user
 from portal.models import User
 
 # A look-up while typing answers with at most this many entities.
@@ -21,7 +24,15 @@ def entity_scope_for_user(*, user: User) -> QuerySet[Entity]:
     """The entities ``user`` may see; PermissionDenied without ``cases.view_entity``."""
     if not user.has_perm("cases.view_entity"):
         raise PermissionDenied
-    return Entity.objects.all()
+    # Need-to-know: an entity that only restricted cases hold (no violation involves it,
+    # no case within reach links it) is out of reach of those outside their teams.
+    if user.has_perm("cases.view_all_cases"):
+        return Entity.objects.all()
+    hidden = case_hidden_from_user(user=user)
+    in_hidden = CaseEntity.objects.filter(entity=OuterRef("pk"), case__in=hidden)
+    elsewhere = CaseEntity.objects.filter(entity=OuterRef("pk")).exclude(case__in=hidden)
+    involved = ViolationEntity.objects.filter(entity=OuterRef("pk"))
+    return Entity.objects.exclude(Exists(in_hidden) & ~Exists(elsewhere) & ~Exists(involved))
 
 
 def entity_list_for_user(*, user: User, query: str, kind: str = "") -> QuerySet[Entity]:
@@ -60,3 +71,43 @@ def involvement_get(*, violation: Violation, pk: int) -> ViolationEntity:
     if involvement is None:
         raise Http404
     return involvement
+
+
+def restricted_case_matches_for_user(
+    *, user: User, entities: Iterable[int | Entity]
+) -> dict[int, list[str]]:
+    """For each of ``entities`` that also sits in a restricted case ``user`` may not open,
+    the names of those cases' lead analysts to contact, and nothing else (no case number,
+    no title): {entity id: [names]}. Entities in no such case are left out."""
+    ids = [item.pk if isinstance(item, Entity) else int(item) for item in entities]
+    if not ids:
+        return {}
+    links = (
+        CaseEntity.objects.filter(entity_id__in=ids, case__in=case_hidden_from_user(user=user))
+        .select_related("case__lead_analyst")
+        .order_by("entity_id", "case__lead_analyst__last_name")
+    )
+    matches: dict[int, list[str]] = {}
+    for link in links:
+        lead = link.case.lead_analyst
+        name = lead.get_full_name() or lead.get_username()
+        names = matches.setdefault(link.entity_id, [])
+        if name not in names:
+            names.append(name)
+    return matches
+
+
+def restricted_case_matches_for_query(*, user: User, query: str) -> list[str]:
+    """The lead analysts to contact where entities matching ``query`` (as the registry's
+    search box matches it) sit in restricted cases ``user`` may not open; one name once."""
+    query = query.strip()
+    if len(query) < 2 or not user.has_perm("cases.view_entity"):
+        return []
+    compact = "".join(ch for ch in query.upper() if ch.isalnum())
+    matching = Entity.objects.filter(
+        Q(label__icontains=query) | Q(key__icontains=compact)
+    ).values_list("pk", flat=True)[: ENTITY_SEARCH_LIMIT * 5]
+    names: list[str] = []
+    for found in restricted_case_matches_for_user(user=user, entities=list(matching)).values():
+        names.extend(name for name in found if name not in names)
+    return names

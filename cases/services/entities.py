@@ -10,12 +10,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.lib.ftm import LEGACY_KINDS, clean_properties, first, property_problems, schema_get
+from cases.lib.ftm_labels import gettext_ftm
 from cases.lib.identifiers import IdentifierError, entity_key, normalise_country
+from cases.lib.matching import entity_identifiers, name_codes
 from cases.models import (
     ClientWrite,
     ClientWriteKind,
     Entity,
     EntityKind,
+    ProvenanceKind,
     Relation,
     Violation,
     ViolationEntity,
@@ -27,23 +31,153 @@ from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
 
+def matches_propose_for(*, entity_id: int) -> None:
+    """Propose the likely matches of a new entity (cases/services/resolution.py; imported
+    here late because resolution builds on this module)."""
+    from cases.services.resolution import matches_propose
+
+    matches_propose(entity_ids=[entity_id])
+
+
 def _person_match(label: str, properties: dict[str, Any]) -> Entity | None:
-    """A person has no single identifier: same name and same date of birth is a match."""
-    birth_date = properties.get("birth_date")
-    if not birth_date:
+    """A person without a personal code has no single identifier: the same name and the
+    same date of birth is the same person (a near match only becomes a proposal)."""
+    birth_dates = properties.get("birthDate")
+    if not birth_dates:
         return None
     return Entity.objects.filter(
-        kind=EntityKind.PERSON, label__iexact=label, properties__birth_date=birth_date
+        kind=EntityKind.PERSON,
+        label__iexact=label,
+        properties__birthDate__contains=birth_dates[:1],
+        merged_into__isnull=True,
     ).first()
 
 
+# What the forms and the API call a value -> the FtM property it becomes, per schema.
+_FORM_PROPERTIES: dict[str, dict[str, str]] = {
+    "Person": {
+        "first_name": "firstName",
+        "last_name": "lastName",
+        "birth_date": "birthDate",
+        "nationality": "nationality",
+        "personal_code": "idNumber",
+    },
+    "Vehicle": {
+        "plate": "registrationNumber",
+        "plate_country": "country",
+        "vin": "vinCode",
+        "make_model": "model",
+    },
+    "Company": {
+        "name": "name",
+        "registration_code": "registrationNumber",
+        "country": "jurisdiction",
+    },
+    "Organization": {
+        "name": "name",
+        "registration_code": "registrationNumber",
+        "country": "jurisdiction",
+    },
+    "Vessel": {"name": "name", "imo": "imoNumber", "flag": "flag"},
+    "Phone": {"number": "number"},
+    "EmailAddress": {"address": "email"},
+    "BankAccount": {"iban": "iban", "bank_name": "bankName"},
+    "Container": {"number": "containerNumber"},
+    "CustomsDeclaration": {"mrn": "mrn"},
+    "Address": {"address": "full", "city": "city", "country": "country"},
+    "Identification": {"number": "number", "document_type": "type", "country": "country"},
+    "Passport": {"number": "number", "document_type": "type", "country": "country"},
+}
+
+# The property that holds the normalised key, per schema (the key is the canonical form).
+_KEY_PROPERTY = {
+    "Phone": "number",
+    "EmailAddress": "email",
+    "BankAccount": "iban",
+    "Container": "containerNumber",
+    "CustomsDeclaration": "mrn",
+    "Vessel": "imoNumber",
+}
+
+
+def ftm_properties(
+    *, kind: str, values: dict[str, str], properties: dict[str, Any], key: str, label: str
+) -> dict[str, list[str]]:
+    """The FtM properties of an entity described by form ``values`` (plate, first_name...)
+    and ``properties`` (either form names such as ``birth_date`` or FtM names such as
+    ``birthDate``), checked and cleaned with FtM's types. Raises ValidationError by field
+    when a value is not what its FtM type accepts (a date, a country...)."""
+    schema = schema_get(kind)
+    if schema is None:
+        raise ValidationError({"kind": _("“%(kind)s” is not a kind of entity.") % {"kind": kind}})
+    names = _FORM_PROPERTIES.get(kind, {})
+    raw: dict[str, list[str]] = {}
+    fields: dict[str, str] = {}
+    unknown = [
+        name for name in properties if schema.get(names.get(name, name)) is None and name != "label"
+    ]
+    if unknown:
+        raise ValidationError(
+            {
+                name: _("“%(name)s” is not a property of a %(schema)s.")
+                % {"name": name, "schema": gettext_ftm(schema.label)}
+                for name in unknown
+            }
+        )
+    for source in (values, properties):
+        for name, value in source.items():
+            target = names.get(name, name)
+            if schema.get(target) is None:
+                continue
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                text = str(item).strip() if item is not None else ""
+                if text and text not in raw.setdefault(target, []):
+                    raw[target].append(text)
+            fields.setdefault(target, name)
+    if kind == "Vehicle" and key.count(":") == 1:
+        country, plate = key.split(":", 1)
+        raw["registrationNumber"] = [plate]
+        raw["country"] = [country.lower()]
+    elif kind == "Vehicle" and key:
+        raw["vinCode"] = [key]
+    if kind in _KEY_PROPERTY and key:
+        raw[_KEY_PROPERTY[kind]] = [key]
+    if kind in ("Person", "Company", "Organization", "Vessel") and label:
+        raw.setdefault("name", [])
+        if label not in raw["name"]:
+            raw["name"].insert(0, label)
+    if kind == "Address" and label and not raw.get("full"):
+        raw["full"] = [label]
+    raw = {name: items for name, items in raw.items() if items}
+    problems = property_problems(schema, raw)
+    if problems:
+        raise ValidationError(
+            {
+                fields.get(name, name): _("“%(value)s” is not a valid %(property)s.")
+                % {
+                    "value": ", ".join(raw.get(name, [])),
+                    "property": gettext_ftm(_property_label(schema, name)),
+                }
+                for name in problems
+            }
+        )
+    return clean_properties(schema, raw)
+
+
+def _property_label(schema: Any, name: str) -> str:
+    prop = schema.get(name)
+    return str(prop.label) if prop is not None else name
+
+
 def entity_label(kind: str, values: dict[str, str], key: str) -> str:
+    kind = LEGACY_KINDS.get(kind, kind)
     if kind == EntityKind.PERSON:
         return " ".join(
             part for part in (values.get("first_name", ""), values.get("last_name", "")) if part
         ).strip()
-    if kind == EntityKind.COMPANY:
-        return values.get("name", "").strip()
+    if kind in (EntityKind.COMPANY, EntityKind.ORGANIZATION, EntityKind.VESSEL):
+        return values.get("name", "").strip() or key
     if kind == EntityKind.VEHICLE and values.get("plate"):
         return key.split(":", 1)[-1] if key.count(":") == 1 else (values.get("plate") or key)
     return key or values.get("name", "") or values.get("label", "")
@@ -61,6 +195,7 @@ def entity_resolve(
     """The registry's entity for these identifying ``values``, created when new.
     Raises ValidationError with a field message when an identifier is not valid, or a
     name or identifier holds invisible direction or zero-width characters."""
+    kind = LEGACY_KINDS.get(kind, kind)
     hidden_characters_check(
         {name: value for name, value in values.items() if isinstance(value, str)}
     )
@@ -68,25 +203,32 @@ def entity_resolve(
         key = entity_key(kind, values)
     except IdentifierError as error:
         raise ValidationError({_first_identifier_field(kind, values): str(error)}) from error
-    properties = dict(properties or {})
     label = entity_label(kind, values, key).strip() or values.get("label", "").strip()
     if not label:
-        raise ValidationError({"label": "A name or identifier is required."})
+        raise ValidationError({"label": _("A name or identifier is required.")})
+    ftm = ftm_properties(
+        kind=kind, values=values, properties=dict(properties or {}), key=key, label=label
+    )
     existing = (
         Entity.objects.filter(kind=kind, key=key).first()
         if key
-        else (_person_match(label, properties) if kind == EntityKind.PERSON else None)
+        else (_person_match(label, ftm) if kind == EntityKind.PERSON else None)
     )
     if existing is not None:
+        # A merged entity answers for the one it was merged into.
+        while existing.merged_into_id is not None and existing.merged_into is not None:
+            existing = existing.merged_into
         return existing, False
     entity = Entity(
         kind=kind,
         key=key,
         label=label[:300],
-        properties=properties,
+        properties=ftm,
         provenance=provenance[:300],
         created_by=actor,
+        ftm_id=f"cep-{uuid.uuid4().hex}",
     )
+    entity_index(entity)
     entity.full_clean(exclude=["created_by"])
     try:
         with transaction.atomic():
@@ -98,11 +240,31 @@ def entity_resolve(
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=entity, changes={"kind": kind, "key": key}
     )
+    # Likely matches go to the analysts' review queue once the entity is committed.
+    transaction.on_commit(lambda: matches_propose_for(entity_id=entity.pk))
     return entity, True
 
 
+def entity_index(entity: Entity) -> None:
+    """Fill the entity's resolution keys (name codes, identifiers) from its label and
+    properties; the caller saves."""
+    names = [entity.label, *((entity.properties or {}).get("name") or [])]
+    entity.name_codes = name_codes(names)
+    entity.identifiers = entity_identifiers(entity.kind, entity.properties or {}, entity.key)
+
+
 def _first_identifier_field(kind: str, values: dict[str, str]) -> str:
-    for name in ("vin", "plate", "number", "iban", "mrn", "address", "imo", "registration_code"):
+    for name in (
+        "vin",
+        "plate",
+        "number",
+        "iban",
+        "mrn",
+        "address",
+        "imo",
+        "registration_code",
+        "personal_code",
+    ):
         if values.get(name):
             return name
     return "identifier"
@@ -149,11 +311,12 @@ def violation_entity_unlink(*, actor: User, involvement: ViolationEntity) -> Non
 
 
 def person_properties(*, birth_date: date | None, nationality: str) -> dict[str, Any]:
+    """A person's FtM properties from the violation page's fields."""
     properties: dict[str, Any] = {}
     if birth_date:
-        properties["birth_date"] = birth_date.isoformat()
+        properties["birthDate"] = [birth_date.isoformat()]
     if nationality:
-        properties["nationality"] = nationality.upper()
+        properties["nationality"] = [nationality.lower()]
     return properties
 
 
@@ -165,13 +328,27 @@ def relation_add(
     target: Entity,
     kind: str,
     provenance: str = "",
+    provenance_kind: str = ProvenanceKind.PERSON,
     confidence: int = 100,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
 ) -> Relation:
+    """A relation ``kind`` (an FtM interstitial schema such as Ownership, or one of the
+    portal's own lower-case link kinds) from ``source`` to ``target``; the existing one
+    when the same pair already has it."""
     relation, created = Relation.objects.get_or_create(
         source=source,
         target=target,
         kind=kind,
-        defaults={"provenance": provenance[:300], "confidence": confidence, "created_by": actor},
+        ftm_id=None,
+        defaults={
+            "provenance": provenance[:300],
+            "provenance_kind": provenance_kind,
+            "confidence": confidence,
+            "created_by": actor,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+        },
     )
     if created:
         audit_record(
@@ -214,8 +391,9 @@ def person_problems(
     """What is wrong with a person about to be linked, by field (``birth_date``,
     ``document_number``, ``document_country``); empty when nothing is."""
     problems: dict[str, str] = {}
-    if properties.get("birth_date"):
-        problem = _birth_date_problem(properties["birth_date"])
+    birth_date = properties.get("birth_date") or first(properties, "birthDate")
+    if birth_date:
+        problem = _birth_date_problem(birth_date)
         if problem:
             problems["birth_date"] = problem
     if document is not None:
@@ -279,6 +457,11 @@ def violation_person_add(
         relation_add(
             actor=actor, source=person, target=held, kind="holds_document", provenance=provenance
         )
+        # FtM says the same with the document's holder property.
+        holders = held.properties.setdefault("holder", [])
+        if person.export_id not in holders:
+            holders.append(person.export_id)
+            held.save(update_fields=["properties", "updated_at"])
     involvement = violation_entity_link(
         actor=actor, violation=violation, entity=person, role=role, note=note
     )

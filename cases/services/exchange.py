@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.lib.ftm import first
 from cases.models import EntityKind, Violation, ViolationStatus
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -141,13 +142,13 @@ def cen_record(violation: Violation, *, nominal: bool) -> CenRecord:
         if entity.kind == EntityKind.PERSON:
             person: dict[str, Any] = {
                 "role": involvement.role,
-                "nationality": props.get("nationality"),
-                "age_band": _age_band(props.get("birth_date"), on),
+                "nationality": first(props, "nationality").upper() or None,
+                "age_band": _age_band(first(props, "birthDate") or None, on),
             }
             if nominal:
                 person.update(
                     name=entity.label,
-                    birth_date=props.get("birth_date"),
+                    birth_date=first(props, "birthDate") or None,
                     documents=_documents(entity),
                 )
             else:
@@ -155,10 +156,10 @@ def cen_record(violation: Violation, *, nominal: bool) -> CenRecord:
                 record.leave_out(
                     f"person ({role}): name", LeftOut("name", entity.label, role, entity.kind)
                 )
-                if props.get("birth_date"):
+                if first(props, "birthDate"):
                     record.leave_out(
                         f"person ({role}): date of birth",
-                        LeftOut("birth_date", props["birth_date"], role, entity.kind),
+                        LeftOut("birth_date", first(props, "birthDate"), role, entity.kind),
                     )
                 for document in _documents(entity):
                     record.leave_out(
@@ -171,11 +172,13 @@ def cen_record(violation: Violation, *, nominal: bool) -> CenRecord:
             vehicle: dict[str, Any] = {
                 "role": involvement.role,
                 "registration_country": country,
-                "make_model": props.get("make_model"),
+                "make_model": first(props, "model") or None,
             }
             if nominal:
                 vehicle.update(
-                    plate=props.get("plate") or entity.label, vin=props.get("vin"), key=entity.key
+                    plate=first(props, "registrationNumber") or entity.label,
+                    vin=first(props, "vinCode") or None,
+                    key=entity.key,
                 )
             else:
                 record.leave_out(

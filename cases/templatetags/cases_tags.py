@@ -69,3 +69,13 @@ def quantity_text(line: GoodsLine) -> str:
     if line.quantity_unit == QuantityUnit.PACKS:
         return ngettext("%(n)s pack", "%(n)s packs", count) % {"n": number}
     return ngettext("%(n)s piece", "%(n)s pieces", count) % {"n": number}
+
+
+@register.filter
+def ftm_schema_label(kind: str) -> str:
+    """The translated name of an FtM schema ("Person" -> "Asmuo")."""
+    from cases.lib.ftm import schema_get
+    from cases.lib.ftm_labels import gettext_ftm
+
+    schema = schema_get(kind)
+    return gettext_ftm(schema.label) if schema is not None else kind

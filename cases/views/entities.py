@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.forms.entities import CompanyForm, PersonForm, VehicleForm
+from cases.models import EntityKind
 from cases.selectors.entities import involvement_get
 from cases.selectors.violations import violation_get_for_user
 from cases.services import entities as entity_services
@@ -24,13 +25,14 @@ def _registry_entity_add(
     *,
     form_class: type[Any],
     kind: str,
+    prefix: str,
     identifiers: tuple[str, ...],
     properties: tuple[str, ...],
     success: str,
 ) -> HttpResponse:
     """A vehicle or company met at the violation: the small form, then one service."""
     violation = violation_get_for_user(user=actor_of(request), pk=pk, for_edit=True)
-    form = form_class(request.POST, prefix=kind)
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -46,7 +48,7 @@ def _registry_entity_add(
         except ValidationError as error:
             add_service_errors(form, error)
     return after_page_form(
-        request, violation, form=form, name=f"{kind}_form", success=success, anchor="people"
+        request, violation, form=form, name=f"{prefix}_form", success=success, anchor="people"
     )
 
 
@@ -57,7 +59,8 @@ def vehicle_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=VehicleForm,
-        kind="vehicle",
+        kind=EntityKind.VEHICLE,
+        prefix="vehicle",
         identifiers=("plate", "plate_country", "vin"),
         properties=("make_model", "vin", "plate"),
         success=_("Vehicle added."),
@@ -121,7 +124,8 @@ def company_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=CompanyForm,
-        kind="company",
+        kind=EntityKind.COMPANY,
+        prefix="company",
         identifiers=("name", "registration_code", "country"),
         properties=("registration_code", "country"),
         success=_("Company added."),

@@ -58,6 +58,10 @@ class TrackQuerySerializer(serializers.Serializer):
 class TrackUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="unit.pk")
     call_sign = serializers.CharField(source="unit.call_sign")
+    # The metaclass takes declared fields off the class: "label" is only the JSON key.
+    label = serializers.CharField(  # type: ignore[assignment]
+        source="unit.label", help_text='The unit\'s one name, "MED-1 · Medininkai".'
+    )
     colour = serializers.CharField(help_text="The unit's colour on the map and in the legend.")
     total = serializers.IntegerField(help_text="Reports of the unit in the period.")
     thinned = serializers.BooleanField(

@@ -32,13 +32,22 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=DATETIME_LOCAL)
 
 
+class UnitsByNameField(forms.ModelMultipleChoiceField):
+    """Units to choose from, each by its one name, "MED-1 · Medininkai"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
 class TrackSelectionForm(forms.Form):
     """Units and a period. Field names are the API's and the exports' query names, so
     one query string serves the page, the track data and the files."""
 
-    unit = forms.ModelMultipleChoiceField(
+    unit = UnitsByNameField(
         label=pgettext_lazy("mobile unit", "Units"),
-        queryset=MobileUnit.objects.only("id", "call_sign").order_by("call_sign"),
+        queryset=MobileUnit.objects.select_related("org_unit")
+        .only("id", "call_sign", "org_unit__name")
+        .order_by("call_sign"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one unit.")},
     )

@@ -75,6 +75,16 @@ class Task(models.Model):
         blank=True,
         related_name="tasks",
     )
+    # The investigation case the task answers, if any (the link lives here, on the side
+    # that depends: cases knows nothing of dispatch).
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     outcome = models.TextField(_("outcome"), blank=True)
     created_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

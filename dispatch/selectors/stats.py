@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dispatch.models import UnitDayStats
+from dispatch.models.units import unit_label
 
 
 def local_day_start(day: date) -> datetime:
@@ -106,6 +107,7 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 class UnitMonthStats:
     unit_id: int
     call_sign: str
+    unit_name: str
     tasks_assigned: int
     tasks_completed: int
     tasks_cancelled: int
@@ -115,6 +117,11 @@ class UnitMonthStats:
     arrive_p90_s: float | None
     distance_m: float
     report_hours: int
+
+    @property
+    def label(self) -> str:
+        """The unit's one name, "MED-1 · Medininkai" (MobileUnit.label)."""
+        return unit_label(self.call_sign, self.unit_name)
 
 
 # Tasks count for the month they were assigned in (a task withdrawn as a mistake not at
@@ -153,11 +160,12 @@ WITH tasks AS (
     ) days
     GROUP BY unit_id
 )
-SELECT u.id, u.call_sign,
+SELECT u.id, u.call_sign, o.name,
        coalesce(t.assigned, 0), coalesce(t.completed, 0), coalesce(t.cancelled, 0),
        t.ack_p50, t.ack_p90, t.arrive_p50, t.arrive_p90,
        coalesce(m.distance_m, 0), coalesce(m.report_hours, 0)
 FROM dispatch_mobileunit u
+JOIN portal_orgunit o ON o.id = u.org_unit_id
 LEFT JOIN tasks t ON t.unit_id = u.id
 LEFT JOIN movement m ON m.unit_id = u.id
 ORDER BY u.call_sign

@@ -249,7 +249,8 @@ def units_near(
             },
         )
         found = cursor.fetchall()
-    units = MobileUnit.objects.in_bulk([row[0] for row in found])
+    # With the organisational unit: each is shown by its one name (MobileUnit.label).
+    units = MobileUnit.objects.select_related("org_unit").in_bulk([row[0] for row in found])
     nearby = [
         UnitNearby(
             unit=units[unit_id],

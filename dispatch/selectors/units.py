@@ -2,6 +2,7 @@
 and pages, and the nearest available units for a task."""
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -425,9 +426,20 @@ def officer_unit_get(*, user: User) -> MobileUnit:
 def units_by_ids(ids: set[int]) -> list[MobileUnit]:
     """The mobile units of ``ids`` in one query, in call-sign order; ids without a
     unit are left out (the caller names them)."""
-    return list(MobileUnit.objects.filter(pk__in=ids).order_by("call_sign"))
+    return list(
+        MobileUnit.objects.filter(pk__in=ids).select_related("org_unit").order_by("call_sign")
+    )
 
 
 def unit_find(pk: int) -> MobileUnit | None:
     """The mobile unit ``pk``, or None (units are not secret: a task's form names any)."""
     return MobileUnit.objects.filter(pk=pk).first()
+
+
+def org_unit_labels(*, org_unit_ids: Iterable[int]) -> dict[int, str]:
+    """The one name of each organisational unit that is a mobile unit, by the
+    organisational unit's id: "MED-1 · Medininkai" (MobileUnit.label). One query."""
+    rows = MobileUnit.objects.filter(org_unit_id__in=list(org_unit_ids)).values_list(
+        "org_unit_id", "call_sign", "org_unit__name"
+    )
+    return {org_unit_id: unit_label(call_sign, name) for org_unit_id, call_sign, name in rows}

@@ -1,7 +1,11 @@
 """Forms of signing in: the one-time code of the second factor."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from portal.models import ApiToken
 
 
 class OneTimeCodeForm(forms.Form):
@@ -28,6 +32,21 @@ class ApiTokenRevokeForm(forms.Form):
 
 
 class ApiTokenRevokeWithReasonForm(ApiTokenRevokeForm):
-    """An administrator revokes a person's API token, and says why."""
+    """An administrator revokes a person's API token, and says why. Given the token, the
+    form is that token's on the user page: its own ids and a label naming the client."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        error_messages={"required": _("Give a reason for revoking the token.")},
+    )
+
+    def __init__(self, *args: Any, token: ApiToken | None = None, **kwargs: Any) -> None:
+        if token is not None:
+            kwargs.setdefault("auto_id", f"id_token_{token.pk}_%s")
+            kwargs.setdefault("initial", {"token": token.pk})
+        super().__init__(*args, **kwargs)
+        if token is not None:
+            self.fields["reason"].label = _("Reason for revoking the token of %(client)s") % {
+                "client": token.name
+            }

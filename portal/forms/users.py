@@ -8,9 +8,25 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import OrgUnit, OrgUnitKind, User
 from portal.roles import ROLE_LABELS, Role
+from portal.selectors.users import org_units_named
 from portal.services.audit import REASON_MAX
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
+
+
+class OrgUnitChoiceField(forms.ModelChoiceField):
+    """Organisational units by their one name (``OrgUnit.label``): a mobile unit is
+    "MED-1 · Medininkai" here as on the dispatch pages. The names of all the choices are
+    asked for once, when the first is drawn."""
+
+    _names: dict[int, str] | None = None
+
+    def label_from_instance(self, obj: Any) -> str:
+        if self._names is None:
+            units = list(self.queryset)  # type: ignore[arg-type]  # set by every form
+            org_units_named(units=units)
+            self._names = {unit.pk: unit.label for unit in units}
+        return self._names.get(obj.pk, str(obj))
 
 
 class UserFilterForm(forms.Form):
@@ -18,7 +34,7 @@ class UserFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("Any role")), *ROLE_CHOICES]
     )
-    org_unit = forms.ModelChoiceField(
+    org_unit = OrgUnitChoiceField(
         label=_("Unit"),
         required=False,
         queryset=OrgUnit.objects.order_by("name"),
@@ -61,6 +77,7 @@ class UserProfileForm(forms.ModelForm):
                 "in, and their records and history stay."
             ),
         }
+        field_classes = {"org_unit": OrgUnitChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,6 +150,28 @@ class ReasonForm(forms.Form):
         max_length=REASON_MAX,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. phone lost, ticket 1234")}),
     )
+
+
+class TwoFactorResetForm(ReasonForm):
+    """The reason an administrator gives for removing a person's two-factor device."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_reset_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Reason for the reset")
+        self.fields["reason"].error_messages["required"] = _("Give a reason for the reset.")
+
+
+class UnlockForm(ReasonForm):
+    """The reason an administrator gives for lifting a sign-in lockout."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_unlock_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Reason for lifting the lockout")
+        self.fields["reason"].error_messages["required"] = _(
+            "Give a reason for lifting the lockout."
+        )
 
 
 class OrgUnitForm(forms.ModelForm):

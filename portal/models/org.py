@@ -29,6 +29,10 @@ class OrgUnit(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    # Not a field: the unit's one name where an app names it better (a mobile unit is
+    # "MED-1 · Medininkai" on every page), set by portal.selectors.users.org_units_named.
+    shown_name: str = ""
+
     class Meta:
         verbose_name = _("organisational unit")
         verbose_name_plural = _("organisational units")
@@ -36,6 +40,11 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name to show: the one an app gave it (``shown_name``), else its name."""
+        return self.shown_name or self.name
 
     def ancestors(self) -> list["OrgUnit"]:
         """The chain from the root down to this unit's parent (the tree is shallow)."""

@@ -1,8 +1,10 @@
 """Reads for the administration pages: users and units, through permission checks."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -134,6 +136,24 @@ def org_unit_queryset_for_user(*, user: User) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.order_by("name")
 
 
+def org_units_named(*, units: Iterable[OrgUnit | None]) -> None:
+    """Gives each unit the one name an app knows it by (``OrgUnit.label``): apps declare
+    ``org_unit_labels(ids) -> {id: name}`` on their AppConfig (dispatch names a mobile
+    unit "MED-1 · Medininkai"), so that the core knows no domain app. One query per app
+    that declares it."""
+    present = [unit for unit in units if unit is not None]
+    if not present:
+        return
+    ids = {unit.pk for unit in present}
+    names: dict[int, str] = {}
+    for app_config in apps.get_app_configs():
+        provider = getattr(app_config, "org_unit_labels", None)
+        if callable(provider):
+            names.update(provider(ids))
+    for unit in present:
+        unit.shown_name = names.get(unit.pk, "")
+
+
 def org_unit_list_for_user(*, user: User) -> list[OrgUnit]:
     """All units in tree order (parents before children), with active member counts."""
     if not user.has_perm("portal.view_orgunit"):
@@ -155,10 +175,13 @@ def org_unit_list_for_user(*, user: User) -> list[OrgUnit]:
             walk(unit.pk, depth + 1)
 
     walk(None, 0)
+    org_units_named(units=ordered)
     return ordered
 
 
 def org_unit_get_for_user(*, user: User, pk: int) -> OrgUnit:
     if not user.has_perm("portal.view_orgunit"):
         raise PermissionDenied
-    return get_object_or_404(OrgUnit, pk=pk)
+    unit = get_object_or_404(OrgUnit, pk=pk)
+    org_units_named(units=[unit])
+    return unit

@@ -139,7 +139,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "dispatch.unit_day_stats_rollup",
         "schedule": crontab(hour=22, minute=15),
     },
+    # Reminders of case tasks and mutual-assistance requests due soon, each sent once.
+    "cases-reminders-hourly": {
+        "task": "cases.case_reminders_send",
+        "schedule": crontab(minute=5),
+    },
 }
+
+# --- E-mail -----------------------------------------------------------------------------
+# Reminders go by e-mail; the demo prints them on the worker's console (EMAIL_BACKEND in
+# the environment points production at its SMTP relay, configured by EMAIL_HOST etc.).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@customs.example")
+# Links in e-mails point here, e.g. https://portal.customs.example
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000")
+# Case documents: the largest file accepted.
+CASE_DOCUMENT_MAX_BYTES = env.int("CASE_DOCUMENT_MAX_BYTES", default=25 * 2**20)
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -270,6 +287,11 @@ SPECTACULAR_SETTINGS = {
         "TaskPriorityEnum": "dispatch.models.TaskPriority.choices",
         "UnitStatusEnum": "dispatch.models.UnitStatus.choices",
         "ViolationStatusEnum": "cases.models.violations.ViolationStatus.choices",
+        "CaseStatusEnum": "cases.models.investigations.CaseStatus.choices",
+        "CaseRoleEnum": "cases.models.investigations.CaseRole.choices",
+        "AssistanceStatusEnum": "cases.models.case_work.AssistanceStatus.choices",
+        "AssistanceDirectionEnum": "cases.models.case_work.AssistanceDirection.choices",
+        "AgencyEnum": "cases.models.case_work.Agency.choices",
     },
 }
 

@@ -12,7 +12,8 @@ from portal.access import permission_required
 from portal.forms.accounts import ApiTokenRevokeWithReasonForm
 from portal.forms.users import (
     OrgUnitForm,
-    ReasonForm,
+    TwoFactorResetForm,
+    UnlockForm,
     UserCreateForm,
     UserFilterForm,
     UserProfileForm,
@@ -23,6 +24,7 @@ from portal.selectors.users import (
     UserFilter,
     org_unit_get_for_user,
     org_unit_list_for_user,
+    org_units_named,
     user_get_for_user,
     user_list_for_user,
     user_recent_audit,
@@ -47,6 +49,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(user_list_for_user(user=_actor(request), filters=filters), 50).get_page(
         request.GET.get("page")
     )
+    org_units_named(units=[member.org_unit for member in page])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -102,33 +105,61 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("portal:user-detail", pk=subject.pk)
+    return _user_page(request, subject, form=form)
+
+
+def _user_page(
+    request: HttpRequest,
+    subject: User,
+    *,
+    form: UserProfileForm | None = None,
+    reset_form: TwoFactorResetForm | None = None,
+    unlock_form: UnlockForm | None = None,
+    token_form: ApiTokenRevokeWithReasonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The user page, with the form that was sent and refused (if any) drawn again with
+    its errors at its field and in its summary, what was typed kept; the others fresh."""
+    actor = _actor(request)
+    can_edit = actor.has_perm("portal.change_user")
+    tokens = list(api_token_list_for_subject(subject=subject)) if can_edit else []
+    org_units_named(units=[subject.org_unit])
+    refused_token = token_form.initial.get("token") if token_form is not None else None
     context = {
-        "form": form,
+        "form": form or UserProfileForm(instance=subject),
         "subject": subject,
         "can_edit": can_edit,
-        "reason_form": ReasonForm(),
+        "reset_form": reset_form or TwoFactorResetForm(),
+        "unlock_form": unlock_form or UnlockForm(),
         "two_factor_required": two_factor_required(subject),
         "two_factor_enrolled": confirmed_totp_device(subject) is not None,
         "audit": user_recent_audit(user=actor, subject=subject),
-        "api_tokens": api_token_list_for_subject(subject=subject) if can_edit else [],
+        "api_tokens": [
+            (
+                token,
+                token_form
+                if token_form is not None and token.pk == refused_token
+                else ApiTokenRevokeWithReasonForm(token=token),
+            )
+            for token in tokens
+        ],
     }
-    return render(request, "portal/users/detail.html", context)
+    return render(request, "portal/users/detail.html", context, status=status)
 
 
 @permission_required("portal.view_user", "portal.reset_two_factor")
 @require_POST
 def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     subject = user_get_for_user(user=_actor(request), pk=pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        accounts.two_factor_reset(
-            actor=_actor(request), user=subject, reason=form.cleaned_data["reason"]
-        )
-        messages.success(
-            request, _("Two-factor device removed: the user enrols again at the next sign-in.")
-        )
-    else:
-        messages.error(request, _("Give a reason for the reset."))
+    form = TwoFactorResetForm(request.POST)
+    if not form.is_valid():
+        return _user_page(request, subject, reset_form=form, status=400)
+    accounts.two_factor_reset(
+        actor=_actor(request), user=subject, reason=form.cleaned_data["reason"]
+    )
+    messages.success(
+        request, _("Two-factor device removed: the user enrols again at the next sign-in.")
+    )
     return redirect("portal:user-detail", pk=subject.pk)
 
 
@@ -136,12 +167,11 @@ def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     subject = user_get_for_user(user=_actor(request), pk=pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        users.user_unlock(actor=_actor(request), user=subject, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Sign-in lockout lifted."))
-    else:
-        messages.error(request, _("Give a reason for lifting the lockout."))
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        return _user_page(request, subject, unlock_form=form, status=400)
+    users.user_unlock(actor=_actor(request), user=subject, reason=form.cleaned_data["reason"])
+    messages.success(request, _("Sign-in lockout lifted."))
     return redirect("portal:user-detail", pk=subject.pk)
 
 
@@ -149,15 +179,20 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     subject = user_get_for_user(user=_actor(request), pk=pk)
-    form = ApiTokenRevokeWithReasonForm(request.POST)
-    if form.is_valid():
-        token = api_token_get_for_subject(subject=subject, pk=form.cleaned_data["token"])
-        accounts.api_token_revoke(
-            actor=_actor(request), token=token, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, _("Token of %(client)s revoked.") % {"client": token.name})
-    else:
-        messages.error(request, _("Give a reason for revoking the token."))
+    # The token first (404 for anyone else's), so that a refused form is drawn again
+    # under its own token. No token at all is no form of the page: said at the top.
+    posted = request.POST.get("token", "").strip()
+    if not posted.isdigit():
+        messages.error(request, _("Choose a token to revoke."))
+        return _user_page(request, subject, status=400)
+    token = api_token_get_for_subject(subject=subject, pk=posted)
+    form = ApiTokenRevokeWithReasonForm(request.POST, token=token)
+    if not form.is_valid():
+        return _user_page(request, subject, token_form=form, status=400)
+    accounts.api_token_revoke(
+        actor=_actor(request), token=token, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("Token of %(client)s revoked.") % {"client": token.name})
     return redirect("portal:user-detail", pk=subject.pk)
 
 

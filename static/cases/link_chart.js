@@ -10,11 +10,20 @@
 window.LinkChart = (function () {
   "use strict";
 
-  const KIND_COLOURS = {
+  // Entity kinds are FtM schema names (cases/lib/ftm.py); each draws with the icon and
+  // colour of its family, and a kind without one (an imported Airplane) as a plain entity.
+  const KIND_ICONS = {
+    Person: "person", Company: "company", Organization: "company", LegalEntity: "company",
+    PublicBody: "company", Vehicle: "vehicle", Vessel: "vessel", Container: "container",
+    Phone: "phone", EmailAddress: "email", Address: "address", Identification: "identity_document",
+    Passport: "identity_document", BankAccount: "bank_account", CustomsDeclaration: "shipment",
+  };
+  const ICON_COLOURS = {
     person: "#1d4ed8", company: "#7c3aed", vehicle: "#0f766e", vessel: "#0369a1",
     container: "#a16207", phone: "#be185d", email: "#c2410c", address: "#15803d",
-    identity_document: "#4d7c0f", bank_account: "#b45309", shipment: "#475569",
+    identity_document: "#4d7c0f", bank_account: "#b45309", shipment: "#475569", entity: "#475569",
   };
+  const iconOf = (kind) => KIND_ICONS[kind] || "entity";
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, (_m, key) => String(values[key]));
@@ -55,11 +64,11 @@ window.LinkChart = (function () {
           selector: "node.entity",
           style: {
             "background-color": "#fff",
-            "background-image": (n) => `${iconBase}${n.data("kind")}.svg`,
+            "background-image": (n) => `${iconBase}${iconOf(n.data("kind"))}.svg`,
             "background-fit": "contain",
             "background-clip": "none",
             "border-width": 2,
-            "border-color": (n) => KIND_COLOURS[n.data("kind")] || "#475569",
+            "border-color": (n) => ICON_COLOURS[iconOf(n.data("kind"))],
             label: "data(display)",
             "text-wrap": "wrap",
             "text-max-width": 130,
@@ -385,7 +394,7 @@ window.LinkChart = (function () {
           n.toggleClass("is-checked", check.checked);
         });
         const icon = document.createElement("img");
-        icon.src = `${iconBase}${data.kind}.svg`;
+        icon.src = `${iconBase}${iconOf(data.kind)}.svg`;
         icon.alt = "";
         icon.width = icon.height = 20;
         const name = document.createElement("span");

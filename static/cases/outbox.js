@@ -371,14 +371,15 @@
     });
     const url = new URL(target.action, location.href);
     url.searchParams.delete("outbox");
-    const category = target.elements.category;
-    const option = category && category.selectedOptions ? category.selectedOptions[0] : null;
+    // The category is a row of chips: the chosen chip's label names it.
+    const chip = target.querySelector("input[name=category]:checked");
+    const option = chip ? chip.closest("label") : null;
     const when = target.elements.occurred_at ? target.elements.occurred_at.value : "";
     return {
       key: target.elements.client_key.value,
       url: url.pathname + url.search,
       fields: fields,
-      summary: [option ? option.text.trim() : "", when.replace("T", " ")].filter(Boolean).join(" · "),
+      summary: [option ? option.textContent.trim() : "", when.replace("T", " ")].filter(Boolean).join(" · "),
       savedAt: Date.now(),
       state: "waiting",
     };

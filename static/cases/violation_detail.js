@@ -15,10 +15,26 @@
   // tobacco", or that no heading has it, once four or six digits are typed.
   const described = input.form.querySelector("[data-hs-description]");
   // The unit the goods of this code are usually counted in, chosen for the officer
-  // unless they chose one themselves on this line.
+  // unless they chose one themselves on this line; for a code with no usual unit, the
+  // unit this officer used on their last line, remembered on the device.
   const unit = input.form.querySelector("select[data-usual-units]");
   const usualUnits = unit ? JSON.parse(unit.dataset.usualUnits) : {};
-  let unitChosen = false;
+  const memoryKey = input.form.dataset.unitMemory;
+  // A form sent back with errors shows what was sent: nothing is chosen over it.
+  let unitChosen = Boolean(input.form.querySelector("[data-error-summary]"));
+  function rememberedUnit() {
+    try {
+      return (memoryKey && localStorage.getItem(memoryKey)) || "";
+    } catch (error) {
+      return ""; // storage refused (private mode): the list's own first unit stays
+    }
+  }
+  function setUnit(value) {
+    if (!value || !unit.querySelector('option[value="' + CSS.escape(value) + '"]')) return false;
+    unit.value = value;
+    unit.dispatchEvent(new Event("input", { bubbles: true }));
+    return true;
+  }
   if (unit) {
     unit.addEventListener("change", () => {
       unitChosen = true;
@@ -26,17 +42,21 @@
     input.form.addEventListener("reset", () => {
       unitChosen = false;
     });
+    input.form.addEventListener("submit", () => {
+      try {
+        if (memoryKey) localStorage.setItem(memoryKey, unit.value);
+      } catch (error) {
+        /* storage refused: nothing remembered, nothing lost */
+      }
+    });
+    if (!unitChosen) setUnit(rememberedUnit());
   }
   function preselectUnit(digits) {
     if (!unit || unitChosen) return;
     for (let length = digits.length; length >= 2; length -= 1) {
-      const usual = usualUnits[digits.slice(0, length)];
-      if (usual && unit.querySelector('option[value="' + CSS.escape(usual) + '"]')) {
-        unit.value = usual;
-        unit.dispatchEvent(new Event("input", { bubbles: true }));
-        return;
-      }
+      if (setUnit(usualUnits[digits.slice(0, length)])) return;
     }
+    setUnit(rememberedUnit());
   }
   function describe(results) {
     if (!described) return;
@@ -97,11 +117,13 @@
                 const kind = input.dataset.entityKind;
                 // Offer what the field holds: a surname, a document number, a plate.
                 const shown =
-                  kind === "person" ? entity.label.split(" ").slice(-1)[0]
-                  : kind === "identity_document" ? entity.key.split(":").slice(-1)[0]
+                  kind === "Person" ? entity.label.split(" ").slice(-1)[0]
+                  : kind === "Identification" ? entity.key.split(":").slice(-1)[0]
                   : entity.label;
                 option.value = shown;
-                const extra = entity.properties.make_model || entity.properties.birth_date || "";
+                // FtM properties: lists of values.
+                const props = entity.properties || {};
+                const extra = (props.model || props.birthDate || [""])[0];
                 option.label = entity.label + (extra ? " · " + extra : "");
                 return option;
               })

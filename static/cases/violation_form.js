@@ -3,7 +3,11 @@
 (function () {
   const form = document.querySelector("[data-violation-form]");
   if (!form) return;
-  const category = form.querySelector("#id_category");
+  // The category is a group of chips (radio buttons named "category").
+  const chosenCategory = () => {
+    const checked = form.querySelector("input[name=category]:checked");
+    return checked ? checked.value : "";
+  };
   const lat = form.querySelector("#id_latitude");
   const lon = form.querySelector("#id_longitude");
   const source = form.querySelector("#id_location_source");
@@ -14,10 +18,12 @@
 
   function showCategoryFields() {
     form.querySelectorAll("[data-category]").forEach((fieldset) => {
-      fieldset.hidden = fieldset.dataset.category !== category.value;
+      fieldset.hidden = fieldset.dataset.category !== chosenCategory();
     });
   }
-  category.addEventListener("change", showCategoryFields);
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "category") showCategoryFields();
+  });
   showCategoryFields();
 
   const mapElement = document.getElementById("location-map");

@@ -249,11 +249,39 @@ window.LiveTaskForm = (function () {
       if (field === "area" && area) return area.focusTarget();
       return form.querySelector('[data-focus-for="' + field + '"]') || form.elements[field] || null;
     };
+    // The summary at the top of the form (as templates/_form_errors.html draws it on the
+    // other pages): a link to each field in error, the form-wide messages as they are.
+    const summary = form.querySelector("[data-task-error-summary]");
+    const summaryTitle = summary.querySelector("[data-summary-title]");
+    const summaryList = summary.querySelector("[data-summary-list]");
+    function labelOf(field, input) {
+      const list = form.querySelector('[data-errors-for="' + field + '"]');
+      if (list && list.dataset.label) return list.dataset.label;
+      let holder = input && input.id ? form.querySelector('label[for="' + CSS.escape(input.id) + '"]') : null;
+      if (!holder && list && list.closest(".field")) holder = list.closest(".field").querySelector("label, legend");
+      if (!holder) return "";
+      const copy = holder.cloneNode(true);
+      copy.querySelectorAll(".required, .visually-hidden").forEach((node) => node.remove());
+      return copy.textContent.trim();
+    }
+    function showSummary(linked, general) {
+      summaryTitle.textContent = linked.length ? summary.dataset.textFields : summary.dataset.textGeneral;
+      summaryList.replaceChildren(
+        ...general.map((message) => el("li", { text: message })),
+        ...linked.map((entry) =>
+          el("li", {}, [
+            entry.anchor
+              ? el("a", { href: "#" + entry.anchor, dataset: { errorLink: "" }, text: (entry.label ? entry.label + ": " : "") + entry.message })
+              : el("span", { text: (entry.label ? entry.label + ": " : "") + entry.message }),
+          ])
+        )
+      );
+      summary.hidden = !(linked.length || general.length);
+    }
     function clearErrors() {
-      form.querySelectorAll("[data-errors-for]").forEach((node) => {
-        node.replaceChildren();
-        if (node.classList.contains("form-errors")) node.hidden = true;
-      });
+      summary.hidden = true;
+      summaryList.replaceChildren();
+      form.querySelectorAll("[data-errors-for]").forEach((node) => node.replaceChildren());
       form.querySelectorAll(".field--error").forEach((node) => node.classList.remove("field--error"));
       form.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
     }
@@ -270,32 +298,33 @@ window.LiveTaskForm = (function () {
     function showErrors(errors, detail) {
       clearErrors();
       let first = null;
+      const linked = [];
+      const general = [];
       Object.entries(errors || {}).forEach(([field, messages]) => {
-        let target = form.querySelector('[data-errors-for="' + field + '"]');
-        if (!target) target = form.querySelector('[data-errors-for="non_field_errors"]');
+        const target = form.querySelector('[data-errors-for="' + field + '"]');
         const list = (Array.isArray(messages) ? messages : [messages]).map((message) =>
           typeof message === "string" ? message : http.firstErrorMessage({ errors: { field: message } }, "")
         );
-        if (target.classList.contains("form-errors")) {
-          target.hidden = false;
-          target.append(...list.map((message) => el("p", { text: message })));
+        if (!target) {
+          general.push(...list); // form-wide, or a field the form does not show
           return;
         }
         target.append(...list.map((message) => el("li", { text: message })));
         const holder = target.closest(".field");
         if (holder) holder.classList.add("field--error");
         const input = focusable(field);
-        if (input) {
-          if (input.tagName !== "BUTTON") input.setAttribute("aria-invalid", "true");
-          first = first || input;
-        }
+        if (input && input.tagName !== "BUTTON") input.setAttribute("aria-invalid", "true");
+        const label = labelOf(field, input);
+        list.forEach((message) => linked.push({ anchor: input && input.id ? input.id : "", label: label, message: message }));
+        first = first || input;
       });
-      if (!errors && detail) {
-        const target = form.querySelector('[data-errors-for="non_field_errors"]');
-        target.hidden = false;
-        target.append(el("p", { text: detail }));
-      }
+      if (!errors && detail) general.push(detail);
+      showSummary(linked, general);
+      // The summary in view at the top of the panel; the focus on the first wrong field,
+      // as on the violation page (the summary's links lead to the others).
+      if (!summary.hidden) summary.scrollIntoView({ block: "nearest" });
       if (first) first.focus();
+      else if (!summary.hidden) summary.focus();
     }
 
     // ------------------------------------------------------------ placing and sending
@@ -318,13 +347,13 @@ window.LiveTaskForm = (function () {
       event.preventDefault();
       const data = new FormData(form);
       const payload = {
-        kind: data.get("kind"),
         priority: data.get("priority"),
         title: String(data.get("title") || "").trim(),
         description: data.get("description") || "",
       };
-      // Empty fields are left out, so that the server says which one is missing.
-      const fields = mode === "point" ? ["latitude", "longitude", "window_start", "window_end"] : ["window_start", "window_end"];
+      // Empty fields are left out, so that the server says which one is missing (an
+      // empty type would be "not a valid choice").
+      const fields = mode === "point" ? ["kind", "latitude", "longitude", "window_start", "window_end"] : ["kind", "window_start", "window_end"];
       fields.forEach((name) => {
         const value = String(data.get(name) || "").trim();
         if (value) payload[name] = value;

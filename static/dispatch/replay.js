@@ -198,7 +198,7 @@
     swatch.style.background = unit.colour;
     swatch.setAttribute("aria-hidden", "true");
     const name = document.createElement("strong");
-    name.textContent = unit.call_sign;
+    name.textContent = unit.label || unit.call_sign; // the unit's one name; the map keeps the call sign
     const meta = document.createElement("span");
     meta.className = "replay-legend__meta";
     meta.textContent = format(text.reports, { count: unit.total.toLocaleString(language) });

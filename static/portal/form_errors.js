@@ -12,6 +12,11 @@
   }
 
   function labelOf(control) {
+    // A radio button or check box of a group (a row of chips): the group's legend, not
+    // the option's own label, so that the question shows above the options.
+    const group = control.type === "radio" || control.type === "checkbox" ? control.closest("fieldset.field") : null;
+    const legend = group && group.querySelector("legend");
+    if (legend) return legend;
     if (control.id) {
       const label = document.querySelector(`label[for="${CSS.escape(control.id)}"]`);
       if (label) return label;

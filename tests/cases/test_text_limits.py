@@ -45,7 +45,7 @@ def test_an_evidence_description_of_300_characters_is_kept_whole(officer, violat
 
 
 def test_an_entity_link_note_over_300_characters_is_refused_not_cut(officer, violation_of_officer):
-    entity = Entity.objects.create(kind="vehicle", key="LTU:ABC123", label="ABC123")
+    entity = Entity.objects.create(kind="Vehicle", key="LTU:ABC123", label="ABC123")
 
     with pytest.raises(ValidationError) as refused:
         violation_entity_link(

@@ -467,8 +467,8 @@ def test_a_vehicle_and_a_person_are_linked_through_the_api(
     assert person.json()["entity"]["label"] == "Jonas Jonaitis"
     roles = ViolationEntity.objects.filter(violation=violation_of_officer)
     assert {(link.entity.kind, link.role) for link in roles} == {
-        ("vehicle", "vehicle_used"),
-        ("person", "driver"),
+        ("Vehicle", "vehicle_used"),
+        ("Person", "driver"),
     }
 
 

@@ -93,7 +93,7 @@ def test_a_company_is_added_once_to_the_registry_and_linked(
     url = reverse("cases:company-add", kwargs={"pk": violation_of_officer.pk})
     data = {
         "company-name": "UAB Pavyzdys",
-        "company-registration_code": "123456789",
+        "company-registration_code": "123456786",
         "company-country": "LT",
         "company-role": "consignee",
     }
@@ -102,9 +102,9 @@ def test_a_company_is_added_once_to_the_registry_and_linked(
     client.post(url, data)
     client.post(url, {**data, "company-role": "owner"})
 
-    company = Entity.objects.get(kind="company")
+    company = Entity.objects.get(kind="Company")
     assert company.label == "UAB Pavyzdys"
-    assert company.key == "LT:123456789"
+    assert company.key == "LT:123456786"
     assert set(violation_of_officer.involvements.values_list("role", flat=True)) == {
         "consignee",
         "owner",

@@ -27,22 +27,26 @@ def _form(**changes: str) -> dict[str, str]:
     return data
 
 
-def _category_select(page: str) -> str:
-    match = re.search(r'<select name="category".*?</select>', page, re.S)
-    assert match, "no category select"
+def _category_chips(page: str) -> str:
+    match = re.search(r"<fieldset[^>]*data-category-chips.*?</fieldset>", page, re.S)
+    assert match, "no category chips"
     return match.group(0)
 
 
 def test_no_category_is_chosen_before_the_officer_chooses_one(client_for, officer):
     page = client_for(officer).get(NEW).content.decode()
 
-    select = _category_select(page)
-    assert re.findall(r"<option[^>]* selected", select) == ['<option value="" selected']
-    assert '<option value="" selected>Choose the category…</option>' in select
-    assert "required" in select.split(">")[0]
-    label = re.search(r'<label for="id_category">(.*?)</label>', page, re.S)
-    assert label
-    assert 'class="required"' in label.group(1)
+    chips = _category_chips(page)
+    radios = re.findall(r'<input type="radio" name="category"[^>]*>', chips)
+    assert len(radios) == 14, "one chip per active category, one tap each"
+    assert not [radio for radio in radios if " checked" in radio]
+    assert all(" required" in radio for radio in radios)
+    assert "<select" not in chips
+    legend = re.search(r"<legend>(.*?)</legend>", chips, re.S)
+    assert legend
+    assert "Category" in legend.group(1)
+    assert 'class="required"' in legend.group(1)
+    assert re.search(r'<label class="chip" for="id_category_\d+">', chips)
     # No category's own fields are shown before a category is chosen.
     assert not re.search(r'<fieldset class="category-fields"\s+data-category="[a-z_]+"\s*>', page)
 
@@ -62,7 +66,8 @@ def test_a_draft_without_a_category_keeps_the_facts_typed_and_links_the_category
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<a href="#id_category" data-error-link>' in page
+    assert '<a href="#id_category_0" data-error-link>' in page
+    assert "Choose the category of the violation." in _category_chips(page)
     assert 'name="d_tobacco_brand" value="Fest"' in page
     assert 'value="Medininkai, lorry lane 3"' in page
 
@@ -85,7 +90,9 @@ def test_editing_shows_the_saved_category_and_its_facts(client_for, officer, vio
     )
 
     code = violation_of_officer.category.code
-    assert re.search(rf'<option value="{code}" selected>', _category_select(page))
+    assert re.search(
+        rf'<input type="radio" name="category" value="{code}"[^>]* checked', _category_chips(page)
+    )
     assert re.search(rf'<fieldset class="category-fields"\s+data-category="{code}"\s*>', page)
     for name, value in violation_of_officer.details.items():
         if isinstance(value, str) and value:

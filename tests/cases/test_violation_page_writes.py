@@ -58,7 +58,7 @@ VEHICLE = {
 }
 COMPANY = {
     "company-name": "UAB Krovinys",
-    "company-registration_code": "302123456",
+    "company-registration_code": "302123455",
     "company-country": "LT",
     "company-role": "carrier",
 }

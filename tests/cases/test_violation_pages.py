@@ -289,11 +289,12 @@ def test_a_vehicle_is_added_from_the_page(client_for, officer, violation_of_offi
     assert "ABC123" in page
     [link] = ViolationEntity.objects.filter(violation=violation_of_officer)
     assert (link.entity.kind, link.entity.key, link.role) == (
-        "vehicle",
+        "Vehicle",
         "LT:ABC123",
         "vehicle_used",
     )
-    assert link.entity.properties["make_model"] == "Volvo FH"
+    assert link.entity.properties["model"] == ["Volvo FH"]
+    assert link.entity.properties["registrationNumber"] == ["ABC123"]
 
 
 def test_a_bad_vin_is_refused_on_the_page(client_for, officer, violation_of_officer):
@@ -338,7 +339,8 @@ def test_a_person_with_a_passport_is_added_from_the_page(client_for, officer, vi
     assert "Jonas Jonaitis" in page
     [link] = ViolationEntity.objects.filter(violation=violation_of_officer)
     assert (link.entity.label, link.role) == ("Jonas Jonaitis", "driver")
-    assert link.entity.properties == {"birth_date": "1980-01-02", "nationality": "LT"}
+    assert link.entity.properties["birthDate"] == ["1980-01-02"]
+    assert link.entity.properties["nationality"] == ["lt"]
     [relation] = Relation.objects.all()
     assert (relation.source, relation.kind) == (link.entity, "holds_document")
     assert relation.target.key == "LT:PASSPORT:AB123456"

@@ -612,7 +612,13 @@ def test_a_person_is_matched_by_name_and_date_of_birth(officer):
     assert namesake.pk != jonas.pk
     jonas.refresh_from_db()
     assert jonas.label == "Jonas Jonaitis"
-    assert jonas.properties == {"birth_date": "1980-01-02", "nationality": "LT"}
+    assert jonas.properties == {
+        "name": ["Jonas Jonaitis"],
+        "firstName": ["Jonas"],
+        "lastName": ["Jonaitis"],
+        "birthDate": ["1980-01-02"],
+        "nationality": ["lt"],
+    }
 
 
 def test_a_relation_between_two_entities_is_audited_once(officer):

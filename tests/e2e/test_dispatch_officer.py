@@ -112,7 +112,7 @@ def test_a_new_task_appears_is_announced_and_the_officer_completes_it(new_page):
     page.wait_for_url("**/violations/new/**")
     assert page.locator("#id_latitude").input_value() == "54.539500"
     assert page.locator("#location-map .leaflet-marker-icon").count() == 1  # the pin shows
-    page.get_by_label("Category").select_option(label="Other")
+    page.get_by_role("radio", name="Other", exact=True).check()
     page.get_by_role("button", name="Save draft and continue").click()
     page.get_by_text("saved").first.wait_for()
     task.refresh_from_db()

@@ -1,5 +1,6 @@
 """Every page of the portal, as each role that may open it, at 360 px in English and in
-Lithuanian: nothing wider than the phone, no English left on a Lithuanian page, no
+Lithuanian: nothing wider than the phone, also with its folded filters ("Filters (n)")
+open; no list card longer than three lines; no English left on a Lithuanian page; no
 script error. The pages come from the access table (tests/portal/test_url_access.py),
 so a page added later is checked without anyone adding it here."""
 
@@ -72,6 +73,58 @@ OVERFLOW = """() => {
 }"""
 
 
+# A list's row on a phone (table.data.cards) is a compact card: title and status, facts,
+# meta; never more than three lines of text (its action buttons apart), or 25 rows are a
+# long scroll again.
+CARD_LINES_AT_MOST = 3
+CARD_LINES = """(limit) => {
+  const long = [];
+  document.querySelectorAll("table.data.cards > tbody > tr").forEach((row, index) => {
+    if (index >= 25 || row.querySelector("td.empty") || !row.getClientRects().length) return;
+    const boxes = [];
+    const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      // The card's own buttons (.cell--action: acknowledge, send a task) are its last
+      // line by design; the three lines are those of the text.
+      const parent = node.parentElement;
+      if (!node.textContent.trim() || parent.closest(".visually-hidden, .cell--action")) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const box of range.getClientRects()) {
+        if (box.width >= 1 && box.height >= 1) boxes.push({ top: box.top, bottom: box.bottom });
+      }
+    }
+    // Boxes of one line overlap in height (a badge beside a title): a box whose middle
+    // is below the line's bottom starts the next line.
+    boxes.sort((a, b) => a.top - b.top);
+    let lines = 0;
+    let bottom = -Infinity;
+    boxes.forEach((box) => {
+      if ((box.top + box.bottom) / 2 > bottom) {
+        lines += 1;
+        bottom = box.bottom;
+      } else {
+        bottom = Math.max(bottom, box.bottom);
+      }
+    });
+    if (lines > limit) {
+      const title = (row.querySelector(".cell--title") || row).innerText
+        .replace(/\\s+/g, " ")
+        .trim();
+      long.push(`row ${index + 1} "${title.slice(0, 40)}": ${lines} lines`);
+    }
+  });
+  return long.slice(0, 3);
+}"""
+
+# Opens every folded filter card (templates/_filters.html) on the page.
+OPEN_FILTERS = """() => {
+  const folds = Array.from(document.querySelectorAll("details.filters-fold:not([open])"));
+  folds.forEach((fold) => fold.querySelector("summary").click());
+  return folds.length;
+}"""
+
+
 def page_names(role: str) -> list[str]:
     """The HTML pages ``role`` may open with a GET: those of the access table, minus
     the API (JSON), file downloads and fragments (told apart by what they answer)."""
@@ -121,6 +174,16 @@ def _problems_of_page(page: Any, url: str, language: str, msgids: set[str]) -> l
     size = page.evaluate(OVERFLOW)
     if size["scrollWidth"] > size["width"]:
         problems.append(f"{url} [{language}] is {size['scrollWidth']} px wide: {size['wide']}")
+    long_cards = page.evaluate(CARD_LINES, CARD_LINES_AT_MOST)
+    if long_cards:
+        problems.append(f"{url} [{language}] has list cards over three lines: {long_cards}")
+    if page.evaluate(OPEN_FILTERS):
+        size = page.evaluate(OVERFLOW)
+        if size["scrollWidth"] > size["width"]:
+            problems.append(
+                f"{url} [{language}] with its filters open is {size['scrollWidth']} px wide: "
+                f"{size['wide']}"
+            )
     if language == "lt":
         english = untranslated(page.evaluate(CHROME_TEXTS), msgids)
         if english:

@@ -25,7 +25,7 @@ PASSWORD = "e2e-demo-password-1"
 PANELS = {
     "officer": {"my-unit", "log-violation", "account"},
     "dispatcher": {"open-tasks", "units-by-status", "zone-alerts", "response-times", "account"},
-    "analyst": {"review", "account"},
+    "analyst": {"review", "my-cases", "account"},
     "admin": {"accounts", "audit", "account"},
 }
 

@@ -46,7 +46,7 @@ def test_the_officers_pages_open_offline_and_say_what_waits(new_page):
     page.goto(reverse("cases:violation-create"))
     expect(page.get_by_role("heading", name="Log a violation")).to_be_visible()
     expect(page.locator("[data-outbox-offline]")).to_contain_text(OFFLINE)
-    page.get_by_label("Category").select_option(label="Tobacco products")
+    page.get_by_role("radio", name="Tobacco products").check()
     page.locator("#location-map").click()
     page.get_by_role("button", name="Save draft and continue").click()
     page.get_by_role("status").filter(has_text=SAVED).wait_for()

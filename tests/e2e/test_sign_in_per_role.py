@@ -13,15 +13,17 @@ PASSWORD = "e2e-demo-password-1"
 NAVIGATION = {
     "officer": (
         {"dashboard", "my-tasks", "my-unit", "violations", "violation-map", "shifts", "units"},
-        {"audit", "users", "review", "live-map", "track-replay", "zone-alerts", "notices", "jobs"},
+        {"audit", "users", "review", "live-map", "track-replay", "zone-alerts", "notices", "jobs"}
+        | {"cases"},
     ),
     "dispatcher": (
         {"dashboard", "live-map", "notices", "zone-alerts", "shifts", "patrol-zones"}
         | {"mobile-units"},
-        {"audit", "review", "my-tasks", "my-unit", "categories"},
+        {"audit", "review", "my-tasks", "my-unit", "categories", "cases"},
     ),
     "analyst": (
-        {"dashboard", "violations", "review", "violation-map", "live-map", "track-replay", "api"},
+        {"dashboard", "violations", "review", "violation-map", "live-map", "track-replay", "api"}
+        | {"cases", "assistance-register"},
         {"audit", "categories", "my-tasks", "my-unit"},
     ),
     "admin": (

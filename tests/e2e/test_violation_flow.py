@@ -27,7 +27,7 @@ def test_officer_logs_a_violation_on_a_phone_and_finds_it_on_the_map(new_page):
     sign_in(page, "officer")
 
     page.goto("/violations/new/")
-    page.get_by_label("Category").select_option(label="Tobacco products")
+    page.get_by_role("radio", name="Tobacco products").check()
     tobacco = page.locator("fieldset[data-category=tobacco]")
     # Short choices are chips (radio buttons): one tap each.
     tobacco.get_by_role("group", name="Transport mode").get_by_label("Road").check()

@@ -220,7 +220,7 @@ def test_a_correction_after_a_lost_answer_reaches_the_draft(new_page):
     page = new_page(PHONE)
     sign_in(page, "officer")
     page.goto("/violations/new/")
-    page.get_by_label("Category").select_option(label="Tobacco products")
+    page.get_by_role("radio", name="Tobacco products").check()
     page.locator("#location-map").click()
     page.get_by_label("What happened").fill("Cigarettes behind the spare wheel.")
     reached = _drop_answers(page, "**/violations/new/")

@@ -98,7 +98,7 @@ def valid_requests(ids: dict[str, int]) -> dict[str, tuple[str, dict[str, Any]]]
                 "kind": "vehicle",
                 "role": "owner",
                 "values": {"plate": "ABC123", "plate_country": "LT"},
-                "properties": {"make": "Volvo"},
+                "properties": {"model": "Volvo FH"},
                 "note": "Parked at the lane.",
             },
         ),

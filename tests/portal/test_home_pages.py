@@ -48,6 +48,7 @@ EVERY_PANEL = {
     "zone-alerts",
     "response-times",
     "review",
+    "my-cases",
     "accounts",
     "audit",
 }
@@ -414,7 +415,7 @@ def test_the_analyst_sees_the_review_queue_and_what_to_sort_it_by(
     with django_assert_max_num_queries(16):
         page, html = home_of(client)
 
-    assert set(page.panels) == {"review", "account"}
+    assert set(page.panels) == {"review", "my-cases", "account"}
     assert stats(page, "review") == {"waiting": "4"}
     counts = {
         sort: html.split(f'data-count="{sort}">')[1].split("<")[0]
@@ -544,7 +545,7 @@ def test_a_person_with_two_roles_sees_the_panels_of_each(unit_a, mobile_a, clien
 
     page, _html = home_of(client_for(both))
 
-    assert set(page.panels) == {"my-unit", "log-violation", "review", "account"}
+    assert set(page.panels) == {"my-unit", "log-violation", "review", "my-cases", "account"}
     assert not (set(page.panels) & {"open-tasks", "accounts", "audit"})
     assert set(page.panels) <= EVERY_PANEL
 

@@ -60,14 +60,15 @@ def test_a_nul_in_entity_properties_is_cleaned(api_client_for, officer, violatio
             "kind": "person",
             "role": "driver",
             "values": {"first_name": "Jo\x00nas", "last_name": "Jonaitis\ud800"},
-            "properties": {"birth_date": "1980-01-02", "remark\x00": "tall\x00"},
+            "properties": {"birth_date": "1980-01-02", "notes\x00": "tall\x00"},
         },
     )
 
     assert response.status_code == 201
-    entity = Entity.objects.get(kind="person")
+    entity = Entity.objects.get(kind="Person")
     assert entity.label == "Jonas Jonaitis\ufffd"
-    assert entity.properties == {"birth_date": "1980-01-02", "remark": "tall"}
+    assert entity.properties["birthDate"] == ["1980-01-02"]
+    assert entity.properties["notes"] == ["tall"]
 
 
 def test_a_nul_in_the_hs_code_search_is_ignored(api_client_for, officer):

@@ -24,7 +24,9 @@ from tests.access_policy import (
     Rule,
     pk_of,
 )
+from tests.cases.entity_access_rules import ENTITY_RULES, entity_objects
 from tests.cases.graph_access_rules import GRAPH_RULES, graph_objects
+from tests.cases.investigation_access_rules import INVESTIGATION_RULES, investigation_objects
 from tests.cases.search_access_rules import SEARCH_RULES
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 from tests.portal.jobs_access_rules import JOB_RULES, job_objects
@@ -130,6 +132,8 @@ EXPECTED: dict[str, Rule] = {
     **DISPATCH_RULES,
     **JOB_RULES,
     **GRAPH_RULES,
+    **INVESTIGATION_RULES,
+    **ENTITY_RULES,
     **SEARCH_RULES,
 }
 
@@ -193,7 +197,7 @@ def objects(personas, administrator, violation_of_officer):
         quantity=500,
         quantity_unit="packs",
     )
-    person = Entity.objects.create(kind="person", label="Test Person")
+    person = Entity.objects.create(kind="Person", label="Test Person")
     involvement = ViolationEntity.objects.create(
         violation=violation_of_officer, entity=person, role="driver"
     )
@@ -208,6 +212,8 @@ def objects(personas, administrator, violation_of_officer):
         **dispatch_objects(personas),
         **job_objects(personas),
         **graph_objects(personas),
+        **investigation_objects(personas, violation_of_officer),
+        **entity_objects(personas),
         "unit": officer.org_unit,
         "user": officer,
         "audit": AuditRecord.objects.order_by("-id").first(),

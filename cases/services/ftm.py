@@ -1,0 +1,346 @@
+"""FtM JSON-lines import and export of the entity registry, without loss.
+
+Import: every line is one FtM entity (``{"id", "schema", "properties", ...}``). Things
+(Person, Company, Address, Sanction...) become registry entities; interstitial entities
+(Ownership, Directorship, Family, Payment...) become relations between the entities their
+edge properties name, keeping their own FtM id and properties. FtM ids are kept, so a
+second import of the same file updates instead of duplicating, and an export gives back
+the same entities: ids, schemata, every property value, and the record's other top-level
+keys (caption, datasets, referents, first_seen...).
+
+A file with any bad line (not JSON, no id, an unknown schema or property) is refused as a
+whole with the line numbers, and nothing is written. Values FtM's type for their property
+does not accept are kept as given (an import must not lose data) and counted as warnings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from followthemoney.proxy import EntityProxy
+
+from cases.lib.ftm import ftm_model, property_problems, schema_get
+from cases.models import Entity, ProvenanceKind, Relation
+from cases.services.entities import entity_index
+from portal.models import AuditAction, User
+from portal.services.audit import audit_record
+
+# The keys of an FtM record that the registry keeps in columns of its own.
+_CORE_KEYS = ("id", "schema", "properties")
+
+# At most this many line errors are reported: a wrong file says so in a few lines.
+MAX_REPORTED_ERRORS = 20
+
+# FtM ids are at most this long in the registry's columns.
+FTM_ID_MAX = 200
+
+
+@dataclass
+class FtmImportResult:
+    entities_created: int = 0
+    entities_updated: int = 0
+    relations_created: int = 0
+    relations_updated: int = 0
+    warnings: list[str] = field(default_factory=list)
+    entity_ids: list[int] = field(default_factory=list)
+
+
+def _parse_lines(lines: Iterable[str]) -> list[tuple[int, dict[str, Any]]]:
+    records: list[tuple[int, dict[str, Any]]] = []
+    errors: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        problem = ""
+        try:
+            record = json.loads(line)
+        except ValueError:
+            problem = _("line %(line)d is not JSON.") % {"line": number}
+            record = None
+        if record is not None and not problem:
+            problem = _record_problem(number, record)
+        if problem:
+            errors.append(problem)
+            if len(errors) >= MAX_REPORTED_ERRORS:
+                break
+            continue
+        records.append((number, record))
+    if errors:
+        raise ValidationError({"file": errors})
+    if not records:
+        raise ValidationError({"file": [_("The file holds no FtM entities.")]})
+    return records
+
+
+def _record_problem(number: int, record: Any) -> str:
+    if not isinstance(record, dict):
+        return _("line %(line)d is not an FtM entity (a JSON object).") % {"line": number}
+    entity_id = record.get("id")
+    if not isinstance(entity_id, str) or not entity_id.strip():
+        return _("line %(line)d has no “id”.") % {"line": number}
+    if len(entity_id) > FTM_ID_MAX:
+        return _("line %(line)d: the id is longer than %(max)d characters.") % {
+            "line": number,
+            "max": FTM_ID_MAX,
+        }
+    schema = schema_get(str(record.get("schema") or ""))
+    if schema is None or schema.abstract:
+        return _("line %(line)d: “%(schema)s” is not a followthemoney schema.") % {
+            "line": number,
+            "schema": record.get("schema"),
+        }
+    properties = record.get("properties", {})
+    if not isinstance(properties, dict):
+        return _("line %(line)d: “properties” is not an object.") % {"line": number}
+    problems = property_problems(schema, properties)
+    for name, problem in problems.items():
+        if problem == "unknown":
+            return _("line %(line)d: %(schema)s has no property “%(property)s”.") % {
+                "line": number,
+                "schema": schema.name,
+                "property": name,
+            }
+        if problem == "not-a-list":
+            return _("line %(line)d: the values of “%(property)s” are not a list of texts.") % {
+                "line": number,
+                "property": name,
+            }
+    return ""
+
+
+def _label(record: dict[str, Any]) -> str:
+    caption = record.get("caption")
+    if isinstance(caption, str) and caption.strip():
+        return caption.strip()[:300]
+    proxy = EntityProxy.from_dict(
+        {"id": record["id"], "schema": record["schema"], "properties": record["properties"]},
+        cleaned=True,
+    )
+    return (proxy.caption or record["id"])[:300]
+
+
+def _partial_date(value: str, *, end: bool) -> date | None:
+    """The date an FtM date ("2014", "2014-05", "2014-05-03T10:00") stands for: the first
+    day of its period, or the last with ``end``."""
+    text = value[:10]
+    try:
+        if len(text) == 4:
+            return date(int(text), 12, 31) if end else date(int(text), 1, 1)
+        if len(text) == 7:
+            year, month = int(text[:4]), int(text[5:7])
+            if end:
+                following = date(year + month // 12, month % 12 + 1, 1)
+                return date.fromordinal(following.toordinal() - 1)
+            return date(year, month, 1)
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _period(properties: dict[str, Any]) -> tuple[date | None, date | None]:
+    starts = properties.get("startDate") or properties.get("date") or []
+    ends = properties.get("endDate") or properties.get("date") or []
+    start = min((d for d in (_partial_date(v, end=False) for v in starts) if d), default=None)
+    end = max((d for d in (_partial_date(v, end=True) for v in ends) if d), default=None)
+    return start, end
+
+
+def _warnings(number: int, record: dict[str, Any]) -> list[str]:
+    schema = ftm_model()[record["schema"]]
+    return [
+        _("line %(line)d: a value of “%(property)s” is not a valid %(type)s; kept as given.")
+        % {"line": number, "property": name, "type": schema.properties[name].type.name}
+        for name, problem in property_problems(schema, record["properties"]).items()
+        if problem == "invalid"
+    ]
+
+
+@transaction.atomic
+def ftm_import(
+    *, actor: User | None, lines: Iterable[str], source_name: str, content: bytes = b""
+) -> FtmImportResult:
+    """Import FtM JSON lines (see the module's docstring). ``source_name`` and the
+    SHA-256 of ``content`` (the file's bytes, when known) go into each row's provenance.
+    Raises ValidationError({"file": [messages]}) and writes nothing for a bad file."""
+    records = _parse_lines(lines)
+    digest = hashlib.sha256(content).hexdigest()[:16] if content else ""
+    source = f"import {source_name[:120]}" + (f" sha256:{digest}" if digest else "")
+    result = FtmImportResult()
+    edges: list[tuple[int, dict[str, Any]]] = []
+    by_ftm_id: dict[str, Entity] = {}
+    for number, record in records:
+        schema = ftm_model()[record["schema"]]
+        result.warnings.extend(_warnings(number, record))
+        if schema.edge:
+            edges.append((number, record))
+            continue
+        entity = _entity_upsert(record, provenance=f"{source} line {number}", result=result)
+        by_ftm_id[entity.ftm_id or ""] = entity
+    for number, record in edges:
+        schema = ftm_model()[record["schema"]]
+        ends = []
+        for prop_name in (schema.edge_source, schema.edge_target):
+            values = record["properties"].get(prop_name) or [] if prop_name else []
+            ftm_id = values[0] if values else ""
+            end = by_ftm_id.get(ftm_id) or Entity.objects.filter(ftm_id=ftm_id).first()
+            ends.append(end)
+        if ends[0] is None or ends[1] is None:
+            # An edge whose ends are not in the registry stays an entity of its own, so
+            # that it is not lost and comes back in an export.
+            entity = _entity_upsert(record, provenance=f"{source} line {number}", result=result)
+            continue
+        _relation_upsert(
+            record,
+            source=ends[0],
+            target=ends[1],
+            provenance=f"{source} line {number}",
+            result=result,
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="cases.entity",
+        object_repr=source[:300],
+        changes={
+            "ftm_import": source_name[:200],
+            "sha256": digest,
+            "entities_created": result.entities_created,
+            "entities_updated": result.entities_updated,
+            "relations_created": result.relations_created,
+            "relations_updated": result.relations_updated,
+        },
+    )
+    entity_ids = list(result.entity_ids)
+
+    def propose() -> None:
+        from cases.services.resolution import matches_propose
+
+        matches_propose(entity_ids=entity_ids)
+
+    transaction.on_commit(propose)
+    return result
+
+
+def _entity_upsert(record: dict[str, Any], *, provenance: str, result: FtmImportResult) -> Entity:
+    extra = {key: value for key, value in record.items() if key not in _CORE_KEYS}
+    entity = Entity.objects.filter(ftm_id=record["id"]).first()
+    if entity is None:
+        entity = Entity(ftm_id=record["id"], created_by=None)
+        result.entities_created += 1
+    else:
+        result.entities_updated += 1
+    entity.kind = record["schema"]
+    entity.label = _label(record)
+    entity.properties = record["properties"]
+    entity.ftm_extra = extra
+    entity.provenance = provenance[:300]
+    entity_index(entity)
+    entity.save()
+    result.entity_ids.append(entity.pk)
+    return entity
+
+
+def _relation_upsert(
+    record: dict[str, Any],
+    *,
+    source: Entity,
+    target: Entity,
+    provenance: str,
+    result: FtmImportResult,
+) -> Relation:
+    extra = {key: value for key, value in record.items() if key not in _CORE_KEYS}
+    relation = Relation.objects.filter(ftm_id=record["id"]).first()
+    if relation is None:
+        relation = Relation(ftm_id=record["id"])
+        result.relations_created += 1
+    else:
+        result.relations_updated += 1
+    relation.source = source
+    relation.target = target
+    relation.kind = record["schema"]
+    relation.properties = record["properties"]
+    relation.ftm_extra = extra
+    relation.valid_from, relation.valid_to = _period(record["properties"])
+    relation.provenance = provenance[:300]
+    relation.provenance_kind = ProvenanceKind.IMPORT
+    relation.save()
+    return relation
+
+
+def _entity_record(entity: Entity) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": entity.export_id,
+        "schema": entity.kind,
+        "properties": entity.properties or {},
+    }
+    for key, value in (entity.ftm_extra or {}).items():
+        if key != "legacy_properties":
+            record.setdefault(key, value)
+    return record
+
+
+def relation_record(relation: Relation) -> dict[str, Any] | None:
+    """The FtM interstitial entity a relation stands for; None for the portal's own
+    link kinds, which FtM holds as a property (Identification:holder)."""
+    schema = schema_get(relation.kind)
+    if schema is None or not schema.edge or not schema.edge_source or not schema.edge_target:
+        return None
+    properties = {name: list(values) for name, values in (relation.properties or {}).items()}
+    # The ends as they are now (a merge may have moved them), first of each list.
+    for prop_name, end in (
+        (schema.edge_source, relation.source),
+        (schema.edge_target, relation.target),
+    ):
+        values = properties.get(prop_name) or []
+        properties[prop_name] = [end.export_id, *values[1:]]
+    if not relation.properties:
+        if relation.valid_from:
+            properties["startDate"] = [relation.valid_from.isoformat()]
+        if relation.valid_to:
+            properties["endDate"] = [relation.valid_to.isoformat()]
+    record: dict[str, Any] = {
+        "id": relation.ftm_id or f"cep-rel-{relation.pk}",
+        "schema": relation.kind,
+        "properties": properties,
+    }
+    for key, value in (relation.ftm_extra or {}).items():
+        record.setdefault(key, value)
+    return record
+
+
+def ftm_export_lines(*, entities: QuerySet[Entity]) -> Iterator[str]:
+    """FtM JSON lines for ``entities`` (already narrowed to what the caller may see)
+    and the relations between them, things first, then the interstitial entities."""
+    ids: set[int] = set()
+    for entity in entities.order_by("pk").iterator(chunk_size=1000):
+        ids.add(entity.pk)
+        yield json.dumps(_entity_record(entity), ensure_ascii=False)
+    relations = (
+        Relation.objects.filter(source_id__in=ids, target_id__in=ids)
+        .select_related("source", "target")
+        .order_by("pk")
+    )
+    for relation in relations.iterator(chunk_size=1000):
+        record = relation_record(relation)
+        if record is not None:
+            yield json.dumps(record, ensure_ascii=False)
+
+
+def ftm_export_audit(*, actor: User | None, count_hint: str = "") -> None:
+    """The audit record of an export (the caller streams the lines)."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="cases.entity",
+        object_repr="FtM JSON lines",
+        changes={"ftm_export": count_hint},
+    )

@@ -1,0 +1,265 @@
+"""Entity resolution: proposing likely matches, the analyst's judgement on a pair, and
+merging two entities into one in a way that can be undone.
+
+A merge keeps both histories: the absorbed entity's row stays (pointing at the one it
+was merged into), its relations and violation involvements move to the kept entity, its
+property values join the kept entity's, and the merge record remembers what moved and
+what each entity looked like, so that an undo gives back both entities with their links.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.lib.matching import PROPOSE_AT, comparable_kinds, is_matchable, match_score
+from cases.models import (
+    Entity,
+    EntityMatch,
+    EntityMerge,
+    MatchStatus,
+    Relation,
+    ViolationEntity,
+)
+from cases.services.entities import entity_index
+from portal.models import AuditAction, User
+from portal.services.audit import audit_record
+
+# Candidates looked at per new entity: the index narrows by name sound and identifiers;
+# a common surname could still bring thousands, and a proposal list is read by a person.
+CANDIDATES_PER_ENTITY = 50
+
+
+def _names(entity: Entity) -> list[str]:
+    names = [entity.label, *((entity.properties or {}).get("name") or [])]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _pair(one: Entity, two: Entity) -> tuple[Entity, Entity]:
+    return (one, two) if one.pk < two.pk else (two, one)
+
+
+def matches_propose(*, entity_ids: list[int]) -> list[EntityMatch]:
+    """Propose the likely matches of each entity in ``entity_ids`` among the registry's
+    entities of a comparable kind that were not merged away: each candidate found by a
+    shared name sound or identifier is scored (cases/lib/matching.py) and proposed at
+    PROPOSE_AT or above. A pair already proposed or judged, "same" or "different", is
+    never proposed again."""
+    proposed: list[EntityMatch] = []
+    for entity in Entity.objects.filter(pk__in=entity_ids, merged_into__isnull=True):
+        if not is_matchable(entity.kind) or not (entity.name_codes or entity.identifiers):
+            continue
+        candidates = (
+            Entity.objects.filter(kind__in=comparable_kinds(entity.kind), merged_into__isnull=True)
+            .exclude(pk=entity.pk)
+            .filter(
+                Q(name_codes__overlap=entity.name_codes or ["-"])
+                | Q(identifiers__overlap=entity.identifiers or ["-"])
+            )
+            .order_by("pk")[:CANDIDATES_PER_ENTITY]
+        )
+        for candidate in candidates:
+            left, right = _pair(entity, candidate)
+            if EntityMatch.objects.filter(left=left, right=right).exists():
+                continue
+            result = match_score(
+                left_names=_names(left),
+                left_properties=left.properties or {},
+                left_identifiers=left.identifiers,
+                right_names=_names(right),
+                right_properties=right.properties or {},
+                right_identifiers=right.identifiers,
+            )
+            if result.score < PROPOSE_AT:
+                continue
+            match, created = EntityMatch.objects.get_or_create(
+                left=left, right=right, defaults={"score": result.score, "reasons": result.reasons}
+            )
+            if created:
+                proposed.append(match)
+    return proposed
+
+
+@transaction.atomic
+def match_judge(*, actor: User, match: EntityMatch, verdict: str) -> EntityMatch:
+    """Record the analyst's judgement on a proposed pair: ``"same"`` or ``"different"``.
+    Either way the pair is not proposed again; "same" does not merge by itself."""
+    if verdict not in (MatchStatus.SAME, MatchStatus.DIFFERENT):
+        raise ValidationError({"verdict": _("Choose “same” or “different”.")})
+    match = EntityMatch.objects.select_for_update().get(pk=match.pk)
+    before = match.status
+    match.status = verdict
+    match.decided_by = actor
+    match.decided_at = timezone.now()
+    match.full_clean()
+    match.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=match,
+        changes={
+            "status": [before, verdict],
+            "left": match.left_id,
+            "right": match.right_id,
+        },
+    )
+    return match
+
+
+def _merged_properties(kept: dict[str, Any], absorbed: dict[str, Any]) -> dict[str, Any]:
+    merged = {name: list(values) for name, values in (kept or {}).items()}
+    for name, values in (absorbed or {}).items():
+        target = merged.setdefault(name, [])
+        for value in values:
+            if value not in target:
+                target.append(value)
+    return merged
+
+
+@transaction.atomic
+def entity_merge(
+    *, actor: User, kept: Entity, absorbed: Entity, match: EntityMatch | None = None
+) -> EntityMerge:
+    """Merge ``absorbed`` into ``kept``: relations and violation involvements move over
+    (a link the kept entity already has in the same form stays with the absorbed one,
+    so nothing is lost), property values are joined, the absorbed entity points at the
+    kept one. Audited on both; undone with entity_merge_undo."""
+    if kept.pk == absorbed.pk:
+        raise ValidationError({"absorbed": _("An entity cannot be merged into itself.")})
+    # Lock both rows in id order: two analysts merging crossing pairs must not deadlock.
+    locked = {
+        e.pk: e
+        for e in Entity.objects.select_for_update()
+        .filter(pk__in=[kept.pk, absorbed.pk])
+        .order_by("pk")
+    }
+    kept, absorbed = locked[kept.pk], locked[absorbed.pk]
+    if kept.merged_into_id or absorbed.merged_into_id:
+        raise ValidationError(
+            {"absorbed": _("One of these entities was already merged into another.")}
+        )
+    if absorbed.kind not in comparable_kinds(kept.kind):
+        raise ValidationError(
+            {
+                "absorbed": _("A %(one)s cannot be merged with a %(other)s.")
+                % {"one": kept.kind, "other": absorbed.kind}
+            }
+        )
+    moved_relations: list[list[Any]] = []
+    for relation in Relation.objects.select_for_update().filter(source=absorbed):
+        clash = relation.target_id == kept.pk or (
+            relation.ftm_id is None
+            and Relation.objects.filter(
+                source=kept, target_id=relation.target_id, kind=relation.kind, ftm_id=None
+            ).exists()
+        )
+        if not clash:
+            relation.source = kept
+            relation.save(update_fields=["source"])
+            moved_relations.append([relation.pk, "source"])
+    for relation in Relation.objects.select_for_update().filter(target=absorbed):
+        clash = relation.source_id == kept.pk or (
+            relation.ftm_id is None
+            and Relation.objects.filter(
+                source_id=relation.source_id, target=kept, kind=relation.kind, ftm_id=None
+            ).exists()
+        )
+        if not clash:
+            relation.target = kept
+            relation.save(update_fields=["target"])
+            moved_relations.append([relation.pk, "target"])
+    moved_involvements: list[int] = []
+    for involvement in ViolationEntity.objects.select_for_update().filter(entity=absorbed):
+        if ViolationEntity.objects.filter(
+            violation_id=involvement.violation_id, entity=kept, role=involvement.role
+        ).exists():
+            continue
+        involvement.entity = kept
+        involvement.save(update_fields=["entity"])
+        moved_involvements.append(involvement.pk)
+    snapshot = {
+        "kept_properties": kept.properties,
+        "absorbed_properties": absorbed.properties,
+        "absorbed_label": absorbed.label,
+        "absorbed_provenance": absorbed.provenance,
+        "relations": moved_relations,
+        "involvements": moved_involvements,
+    }
+    kept.properties = _merged_properties(kept.properties, absorbed.properties)
+    if kept.kind in ("Person", "Company", "Organization") and absorbed.label:
+        names = kept.properties.setdefault("name", [])
+        if absorbed.label not in names:
+            names.append(absorbed.label)
+    entity_index(kept)
+    kept.save(update_fields=["properties", "name_codes", "identifiers", "updated_at"])
+    absorbed.merged_into = kept
+    absorbed.save(update_fields=["merged_into", "updated_at"])
+    merge = EntityMerge.objects.create(
+        kept=kept, absorbed=absorbed, match=match, snapshot=snapshot, merged_by=actor
+    )
+    if match is not None and match.status != MatchStatus.SAME:
+        match.status = MatchStatus.SAME
+        match.decided_by = actor
+        match.decided_at = timezone.now()
+        match.save(update_fields=["status", "decided_by", "decided_at"])
+    changes = {
+        "merge": merge.pk,
+        "kept": kept.pk,
+        "absorbed": absorbed.pk,
+        "relations_moved": len(moved_relations),
+        "involvements_moved": len(moved_involvements),
+    }
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=kept, changes=changes)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=absorbed, changes=changes)
+    return merge
+
+
+@transaction.atomic
+def entity_merge_undo(*, actor: User, merge: EntityMerge) -> EntityMerge:
+    """Undo ``merge``: the absorbed entity stands on its own again with the relations
+    and involvements that moved, and the kept entity has its properties as before the
+    merge. Refused once undone, or when the kept entity was itself merged away since
+    (undo that merge first)."""
+    merge = EntityMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at is not None:
+        raise ValidationError({"merge": _("This merge was already undone.")})
+    locked = {
+        e.pk: e
+        for e in Entity.objects.select_for_update()
+        .filter(pk__in=[merge.kept_id, merge.absorbed_id])
+        .order_by("pk")
+    }
+    kept, absorbed = locked[merge.kept_id], locked[merge.absorbed_id]
+    if kept.merged_into_id is not None:
+        raise ValidationError(
+            {"merge": _("The kept entity was merged into another since; undo that merge first.")}
+        )
+    snapshot = merge.snapshot
+    for relation_id, end in snapshot.get("relations", []):
+        field = "source" if end == "source" else "target"
+        Relation.objects.filter(pk=relation_id, **{field: kept}).update(**{field: absorbed})
+    ViolationEntity.objects.filter(pk__in=snapshot.get("involvements", []), entity=kept).update(
+        entity=absorbed
+    )
+    kept.properties = snapshot.get("kept_properties", kept.properties)
+    entity_index(kept)
+    kept.save(update_fields=["properties", "name_codes", "identifiers", "updated_at"])
+    absorbed.merged_into = None
+    absorbed.save(update_fields=["merged_into", "updated_at"])
+    merge.undone_at = timezone.now()
+    merge.undone_by = actor
+    merge.save(update_fields=["undone_at", "undone_by"])
+    if merge.match_id is not None:
+        # Undoing says the analyst is no longer sure: the pair goes back to the queue.
+        EntityMatch.objects.filter(pk=merge.match_id).update(
+            status=MatchStatus.PROPOSED, decided_by=None, decided_at=None
+        )
+    changes = {"merge_undone": merge.pk, "kept": kept.pk, "absorbed": absorbed.pk}
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=kept, changes=changes)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=absorbed, changes=changes)
+    return merge

@@ -1,0 +1,18 @@
+"""HTML pages of the entity registry and entity resolution, namespace ``entities``,
+mounted at /entities/."""
+
+from django.urls import path
+
+from cases.views import registry, resolution
+
+app_name = "entities"
+
+urlpatterns = [
+    path("", registry.entity_list, name="entity-list"),
+    path("export.ftm.jsonl", registry.entity_export, name="entity-export"),
+    path("matches/", resolution.match_list, name="match-list"),
+    path("matches/<int:pk>/judge/", resolution.match_judge, name="match-judge"),
+    path("matches/<int:pk>/merge/", resolution.match_merge, name="match-merge"),
+    path("merges/<int:pk>/undo/", resolution.merge_undo, name="merge-undo"),
+    path("<int:pk>/", registry.entity_detail, name="entity-detail"),
+]

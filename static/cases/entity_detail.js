@@ -1,0 +1,27 @@
+// An entity's dossier: its places (addresses with coordinates, violation sites) on a
+// small map, loaded as GeoJSON from the API.
+(function () {
+  const element = document.getElementById("entity-map");
+  if (!element || !window.L) return;
+  const map = window.PortalMap.create(element, { scrollWheelZoom: false });
+  map.setView([55.2, 23.9], 6);
+  window.PortalHttp.getJson(element.dataset.placesUrl).then((collection) => {
+    const layer = L.geoJSON(collection, {
+      pointToLayer: (feature, latlng) =>
+        L.circleMarker(latlng, {
+          radius: 7,
+          weight: 2,
+          color: feature.properties.kind === "address" ? "#1d4ed8" : "#b91c1c",
+          className: "entity-place",
+        }),
+      onEachFeature: (feature, marker) => {
+        const link = document.createElement("a");
+        link.href = feature.properties.url;
+        link.textContent = feature.properties.label;
+        marker.bindPopup(link);
+      },
+    }).addTo(map);
+    const bounds = layer.getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds.pad(0.3), { maxZoom: 13 });
+  });
+})();
