@@ -69,6 +69,12 @@ class SearchSource:
     # The titles to show for a page of hits, in the reader's language, when the stored
     # title (one language, for the index) reads worse: {object_id: title}.
     display_titles: Callable[[list[int]], dict[int, str]] | None = None
+    # Whether titles are names (people, companies, vessels): then they are also indexed
+    # in Latin ASCII and found misspelt or transliterated (trigram matching).
+    titles_are_names: bool = False
+    # The pages of a page of hits, for records without a page of their own (a note is
+    # shown on its case's page): {object_id: url}. Otherwise ``url_name`` with pk.
+    page_urls: Callable[[list[int]], dict[int, str]] | None = None
 
     def readable_by(self, user: User) -> bool:
         return all(user.has_perm(permission) for permission in self.permissions)

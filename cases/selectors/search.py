@@ -36,6 +36,7 @@ from cases.lib.search import (
     snippet_html,
 )
 from cases.models.search import ENGLISH_CONFIG, SIMPLE_CONFIG
+from cases.selectors.investigations import case_scope_for_user
 from portal.models import User
 
 PER_PAGE = 20
@@ -73,9 +74,14 @@ def search_kinds_for_user(*, user: User) -> list[SearchSource]:
 
 
 def restricted_reach(*, user: User) -> tuple[bool, list[int]]:
-    """(sees every restricted case, the restricted cases ``user`` is on). Until
-    investigation cases exist nothing is restricted and this is (False, [])."""
-    return False, []
+    """(sees every restricted case, the restricted cases ``user`` is on: lead or team)."""
+    if user.has_perm("cases.view_all_cases"):
+        return True, []
+    if not user.has_perm("cases.view_case"):
+        return False, []
+    return False, list(
+        case_scope_for_user(user=user).filter(restricted=True).values_list("pk", flat=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,7 @@ def _reach_sql(*, user: User, kinds: list[str]) -> tuple[str, dict[str, Any]]:
     sees_all, case_ids = restricted_reach(user=user)
     sql = "e.kind = ANY(%(kinds)s)"
     if not sees_all:
-        sql += " AND (e.restricted_case_ids = '{}' OR e.restricted_case_ids && %(cases)s)"
+        sql += " AND (e.restricted_case_ids = '{}' OR e.restricted_case_ids && %(cases)s::bigint[])"
     return sql, {"kinds": kinds, "cases": case_ids}
 
 
@@ -242,15 +248,18 @@ def _facets(
 
 
 def _display_titles(hits: list[SearchHit], sources: dict[str, SearchSource]) -> None:
-    """The titles of a page of hits as their sources show them (one query a kind)."""
+    """The titles and pages of a page of hits as their sources give them (one query a
+    kind at most)."""
     for kind, source in sources.items():
         ids = [hit.object_id for hit in hits if hit.kind == kind]
-        if source.display_titles is None or not ids:
+        if not ids:
             continue
-        titles = source.display_titles(ids)
+        titles = source.display_titles(ids) if source.display_titles else {}
+        urls = source.page_urls(ids) if source.page_urls else {}
         for hit in hits:
             if hit.kind == kind:
                 hit.title = titles.get(hit.object_id, hit.title)
+                hit.url = urls.get(hit.object_id, hit.url)
 
 
 def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
@@ -303,7 +312,9 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
             status_label=str(sources[kind].status_labels.get(status, status)),
             occurred_on=occurred_on,
             rank=float(rank),
-            url=reverse(sources[kind].url_name, kwargs={"pk": object_id}),
+            url=reverse(sources[kind].url_name, kwargs={"pk": object_id})
+            if sources[kind].url_name
+            else "",
             snippet=snippet_html(headline or ""),
         )
         for kind, object_id, title, status, occurred_on, rank, _matches, headline in found

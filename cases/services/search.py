@@ -26,12 +26,13 @@ _FIELDS = ["title", "body", "names", "status", "occurred_on", "restricted_case_i
 
 
 def _entry(kind: str, document: SearchDocument) -> SearchEntry:
+    named = search_sources()[kind].titles_are_names
     return SearchEntry(
         kind=kind,
         object_id=document.object_id,
         title=strip_markers(document.title)[:500],
         body=strip_markers(document.body),
-        names=names_ascii(document.title, *document.aliases),
+        names=names_ascii(document.title, *document.aliases) if named else "",
         status=document.status,
         occurred_on=document.occurred_on,
         restricted_case_ids=sorted(set(document.restricted_case_ids)),
@@ -100,3 +101,21 @@ def search_run(*, actor: User, query: SearchQuery, purpose: str) -> SearchResult
             reason=purpose,
         )
     return results
+
+
+def search_index_case(*, case_id: int) -> None:
+    """Bring a case's entries up to date with it: the case, its notes, documents and
+    events (they follow its restricted flag), and the entities it links (an entity only
+    restricted cases hold is hidden outside their teams)."""
+    from cases.models import CaseDocument, CaseEntity, CaseEvent, CaseNote
+
+    search_index_refresh(kind="case", ids=[case_id])
+    for kind, model in (
+        ("case_note", CaseNote),
+        ("case_document", CaseDocument),
+        ("case_event", CaseEvent),
+    ):
+        ids = list(model.objects.filter(case_id=case_id).values_list("pk", flat=True))
+        search_index_refresh(kind=kind, ids=ids)
+    entity_ids = CaseEntity.objects.filter(case_id=case_id).values_list("entity_id", flat=True)
+    search_index_refresh(kind="entity", ids=list(entity_ids))

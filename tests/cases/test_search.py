@@ -137,7 +137,7 @@ def test_facets_count_by_type_status_and_year_and_narrow_the_results(api, office
     }
 
     assert facets["kind"] == {"violation": 2, "entity": 1}
-    assert facets["status"] == {"draft": 2, "company": 1}
+    assert facets["status"] == {"draft": 2, "Company": 1}
     this_year, before = str(timezone.localdate().year), str(last_year.year)
     assert facets["year"][before] == 1
     assert facets["year"][this_year] == 2
