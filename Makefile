@@ -6,7 +6,7 @@ help:
 	@echo "make test   set up, then lint, type check and the whole test suite"
 	@echo "make bench  benchmarks at scale (bench/*.py) on DATABASE_URL, default portal_bench,"
 	@echo "            the dispatch ones on portal_bench_knn and portal_bench_ingest,"
-	@echo "            bench/graph.py on portal_bench_graph"
+	@echo "            bench/graph.py on portal_bench_graph, bench/search.py on portal_bench_search"
 	@echo "make probe  schemathesis over the whole API as each role against a running make run"
 
 setup:
@@ -37,7 +37,8 @@ messages:
 # bench/violations.py runs on DATABASE_URL with BENCH_ARGS; the dispatch scripts on
 # databases of their own on the same server (portal_bench_knn, portal_bench_ingest),
 # with NEAREST_ARGS and INGEST_ARGS (e.g. INGEST_ARGS="--duration 60"; 5 minutes else);
-# bench/graph.py on portal_bench_graph with GRAPH_ARGS (e.g. GRAPH_ARGS="--scale 0.05").
+# bench/graph.py on portal_bench_graph with GRAPH_ARGS (e.g. GRAPH_ARGS="--scale 0.05"),
+# bench/search.py on portal_bench_search with SEARCH_ARGS.
 BENCH_DATABASE_URL ?= postgis://postgres@127.0.0.1:5432/portal_bench
 bench:
 	@test -x .venv/bin/python || { echo "Run make setup first."; exit 1; }
@@ -50,7 +51,9 @@ bench:
 	echo "==> bench/dispatch_ingest.py"; \
 	.venv/bin/python bench/dispatch_ingest.py $(INGEST_ARGS) || exit 1; \
 	echo "==> bench/graph.py"; \
-	.venv/bin/python bench/graph.py $(GRAPH_ARGS)
+	.venv/bin/python bench/graph.py $(GRAPH_ARGS) || exit 1; \
+	echo "==> bench/search.py"; \
+	.venv/bin/python bench/search.py $(SEARCH_ARGS)
 
 # The hardening probe (bench/api_probe.py): schemathesis as each role against the portal
 # that `make run` serves (PORT, default 8000), as the portal's own database role.

@@ -59,12 +59,14 @@ class CasesConfig(AppConfig):
                 "cases.view_case",
                 "cases.add_case",
                 "cases.change_case",
+                "cases.use_search",
             ],
             "administrator": [
                 *reference,
                 # Administrators see every case, restricted ones too, and change none.
                 "cases.view_case",
                 "cases.view_all_cases",
+                "cases.use_search",
                 "cases.add_violationcategory",
                 "cases.change_violationcategory",
             ],
@@ -109,6 +111,13 @@ class CasesConfig(AppConfig):
             ),
         ]
 
+    def search_sources(self) -> list[Any]:
+        # What the search box finds (cases/lib/search.py): violations and entities;
+        # investigation cases, notes, documents and events register theirs here too.
+        from cases.selectors.search_sources import cases_search_sources
+
+        return cases_search_sources()
+
     # Kept on the officer's device by the service worker (portal/views/offline.py).
     offline_pages = ["cases:violation-create", "cases:violation-on-device", "cases:outbox"]
     # Shown offline in place of a page that is not kept: what waits on the device.
@@ -126,11 +135,21 @@ class CasesConfig(AppConfig):
         # The offline outbox banner: a violation kept on the phone is sent from any page.
         return ["cases/_outbox.html"]
 
+    # The search box, for those who may search (analysts and administrators).
+    topbar_partials = ["cases/_search_box.html"]
+
     @property
     def navigation_items(self) -> list[Any]:
         from portal.navigation import NavItem
 
         return [
+            NavItem(
+                "search",
+                _("Search"),
+                "search:search",
+                ("cases.use_search",),
+                order=5,
+            ),
             NavItem(
                 "violations",
                 _("Violations"),

@@ -49,10 +49,14 @@ def layout_partials(request: HttpRequest) -> dict[str, object]:
 
     An app names them in ``layout_partials`` on its AppConfig (e.g. cases' offline
     outbox banner); base.html includes each, so the core layout names no app.
+    Likewise ``topbar_partials``: tools in the top bar (cases' search box), each
+    partial deciding for itself who sees it.
     """
     if _layout_user(request) is None:
-        return {"layout_partials": []}
+        return {"layout_partials": [], "topbar_partials": []}
     partials: list[str] = []
+    topbar: list[str] = []
     for app_config in apps.get_app_configs():
         partials.extend(getattr(app_config, "layout_partials", []))
-    return {"layout_partials": partials}
+        topbar.extend(getattr(app_config, "topbar_partials", []))
+    return {"layout_partials": partials, "topbar_partials": topbar}

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 import cases.urls_api
 import cases.urls_graph
+import cases.urls_search
 import dispatch.urls_api
 import portal.urls_api
 from portal.access import public
@@ -61,6 +62,7 @@ api_v1 = [
     *portal.urls_api.urlpatterns,
     *cases.urls_api.urlpatterns,
     *cases.urls_graph.api_urlpatterns,
+    *cases.urls_search.api_urlpatterns,
     *dispatch.urls_api.urlpatterns,
 ]
 
@@ -71,6 +73,7 @@ urlpatterns = [
     path("entities/", include("cases.urls_entities")),
     path("dispatch/", include("dispatch.urls")),
     path("charts/", include("cases.urls_graph", namespace="graph")),
+    path("search/", include("cases.urls_search", namespace="search")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path(

@@ -23,6 +23,7 @@ from cases.models.investigations import (
 )
 from cases.models.map import ViolationGridCell, ViolationGridMonth
 from cases.models.resolution import EntityMatch, EntityMerge, MatchStatus
+from cases.models.search import SearchEntry
 from cases.models.violations import (
     Evidence,
     InvolvementRole,
@@ -65,6 +66,7 @@ __all__ = [
     "ProvenanceKind",
     "QuantityUnit",
     "Relation",
+    "SearchEntry",
     "Violation",
     "ViolationCategory",
     "ViolationEntity",

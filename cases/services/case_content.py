@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseDocument, CaseEvent, CaseNote
+from cases.services.search import search_index_refresh
 from portal.lib.text import hidden_characters_check, lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -121,6 +122,7 @@ def case_document_add(
         },
     )
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    search_index_refresh(kind="case_document", ids=[document.pk])
     return document
 
 
@@ -138,6 +140,7 @@ def case_note_add(*, actor: User, case: Case, body: str) -> CaseNote:
         changes={"note_added": {"note": note.pk, "length": len(body)}},
     )
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    search_index_refresh(kind="case_note", ids=[note.pk])
     return note
 
 
@@ -179,4 +182,5 @@ def case_event_add(
         changes={"event_added": {"event": event.pk, "title": title}},
     )
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    search_index_refresh(kind="case_event", ids=[event.pk])
     return event

@@ -24,6 +24,7 @@ from cases.models import (
     Violation,
     ViolationEntity,
 )
+from cases.services.search import search_index_refresh
 from cases.services.writes import already_removed, client_write_claim, client_write_done
 from portal.lib.text import hidden_characters_check, lengths_check
 from portal.models import AuditAction, User
@@ -235,6 +236,7 @@ def entity_resolve(
     except IntegrityError:
         # Someone registered the same identifier a moment ago: use theirs.
         return Entity.objects.get(kind=kind, key=key), False
+    search_index_refresh(kind="entity", ids=[entity.pk])
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=entity, changes={"kind": kind, "key": key}
     )

@@ -24,6 +24,7 @@ from cases.models import (
     Entity,
     Violation,
 )
+from cases.services.search import search_index_case, search_index_refresh
 from portal.lib.text import hidden_characters_check, lengths_check
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record, model_changes
@@ -112,6 +113,7 @@ def case_create(
     )
     if template is not None:
         _template_fill(actor=actor, case=case, template=template)
+    search_index_case(case_id=case.pk)
     return case
 
 
@@ -169,6 +171,7 @@ def case_update(*, actor: User, case: Case, data: CaseInput) -> Case:
     if changes:
         case.save(update_fields=[*UPDATABLE, "closed_at", "updated_at"])
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, changes=changes)
+        search_index_case(case_id=case.pk)
     return case
 
 
@@ -295,6 +298,7 @@ def case_entity_link(*, actor: User, case: Case, entity: Entity, reason: str = "
         },
     )
     _touch(case)
+    search_index_refresh(kind="entity", ids=[entity.pk])
     return link
 
 
@@ -308,6 +312,7 @@ def case_entity_unlink(*, actor: User, link: CaseEntity) -> None:
     )
     link.delete()
     _touch(link.case)
+    search_index_refresh(kind="entity", ids=[link.entity_id])
 
 
 def case_consult(*, actor: User, case: Case, what: str = "page") -> None:

@@ -17,6 +17,7 @@ from cases.models import ClientWriteKind, Violation, ViolationCategory, Violatio
 from cases.selectors.violations import violation_verify_problems
 from cases.services.categories import category_details_clean
 from cases.services.map import violation_grid_changed
+from cases.services.search import search_index_refresh
 from cases.services.writes import client_write_claim, client_write_done
 from cases.signals import violation_logged
 from portal.lib.geometry import point_snap
@@ -204,6 +205,7 @@ def violation_create(
         _announce(actor=actor, violation=existing, origin=data.origin)
         return existing, False
     violation_grid_changed(violation=violation)
+    search_index_refresh(kind="violation", ids=[violation.pk])
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -263,6 +265,7 @@ def violation_update(
             raise ValidationError(problems)
     violation.full_clean(exclude=["reported_by", "unit", "category"])
     violation.save(update_fields=[*SAVED_FIELDS, "crossing_point", "updated_at"])
+    search_index_refresh(kind="violation", ids=[violation.pk])
     violation_grid_changed(violation=violation, before=before)
     changes = _diff(before, _snapshot(violation))
     if changes:
@@ -322,6 +325,7 @@ def violation_submit(
     violation.status = ViolationStatus.SUBMITTED
     violation.submitted_at = timezone.now()
     violation.save(update_fields=["status", "submitted_at", "updated_at"])
+    search_index_refresh(kind="violation", ids=[violation.pk])
     violation_grid_changed(violation=violation, before={"status": ViolationStatus.DRAFT})
     audit_record(
         actor=actor,
@@ -343,6 +347,7 @@ def violation_verify(*, actor: User, violation: Violation) -> Violation:
     violation.verified_at = timezone.now()
     violation.verified_by = actor
     violation.save(update_fields=["status", "verified_at", "verified_by", "updated_at"])
+    search_index_refresh(kind="violation", ids=[violation.pk])
     violation_grid_changed(violation=violation, before={"status": ViolationStatus.SUBMITTED})
     audit_record(
         actor=actor,

@@ -27,6 +27,7 @@ from tests.access_policy import (
 from tests.cases.entity_access_rules import ENTITY_RULES, entity_objects
 from tests.cases.graph_access_rules import GRAPH_RULES, graph_objects
 from tests.cases.investigation_access_rules import INVESTIGATION_RULES, investigation_objects
+from tests.cases.search_access_rules import SEARCH_RULES
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 from tests.portal.jobs_access_rules import JOB_RULES, job_objects
 
@@ -134,6 +135,7 @@ EXPECTED: dict[str, Rule] = {
     **GRAPH_RULES,
     **INVESTIGATION_RULES,
     **ENTITY_RULES,
+    **SEARCH_RULES,
 }
 
 
