@@ -92,6 +92,10 @@ class CrossCaseHits:
     restricted_leads: list[str] = field(default_factory=list)
 
     @property
+    def count(self) -> int:
+        return len(self.cases) + len(self.violations) + len(self.restricted_leads)
+
+    @property
     def empty(self) -> bool:
         return not (self.cases or self.violations or self.restricted_leads)
 
