@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import assistance, case_content, case_links, investigations
+from cases.views import assistance, case_chart, case_content, case_links, investigations
 
 app_name = "investigations"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("requests/", assistance.assistance_register, name="assistance-register"),
     path("<int:pk>/", investigations.case_detail, name="case-detail"),
     path("<int:pk>/edit/", investigations.case_edit, name="case-edit"),
+    path("<int:pk>/chart/", case_chart.case_chart, name="case-chart"),
+    path("<int:pk>/chart/save/", case_chart.case_chart_save_view, name="case-chart-save"),
     path("<int:pk>/team/", investigations.case_team_manage, name="case-team"),
     path(
         "<int:pk>/team/<int:member_id>/remove/",

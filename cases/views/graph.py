@@ -40,7 +40,18 @@ def chart_strings() -> dict[str, str]:
         "failed": _("The request failed: %(error)s"),
         "exported": _("Exported %(name)s."),
         "noDates": _("No dated relations on the chart."),
+        "saved": _("Chart saved: %(count)s entities in place."),
+        "empty": _("No subject linked to this case yet: link one to start its chart."),
     }
+
+
+def chart_layouts() -> list[tuple[str, str]]:
+    return [
+        ("cose", _("Force-directed")),
+        ("breadthfirst", _("Hierarchy")),
+        ("circle", _("Circle")),
+        ("concentric", _("Concentric")),
+    ]
 
 
 @permission_required("cases.view_entity", "cases.view_relation")
@@ -57,11 +68,6 @@ def entity_chart(request: HttpRequest, pk: int) -> HttpResponse:
             "strings": chart_strings(),
             "cap": DEFAULT_CAP,
             "max_hops": MAX_PATH_HOPS,
-            "layouts": [
-                ("cose", _("Force-directed")),
-                ("breadthfirst", _("Hierarchy")),
-                ("circle", _("Circle")),
-                ("concentric", _("Concentric")),
-            ],
+            "layouts": chart_layouts(),
         },
     )

@@ -23,6 +23,10 @@ INVESTIGATION_RULES: dict[str, Rule] = {
     "investigations:assistance-register": Rule(READERS),
     "investigations:case-detail": Rule(READERS, kwargs=pk_of("case")),
     "investigations:case-edit": Rule(WORKERS, kwargs=pk_of("case")),
+    # The case's link chart reads the registry (administrators hold no registry rights);
+    # saving its positions is working the case.
+    "investigations:case-chart": Rule(WORKERS, kwargs=pk_of("case")),
+    "investigations:case-chart-save": Rule(WORKERS, method="post", kwargs=pk_of("case")),
     "investigations:case-team": Rule(WORKERS, kwargs=pk_of("case")),
     "investigations:case-team-remove": Rule(
         WORKERS, method="post", kwargs=_case_and("case_member", "member_id")
