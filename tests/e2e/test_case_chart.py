@@ -52,7 +52,9 @@ def test_an_analyst_expands_moves_saves_and_finds_the_chart_as_left(
     moved = page.evaluate(POSITION_OF, ann)
     assert moved != before
     page.get_by_role("button", name="Save the chart").click()
-    expect(page.get_by_role("status")).to_have_text(re.compile(r"^Chart saved: \d+ entities in place\.$"))
+    expect(page.locator("[data-status]")).to_have_text(
+        re.compile(r"^Chart saved: \d+ entities in place\.$")
+    )
     screenshot(page, "case-chart-en-1280")
 
     page.reload()
