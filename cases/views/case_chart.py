@@ -10,14 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.models import EntityKind
 from cases.selectors.case_chart import case_chart_for_user
 from cases.selectors.graph import DEFAULT_CAP, MAX_PATH_HOPS
 from cases.selectors.investigations import case_can_work, case_get_for_user
 from cases.services.case_chart import case_chart_save
 from cases.services.investigations import case_consult
 from cases.views.common import actor_of
-from cases.views.graph import chart_layouts, chart_strings
+from cases.views.graph import chart_layouts, chart_legend, chart_strings
 from portal.access import permission_required
 
 
@@ -39,7 +38,7 @@ def case_chart(request: HttpRequest, pk: int) -> HttpResponse:
             "save_url": reverse("investigations:case-chart-save", args=[case.pk])
             if can_save
             else "",
-            "kinds": EntityKind.choices,
+            "legend": chart_legend(),
             "strings": chart_strings(),
             "cap": DEFAULT_CAP,
             "max_hops": MAX_PATH_HOPS,
