@@ -54,16 +54,18 @@ def case_chart_save_view(request: HttpRequest, pk: int) -> JsonResponse:
     {"count": n}, or 400 with {"errors": {field: [messages]}} and nothing saved."""
     user = actor_of(request)
     case = case_get_for_user(user=user, pk=pk, for_work=True)
+    unreadable = JsonResponse(
+        {"errors": {"positions": [_("The chart could not be read.")]}}, status=400
+    )
+    if request.content_type != "application/json":
+        # A form post (its body already read as request.POST) is not a chart.
+        return unreadable
     try:
         payload = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        return JsonResponse(
-            {"errors": {"positions": [_("The chart could not be read.")]}}, status=400
-        )
+        return unreadable
     if not isinstance(payload, dict):
-        return JsonResponse(
-            {"errors": {"positions": [_("The chart could not be read.")]}}, status=400
-        )
+        return unreadable
     try:
         count = case_chart_save(actor=user, case=case, positions=payload.get("positions"))
     except ValidationError as error:

@@ -172,3 +172,12 @@ def test_the_chart_exports_ftm_lines_rechecked_against_reach(analyst, api_client
     assert "Secret Smuggler" not in response.content.decode()
     assert response["Content-Disposition"].endswith('.ftm.jsonl"')
     assert AuditRecord.objects.filter(action="export", actor=analyst).exists()
+
+
+def test_a_form_post_is_not_a_chart(analyst, client_for, chart):
+    response = client_for(analyst).post(
+        reverse("investigations:case-chart-save", args=[chart["case"].pk]), {"positions": "1"}
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"positions": ["The chart could not be read."]}}
