@@ -76,26 +76,23 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # stays reachable (for the merge's undo) with ?merged=show.
         audit_record(actor=user, action=AuditAction.VIEW, obj=entity, changes={"view": "merged"})
         return redirect(f"{entity.merged_into.get_absolute_url()}?from={entity.pk}")
+    # Outside one's own cases a person's or company's dossier opens only for a stated
+    # purpose (asked once a session), which the audit record of every consultation keeps.
+    purposes: dict[str, str] = request.session.get(PURPOSES_KEY, {})
+    if request.method == "POST":
+        form = DossierPurposeForm(request.POST)
+        if not form.is_valid():
+            context = {"entity": entity, "form": form}
+            return render(request, "cases/entity_purpose.html", context, status=400)
+        purposes[str(entity.pk)] = form.cleaned_data["purpose"]
+        request.session[PURPOSES_KEY] = purposes
+        return redirect(request.get_full_path())
     purpose = ""
     if entity_needs_purpose(user=user, entity=entity):
-        # Outside one's own cases a person's or company's dossier opens only for a
-        # stated purpose, which the audit record of every consultation keeps.
-        purposes: dict[str, str] = request.session.get(PURPOSES_KEY, {})
-        form = DossierPurposeForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            purposes[str(entity.pk)] = form.cleaned_data["purpose"]
-            request.session[PURPOSES_KEY] = purposes
-            return redirect(request.get_full_path())
         purpose = purposes.get(str(entity.pk), "")
         if not purpose:
-            return render(
-                request,
-                "cases/entity_purpose.html",
-                {"entity": entity, "form": form},
-                status=400 if form.is_bound else 200,
-            )
-    elif request.method == "POST":
-        return redirect(request.get_full_path())
+            context = {"entity": entity, "form": DossierPurposeForm()}
+            return render(request, "cases/entity_purpose.html", context)
     audit_record(
         actor=user,
         action=AuditAction.VIEW,

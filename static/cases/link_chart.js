@@ -562,40 +562,20 @@ window.LinkChart = (function () {
     // A saved chart comes back as it was left: its entities, at their places.
     say(strings.loading);
     const start = savedIds.length ? [...new Set([...seeds, ...savedIds])].slice(0, 50) : seeds;
-    if (!start.length) {
-      say(strings.empty || "");
-    } else {
-      getJson(urls.expand, { ids: start.join(","), hops: 1, cap: baseCap })
-        .then((answer) => {
-          if (savedIds.length) {
-            const keep = new Set(start);
-            answer = {
-              nodes: answer.nodes.filter((n) => keep.has(n.id)),
-              edges: answer.edges.filter((e) => keep.has(e.source) && keep.has(e.target)),
-              more: [],
-            };
-            add(answer);
-            cy.nodes(".entity").forEach((n) => {
-              const at = saved[n.data("entity")];
-              if (at) n.position({ x: at[0], y: at[1] });
-            });
-            refreshLabels();
-            afterChange(false);
-            cy.fit(undefined, 30);
-            if (cy.zoom() > 1.4) {
-              cy.zoom(1.4);
-              cy.center();
-            }
-          } else {
-            for (const id of start) expanded.set(id, baseCap);
-            add(answer);
-            refreshLabels();
-            afterChange(true);
-          }
-          say("");
-        })
-        .catch(fail);
-    }
+    if (!start.length) say(strings.empty);
+    else getJson(urls.expand, { ids: start.join(","), hops: 1, cap: baseCap })
+      .then((answer) => {
+        const keep = new Set(start);
+        if (savedIds.length) answer = { nodes: answer.nodes.filter((n) => keep.has(n.id)), edges: answer.edges.filter((e) => keep.has(e.source) && keep.has(e.target)), more: [] };
+        else start.forEach((id) => expanded.set(id, baseCap));
+        add(answer);
+        cy.nodes(".entity").forEach((n) => saved[n.data("entity")] && n.position({ x: saved[n.data("entity")][0], y: saved[n.data("entity")][1] }));
+        refreshLabels();
+        afterChange(!savedIds.length);
+        if (savedIds.length) cy.fit(undefined, 30).zoom(Math.min(cy.zoom(), 1.4)).center();
+        say("");
+      })
+      .catch(fail);
     return { cy: cy, expand: expand, undo: undo };
   }
 
