@@ -84,6 +84,7 @@ def test_no_purpose_no_dossier(outside_analyst, client_for, smuggler):
 
     assert response.status_code == 400
     assert "State why you open this dossier." in response.content.decode()
+    assert b"data-error-summary" in response.content
     assert smuggler["open"].number not in response.content.decode()
     # Still nothing on a later look.
     assert "cases/entity_purpose.html" in [

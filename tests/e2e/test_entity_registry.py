@@ -46,7 +46,7 @@ def state_purpose(page) -> None:
     if purpose.count():
         purpose.fill("Check requested by the border post")
         page.locator("form[data-purpose-form] button[type=submit]").click()
-        page.wait_for_load_state()
+        expect(purpose).to_have_count(0)
 
 
 @pytest.fixture
