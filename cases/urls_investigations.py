@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from cases.views import assistance, case_content, case_links, investigations, reports, timeline
+from cases.views import (
+    assistance,
+    case_chart,
+    case_content,
+    case_links,
+    investigations,
+    reports,
+    timeline,
+)
 
 app_name = "investigations"
 
@@ -13,6 +21,8 @@ urlpatterns = [
     path("<int:pk>/", investigations.case_detail, name="case-detail"),
     path("<int:pk>/timeline/", timeline.case_timeline_page, name="case-timeline"),
     path("<int:pk>/edit/", investigations.case_edit, name="case-edit"),
+    path("<int:pk>/chart/", case_chart.case_chart, name="case-chart"),
+    path("<int:pk>/chart/save/", case_chart.case_chart_save_view, name="case-chart-save"),
     path("<int:pk>/team/", investigations.case_team_manage, name="case-team"),
     path("<int:pk>/report/", reports.case_report_start, name="case-report-start"),
     path(

@@ -226,7 +226,7 @@ class GraphPivot(APIView):
 
 
 class ChartSerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=["graphml", "anx"])
+    format = serializers.ChoiceField(choices=["graphml", "anx", "ftm"])
     nodes = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**62),
         allow_empty=False,

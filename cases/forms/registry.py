@@ -35,3 +35,25 @@ class MatchJudgeForm(forms.Form):
 
 class MatchMergeForm(forms.Form):
     keep = forms.IntegerField(label=_("Entity to keep"), min_value=1)
+
+
+class DossierPurposeForm(forms.Form):
+    """Why a person's or a company's dossier is opened outside one's own cases."""
+
+    purpose = forms.CharField(
+        label=_("Purpose of the consultation"),
+        min_length=5,
+        max_length=300,
+        help_text=_("For example: a check requested by the border post, with its reference."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={
+            "required": _("State why you open this dossier."),
+            "min_length": _("Say a little more: at least %(limit_value)d characters."),
+        },
+    )
+
+    def clean_purpose(self) -> str:
+        purpose = " ".join(self.cleaned_data["purpose"].split())
+        if len(purpose) < 5:
+            raise forms.ValidationError(_("Say a little more: at least 5 characters."))
+        return purpose

@@ -71,6 +71,9 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The case's link chart as last saved: {"positions": {entity id: [x, y]}}; read back
+    # only within the reader's reach (cases.selectors.case_chart).
+    chart_layout = models.JSONField(_("link chart layout"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("case")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -333,6 +333,25 @@ def ftm_export_lines(*, entities: QuerySet[Entity]) -> Iterator[str]:
         record = relation_record(relation)
         if record is not None:
             yield json.dumps(record, ensure_ascii=False)
+
+
+def ftm_chart_lines(*, entity_ids: Sequence[int], relation_ids: Sequence[int]) -> list[str]:
+    """FtM JSON lines of a link chart: ``entity_ids`` and ``relation_ids`` (already
+    re-read within the exporter's reach by the caller), things first, then relations."""
+    lines = [
+        json.dumps(_entity_record(entity), ensure_ascii=False)
+        for entity in Entity.objects.filter(pk__in=entity_ids).order_by("pk")
+    ]
+    relations = (
+        Relation.objects.filter(pk__in=relation_ids)
+        .select_related("source", "target")
+        .order_by("pk")
+    )
+    for relation in relations:
+        record = relation_record(relation)
+        if record is not None:
+            lines.append(json.dumps(record, ensure_ascii=False))
+    return lines
 
 
 def ftm_export_audit(*, actor: User | None, count_hint: str = "") -> None:

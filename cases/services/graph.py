@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from cases.lib.ftm import LEGACY_KINDS, schema_get
 from cases.models import EntityKind
 from cases.selectors.graph import MAX_EXPORT_IDS, graph_chart_for_user
+from cases.services.ftm import ftm_chart_lines
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
 FORMATS = {
     "graphml": ("application/graphml+xml", "graphml"),
     "anx": ("application/xml", "anx"),
+    "ftm": ("application/x-ndjson; charset=utf-8", "ftm.jsonl"),
 }
 
 # i2's standard icon per kind (IconStyle Type), and the entity type's name.
@@ -286,13 +288,13 @@ def graph_export(
     positions: Mapping[int, tuple[float, float]] | None = None,
     now: datetime | None = None,
 ) -> GraphExport:
-    """The chart of ``node_ids`` and ``edge_ids`` as ``file_format`` (graphml, anx),
+    """The chart of ``node_ids`` and ``edge_ids`` as ``file_format`` (graphml, anx, ftm),
     re-read within ``actor``'s reach: entities outside it, and relations not between two
     entities on the exported chart, are left out as if unknown. Audited as an export;
     ValidationError (and nothing recorded) for an unknown format, an empty chart or more
     than MAX_EXPORT_IDS ids."""
     if file_format not in FORMATS:
-        raise ValidationError({"format": _("Choose graphml or anx.")})
+        raise ValidationError({"format": _("Choose graphml, anx or ftm.")})
     if not node_ids:
         raise ValidationError({"nodes": _("The chart is empty: add entities before exporting.")})
     if len(node_ids) > MAX_EXPORT_IDS or len(edge_ids) > MAX_EXPORT_IDS:
@@ -306,11 +308,15 @@ def graph_export(
     if not entities:
         raise ValidationError({"nodes": _("None of these entities was found.")})
     at = positions or {}
-    content = (
-        chart_anx(entities, relations, at)
-        if file_format == "anx"
-        else chart_graphml(entities, relations, at)
-    )
+    if file_format == "ftm":
+        lines = ftm_chart_lines(
+            entity_ids=[e["id"] for e in entities], relation_ids=[r["id"] for r in relations]
+        )
+        content = ("\n".join(lines) + "\n").encode()
+    elif file_format == "anx":
+        content = chart_anx(entities, relations, at)
+    else:
+        content = chart_graphml(entities, relations, at)
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,

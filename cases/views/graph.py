@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from cases.lib.ftm import LEGACY_KINDS
 from cases.models import EntityKind
 from cases.selectors.entities import entity_get_for_user
 from cases.selectors.graph import DEFAULT_CAP, MAX_PATH_HOPS
@@ -40,7 +41,26 @@ def chart_strings() -> dict[str, str]:
         "failed": _("The request failed: %(error)s"),
         "exported": _("Exported %(name)s."),
         "noDates": _("No dated relations on the chart."),
+        "saved": _("Chart saved: %(count)s entities in place."),
+        "empty": _("No subject linked to this case yet: link one to start its chart."),
     }
+
+
+def chart_legend() -> list[tuple[str, str]]:
+    """(icon file name, label) of each kind: the icons are named by family, as in
+    static/cases/link_chart.js (KIND_ICONS)."""
+    icons = {kind: icon for icon, kind in LEGACY_KINDS.items()}
+    icons.update({"Organization": "company", "Passport": "identity_document"})
+    return [(icons.get(value, "entity"), str(label)) for value, label in EntityKind.choices]
+
+
+def chart_layouts() -> list[tuple[str, str]]:
+    return [
+        ("cose", _("Force-directed")),
+        ("breadthfirst", _("Hierarchy")),
+        ("circle", _("Circle")),
+        ("concentric", _("Concentric")),
+    ]
 
 
 @permission_required("cases.view_entity", "cases.view_relation")
@@ -53,15 +73,10 @@ def entity_chart(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/entity_chart.html",
         {
             "entity": entity,
-            "kinds": EntityKind.choices,
+            "legend": chart_legend(),
             "strings": chart_strings(),
             "cap": DEFAULT_CAP,
             "max_hops": MAX_PATH_HOPS,
-            "layouts": [
-                ("cose", _("Force-directed")),
-                ("breadthfirst", _("Hierarchy")),
-                ("circle", _("Circle")),
-                ("concentric", _("Concentric")),
-            ],
+            "layouts": chart_layouts(),
         },
     )

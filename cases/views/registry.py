@@ -4,10 +4,15 @@ from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.forms.registry import RegistryFilterForm
+from cases.forms.registry import DossierPurposeForm, RegistryFilterForm
 from cases.lib.match_reasons import reason_text
+from cases.selectors.cross_case import (
+    cross_case_hits_for_user,
+    entity_cases_for_user,
+    entity_needs_purpose,
+)
 from cases.selectors.registry import (
     RegistryFilter,
     entity_dossier,
@@ -57,16 +62,44 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The purposes stated in this session, by entity id: a dossier asks once per session.
+PURPOSES_KEY = "dossier_purposes"
+
+
 @permission_required("cases.view_entity")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     entity = entity_dossier_get_for_user(user=user, pk=pk)
-    audit_record(actor=user, action=AuditAction.VIEW, obj=entity, changes={"view": "dossier"})
     if entity.merged_into is not None and request.GET.get("merged") != "show":
         # The dossier of an entity merged into another is the other's; the absorbed one
         # stays reachable (for the merge's undo) with ?merged=show.
+        audit_record(actor=user, action=AuditAction.VIEW, obj=entity, changes={"view": "merged"})
         return redirect(f"{entity.merged_into.get_absolute_url()}?from={entity.pk}")
+    # Outside one's own cases a person's or company's dossier opens only for a stated
+    # purpose (asked once a session), which the audit record of every consultation keeps.
+    purposes: dict[str, str] = request.session.get(PURPOSES_KEY, {})
+    if request.method == "POST":
+        form = DossierPurposeForm(request.POST)
+        if not form.is_valid():
+            context = {"entity": entity, "form": form}
+            return render(request, "cases/entity_purpose.html", context, status=400)
+        purposes[str(entity.pk)] = form.cleaned_data["purpose"]
+        request.session[PURPOSES_KEY] = purposes
+        return redirect(request.get_full_path())
+    purpose = ""
+    if entity_needs_purpose(user=user, entity=entity):
+        purpose = purposes.get(str(entity.pk), "")
+        if not purpose:
+            context = {"entity": entity, "form": DossierPurposeForm()}
+            return render(request, "cases/entity_purpose.html", context)
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        obj=entity,
+        changes={"view": "dossier"},
+        reason=purpose,
+    )
     dossier = entity_dossier(user=user, entity=entity)
     matches = []
     if user.has_perm("cases.change_entity"):
@@ -77,6 +110,11 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {"match": match, "reasons": [reason_text(r) for r in match.reasons]}
             for match in match_queue_for_user(user=user).filter(right=entity)[:10]
         ]
+    cases = (
+        entity_cases_for_user(user=user, entity=entity)
+        if user.has_perm("cases.view_case")
+        else None
+    )
     return render(
         request,
         "cases/entity_detail.html",
@@ -84,9 +122,10 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entity": entity,
             "dossier": dossier,
             "matches": matches,
-            # The investigation cases this entity sits in: the cases part of the portal
-            # fills this spot (a template name), need-to-know applied there.
-            "cases_section_template": None,
+            "purpose": purpose,
+            "entity_cases": cases,
+            "hits": cross_case_hits_for_user(user=user, entities=[entity], include_same=False),
+            "cases_section_template": "cases/_entity_cases.html",
         },
     )
 

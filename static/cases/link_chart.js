@@ -40,7 +40,14 @@ window.LinkChart = (function () {
     };
     const iconBase = root.dataset.icons;
     const baseCap = Number(root.dataset.cap) || 25;
-    const seed = Number(root.dataset.seed);
+    // One seed (an entity's chart) or several (a case's entities: data-seeds="1,5,9").
+    const seeds = (root.dataset.seeds || root.dataset.seed || "").split(",").filter(Boolean).map(Number);
+    const seed = seeds[0];
+    // A case's chart saved before: {entity id: [x, y]} (data-positions names the
+    // json_script element); its entities come back where they were left.
+    const positionsScript = root.dataset.positions ? document.getElementById(root.dataset.positions) : null;
+    const saved = positionsScript ? JSON.parse(positionsScript.textContent) || {} : {};
+    const savedIds = Object.keys(saved).map(Number);
     const status = root.querySelector("[data-status]");
     const list = root.querySelector("[data-list]");
     const kindsBox = root.querySelector("[data-kinds]");
@@ -174,7 +181,7 @@ window.LinkChart = (function () {
         }
         const data = { id: id, entity: node.id, kind: node.kind, label: node.label, key: node.key, degree: node.degree };
         data.display = display(data);
-        added.push(cy.add({ group: "nodes", data: data, classes: node.id === seed ? "entity is-seed" : "entity" }));
+        added.push(cy.add({ group: "nodes", data: data, classes: seeds.includes(node.id) ? "entity is-seed" : "entity" }));
       }
       for (const edge of answer.edges) {
         const id = `r${edge.id}`;
@@ -437,7 +444,7 @@ window.LinkChart = (function () {
     function runLayout() {
       const name = root.querySelector("[data-layout]").value;
       const options = { name: name, animate: false, padding: 30, fit: true };
-      if (name === "breadthfirst") options.roots = cy.getElementById(String(seed));
+      if (name === "breadthfirst") options.roots = cy.nodes(".is-seed");
       if (name === "concentric") {
         options.concentric = (n) => (n.hasClass("is-seed") ? 10 : n.hasClass("more") ? 0 : n.degree());
         options.levelWidth = () => 2;
@@ -528,14 +535,44 @@ window.LinkChart = (function () {
     toInput.addEventListener("input", applyFilters);
     undatedInput.addEventListener("change", applyFilters);
 
-    // The starting entity and its neighbours: the first step (undo keeps the start).
+    // --- Saving a case's chart (positions of its entities) -----------------------------
+    function saveChart() {
+      const positions = {};
+      cy.nodes(".entity").forEach((n) => {
+        positions[n.data("entity")] = [Math.round(n.position("x")), Math.round(n.position("y"))];
+      });
+      fetch(root.dataset.saveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": window.PortalHttp.csrfToken() },
+        body: JSON.stringify({ positions: positions }),
+      })
+        .then((response) =>
+          response.json().then((body) => {
+            if (!response.ok) return Promise.reject(Object.values(body.errors || body).flat().join(" "));
+            say(format(strings.saved, { count: body.count }));
+          })
+        )
+        .catch(fail);
+    }
+    const saveButton = root.querySelector("[data-action=save]");
+    if (saveButton) saveButton.addEventListener("click", saveChart);
+
+    // The starting entities and their neighbours: the first step (undo keeps the start).
+    // A saved chart comes back as it was left: its entities, at their places.
     say(strings.loading);
-    getJson(urls.expand, { ids: seed, hops: 1, cap: baseCap })
+    const start = savedIds.length ? [...new Set([...seeds, ...savedIds])].slice(0, 50) : seeds;
+    if (!start.length) say(strings.empty);
+    else getJson(urls.expand, { ids: start.join(","), hops: 1, cap: baseCap })
       .then((answer) => {
-        expanded.set(seed, baseCap);
+        const keep = new Set(start);
+        if (savedIds.length) answer = { nodes: answer.nodes.filter((n) => keep.has(n.id)), edges: answer.edges.filter((e) => keep.has(e.source) && keep.has(e.target)), more: [] };
+        else start.forEach((id) => expanded.set(id, baseCap));
         add(answer);
+        cy.nodes(".entity").forEach((n) => saved[n.data("entity")] && n.position({ x: saved[n.data("entity")][0], y: saved[n.data("entity")][1] }));
         refreshLabels();
-        afterChange(true);
+        afterChange(!savedIds.length);
+        if (savedIds.length) cy.fit(undefined, 30).zoom(Math.min(cy.zoom(), 1.4)).center();
         say("");
       })
       .catch(fail);

@@ -22,4 +22,4 @@ GRAPH_RULES: dict[str, Rule] = {
 def graph_objects(personas: dict[str, Any]) -> dict[str, Any]:
     from cases.models import Entity
 
-    return {"chart_entity": Entity.objects.create(kind="company", label="Chart Test UAB")}
+    return {"chart_entity": Entity.objects.create(kind="Company", label="Chart Test UAB")}

@@ -24,7 +24,7 @@ class KnownGraph:
 
 
 def known_graph() -> KnownGraph:
-    def entity(name: str, kind: str = "person", key: str = "") -> Entity:
+    def entity(name: str, kind: str = "Person", key: str = "") -> Entity:
         return Entity.objects.create(kind=kind, label=name, key=key)
 
     e = {
@@ -37,9 +37,9 @@ def known_graph() -> KnownGraph:
         "gus": entity("Gus"),
         "zed": entity("Zed"),
         "hub": entity("Hub"),
-        "balt": entity("Balt Trade", "company", "LT:300000001"),
-        "phone": entity("+37060000001", "phone", "+37060000001"),
-        "address": entity("Vilniaus g. 1, Vilnius", "address", "VILNIAUS G 1 VILNIUS"),
+        "balt": entity("Balt Trade", "Company", "LT:300000001"),
+        "phone": entity("+37060000001", "Phone", "+37060000001"),
+        "address": entity("Vilniaus g. 1, Vilnius", "Address", "VILNIAUS G 1 VILNIUS"),
     }
 
     def relation(

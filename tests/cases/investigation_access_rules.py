@@ -25,6 +25,10 @@ INVESTIGATION_RULES: dict[str, Rule] = {
     # The timeline and map, and their API: whoever may open the case reads them.
     "investigations:case-timeline": Rule(READERS, kwargs=pk_of("case")),
     "investigations:case-edit": Rule(WORKERS, kwargs=pk_of("case")),
+    # The case's link chart reads the registry (administrators hold no registry rights);
+    # saving its positions is working the case.
+    "investigations:case-chart": Rule(WORKERS, kwargs=pk_of("case")),
+    "investigations:case-chart-save": Rule(WORKERS, method="post", kwargs=pk_of("case")),
     "investigations:case-team": Rule(WORKERS, kwargs=pk_of("case")),
     # Whoever may open the case starts its report or evidence bundle.
     "investigations:case-report-start": Rule(READERS, method="post", kwargs=pk_of("case")),
@@ -97,7 +101,7 @@ def investigation_objects(personas: dict[str, Any], violation: Any) -> dict[str,
     case = case_create(actor=analyst, data=CaseInput(title="Access case"))
     colleague = cast(User, UserFactory(username="analyst_colleague", roles=["analyst"]))
     member = case_member_add(actor=analyst, case=case, user=colleague, role="analyst")
-    entity = Entity.objects.create(kind="company", label="Access Company")
+    entity = Entity.objects.create(kind="Company", label="Access Company")
     today = timezone.localdate()
     return {
         "case": case,

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
 
@@ -114,3 +115,12 @@ def audit_trail(obj: models.Model, action: str | None = None) -> list[AuditRecor
     if action is not None:
         records = records.filter(action=action)
     return list(records)
+
+
+def open_dossier(
+    client: Any, entity: Any, purpose: str = "Check requested by the border post"
+) -> Any:
+    """Open ``entity``'s dossier through the front door, stating ``purpose`` when it asks
+    (a person's or company's dossier outside one's own cases); the final response."""
+    url = reverse("entities:entity-detail", args=[entity if isinstance(entity, int) else entity.pk])
+    return client.post(url, {"purpose": purpose}, follow=True)

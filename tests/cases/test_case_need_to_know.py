@@ -39,7 +39,7 @@ def outside_analyst(db):
 def secret(team_analyst):
     """A restricted case with a document, a note, a request and an entity only it holds."""
     case = case_create(actor=team_analyst, data=CaseInput(title="Operation Birch", restricted=True))
-    smuggler = Entity.objects.create(kind="person", label="Secret Smuggler")
+    smuggler = Entity.objects.create(kind="Person", label="Secret Smuggler")
     case_entity_link(actor=team_analyst, case=case, entity=smuggler, reason="Organiser")
     document = case_document_add(
         actor=team_analyst,

@@ -97,7 +97,7 @@ def test_a_violation_is_linked_once(case, analyst, violation_of_officer, client_
 def test_an_entity_link_needs_a_reason(case, analyst, client_for):
     from cases.models import Entity
 
-    entity = Entity.objects.create(kind="company", label="UAB Tabakas")
+    entity = Entity.objects.create(kind="Company", label="UAB Tabakas")
     response = client_for(analyst).post(
         reverse("investigations:case-entity-link", args=[case.pk]),
         {"entity": entity.pk, "reason": ""},

@@ -11,6 +11,7 @@ from cases.models import EntityKind
 from cases.services.entities import entity_resolve, relation_add, violation_entity_link
 from cases.services.ftm import ftm_import
 from portal.models import AuditRecord
+from tests.cases.support import open_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_the_dossier_shows_properties_relations_violations_and_timeline(
     analyst, client_for, smuggler, violation_of_officer
 ):
     man = smuggler["man"]
-    response = client_for(analyst).get(reverse("entities:entity-detail", args=[man.pk]))
+    response = open_dossier(client_for(analyst), man.pk)
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -66,7 +67,7 @@ def test_the_dossier_shows_properties_relations_violations_and_timeline(
 
 def test_every_dossier_consultation_is_audited(analyst, client_for, smuggler):
     man = smuggler["man"]
-    client_for(analyst).get(reverse("entities:entity-detail", args=[man.pk]))
+    open_dossier(client_for(analyst), man.pk)
 
     assert AuditRecord.objects.filter(
         action="view", object_type="cases.entity", object_id=str(man.pk), actor=analyst
@@ -76,9 +77,7 @@ def test_every_dossier_consultation_is_audited(analyst, client_for, smuggler):
 def test_an_officer_of_another_unit_does_not_see_the_violation_in_the_dossier(
     officer_b, client_for, smuggler, violation_of_officer
 ):
-    response = client_for(officer_b).get(
-        reverse("entities:entity-detail", args=[smuggler["man"].pk])
-    )
+    response = open_dossier(client_for(officer_b), smuggler["man"])
 
     assert response.status_code == 200
     assert violation_of_officer.reference not in response.content.decode()
@@ -97,7 +96,7 @@ def test_the_places_of_an_entity_are_its_violation_sites(
 
 
 def test_an_unknown_entity_is_not_found(analyst, client_for):
-    response = client_for(analyst).get(reverse("entities:entity-detail", args=[999999]))
+    response = open_dossier(client_for(analyst), 999999)
     assert response.status_code == 404
 
 
@@ -145,7 +144,7 @@ def test_an_imported_ownership_shows_on_both_dossiers(analyst, client_for):
     from cases.models import Entity
 
     company = Entity.objects.get(ftm_id="c1")
-    body = client_for(analyst).get(reverse("entities:entity-detail", args=[company.pk]))
+    body = open_dossier(client_for(analyst), company.pk)
     text = body.content.decode()
     assert "Ivan Zhukov" in text
     assert "Ownership" in text

@@ -146,9 +146,9 @@ def test_pivot_finds_who_shares_a_phone_or_an_address(analyst, g):
 def test_pivot_does_not_take_another_kind_or_key_for_the_same_identifier(analyst, g):
     # The registry keeps one entity per kind and key; a key alike on another kind (or a
     # near-alike key) is another identifier.
-    other_key = Entity.objects.create(kind="address", label="Vilniaus 1", key="VILNIAUS G 1 X")
-    other_kind = Entity.objects.create(kind="phone", label="odd", key="VILNIAUS G 1 VILNIUS")
-    hal = Entity.objects.create(kind="person", label="Hal")
+    other_key = Entity.objects.create(kind="Address", label="Vilniaus 1", key="VILNIAUS G 1 X")
+    other_kind = Entity.objects.create(kind="Phone", label="odd", key="VILNIAUS G 1 VILNIUS")
+    hal = Entity.objects.create(kind="Person", label="Hal")
     from cases.models import Relation
 
     Relation.objects.create(source=hal, target=other_kind, kind="uses")
@@ -163,7 +163,7 @@ def test_pivot_caps_the_sharers_with_a_count_of_the_rest(analyst, g):
 
     phone = g.e["phone"]
     for n in range(12):
-        person = Entity.objects.create(kind="person", label=f"Caller {n}")
+        person = Entity.objects.create(kind="Person", label=f"Caller {n}")
         Relation.objects.create(source=person, target=phone, kind="uses", confidence=50 + n)
     answer = graph.graph_pivot(user=analyst, ids=[g.id("cid")], cap=5)
     group = next(group for group in answer["groups"] if group["identifier"] == phone.pk)

@@ -40,6 +40,15 @@ def signed_in(new_page, live_server, user, viewport, locale="en-GB"):
     return page
 
 
+def state_purpose(page) -> None:
+    """A person's dossier outside one's own cases asks why first: say why."""
+    purpose = page.locator("#id_purpose")
+    if purpose.count():
+        purpose.fill("Check requested by the border post")
+        page.locator("form[data-purpose-form] button[type=submit]").click()
+        expect(purpose).to_have_count(0)
+
+
 @pytest.fixture
 def registry(analyst, violation_of_officer):
     """Ivan Zhukov, met at the officer's violation, director of a company, with a
@@ -100,6 +109,8 @@ def test_the_registry_pages_at_a_desktop_and_a_phone(
     screenshot(page, f"entity-list-{size}-{language}")
 
     page.goto(reverse("entities:entity-detail", args=[registry["man"].pk]))
+
+    state_purpose(page)
     expect(page.get_by_role("link", name="Tabakas UAB")).to_be_visible()
     page.locator("#entity-map path.entity-place").first.wait_for()
     screenshot(page, f"entity-dossier-{size}-{language}")
@@ -122,6 +133,7 @@ def test_an_analyst_merges_a_duplicate_and_undoes_it(new_page, live_server, anal
     expect(page.get_by_text("“Иван Жуков” merged into “Ivan Zhukov”.")).to_be_visible()
     merge = EntityMerge.objects.get()
     page.goto(reverse("entities:entity-detail", args=[registry["man"].pk]))
+    state_purpose(page)
     expect(page.get_by_text("4509123456")).to_be_visible()
     screenshot(page, "entity-dossier-merged-1280-en")
 
@@ -131,4 +143,5 @@ def test_an_analyst_merges_a_duplicate_and_undoes_it(new_page, live_server, anal
     merge.refresh_from_db()
     assert merge.undone_at is not None
     page.goto(reverse("entities:entity-detail", args=[registry["man"].pk]))
+    state_purpose(page)
     expect(page.get_by_text("4509123456")).to_have_count(0)
