@@ -27,7 +27,7 @@ FORMATS = {
 }
 
 # i2's standard icon per kind (IconStyle Type), and the entity type's name.
-ANX_ICONS = {
+ANX_ICONS: dict[str, str] = {
     EntityKind.PERSON: "Person",
     EntityKind.COMPANY: "Organisation",
     EntityKind.VEHICLE: "Vehicle",

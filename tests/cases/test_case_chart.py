@@ -3,13 +3,14 @@ case (team only, audited, bad input refused with nothing changed, read back with
 reader's reach) and the FtM export of a chart, re-checked against reach."""
 
 import json
+from typing import cast
 
 import pytest
 from django.urls import reverse
 
 from cases.models import Entity, EntityKind, Relation
 from cases.services.investigations import CaseInput, case_create, case_entity_link
-from portal.models import AuditRecord
+from portal.models import AuditRecord, User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def chart(analyst):
     relation = Relation.objects.create(source=man, target=firm, kind="Directorship")
     case = case_create(actor=analyst, data=CaseInput(title="Cigarettes in timber"))
     case_entity_link(actor=analyst, case=case, entity=man, reason="Driver")
-    lead = UserFactory(username="lead_secret", roles=["analyst"])
+    lead = cast(User, UserFactory(username="lead_secret", roles=["analyst"]))
     secret = case_create(actor=lead, data=CaseInput(title="Operation Birch", restricted=True))
     case_entity_link(actor=lead, case=secret, entity=hidden, reason="Organiser")
     return {

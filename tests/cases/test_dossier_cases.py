@@ -4,12 +4,14 @@ not open appears only as "a match exists; contact <lead analyst>"; a person's or
 company's dossier outside one's own cases opens only for a stated purpose, which the
 audit record of the consultation keeps."""
 
+from typing import cast
+
 import pytest
 from django.urls import reverse
 
 from cases.models import Entity, EntityKind
 from cases.services.investigations import CaseInput, case_create, case_entity_link
-from portal.models import AuditRecord
+from portal.models import AuditRecord, User
 from tests.cases.support import open_dossier
 from tests.factories import UserFactory
 
@@ -37,7 +39,7 @@ def smuggler(team_analyst, outside_analyst):
         actor=team_analyst, data=CaseInput(title="Operation Birch", restricted=True)
     )
     case_entity_link(actor=team_analyst, case=secret, entity=person, reason="Organiser")
-    other_lead = UserFactory(username="lead_open", roles=["analyst"])
+    other_lead = cast(User, UserFactory(username="lead_open", roles=["analyst"]))
     open_case = case_create(actor=other_lead, data=CaseInput(title="Open matter"))
     case_entity_link(actor=other_lead, case=open_case, entity=person, reason="Driver")
     return {"person": person, "secret": secret, "open": open_case}

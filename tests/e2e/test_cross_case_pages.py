@@ -2,12 +2,15 @@
 on a case's page, in Chromium at 1280 and 390 px, English and Lithuanian: screenshots,
 nothing wider than the screen, the restricted case only as whom to contact."""
 
+from typing import cast
+
 import pytest
 from playwright.sync_api import expect
 
 from cases.models import Entity, EntityKind
 from cases.services.entities import violation_entity_link
 from cases.services.investigations import CaseInput, case_create, case_entity_link
+from portal.models import User
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_link_chart import WIDE, signed_in
 from tests.factories import UserFactory
@@ -38,7 +41,10 @@ def test_purpose_dossier_and_hits_fit_every_screen(
     language,
 ):
     phone = "phone:+37061234567"
-    lead = UserFactory(username="lead_r", first_name="Rūta", last_name="Rimkutė", roles=["analyst"])
+    lead = cast(
+        User,
+        UserFactory(username="lead_r", first_name="Rūta", last_name="Rimkutė", roles=["analyst"]),
+    )
     jonas = Entity.objects.create(kind=EntityKind.PERSON, label="Jonas Šimkus", identifiers=[phone])
     twin = Entity.objects.create(kind=EntityKind.PERSON, label="J. Simkus", identifiers=[phone])
     mine = case_create(actor=analyst, data=CaseInput(title="Cigarettes in timber"))
