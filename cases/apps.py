@@ -111,6 +111,7 @@ class CasesConfig(AppConfig):
             ),
         ]
 
+    @property
     def search_sources(self) -> list[Any]:
         # What the search box finds (cases/lib/search.py): violations and entities;
         # investigation cases, notes, documents and events register theirs here too.

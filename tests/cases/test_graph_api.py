@@ -222,7 +222,7 @@ def test_graphml_export_parses_back_with_every_node_and_edge(api, g):
         keys[d.get("key")]: d.text for d in nodes[f"n{g.id('phone')}"].findall(f"{GRAPHML}data")
     }
     assert data["label"] == "+37060000001"
-    assert data["kind"] == "phone"
+    assert data["kind"] == "Phone"
 
 
 def test_export_rechecks_the_chart_against_the_users_reach(api, g, monkeypatch):
