@@ -152,7 +152,7 @@ def test_the_report_is_written_in_lithuanian_for_a_lithuanian_reader(
     job = finished(Job.objects.get(pk=response.json()["id"]))
     assert job.status == JobStatus.SUCCEEDED, job.error
     text = pdf_text(download(client, job))
-    assert "Susietos esybės" in text
+    assert "Susieti subjektai" in text
 
 
 @pytest.mark.worker

@@ -14,6 +14,16 @@ PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.e2e
 
+# The suite runs in two processes on two cores: a page can take longer than Playwright's
+# 5 s to answer while the other process drives its own browser. Assertions wait up to
+# 10 s, as actions already do (set_default_timeout in new_page); still no fixed sleep.
+try:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
+except ImportError:  # pragma: no cover - Playwright is a dev dependency of the suite
+    pass
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
