@@ -22,9 +22,15 @@ pytestmark = pytest.mark.django_db
 FTM_DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "03-ftm"
 FTM_FILES = sorted(FTM_DATA.glob("*.jsonl")) if FTM_DATA.is_dir() else []
 
-needs_shared_data = pytest.mark.skipif(
-    len(FTM_FILES) < 3, reason="the shared FtM samples (../shared/data/03-ftm) are not here"
-)
+
+@pytest.fixture
+def _shared_ftm_files() -> None:
+    """The round trip is proved on the real files; without them the test fails and says
+    where they belong, rather than passing unseen."""
+    assert len(FTM_FILES) == 3, f"the three shared FtM samples are expected in {FTM_DATA}"
+
+
+needs_shared_data = pytest.mark.usefixtures("_shared_ftm_files")
 
 
 def records_of(path: Path) -> dict[str, dict]:
