@@ -13,7 +13,31 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.utils.functional import _StrPromise
+
+    from dispatch.models import MobileUnit
+
+
+def units_by_name() -> QuerySet[MobileUnit]:
+    """Mobile units to offer in a form, with what their one name needs."""
+    from dispatch.models import MobileUnit
+
+    return MobileUnit.objects.select_related("org_unit").order_by("call_sign")
+
+
+class UnitByNameField(forms.ModelChoiceField):
+    """A unit to choose, by its one name, "MED-1 · Medininkai", as on every page."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
+class UnitsByNameField(forms.ModelMultipleChoiceField):
+    """Units to choose from, each by its one name, "MED-1 · Medininkai"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
 
 
 def _coordinate_field(label: str | _StrPromise, limit: int) -> forms.FloatField:

@@ -9,15 +9,24 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dispatch.forms.common import latitude_field, longitude_field, point_of, point_pair_clean
-from dispatch.models import MobileUnit, NoticePriority
+from dispatch.forms.common import (
+    UnitsByNameField,
+    latitude_field,
+    longitude_field,
+    point_of,
+    point_pair_clean,
+    units_by_name,
+)
+from dispatch.models import NoticePriority
 from dispatch.services.notices import BODY_MAX, NO_ADDRESSEE, TITLE_MAX, TWO_ADDRESSEES, NoticeInput
 from portal.lib.timefmt import DATETIME_LOCAL, supported_date
 
 
-class UnitChoiceField(forms.ModelMultipleChoiceField):
+class UnitChoiceField(UnitsByNameField):
+    """Each unit by its one name and what it is doing now, "MED-1 · Medininkai · Available"."""
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.call_sign} · {obj.get_status_display()}"
+        return f"{obj.label} · {obj.get_status_display()}"
 
 
 class NoticeForm(forms.Form):
@@ -59,7 +68,7 @@ class NoticeForm(forms.Form):
     )
     units = UnitChoiceField(
         label=pgettext_lazy("mobile unit", "Units"),
-        queryset=MobileUnit.objects.order_by("call_sign"),
+        queryset=units_by_name(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={

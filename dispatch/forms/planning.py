@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dispatch.models import MobileUnit, PatrolZone, Shift
+from dispatch.forms.common import UnitByNameField, units_by_name
+from dispatch.models import PatrolZone, Shift
 from dispatch.services.areas import MAX_GEOJSON_CHARS, polygon_from_geojson
 from dispatch.services.planning import (
     SHIFT_NOTE_MAX,
@@ -94,9 +95,9 @@ class ZoneForm(forms.Form):
 
 
 class ShiftForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = UnitByNameField(
         label=pgettext_lazy("mobile unit", "Unit"),
-        queryset=MobileUnit.objects.order_by("call_sign"),
+        queryset=units_by_name(),
         empty_label="",
     )
     starts_at = forms.DateTimeField(
@@ -189,9 +190,9 @@ class AlertFilterForm(forms.Form):
         required=False,
         choices=[("", _("Open and closed")), ("open", _("Open only"))],
     )
-    unit = forms.ModelChoiceField(
+    unit = UnitByNameField(
         label=pgettext_lazy("mobile unit", "Unit"),
-        queryset=MobileUnit.objects.order_by("call_sign"),
+        queryset=units_by_name(),
         required=False,
         empty_label=_("All units"),
     )

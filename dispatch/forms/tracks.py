@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dispatch.forms.common import UnitsByNameField
 from dispatch.models import MobileUnit
 from dispatch.selectors.tracks import (
     MAX_NEAR_RADIUS_M,
@@ -30,13 +31,6 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format=DATETIME_LOCAL)
-
-
-class UnitsByNameField(forms.ModelMultipleChoiceField):
-    """Units to choose from, each by its one name, "MED-1 · Medininkai"."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.label)
 
 
 class TrackSelectionForm(forms.Form):

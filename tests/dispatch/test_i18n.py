@@ -26,6 +26,7 @@ from dispatch.models import (
     UnitStatus,
 )
 from dispatch.services.tasks import TaskInput, task_create, task_transition
+from tests.factories import OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +255,29 @@ def test_a_too_long_description_is_refused_in_lithuanian(dispatcher):
     assert refused.value.message_dict["description"] == [
         "Ne daugiau kaip 4000 simbolių; šiame tekste jų yra 4001."
     ]
+
+
+@pytest.mark.parametrize(("open_alerts", "label"), [(1, "aktyvus dabar"), (2, "aktyvūs dabar")])
+def test_the_open_alert_count_agrees_with_its_number_in_lithuanian(
+    dispatcher, client_for, unit, zone, open_alerts, label
+):
+    left = timezone.now() - timedelta(hours=1)
+    units = [unit] + [
+        MobileUnit.objects.create(org_unit=OrgUnitFactory.create(), call_sign=f"MU-{n}")
+        for n in range(1, open_alerts)
+    ]
+    for each in units:  # one open alert per unit on shift
+        shift = Shift.objects.create(unit=each, starts_at=left, ends_at=left + timedelta(hours=8))
+        GeofenceAlert.objects.create(
+            unit=each,
+            shift=shift,
+            zone=zone,
+            left_at=left,
+            position=Point(25.75, 54.55, srid=4326),
+            distance_m=900,
+        )
+
+    page = in_lithuanian(client_for(dispatcher)).get(reverse("dispatch:alert-list"))
+    stat = page.content.decode().split('class="stat__label">', 1)[1].split("</span>", 1)[0]
+
+    assert stat.strip() == label

@@ -145,3 +145,27 @@ def test_the_unit_lists_of_the_user_forms_name_a_mobile_unit_by_its_one_name(
 
     assert re.search(option, client.get(reverse("portal:user-list")).content.decode())
     assert re.search(option, client.get(reverse("portal:user-create")).content.decode())
+
+
+def test_the_shift_form_and_the_zone_alert_filter_offer_each_unit_by_its_one_name(
+    client_for, dispatcher, medininkai
+):
+    client = client_for(dispatcher)
+    option = rf'<option value="{medininkai.pk}"[^>]*>{re.escape(NAME)}</option>'
+
+    assert re.search(option, client.get(reverse("dispatch:shift-create")).content.decode())
+    assert re.search(option, client.get(reverse("dispatch:alert-list")).content.decode())
+
+
+def test_the_notice_form_offers_each_unit_by_its_one_name_and_what_it_is_doing(
+    client_for, dispatcher, medininkai
+):
+    response = client_for(dispatcher).get(reverse("dispatch:notice-create"))
+
+    assert response.status_code == 200
+    choice = re.search(
+        rf'<input type="checkbox" name="units" value="{medininkai.pk}"[^>]*>\s*([^<]*)</label>',
+        response.content.decode(),
+    )
+    assert choice
+    assert choice.group(1).strip() == f"{NAME} · {medininkai.get_status_display()}"
