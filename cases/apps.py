@@ -80,6 +80,7 @@ class CasesConfig(AppConfig):
             CaseReportParameters,
             case_bundle_job,
             case_report_check,
+            case_report_describe,
             case_report_job,
         )
         from portal.job_kinds import JobKind
@@ -96,6 +97,7 @@ class CasesConfig(AppConfig):
                 permission="cases.view_case",
                 form=CaseReportParameters,
                 check=case_report_check,
+                describe=case_report_describe,
             ),
             JobKind(
                 name="cases.evidence_bundle",
@@ -108,6 +110,7 @@ class CasesConfig(AppConfig):
                 permission="cases.view_case",
                 form=CaseReportParameters,
                 check=case_report_check,
+                describe=case_report_describe,
             ),
         ]
 

@@ -32,6 +32,15 @@ class NoParameters(forms.Form):
 
 
 @dataclass(frozen=True)
+class JobParameter:
+    """One parameter of a job as its page shows it: "Case: 2026/0004 Tobacco by truck"."""
+
+    label: str
+    value: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class JobKind:
     name: str
     label: str | Promise
@@ -44,6 +53,9 @@ class JobKind:
     # Checks the cleaned parameters against the person starting the job (e.g. that the
     # object they name is within their reach); raises ValidationError by field.
     check: "Callable[[User, dict[str, Any]], None] | None" = None
+    # Says what the stored parameters name, for the person looking at the job (e.g. the
+    # case's number and title instead of its id); the form's labels and raw values else.
+    describe: "Callable[[User, dict[str, Any]], list[JobParameter]] | None" = None
 
     def may_start(self, user: "User") -> bool:
         return bool(user.is_authenticated and user.has_perm(self.permission))
@@ -85,6 +97,24 @@ def job_kind_label(name: str) -> str | Promise:
     """The label of a stored job's kind; its name when the kind is no longer registered."""
     kind = _registry().get(name)
     return kind.label if kind is not None else name
+
+
+def job_parameters_described(
+    name: str, parameters: dict[str, Any], viewer: "User"
+) -> list[JobParameter]:
+    """A stored job's parameters in words, for ``viewer``: by the kind's ``describe``,
+    else each under its form field's label; empty values left out."""
+    given = {key: value for key, value in parameters.items() if value not in (None, "")}
+    kind = _registry().get(name)
+    if kind is not None and kind.describe is not None:
+        return kind.describe(viewer, given)
+    fields = kind.form.base_fields if kind is not None else {}
+    return [
+        JobParameter(
+            label=str(fields[key].label or key) if key in fields else key, value=str(value)
+        )
+        for key, value in given.items()
+    ]
 
 
 def job_kinds_for_user(user: "User") -> list[JobKind]:

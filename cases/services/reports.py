@@ -35,6 +35,7 @@ from cases.selectors.reports import (
     case_report_data,
 )
 from cases.services.investigations import case_consult
+from portal.job_kinds import JobParameter
 from portal.models import JobLogLevel, User
 from portal.services.jobs import JobContext, JobFailed
 
@@ -52,6 +53,17 @@ def case_report_check(user: User, cleaned: dict[str, Any]) -> None:
         case_get_for_user(user=user, pk=cleaned["case"])
     except (Http404, PermissionDenied):
         raise ValidationError({"case": _("There is no such case within your reach.")}) from None
+
+
+def case_report_describe(viewer: User, given: dict[str, Any]) -> list[JobParameter]:
+    """The report's case by number and title with a link, for one who may open it;
+    its bare id for anyone else (a restricted case is not even named)."""
+    label = _("Case")
+    try:
+        case = case_get_for_user(user=viewer, pk=int(given["case"]))
+    except (Http404, PermissionDenied, KeyError, ValueError, TypeError):
+        return [JobParameter(label=label, value=_("a case outside your reach"))]
+    return [JobParameter(label=label, value=str(case), url=case.get_absolute_url())]
 
 
 def _case_for_owner(context: JobContext) -> Case:

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import login_only
 from portal.forms.jobs import JobFilterForm
-from portal.job_kinds import UnknownJobKindError, job_kind_get, job_kind_label, job_kinds_for_user
+from portal.job_kinds import (
+    UnknownJobKindError,
+    job_kind_get,
+    job_kind_label,
+    job_kinds_for_user,
+    job_parameters_described,
+)
 from portal.models import JOB_LOG_MAX_LINES, User
 from portal.selectors.jobs import (
     job_get_for_user,
@@ -90,9 +96,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "kind_label": job_kind_label(job.kind),
-            "parameters": {
-                name: value for name, value in job.parameters.items() if value not in (None, "")
-            },
+            "parameters": job_parameters_described(job.kind, job.parameters, _actor(request)),
             "log": job_log_lines(job=job),
             "log_max": JOB_LOG_MAX_LINES,
             "results": job_results(job=job),

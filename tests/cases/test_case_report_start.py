@@ -40,6 +40,20 @@ def test_the_team_starts_the_report_from_the_case_page_and_lands_on_the_job(
     assert job.status == JobStatus.QUEUED
 
 
+def test_the_job_page_names_the_case_by_number_and_title_with_a_link(birch, analyst, client_for):
+    client = client_for(analyst)
+    client.post(
+        reverse("investigations:case-report-start", kwargs={"pk": birch.pk}), {"what": "report"}
+    )
+    job = Job.objects.get(owner=analyst)
+
+    page = client.get(reverse("portal:job-detail", kwargs={"pk": job.pk})).content.decode()
+
+    link = f'<a href="{birch.get_absolute_url()}">{birch.number} Operation Birch</a>'
+    assert re.search(r"<dt>Case</dt>\s*<dd>\s*" + re.escape(link), page)
+    assert f"case: {birch.pk}" not in page
+
+
 def test_an_outsider_cannot_start_a_report_of_a_restricted_case(birch, outside_analyst, client_for):
     response = client_for(outside_analyst).post(
         reverse("investigations:case-report-start", kwargs={"pk": birch.pk}), {"what": "report"}

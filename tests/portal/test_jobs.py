@@ -596,3 +596,16 @@ def test_the_audit_trail_verification_names_an_edited_record_in_its_report(admin
     assert f"Audit chain broken at record {second.pk}" in report
     errors = job.log_lines.filter(level="error").values_list("message", flat=True)
     assert any(f"record {second.pk}" in message for message in errors)
+
+
+def test_the_job_page_names_each_parameter_by_its_label(runner, client_for):
+    job = finished_job(runner, parameters={"gate": "gate-file", "steps": None})
+    Job.objects.filter(pk=job.pk).update(kind="tests.gated")
+
+    page = client_for(runner).get(reverse("portal:job-detail", kwargs={"pk": job.pk}))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<dt>Gate file</dt>" in text
+    assert "<dt>Steps</dt>" not in text  # an empty parameter is left out
+    assert "gate: gate-file" not in text
