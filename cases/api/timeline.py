@@ -33,6 +33,10 @@ class TimelineItemSerializer(serializers.Serializer):
     all_day = serializers.BooleanField()
     url = serializers.CharField()
     place = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+    entities = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The entities (within the reader's reach) the item concerns.",
+    )
 
 
 class TimelineSerializer(serializers.Serializer):
