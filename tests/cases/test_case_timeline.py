@@ -305,9 +305,7 @@ def test_a_restricted_case_never_leaks_into_an_open_case_timeline(
         assert text not in places
 
 
-def test_each_item_and_place_names_the_entities_it_concerns(
-    known_case, analyst, api_client_for
-):
+def test_each_item_and_place_names_the_entities_it_concerns(known_case, analyst, api_client_for):
     """The chart and the timeline highlight each other through these ids: a violation
     names its involved entities, a relation its two ends, an address itself and the
     case's entities located at it."""
@@ -316,7 +314,8 @@ def test_each_item_and_place_names_the_entities_it_concerns(
     firm = Entity.objects.get(label="Birch Logistics UAB")
     ViolationEntity.objects.create(violation=known_case["violation"], entity=driver, role="driver")
     api = api_client_for(analyst)
-    items = {i["key"]: i for i in api.get(reverse("api:case-timeline", args=[case.pk])).json()["items"]}
+    timeline = api.get(reverse("api:case-timeline", args=[case.pk])).json()
+    items = {item["key"]: item for item in timeline["items"]}
     assert items[f"violation-{known_case['violation'].pk}"]["entities"] == [driver.pk]
     assert items[f"relation-{known_case['relation'].pk}"]["entities"] == [driver.pk, firm.pk]
     assert items[f"note-{known_case['note'].pk}"]["entities"] == []
