@@ -149,12 +149,12 @@ window.CaseTimeline = (function () {
       return { places: places, moments: moments };
     }
 
-    // Brings ``item`` into view inside the timeline's own scroll box (beside the chart
+    // Brings ``item`` (and its day's heading) into view inside the timeline's own scroll box (beside the chart
     // on a wide screen), never scrolling the page away from what the user works on.
     function scrollWithin(item) {
       const box = item.closest(".timeline-card");
       if (!box || box.scrollHeight <= box.clientHeight) return;
-      box.scrollTop += item.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      box.scrollTop += item.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
     }
 
     function showUpTo(limit) {

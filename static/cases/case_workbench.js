@@ -22,6 +22,9 @@
   const strings = JSON.parse(document.getElementById("case-workbench-strings").textContent);
   const status = root.querySelector("[data-workbench-status]");
   let picked = []; // the entities picked on the chart: [{id, label}]
+  // One view under the other (a phone, a narrow window): the chart's own status line,
+  // in view where the user picked, says it too.
+  const stacked = window.matchMedia("(max-width: 1199px)");
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, (_m, key) => String(values[key]));
@@ -29,6 +32,7 @@
 
   function say(text) {
     status.textContent = text;
+    if (stacked.matches) chart.say(text);
   }
 
   function showPicked() {

@@ -684,6 +684,7 @@ window.LinkChart = (function () {
       expand: expand,
       undo: undo,
       focus: focus,
+      say: say,
       setPeriodEnd: setPeriodEnd,
       periodEnd: periodEnd,
       onPick: (listener) => listeners.pick.push(listener),
