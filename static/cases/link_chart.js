@@ -452,10 +452,9 @@ window.LinkChart = (function () {
       const node = cy.getElementById(String(id));
       cy.$(":selected").unselect();
       node.select();
-      if (!cy.extent().w || !node.renderedBoundingBox) return;
+      // Picked from the list: bring it into the frame if the chart has it outside.
       const box = node.renderedBoundingBox();
-      const frame = cy.container().getBoundingClientRect();
-      if (box.x1 < 0 || box.y1 < 0 || box.x2 > frame.width || box.y2 > frame.height) cy.center(node);
+      if (box.x1 < 0 || box.y1 < 0 || box.x2 > cy.width() || box.y2 > cy.height()) cy.center(node);
     }
 
     // Selects the entities ``ids`` and the relations ``relations`` another view points
