@@ -181,6 +181,7 @@ def test_an_analyst_works_a_case_from_template_to_chart_map_and_report(
         "Ben: places on the map: 1, moments on the timeline: 2."
     )
     assert phone.evaluate(FITS), "the chart page overflows a phone"
+    phone.evaluate("window.scrollTo(0, 0)")
     screenshot(phone, "case-journey-chart-picked-en-390")
 
     # The PDF report, run by the worker: the progress bar reaches the end, the PDF
