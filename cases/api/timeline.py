@@ -33,6 +33,10 @@ class TimelineItemSerializer(serializers.Serializer):
     all_day = serializers.BooleanField()
     url = serializers.CharField()
     place = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+    entities = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The entities (within the reader's reach) the item concerns.",
+    )
 
 
 class TimelineSerializer(serializers.Serializer):
@@ -67,7 +71,8 @@ class CaseTimeline(APIView):
 class CasePlaces(APIView):
     """The case's places as a GeoJSON FeatureCollection: violation sites, sightings of
     its entities, dispatch task places and event places (each with its timeline ``key``
-    and ``when``), and its addresses with coordinates (``when`` null)."""
+    and ``when``), and its addresses with coordinates (``when`` null); each names in
+    ``entities`` the entities within the reader's reach it concerns."""
 
     permission_classes = [require_perms("cases.view_case")]
 

@@ -63,6 +63,10 @@ class TimelineItem:
     place: tuple[float, float] | None = None
     # Known to the day only (a relation's or request's dates, a task's due date).
     all_day: bool = False
+    # The entities the item concerns (a violation's involved entities, the entity
+    # sighted, a relation's two ends), only those within the reader's reach: the link
+    # chart highlights the item when one of them is picked, and the reverse.
+    entities: tuple[int, ...] = ()
 
     @property
     def kind_label(self) -> str:
@@ -96,14 +100,33 @@ def _sort_key(item: TimelineItem) -> tuple[datetime, int, str]:
     return (item.starts_at, order, item.key)
 
 
+def _involved_entities(user: User, violation_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """The entities involved in each of ``violation_ids`` that ``user`` may see (one
+    query; none without ``cases.view_entity``)."""
+    if not violation_ids or not user.has_perm("cases.view_entity"):
+        return {}
+    involved: dict[int, list[int]] = {}
+    pairs = (
+        ViolationEntity.objects.filter(
+            violation_id__in=violation_ids, entity__in=entity_scope_for_user(user=user)
+        )
+        .order_by("entity_id")
+        .values_list("violation_id", "entity_id")
+    )
+    for violation_id, entity_id in pairs:
+        involved.setdefault(violation_id, []).append(entity_id)
+    return {key: tuple(dict.fromkeys(ids)) for key, ids in involved.items()}
+
+
 def _violations(case: Case, user: User) -> list[TimelineItem]:
     if not user.has_perm("cases.view_violation"):
         return []
-    links = (
+    links = list(
         case.violation_links.filter(violation__in=violation_scope_for_user(user=user))
         .select_related("violation__category")
         .order_by("violation__occurred_at", "id")[: TIMELINE_KIND_LIMIT + 1]
     )
+    involved = _involved_entities(user, [link.violation_id for link in links])
     return [
         TimelineItem(
             key=f"violation-{link.violation_id}",
@@ -117,6 +140,7 @@ def _violations(case: Case, user: User) -> list[TimelineItem]:
             starts_at=link.violation.occurred_at,
             url=link.violation.get_absolute_url(),
             place=_point(link.violation.location),
+            entities=involved.get(link.violation_id, ()),
         )
         for link in links
     ]
@@ -126,6 +150,16 @@ def _sightings(case: Case, user: User) -> list[TimelineItem]:
     """The case's entities met at violations the case does not hold (within reach)."""
     if not user.has_perm("cases.view_violation"):
         return []
+    # Only the case's entities the reader may see carry their id to the chart.
+    visible = (
+        set(
+            entity_scope_for_user(user=user)
+            .filter(case_links__case=case)
+            .values_list("pk", flat=True)
+        )
+        if user.has_perm("cases.view_entity")
+        else set()
+    )
     involvements = (
         ViolationEntity.objects.filter(
             entity__case_links__case=case,
@@ -152,6 +186,7 @@ def _sightings(case: Case, user: User) -> list[TimelineItem]:
             starts_at=involvement.violation.occurred_at,
             url=involvement.violation.get_absolute_url(),
             place=_point(involvement.violation.location),
+            entities=(involvement.entity_id,) if involvement.entity_id in visible else (),
         )
         for involvement in involvements
     ]
@@ -198,6 +233,7 @@ def _relations(case: Case, user: User) -> list[TimelineItem]:
                 ends_at=day_start(end) if end else None,
                 url=relation.source.get_absolute_url(),
                 all_day=True,
+                entities=(relation.source_id, relation.target_id),
             )
         )
     return items
@@ -322,7 +358,16 @@ def case_timeline(*, case: Case, user: User, kinds: list[str] | None = None) -> 
     return Timeline(items=items, truncated=truncated)
 
 
-def _address_points(case: Case, user: User) -> list[tuple[Entity, float, float]]:
+@dataclass(frozen=True)
+class AddressPoint:
+    address: Entity
+    longitude: float
+    latitude: float
+    # The address itself and the case's entities that name it or are related to it.
+    entities: tuple[int, ...]
+
+
+def _address_points(case: Case, user: User) -> list[AddressPoint]:
     """The case's addresses that carry coordinates (FtM Address latitude/longitude):
     address entities linked to the case, and those its entities name (addressEntity)
     or are related to."""
@@ -330,21 +375,29 @@ def _address_points(case: Case, user: User) -> list[tuple[Entity, float, float]]
         return []
     scope = entity_scope_for_user(user=user)
     members = list(scope.filter(case_links__case=case)[:TIMELINE_KIND_LIMIT])
-    ftm_ids = [
-        value for entity in members for value in (entity.properties or {}).get("addressEntity", [])
-    ]
+    naming: dict[str, list[int]] = {}
+    for entity in members:
+        for value in (entity.properties or {}).get("addressEntity", []):
+            naming.setdefault(value, []).append(entity.pk)
     member_ids = [entity.pk for entity in members]
-    related = Relation.objects.filter(
-        Q(source_id__in=member_ids, target__kind="Address")
-        | Q(target_id__in=member_ids, source__kind="Address")
-    ).values_list("source_id", "target_id")[:TIMELINE_KIND_LIMIT]
+    related = list(
+        Relation.objects.filter(
+            Q(source_id__in=member_ids, target__kind="Address")
+            | Q(target_id__in=member_ids, source__kind="Address")
+        ).values_list("source_id", "target_id")[:TIMELINE_KIND_LIMIT]
+    )
+    linked: dict[int, list[int]] = {}
+    for source_id, target_id in related:
+        linked.setdefault(source_id, []).append(target_id)
+        linked.setdefault(target_id, []).append(source_id)
     other_ids = {pk for pair in related for pk in pair} - set(member_ids)
     addresses = {entity.pk: entity for entity in members if entity.kind == "Address"}
     for entity in scope.filter(kind="Address").filter(
-        Q(ftm_id__in=ftm_ids[:TIMELINE_KIND_LIMIT]) | Q(pk__in=other_ids)
+        Q(ftm_id__in=list(naming)[:TIMELINE_KIND_LIMIT]) | Q(pk__in=other_ids)
     )[:TIMELINE_KIND_LIMIT]:
         addresses[entity.pk] = entity
-    points: list[tuple[Entity, float, float]] = []
+    visible = set(member_ids)
+    points: list[AddressPoint] = []
     for address in sorted(addresses.values(), key=lambda entity: (entity.label, entity.pk)):
         props = address.properties or {}
         try:
@@ -353,7 +406,15 @@ def _address_points(case: Case, user: User) -> list[tuple[Entity, float, float]]
         except ValueError:
             continue
         if -90 <= lat <= 90 and -180 <= lon <= 180:
-            points.append((address, lon, lat))
+            # Only members (within reach) join the address: a relation's other end
+            # outside the case is not named.
+            around = [
+                pk
+                for pk in (*naming.get(address.ftm_id or "", []), *linked.get(address.pk, []))
+                if pk in visible
+            ]
+            entities = tuple(dict.fromkeys([address.pk, *around]))
+            points.append(AddressPoint(address, lon, lat, entities))
     return points
 
 
@@ -361,7 +422,8 @@ def case_places_geojson(*, case: Case, user: User) -> dict[str, Any]:
     """The case's places as a GeoJSON FeatureCollection: every timeline item with a
     place (violation sites, sightings, dispatch task places, event places), each with
     its timeline ``key`` and ``when``, and the case's addresses with coordinates (no
-    ``when``: shown at every moment)."""
+    ``when``: shown at every moment); ``entities`` names the entities (within reach) each
+    place concerns."""
     features: list[dict[str, Any]] = []
     for item in case_timeline(case=case, user=user).items:
         if item.place is None:
@@ -377,14 +439,16 @@ def case_places_geojson(*, case: Case, user: User) -> dict[str, Any]:
                     "when": item.starts_at.isoformat(),
                     "until": item.ends_at.isoformat() if item.ends_at else None,
                     "url": item.url,
+                    "entities": list(item.entities),
                 },
             }
         )
-    for address, lon, lat in _address_points(case, user):
+    for point in _address_points(case, user):
+        address = point.address
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "geometry": {"type": "Point", "coordinates": [point.longitude, point.latitude]},
                 "properties": {
                     "key": f"address-{address.pk}",
                     "kind": "address",
@@ -392,6 +456,7 @@ def case_places_geojson(*, case: Case, user: User) -> dict[str, Any]:
                     "when": None,
                     "until": None,
                     "url": address.get_absolute_url(),
+                    "entities": list(point.entities),
                 },
             }
         )

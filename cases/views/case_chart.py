@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.selectors.case_chart import case_chart_for_user
 from cases.selectors.graph import DEFAULT_CAP, MAX_PATH_HOPS
 from cases.selectors.investigations import case_can_work, case_get_for_user
+from cases.selectors.timeline import TIMELINE_KINDS, case_timeline, timeline_days
 from cases.services.case_chart import case_chart_save
 from cases.services.investigations import case_consult
 from cases.views.common import actor_of
@@ -27,6 +28,8 @@ def case_chart(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=user, pk=pk)
     case_consult(actor=user, case=case, what="link chart")
     chart = case_chart_for_user(user=user, case=case)
+    # The same selector as the timeline page and its API: only what the user may see.
+    timeline = case_timeline(case=case, user=user)
     can_save = case_can_work(user=user, case=case)
     return render(
         request,
@@ -43,8 +46,27 @@ def case_chart(request: HttpRequest, pk: int) -> HttpResponse:
             "cap": DEFAULT_CAP,
             "max_hops": MAX_PATH_HOPS,
             "layouts": chart_layouts(),
+            "days": timeline_days(timeline.items),
+            "truncated": [TIMELINE_KINDS[kind] for kind in timeline.truncated],
+            "with_chart": True,
+            "workbench_strings": workbench_strings(),
         },
     )
+
+
+def workbench_strings() -> dict[str, str]:
+    """The words of static/cases/case_workbench.js (the chart beside the timeline)."""
+    return {
+        "picked": _(
+            "%(labels)s: places on the map: %(places)s, moments on the timeline: %(moments)s."
+        ),
+        "onChart": _("On the chart: %(labels)s."),
+        "offChart": _(
+            "Entities of this item not on the chart: %(count)s (expand a neighbour to bring them)."
+        ),
+        "noEntity": _("%(title)s concerns no entity of the chart."),
+        "cleared": _("Nothing highlighted."),
+    }
 
 
 @permission_required("cases.view_case", "cases.change_case", "cases.view_entity")

@@ -25,6 +25,7 @@ def chart_strings() -> dict[str, str]:
         "expand": _("Expand"),
         "expanded": _("Expanded"),
         "select": _("Select %(label)s"),
+        "pick": _("Pick %(label)s on the chart"),
         "pathFound": _("Shortest path: %(hops)s relations."),
         "pathNone": _("No path within %(hops)s relations."),
         "pathTooBroad": _("The search grew too broad (hubs on the way); try filters."),

@@ -7,6 +7,11 @@
 // entry on the undo stack. A node's badge (the second line of its label, and the number
 // in the list beside the chart) counts its relations before it is expanded; above the
 // cap an expansion shows a "N more" node, never a silent cut.
+//
+// The handle (element.linkChart) lets another view follow the chart (the case's timeline
+// and map, static/cases/case_workbench.js): onPick tells which entities the user picked
+// (a tap, or the name in the list), onPeriod where the period's end went; focus and
+// setPeriodEnd lead the chart from there without calling those back.
 window.LinkChart = (function () {
   "use strict";
 
@@ -60,6 +65,9 @@ window.LinkChart = (function () {
     const expanded = new Map(); // node id -> cap used
     const selected = new Set();
     let dates = []; // sorted distinct dates (ISO) of the relations on the chart
+    const listeners = { pick: [], period: [] };
+    let quietPick = false; // the selection changes because another view asked: tell nobody
+    let pickPending = false;
 
     const cy = cytoscape({
       container: root.querySelector("[data-canvas]"),
@@ -129,6 +137,12 @@ window.LinkChart = (function () {
         { selector: "edge.more-edge", style: { "line-style": "dashed", "target-arrow-shape": "none", label: "" } },
         { selector: "node.is-path", style: { "border-color": "#dc2626", "border-width": 5 } },
         { selector: "edge.is-path", style: { "line-color": "#dc2626", "target-arrow-color": "#dc2626", width: 4 } },
+        {
+          selector: "node.entity:selected",
+          style: { "overlay-color": "#2563eb", "overlay-opacity": 0.2, "overlay-padding": 7 },
+        },
+        { selector: "edge.is-focus", style: { "line-color": "#2563eb", "target-arrow-color": "#2563eb", width: 4 } },
+        { selector: ".is-dimmed", style: { opacity: 0.25 } },
         { selector: ".is-hidden", style: { display: "none" } },
       ],
     });
@@ -382,6 +396,86 @@ window.LinkChart = (function () {
       });
     }
 
+    // The end of the period, or null when it is the last date (the whole chart).
+    function periodEnd() {
+      const index = Number(toInput.value);
+      return !dates.length || index >= dates.length - 1 ? null : dates[index];
+    }
+
+    function periodMoved() {
+      applyFilters();
+      listeners.period.forEach((listener) => listener(periodEnd()));
+    }
+
+    // The period's end to the last date on or before ``day`` (ISO), or the last date
+    // when ``day`` is null; before the first date it stays at the first.
+    function setPeriodEnd(day) {
+      if (!dates.length) return;
+      let index = dates.length - 1;
+      if (day !== null) {
+        index = 0;
+        dates.forEach((date, i) => {
+          if (date <= day) index = i;
+        });
+      }
+      toInput.value = String(index);
+      if (Number(fromInput.value) > index) fromInput.value = String(index);
+      applyFilters();
+    }
+
+    // --- Picking entities: shared with the views that follow the chart ---------------
+    function picked() {
+      return cy.nodes(".entity:selected").map((n) => ({ id: n.data("entity"), label: n.data("label") }));
+    }
+
+    // Cytoscape tells each node selected or unselected: one answer per tap.
+    function pickChanged() {
+      list.querySelectorAll("[data-pick-entity]").forEach((button) => {
+        const node = cy.getElementById(button.dataset.pickEntity);
+        button.setAttribute("aria-pressed", String(node.nonempty() && node.selected()));
+      });
+      if (pickPending) return;
+      pickPending = true;
+      setTimeout(() => {
+        pickPending = false;
+        if (quietPick) {
+          quietPick = false;
+          return;
+        }
+        cy.elements().removeClass("is-dimmed is-focus");
+        const entities = picked();
+        listeners.pick.forEach((listener) => listener(entities));
+      }, 0);
+    }
+
+    function pickEntity(id) {
+      const node = cy.getElementById(String(id));
+      cy.$(":selected").unselect();
+      node.select();
+      // Picked from the list: bring it into the frame if the chart has it outside.
+      const box = node.renderedBoundingBox();
+      if (box.x1 < 0 || box.y1 < 0 || box.x2 > cy.width() || box.y2 > cy.height()) cy.center(node);
+    }
+
+    // Selects the entities ``ids`` and the relations ``relations`` another view points
+    // at, dimming the rest; [] clears. Answers the entities found on the chart.
+    function focus(ids, relations) {
+      quietPick = true;
+      pickChanged();
+      cy.$(":selected").unselect();
+      cy.elements().removeClass("is-dimmed is-focus");
+      const wanted = new Set((ids || []).map(String));
+      const nodes = cy.nodes(".entity").filter((n) => wanted.has(n.id()));
+      const edges = cy.collection((relations || []).map((id) => cy.getElementById(`r${id}`)).filter((e) => e.nonempty()));
+      if (!wanted.size) return [];
+      nodes.select();
+      edges.addClass("is-focus");
+      const kept = nodes.union(edges).union(nodes.edgesWith(nodes));
+      cy.elements().not(kept).addClass("is-dimmed");
+      if (nodes.nonempty()) cy.animate({ center: { eles: nodes } }, { duration: 200 });
+      return nodes.map((n) => ({ id: n.data("entity"), label: n.data("label") }));
+    }
+
     // --- The list beside the chart: the same entities, for keyboard and screen readers
     function renderList() {
       list.replaceChildren();
@@ -404,9 +498,16 @@ window.LinkChart = (function () {
         icon.src = `${iconBase}${iconOf(data.kind)}.svg`;
         icon.alt = "";
         icon.width = icon.height = 20;
-        const name = document.createElement("span");
+        // The name picks the entity, as a tap on it does (the views that follow the
+        // chart show its places and moments).
+        const name = document.createElement("button");
+        name.type = "button";
         name.className = "link-chart__name";
+        name.dataset.pickEntity = String(data.entity);
         name.textContent = data.label;
+        name.setAttribute("aria-label", format(strings.pick, { label: data.label }));
+        name.setAttribute("aria-pressed", String(n.selected()));
+        name.addEventListener("click", () => pickEntity(data.entity));
         const badge = document.createElement("span");
         badge.className = "badge badge--info";
         badge.dataset.badge = "";
@@ -521,6 +622,7 @@ window.LinkChart = (function () {
         expand(id);
       }
     });
+    cy.on("select unselect", "node.entity", pickChanged);
     cy.on("tap", "node.more", (event) => {
       const owner = event.target.data("owner");
       expand(owner, Math.min(200, event.target.data("shown") + baseCap));
@@ -531,8 +633,8 @@ window.LinkChart = (function () {
     root.querySelector("[data-action=pivot]").addEventListener("click", pivot);
     root.querySelector("[data-layout]").addEventListener("change", runLayout);
     root.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportChart(b.dataset.export)));
-    fromInput.addEventListener("input", applyFilters);
-    toInput.addEventListener("input", applyFilters);
+    fromInput.addEventListener("input", periodMoved);
+    toInput.addEventListener("input", periodMoved);
     undatedInput.addEventListener("change", applyFilters);
 
     // --- Saving a case's chart (positions of its entities) -----------------------------
@@ -576,7 +678,17 @@ window.LinkChart = (function () {
         say("");
       })
       .catch(fail);
-    return { cy: cy, expand: expand, undo: undo };
+    return {
+      cy: cy,
+      expand: expand,
+      undo: undo,
+      focus: focus,
+      say: say,
+      setPeriodEnd: setPeriodEnd,
+      periodEnd: periodEnd,
+      onPick: (listener) => listeners.pick.push(listener),
+      onPeriod: (listener) => listeners.period.push(listener),
+    };
   }
 
   document.querySelectorAll("[data-link-chart]").forEach((element) => {

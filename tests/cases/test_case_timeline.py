@@ -303,3 +303,52 @@ def test_a_restricted_case_never_leaks_into_an_open_case_timeline(
     for text in ("Hidden Informant", "Secret meeting"):
         assert text not in timeline
         assert text not in places
+
+
+def test_each_item_and_place_names_the_entities_it_concerns(known_case, analyst, api_client_for):
+    """The chart and the timeline highlight each other through these ids: a violation
+    names its involved entities, a relation its two ends, an address itself and the
+    case's entities located at it."""
+    case = known_case["case"]
+    driver, depot = known_case["driver"], known_case["depot"]
+    firm = Entity.objects.get(label="Birch Logistics UAB")
+    ViolationEntity.objects.create(violation=known_case["violation"], entity=driver, role="driver")
+    api = api_client_for(analyst)
+    timeline = api.get(reverse("api:case-timeline", args=[case.pk])).json()
+    items = {item["key"]: item for item in timeline["items"]}
+    assert items[f"violation-{known_case['violation'].pk}"]["entities"] == [driver.pk]
+    assert items[f"relation-{known_case['relation'].pk}"]["entities"] == [driver.pk, firm.pk]
+    assert items[f"note-{known_case['note'].pk}"]["entities"] == []
+    places = {
+        f["properties"]["key"]: f["properties"]
+        for f in api.get(reverse("api:case-places", args=[case.pk])).json()["features"]
+    }
+    assert places[f"violation-{known_case['violation'].pk}"]["entities"] == [driver.pk]
+    assert places[f"address-{depot.pk}"]["entities"] == [depot.pk, firm.pk]
+    assert places[f"event-{known_case['moment'].pk}"]["entities"] == []
+
+
+def test_no_item_names_an_entity_out_of_reach(analyst, outside_analyst, api_client_for):
+    """An address only a restricted case holds, where an open case's courier lives: the
+    outsider's places of the open case neither show it nor name its id."""
+    open_case = case_create(actor=outside_analyst, data=CaseInput(title="Open matter"))
+    secret = case_create(actor=analyst, data=CaseInput(title="Secret", restricted=True))
+    courier = Entity.objects.create(kind="Person", label="Known Courier")
+    hideout = Entity.objects.create(
+        kind="Address",
+        label="Hideout",
+        properties={"latitude": ["54.1"], "longitude": ["25.1"]},
+    )
+    case_entity_link(actor=outside_analyst, case=open_case, entity=courier, reason="Courier")
+    case_entity_link(actor=analyst, case=secret, entity=hideout, reason="Safe house")
+    relation_add(
+        actor=analyst, source=courier, target=hideout, kind="Address", valid_from=date(2026, 1, 1)
+    )
+    api = api_client_for(outside_analyst)
+    timeline = api.get(reverse("api:case-timeline", args=[open_case.pk])).json()
+    places = api.get(reverse("api:case-places", args=[open_case.pk])).json()
+    named = {pk for item in timeline["items"] for pk in item["entities"]} | {
+        pk for f in places["features"] for pk in f["properties"]["entities"]
+    }
+    assert hideout.pk not in named
+    assert "Hideout" not in str(places)

@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from cases.services.investigations import CaseInput, case_create, case_entity_link
+from cases.models import ViolationEntity
+from cases.services.investigations import (
+    CaseInput,
+    case_create,
+    case_entity_link,
+    case_violation_link,
+)
 from tests.cases.graph_support import known_graph
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_link_chart import WIDE, item, signed_in
@@ -68,21 +74,28 @@ def test_an_analyst_expands_moves_saves_and_finds_the_chart_as_left(
 
 
 @pytest.mark.parametrize(
-    ("viewport", "locale", "name"),
+    ("viewport", "locale", "name", "pick"),
     [
-        (PHONE, "en-GB", "case-chart-en-390"),
-        (WIDE, "lt-LT", "case-chart-lt-1280"),
-        (PHONE, "lt-LT", "case-chart-lt-390"),
+        (PHONE, "en-GB", "case-chart-en-390", "Pick Ben on the chart"),
+        (WIDE, "lt-LT", "case-chart-lt-1280", "Parinkti schemoje: Ben"),
+        (PHONE, "lt-LT", "case-chart-lt-390", "Parinkti schemoje: Ben"),
     ],
 )
 def test_the_case_chart_fits_every_screen_and_language(
-    new_page, client_for, analyst, live_server, viewport, locale, name
+    new_page, client_for, analyst, live_server, violation_of_officer, viewport, locale, name, pick
 ):
     g = known_graph()
     case = case_create(actor=analyst, data=CaseInput(title="Balt Trade cigarettes"))
     case_entity_link(actor=analyst, case=case, entity=g.e["ben"], reason="Director")
+    # Ben drove the lorry of a violation of the case: a place and a moment beside the chart.
+    case_violation_link(actor=analyst, case=case, violation=violation_of_officer, reason="Lorry")
+    ViolationEntity.objects.create(violation=violation_of_officer, entity=g.e["ben"], role="driver")
     page = signed_in(new_page, client_for, analyst, live_server, viewport, locale)
     page.goto(reverse("investigations:case-chart", args=[case.pk]))
     expect(item(page, "Balt Trade")).to_have_count(1)
+    expect(page.locator("#case-map")).to_have_attribute("data-loaded", "true")
+    page.get_by_role("button", name=pick).click()
+    expect(page.locator("#case-map")).to_have_attribute("data-linked", "1")
+    page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, name)
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
