@@ -17,6 +17,7 @@ The restricted case is led by a second analyst, so that the demo analyst meets t
 match exists in a restricted case" message. Safe to run again: once the demo cases exist
 nothing is read, imported or written."""
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -25,7 +26,8 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, Entity, InvolvementRole, ViolationCategory
+from cases.models import Case, Entity, InvolvementRole, Relation, ViolationCategory
+from cases.services.case_chart import case_chart_save
 from cases.services.case_content import case_event_add, case_note_add
 from cases.services.case_work import case_task_add
 from cases.services.entities import entity_resolve, relation_add, violation_entity_link
@@ -93,6 +95,13 @@ RESTRICTED_CASE_ENTITIES: list[tuple[str, str]] = [
     (CDU, "Recipient"),
     (FDP, "Recipient"),
 ]
+
+# The parties in the order they stand on the chart's inner ring, so that each donor
+# comes to stand near the parties it gave to.
+PARTY_RING = [CSU, CDU, FDP, GREENS, SPD]
+# Small enough for the whole picture to stand readable in the chart's frame.
+PARTY_RADIUS = 130
+DONOR_RADIUS = 340
 
 MEDININKAI = Point(25.6536, 54.5395, srid=4326)
 SALCININKAI = Point(25.3866, 54.3095, srid=4326)
@@ -295,7 +304,53 @@ def _open_case(
         assignee=colleague,
         due_date=today + timedelta(days=14),
     )
+    case_chart_save(actor=analyst, case=case, positions=_chart_positions(records, invented))
     return case
+
+
+def _chart_positions(
+    records: dict[str, Entity], invented: InventedParties
+) -> dict[str, list[int]]:
+    """Where the open case's entities stand on its chart: the parties on an inner ring,
+    each donor on an outer ring at the mean bearing of the parties it paid (a
+    bipartite "who paid whom" picture with few crossings), the invented carrier with
+    its driver and truck apart in the lower right corner."""
+    positions: dict[str, list[int]] = {}
+    bearings: dict[str, float] = {}
+    for index, ftm_id in enumerate(PARTY_RING):
+        bearing = 2 * math.pi * index / len(PARTY_RING) - math.pi / 2
+        bearings[ftm_id] = bearing
+        positions[str(records[ftm_id].pk)] = [
+            round(PARTY_RADIUS * math.cos(bearing)),
+            round(PARTY_RADIUS * math.sin(bearing)),
+        ]
+    donors = [records[ftm_id] for ftm_id, _ in OPEN_CASE_ENTITIES if ftm_id not in bearings]
+    party_pks = {records[ftm_id].pk: ftm_id for ftm_id in PARTY_RING}
+    paid: dict[int, set[str]] = {donor.pk: set() for donor in donors}
+    for payer_id, party_id in Relation.objects.filter(
+        kind="Payment", source__in=donors, target_id__in=party_pks
+    ).values_list("source_id", "target_id"):
+        paid[payer_id].add(party_pks[party_id])
+
+    def mean_bearing(donor: Entity) -> float:
+        parties = sorted(paid[donor.pk]) or [CDU]
+        x = sum(math.cos(bearings[p]) for p in parties)
+        y = sum(math.sin(bearings[p]) for p in parties)
+        return math.atan2(y, x) if abs(x) + abs(y) > 1e-9 else bearings[parties[0]]
+
+    # Spread the donors evenly round the ring in the order of their bearings.
+    ordered = sorted(donors, key=lambda donor: (mean_bearing(donor), donor.label))
+    start = mean_bearing(ordered[0]) if ordered else 0.0
+    for index, donor in enumerate(ordered):
+        bearing = start + 2 * math.pi * index / len(ordered)
+        positions[str(donor.pk)] = [
+            round(DONOR_RADIUS * math.cos(bearing)),
+            round(DONOR_RADIUS * math.sin(bearing)),
+        ]
+    positions[str(invented.carrier.pk)] = [DONOR_RADIUS + 40, DONOR_RADIUS - 20]
+    positions[str(invented.driver.pk)] = [DONOR_RADIUS - 60, DONOR_RADIUS + 100]
+    positions[str(invented.truck.pk)] = [DONOR_RADIUS + 140, DONOR_RADIUS + 100]
+    return positions
 
 
 def _restricted_case(*, lead: User, admin: User | None, records: dict[str, Entity]) -> Case:
