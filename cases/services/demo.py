@@ -46,7 +46,7 @@ from portal.services.accounts import user_create
 
 DEMO_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "demo-party-donations.ftm.jsonl"
 
-OPEN_TITLE = "Donors to several parties, 2002–2011 (demo on public data)"
+OPEN_TITLE = "Donors to several parties, 2002-2011 (demo on public data)"
 RESTRICTED_TITLE = "Finance-sector donors (restricted demo on public data)"
 
 # FtM ids in the demo file (the Bundestag records' own ids, kept by the import).
@@ -233,7 +233,7 @@ def _open_case(
             title=OPEN_TITLE,
             summary=(
                 "Demo case on real public data: party donations above EUR 50,000 as the "
-                "German Bundestag publishes them, 2002–2011, for the donors that gave to two "
+                "German Bundestag publishes them, 2002-2011, for the donors that gave to two "
                 "or more parties. It is here to practise the payment chart, the timeline and "
                 "cross-case hits; nothing in it says that any donor or party broke a law. "
                 "The two cigarette seizures, their driver, truck and carrier are invented "
@@ -308,9 +308,7 @@ def _open_case(
     return case
 
 
-def _chart_positions(
-    records: dict[str, Entity], invented: InventedParties
-) -> dict[str, list[int]]:
+def _chart_positions(records: dict[str, Entity], invented: InventedParties) -> dict[str, list[int]]:
     """Where the open case's entities stand on its chart: the parties on an inner ring,
     each donor on an outer ring at the mean bearing of the parties it paid (a
     bipartite "who paid whom" picture with few crossings), the invented carrier with

@@ -73,9 +73,9 @@ def test_the_records_land_in_the_registry_through_the_ftm_import(seeded):
     payments = [r for r in records if r["schema"] == "Payment"]
     things = [r for r in records if r["schema"] != "Payment"]
     assert Entity.objects.filter(ftm_id__in=[r["id"] for r in things]).count() == len(things)
-    assert Entity.objects.filter(kind="Address", provenance__contains=DEMO_DATA_FILE.name).count() == len(
-        [r for r in things if r["schema"] == "Address"]
-    )
+    assert Entity.objects.filter(
+        kind="Address", provenance__contains=DEMO_DATA_FILE.name
+    ).count() == len([r for r in things if r["schema"] == "Address"])
     relations = Relation.objects.filter(kind="Payment")
     assert relations.count() == len(payments)
     first = payments[0]
@@ -96,9 +96,9 @@ def test_two_demo_cases_one_restricted_with_their_content(seeded):
     assert secret.lead_analyst.username == "analyst2"
     # The public records plus the invented carrier, driver and truck.
     assert open_case.entity_links.count() == len(OPEN_CASE_ENTITIES) + 3
-    assert set(
-        secret.entity_links.values_list("entity__ftm_id", flat=True)
-    ) == {ftm_id for ftm_id, _ in RESTRICTED_CASE_ENTITIES}
+    assert set(secret.entity_links.values_list("entity__ftm_id", flat=True)) == {
+        ftm_id for ftm_id, _ in RESTRICTED_CASE_ENTITIES
+    }
     assert open_case.violation_links.count() == 2
     assert open_case.members.filter(user__username="analyst2").exists()
     assert CaseNote.objects.filter(case=open_case).count() >= 2
@@ -130,16 +130,15 @@ def test_the_open_chart_shows_the_payments_and_not_the_restricted_donors(seeded)
 
 def test_the_restricted_case_stays_out_of_reach_of_the_analyst_and_the_officer(seeded):
     analyst = User.objects.get(username="analyst")
-    outsider = UserFactory(username="analyst3", roles=["analyst"])
+    UserFactory(username="analyst3", roles=["analyst"])
+    outsider = User.objects.get(username="analyst3")
     officer = User.objects.get(username="officer")
     secret = Case.objects.get(restricted=True)
     allianz = Entity.objects.get(ftm_id=ALLIANZ_SE)
     for user in (analyst, outsider):
         assert [case.restricted for case in case_list_for_user(user=user)] == [False]
         assert not entity_scope_for_user(user=user).filter(pk=allianz.pk).exists()
-        assert restricted_case_matches_for_query(user=user, query="Allianz") == [
-            "Eglė Petraitienė"
-        ]
+        assert restricted_case_matches_for_query(user=user, query="Allianz") == ["Eglė Petraitienė"]
         results = search_for_user(user=user, query=SearchQuery(text="Allianz"))
         assert results.matches == 0
         assert not any(hit.kind == "case" for hit in results.hits)
@@ -184,6 +183,9 @@ def test_running_the_seed_again_changes_nothing(seeded):
     call_command("seed_cases_demo", stdout=out)
     assert snapshot() == before
     assert "Demo cases exist." in out.getvalue()
-    assert not Entity.objects.values("ftm_id").annotate(n=Count("id")).filter(n__gt=1).exclude(
-        ftm_id=None
+    assert (
+        not Entity.objects.values("ftm_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .exclude(ftm_id=None)
     )
