@@ -164,6 +164,19 @@ def test_a_shared_bank_is_a_cross_case_hit_with_whom_to_contact(seeded):
     assert party.relations_in.filter(kind="Payment").count() >= 10
 
 
+def test_search_finds_a_donor_once_without_the_ids_of_its_addresses(seeded):
+    analyst = User.objects.get(username="analyst")
+    bmw = Entity.objects.get(label="Bayerische Motorenwerke AG")
+    found = search_for_user(user=analyst, query=SearchQuery(text="Bayerische Motorenwerke"))
+    hits = [hit for hit in found.hits if hit.object_id == bmw.pk and hit.kind == "entity"]
+    assert len(hits) == 1
+    for address_id in bmw.properties["addressEntity"]:
+        assert address_id not in hits[0].snippet
+    # The address itself is found by its street.
+    street = search_for_user(user=analyst, query=SearchQuery(text="Petuelring"))
+    assert any(hit.title.startswith("Petuelring") for hit in street.hits)
+
+
 def test_running_the_seed_again_changes_nothing(seeded):
     def snapshot() -> dict[str, int]:
         return {
