@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.lib.ftm import schema_get
 from cases.lib.search import SearchDocument, SearchSource
 from cases.models import (
     Case,
@@ -71,10 +72,17 @@ def violation_titles(ids: list[int]) -> dict[int, str]:
     return {v.pk: f"{v.reference} · {v.category.name}" for v in violations}
 
 
-def _property_texts(properties: dict[str, Any]) -> list[str]:
+def _property_texts(kind: str, properties: dict[str, Any]) -> list[str]:
+    """The searchable texts of an entity's properties: not its names (the aliases) and
+    not references to other entities (an imported company's addressEntity holds the
+    FtM ids of its Address entities, which are found in their own right)."""
+    schema = schema_get(kind)
     texts: list[str] = []
     for name, value in properties.items():
         if name == "name":
+            continue
+        prop = schema.get(name) if schema is not None else None
+        if prop is not None and prop.type.name == "entity":
             continue
         values = value if isinstance(value, list) else [value]
         texts.extend(str(v) for v in values if isinstance(v, str | int) and not isinstance(v, bool))
@@ -96,7 +104,7 @@ def entity_documents(ids: Iterable[int] | None) -> Iterator[SearchDocument]:
             yield SearchDocument(
                 object_id=entity.pk,
                 title=entity.label,
-                body="\n".join([entity.key, *_property_texts(properties)]).strip(),
+                body="\n".join([entity.key, *_property_texts(entity.kind, properties)]).strip(),
                 aliases=tuple(str(alias) for alias in aliases if isinstance(alias, str)),
                 status=entity.kind,
                 occurred_on=timezone.localtime(entity.created_at).date(),

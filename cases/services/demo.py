@@ -1,17 +1,37 @@
-"""Demo data for `make run`: two investigation cases of the demo analysts, one of them
-restricted (led by a second analyst, so that the demo analyst meets the "a match exists
-in a restricted case" message), with team, notes, linked violations and entities.
-Safe to run again: an existing demo case is left as it is."""
+"""Demo data for `make run`: two investigation cases of the demo analysts around real,
+openly licensed data, so that the case chart, the dossiers, cross-case hits, the
+timeline, the case map and search have something to show.
 
+The registry data is a trimmed copy of the German Bundestag's published party donations
+(``cases/data/demo-party-donations.ftm.jsonl``; origin, licence and trim in
+``cases/data/SOURCES.md``), imported through the product's own FtM import, so the donors,
+parties and addresses become registry entities and each donation a Payment relation with
+its date and amount, all with the import's provenance.
+
+Nothing in the demo says that anyone named in the public records did wrong: the cases are
+framed as exercises on public data, and the demo violations (two cigarette seizures)
+involve only invented people, a vehicle and a carrier, which no relation ties to the real
+records.
+
+The restricted case is led by a second analyst, so that the demo analyst meets the "a
+match exists in a restricted case" message. Safe to run again: once the demo cases exist
+nothing is read, imported or written."""
+
+import math
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseTemplate, ViolationCategory
+from cases.models import Case, Entity, InvolvementRole, Relation, ViolationCategory
+from cases.services.case_chart import case_chart_save
 from cases.services.case_content import case_event_add, case_note_add
-from cases.services.entities import entity_resolve
+from cases.services.case_work import case_task_add
+from cases.services.entities import entity_resolve, relation_add, violation_entity_link
+from cases.services.ftm import ftm_import
 from cases.services.investigations import (
     CaseInput,
     case_create,
@@ -24,8 +44,76 @@ from portal.models import User
 from portal.roles import Role
 from portal.services.accounts import user_create
 
-OPEN_TITLE = "Minsk cigarettes in refrigerated trailers"
-RESTRICTED_TITLE = "Cash couriers on the Vilnius-Warsaw coach"
+DEMO_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "demo-party-donations.ftm.jsonl"
+
+OPEN_TITLE = "Donors to several parties, 2002-2011 (demo on public data)"
+RESTRICTED_TITLE = "Finance-sector donors (restricted demo on public data)"
+
+# FtM ids in the demo file (the Bundestag records' own ids, kept by the import).
+CDU = "c326dd8021ee75fe9608f31ecb4e2e7388144102"
+CSU = "6d8377d3938b85fa1bfd1985486f0f913c42e224"
+FDP = "783d918df9f9178400d6b3386439ab3b3679979c"
+SPD = "7202347006660188aab5c1e264c4bee948478fd6"
+GREENS = "d10764ddf47ca220527d385fc8fbaa62114408e4"
+DEUTSCHE_BANK = "35f155f912b07b4ab69a8895064e88026378691b"
+COMMERZBANK = "16f641c4240df753ca80049718afcf708d2880fa"
+
+# The open case: the five parties and the donors from industry, energy and banking.
+OPEN_CASE_ENTITIES: list[tuple[str, str]] = [
+    (CDU, "Recipient"),
+    (CSU, "Recipient"),
+    (FDP, "Recipient"),
+    (SPD, "Recipient"),
+    (GREENS, "Recipient"),
+    ("62ad0fe6f56dbbf6fee57ce3da76e88c437024d5", "Largest single donation in the set"),
+    ("69401823a9f0a97cfdc37afa7c3158374e007669", "Gave to four parties"),
+    ("831e4ad076f5877c4adcdd406f972a516ec9558b", "Gave to two parties"),
+    ("10dff5c0f7e79dd407683deec273a95555acb02b", "Gave to two parties"),
+    ("21cc81bf3b960d2847b66c6c862e7aa9b5e4f487", "Gave to four parties"),
+    ("66ce9f62af8c7d329506da41cb7c36ba058b3d28", "Gave to two parties"),
+    ("187e2f6e4aebe4d7119da679f10c4588e74bcabf", "Earlier name of the same donor?"),
+    ("2d3e50433e36ebe16f3d906b684c9d5124c46d76", "Shares an address with another donor"),
+    ("4cd8367bbcdfe2d260e042e125791542081a562e", "Shares an address with another donor"),
+    ("2e9f447062b8930f5a4015dd34de4c52475a3fe3", "Gave to two parties"),
+    ("809288ea365b853156b357c5f06df41f9afc400b", "Gave to two parties"),
+    ("225485d4ec56313a8b6cca1ea2a0623d0674ca8b", "Gave to two parties"),
+    (DEUTSCHE_BANK, "Gave to three parties"),
+    (COMMERZBANK, "Gave to three parties"),
+]
+
+# The restricted case: the insurers and financial advisers, with two banks and two
+# parties it shares with the open case (the cross-case hits).
+RESTRICTED_CASE_ENTITIES: list[tuple[str, str]] = [
+    ("efccc434cdf141c7ba6f6e539bb6b42ecd97c368", "Group parent"),
+    ("8359642c7532dbc8979be55bd1e793e8278b3416", "Same address as the group parent"),
+    ("7eaf97b73ab0725db71949e9d4e4239dd02311df", "Same address as the group parent"),
+    ("9e53f9608dea91f3faca8ba6f47b20038cd73905", "Financial adviser"),
+    ("57d0ab1838434c8199793c7896d05c3310f895ed", "Same address as the adviser"),
+    ("4ec95eee36917fe8d5c8f51d00dcd707e1b8be02", "Private bank"),
+    (DEUTSCHE_BANK, "Also in the open case"),
+    (COMMERZBANK, "Also in the open case"),
+    (CDU, "Recipient"),
+    (FDP, "Recipient"),
+]
+
+# The parties in the order they stand on the chart's inner ring, so that each donor
+# comes to stand near the parties it gave to.
+PARTY_RING = [CSU, CDU, FDP, GREENS, SPD]
+# Small enough for the whole picture to stand readable in the chart's frame.
+PARTY_RADIUS = 130
+DONOR_RADIUS = 340
+
+MEDININKAI = Point(25.6536, 54.5395, srid=4326)
+SALCININKAI = Point(25.3866, 54.3095, srid=4326)
+
+
+@dataclass(frozen=True)
+class InventedParties:
+    """The invented people, vehicle and carrier of the demo seizures."""
+
+    truck: Entity
+    carrier: Entity
+    driver: Entity
 
 
 def _second_analyst(unit_of: User) -> User:
@@ -44,36 +132,26 @@ def _second_analyst(unit_of: User) -> User:
     )
 
 
-@transaction.atomic
-def cases_demo_seed() -> list[str]:
-    analyst = User.objects.filter(username="analyst").first()
-    officer = User.objects.filter(username="officer").first()
-    admin = User.objects.filter(username="admin").first()
-    if analyst is None or officer is None:
-        return ["Run seed_demo first: the demo analyst and officer are missing."]
-    if Case.objects.filter(title__endswith=OPEN_TITLE).exists():
-        return ["Demo cases exist."]
-    lead2 = _second_analyst(analyst)
-    now = timezone.now()
-    tobacco = ViolationCategory.objects.get(code="tobacco")
-    violations = [
-        violation_create(
-            actor=officer,
-            data=ViolationInput(
-                occurred_at=now - timedelta(days=days),
-                category=tobacco,
-                location=Point(25.6536, 54.5395, srid=4326),
-                location_accuracy_m=10,
-                location_source="gps",
-                place_description=place,
-                narrative=narrative,
-            ),
-        )[0]
-        for days, place, narrative in [
-            (12, "Medininkai, lorry lane 3", "12,000 packs behind frozen fish."),
-            (5, "Šalčininkai, lorry lane 1", "8,500 packs in the trailer's false floor."),
-        ]
-    ]
+def _import_public_records(actor: User) -> tuple[dict[str, Entity], str]:
+    """The demo file through the registry's FtM import; the entities by FtM id and a
+    line saying what came in."""
+    content = DEMO_DATA_FILE.read_bytes()
+    result = ftm_import(
+        actor=actor,
+        lines=content.decode("utf-8").splitlines(),
+        source_name=DEMO_DATA_FILE.name,
+        content=content,
+    )
+    wanted = {ftm_id for ftm_id, _ in [*OPEN_CASE_ENTITIES, *RESTRICTED_CASE_ENTITIES]}
+    by_ftm_id = {entity.ftm_id or "": entity for entity in Entity.objects.filter(ftm_id__in=wanted)}
+    summary = (
+        f"Public records imported: {result.entities_created} entities, "
+        f"{result.relations_created} payments ({DEMO_DATA_FILE.name})"
+    )
+    return by_ftm_id, summary
+
+
+def _invented_parties(analyst: User) -> InventedParties:
     truck, _ = entity_resolve(
         actor=analyst, kind="vehicle", values={"plate": "KLM 482", "plate_country": "LT"}
     )
@@ -88,65 +166,252 @@ def cases_demo_seed() -> list[str]:
         values={"first_name": "Andrei", "last_name": "Kovalenko"},
         properties={"birth_date": "1979-04-12", "nationality": "BY"},
     )
-    courier, _ = entity_resolve(
-        actor=lead2,
-        kind="person",
-        values={"first_name": "Piotr", "last_name": "Zielinski"},
-        properties={"birth_date": "1985-09-30", "nationality": "PL"},
+    today = timezone.localdate()
+    relation_add(
+        actor=analyst,
+        source=carrier,
+        target=driver,
+        kind="Employment",
+        provenance="CMR consignment notes of both seizures",
+        valid_from=today - timedelta(days=400),
     )
-    template = CaseTemplate.objects.filter(code="tobacco-truck").first()
-    open_case = case_create(
+    relation_add(
+        actor=analyst,
+        source=carrier,
+        target=truck,
+        kind="Ownership",
+        provenance="Vehicle registration",
+        valid_from=today - timedelta(days=33),
+    )
+    return InventedParties(truck=truck, carrier=carrier, driver=driver)
+
+
+def _seizures(officer: User, invented: InventedParties) -> list:
+    """Two invented cigarette seizures, each involving the invented driver, truck and
+    carrier."""
+    now = timezone.now()
+    tobacco = ViolationCategory.objects.get(code="tobacco")
+    seizures = []
+    for days, place, point, narrative in [
+        (12, "Medininkai, lorry lane 3", MEDININKAI, "12,000 packs behind frozen fish."),
+        (5, "Šalčininkai, lorry lane 1", SALCININKAI, "8,500 packs in the trailer's false floor."),
+    ]:
+        violation = violation_create(
+            actor=officer,
+            data=ViolationInput(
+                occurred_at=now - timedelta(days=days),
+                category=tobacco,
+                location=point,
+                location_accuracy_m=10,
+                location_source="gps",
+                place_description=place,
+                narrative=narrative,
+            ),
+        )[0]
+        for entity, role in [
+            (invented.driver, InvolvementRole.DRIVER),
+            (invented.truck, InvolvementRole.VEHICLE_USED),
+            (invented.carrier, InvolvementRole.CARRIER),
+        ]:
+            violation_entity_link(actor=officer, violation=violation, entity=entity, role=role)
+        seizures.append(violation)
+    return seizures
+
+
+def _open_case(
+    *,
+    analyst: User,
+    colleague: User,
+    records: dict[str, Entity],
+    invented: InventedParties,
+    seizures: list,
+) -> Case:
+    now = timezone.now()
+    case = case_create(
         actor=analyst,
         data=CaseInput(
             title=OPEN_TITLE,
-            summary="Two seizures of Minsk cigarettes hidden in refrigerated trailers of one "
-            "carrier within a week; the same driver at the wheel both times.",
+            summary=(
+                "Demo case on real public data: party donations above EUR 50,000 as the "
+                "German Bundestag publishes them, 2002-2011, for the donors that gave to two "
+                "or more parties. It is here to practise the payment chart, the timeline and "
+                "cross-case hits; nothing in it says that any donor or party broke a law. "
+                "The two cigarette seizures, their driver, truck and carrier are invented "
+                "and have no tie to the donation records."
+            ),
             status="active",
             priority=3,
         ),
-        template=template,
     )
-    case_member_add(actor=analyst, case=open_case, user=lead2, role="analyst")
-    for violation in violations:
-        case_violation_link(
-            actor=analyst, case=open_case, violation=violation, reason="Same carrier"
-        )
+    case_member_add(actor=analyst, case=case, user=colleague, role="analyst")
+    for ftm_id, reason in OPEN_CASE_ENTITIES:
+        case_entity_link(actor=analyst, case=case, entity=records[ftm_id], reason=reason)
     for entity, reason in [
-        (truck, "Tractor unit of both seizures"),
-        (carrier, "Carrier on both CMRs"),
-        (driver, "Driver both times"),
+        (invented.carrier, "Invented carrier of the demo seizures"),
+        (invented.driver, "Invented driver of the demo seizures"),
+        (invented.truck, "Invented tractor unit of the demo seizures"),
     ]:
-        case_entity_link(actor=analyst, case=open_case, entity=entity, reason=reason)
+        case_entity_link(actor=analyst, case=case, entity=entity, reason=reason)
+    for violation in seizures:
+        case_violation_link(
+            actor=analyst, case=case, violation=violation, reason="Invented demo seizure"
+        )
     case_note_add(
         actor=analyst,
-        case=open_case,
-        body="The carrier registered the trailer three weeks before the first seizure.",
+        case=case,
+        body=(
+            "Source: the Bundestag's published party donations (Parteispenden), as kept in "
+            "the MIT-licensed test data of opensanctions/yente; trimmed to donors that gave "
+            "to two or more parties. Each payment is a relation on the chart with its date "
+            "and amount in EUR."
+        ),
+    )
+    case_note_add(
+        actor=analyst,
+        case=case,
+        body=(
+            "Johanna Quandt and Susanne Klatten give the same address in the records; "
+            "Daimler AG and Daimler Chrysler AG look like one donor under two names: "
+            "propose them for merging only with a registry extract."
+        ),
     )
     case_event_add(
         actor=analyst,
-        case=open_case,
-        title="Second seizure at Šalčininkai",
-        starts_at=violations[1].occurred_at,
-        place=Point(25.3866, 54.3095, srid=4326),
+        case=case,
+        title="Public donation records imported into the registry",
+        starts_at=now - timedelta(days=20),
+    )
+    case_event_add(
+        actor=analyst,
+        case=case,
+        title="Second (invented) seizure at Šalčininkai",
+        starts_at=seizures[1].occurred_at,
+        place=SALCININKAI,
         place_description="Šalčininkai road border post",
     )
-    secret = case_create(
-        actor=lead2,
+    today = timezone.localdate()
+    case_task_add(
+        actor=analyst,
+        case=case,
+        title="List the donors that gave to three or more parties, with their totals",
+        assignee=analyst,
+        due_date=today + timedelta(days=7),
+    )
+    case_task_add(
+        actor=analyst,
+        case=case,
+        title="Check whether Daimler AG and Daimler Chrysler AG are one company",
+        assignee=colleague,
+        due_date=today + timedelta(days=14),
+    )
+    case_chart_save(actor=analyst, case=case, positions=_chart_positions(records, invented))
+    return case
+
+
+def _chart_positions(records: dict[str, Entity], invented: InventedParties) -> dict[str, list[int]]:
+    """Where the open case's entities stand on its chart: the parties on an inner ring,
+    each donor on an outer ring at the mean bearing of the parties it paid (a
+    bipartite "who paid whom" picture with few crossings), the invented carrier with
+    its driver and truck apart in the lower right corner."""
+    positions: dict[str, list[int]] = {}
+    bearings: dict[str, float] = {}
+    for index, ftm_id in enumerate(PARTY_RING):
+        bearing = 2 * math.pi * index / len(PARTY_RING) - math.pi / 2
+        bearings[ftm_id] = bearing
+        positions[str(records[ftm_id].pk)] = [
+            round(PARTY_RADIUS * math.cos(bearing)),
+            round(PARTY_RADIUS * math.sin(bearing)),
+        ]
+    donors = [records[ftm_id] for ftm_id, _ in OPEN_CASE_ENTITIES if ftm_id not in bearings]
+    party_pks = {records[ftm_id].pk: ftm_id for ftm_id in PARTY_RING}
+    paid: dict[int, set[str]] = {donor.pk: set() for donor in donors}
+    for payer_id, party_id in Relation.objects.filter(
+        kind="Payment", source__in=donors, target_id__in=party_pks
+    ).values_list("source_id", "target_id"):
+        paid[payer_id].add(party_pks[party_id])
+
+    def mean_bearing(donor: Entity) -> float:
+        parties = sorted(paid[donor.pk]) or [CDU]
+        x = sum(math.cos(bearings[p]) for p in parties)
+        y = sum(math.sin(bearings[p]) for p in parties)
+        return math.atan2(y, x) if abs(x) + abs(y) > 1e-9 else bearings[parties[0]]
+
+    # Spread the donors evenly round the ring in the order of their bearings.
+    ordered = sorted(donors, key=lambda donor: (mean_bearing(donor), donor.label))
+    start = mean_bearing(ordered[0]) if ordered else 0.0
+    for index, donor in enumerate(ordered):
+        bearing = start + 2 * math.pi * index / len(ordered)
+        positions[str(donor.pk)] = [
+            round(DONOR_RADIUS * math.cos(bearing)),
+            round(DONOR_RADIUS * math.sin(bearing)),
+        ]
+    positions[str(invented.carrier.pk)] = [DONOR_RADIUS + 40, DONOR_RADIUS - 20]
+    positions[str(invented.driver.pk)] = [DONOR_RADIUS - 60, DONOR_RADIUS + 100]
+    positions[str(invented.truck.pk)] = [DONOR_RADIUS + 140, DONOR_RADIUS + 100]
+    return positions
+
+
+def _restricted_case(*, lead: User, admin: User | None, records: dict[str, Entity]) -> Case:
+    case = case_create(
+        actor=lead,
         data=CaseInput(
             title=RESTRICTED_TITLE,
-            summary="Informant reports weekly cash runs; the carrier's director is involved.",
+            summary=(
+                "Restricted demo case on the same public donation records: insurers, "
+                "financial advisers and banks. Only its team sees it; others who meet one "
+                "of its entities are told whom to contact. No allegation against anyone."
+            ),
             status="active",
-            priority=4,
+            priority=2,
             restricted=True,
         ),
-        template=CaseTemplate.objects.filter(code="cash-courier").first(),
     )
     if admin is not None:
-        case_member_add(actor=lead2, case=secret, user=admin, role="viewer")
-    for entity, reason in [(courier, "Courier"), (carrier, "Director pays the couriers")]:
-        case_entity_link(actor=lead2, case=secret, entity=entity, reason=reason)
-    case_note_add(actor=lead2, case=secret, body="Informant: runs on Tuesdays, 40 to 60k EUR.")
+        case_member_add(actor=lead, case=case, user=admin, role="viewer")
+    for ftm_id, reason in RESTRICTED_CASE_ENTITIES:
+        case_entity_link(actor=lead, case=case, entity=records[ftm_id], reason=reason)
+    case_note_add(
+        actor=lead,
+        case=case,
+        body=(
+            "Allianz SE, Allianz Deutschland AG and Allianz Versicherungs-AG give one "
+            "address in Munich; Deutsche Vermögensberatung and Allfinanz DVAG one in "
+            "Frankfurt."
+        ),
+    )
+    case_task_add(
+        actor=lead,
+        case=case,
+        title="Compare the insurers' donations year by year",
+        assignee=lead,
+        due_date=timezone.localdate() + timedelta(days=10),
+    )
+    return case
+
+
+@transaction.atomic
+def cases_demo_seed() -> list[str]:
+    analyst = User.objects.filter(username="analyst").first()
+    officer = User.objects.filter(username="officer").first()
+    admin = User.objects.filter(username="admin").first()
+    if analyst is None or officer is None:
+        return ["Run seed_demo first: the demo analyst and officer are missing."]
+    if Case.objects.filter(title=OPEN_TITLE).exists():
+        return ["Demo cases exist."]
+    colleague = _second_analyst(analyst)
+    records, imported = _import_public_records(analyst)
+    invented = _invented_parties(analyst)
+    seizures = _seizures(officer, invented)
+    open_case = _open_case(
+        analyst=analyst,
+        colleague=colleague,
+        records=records,
+        invented=invented,
+        seizures=seizures,
+    )
+    secret = _restricted_case(lead=colleague, admin=admin, records=records)
     return [
+        imported,
         f"{open_case.number} {open_case.title} (lead: analyst)",
         f"{secret.number} {secret.title} (restricted, lead: analyst2)",
     ]

@@ -31,6 +31,7 @@ from followthemoney.proxy import EntityProxy
 from cases.lib.ftm import ftm_model, property_problems, schema_get
 from cases.models import Entity, ProvenanceKind, Relation
 from cases.services.entities import entity_index
+from cases.services.search import search_index_refresh
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -220,6 +221,8 @@ def ftm_import(
         },
     )
     entity_ids = list(result.entity_ids)
+    # Imported entities are found by the search box at once, like those entered by hand.
+    search_index_refresh(kind="entity", ids=entity_ids)
 
     def propose() -> None:
         from cases.services.resolution import matches_propose

@@ -17,7 +17,7 @@ from cases.lib.ftm import LEGACY_KINDS, schema_get
 from cases.models import EntityKind
 from cases.selectors.graph import MAX_EXPORT_IDS, graph_chart_for_user
 from cases.services.ftm import ftm_chart_lines
-from portal.models import AuditAction, User
+from portal.models import AuditAction, AuditRecord, User
 from portal.services.audit import audit_record
 
 FORMATS = {
@@ -74,6 +74,20 @@ ANX_ATTRIBUTES = [
 ]
 
 
+def _object_ids(ids: Sequence[int]) -> str:
+    """As many of ``ids`` as the audit's object id column holds, whole and comma-separated
+    (the full list goes into the record's changes): a case chart starts from up to
+    MAX_SEED_IDS entities, far more than the column's 64 characters."""
+    limit = AuditRecord._meta.get_field("object_id").max_length or 64
+    text = ""
+    for entity_id in ids:
+        longer = f"{text},{entity_id}" if text else str(entity_id)
+        if len(longer) > limit:
+            break
+        text = longer
+    return text
+
+
 def graph_consultation_record(
     *, actor: User, query: str, ids: Sequence[int], parameters: Mapping[str, Any]
 ) -> None:
@@ -83,7 +97,7 @@ def graph_consultation_record(
         actor=actor,
         action=AuditAction.VIEW,
         object_type="cases.entity",
-        object_id=",".join(str(i) for i in ids)[:200],
+        object_id=_object_ids(ids),
         object_repr=f"link chart: {query}",
         changes={"query": query, "ids": list(ids), **parameters},
     )

@@ -5,7 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from cases.lib.ftm import LEGACY_KINDS
+from cases.lib.ftm import LEGACY_KINDS, edge_schemata
+from cases.lib.ftm_labels import gettext_ftm
 from cases.models import EntityKind
 from cases.selectors.entities import entity_get_for_user
 from cases.selectors.graph import DEFAULT_CAP, MAX_PATH_HOPS
@@ -15,9 +16,18 @@ from portal.models import AuditAction
 from portal.services.audit import audit_record
 
 
-def chart_strings() -> dict[str, str]:
+def relation_kind_labels() -> dict[str, str]:
+    """Each FtM relation schema (Payment, Ownership...) by its name in the active
+    language, for the chart's edge labels and relation filter."""
+    labels = {schema.name: gettext_ftm(str(schema.label)) for schema in edge_schemata()}
+    labels["holds_document"] = _("Holds the document")
+    return labels
+
+
+def chart_strings() -> dict[str, object]:
     """The chart module's words, translated here (the module has no catalogue)."""
     return {
+        "relationKinds": relation_kind_labels(),
         "relations": _("relations: %(count)s"),
         "more": _("%(count)s more"),
         "moreTitle": _("%(count)s more relations of %(label)s are not shown"),

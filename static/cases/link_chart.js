@@ -125,12 +125,14 @@ window.LinkChart = (function () {
             "target-arrow-color": "#94a3b8",
             "target-arrow-shape": "triangle",
             "curve-style": "bezier",
-            label: "data(kind)",
+            label: "data(kindLabel)",
             "font-size": 9,
             color: "#5b6575",
             "text-rotation": "autorotate",
             "text-background-color": "#fff",
             "text-background-opacity": 0.85,
+            // Zoomed out over many relations their labels would only be a grey blur.
+            "min-zoomed-font-size": 8,
             "line-style": (e) => (e.data("confidence") >= 80 ? "solid" : e.data("confidence") >= 50 ? "dashed" : "dotted"),
           },
         },
@@ -146,6 +148,11 @@ window.LinkChart = (function () {
         { selector: ".is-hidden", style: { display: "none" } },
       ],
     });
+
+    // A relation kind (Payment, Ownership...) in the page's language; as stored if unknown.
+    function kindLabel(kind) {
+      return (strings.relationKinds || {})[kind] || kind;
+    }
 
     function say(text) {
       status.textContent = text;
@@ -205,7 +212,7 @@ window.LinkChart = (function () {
             group: "edges",
             data: {
               id: id, relation: edge.id, source: String(edge.source), target: String(edge.target),
-              kind: edge.kind, from: edge.valid_from, to: edge.valid_to, confidence: edge.confidence,
+              kind: edge.kind, kindLabel: kindLabel(edge.kind), from: edge.valid_from, to: edge.valid_to, confidence: edge.confidence,
             },
           })
         );
@@ -340,7 +347,7 @@ window.LinkChart = (function () {
         input.value = kind;
         input.checked = known.has(kind) ? known.get(kind) : true;
         input.addEventListener("change", applyFilters);
-        label.append(input, ` ${kind}`);
+        label.append(input, ` ${kindLabel(kind)}`);
         kindsBox.append(label);
       }
       const all = new Set();

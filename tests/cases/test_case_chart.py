@@ -63,6 +63,22 @@ def test_the_chart_page_starts_from_the_case_entities(analyst, client_for, chart
     ).exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "payment", "directorship"),
+    [("en", "Payment", "Directorship"), ("lt", "Mokėjimas", "Vadovavimas")],
+)
+def test_the_chart_names_relation_kinds_in_the_page_language(
+    analyst, client_for, chart, language, payment, directorship
+):
+    client = client_for(analyst)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("investigations:case-chart", args=[chart["case"].pk]))
+    strings = response.context["strings"]
+    assert strings["relationKinds"]["Payment"] == payment
+    assert strings["relationKinds"]["Directorship"] == directorship
+    assert '"relationKinds"' in response.content.decode()
+
+
 def test_the_team_saves_positions_and_the_page_reads_them_back(analyst, client_for, chart):
     client = client_for(analyst)
     positions = {str(chart["man"].pk): [10, 20.4], str(chart["firm"].pk): [-300, 45]}

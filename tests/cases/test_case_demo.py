@@ -1,47 +1,204 @@
-"""`seed_cases_demo`: two cases, one restricted, with team, notes and links; the demo
-analyst does not see the restricted one but learns whom to contact; nothing twice."""
+"""`seed_cases_demo`: two cases around the public party-donation records (one restricted),
+the records imported through the FtM import with payments as dated relations with
+amounts, invented seizures with their people; the demo analyst and an analyst outside the
+team do not see the restricted case but learn whom to contact; nothing twice."""
 
 import io
+import json
+from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
-from cases.models import Case
-from cases.selectors.entities import restricted_case_matches_for_query
-from cases.selectors.investigations import case_list_for_user
-from portal.models import User
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseNote,
+    CaseTask,
+    Entity,
+    ProvenanceKind,
+    Relation,
+    Violation,
+    ViolationEntity,
+)
+from cases.selectors.cross_case import cross_case_hits_for_user
+from cases.selectors.entities import entity_scope_for_user, restricted_case_matches_for_query
+from cases.selectors.graph import graph_expand
+from cases.selectors.investigations import case_hidden_from_user, case_list_for_user
+from cases.selectors.search import SearchQuery, search_for_user
+from cases.services.demo import (
+    CDU,
+    DEMO_DATA_FILE,
+    DEUTSCHE_BANK,
+    OPEN_CASE_ENTITIES,
+    RESTRICTED_CASE_ENTITIES,
+)
+from portal.models import AuditRecord, User
 from portal.services.demo import demo_seed
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+ALLIANZ_SE = "efccc434cdf141c7ba6f6e539bb6b42ecd97c368"
+
+
+def _records() -> list[dict]:
+    return [json.loads(line) for line in DEMO_DATA_FILE.read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.fixture
 def seeded():
     demo_seed(password="demo-Password-for-tests-42")
-    call_command("seed_cases_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_cases_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_file_is_a_connected_trim_of_the_openly_licensed_records():
+    records = _records()
+    ids = {record["id"] for record in records}
+    schemata = {record["schema"] for record in records}
+    assert schemata == {"Payment", "Company", "Organization", "Person", "Address"}
+    assert 40 <= len(records) <= 150
+    for record in records:
+        properties = record["properties"]
+        # Every payment's ends and every named address are in the file: nothing dangles.
+        for name in ("payer", "beneficiary", "addressEntity"):
+            assert set(properties.get(name, [])) <= ids
+
+
+def test_the_records_land_in_the_registry_through_the_ftm_import(seeded):
+    records = _records()
+    payments = [r for r in records if r["schema"] == "Payment"]
+    things = [r for r in records if r["schema"] != "Payment"]
+    assert Entity.objects.filter(ftm_id__in=[r["id"] for r in things]).count() == len(things)
+    assert Entity.objects.filter(
+        kind="Address", provenance__contains=DEMO_DATA_FILE.name
+    ).count() == len([r for r in things if r["schema"] == "Address"])
+    relations = Relation.objects.filter(kind="Payment")
+    assert relations.count() == len(payments)
+    first = payments[0]
+    relation = relations.get(ftm_id=first["id"])
+    assert relation.source.ftm_id == first["properties"]["payer"][0]
+    assert relation.target.ftm_id == first["properties"]["beneficiary"][0]
+    assert relation.properties["amountEur"] == first["properties"]["amountEur"]
+    assert relation.valid_from == date.fromisoformat(first["properties"]["date"][0])
+    assert relation.provenance_kind == ProvenanceKind.IMPORT
+    assert relation.provenance.startswith(f"import {DEMO_DATA_FILE.name} sha256:")
+    assert "Public records imported" in seeded
 
 
 def test_two_demo_cases_one_restricted_with_their_content(seeded):
     open_case = Case.objects.get(restricted=False)
     secret = Case.objects.get(restricted=True)
-    assert open_case.violation_links.count() == 2
-    assert open_case.entity_links.count() == 3
-    assert open_case.members.count() == 2
-    assert open_case.notes.exists()
-    assert secret.entity_links.count() == 2
+    assert open_case.lead_analyst.username == "analyst"
     assert secret.lead_analyst.username == "analyst2"
+    # The public records plus the invented carrier, driver and truck.
+    assert open_case.entity_links.count() == len(OPEN_CASE_ENTITIES) + 3
+    assert set(secret.entity_links.values_list("entity__ftm_id", flat=True)) == {
+        ftm_id for ftm_id, _ in RESTRICTED_CASE_ENTITIES
+    }
+    assert open_case.violation_links.count() == 2
+    assert open_case.members.filter(user__username="analyst2").exists()
+    assert CaseNote.objects.filter(case=open_case).count() >= 2
+    assert CaseTask.objects.filter(case=open_case).count() >= 2
+    assert CaseEvent.objects.filter(case=open_case, place__isnull=False).exists()
+    assert CaseNote.objects.filter(case=secret).exists()
 
 
-def test_the_demo_analyst_sees_the_open_case_and_a_contact_for_the_restricted_one(seeded):
+def test_the_demo_violations_involve_only_invented_parties(seeded):
+    involved = ViolationEntity.objects.filter(violation__in=Violation.objects.all())
+    assert involved.count() == 6
+    # None of them comes from the public records: those are never tied to a seizure.
+    assert not involved.filter(entity__ftm_id__in=[r["id"] for r in _records()]).exists()
+    assert not Relation.objects.filter(
+        kind__in=["Employment", "Ownership"], source__provenance__contains="donations"
+    ).exists()
+
+
+def test_the_open_chart_shows_the_payments_and_not_the_restricted_donors(seeded):
     analyst = User.objects.get(username="analyst")
-    assert [case.restricted for case in case_list_for_user(user=analyst)] == [False]
-    assert restricted_case_matches_for_query(user=analyst, query="Zielinski") == [
-        "Eglė Petraitienė"
-    ]
+    open_case = Case.objects.get(restricted=False)
+    seeds = list(open_case.entity_links.values_list("entity_id", flat=True))
+    answer = graph_expand(user=analyst, ids=seeds, hops=1, cap=50)
+    labels = {node["label"] for node in answer["nodes"]}
+    assert {"CDU", "Bayerische Motorenwerke AG", "Deutsche Bank AG"} <= labels
+    assert sum(edge["kind"] == "Payment" for edge in answer["edges"]) >= 40
+    assert not any(label.startswith("Allianz") for label in labels)
 
 
-def test_running_the_seed_again_creates_nothing(seeded):
+def test_the_restricted_case_stays_out_of_reach_of_the_analyst_and_the_officer(seeded):
+    analyst = User.objects.get(username="analyst")
+    UserFactory(username="analyst3", roles=["analyst"])
+    outsider = User.objects.get(username="analyst3")
+    officer = User.objects.get(username="officer")
+    secret = Case.objects.get(restricted=True)
+    allianz = Entity.objects.get(ftm_id=ALLIANZ_SE)
+    for user in (analyst, outsider):
+        assert [case.restricted for case in case_list_for_user(user=user)] == [False]
+        assert not entity_scope_for_user(user=user).filter(pk=allianz.pk).exists()
+        assert restricted_case_matches_for_query(user=user, query="Allianz") == ["Eglė Petraitienė"]
+        results = search_for_user(user=user, query=SearchQuery(text="Allianz"))
+        assert results.matches == 0
+        assert not any(hit.kind == "case" for hit in results.hits)
+    assert secret in case_hidden_from_user(user=officer)
+    assert not officer.has_perm("cases.view_case")
+    # The analyst2's own view: the case and its insurer.
+    lead = User.objects.get(username="analyst2")
+    assert secret in case_list_for_user(user=lead)
+    assert entity_scope_for_user(user=lead).filter(pk=allianz.pk).exists()
+
+
+def test_a_shared_bank_is_a_cross_case_hit_with_whom_to_contact(seeded):
+    analyst = User.objects.get(username="analyst")
+    bank = Entity.objects.get(ftm_id=DEUTSCHE_BANK)
+    hits = cross_case_hits_for_user(
+        user=analyst, entities=[bank], exclude_case=Case.objects.get(restricted=False)
+    )
+    assert hits.cases == []
+    assert hits.restricted_leads == ["Eglė Petraitienė"]
+    party = Entity.objects.get(ftm_id=CDU)
+    found = search_for_user(user=analyst, query=SearchQuery(text="Deutsche Bank"))
+    assert any(hit.kind == "entity" for hit in found.hits)
+    assert party.relations_in.filter(kind="Payment").count() >= 10
+
+
+def test_search_finds_a_donor_once_without_the_ids_of_its_addresses(seeded):
+    analyst = User.objects.get(username="analyst")
+    bmw = Entity.objects.get(label="Bayerische Motorenwerke AG")
+    found = search_for_user(user=analyst, query=SearchQuery(text="Bayerische Motorenwerke"))
+    hits = [hit for hit in found.hits if hit.object_id == bmw.pk and hit.kind == "entity"]
+    assert len(hits) == 1
+    for address_id in bmw.properties["addressEntity"]:
+        assert address_id not in hits[0].snippet
+    # The address itself is found by its street.
+    street = search_for_user(user=analyst, query=SearchQuery(text="Petuelring"))
+    assert any(hit.title.startswith("Petuelring") for hit in street.hits)
+
+
+def test_running_the_seed_again_changes_nothing(seeded):
+    def snapshot() -> dict[str, int]:
+        return {
+            "cases": Case.objects.count(),
+            "entities": Entity.objects.count(),
+            "relations": Relation.objects.count(),
+            "violations": Violation.objects.count(),
+            "notes": CaseNote.objects.count(),
+            "tasks": CaseTask.objects.count(),
+            "events": CaseEvent.objects.count(),
+            "audit": AuditRecord.objects.count(),
+            "users": User.objects.count(),
+        }
+
+    before = snapshot()
     out = io.StringIO()
     call_command("seed_cases_demo", stdout=out)
-    assert Case.objects.count() == 2
+    assert snapshot() == before
     assert "Demo cases exist." in out.getvalue()
+    assert (
+        not Entity.objects.values("ftm_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .exclude(ftm_id=None)
+    )

@@ -2,6 +2,8 @@
 (unknown ids and ids outside reach answered alike, too many ids, bad periods), the
 audit of each consultation, and the exports (GraphML and i2 ANX parsed back)."""
 
+import re
+
 import pytest
 from defusedxml.ElementTree import fromstring
 from django.urls import reverse
@@ -40,6 +42,21 @@ def test_expand_answers_the_neighbours_and_audits_the_consultation(api, analyst,
     assert record is not None
     assert record.object_repr == "link chart: expand"
     assert record.object_id == str(g.id("ben"))
+
+
+def test_expand_of_a_whole_case_chart_answers_and_audits_every_id(api, analyst, g):
+    # A case chart starts from up to 50 entities: far more ids than the audit's object id
+    # column holds. The answer must not fail over the audit record.
+    many = [Entity.objects.create(kind="Person", label=f"Person {n}").pk for n in range(30)]
+    ids = [g.id("ben"), *many]
+    response = api.get(EXPAND, {"ids": ",".join(str(pk) for pk in ids)})
+    assert response.status_code == 200
+    record = AuditRecord.objects.filter(actor=analyst, action=AuditAction.VIEW).last()
+    assert record is not None
+    # The full list stays in the record's changes.
+    assert {int(n) for n in re.findall(r"\d+", str(record.changes["ids"]))} == set(ids)
+    assert len(record.object_id) <= 64
+    assert all(part.isdigit() for part in record.object_id.split(","))
 
 
 def test_expand_of_a_hub_shows_the_cap_and_the_rest(api, g):

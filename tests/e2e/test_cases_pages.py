@@ -22,7 +22,7 @@ def test_an_analyst_opens_a_case_from_a_template_and_works_it(new_page):
     assert violation is not None
     page = new_page(WIDE)
     sign_in(page, "analyst")
-    expect(page.locator("[data-panel=my-cases]")).to_contain_text("Minsk cigarettes")
+    expect(page.locator("[data-panel=my-cases]")).to_contain_text("Donors to several parties")
 
     page.goto("/cases/new/")
     page.get_by_label("Template").select_option("internet-parcels")
@@ -43,15 +43,15 @@ def test_an_analyst_opens_a_case_from_a_template_and_works_it(new_page):
     page.locator("#notes").get_by_role("button", name="Add").click()
     expect(page.locator("#notes")).to_contain_text("Lockers rented")
 
-    page.get_by_label("Find a person, company, vehicle or identifier").fill("Šaltas")
+    page.get_by_label("Find a person, company, vehicle or identifier").fill("Deutsche Bank")
     page.locator("#entities").get_by_role("button", name="Search").click()
-    # The carrier is in the open case and in the restricted one the analyst is not on.
+    # The bank is in the open demo case and in the restricted one the analyst is not on.
     expect(page.locator("[data-restricted-match]")).to_contain_text(
         "A match exists in a restricted case; contact Eglė Petraitienė."
     )
-    page.get_by_label("Why linked").fill("Carrier of the parcels")
-    page.get_by_role("button", name="Link UAB Šaltas Kelias").click()
-    expect(page.locator("#entities")).to_contain_text("UAB Šaltas Kelias")
+    page.get_by_label("Why linked").fill("Compare with the donation records")
+    page.get_by_role("button", name="Link Deutsche Bank AG").click()
+    expect(page.locator("#entities")).to_contain_text("Deutsche Bank AG")
     assert Case.objects.filter(title__startswith="Parcels:").get().entity_links.count() == 1
 
 
@@ -73,7 +73,7 @@ def test_the_case_pages_photographed(new_page, language, width):
         "create": "/cases/new/?template=tobacco-truck",
         "edit": f"/cases/{case.pk}/edit/",
         "team": f"/cases/{case.pk}/team/",
-        "entity-search": f"/cases/{case.pk}/entities/?q=Zielinski",
+        "entity-search": f"/cases/{case.pk}/entities/?q=Allianz",
         "request": f"/cases/{case.pk}/requests/new/",
         "register": "/cases/requests/",
     }
