@@ -31,6 +31,7 @@ from followthemoney.proxy import EntityProxy
 from cases.lib.ftm import ftm_model, property_problems, schema_get
 from cases.models import Entity, ProvenanceKind, Relation
 from cases.services.entities import entity_index
+from cases.services.search import search_index_refresh
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -219,7 +220,10 @@ def ftm_import(
             "relations_updated": result.relations_updated,
         },
     )
-    entity_ids = list(result.entity_ids)
+    entity_ids = list(dict.fromkeys(result.entity_ids))
+    # One refresh for the whole file: the index reads and writes its entries in
+    # batches (cases/services/search.py), not a round trip per imported row.
+    search_index_refresh(kind="entity", ids=entity_ids)
 
     def propose() -> None:
         from cases.services.resolution import matches_propose
