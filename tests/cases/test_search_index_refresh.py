@@ -89,9 +89,7 @@ def test_a_violation_involving_an_entity_opens_it_and_letting_go_restricts_it_ag
     assert found(team, "Kvietkauskas") == [smuggler.pk]
 
 
-def test_a_merge_finds_the_survivor_by_both_names_and_the_absorbed_one_no_more(
-    analyst, team
-):
+def test_a_merge_finds_the_survivor_by_both_names_and_the_absorbed_one_no_more(analyst, team):
     kept = person(analyst, "Ivan", "Zhukov")
     absorbed = person(analyst, "Иван", "Жуков")
 
@@ -191,3 +189,24 @@ def test_re_importing_an_entity_a_restricted_case_holds_keeps_it_restricted(
     assert len(found(team, "Birchfield")) == 3
     assert held.pk not in found(outside, "Birchfield")
     assert len(found(outside, "Birchfield")) == 2
+
+
+def test_renaming_a_category_refreshes_its_violations_entries_on_the_worker(
+    administrator, officer, team, monkeypatch, django_capture_on_commit_callbacks
+):
+    from cases import tasks
+    from cases.services.categories import category_update
+
+    violation = draft_of(officer, narrative="Boxes in the trailer.")
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.category_search_refresh_task, "delay", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        category_update(
+            actor=administrator, category=violation.category, fields={"name_en": "Amber goods"}
+        )
+    assert queued == [violation.category_id]
+    tasks.category_search_refresh_task(violation.category_id)
+
+    response = team.get(API, {"q": "amber", "purpose": PURPOSE, "kind": "violation"})
+    assert [hit["object_id"] for hit in response.json()["hits"]] == [violation.pk]
