@@ -63,9 +63,12 @@ class CasesConfig(AppConfig):
             ],
             "administrator": [
                 *reference,
-                # Administrators see every case, restricted ones too, and change none.
+                # Administrators see every case, restricted ones too, and change none;
+                # they open the dossiers of the entities those cases hold (a person's or
+                # company's outside their own cases for a stated purpose, audited).
                 "cases.view_case",
                 "cases.view_all_cases",
+                "cases.view_entity",
                 "cases.use_search",
                 "cases.add_violationcategory",
                 "cases.change_violationcategory",

@@ -6,6 +6,7 @@ from typing import TypedDict
 from celery import shared_task
 
 from cases.services.case_work import assistance_reminders_send, case_task_reminders_send
+from cases.services.categories import category_search_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +26,10 @@ def case_reminders_send_task() -> ReminderReport:
     }
     logger.info("Case reminders: %(tasks)d tasks, %(requests)d requests", report)
     return report
+
+
+@shared_task(name="cases.category_search_refresh")
+def category_search_refresh_task(category_id: int) -> int:
+    """Refresh the search entries of a renamed category's violations (enqueued on commit
+    by category_update); running it twice writes the same entries."""
+    return category_search_refresh(category_id=category_id)

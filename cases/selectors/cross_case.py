@@ -7,6 +7,7 @@ only by its lead analyst ("a match exists in a restricted case; contact ...") th
 ``restricted_case_matches_for_user``, never by number, title or count of entities.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -75,6 +76,8 @@ class CaseHit:
     asked: Entity
     via: str
     identifier: str = ""
+    # The linked violation the asked entity came from, when it is not the case's own.
+    origin: str = ""
 
 
 @dataclass
@@ -83,6 +86,7 @@ class ViolationHit:
     asked: Entity
     via: str
     identifier: str = ""
+    origin: str = ""
 
 
 @dataclass
@@ -131,12 +135,16 @@ def cross_case_hits_for_user(
     entities: list[Entity],
     exclude_case: Case | None = None,
     include_same: bool = True,
+    origins: Mapping[int, str] | None = None,
 ) -> CrossCaseHits:
     """Every case (other than ``exclude_case``) and violation within ``user``'s reach
     where one of ``entities``, an entity merged with it or one sharing an identifier with
     it appears; restricted cases out of reach only as the lead analysts to contact.
     ``include_same`` False leaves out the cases and violations of the asked entity
-    itself (the dossier lists those in its own sections)."""
+    itself (the dossier lists those in its own sections). ``origins`` names, by asked
+    entity id, where an asked entity came from (a linked violation's reference); the
+    hits carry it."""
+    origins = origins or {}
     hits = CrossCaseHits()
     related: dict[int, tuple[Entity, Related]] = {}
     for asked in entities:
@@ -167,6 +175,7 @@ def cross_case_hits_for_user(
                     asked=asked,
                     via=item.via,
                     identifier=item.identifier,
+                    origin=origins.get(asked.pk, ""),
                 )
             )
         hits.cases = hits.cases[:HITS_LIMIT]
@@ -182,7 +191,11 @@ def cross_case_hits_for_user(
                 continue
             hits.violations.append(
                 ViolationHit(
-                    involvement=involvement, asked=asked, via=item.via, identifier=item.identifier
+                    involvement=involvement,
+                    asked=asked,
+                    via=item.via,
+                    identifier=item.identifier,
+                    origin=origins.get(asked.pk, ""),
                 )
             )
     names: list[str] = []
@@ -191,3 +204,32 @@ def cross_case_hits_for_user(
         names.extend(name for name in found if name not in names)
     hits.restricted_leads = names
     return hits
+
+
+def case_cross_case_hits_for_user(*, user: User, case: Case) -> CrossCaseHits:
+    """The cross-case hits of ``case`` for ``user``: every other case and violation where
+    the case's subjects appear, starting from the entities the case links and from the
+    persons, companies, vehicles and other entities of the violations it links (those
+    violations within ``user``'s reach only). The case's own violations are no hits."""
+    asked: dict[int, Entity] = {
+        link.entity_id: link.entity
+        for link in CaseEntity.objects.filter(case=case).select_related("entity").order_by("id")
+    }
+    origins: dict[int, str] = {}
+    if user.has_perm("cases.view_violation"):
+        involvements = (
+            ViolationEntity.objects.filter(
+                violation__case_links__case=case,
+                violation__in=violation_scope_for_user(user=user),
+            )
+            .select_related("entity", "violation")
+            .order_by("violation__occurred_at", "id")
+        )
+        for involvement in involvements:
+            entity = involvement.entity
+            if entity.pk not in asked:
+                asked[entity.pk] = entity
+                origins[entity.pk] = involvement.violation.reference
+    return cross_case_hits_for_user(
+        user=user, entities=list(asked.values()), exclude_case=case, origins=origins
+    )

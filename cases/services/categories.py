@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.lib.identifiers import ISO_COUNTRY_CODES
-from cases.models import ViolationCategory
+from cases.models import Violation, ViolationCategory
+from cases.services.search import search_index_refresh
 from portal.lib.language import is_lithuanian
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -248,7 +249,33 @@ def category_update(
     }
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=category, changes=changes)
+    if "name_en" in changes or "name_lt" in changes:
+        # Every violation of the category is found by its name: a category may hold
+        # hundreds of thousands, so the worker refreshes their entries after the commit.
+        # (cases.tasks imports this module: imported here, not at the top.)
+        from cases.tasks import category_search_refresh_task
+
+        category_id = category.pk
+        transaction.on_commit(lambda: category_search_refresh_task.delay(category_id))
     return category
+
+
+# Violations whose entries are refreshed per transaction after a category is renamed.
+CATEGORY_REFRESH_SLICE = 10_000
+
+
+def category_search_refresh(*, category_id: int) -> int:
+    """Bring the search entries of every violation of the category up to date (they
+    carry its names); returns how many. Idempotent."""
+    ids = list(
+        Violation.objects.filter(category_id=category_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # One refresh per slice keeps each transaction short on a large category.
+    for start in range(0, len(ids), CATEGORY_REFRESH_SLICE):
+        search_index_refresh(kind="violation", ids=ids[start : start + CATEGORY_REFRESH_SLICE])
+    return len(ids)
 
 
 def seed_categories(category_model: Any = None) -> int:

@@ -283,6 +283,8 @@ def violation_entity_link(
         violation=violation, entity=entity, role=role, defaults={"note": note}
     )
     if created:
+        # An entity a violation involves is no longer held by restricted cases alone.
+        search_index_refresh(kind="entity", ids=[entity.pk])
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -308,6 +310,8 @@ def violation_entity_unlink(*, actor: User, involvement: ViolationEntity) -> Non
         changes={"entity_unlinked": {"entity": involvement.entity_id, "role": involvement.role}},
     )
     involvement.delete()
+    # Without the violation the entity may be held by restricted cases alone again.
+    search_index_refresh(kind="entity", ids=[involvement.entity_id])
 
 
 def person_properties(*, birth_date: date | None, nationality: str) -> dict[str, Any]:
@@ -462,6 +466,7 @@ def violation_person_add(
         if person.export_id not in holders:
             holders.append(person.export_id)
             held.save(update_fields=["properties", "updated_at"])
+            search_index_refresh(kind="entity", ids=[held.pk])
     involvement = violation_entity_link(
         actor=actor, violation=violation, entity=person, role=role, note=note
     )

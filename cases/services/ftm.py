@@ -220,8 +220,9 @@ def ftm_import(
             "relations_updated": result.relations_updated,
         },
     )
-    entity_ids = list(result.entity_ids)
-    # Imported entities are found by the search box at once, like those entered by hand.
+    entity_ids = list(dict.fromkeys(result.entity_ids))
+    # One refresh for the whole file: the index reads and writes its entries in
+    # batches (cases/services/search.py), not a round trip per imported row.
     search_index_refresh(kind="entity", ids=entity_ids)
 
     def propose() -> None:

@@ -27,6 +27,7 @@ from cases.models import (
     ViolationEntity,
 )
 from cases.services.entities import entity_index
+from cases.services.search import search_index_refresh
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -214,6 +215,9 @@ def entity_merge(
         "relations_moved": len(moved_relations),
         "involvements_moved": len(moved_involvements),
     }
+    # The absorbed entity's entry goes (it is found as the kept one, whose names now
+    # include its label) and the kept one's reflects its joined properties and links.
+    search_index_refresh(kind="entity", ids=[kept.pk, absorbed.pk])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=kept, changes=changes)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=absorbed, changes=changes)
     return merge
@@ -260,6 +264,8 @@ def entity_merge_undo(*, actor: User, merge: EntityMerge) -> EntityMerge:
             status=MatchStatus.PROPOSED, decided_by=None, decided_at=None
         )
     changes = {"merge_undone": merge.pk, "kept": kept.pk, "absorbed": absorbed.pk}
+    # Both entities are found on their own again, each with its own links' reach.
+    search_index_refresh(kind="entity", ids=[kept.pk, absorbed.pk])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=kept, changes=changes)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=absorbed, changes=changes)
     return merge

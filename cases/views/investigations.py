@@ -23,7 +23,7 @@ from cases.forms.investigations import (
 )
 from cases.models import Case, CaseRole
 from cases.selectors.case_content import assistance_is_overdue, case_content
-from cases.selectors.cross_case import cross_case_hits_for_user
+from cases.selectors.cross_case import case_cross_case_hits_for_user
 from cases.selectors.investigation_panels import case_page_sections
 from cases.selectors.investigations import (
     case_assignable_users,
@@ -96,11 +96,9 @@ def case_page_context(request: HttpRequest, case: Case, **forms: Any) -> dict[st
         "can_manage_team": case_can_manage_team(user=user, case=case),
         "sections": case_page_sections(case=case, user=user),
         "overdue_requests": [r.pk for r in content.requests if assistance_is_overdue(r)],
-        # Every other case and violation where the case's entities (or ones merged with
-        # them, or sharing an identifier) appear, need-to-know applied.
-        "hits": cross_case_hits_for_user(
-            user=user, entities=[link.entity for link in content.entities], exclude_case=case
-        ),
+        # Every other case and violation where the case's entities and its violations'
+        # (or ones merged with them, or sharing an identifier) appear, need-to-know applied.
+        "hits": case_cross_case_hits_for_user(user=user, case=case),
     }
     if can_work:
         context.update(

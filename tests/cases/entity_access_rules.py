@@ -3,11 +3,12 @@ and the objects its URLs are requested with."""
 
 from typing import Any
 
-from tests.access_policy import ANALYST, DISPATCHER, OFFICER, Rule, pk_of
+from tests.access_policy import ADMIN, ANALYST, DISPATCHER, OFFICER, Rule, pk_of
 
 # Everyone who looks entities up (officers while typing a plate, dispatchers, analysts)
-# opens the registry and a dossier; only analysts resolve duplicates and export.
-READERS = frozenset({OFFICER, DISPATCHER, ANALYST})
+# opens the registry and a dossier, and so do administrators, who see every case; only
+# analysts resolve duplicates and export.
+READERS = frozenset({OFFICER, DISPATCHER, ANALYST, ADMIN})
 RESOLVERS = frozenset({ANALYST})
 
 ENTITY_RULES: dict[str, Rule] = {

@@ -25,7 +25,7 @@ INVESTIGATION_RULES: dict[str, Rule] = {
     # The timeline and map, and their API: whoever may open the case reads them.
     "investigations:case-timeline": Rule(READERS, kwargs=pk_of("case")),
     "investigations:case-edit": Rule(WORKERS, kwargs=pk_of("case")),
-    # The case's link chart reads the registry (administrators hold no registry rights);
+    # The case's link chart reads the relations (administrators read no relations);
     # saving its positions is working the case.
     "investigations:case-chart": Rule(WORKERS, kwargs=pk_of("case")),
     "investigations:case-chart-save": Rule(WORKERS, method="post", kwargs=pk_of("case")),

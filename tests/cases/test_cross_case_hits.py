@@ -7,8 +7,14 @@ from django.urls import reverse
 
 from cases.models import Entity, EntityKind
 from cases.services.entities import violation_entity_link
-from cases.services.investigations import CaseInput, case_create, case_entity_link
-from tests.cases.support import open_dossier
+from cases.services.investigations import (
+    CaseInput,
+    case_create,
+    case_entity_link,
+    case_member_add,
+    case_violation_link,
+)
+from tests.cases.support import draft_of, open_dossier
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +118,48 @@ def test_an_analyst_outside_a_restricted_case_cannot_reach_its_page_for_hits(
     )
 
     assert response.status_code == 404
+
+
+@pytest.fixture
+def roadside(analyst, officer, world):
+    """The analyst's case that links no entity, only the officer's violation (where the
+    phone twin of Jonas was the driver); the twin was also caught in a second violation."""
+    case = case_create(actor=analyst, data=CaseInput(title="Roadside check"))
+    case_violation_link(actor=analyst, case=case, violation=world["violation"], reason="Same lorry")
+    twin = Entity.objects.get(label="J. Simkus")
+    again = draft_of(officer, narrative="The same driver, a month later.")
+    violation_entity_link(actor=officer, violation=again, entity=twin, role="driver")
+    return {"case": case, "again": again}
+
+
+def test_the_case_page_starts_from_its_violations_subjects_too(
+    analyst, client_for, world, roadside
+):
+    response = client_for(analyst).get(roadside["case"].get_absolute_url())
+
+    hits = response.context["hits"]
+    assert {hit.case.pk: hit.via for hit in hits.cases} == {
+        world["theirs"].pk: "same",
+        world["mine"].pk: "identifier",
+    }
+    assert [hit.involvement.violation.pk for hit in hits.violations] == [roadside["again"].pk]
+    assert hits.restricted_leads == ["Rūta Rimkutė"]
+    body = response.content.decode()
+    assert f"J. Simkus itself (on linked violation {world['violation'].reference})" in body
+    assert world["secret"].number not in body
+    assert "Operation Birch" not in body
+    assert "A match exists in a restricted case; contact Rūta Rimkutė." in body
+
+
+def test_the_violations_subjects_hits_show_the_restricted_case_to_its_team(
+    lead, client_for, world, roadside
+):
+    case_member_add(
+        actor=roadside["case"].lead_analyst, case=roadside["case"], user=lead, role="viewer"
+    )
+
+    response = client_for(lead).get(roadside["case"].get_absolute_url())
+
+    hits = response.context["hits"]
+    assert world["secret"].pk in {hit.case.pk for hit in hits.cases}
+    assert hits.restricted_leads == []

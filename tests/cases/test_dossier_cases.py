@@ -126,14 +126,45 @@ def test_the_purpose_is_asked_once_per_session_and_kept_on_every_consultation(
     assert list(reasons) == ["Query VP-2026-118", "Query VP-2026-118"]
 
 
-def test_a_bare_administrator_opens_no_dossier(administrator, client_for, smuggler):
-    assert client_for(administrator).get(_url(smuggler["person"])).status_code == 403
-
-
-def test_an_administrator_outside_the_team_is_asked_too_then_sees_the_restricted_case(
-    client_for, smuggler
+def test_a_plain_administrator_is_asked_for_a_purpose_then_sees_the_restricted_case(
+    administrator, client_for, smuggler
 ):
-    # Administrators read the registry when they also hold the analyst role.
+    client = client_for(administrator)
+    asked = client.get(_url(smuggler["person"]))
+    assert asked.status_code == 200
+    assert "cases/entity_purpose.html" in [t.name for t in asked.templates]
+    assert smuggler["secret"].number not in asked.content.decode()
+
+    response = open_dossier(client, smuggler["person"], "Audit of case access")
+
+    assert response.status_code == 200
+    assert "cases/entity_detail.html" in [t.name for t in response.templates]
+    body = response.content.decode()
+    assert smuggler["secret"].number in body
+    assert smuggler["open"].number in body
+    assert "A match exists in a restricted case" not in body
+    record = AuditRecord.objects.filter(
+        action="view", object_id=str(smuggler["person"].pk), actor=administrator
+    ).latest("id")
+    assert record.reason == "Audit of case access"
+
+
+def test_an_administrator_opens_the_dossier_of_an_entity_only_a_restricted_case_holds(
+    administrator, team_analyst, client_for
+):
+    truck = Entity.objects.create(kind=EntityKind.VEHICLE, label="LTU 777", key="LTU777")
+    secret = case_create(
+        actor=team_analyst, data=CaseInput(title="Operation Alder", restricted=True)
+    )
+    case_entity_link(actor=team_analyst, case=secret, entity=truck, reason="Escort car")
+
+    response = client_for(administrator).get(_url(truck))
+
+    assert response.status_code == 200
+    assert secret.number in response.content.decode()
+
+
+def test_an_administrator_with_the_analyst_role_is_asked_too(client_for, smuggler):
     administrator = UserFactory(username="admin_analyst", roles=["administrator", "analyst"])
     client = client_for(administrator)
     assert "cases/entity_purpose.html" in [
@@ -143,7 +174,6 @@ def test_an_administrator_outside_the_team_is_asked_too_then_sees_the_restricted
     body = open_dossier(client, smuggler["person"], "Audit of case access").content.decode()
 
     assert smuggler["secret"].number in body
-    assert smuggler["open"].number in body
     assert "A match exists in a restricted case" not in body
 
 

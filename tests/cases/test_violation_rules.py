@@ -5,6 +5,7 @@ a violation reached only through it (404 otherwise)."""
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,8 +26,9 @@ from cases.services.categories import category_update
 from cases.services.entities import entity_resolve, violation_entity_link
 from cases.services.evidence import evidence_add
 from cases.services.goods import GoodsInput, goods_line_add
-from portal.models import AuditAction, AuditRecord
+from portal.models import AuditAction, AuditRecord, User
 from tests.cases.support import audit_trail, draft_of, jpeg_photo, upload
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -243,16 +245,23 @@ def test_every_holder_of_view_entity_finds_the_registrys_entities(
     assert entity_get_for_user(user=officer_b, pk=vehicle.pk) == vehicle
 
 
-def test_the_registry_is_closed_to_those_without_view_entity(
-    vehicle, administrator, api_client_for
-):
-    response = api_client_for(administrator).get(ENTITIES, {"q": "ABC"})
+def test_the_registry_is_closed_to_those_without_view_entity(vehicle, api_client_for):
+    # Every role reads the registry; an account with no role does not.
+    nobody = cast(User, UserFactory(username="no_role", roles=[]))
+    response = api_client_for(nobody).get(ENTITIES, {"q": "ABC"})
 
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
-        entity_list_for_user(user=administrator, query="ABC")
+        entity_list_for_user(user=nobody, query="ABC")
     with pytest.raises(PermissionDenied):
-        entity_get_for_user(user=administrator, pk=vehicle.pk)
+        entity_get_for_user(user=nobody, pk=vehicle.pk)
+
+
+def test_an_administrator_looks_entities_up_in_the_registry(vehicle, administrator, api_client_for):
+    response = api_client_for(administrator).get(ENTITIES, {"q": "ABC"})
+
+    assert response.status_code == 200
+    assert [row["key"] for row in response.json()["results"]] == ["LT:ABC123"]
 
 
 def test_an_unknown_entity_is_not_found(officer):

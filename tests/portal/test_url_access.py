@@ -111,7 +111,7 @@ EXPECTED: dict[str, Rule] = {
     "api:basemap-tile": Rule(ALL_ROLES, kwargs=lambda o: {"z": 10, "x": 583, "y": 325}),
     "api:violation-category-list": Rule(ALL_ROLES),
     "api:hs-code-list": Rule(ALL_ROLES),
-    "api:entity-search": Rule(FIELD),
+    "api:entity-search": Rule(FIELD | {ADMIN}),
     "api:violation-list": Rule(FIELD),
     "api:violation-map": Rule(FIELD),
     "api:violation-detail": Rule(FIELD, kwargs=pk_of("violation")),
