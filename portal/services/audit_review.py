@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,8 +148,13 @@ def audit_flag_review(*, actor: User, key: FlagKey, note: str) -> AuditFlagRevie
             reviewed_by=actor,
             reviewed_at=timezone.now(),
         )
-        review.full_clean()
-        review.save()
+        review.full_clean(validate_constraints=False)
+        try:
+            # Two administrators reviewing the same flag at once: the constraint decides.
+            with transaction.atomic():
+                review.save()
+        except IntegrityError:
+            raise ValidationError(_("This flag has already been reviewed.")) from None
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -55,15 +55,21 @@ def _filters(form: AuditFilterForm) -> AuditFilter | None:
     return AuditFilter(**{k: v for k, v in data.items() if v not in (None, "")})
 
 
+EARLIEST_DAY = date(2000, 1, 1)
+
+
 def _period(filters: AuditFilter | None) -> tuple[date, date, bool]:
     """The days the flags and the chart cover: the filter's period, or the last
     DEFAULT_PERIOD_DAYS; at most MAX_PERIOD_DAYS (the last ones of a longer period).
     The third value says whether the period was cut."""
     today = timezone.localdate()
-    date_to = (filters.date_to if filters else None) or today
+    # Nothing is flagged in the future or before the portal: keeping to that range also
+    # keeps the baseline's arithmetic away from year 1 and 9999.
+    date_to = min(max((filters.date_to if filters else None) or today, EARLIEST_DAY), today)
     date_from = (filters.date_from if filters else None) or date_to - timedelta(
         days=DEFAULT_PERIOD_DAYS - 1
     )
+    date_from = min(max(date_from, EARLIEST_DAY), date_to)
     if (date_to - date_from).days >= MAX_PERIOD_DAYS:
         return date_to - timedelta(days=MAX_PERIOD_DAYS - 1), date_to, True
     return date_from, date_to, False

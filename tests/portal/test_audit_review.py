@@ -532,3 +532,16 @@ def test_only_administrators_may_start_an_export(analyst, client_for):
 @pytest.mark.parametrize("role", ["officer", "dispatcher", "analyst"])
 def test_the_auditor_page_is_for_administrators_only(personas, client_for, role):
     assert client_for(personas[role]).get(AUDIT_LIST).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"date_from": "0001-01-01"},
+        {"date_to": "0001-01-01"},
+        {"date_from": "9999-12-31"},
+        {"date_from": "0001-01-01", "date_to": "9999-12-31", "actor": "analyst"},
+    ],
+)
+def test_the_flags_keep_to_days_they_can_read(analyst, administrator, client_for, query):
+    assert client_for(administrator).get(AUDIT_LIST, query).status_code == 200
