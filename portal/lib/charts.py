@@ -42,16 +42,16 @@ def _nice_ceiling(value: int) -> int:
 def bar_chart(
     points: list[tuple[str, int, bool]],
     *,
-    width: int = 720,
-    height: int = 180,
-    plot_left: int = 44,
-    plot_bottom: int = 22,
+    width: int = 1000,
+    height: int = 100,
+    plot_left: int = 0,
+    plot_bottom: int = 0,
 ) -> BarChart:
-    """Bars for ``points`` (label, value, flagged), scaled to a round top value; the
-    SVG's viewBox is ``width`` x ``height`` and it scales with the page."""
+    """Bars for ``points`` (label, value, flagged), scaled to a round top value, in a
+    viewBox of ``width`` x ``height`` that the page stretches to its size."""
     top = _nice_ceiling(max((value for _label, value, _flag in points), default=0))
-    plot_width = width - plot_left - 4
-    plot_height = height - plot_bottom - 8
+    plot_width = width - plot_left
+    plot_height = height - plot_bottom
     slot = plot_width / max(len(points), 1)
     gap = min(2.0, slot * 0.2)
     bars = []

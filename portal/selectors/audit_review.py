@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -166,12 +167,12 @@ def _volume_flag(day: PersonDay) -> str:
     if day.total - median < settings.AUDIT_VOLUME_MIN_EXCESS:
         return ""
     return _(
-        "%(count)d records this day: %(ratio).1f times their usual %(median)s a day "
+        "%(count)d records this day: %(ratio)s times their usual %(median)s a day "
         "(the median of their %(days)d active days in the %(window)d days before)."
     ) % {
         "count": day.total,
-        "ratio": day.total / median if median else 0,
-        "median": f"{median:g}",
+        "ratio": number_format(day.total / median, 1),
+        "median": number_format(median, 1 if median % 1 else 0),
         "days": day.baseline_days,
         "window": settings.AUDIT_VOLUME_BASELINE_DAYS,
     }

@@ -4,7 +4,7 @@ the export job's escaping, and bad input answered with a message."""
 
 import csv
 import io
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -40,8 +40,9 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def record_at(when: datetime, **fields):
-    """An audit record written at ``when`` (the service stamps the time itself)."""
-    with mock.patch.object(timezone, "now", return_value=when):
+    """An audit record written at ``when`` (the service stamps the time itself, in UTC
+    as it is read back: the hash covers the time as text)."""
+    with mock.patch.object(timezone, "now", return_value=when.astimezone(UTC)):
         return audit_record(**fields)
 
 
