@@ -362,3 +362,14 @@ def audit_verification_latest_for_user(*, user: User) -> Job | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def audit_person_for_user(*, user: User, username: str = "", pk: int | None = None) -> User | None:
+    """The person whose activity an auditor looks at, by username (any case) or id;
+    None when there is none (deactivated accounts included: the trail outlives them)."""
+    _require_auditor(user)
+    if pk is not None:
+        return User.objects.filter(pk=pk).first()
+    if username:
+        return User.objects.filter(username__iexact=username).first()
+    return None

@@ -33,6 +33,7 @@ from portal.selectors.audit_review import (
     audit_activity_for_user,
     audit_activity_mark,
     audit_flags_for_user,
+    audit_person_for_user,
     audit_verification_latest_for_user,
 )
 from portal.services.audit import audit_record
@@ -75,10 +76,10 @@ def _period(filters: AuditFilter | None) -> tuple[date, date, bool]:
     return date_from, date_to, False
 
 
-def _person(filters: AuditFilter | None) -> User | None:
+def _person(user: User, filters: AuditFilter | None) -> User | None:
     if not filters or not filters.actor:
         return None
-    return User.objects.filter(username__iexact=filters.actor).first()
+    return audit_person_for_user(user=user, username=filters.actor)
 
 
 def _activity_chart(series: list[ActivityDay]) -> BarChart:
@@ -107,7 +108,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     flag_form = FlagFilterForm(request.GET or None)
     flag_choice = flag_form.cleaned_data if flag_form.is_valid() else {}
     date_from, date_to, period_cut = _period(filters)
-    person = _person(filters)
+    person = _person(user, filters)
     flags: list[Flag] = []
     if filters is not None and not (filters.actor and person is None):
         flags = audit_flags_for_user(
@@ -178,7 +179,7 @@ def audit_flag_review(request: HttpRequest) -> HttpResponse:
         )
         return redirect(back)
     data = form.cleaned_data
-    person = User.objects.filter(pk=data["person"]).first()
+    person = audit_person_for_user(user=user, pk=data["person"])
     if person is None:
         messages.error(request, _("The review was not saved: there is no such person."))
         return redirect(back)
