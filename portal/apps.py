@@ -52,10 +52,23 @@ class PortalConfig(AppConfig):
 
     @property
     def job_kinds(self) -> list[Any]:
+        from portal.forms.audit import AuditExportForm
         from portal.job_kinds import JobKind
+        from portal.services.audit_export_jobs import audit_export_job
         from portal.services.audit_jobs import audit_chain_verify_job
 
         return [
+            JobKind(
+                name="portal.audit_export",
+                label=_("Export the audit trail"),
+                description=_(
+                    "The records the filters select, as CSV or XLSX, every cell escaped "
+                    "against spreadsheet formulas."
+                ),
+                run=audit_export_job,
+                permission="portal.export_auditrecord",
+                form=AuditExportForm,
+            ),
             JobKind(
                 name="portal.audit_verify",
                 label=_("Verify the audit trail"),
@@ -65,7 +78,7 @@ class PortalConfig(AppConfig):
                 ),
                 run=audit_chain_verify_job,
                 permission="portal.view_auditrecord",
-            )
+            ),
         ]
 
     @property

@@ -7,6 +7,7 @@ from celery import shared_task
 
 from portal.selectors.audit_anchors import audit_trail_verify
 from portal.services.audit_anchors import audit_chain_anchor
+from portal.services.audit_review import audit_activity_rollup
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,14 @@ def audit_chain_anchor_task() -> AnchorReport:
     if anchor is None:
         return {"record_id": None, "count": 0}
     return {"record_id": anchor["record_id"], "count": anchor["count"]}
+
+
+@shared_task(name="portal.audit_activity_rollup")
+def audit_activity_rollup_task() -> int:
+    """Count the newest audit records into the auditor's activity summary (every few
+    minutes, see CELERY_BEAT_SCHEDULE). Idempotent: the mark of the last record counted
+    moves with the counts, under a lock."""
+    return audit_activity_rollup()
 
 
 @shared_task(name="portal.job_run")

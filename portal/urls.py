@@ -27,6 +27,7 @@ portal_pages = [
     path("accounts/tokens/revoke/", accounts.api_token_revoke, name="api-token-revoke"),
     path("audit/", audit.audit_list, name="audit-list"),
     path("audit/export.csv", audit.audit_export, name="audit-export"),
+    path("audit/flags/review/", audit.audit_flag_review, name="audit-flag-review"),
     path("users/", users.user_list, name="user-list"),
     path("users/new/", users.user_create, name="user-create"),
     path("users/<int:pk>/", users.user_detail, name="user-detail"),

@@ -1,5 +1,11 @@
 from portal.models.accounts import ApiToken, api_token_digest
 from portal.models.audit import AuditAction, AuditRecord
+from portal.models.audit_review import (
+    AuditActivityHour,
+    AuditActivityMark,
+    AuditFlagReview,
+    AuditFlagRule,
+)
 from portal.models.geo import AreaKind, BorderLine, CrossingPoint, CrossingPointKind, ReferenceArea
 from portal.models.jobs import (
     JOB_LOG_MAX_LINES,
@@ -17,6 +23,10 @@ __all__ = [
     "ApiToken",
     "AreaKind",
     "AuditAction",
+    "AuditActivityHour",
+    "AuditActivityMark",
+    "AuditFlagReview",
+    "AuditFlagRule",
     "AuditRecord",
     "BorderLine",
     "CrossingPoint",

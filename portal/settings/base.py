@@ -376,6 +376,26 @@ CELERY_BEAT_SCHEDULE["audit-chain-anchor"] = {
     "task": "portal.audit_chain_anchor",
     "schedule": timedelta(minutes=AUDIT_ANCHOR_EVERY_MINUTES),
 }
+# The auditor's page (issue 13): working hours in local time (Europe/Vilnius), by ISO
+# weekday (1 = Monday); records outside them are flagged as out-of-hours use.
+AUDIT_WORKING_HOURS = (
+    env.int("AUDIT_WORKING_HOUR_START", default=7),
+    env.int("AUDIT_WORKING_HOUR_END", default=19),
+)
+AUDIT_WORKING_DAYS = tuple(env.list("AUDIT_WORKING_DAYS", cast=int, default=[1, 2, 3, 4, 5]))
+# A day's volume is flagged when it is at least FACTOR times the person's median day and
+# MIN_EXCESS records above it; the median is over the person's active days among the
+# BASELINE_DAYS before, and only once they had MIN_BASELINE_DAYS of them.
+AUDIT_VOLUME_BASELINE_DAYS = env.int("AUDIT_VOLUME_BASELINE_DAYS", default=28)
+AUDIT_VOLUME_MIN_BASELINE_DAYS = env.int("AUDIT_VOLUME_MIN_BASELINE_DAYS", default=5)
+AUDIT_VOLUME_FACTOR = env.float("AUDIT_VOLUME_FACTOR", default=3.0)
+AUDIT_VOLUME_MIN_EXCESS = env.int("AUDIT_VOLUME_MIN_EXCESS", default=30)
+# The per-person, per-hour activity summary the flags and the chart read is brought up to
+# date by beat (and by each visit of the page, for the newest records).
+CELERY_BEAT_SCHEDULE["audit-activity-rollup"] = {
+    "task": "portal.audit_activity_rollup",
+    "schedule": timedelta(minutes=5),
+}
 # The role the portal runs as (web, worker, beat). After every migrate, the owner role
 # that ran it grants this role ordinary DML on the portal's tables but only INSERT and
 # SELECT on the audit table (portal/services/database_grants.py). Empty: no grants made.

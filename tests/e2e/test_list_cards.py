@@ -24,8 +24,10 @@ ROWS = 25
 # about 340 px a row (8,500 px) with the longer names of real data.
 MAX_HEIGHT_OF_25_ROWS = 3000
 
+# The list is the page's last table (the audit page shows its flags in a table above).
 ROWS_HEIGHT = """(count) => {
-  const rows = [...document.querySelectorAll("table.data tbody tr")].slice(0, count);
+  const tables = document.querySelectorAll("table.data");
+  const rows = [...tables[tables.length - 1].querySelectorAll("tbody tr")].slice(0, count);
   const heights = rows.map((row) => row.getBoundingClientRect().height);
   return {rows: rows.length, height: heights.reduce((sum, height) => sum + height, 0),
           tallest: Math.max(...heights)};

@@ -44,6 +44,8 @@ EXPECTED: dict[str, Rule] = {
     "portal:api-token-revoke": Rule(ALL_ROLES, method="post"),
     "portal:audit-list": Rule(frozenset({ADMIN})),
     "portal:audit-export": Rule(frozenset({ADMIN})),
+    # A flag's review names the flag in the body; without one it is refused by message.
+    "portal:audit-flag-review": Rule(frozenset({ADMIN}), method="post"),
     "portal:healthz": Rule(PUBLIC, public=True),
     # The service worker's script: addresses of pages and a text, nothing of anyone's.
     "portal:service-worker": Rule(PUBLIC, public=True),
