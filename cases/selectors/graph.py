@@ -13,10 +13,17 @@ first ``cap`` of them in RELATION_ORDER plus a ``more`` marker counting the rest
 search that grows past its budget says so (``status="too_broad"``), apart from "no path
 within max_hops" (``status="none"``).
 
-Queries are plain SQL on cases_relation with the indexes of migration
-cases.0009_graph_indexes: (source_id, confidence DESC, id DESC) and the same on
-target_id, so the first ``cap`` relations of a hub are read off an index without
-sorting its 10,000 relations.
+Queries are plain SQL on cases_relation with the indexes of migrations
+cases.0009_graph_indexes and cases.0012_graph_covering_indexes: (source_id, confidence
+DESC, id DESC) and the same on target_id, covering the far end, kind and dates, so the
+first ``cap`` relations of a hub are read off an index without sorting its 10,000
+relations or visiting the table; an entity's kind, label and key come off an index too.
+
+Counts are capped: a node's badge counts its relations up to DEGREE_CAP
+(cases/lib/graph_search.py) and says "at least" past it, so a chart around hubs does not
+count tens of thousands of relations per answer. Reach is the list of entities out of
+reach when it is short (usually: those only restricted cases hold), one hashed look-up
+per far end, instead of the need-to-know rule tested on each.
 """
 
 from __future__ import annotations

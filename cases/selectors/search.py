@@ -7,10 +7,19 @@ restricted investigation cases hold, the teams of those cases (administrators se
 
 Cost: a very common word matches a large part of a million texts, and ranking every
 match costs hundreds of milliseconds (docs/benchmarks.md). So the matches are capped
-(CANDIDATE_CAP, read in the order the scan meets them), ranked within the cap, counted
-for the facets within the same cap, and the page says when the cap was reached: adding a
-word narrows the matches below it. A chosen facet narrows the capped matches, so the
-results of a facet are exactly its count.
+(CANDIDATE_CAP), ranked within the cap, counted for the facets within the same cap, and
+the page says when the cap was reached: adding a word narrows the matches below it. A
+chosen facet narrows the capped matches, so the results of a facet are exactly its count.
+
+Which matches fill the cap, and at what cost (EXPLAIN (ANALYZE, BUFFERS) at a million
+texts, docs/benchmarks.md): the text index (GIN) hands over every match of a word before
+the first row is read, so a word in a few percent of the texts costs tens of
+milliseconds there, whatever the cap; reading the texts themselves costs per text read,
+so a rare word costs there a scan of the whole index. So the words' share of the index
+is estimated first (the statistics of the index, _SHARE_SQL): words that are all in at
+least FREQUENT_SHARE of it are looked for in the newest RECENT_WINDOW entries first
+(newest first, an index scan that stops at the cap), the older ones only when those did
+not fill the cap; rarer words are looked up in the text index alone.
 """
 
 from __future__ import annotations
@@ -46,6 +55,12 @@ CANDIDATE_CAP = 200
 # Names close to the typed words read per query (only when the words found less than a
 # page: a misspelt name).
 NAMES_CAP = 200
+# Words all in at least this share of the index are looked for in the newest
+# RECENT_WINDOW entries first: words in 5 % of the texts, going together, fill the cap
+# there. Below it the text index costs less than reading more entries would (at a
+# million texts: 2 microseconds an entry read, a fraction of one a match in the index).
+FREQUENT_SHARE = 0.05
+RECENT_WINDOW = 5_000
 # How close a typed word must be to a word of a name (pg_trgm word similarity, 0..1):
 # "simkis" meets "simkus" at 0.57, unrelated names stay below 0.4.
 NAME_SIMILARITY = 0.5
@@ -166,15 +181,40 @@ def _search_sql(reach: str, filters: str) -> str:
     """
     return f"""
 WITH q AS MATERIALIZED (SELECT {_tsquery()} AS tsq),
-words AS MATERIALIZED (
+-- The matches among the newest %(window)s entries, newest first (none when the window
+-- is 0): an index scan backwards that stops at the cap.
+recent AS MATERIALIZED (
     SELECT e.id, e.kind, e.status, e.occurred_on,
            ts_rank_cd(e.search_vector, q.tsq, 32) AS rank
-    FROM cases_searchentry e CROSS JOIN q
-    -- The query written out, not q.tsq: the planner then knows how common its words
-    -- are, and reads a common word's first rows in table order (stopping at the cap)
-    -- instead of collecting every match from the index first.
-    WHERE e.search_vector @@ {_tsquery()} AND {reach}
+    FROM (SELECT * FROM cases_searchentry ORDER BY id DESC LIMIT %(window)s) e CROSS JOIN q
+    -- No ORDER BY here: the window comes newest first, and a sort would read all of it.
+    WHERE e.search_vector @@ q.tsq AND {reach}
     LIMIT %(cap)s
+),
+-- Where the newest entries end: older ones are read from the text index only when those
+-- did not fill the cap (everything, when the window is 0).
+floor AS MATERIALIZED (
+    SELECT CASE WHEN %(window)s = 0 THEN 9223372036854775807
+                ELSE (SELECT id FROM cases_searchentry ORDER BY id DESC
+                      OFFSET greatest(%(window)s - 1, 0) LIMIT 1) END AS id
+),
+older AS MATERIALIZED (
+    SELECT m.id, m.kind, m.status, m.occurred_on, ts_rank_cd(m.search_vector, q.tsq, 32) AS rank
+    FROM (
+        SELECT e.id, e.kind, e.status, e.occurred_on, e.search_vector
+        FROM cases_searchentry e
+        -- The query written out, not q.tsq: the planner then knows how rare its words
+        -- are. OFFSET 0 keeps the floor out of the index scan (ANDed with the primary
+        -- key's million entries, it would cost more than the words).
+        WHERE (SELECT count(*) FROM recent) < %(cap)s
+          AND e.search_vector @@ {_tsquery()} AND {reach}
+        OFFSET 0
+    ) m CROSS JOIN q
+    WHERE m.id < (SELECT id FROM floor)
+    LIMIT %(cap)s
+),
+words AS MATERIALIZED (
+    (SELECT * FROM recent) UNION ALL (SELECT * FROM older) LIMIT %(cap)s
 ),
 names AS MATERIALIZED (
     SELECT e.id, e.kind, e.status, e.occurred_on,
@@ -215,6 +255,33 @@ FROM facets f
 LEFT JOIN (page p JOIN cases_searchentry e ON e.id = p.id) ON true
 ORDER BY p.rank DESC, p.occurred_on DESC NULLS LAST, p.id DESC
 """  # noqa: S608
+
+
+# The share of the index that the rarest word of the query is in, from the statistics of
+# the text search vector (its most common lexemes and their frequencies, ANALYZE): an
+# upper bound of the share of an AND of words, which the planner's own estimate (the
+# product of the shares) misses when the words go together ("Scania R450": 7 % of the
+# texts, estimated at 0.9 %). A word outside the most common ones counts as rare.
+_SHARE_SQL = (
+    "WITH lexemes AS ("  # noqa: S608  constant SQL; the text is a parameter
+    " SELECT DISTINCT replace(m[1], '''''', '''') AS lexeme"
+    f" FROM regexp_matches(({_tsquery()})::text, '''((?:[^'']|'''')+)''', 'g') AS m),"
+    " common AS ("
+    " SELECT c.lexeme, c.share FROM pg_stats s,"
+    " unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS c(lexeme, share)"
+    " WHERE s.schemaname = current_schema() AND s.tablename = 'cases_searchentry'"
+    " AND s.attname = 'search_vector' AND c.lexeme IS NOT NULL)"
+    " SELECT coalesce(min(coalesce(c.share, 0)), 0)"
+    " FROM lexemes l LEFT JOIN common c USING (lexeme)"
+)
+
+
+def _estimated_share(cursor: Any, text: str) -> float:
+    """The share of the index that the rarest word of ``text`` is in (an upper bound of
+    the share it matches), from the statistics; 0 for a rare word or no statistics."""
+    cursor.execute(_SHARE_SQL, {"q": text})
+    (share,) = cursor.fetchone()
+    return float(share or 0)
 
 
 def _facet_rows(facets: dict[str, Any]) -> list[tuple[str, str, int]]:
@@ -293,10 +360,17 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
         standins=LT_STANDIN + GT_STANDIN,
     )
     with transaction.atomic(), connection.cursor() as cursor:
+        # For this statement only: the names' threshold; no JIT (it compiles for
+        # milliseconds what runs in milliseconds); and the texts are read through an
+        # index, the newest first or the text index, never by a scan of the table in
+        # its physical order (whose start drifts: PostgreSQL synchronises such scans).
         cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true),"
+            " set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)",
             [str(NAME_SIMILARITY)],
         )
+        share = _estimated_share(cursor, query.text)
+        params["window"] = RECENT_WINDOW if share >= FREQUENT_SHARE else 0
         cursor.execute(_search_sql(reach, filters), params)
         rows = cursor.fetchall()
     facets: dict[str, Any] = rows[0][0] if rows else {}
