@@ -81,7 +81,7 @@ class GraphNode(TypedDict):
     key: str
     # Relations of this entity within reach and the filter: the badge before expanding,
     # counted up to DEGREE_CAP (cases/lib/graph_search.py); past it ``degree`` is
-    # DEGREE_CAP and ``degree_capped`` says that it is a lower bound ("1,000+").
+    # DEGREE_CAP and ``degree_capped`` says that it is a lower bound ("250+").
     degree: int
     degree_capped: bool
 

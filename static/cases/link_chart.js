@@ -143,7 +143,7 @@ window.LinkChart = (function () {
 
     function display(data) {
       const done = expanded.has(data.entity);
-      // A hub's relations are counted up to a cap: "1000+" is a lower bound.
+      // A hub's relations are counted up to a cap: "250+" is a lower bound.
       const badge = done ? "" : `\n⊕ ${data.degree}${data.degreeCapped ? "+" : ""}`;
       return `${data.label}${badge}`;
     }

@@ -3,6 +3,7 @@
 periods, kinds, shortest paths, networks, pivots, and the user's reach."""
 
 from datetime import date
+from typing import cast
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from cases.services.investigations import (
     case_entity_link,
     case_member_add,
 )
+from portal.models import User
 from tests.cases.graph_support import KnownGraph, held_only_by_a_restricted_case, known_graph
 from tests.factories import UserFactory
 
@@ -238,8 +240,8 @@ def test_past_the_listed_limit_the_reach_is_tested_on_every_far_end(analyst, g, 
 
 
 def test_the_listed_entities_out_of_reach_are_exactly_those_the_scope_leaves_out(analyst, g):
-    lead = UserFactory(username="lead_elsewhere", roles=["analyst"])
-    administrator = UserFactory(username="admin_graph", roles=["administrator"])
+    lead = cast(User, UserFactory(username="lead_elsewhere", roles=["analyst"]))
+    administrator = cast(User, UserFactory(username="admin_graph", roles=["administrator"]))
     secret = case_create(actor=lead, data=CaseInput(title="Operation Reed", restricted=True))
     teamed = case_create(actor=lead, data=CaseInput(title="Operation Elm", restricted=True))
     led = case_create(actor=analyst, data=CaseInput(title="Operation Oak", restricted=True))

@@ -4,6 +4,7 @@ did not fill the cap; rare words straight in the text index. The share of the in
 word is in comes from the statistics; reach holds on every path."""
 
 from datetime import date
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.db import connection
 from cases.models import SearchEntry
 from cases.selectors import search
 from cases.selectors.search import SearchQuery, search_for_user
+from portal.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +84,7 @@ def test_rare_words_are_read_from_the_text_index_alone(analyst, monkeypatch):
 
 
 def test_the_newest_entries_out_of_reach_are_skipped_and_not_counted(analyst, small_caps):
-    outsider = UserFactory(username="analyst_out", roles=["analyst"])
+    outsider = cast(User, UserFactory(username="analyst_out", roles=["analyst"]))
     for n in range(1, 21):
         # The newest five are held by a restricted case that neither analyst is on.
         entry(n, "Vodka in the trailer", restricted=(10**9,) if n > 15 else ())
