@@ -16,7 +16,7 @@ texts, docs/benchmarks.md): the text index (GIN) hands over every match of a wor
 the first row is read, so a word in a few percent of the texts costs tens of
 milliseconds there, whatever the cap; reading the texts themselves costs per text read,
 so a rare word costs there a scan of the whole index. So the words' share of the index
-is estimated first (the statistics of the index, _SHARE_SQL): words that are all in at
+is estimated first (the statistics of the index, _common_shares): words that are all in at
 least FREQUENT_SHARE of it are looked for in the newest RECENT_WINDOW entries first
 (newest first, an index scan that stops at the cap), the older ones only when those did
 not fill the cap; rarer words are looked up in the text index alone.
@@ -24,6 +24,8 @@ not fill the cap; rarer words are looked up in the text index alone.
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -261,27 +263,39 @@ ORDER BY p.rank DESC, p.occurred_on DESC NULLS LAST, p.id DESC
 # the text search vector (its most common lexemes and their frequencies, ANALYZE): an
 # upper bound of the share of an AND of words, which the planner's own estimate (the
 # product of the shares) misses when the words go together ("Scania R450": 7 % of the
-# texts, estimated at 0.9 %). A word outside the most common ones counts as rare.
-_SHARE_SQL = (
-    "WITH lexemes AS ("  # noqa: S608  constant SQL; the text is a parameter
-    " SELECT DISTINCT replace(m[1], '''''', '''') AS lexeme"
-    f" FROM regexp_matches(({_tsquery()})::text, '''((?:[^'']|'''')+)''', 'g') AS m),"
-    " common AS ("
-    " SELECT c.lexeme, c.share FROM pg_stats s,"
-    " unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS c(lexeme, share)"
+# texts, estimated at 0.9 %). A word outside the most common ones counts as rare. The
+# statistics change when the table is analysed: they are read again after STATS_TTL.
+STATS_TTL = 300.0
+_COMMON_SQL = (
+    "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs FROM pg_stats s"
     " WHERE s.schemaname = current_schema() AND s.tablename = 'cases_searchentry'"
-    " AND s.attname = 'search_vector' AND c.lexeme IS NOT NULL)"
-    " SELECT coalesce(min(coalesce(c.share, 0)), 0)"
-    " FROM lexemes l LEFT JOIN common c USING (lexeme)"
+    " AND s.attname = 'search_vector'"
 )
+_LEXEME = re.compile(r"'((?:[^']|'')+)'")
+_common_lexemes: dict[str, Any] = {"read_at": None, "shares": {}}
 
 
-def _estimated_share(cursor: Any, text: str) -> float:
-    """The share of the index that the rarest word of ``text`` is in (an upper bound of
-    the share it matches), from the statistics; 0 for a rare word or no statistics."""
-    cursor.execute(_SHARE_SQL, {"q": text})
-    (share,) = cursor.fetchone()
-    return float(share or 0)
+def _common_shares(cursor: Any) -> dict[str, float]:
+    """{lexeme: share of the index} of the most common lexemes, read at most every
+    STATS_TTL seconds."""
+    read_at = _common_lexemes["read_at"]
+    if read_at is None or time.monotonic() - read_at > STATS_TTL:
+        cursor.execute(_COMMON_SQL)
+        row = cursor.fetchone()
+        lexemes, shares = row if row else ([], [])
+        _common_lexemes["shares"] = dict(zip(lexemes or [], shares or [], strict=False))
+        _common_lexemes["read_at"] = time.monotonic()
+    return _common_lexemes["shares"]
+
+
+def _estimated_share(cursor: Any, tsquery: str) -> float:
+    """The share of the index that the rarest word of ``tsquery`` (its text form) is in:
+    an upper bound of the share it matches; 0 for a rare word or no statistics."""
+    lexemes = {found.replace("''", "'") for found in _LEXEME.findall(tsquery)}
+    if not lexemes:
+        return 0.0
+    shares = _common_shares(cursor)
+    return float(min(shares.get(lexeme, 0.0) for lexeme in lexemes))
 
 
 def _facet_rows(facets: dict[str, Any]) -> list[tuple[str, str, int]]:
@@ -365,11 +379,12 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
         # index, the newest first or the text index, never by a scan of the table in
         # its physical order (whose start drifts: PostgreSQL synchronises such scans).
         cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true),"
-            " set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)",
-            [str(NAME_SIMILARITY)],
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %(similarity)s, true),"
+            " set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true),"
+            f" ({_tsquery()})::text",
+            {"similarity": str(NAME_SIMILARITY), "q": query.text},
         )
-        share = _estimated_share(cursor, query.text)
+        share = _estimated_share(cursor, cursor.fetchone()[3])
         params["window"] = RECENT_WINDOW if share >= FREQUENT_SHARE else 0
         cursor.execute(_search_sql(reach, filters), params)
         rows = cursor.fetchall()

@@ -94,7 +94,7 @@ def test_the_newest_entries_out_of_reach_are_skipped_and_not_counted(analyst, sm
     assert found(analyst, "vodka") == [11, 12, 13, 14, 15]
 
 
-def test_the_share_of_a_query_is_that_of_its_rarest_word(db):
+def test_the_share_of_a_query_is_that_of_its_rarest_word(db, monkeypatch):
     for n in range(1, 201):
         words = ["cigarettes"]
         if n % 10 == 0:
@@ -102,12 +102,23 @@ def test_the_share_of_a_query_is_that_of_its_rarest_word(db):
         if n == 7:
             words.append("zebra")
         entry(n, " ".join(words))
+
+    def share(text: str) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT ({search._tsquery()})::text", {"q": text})
+            return search._estimated_share(cursor, cursor.fetchone()[0])
+
+    monkeypatch.setitem(search._common_lexemes, "read_at", None)
+    monkeypatch.setitem(search._common_lexemes, "shares", {})
+    assert share("cigarettes") == 0.0  # no statistics yet
     with connection.cursor() as cursor:
-        assert search._estimated_share(cursor, "cigarettes") == 0.0  # no statistics yet
         cursor.execute("ANALYZE cases_searchentry")
-        assert search._estimated_share(cursor, "cigarettes") == pytest.approx(1.0, abs=0.01)
-        # Words that go together are at most as common as the rarer one.
-        assert search._estimated_share(cursor, "cigarettes lorry") == pytest.approx(0.1, abs=0.02)
-        assert search._estimated_share(cursor, "cigarettes zebra") == pytest.approx(0.005)
-        # A word outside the most common ones counts as rare: the text index.
-        assert search._estimated_share(cursor, "O'Neil's cigarettes") == 0.0
+    assert share("cigarettes") == 0.0  # read less than STATS_TTL ago
+    monkeypatch.setattr(search, "STATS_TTL", -1.0)
+    assert share("cigarettes") == pytest.approx(1.0, abs=0.01)
+    # Words that go together are at most as common as the rarer one.
+    assert share("cigarettes lorry") == pytest.approx(0.1, abs=0.02)
+    assert share("cigarettes zebra") == pytest.approx(0.005)
+    # A word outside the most common ones counts as rare: the text index.
+    assert share("O'Neil's cigarettes") == 0.0
+    assert share("") == 0.0
