@@ -174,17 +174,26 @@ def _facet_filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     return sql, params
 
 
-def _search_sql(reach: str, filters: str) -> str:
-    """One statement: the capped matches of the words (one scan that stops at the cap),
-    names close to the typed words only when the words found fewer than a page (a
-    misspelt or unknown name: "Simkis"), their facet counts, and the page of the
-    matches within the chosen facets, ranked, with titles and snippets read for that
-    page alone. Only constant SQL fragments are formatted in; every value is a parameter.
-    """
+def _words_sql(reach: str, windowed: bool) -> str:
+    """The CTEs down to ``words``: the capped matches of the words. Without a window, one
+    scan that stops at the cap, in the order the planner finds cheapest for words that
+    common (the table in order for a common word, the text index for a rare one). With
+    a window, the matches among the newest %(window)s entries first (an index scan
+    backwards by id that stops at the cap: newest first), and older ones from the text
+    index only when those did not fill the cap."""
+    if not windowed:
+        return f"""
+words AS MATERIALIZED (
+    SELECT e.id, e.kind, e.status, e.occurred_on,
+           ts_rank_cd(e.search_vector, q.tsq, 32) AS rank
+    FROM cases_searchentry e CROSS JOIN q
+    -- The query written out, not q.tsq: the planner then knows how common its words
+    -- are, and reads a common word's first rows in table order (stopping at the cap)
+    -- instead of collecting every match from the index first.
+    WHERE e.search_vector @@ {_tsquery()} AND {reach}
+    LIMIT %(cap)s
+),"""  # noqa: S608
     return f"""
-WITH q AS MATERIALIZED (SELECT {_tsquery()} AS tsq),
--- The matches among the newest %(window)s entries, newest first (none when the window
--- is 0): an index scan backwards that stops at the cap.
 recent AS MATERIALIZED (
     SELECT e.id, e.kind, e.status, e.occurred_on,
            ts_rank_cd(e.search_vector, q.tsq, 32) AS rank
@@ -193,12 +202,9 @@ recent AS MATERIALIZED (
     WHERE e.search_vector @@ q.tsq AND {reach}
     LIMIT %(cap)s
 ),
--- Where the newest entries end: older ones are read from the text index only when those
--- did not fill the cap (everything, when the window is 0).
+-- Where the newest entries end (the oldest id among them).
 floor AS MATERIALIZED (
-    SELECT CASE WHEN %(window)s = 0 THEN 9223372036854775807
-                ELSE (SELECT id FROM cases_searchentry ORDER BY id DESC
-                      OFFSET greatest(%(window)s - 1, 0) LIMIT 1) END AS id
+    SELECT id FROM cases_searchentry ORDER BY id DESC OFFSET %(window)s - 1 LIMIT 1
 ),
 older AS MATERIALIZED (
     SELECT m.id, m.kind, m.status, m.occurred_on, ts_rank_cd(m.search_vector, q.tsq, 32) AS rank
@@ -212,12 +218,24 @@ older AS MATERIALIZED (
           AND e.search_vector @@ {_tsquery()} AND {reach}
         OFFSET 0
     ) m CROSS JOIN q
+    -- No floor: fewer entries than the window, all read already.
     WHERE m.id < (SELECT id FROM floor)
     LIMIT %(cap)s
 ),
 words AS MATERIALIZED (
     (SELECT * FROM recent) UNION ALL (SELECT * FROM older) LIMIT %(cap)s
-),
+),"""  # noqa: S608
+
+
+def _search_sql(reach: str, filters: str, windowed: bool = False) -> str:
+    """One statement: the capped matches of the words (one scan that stops at the cap),
+    names close to the typed words only when the words found fewer than a page (a
+    misspelt or unknown name: "Simkis"), their facet counts, and the page of the
+    matches within the chosen facets, ranked, with titles and snippets read for that
+    page alone. Only constant SQL fragments are formatted in; every value is a parameter.
+    """
+    return f"""
+WITH q AS MATERIALIZED (SELECT {_tsquery()} AS tsq),{_words_sql(reach, windowed)}
 names AS MATERIALIZED (
     SELECT e.id, e.kind, e.status, e.occurred_on,
            word_similarity(%(ascii)s, e.names) AS rank
@@ -374,19 +392,19 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
         standins=LT_STANDIN + GT_STANDIN,
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        # For this statement only: the names' threshold; no JIT (it compiles for
-        # milliseconds what runs in milliseconds); and the texts are read through an
-        # index, the newest first or the text index, never by a scan of the table in
-        # its physical order (whose start drifts: PostgreSQL synchronises such scans).
+        # For this statement only: the names' threshold, and no JIT (it compiles for
+        # milliseconds what runs in milliseconds). Also the query as PostgreSQL parses
+        # it, for the share of its words.
         cursor.execute(
             "SELECT set_config('pg_trgm.word_similarity_threshold', %(similarity)s, true),"
-            " set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true),"
+            " set_config('jit', 'off', true), NULL,"
             f" ({_tsquery()})::text",
             {"similarity": str(NAME_SIMILARITY), "q": query.text},
         )
         share = _estimated_share(cursor, cursor.fetchone()[3])
-        params["window"] = RECENT_WINDOW if share >= FREQUENT_SHARE else 0
-        cursor.execute(_search_sql(reach, filters), params)
+        windowed = share >= FREQUENT_SHARE
+        params["window"] = RECENT_WINDOW
+        cursor.execute(_search_sql(reach, filters, windowed), params)
         rows = cursor.fetchall()
     facets: dict[str, Any] = rows[0][0] if rows else {}
     found = [row[1:] for row in rows if row[1] is not None]
