@@ -283,7 +283,10 @@ def _more(node: GraphNode, shown: int) -> MoreMarker:
         "hidden": node["degree"] - shown,
     }
     if node["degree_capped"]:
-        marker["at_least"] = True  # counted up to DEGREE_CAP: at least this many
+        # Counted up to DEGREE_CAP: at least this many, and at least one (the expansion
+        # read one more than it shows).
+        marker["hidden"] = max(marker["hidden"], 1)
+        marker["at_least"] = True
     return marker
 
 
