@@ -38,7 +38,9 @@ messages:
 # databases of their own on the same server (portal_bench_knn, portal_bench_ingest),
 # with NEAREST_ARGS and INGEST_ARGS (e.g. INGEST_ARGS="--duration 60"; 5 minutes else);
 # bench/graph.py on portal_bench_graph with GRAPH_ARGS (e.g. GRAPH_ARGS="--scale 0.05"),
-# bench/search.py on portal_bench_search with SEARCH_ARGS.
+# bench/search.py on portal_bench_search with SEARCH_ARGS. bench/search_compare.py
+# --before REV times another revision's search selector beside this one in the same
+# rounds (run it by hand: a before/after that holds whatever the machine's load).
 BENCH_DATABASE_URL ?= postgis://postgres@127.0.0.1:5432/portal_bench
 bench:
 	@test -x .venv/bin/python || { echo "Run make setup first."; exit 1; }

@@ -1,5 +1,5 @@
 """What the dispatch benchmarks share: their own database, Django set up on it, the
-machine's description, percentiles, and the Dispatch section of docs/benchmarks.md.
+machine's description, and the Dispatch section of docs/benchmarks.md.
 
 Each dispatch benchmark runs on a database of its own (``portal_bench_knn``,
 ``portal_bench_ingest``) on the server of DATABASE_URL, so that ``make bench`` can run
@@ -9,21 +9,20 @@ names another one (it must contain "bench": the scripts empty the dispatch table
 
 from __future__ import annotations
 
-import math
 import os
 import platform
-import statistics
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+# Re-exported: the dispatch benchmarks read their percentiles and load from here.
+from _timing import DOCS, ROOT, Percentiles, load_average, nearest_rank, percentiles
+
+__all__ = ["DOCS", "ROOT", "Percentiles", "load_average", "nearest_rank", "percentiles"]
+
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DEFAULT_SERVER = "postgis://postgres@127.0.0.1:5432/portal"
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Dispatch: nearest unit and position ingestion"
 
 
@@ -68,39 +67,6 @@ def django_on(url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-@dataclass(frozen=True)
-class Percentiles:
-    count: int
-    median: float
-    p95: float
-    p99: float
-    worst: float
-
-    def line(self, unit: str = "ms") -> str:
-        return (
-            f"median {self.median:.2f} {unit}, p95 {self.p95:.2f} {unit}, "
-            f"p99 {self.p99:.2f} {unit}, max {self.worst:.2f} {unit} ({self.count:,} samples)"
-        )
-
-
-def nearest_rank(ordered: list[float], q: float) -> float:
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
-def percentiles(samples: list[float]) -> Percentiles:
-    if not samples:
-        nan = float("nan")
-        return Percentiles(0, nan, nan, nan, nan)
-    ordered = sorted(samples)
-    return Percentiles(
-        len(ordered),
-        statistics.median(ordered),
-        nearest_rank(ordered, 0.95),
-        nearest_rank(ordered, 0.99),
-        ordered[-1],
-    )
-
-
 def machine() -> str:
     from django.db import connection
 
@@ -118,11 +84,6 @@ def machine() -> str:
         f"PostgreSQL {pg.split()[0]} (shared_buffers {buffers}), PostGIS {postgis}, "
         f"Python {platform.python_version()}"
     )
-
-
-def load_average() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def write_section(script: str, section: str) -> None:

@@ -29,11 +29,12 @@ import random
 import shlex
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import _dispatch
+import _timing
 
 DATABASE = "portal_bench_graph"
 SECTION = "## Link analysis: expansion and shortest path at 5M relations"
@@ -62,7 +63,7 @@ def generate_entities(count: int, rng: random.Random, now: str) -> Iterator[str]
     for n in range(1, count + 1):
         kind = rng.choices(kinds, weights)[0]
         key = "" if kind == "person" else f"B{n}"
-        yield f"{n}\t{kind}\tEntity {n}\t{key}\t{{}}\tbench\t{now}\t{now}\n"
+        yield f"{n}\t{kind}\tEntity {n}\t{key}\t{{}}\tbench\t{now}\t{now}\t{{}}\t{{}}\t{{}}\n"
 
 
 def generate_relations(
@@ -90,7 +91,7 @@ def generate_relations(
             confidence = rng.choice((50, 60, 70, 80, 90, 100))
             return (
                 f"{source}\t{target}\t{RELATION_KINDS[kind]}\t{valid_from}\t{valid_to}"
-                f"\t{confidence}\tbench\t{now}\n"
+                f"\t{confidence}\tbench\t{now}\t{{}}\t{{}}\timport\n"
             )
 
         for hub in hub_ids:
@@ -119,22 +120,6 @@ def _secondary_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
     return list(cursor.fetchall())
 
 
-def _copy(cursor: Any, sql: str, lines: Iterator[str]) -> int:
-    raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-    count = 0
-    buffer: list[str] = []
-    with raw.copy(sql) as copy:
-        for text in lines:
-            buffer.append(text)
-            if len(buffer) == 20_000:
-                copy.write("".join(buffer))
-                count += len(buffer)
-                buffer.clear()
-        copy.write("".join(buffer))
-        count += len(buffer)
-    return count
-
-
 def load(*, entities: int, relations: int, hubs: int, hub_degree: int, seed: int) -> dict[str, Any]:
     from django.db import connection, transaction
 
@@ -150,10 +135,10 @@ def load(*, entities: int, relations: int, hubs: int, hub_degree: int, seed: int
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         started = time.perf_counter()
-        _copy(
+        _timing.copy_lines(
             cursor,
             "COPY cases_entity (id, kind, label, key, properties, provenance, created_at,"
-            " updated_at) FROM STDIN",
+            " updated_at, ftm_extra, identifiers, name_codes) FROM STDIN",
             generate_entities(entities, rng, now),
         )
         cursor.execute("SELECT setval('cases_entity_id_seq', %s)", [entities])
@@ -167,10 +152,11 @@ def load(*, entities: int, relations: int, hubs: int, hub_degree: int, seed: int
             now=now,
         )
         started = time.perf_counter()
-        loaded = _copy(
+        loaded = _timing.copy_lines(
             cursor,
             "COPY cases_relation (source_id, target_id, kind, valid_from, valid_to,"
-            " confidence, provenance, created_at) FROM STDIN",
+            " confidence, provenance, created_at, ftm_extra, properties, provenance_kind)"
+            " FROM STDIN",
             lines,
         )
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -205,30 +191,9 @@ def counts() -> dict[str, Any]:
     return {"entities": entities, "relations": relations, "hubs": hubs}
 
 
-class SqlRecorder:
-    """Records the statements a selector sends, to replay them bare."""
-
-    def __init__(self) -> None:
-        self.statements: list[tuple[str, Any]] = []
-
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        self.statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-
-def timed(fn: Callable[[Any], Any], arguments: list[Any]) -> list[float]:
-    samples = []
-    for argument in arguments:
-        started = time.perf_counter()
-        fn(argument)
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
 def measure(
     *, hubs: list[int], entities: int, samples: int, warmup: int, seed: int
 ) -> dict[str, Any]:
-    from django.db import connection
 
     from cases.selectors.graph import graph_expand, graph_path
     from portal.models import User
@@ -252,38 +217,11 @@ def measure(
     def path(pair: tuple[int, int]) -> Any:
         return graph_path(user=analyst, source=pair[0], target=pair[1])
 
-    def recorded(fn: Callable[[Any], Any], argument: Any) -> list[tuple[str, Any]]:
-        recorder = SqlRecorder()
-        with connection.execute_wrapper(recorder):
-            fn(argument)
-        return recorder.statements
-
-    def bare(statements: list[tuple[str, Any]]) -> None:
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                cursor.fetchall()
-
     for node in random_nodes[:warmup]:
         expand(node)
-    # The bare SQL of each call: the statements that call sent, recorded once.
-    plans = {
-        "random": [recorded(expand, n) for n in random_nodes],
-        "hubs": [recorded(expand, n) for n in hub_nodes],
-        "path": [recorded(path, p) for p in pairs],
-    }
-    results: dict[str, list[float]] = {k: [] for k in ("random", "hubs", "path")}
-    results.update({f"{k} bare": [] for k in ("random", "hubs", "path")})
-    rounds = 4
-    for r in range(rounds):
-        for name, fn, args in (
-            ("random", expand, random_nodes),
-            ("hubs", expand, hub_nodes),
-            ("path", path, pairs),
-        ):
-            part = slice(r * len(args) // rounds, (r + 1) * len(args) // rounds)
-            results[name] += timed(fn, args[part])
-            results[f"{name} bare"] += timed(bare, plans[name][part])
+    results = _timing.interleaved(
+        [("random", expand, random_nodes), ("hubs", expand, hub_nodes), ("path", path, pairs)]
+    )
     answers = {
         "random": [expand(n) for n in random_nodes[:50]],
         "hubs": [expand(n) for n in hub_nodes[: len(hubs)]],
@@ -296,13 +234,17 @@ def measure(
         if answer["hops"] is not None:
             hops[answer["hops"]] = hops.get(answer["hops"], 0) + 1
     return {
-        "timings": {k: _dispatch.percentiles(v) for k, v in results.items()},
-        "nodes_random": _dispatch.percentiles([float(len(a["nodes"])) for a in answers["random"]]),
-        "nodes_hubs": _dispatch.percentiles([float(len(a["nodes"])) for a in answers["hubs"]]),
+        "timings": {
+            k: _timing.percentiles(v) for k, v in results.items() if not k.endswith("statements")
+        },
+        "nodes_random": _timing.percentiles([float(len(a["nodes"])) for a in answers["random"]]),
+        "nodes_hubs": _timing.percentiles([float(len(a["nodes"])) for a in answers["hubs"]]),
         "more_hubs": sum(len(a["more"]) for a in answers["hubs"]),
         "statuses": statuses,
         "hops": dict(sorted(hops.items())),
-        "queries": {k: max(len(p) for p in v) for k, v in plans.items() if v},
+        "queries": {
+            k: int(max(results[f"{k} statements"], default=0)) for k in ("random", "hubs", "path")
+        },
     }
 
 
@@ -331,34 +273,19 @@ def report(*, command: str, label: str, data: dict[str, Any], out: dict[str, Any
         f"- expansion p95 under 20 ms, hubs included: {'yes' if expansion_ok else '**no**'}; "
         f"path p95 under 100 ms: {'yes' if path_ok else '**no**'}",
         "",
-        "| measurement | median ms | p95 ms | p99 ms | max ms | p95 / bare SQL p95 |",
-        "|---|--:|--:|--:|--:|--:|",
     ]
-    rows = [
-        ("graph_expand, 2 hops, random entities", "random"),
-        ("bare SQL of the same calls", "random bare"),
-        ("graph_expand, 2 hops, hubs", "hubs"),
-        ("bare SQL of the same calls", "hubs bare"),
-        ("graph_path, up to 6 hops, random pairs", "path"),
-        ("bare SQL of the same calls", "path bare"),
-    ]
-    for title, key in rows:
-        p = t[key]
-        base = t[key if key.endswith("bare") else f"{key} bare"].p95
-        lines.append(
-            f"| {title} | {p.median:.2f} | {p.p95:.2f} | {p.p99:.2f} | {p.worst:.2f} "
-            f"| {p.p95 / base:.2f} |"
-        )
+    lines += _timing.figures_table(
+        t,
+        [
+            ("graph_expand, 2 hops, random entities", "random"),
+            ("bare SQL of the same calls", "random bare"),
+            ("graph_expand, 2 hops, hubs", "hubs"),
+            ("bare SQL of the same calls", "hubs bare"),
+            ("graph_path, up to 6 hops, random pairs", "path"),
+            ("bare SQL of the same calls", "path bare"),
+        ],
+    )
     return "\n".join(lines) + "\n"
-
-
-def write_report(section: str) -> None:
-    text = _dispatch.DOCS.read_text()
-    if APPEND_MARKER not in text:
-        raise SystemExit(f"{_dispatch.DOCS}: the '{APPEND_MARKER}' marker is missing")
-    head, _sep, tail = text.partition(APPEND_MARKER + "\n")
-    _dispatch.DOCS.write_text(f"{head}{APPEND_MARKER}\n\n{section}{tail}")
-    print(f"written to {_dispatch.DOCS.relative_to(_dispatch.ROOT)}")
 
 
 def main() -> None:
@@ -411,7 +338,7 @@ def main() -> None:
     section = report(command=command, label=args.label, data=data, out=out)
     print(section)
     if not args.no_report:
-        write_report(section)
+        _timing.write_below_marker(APPEND_MARKER, section)
 
 
 if __name__ == "__main__":

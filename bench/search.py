@@ -31,11 +31,12 @@ import random
 import shlex
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import _dispatch
+import _timing
 
 DATABASE = "portal_bench_search"
 APPEND_MARKER = "<!-- bench/search.py appends below -->"
@@ -278,22 +279,6 @@ def generate(count: int, rng: random.Random, now: str) -> Iterator[str]:
         )
 
 
-def _copy(cursor: Any, sql: str, lines: Iterator[str]) -> int:
-    raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-    count = 0
-    buffer: list[str] = []
-    with raw.copy(sql) as copy:
-        for text in lines:
-            buffer.append(text)
-            if len(buffer) == 20_000:
-                copy.write("".join(buffer))
-                count += len(buffer)
-                buffer.clear()
-        copy.write("".join(buffer))
-        count += len(buffer)
-    return count
-
-
 def load(*, texts: int, seed: int) -> dict[str, float]:
     from django.db import connection, transaction
 
@@ -311,7 +296,7 @@ def load(*, texts: int, seed: int) -> dict[str, float]:
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         started = time.perf_counter()
-        _copy(
+        _timing.copy_lines(
             cursor,
             "COPY cases_searchentry (kind, object_id, title, body, names, status, occurred_on,"
             " restricted_case_ids, updated_at) FROM STDIN",
@@ -329,26 +314,6 @@ def load(*, texts: int, seed: int) -> dict[str, float]:
         cursor.execute("CHECKPOINT")
     timings["vacuum"] = time.perf_counter() - started
     return timings
-
-
-class SqlRecorder:
-    """Records the statements a selector sends, to replay them bare."""
-
-    def __init__(self) -> None:
-        self.statements: list[tuple[str, Any]] = []
-
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        self.statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-
-def timed(fn: Callable[[Any], Any], arguments: list[Any]) -> list[float]:
-    samples = []
-    for argument in arguments:
-        started = time.perf_counter()
-        fn(argument)
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
 
 
 QUERIES = {
@@ -416,7 +381,6 @@ def rare_queries(count: int, seed: int) -> list[str]:
 
 
 def measure(*, samples: int, seed: int) -> dict[str, Any]:
-    from django.db import connection
 
     from cases.selectors.search import SearchQuery, search_for_user
     from portal.models import User
@@ -436,38 +400,18 @@ def measure(*, samples: int, seed: int) -> dict[str, Any]:
     def run(text: str) -> Any:
         return search_for_user(user=analyst, query=SearchQuery(text=text))
 
-    def recorded(text: str) -> list[tuple[str, Any]]:
-        recorder = SqlRecorder()
-        with connection.execute_wrapper(recorder):
-            run(text)
-        return recorder.statements
-
-    def bare(statements: list[tuple[str, Any]]) -> None:
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                if cursor.description:
-                    cursor.fetchall()
-
     for texts in QUERIES.values():
         for text in texts:
             run(text)
-    plans = {name: {text: recorded(text) for text in set(texts)} for name, texts in picked.items()}
-    results: dict[str, list[float]] = {}
-    rounds = 4
-    for r in range(rounds):
-        for name, texts in picked.items():
-            part = texts[r * len(texts) // rounds : (r + 1) * len(texts) // rounds]
-            results.setdefault(name, []).extend(timed(run, part))
-            results.setdefault(f"{name} bare", []).extend(
-                timed(bare, [plans[name][text] for text in part])
-            )
+    results = _timing.interleaved([(name, run, texts) for name, texts in picked.items()])
     matches = {
         name: {text: (run(text).matches, run(text).capped) for text in texts}
         for name, texts in QUERIES.items()
     }
     return {
-        "timings": {k: _dispatch.percentiles(v) for k, v in results.items()},
+        "timings": {
+            k: _timing.percentiles(v) for k, v in results.items() if not k.endswith("statements")
+        },
         "matches": matches,
     }
 
@@ -515,36 +459,21 @@ def report(*, command: str, label: str, data: dict[str, Any], out: dict[str, Any
         f"- name matches: {names}",
         f"- p95 under 50 ms for every kind of query: {'yes' if ok else '**no**'}",
         "",
-        "| measurement | median ms | p95 ms | p99 ms | max ms | p95 / bare SQL p95 |",
-        "|---|--:|--:|--:|--:|--:|",
     ]
-    rows = [
-        ("search_for_user, rare: a plate, a reference, a company", "rare"),
-        ("bare SQL of the same calls", "rare bare"),
-        ("search_for_user, frequent: surnames, places (1-7 % of texts)", "frequent"),
-        ("bare SQL of the same calls", "frequent bare"),
-        ("search_for_user, very common words", "common"),
-        ("bare SQL of the same calls", "common bare"),
-        ("search_for_user, names misspelt / transliterated", "names"),
-        ("bare SQL of the same calls", "names bare"),
-    ]
-    for title, key in rows:
-        p = t[key]
-        base = t[key if key.endswith("bare") else f"{key} bare"].p95
-        lines.append(
-            f"| {title} | {p.median:.2f} | {p.p95:.2f} | {p.p99:.2f} | {p.worst:.2f} "
-            f"| {p.p95 / base:.2f} |"
-        )
+    lines += _timing.figures_table(
+        t,
+        [
+            ("search_for_user, rare: a plate, a reference, a company", "rare"),
+            ("bare SQL of the same calls", "rare bare"),
+            ("search_for_user, frequent: surnames, places (1-7 % of texts)", "frequent"),
+            ("bare SQL of the same calls", "frequent bare"),
+            ("search_for_user, very common words", "common"),
+            ("bare SQL of the same calls", "common bare"),
+            ("search_for_user, names misspelt / transliterated", "names"),
+            ("bare SQL of the same calls", "names bare"),
+        ],
+    )
     return "\n".join(lines) + "\n"
-
-
-def write_report(section: str) -> None:
-    text = _dispatch.DOCS.read_text()
-    if APPEND_MARKER not in text:
-        raise SystemExit(f"{_dispatch.DOCS}: the '{APPEND_MARKER}' marker is missing")
-    head, _sep, tail = text.partition(APPEND_MARKER + "\n")
-    _dispatch.DOCS.write_text(f"{head}{APPEND_MARKER}\n\n{section}{tail}")
-    print(f"written to {_dispatch.DOCS.relative_to(_dispatch.ROOT)}")
 
 
 def main() -> None:
@@ -576,7 +505,7 @@ def main() -> None:
     section = report(command=command, label=args.label, data=data, out=out)
     print(section)
     if not args.no_report:
-        write_report(section)
+        _timing.write_below_marker(APPEND_MARKER, section)
 
 
 if __name__ == "__main__":

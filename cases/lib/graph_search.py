@@ -41,13 +41,20 @@ class GraphEdge(TypedDict):
 
 @dataclass
 class Scope:
-    """The user's reach as SQL: a condition on an entity id column, or none at all."""
+    """The user's reach as a condition on an entity id column: none at all (the whole
+    registry), the ids out of reach (``hidden``: PostgreSQL hashes the array once per
+    statement, so each far end costs a hash look-up), or the SQL of the reach itself
+    (``sql``: a semi-join that tests the rule on every far end, for when too many
+    entities are out of reach to list)."""
 
     sql: str = ""
     params: tuple[Any, ...] = ()
     restricted: bool = False
+    hidden: tuple[int, ...] = ()
 
     def on(self, column: str) -> tuple[str, list[Any]]:
+        if self.hidden:
+            return f" AND NOT ({column} = ANY(%s::bigint[]))", [list(self.hidden)]
         if not self.restricted:
             return "", []
         return (
@@ -208,6 +215,38 @@ def path_search(
     return "none", [], []
 
 
+# Relations are counted up to this many for a node's badge: a hub's count stops there
+# and the answer says so ("250+"), so that a chart around hubs does not count their tens
+# of thousands of relations for a number nobody reads exactly (a 2-hop answer near hubs
+# holds several: counting each to 1,000 was a third of its time at 5M relations). Above
+# MAX_CAP of the selectors, so that a "more" marker always has something to count.
+DEGREE_CAP = 250
+
+
+def degree_sql(node: str, where: str, out_reach: str, in_reach: str) -> str:
+    """SQL of a node's relations within reach and the filter, both directions, each
+    direction counted to DEGREE_CAP + 1 at most (an index-only scan that stops there):
+    more than DEGREE_CAP means "at least DEGREE_CAP" (degree_of). Its parameters come
+    from degree_params."""
+    return (
+        "((SELECT count(*) FROM (SELECT 1 FROM cases_relation r"  # noqa: S608  fixed SQL fragments; values are parameters
+        f" WHERE r.source_id = {node}{where}{out_reach} LIMIT %s) AS o)"
+        " + (SELECT count(*) FROM (SELECT 1 FROM cases_relation r"
+        f" WHERE r.target_id = {node}{where}{in_reach} LIMIT %s) AS i))"
+    )
+
+
+def degree_params(fparams: list[Any], out_params: list[Any], in_params: list[Any]) -> list[Any]:
+    return [*fparams, *out_params, DEGREE_CAP + 1, *fparams, *in_params, DEGREE_CAP + 1]
+
+
+def degree_of(counted: int) -> tuple[int, bool]:
+    """(the badge's number, whether it is a lower bound) of a degree_sql count."""
+    if counted > DEGREE_CAP:
+        return DEGREE_CAP, True
+    return counted, False
+
+
 def expansion_sql(
     *, hops: int, cap: int, scope: Scope, graph_filter: GraphFilter, order: str
 ) -> tuple[str, list[Any]]:
@@ -258,7 +297,7 @@ def expansion_sql(
         f"{int(cap)}) AS shown FROM ranked GROUP BY origin HAVING count(*) > {int(cap)})"
     )
     parts.append(", nodes AS (SELECT id FROM seeds UNION SELECT other FROM shown)")
-    params.extend([*fparams, *out_params, *fparams, *in_params])
+    params.extend(degree_params(fparams, out_params, in_params))
     parts.append(
         " SELECT json_build_object("  # noqa: S608  fixed SQL fragments; values are parameters
         "'edges', (SELECT coalesce(json_agg(json_build_array(x.id, x.source_id, x.target_id,"
@@ -266,8 +305,7 @@ def expansion_sql(
         " FROM (SELECT DISTINCT id, source_id, target_id, kind, valid_from, valid_to,"
         " confidence FROM shown) AS x),"
         "'nodes', (SELECT coalesce(json_agg(json_build_array(e.id, e.kind, e.label, e.key,"
-        f" (SELECT count(*) FROM cases_relation r WHERE r.source_id = e.id{where}{out_reach})"
-        f" + (SELECT count(*) FROM cases_relation r WHERE r.target_id = e.id{where}{in_reach})"
+        f" {degree_sql('e.id', where, out_reach, in_reach)}"
         ") ORDER BY e.id), '[]') FROM cases_entity e WHERE e.id IN (SELECT id FROM nodes)),"
         "'capped', (SELECT coalesce(json_agg(json_build_array(c.origin, c.shown)), '[]')"
         " FROM capped AS c))"

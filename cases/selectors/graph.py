@@ -13,23 +13,33 @@ first ``cap`` of them in RELATION_ORDER plus a ``more`` marker counting the rest
 search that grows past its budget says so (``status="too_broad"``), apart from "no path
 within max_hops" (``status="none"``).
 
-Queries are plain SQL on cases_relation with the indexes of migration
-cases.0009_graph_indexes: (source_id, confidence DESC, id DESC) and the same on
-target_id, so the first ``cap`` relations of a hub are read off an index without
-sorting its 10,000 relations.
+Queries are plain SQL on cases_relation with the indexes of migrations
+cases.0009_graph_indexes and cases.0012_graph_covering_indexes: (source_id, confidence
+DESC, id DESC) and the same on target_id, covering the far end, kind and dates, so the
+first ``cap`` relations of a hub are read off an index without sorting its 10,000
+relations or visiting the table; an entity's kind, label and key come off an index too.
+
+Counts are capped: a node's badge counts its relations up to DEGREE_CAP
+(cases/lib/graph_search.py) and says "at least" past it, so a chart around hubs does not
+count tens of thousands of relations per answer. Reach is the list of entities out of
+reach when it is short (usually: those only restricted cases hold), one hashed look-up
+per far end, instead of the need-to-know rule tested on each.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from cases.lib.graph_search import (
     EDGE_COLUMNS,
     GraphEdge,
     GraphFilter,
     Scope,
+    degree_of,
+    degree_params,
+    degree_sql,
     edge_of,
     expansion_sql,
     fetch,
@@ -37,7 +47,7 @@ from cases.lib.graph_search import (
     path_search,
 )
 from cases.models import EntityKind
-from cases.selectors.entities import entity_scope_for_user
+from cases.selectors.entities import entity_hidden_ids_for_user, entity_scope_for_user
 from portal.models import User
 
 # The stated order of a capped expansion: strongest first, then most recently recorded.
@@ -51,6 +61,9 @@ MAX_SEED_IDS = 50
 MAX_NETWORK_IDS = 12
 MAX_EXPORT_IDS = 5_000
 MAX_PATH_HOPS = 6
+# Up to this many entities out of the user's reach are listed in the graph queries (a
+# hashed look-up on each far end); beyond, the reach's own SQL is tested on each.
+MAX_LISTED_HIDDEN = 10_000
 # Kinds whose entities are identifiers that other entities "share".
 IDENTIFIER_KINDS = (
     EntityKind.PHONE,
@@ -66,14 +79,20 @@ class GraphNode(TypedDict):
     kind: str
     label: str
     key: str
-    # Relations of this entity within reach and the filter: the badge before expanding.
+    # Relations of this entity within reach and the filter: the badge before expanding,
+    # counted up to DEGREE_CAP (cases/lib/graph_search.py); past it ``degree`` is
+    # DEGREE_CAP and ``degree_capped`` says that it is a lower bound ("250+").
     degree: int
+    degree_capped: bool
 
 
 class MoreMarker(TypedDict):
     node: int
     shown: int
     hidden: int
+    # Present (true) only when ``hidden`` is a lower bound: the node's relations were
+    # counted up to DEGREE_CAP ("975+ more").
+    at_least: NotRequired[bool]
 
 
 class GraphAnswer(TypedDict):
@@ -105,27 +124,34 @@ class PivotAnswer(GraphAnswer):
 
 
 def _scope(user: User) -> Scope:
-    queryset = entity_scope_for_user(user=user)
-    query = queryset.query
-    unrestricted = (
-        not query.where
-        and not query.combinator
-        and query.low_mark == 0
-        and query.high_mark is None
-        and not query.extra
-    )
-    if unrestricted:
+    """``user``'s reach over the entities of relations. Usually the entities out of
+    reach are few (those that only restricted cases hold): they are listed, and none at
+    all means no condition. Past MAX_LISTED_HIDDEN, the reach's own SQL is tested on
+    every far end (a semi-join). PermissionDenied without ``cases.view_entity``."""
+    hidden = entity_hidden_ids_for_user(user=user, limit=MAX_LISTED_HIDDEN + 1)
+    if len(hidden) > MAX_LISTED_HIDDEN:
+        # Without the model's ordering (Entity orders by label): a scope is a set, and
+        # an ORDER BY in it makes PostgreSQL sort the whole registry for the semi-join.
+        queryset = entity_scope_for_user(user=user).order_by().values("id")
+        sql, params = queryset.query.sql_with_params()
+        return Scope(sql=sql, params=tuple(params), restricted=True)
+    if not hidden:
         return Scope()
-    sql, params = queryset.values("id").query.sql_with_params()
-    return Scope(sql=sql, params=tuple(params), restricted=True)
+    return Scope(hidden=tuple(hidden))
+
+
+def _in_reach(ids: Iterable[int], scope: Scope) -> set[int]:
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return set()
+    reach, params = scope.on("e.id")
+    sql = f"SELECT e.id FROM cases_entity e WHERE e.id = ANY(%s){reach}"  # noqa: S608  fixed SQL fragments; values are parameters
+    return {i for (i,) in fetch(sql, [wanted, *params])}
 
 
 def entities_in_reach(*, user: User, ids: Iterable[int]) -> set[int]:
     """Those of ``ids`` within ``user``'s reach (the others are as if they did not exist)."""
-    wanted = sorted({int(i) for i in ids})
-    if not wanted:
-        return set()
-    return set(entity_scope_for_user(user=user).filter(pk__in=wanted).values_list("pk", flat=True))
+    return _in_reach(ids, _scope(user))
 
 
 def _degrees(ids: Sequence[int], scope: Scope, graph_filter: GraphFilter) -> dict[int, int]:
@@ -147,7 +173,7 @@ def _degrees(ids: Sequence[int], scope: Scope, graph_filter: GraphFilter) -> dic
 
 def _nodes(ids: Iterable[int], scope: Scope, graph_filter: GraphFilter) -> list[GraphNode]:
     """The entities of ``ids`` with their degree (relations within reach and the
-    filter, both directions), in one statement."""
+    filter, both directions, counted up to DEGREE_CAP), in one statement."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
@@ -156,15 +182,23 @@ def _nodes(ids: Iterable[int], scope: Scope, graph_filter: GraphFilter) -> list[
     in_reach, in_params = scope.on("r.source_id")
     sql = (
         "SELECT e.id, e.kind, e.label, e.key,"  # noqa: S608  fixed SQL fragments; values are parameters
-        f" (SELECT count(*) FROM cases_relation r WHERE r.source_id = e.id{where}{out_reach})"
-        f" + (SELECT count(*) FROM cases_relation r WHERE r.target_id = e.id{where}{in_reach})"
+        f" {degree_sql('e.id', where, out_reach, in_reach)}"
         " FROM cases_entity e WHERE e.id = ANY(%s) ORDER BY e.id"
     )
-    rows = fetch(sql, [*fparams, *out_params, *fparams, *in_params, wanted])
-    return [
-        {"id": i, "kind": kind, "label": label, "key": key, "degree": degree}
-        for i, kind, label, key, degree in rows
-    ]
+    rows = fetch(sql, [*degree_params(fparams, out_params, in_params), wanted])
+    return [_node(*row) for row in rows]
+
+
+def _node(i: int, kind: str, label: str, key: str, counted: int) -> GraphNode:
+    degree, capped = degree_of(int(counted))
+    return {
+        "id": i,
+        "kind": kind,
+        "label": label,
+        "key": key,
+        "degree": degree,
+        "degree_capped": capped,
+    }
 
 
 def _first_relations(
@@ -222,7 +256,7 @@ def graph_expand(
         raise ValueError("hops must be 1 or 2")
     graph_filter = graph_filter or GraphFilter()
     scope = _scope(user)
-    seeds = sorted(entities_in_reach(user=user, ids=ids))
+    seeds = sorted(_in_reach(ids, scope))
     if not seeds:
         return {"nodes": [], "edges": [], "more": [], "order": RELATION_ORDER_LABEL}
     sql, params = expansion_sql(
@@ -231,20 +265,29 @@ def graph_expand(
     ((answer,),) = fetch(sql, [seeds, *params])
     if isinstance(answer, str):  # json, not jsonb: psycopg may hand over the text
         answer = json.loads(answer)
-    nodes: list[GraphNode] = [
-        {"id": i, "kind": kind, "label": label, "key": key, "degree": degree}
-        for i, kind, label, key, degree in answer["nodes"]
-    ]
-    degrees = {node["id"]: node["degree"] for node in nodes}
+    nodes = [_node(*row) for row in answer["nodes"]]
+    by_id = {node["id"]: node for node in nodes}
     return {
         "nodes": nodes,
         "edges": [edge_of(row) for row in answer["edges"]],
-        "more": [
-            {"node": node, "shown": shown, "hidden": degrees[node] - shown}
-            for node, shown in sorted(answer["capped"])
-        ],
+        "more": [_more(by_id[node], shown) for node, shown in sorted(answer["capped"])],
         "order": RELATION_ORDER_LABEL,
     }
+
+
+def _more(node: GraphNode, shown: int) -> MoreMarker:
+    """The "more" marker of an expanded ``node`` that had more than ``shown`` relations."""
+    marker: MoreMarker = {
+        "node": node["id"],
+        "shown": shown,
+        "hidden": node["degree"] - shown,
+    }
+    if node["degree_capped"]:
+        # Counted up to DEGREE_CAP: at least this many, and at least one (the expansion
+        # read one more than it shows).
+        marker["hidden"] = max(marker["hidden"], 1)
+        marker["at_least"] = True
+    return marker
 
 
 def graph_path(
@@ -261,9 +304,9 @@ def graph_path(
     if not 1 <= max_hops <= MAX_PATH_HOPS:
         raise ValueError(f"max_hops must be between 1 and {MAX_PATH_HOPS}")
     graph_filter = graph_filter or GraphFilter()
-    if entities_in_reach(user=user, ids=[source, target]) != {source, target}:
-        raise LookupError("unknown entity")
     scope = _scope(user)
+    if _in_reach([source, target], scope) != {source, target}:
+        raise LookupError("unknown entity")
     status, entities, relations = path_search(source, target, scope, graph_filter, max_hops)
     shown = entities or [source, target]
     return {
@@ -289,7 +332,7 @@ def graph_network(
     broad) named."""
     graph_filter = graph_filter or GraphFilter()
     scope = _scope(user)
-    seeds = sorted(entities_in_reach(user=user, ids=ids))
+    seeds = sorted(_in_reach(ids, scope))
     nodes: set[int] = set(seeds)
     edges: dict[int, GraphEdge] = {}
     unconnected: list[list[int]] = []
@@ -337,7 +380,7 @@ def graph_pivot(
     counted in the group's ``hidden`` and in a ``more`` marker."""
     graph_filter = graph_filter or GraphFilter()
     scope = _scope(user)
-    seeds = sorted(entities_in_reach(user=user, ids=ids))
+    seeds = sorted(_in_reach(ids, scope))
     if not seeds:
         return {"nodes": [], "edges": [], "more": [], "order": RELATION_ORDER_LABEL, "groups": []}
     kinds = [str(k) for k in IDENTIFIER_KINDS]

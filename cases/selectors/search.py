@@ -7,14 +7,25 @@ restricted investigation cases hold, the teams of those cases (administrators se
 
 Cost: a very common word matches a large part of a million texts, and ranking every
 match costs hundreds of milliseconds (docs/benchmarks.md). So the matches are capped
-(CANDIDATE_CAP, read in the order the scan meets them), ranked within the cap, counted
-for the facets within the same cap, and the page says when the cap was reached: adding a
-word narrows the matches below it. A chosen facet narrows the capped matches, so the
-results of a facet are exactly its count.
+(CANDIDATE_CAP), ranked within the cap, counted for the facets within the same cap, and
+the page says when the cap was reached: adding a word narrows the matches below it. A
+chosen facet narrows the capped matches, so the results of a facet are exactly its count.
+
+Which matches fill the cap, and at what cost (EXPLAIN (ANALYZE, BUFFERS) at a million
+texts, docs/benchmarks.md): the text index (GIN) hands over every match of a word before
+the first row is read, so a word in a few percent of the texts costs tens of
+milliseconds there, whatever the cap; reading the texts themselves costs per text read,
+so a rare word costs there a scan of the whole index. So the words' share of the index
+is estimated first (the statistics of the index, _common_shares): words that are all in at
+least FREQUENT_SHARE of it are looked for in the newest RECENT_WINDOW entries first
+(newest first, an index scan that stops at the cap), the older ones only when those did
+not fill the cap; rarer words are looked up in the text index alone.
 """
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -46,6 +57,12 @@ CANDIDATE_CAP = 200
 # Names close to the typed words read per query (only when the words found less than a
 # page: a misspelt name).
 NAMES_CAP = 200
+# Words all in at least this share of the index are looked for in the newest
+# RECENT_WINDOW entries first: words in 5 % of the texts, going together, fill the cap
+# there. Below it the text index costs less than reading more entries would (at a
+# million texts: 2 microseconds an entry read, a fraction of one a match in the index).
+FREQUENT_SHARE = 0.05
+RECENT_WINDOW = 5_000
 # How close a typed word must be to a word of a name (pg_trgm word similarity, 0..1):
 # "simkis" meets "simkus" at 0.57, unrelated names stay below 0.4.
 NAME_SIMILARITY = 0.5
@@ -157,15 +174,15 @@ def _facet_filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     return sql, params
 
 
-def _search_sql(reach: str, filters: str) -> str:
-    """One statement: the capped matches of the words (one scan that stops at the cap),
-    names close to the typed words only when the words found fewer than a page (a
-    misspelt or unknown name: "Simkis"), their facet counts, and the page of the
-    matches within the chosen facets, ranked, with titles and snippets read for that
-    page alone. Only constant SQL fragments are formatted in; every value is a parameter.
-    """
-    return f"""
-WITH q AS MATERIALIZED (SELECT {_tsquery()} AS tsq),
+def _words_sql(reach: str, windowed: bool) -> str:
+    """The CTEs down to ``words``: the capped matches of the words. Without a window, one
+    scan that stops at the cap, in the order the planner finds cheapest for words that
+    common (the table in order for a common word, the text index for a rare one). With
+    a window, the matches among the newest %(window)s entries first (an index scan
+    backwards by id that stops at the cap: newest first), and older ones from the text
+    index only when those did not fill the cap."""
+    if not windowed:
+        return f"""
 words AS MATERIALIZED (
     SELECT e.id, e.kind, e.status, e.occurred_on,
            ts_rank_cd(e.search_vector, q.tsq, 32) AS rank
@@ -175,7 +192,50 @@ words AS MATERIALIZED (
     -- instead of collecting every match from the index first.
     WHERE e.search_vector @@ {_tsquery()} AND {reach}
     LIMIT %(cap)s
+),"""  # noqa: S608
+    return f"""
+recent AS MATERIALIZED (
+    SELECT e.id, e.kind, e.status, e.occurred_on,
+           ts_rank_cd(e.search_vector, q.tsq, 32) AS rank
+    FROM (SELECT * FROM cases_searchentry ORDER BY id DESC LIMIT %(window)s) e CROSS JOIN q
+    -- No ORDER BY here: the window comes newest first, and a sort would read all of it.
+    WHERE e.search_vector @@ q.tsq AND {reach}
+    LIMIT %(cap)s
 ),
+-- Where the newest entries end (the oldest id among them).
+floor AS MATERIALIZED (
+    SELECT id FROM cases_searchentry ORDER BY id DESC OFFSET %(window)s - 1 LIMIT 1
+),
+older AS MATERIALIZED (
+    SELECT m.id, m.kind, m.status, m.occurred_on, ts_rank_cd(m.search_vector, q.tsq, 32) AS rank
+    FROM (
+        SELECT e.id, e.kind, e.status, e.occurred_on, e.search_vector
+        FROM cases_searchentry e
+        -- The query written out, not q.tsq: the planner then knows how rare its words
+        -- are. OFFSET 0 keeps the floor out of the index scan (ANDed with the primary
+        -- key's million entries, it would cost more than the words).
+        WHERE (SELECT count(*) FROM recent) < %(cap)s
+          AND e.search_vector @@ {_tsquery()} AND {reach}
+        OFFSET 0
+    ) m CROSS JOIN q
+    -- No floor: fewer entries than the window, all read already.
+    WHERE m.id < (SELECT id FROM floor)
+    LIMIT %(cap)s
+),
+words AS MATERIALIZED (
+    (SELECT * FROM recent) UNION ALL (SELECT * FROM older) LIMIT %(cap)s
+),"""  # noqa: S608
+
+
+def _search_sql(reach: str, filters: str, windowed: bool = False) -> str:
+    """One statement: the capped matches of the words (one scan that stops at the cap),
+    names close to the typed words only when the words found fewer than a page (a
+    misspelt or unknown name: "Simkis"), their facet counts, and the page of the
+    matches within the chosen facets, ranked, with titles and snippets read for that
+    page alone. Only constant SQL fragments are formatted in; every value is a parameter.
+    """
+    return f"""
+WITH q AS MATERIALIZED (SELECT {_tsquery()} AS tsq),{_words_sql(reach, windowed)}
 names AS MATERIALIZED (
     SELECT e.id, e.kind, e.status, e.occurred_on,
            word_similarity(%(ascii)s, e.names) AS rank
@@ -215,6 +275,45 @@ FROM facets f
 LEFT JOIN (page p JOIN cases_searchentry e ON e.id = p.id) ON true
 ORDER BY p.rank DESC, p.occurred_on DESC NULLS LAST, p.id DESC
 """  # noqa: S608
+
+
+# The share of the index that the rarest word of the query is in, from the statistics of
+# the text search vector (its most common lexemes and their frequencies, ANALYZE): an
+# upper bound of the share of an AND of words, which the planner's own estimate (the
+# product of the shares) misses when the words go together ("Scania R450": 7 % of the
+# texts, estimated at 0.9 %). A word outside the most common ones counts as rare. The
+# statistics change when the table is analysed: they are read again after STATS_TTL.
+STATS_TTL = 300.0
+_COMMON_SQL = (
+    "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs FROM pg_stats s"
+    " WHERE s.schemaname = current_schema() AND s.tablename = 'cases_searchentry'"
+    " AND s.attname = 'search_vector'"
+)
+_LEXEME = re.compile(r"'((?:[^']|'')+)'")
+_common_lexemes: dict[str, Any] = {"read_at": None, "shares": {}}
+
+
+def _common_shares(cursor: Any) -> dict[str, float]:
+    """{lexeme: share of the index} of the most common lexemes, read at most every
+    STATS_TTL seconds."""
+    read_at = _common_lexemes["read_at"]
+    if read_at is None or time.monotonic() - read_at > STATS_TTL:
+        cursor.execute(_COMMON_SQL)
+        row = cursor.fetchone()
+        lexemes, shares = row if row else ([], [])
+        _common_lexemes["shares"] = dict(zip(lexemes or [], shares or [], strict=False))
+        _common_lexemes["read_at"] = time.monotonic()
+    return _common_lexemes["shares"]
+
+
+def _estimated_share(cursor: Any, tsquery: str) -> float:
+    """The share of the index that the rarest word of ``tsquery`` (its text form) is in:
+    an upper bound of the share it matches; 0 for a rare word or no statistics."""
+    lexemes = {found.replace("''", "'") for found in _LEXEME.findall(tsquery)}
+    if not lexemes:
+        return 0.0
+    shares = _common_shares(cursor)
+    return float(min(shares.get(lexeme, 0.0) for lexeme in lexemes))
 
 
 def _facet_rows(facets: dict[str, Any]) -> list[tuple[str, str, int]]:
@@ -293,11 +392,19 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
         standins=LT_STANDIN + GT_STANDIN,
     )
     with transaction.atomic(), connection.cursor() as cursor:
+        # For this statement only: the names' threshold, and no JIT (it compiles for
+        # milliseconds what runs in milliseconds). Also the query as PostgreSQL parses
+        # it, for the share of its words.
         cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(NAME_SIMILARITY)],
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %(similarity)s, true),"
+            " set_config('jit', 'off', true), NULL,"
+            f" ({_tsquery()})::text",
+            {"similarity": str(NAME_SIMILARITY), "q": query.text},
         )
-        cursor.execute(_search_sql(reach, filters), params)
+        share = _estimated_share(cursor, cursor.fetchone()[3])
+        windowed = share >= FREQUENT_SHARE
+        params["window"] = RECENT_WINDOW
+        cursor.execute(_search_sql(reach, filters, windowed), params)
         rows = cursor.fetchall()
     facets: dict[str, Any] = rows[0][0] if rows else {}
     found = [row[1:] for row in rows if row[1] is not None]

@@ -29,8 +29,14 @@ def chart_strings() -> dict[str, object]:
     return {
         "relationKinds": relation_kind_labels(),
         "relations": _("relations: %(count)s"),
+        # A hub's relations are counted up to a cap (cases/lib/graph_search.py): the
+        # badge then says "at least".
+        "relationsAtLeast": _("relations: %(count)s+"),
+        "relationsAtLeastTitle": _("At least %(count)s relations: counting stops there."),
         "more": _("%(count)s more"),
         "moreTitle": _("%(count)s more relations of %(label)s are not shown"),
+        "moreAtLeast": _("%(count)s+ more"),
+        "moreAtLeastTitle": _("At least %(count)s more relations of %(label)s are not shown"),
         "showMore": _("Show %(count)s more"),
         "expand": _("Expand"),
         "expanded": _("Expanded"),

@@ -164,7 +164,8 @@ window.LinkChart = (function () {
 
     function display(data) {
       const done = expanded.has(data.entity);
-      const badge = done ? "" : `\n⊕ ${data.degree}`;
+      // A hub's relations are counted up to a cap: "250+" is a lower bound.
+      const badge = done ? "" : `\n⊕ ${data.degree}${data.degreeCapped ? "+" : ""}`;
       return `${data.label}${badge}`;
     }
 
@@ -197,10 +198,14 @@ window.LinkChart = (function () {
         const existing = cy.getElementById(id);
         if (existing.nonempty()) {
           existing.data("degree", node.degree);
+          existing.data("degreeCapped", Boolean(node.degree_capped));
           existing.data("display", display({ ...node, entity: node.id }));
           continue;
         }
-        const data = { id: id, entity: node.id, kind: node.kind, label: node.label, key: node.key, degree: node.degree };
+        const data = {
+          id: id, entity: node.id, kind: node.kind, label: node.label, key: node.key,
+          degree: node.degree, degreeCapped: Boolean(node.degree_capped),
+        };
         data.display = display(data);
         added.push(cy.add({ group: "nodes", data: data, classes: seeds.includes(node.id) ? "entity is-seed" : "entity" }));
       }
@@ -221,11 +226,14 @@ window.LinkChart = (function () {
         const id = `more-${more.node}`;
         cy.getElementById(id).remove();
         const owner = cy.getElementById(String(more.node));
-        const text = format(strings.more, { count: more.hidden });
+        const text = format(more.at_least ? strings.moreAtLeast : strings.more, { count: more.hidden });
+        const title = format(more.at_least ? strings.moreAtLeastTitle : strings.moreTitle, {
+          count: more.hidden, label: owner.data("label"),
+        });
         added.push(
           cy.add({
             group: "nodes",
-            data: { id: id, owner: more.node, hidden: more.hidden, shown: more.shown, display: text, title: format(strings.moreTitle, { count: more.hidden, label: owner.data("label") }) },
+            data: { id: id, owner: more.node, hidden: more.hidden, shown: more.shown, display: text, title: title },
             classes: "more",
           }),
           cy.add({ group: "edges", data: { id: `${id}-edge`, source: String(more.node), target: id }, classes: "more-edge" })
@@ -518,7 +526,12 @@ window.LinkChart = (function () {
         const badge = document.createElement("span");
         badge.className = "badge badge--info";
         badge.dataset.badge = "";
-        badge.textContent = format(strings.relations, { count: data.degree });
+        if (data.degreeCapped) {
+          badge.textContent = format(strings.relationsAtLeast, { count: data.degree });
+          badge.title = format(strings.relationsAtLeastTitle, { count: data.degree });
+        } else {
+          badge.textContent = format(strings.relations, { count: data.degree });
+        }
         const button = document.createElement("button");
         button.type = "button";
         button.className = "btn btn--secondary btn--small";

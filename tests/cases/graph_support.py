@@ -10,6 +10,7 @@ Zed: alone
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from cases.models import Entity, Relation
 
@@ -79,3 +80,15 @@ def known_graph() -> KnownGraph:
         e[f"l{n:02}"] = leaf
         r[f"hub_l{n:02}"] = relation(f"hub_l{n:02}", "hub", f"l{n:02}", "knows", 40 + n)
     return KnownGraph(e=e, r=r)
+
+
+def held_only_by_a_restricted_case(entity: Entity) -> None:
+    """Put ``entity`` out of reach of every analyst but one (need-to-know): a restricted
+    case, led by an analyst of its own, is the only one holding it."""
+    from cases.services.investigations import CaseInput, case_create, case_entity_link
+    from portal.models import User
+    from tests.factories import UserFactory
+
+    lead = cast(User, UserFactory(username=f"lead_of_{entity.pk}", roles=["analyst"]))
+    case = case_create(actor=lead, data=CaseInput(title="Operation Reed", restricted=True))
+    case_entity_link(actor=lead, case=case, entity=entity, reason="Held by this case alone")

@@ -8,10 +8,8 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from django.urls import reverse
 
-from cases.models import Entity
-from cases.selectors import graph as graph_selectors
 from portal.models import AuditAction, AuditRecord
-from tests.cases.graph_support import KnownGraph, known_graph
+from tests.cases.graph_support import KnownGraph, held_only_by_a_restricted_case, known_graph
 
 pytestmark = pytest.mark.django_db
 
@@ -96,13 +94,9 @@ def test_only_analysts_read_the_graph(api_client_for, personas, role, g):
     )
 
 
-def test_an_unknown_id_and_an_id_outside_reach_get_the_same_answer(api, g, monkeypatch):
+def test_an_unknown_id_and_an_id_outside_reach_get_the_same_answer(api, g):
     hidden = g.e["phone"]
-    monkeypatch.setattr(
-        graph_selectors,
-        "entity_scope_for_user",
-        lambda *, user: Entity.objects.exclude(pk=hidden.pk),
-    )
+    held_only_by_a_restricted_case(hidden)
     unknown = 10**9
     for params, field in (
         ({"ids": "{}"}, "ids"),
@@ -242,13 +236,9 @@ def test_graphml_export_parses_back_with_every_node_and_edge(api, g):
     assert data["kind"] == "Phone"
 
 
-def test_export_rechecks_the_chart_against_the_users_reach(api, g, monkeypatch):
+def test_export_rechecks_the_chart_against_the_users_reach(api, g):
     hidden = g.e["phone"]
-    monkeypatch.setattr(
-        graph_selectors,
-        "entity_scope_for_user",
-        lambda *, user: Entity.objects.exclude(pk=hidden.pk),
-    )
+    held_only_by_a_restricted_case(hidden)
     response = _export(api, g, "graphml", ["ben", "phone"], ["ben_phone"])
     root = fromstring(response.content)
     graph = root.find(f"{GRAPHML}graph")

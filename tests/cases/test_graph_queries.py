@@ -3,14 +3,25 @@
 periods, kinds, shortest paths, networks, pivots, and the user's reach."""
 
 from datetime import date
+from typing import cast
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from cases.lib import graph_search
 from cases.models import Entity
 from cases.selectors import graph
+from cases.selectors.entities import entity_hidden_ids_for_user, entity_scope_for_user
 from cases.selectors.graph import GraphFilter
-from tests.cases.graph_support import KnownGraph, known_graph
+from cases.services.investigations import (
+    CaseInput,
+    case_create,
+    case_entity_link,
+    case_member_add,
+)
+from portal.models import User
+from tests.cases.graph_support import KnownGraph, held_only_by_a_restricted_case, known_graph
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,13 +184,8 @@ def test_pivot_caps_the_sharers_with_a_count_of_the_rest(analyst, g):
     assert {"node": phone.pk, "shown": 5, "hidden": 8} in answer["more"]
 
 
-def test_entities_outside_reach_are_absent_from_every_answer_and_count(analyst, g, monkeypatch):
+def _assert_the_phone_is_out_of_reach(analyst, g: KnownGraph) -> None:
     hidden = g.e["phone"]
-    monkeypatch.setattr(
-        graph,
-        "entity_scope_for_user",
-        lambda *, user: Entity.objects.exclude(pk=hidden.pk),
-    )
     answer = graph.graph_expand(user=analyst, ids=[g.id("ben")], hops=2)
     assert hidden.pk not in {n["id"] for n in answer["nodes"]}
     assert "cid" not in names(answer, g)
@@ -200,3 +206,117 @@ def test_entities_outside_reach_are_absent_from_every_answer_and_count(analyst, 
     )
     assert [e["id"] for e in entities] == [g.id("ben")]
     assert relations == []
+
+
+def test_entities_outside_reach_are_absent_from_every_answer_and_count(analyst, g, monkeypatch):
+    hidden = g.e["phone"]
+    monkeypatch.setattr(
+        graph,
+        "entity_scope_for_user",
+        lambda *, user: Entity.objects.exclude(pk=hidden.pk),
+    )
+    # Past the listed limit the scope's own SQL is tested on every far end: here a
+    # scope narrowed by hand.
+    monkeypatch.setattr(graph, "MAX_LISTED_HIDDEN", -1)
+    _assert_the_phone_is_out_of_reach(analyst, g)
+
+
+def test_an_entity_only_a_restricted_case_holds_is_absent_from_every_answer(analyst, g):
+    held_only_by_a_restricted_case(g.e["phone"])
+    # The entities out of reach are listed once and left out by a hashed look-up.
+    assert graph._scope(analyst).hidden == (g.id("phone"),)
+    _assert_the_phone_is_out_of_reach(analyst, g)
+
+
+def test_past_the_listed_limit_the_reach_is_tested_on_every_far_end(analyst, g, monkeypatch):
+    held_only_by_a_restricted_case(g.e["phone"])
+    monkeypatch.setattr(graph, "MAX_LISTED_HIDDEN", 0)
+    scope = graph._scope(analyst)
+    assert scope.hidden == ()
+    assert scope.restricted
+    # The scope is a set: no ORDER BY for PostgreSQL to sort the registry by.
+    assert "ORDER BY" not in scope.sql
+    _assert_the_phone_is_out_of_reach(analyst, g)
+
+
+def test_the_listed_entities_out_of_reach_are_exactly_those_the_scope_leaves_out(analyst, g):
+    lead = cast(User, UserFactory(username="lead_elsewhere", roles=["analyst"]))
+    administrator = cast(User, UserFactory(username="admin_graph", roles=["administrator"]))
+    secret = case_create(actor=lead, data=CaseInput(title="Operation Reed", restricted=True))
+    teamed = case_create(actor=lead, data=CaseInput(title="Operation Elm", restricted=True))
+    led = case_create(actor=analyst, data=CaseInput(title="Operation Oak", restricted=True))
+    open_case = case_create(actor=lead, data=CaseInput(title="Open matter"))
+    case_member_add(actor=lead, case=teamed, user=analyst, role="analyst")
+    links = [
+        (secret, "phone"),  # only the secret case: out of reach
+        (secret, "gus"),  # the secret case and an open one: in reach
+        (open_case, "gus"),
+        (secret, "dan"),  # the secret case and one the analyst is on: in reach
+        (teamed, "dan"),
+        (secret, "eve"),  # the secret case and one the analyst leads: in reach
+        (led, "eve"),
+        (secret, "fay"),  # two secret cases: out of reach
+        (teamed, "zed"),
+    ]
+    other = case_create(actor=lead, data=CaseInput(title="Operation Ash", restricted=True))
+    links.append((other, "fay"))
+    for case, name in links:
+        actor = analyst if case == led else lead
+        case_entity_link(actor=actor, case=case, entity=g.e[name], reason="Seen")
+    everything = set(Entity.objects.values_list("pk", flat=True))
+    in_scope = set(entity_scope_for_user(user=analyst).values_list("pk", flat=True))
+    hidden = entity_hidden_ids_for_user(user=analyst, limit=100)
+    assert set(hidden) == everything - in_scope == {g.id("phone"), g.id("fay")}
+    assert entity_hidden_ids_for_user(user=analyst, limit=1) == [min(hidden)]
+    assert entity_hidden_ids_for_user(user=lead, limit=100) == []
+    # Administrators see every case but do not read the registry: the same answer as
+    # entity_scope_for_user.
+    with pytest.raises(PermissionDenied):
+        entity_scope_for_user(user=administrator)
+    with pytest.raises(PermissionDenied):
+        entity_hidden_ids_for_user(user=administrator, limit=100)
+
+
+def test_nothing_out_of_reach_means_no_condition_at_all(analyst, g):
+    scope = graph._scope(analyst)
+    assert (scope.hidden, scope.restricted) == ((), False)
+
+
+def test_a_hub_counted_past_the_cap_says_at_least(analyst, g, monkeypatch):
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 20)
+    # The hub has 30 relations: counting stops past 20; its leaves are counted exactly.
+    answer = graph.graph_expand(user=analyst, ids=[g.id("hub")], cap=10)
+    hub = next(node for node in answer["nodes"] if node["id"] == g.id("hub"))
+    assert (hub["degree"], hub["degree_capped"]) == (20, True)
+    # 10 shown, and at least 10 more: never a silent cap.
+    assert answer["more"] == [{"node": g.id("hub"), "shown": 10, "hidden": 10, "at_least": True}]
+    leaf = next(node for node in answer["nodes"] if node["id"] == g.id("l29"))
+    assert (leaf["degree"], leaf["degree_capped"]) == (1, False)
+
+
+def test_a_hub_at_the_cap_exactly_is_counted_exactly(analyst, g, monkeypatch):
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 30)
+    answer = graph.graph_expand(user=analyst, ids=[g.id("hub")], cap=10)
+    hub = next(node for node in answer["nodes"] if node["id"] == g.id("hub"))
+    assert (hub["degree"], hub["degree_capped"]) == (30, False)
+    assert answer["more"] == [{"node": g.id("hub"), "shown": 10, "hidden": 20}]
+
+
+def test_the_cap_counts_both_directions_together(analyst, g, monkeypatch):
+    # Balt Trade: Ann owns it, Ben directs it (two relations towards it, none from it).
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 1)
+    answer = graph.graph_expand(user=analyst, ids=[g.id("ben")])
+    balt = next(node for node in answer["nodes"] if node["id"] == g.id("balt"))
+    assert (balt["degree"], balt["degree_capped"]) == (1, True)
+    # Ben: one relation each way (director out, phone out): 2 > 1 as well.
+    ben = next(node for node in answer["nodes"] if node["id"] == g.id("ben"))
+    assert (ben["degree"], ben["degree_capped"]) == (1, True)
+
+
+def test_a_path_answer_counts_its_nodes_with_the_same_cap(analyst, g, monkeypatch):
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 1)
+    path = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("balt"))
+    ann = next(node for node in path["nodes"] if node["id"] == g.id("ann"))
+    assert (ann["degree"], ann["degree_capped"]) == (1, False)
+    balt = next(node for node in path["nodes"] if node["id"] == g.id("balt"))
+    assert (balt["degree"], balt["degree_capped"]) == (1, True)

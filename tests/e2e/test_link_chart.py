@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from cases.lib import graph_search
 from tests.cases.graph_support import known_graph
 from tests.e2e.conftest import PHONE, screenshot
 
@@ -111,6 +112,53 @@ def test_a_hub_shows_the_rest_as_a_more_node_and_brings_it_on_request(
     page.get_by_role("button", name="Undo last step").click()
     expect(item(page, "L00")).to_have_count(0)
     expect(page.get_by_role("button", name="Show 5 more")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("viewport", "locale", "name", "badge", "title", "show"),
+    [
+        (
+            WIDE,
+            "en-GB",
+            "link-chart-en-1280-hub-at-least",
+            "relations: 26+",
+            "At least 26 relations: counting stops there.",
+            "Show 1 more",
+        ),
+        (
+            PHONE,
+            "lt-LT",
+            "link-chart-lt-390-hub-at-least",
+            "ryšių: 26+",
+            "Bent 26 ryšių: toliau neskaičiuojama.",
+            "Rodyti dar 1",
+        ),
+    ],
+)
+def test_a_hub_counted_past_the_cap_says_at_least(
+    new_page,
+    client_for,
+    analyst,
+    live_server,
+    monkeypatch,
+    viewport,
+    locale,
+    name,
+    badge,
+    title,
+    show,
+):
+    # The hub has 30 relations; counting stops past 26 (DEGREE_CAP is 250 in use).
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 26)
+    g = known_graph()
+    page = signed_in(new_page, client_for, analyst, live_server, viewport, locale)
+    page.goto(reverse("graph:entity-chart", kwargs={"pk": g.id("hub")}))
+    hub = item(page, "Hub")
+    expect(hub.locator("[data-badge]")).to_have_text(badge)
+    expect(hub.locator("[data-badge]")).to_have_attribute("title", title)
+    expect(page.get_by_role("button", name=show)).to_be_visible()
+    assert page.evaluate(FITS)
+    screenshot(page, name)
 
 
 @pytest.mark.parametrize(
