@@ -10,17 +10,34 @@ from portal.models.jobs import (
     JobStatus,
 )
 from portal.models.org import OrgUnit, OrgUnitKind
+from portal.models.training import (
+    AdministeredArea,
+    Certificate,
+    CertificateStatus,
+    Course,
+    Enrolment,
+    EnrolmentResult,
+    EnrolmentStatus,
+    TrainingSession,
+)
 from portal.models.users import User
 
 __all__ = [
     "JOB_LOG_MAX_LINES",
+    "AdministeredArea",
     "ApiToken",
     "AreaKind",
     "AuditAction",
     "AuditRecord",
     "BorderLine",
+    "Certificate",
+    "CertificateStatus",
+    "Course",
     "CrossingPoint",
     "CrossingPointKind",
+    "Enrolment",
+    "EnrolmentResult",
+    "EnrolmentStatus",
     "Job",
     "JobLogLevel",
     "JobLogLine",
@@ -29,6 +46,7 @@ __all__ = [
     "OrgUnit",
     "OrgUnitKind",
     "ReferenceArea",
+    "TrainingSession",
     "User",
     "api_token_digest",
 ]
