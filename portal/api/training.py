@@ -21,7 +21,9 @@ from portal.services import training as services
 
 
 class CourseSerializer(serializers.ModelSerializer):
-    prerequisites = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    prerequisites: serializers.Field = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
 
     class Meta:
         model = Course
@@ -39,7 +41,7 @@ class CourseSerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    course = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    course: serializers.Field = serializers.SlugRelatedField(slug_field="code", read_only=True)
     enrolled = serializers.IntegerField(source="enrolled_count", read_only=True)
     waiting = serializers.IntegerField(source="waiting_count", read_only=True)
 
@@ -59,7 +61,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class EnrolmentSerializer(serializers.ModelSerializer):
-    person = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    person: serializers.Field = serializers.SlugRelatedField(slug_field="username", read_only=True)
     certificate = serializers.SerializerMethodField()
 
     class Meta:
@@ -93,8 +95,8 @@ class SessionDetailSerializer(SessionSerializer):
 
 
 class CertificateSerializer(serializers.ModelSerializer):
-    person = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    course = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    person: serializers.Field = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    course: serializers.Field = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status = serializers.SerializerMethodField()
 
     class Meta:

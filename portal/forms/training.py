@@ -1,7 +1,7 @@
 """Forms of the training pages: input cleaning only; the rules live in
 portal.services.training."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -95,11 +95,10 @@ class CourseForm(forms.ModelForm):
             others = others.exclude(pk=self.instance.pk)
             self.fields["code"].disabled = True
         self.fields["prerequisites"].queryset = others  # type: ignore[attr-defined]
-        self.fields["qualifies_role"].choices = [("", _("No role")), *ROLE_CHOICES]  # type: ignore[attr-defined]
-        self.fields["qualifies_area"].choices = [
-            ("", _("No part of the portal")),
-            *AdministeredArea.choices,
-        ]  # type: ignore[attr-defined]
+        role_field = cast(forms.ChoiceField, self.fields["qualifies_role"])
+        role_field.choices = [("", _("No role")), *ROLE_CHOICES]
+        area_field = cast(forms.ChoiceField, self.fields["qualifies_area"])
+        area_field.choices = [("", _("No part of the portal")), *AdministeredArea.choices]
 
     def _post_clean(self) -> None:
         # The rules (and their messages) are the service's: the form only cleans input.

@@ -312,7 +312,7 @@ def next_session_with_places(
     today = today or local_today()
     return (
         _session_counts(TrainingSession.objects.filter(course=course, starts_on__gt=today))
-        .filter(enrolled_count__lt=F("capacity"))
+        .filter(Q(enrolled_count__lt=F("capacity")))
         .order_by("starts_on", "pk")
         .first()
     )

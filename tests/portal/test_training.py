@@ -4,6 +4,7 @@ with its message and nothing changed."""
 
 import datetime
 from decimal import Decimal
+from typing import Any, cast
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,6 +17,9 @@ from portal.models import (
     Enrolment,
     EnrolmentResult,
     EnrolmentStatus,
+    OrgUnit,
+    TrainingSession,
+    User,
 )
 from portal.selectors.training import (
     courses_qualifying_for_role,
@@ -26,6 +30,22 @@ from portal.services import training as services
 from tests.factories import CourseFactory, OrgUnitFactory, TrainingSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _course(**fields: Any) -> Course:
+    return cast(Course, CourseFactory(**fields))
+
+
+def _session(**fields: Any) -> TrainingSession:
+    return cast(TrainingSession, TrainingSessionFactory(**fields))
+
+
+def _user(**fields: Any) -> User:
+    return cast(User, UserFactory(**fields))
+
+
+def _unit(**fields: Any) -> OrgUnit:
+    return cast(OrgUnit, OrgUnitFactory(**fields))
 
 
 def _messages(error: ValidationError) -> str:
@@ -46,8 +66,8 @@ def _passed(admin, session, person, score="90"):
 
 # --- places and the waiting list -------------------------------------------------------
 def test_a_full_session_puts_the_next_person_on_the_waiting_list(administrator):
-    session = TrainingSessionFactory(capacity=2)
-    people = [UserFactory() for _ in range(4)]
+    session = _session(capacity=2)
+    people = [_user() for _ in range(4)]
     statuses = [
         services.enrolment_create(actor=administrator, session=session, person=p).status
         for p in people
@@ -56,8 +76,8 @@ def test_a_full_session_puts_the_next_person_on_the_waiting_list(administrator):
 
 
 def test_a_freed_place_goes_to_the_first_on_the_waiting_list_once(administrator):
-    session = TrainingSessionFactory(capacity=1)
-    first, second, third = UserFactory(), UserFactory(), UserFactory()
+    session = _session(capacity=1)
+    first, second, third = _user(), _user(), _user()
     holder = services.enrolment_create(actor=administrator, session=session, person=first)
     waiting_1 = services.enrolment_create(actor=administrator, session=session, person=second)
     waiting_2 = services.enrolment_create(actor=administrator, session=session, person=third)
@@ -76,8 +96,8 @@ def test_a_freed_place_goes_to_the_first_on_the_waiting_list_once(administrator)
 
 
 def test_more_places_promote_the_waiting_list_in_order(administrator):
-    session = TrainingSessionFactory(capacity=1)
-    people = [UserFactory() for _ in range(4)]
+    session = _session(capacity=1)
+    people = [_user() for _ in range(4)]
     enrolments = [
         services.enrolment_create(actor=administrator, session=session, person=p) for p in people
     ]
@@ -87,9 +107,9 @@ def test_more_places_promote_the_waiting_list_in_order(administrator):
 
 
 def test_places_cannot_fall_below_those_enrolled(administrator):
-    session = TrainingSessionFactory(capacity=3)
+    session = _session(capacity=3)
     for _ in range(3):
-        services.enrolment_create(actor=administrator, session=session, person=UserFactory())
+        services.enrolment_create(actor=administrator, session=session, person=_user())
     with pytest.raises(ValidationError) as refused:
         services.training_session_update(
             actor=administrator, session=session, fields={"capacity": 2}
@@ -100,7 +120,7 @@ def test_places_cannot_fall_below_those_enrolled(administrator):
 
 
 def test_the_same_person_cannot_enrol_twice(administrator, analyst):
-    session = TrainingSessionFactory()
+    session = _session()
     services.enrolment_create(actor=administrator, session=session, person=analyst)
     with pytest.raises(ValidationError) as refused:
         services.enrolment_create(actor=administrator, session=session, person=analyst)
@@ -109,7 +129,7 @@ def test_the_same_person_cannot_enrol_twice(administrator, analyst):
 
 
 def test_a_withdrawn_person_may_enrol_again(administrator, analyst):
-    session = TrainingSessionFactory()
+    session = _session()
     first = services.enrolment_create(actor=administrator, session=session, person=analyst)
     services.enrolment_withdraw(actor=administrator, enrolment=first, reason="clash")
     again = services.enrolment_create(actor=administrator, session=session, person=analyst)
@@ -125,7 +145,7 @@ def test_a_withdrawn_person_may_enrol_again(administrator, analyst):
     ],
 )
 def test_enrolment_is_refused_with_its_reason(administrator, analyst, change, message):
-    session = TrainingSessionFactory()
+    session = _session()
     if change == "ended":
         session.starts_on = session.ends_on = timezone.localdate() - datetime.timedelta(days=3)
         session.save()
@@ -141,13 +161,11 @@ def test_enrolment_is_refused_with_its_reason(administrator, analyst, change, me
 
 
 # --- prerequisites ---------------------------------------------------------------------
-def test_prerequisites_need_a_valid_certificate_and_the_message_names_them(
-    administrator, analyst
-):
-    basics = CourseFactory(code="basics", title="Basics")
-    advanced = CourseFactory(code="advanced", title="Advanced analysis")
+def test_prerequisites_need_a_valid_certificate_and_the_message_names_them(administrator, analyst):
+    basics = _course(code="basics", title="Basics")
+    advanced = _course(code="advanced", title="Advanced analysis")
     advanced.prerequisites.add(basics)
-    session = TrainingSessionFactory(course=advanced)
+    session = _session(course=advanced)
 
     with pytest.raises(ValidationError) as refused:
         services.enrolment_create(actor=administrator, session=session, person=analyst)
@@ -157,33 +175,31 @@ def test_prerequisites_need_a_valid_certificate_and_the_message_names_them(
     ]
     assert not session.enrolments.exists()
 
-    _passed(administrator, TrainingSessionFactory(course=basics), analyst)
+    _passed(administrator, _session(course=basics), analyst)
     enrolment = services.enrolment_create(actor=administrator, session=session, person=analyst)
     assert enrolment.status == EnrolmentStatus.ENROLLED
 
 
 def test_an_expired_or_revoked_prerequisite_does_not_count(administrator, analyst):
-    basics = CourseFactory(code="basics")
-    advanced = CourseFactory(code="advanced")
+    basics = _course(code="basics")
+    advanced = _course(code="advanced")
     advanced.prerequisites.add(basics)
-    outcome = _passed(administrator, TrainingSessionFactory(course=basics), analyst)
+    outcome = _passed(administrator, _session(course=basics), analyst)
     services.certificate_revoke(
         actor=administrator, certificate=outcome.certificate, reason="exam irregularity"
     )
     with pytest.raises(ValidationError, match="requires a valid certificate of basics"):
         services.enrolment_create(
-            actor=administrator, session=TrainingSessionFactory(course=advanced), person=analyst
+            actor=administrator, session=_session(course=advanced), person=analyst
         )
 
 
 def test_a_course_cannot_require_itself_through_others(administrator):
-    first = CourseFactory(code="first")
-    second = CourseFactory(code="second")
+    first = _course(code="first")
+    second = _course(code="second")
     second.prerequisites.add(first)
     with pytest.raises(ValidationError) as refused:
-        services.course_update(
-            actor=administrator, course=first, fields={}, prerequisites=[second]
-        )
+        services.course_update(actor=administrator, course=first, fields={}, prerequisites=[second])
     assert "cannot require itself" in _messages(refused.value)
     assert not first.prerequisites.exists()
 
@@ -219,7 +235,7 @@ def test_validity_out_of_range_is_refused(administrator, months):
 
 
 def test_a_course_code_is_unique_whatever_the_case(administrator):
-    CourseFactory(code="analyst-tools")
+    _course(code="analyst-tools")
     with pytest.raises(ValidationError, match="A course with the code ANALYST-TOOLS exists"):
         services.course_create(
             actor=administrator,
@@ -235,14 +251,15 @@ def test_a_pass_issues_a_certificate_expiring_after_the_validity(
 ):
     pass_day = datetime.date(2026, 3, 31)
     monkeypatch.setattr("portal.services.training.local_today", lambda: pass_day)
-    course = CourseFactory(validity_months=11, qualifies_role="analyst")
-    session = TrainingSessionFactory(course=course, starts_on=pass_day, ends_on=pass_day)
+    course = _course(validity_months=11, qualifies_role="analyst")
+    session = _session(course=course, starts_on=pass_day, ends_on=pass_day)
     outcome = _passed(administrator, session, analyst)
 
     certificate = outcome.certificate
     assert certificate.issued_on == pass_day
     assert certificate.expires_on == datetime.date(2027, 2, 28)
-    assert certificate.person == analyst and certificate.course == course
+    assert certificate.person == analyst
+    assert certificate.course == course
     assert certificate.status_on(datetime.date(2027, 2, 27)) == "valid"
     assert certificate.status_on(datetime.date(2027, 2, 28)) == "expired"
     assert person_holds_valid_certificate(
@@ -259,15 +276,20 @@ def test_a_pass_issues_a_certificate_expiring_after_the_validity(
 
 def test_the_pass_date_is_the_sessions_last_day_when_recorded_later(administrator, analyst):
     today = timezone.localdate()
-    session = TrainingSessionFactory(
+    session = _session(
         starts_on=today - datetime.timedelta(days=10),
         ends_on=today - datetime.timedelta(days=8),
     )
     enrolment = Enrolment.objects.create(session=session, person=analyst, enrolled_by=administrator)
     services.enrolment_attendance_record(actor=administrator, enrolment=enrolment, attended=True)
     outcome = services.enrolment_result_record(
-        actor=administrator, enrolment=enrolment, result=EnrolmentResult.PASSED, score=None, notes=""
+        actor=administrator,
+        enrolment=enrolment,
+        result=EnrolmentResult.PASSED,
+        score=None,
+        notes="",
     )
+    assert outcome.certificate is not None
     assert outcome.certificate.issued_on == session.ends_on
 
 
@@ -285,7 +307,7 @@ def test_months_are_added_within_the_calendar(day, months, expected):
 
 
 def test_a_fail_issues_no_certificate(administrator, analyst):
-    session = TrainingSessionFactory()
+    session = _session()
     enrolment = services.enrolment_create(actor=administrator, session=session, person=analyst)
     services.enrolment_attendance_record(actor=administrator, enrolment=enrolment, attended=True)
     outcome = services.enrolment_result_record(
@@ -297,16 +319,22 @@ def test_a_fail_issues_no_certificate(administrator, analyst):
     )
     assert outcome.certificate is None
     enrolment.refresh_from_db()
-    assert (enrolment.result, enrolment.score, enrolment.notes) == ("failed", Decimal("41"), "retake")
+    assert (enrolment.result, enrolment.score, enrolment.notes) == (
+        "failed",
+        Decimal("41"),
+        "retake",
+    )
 
 
 def test_no_result_without_attendance(administrator, analyst):
-    enrolment = services.enrolment_create(
-        actor=administrator, session=TrainingSessionFactory(), person=analyst
-    )
+    enrolment = services.enrolment_create(actor=administrator, session=_session(), person=analyst)
     with pytest.raises(ValidationError, match="Record the person's attendance first"):
         services.enrolment_result_record(
-            actor=administrator, enrolment=enrolment, result=EnrolmentResult.PASSED, score=None, notes=""
+            actor=administrator,
+            enrolment=enrolment,
+            result=EnrolmentResult.PASSED,
+            score=None,
+            notes="",
         )
     enrolment.refresh_from_db()
     assert enrolment.result == "pending"
@@ -315,16 +343,18 @@ def test_no_result_without_attendance(administrator, analyst):
 
 def test_no_attendance_before_the_session_begins(administrator, analyst):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    session = TrainingSessionFactory(starts_on=tomorrow, ends_on=tomorrow)
+    session = _session(starts_on=tomorrow, ends_on=tomorrow)
     enrolment = services.enrolment_create(actor=administrator, session=session, person=analyst)
     with pytest.raises(ValidationError, match="The session has not begun"):
-        services.enrolment_attendance_record(actor=administrator, enrolment=enrolment, attended=True)
+        services.enrolment_attendance_record(
+            actor=administrator, enrolment=enrolment, attended=True
+        )
     enrolment.refresh_from_db()
     assert enrolment.attended is None
 
 
 def test_a_certified_pass_cannot_be_changed_only_revoked(administrator, analyst):
-    outcome = _passed(administrator, TrainingSessionFactory(), analyst)
+    outcome = _passed(administrator, _session(), analyst)
     with pytest.raises(ValidationError, match="revoke it, with a reason"):
         services.enrolment_result_record(
             actor=administrator,
@@ -343,14 +373,14 @@ def test_a_certified_pass_cannot_be_changed_only_revoked(administrator, analyst)
 
 
 def test_a_person_with_a_result_cannot_be_withdrawn(administrator, analyst):
-    outcome = _passed(administrator, TrainingSessionFactory(), analyst)
+    outcome = _passed(administrator, _session(), analyst)
     with pytest.raises(ValidationError, match="the enrolment stays in the record"):
         services.enrolment_withdraw(actor=administrator, enrolment=outcome.enrolment, reason="x")
 
 
 # --- revocation and verification -------------------------------------------------------
 def test_revocation_needs_a_reason_and_is_audited(administrator, analyst):
-    certificate = _passed(administrator, TrainingSessionFactory(), analyst).certificate
+    certificate = _passed(administrator, _session(), analyst).certificate
     with pytest.raises(ValidationError, match="Give the reason"):
         services.certificate_revoke(actor=administrator, certificate=certificate, reason="  ")
     certificate.refresh_from_db()
@@ -370,13 +400,13 @@ def test_revocation_needs_a_reason_and_is_audited(administrator, analyst):
 
 
 def test_verification_answers_valid_expired_revoked_and_unknown(administrator, analyst, officer):
-    session = TrainingSessionFactory()
+    session = _session()
     good = _passed(administrator, session, analyst).certificate
-    expired = _passed(administrator, TrainingSessionFactory(), UserFactory()).certificate
+    expired = _passed(administrator, _session(), _user()).certificate
     Certificate.objects.filter(pk=expired.pk).update(
         issued_on=datetime.date(2020, 1, 1), expires_on=timezone.localdate()
     )
-    revoked = _passed(administrator, TrainingSessionFactory(), UserFactory()).certificate
+    revoked = _passed(administrator, _session(), _user()).certificate
     services.certificate_revoke(actor=administrator, certificate=revoked, reason="error")
 
     answers = {
@@ -394,7 +424,9 @@ def test_verification_answers_valid_expired_revoked_and_unknown(administrator, a
         "revoked": "revoked",
         "unknown": "unknown",
     }
-    checks = AuditRecord.objects.filter(actor=officer, action="view", object_type="portal.certificate")
+    checks = AuditRecord.objects.filter(
+        actor=officer, action="view", object_type="portal.certificate"
+    )
     assert checks.count() == 4
     assert sorted(record.changes["verification"] for record in checks) == [
         "expired",
@@ -405,26 +437,26 @@ def test_verification_answers_valid_expired_revoked_and_unknown(administrator, a
 
 
 def test_the_next_session_with_places_skips_full_ones(administrator):
-    course = CourseFactory()
+    course = _course()
     soon = timezone.localdate() + datetime.timedelta(days=5)
-    full = TrainingSessionFactory(course=course, starts_on=soon, ends_on=soon, capacity=1)
-    services.enrolment_create(actor=administrator, session=full, person=UserFactory())
+    full = _session(course=course, starts_on=soon, ends_on=soon, capacity=1)
+    services.enrolment_create(actor=administrator, session=full, person=_user())
     later = soon + datetime.timedelta(days=7)
-    open_session = TrainingSessionFactory(course=course, starts_on=later, ends_on=later)
+    open_session = _session(course=course, starts_on=later, ends_on=later)
     assert next_session_with_places(course=course) == open_session
 
 
 # --- heads of unit ---------------------------------------------------------------------
 def test_a_head_of_unit_enrols_members_of_their_units_only(administrator):
-    department = OrgUnitFactory(code="dept")
-    sub_unit = OrgUnitFactory(code="dept-sub", parent=department)
-    other = OrgUnitFactory(code="other")
-    head = UserFactory(org_unit=department, roles=["officer"])
+    department = _unit(code="dept")
+    sub_unit = _unit(code="dept-sub", parent=department)
+    other = _unit(code="other")
+    head = _user(org_unit=department, roles=["officer"])
     department.head = head
     department.save()
-    member = UserFactory(org_unit=sub_unit)
-    outsider = UserFactory(org_unit=other)
-    session = TrainingSessionFactory()
+    member = _user(org_unit=sub_unit)
+    outsider = _user(org_unit=other)
+    session = _session()
 
     enrolment = services.enrolment_create(actor=head, session=session, person=member)
     assert enrolment.enrolled_by == head

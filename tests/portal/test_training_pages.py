@@ -4,17 +4,43 @@ everyone checks a code and reads their own record; every bad input has its messa
 
 import datetime
 import io
+from typing import Any, cast
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from portal.models import AuditRecord, Certificate, Course, Enrolment, TrainingSession
+from portal.models import (
+    AuditRecord,
+    Certificate,
+    Course,
+    Enrolment,
+    EnrolmentResult,
+    OrgUnit,
+    TrainingSession,
+    User,
+)
 from portal.services import training as services
 from tests.factories import CourseFactory, OrgUnitFactory, TrainingSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _course(**fields: Any) -> Course:
+    return cast(Course, CourseFactory(**fields))
+
+
+def _session(**fields: Any) -> TrainingSession:
+    return cast(TrainingSession, TrainingSessionFactory(**fields))
+
+
+def _user(**fields: Any) -> User:
+    return cast(User, UserFactory(**fields))
+
+
+def _unit(**fields: Any) -> OrgUnit:
+    return cast(OrgUnit, OrgUnitFactory(**fields))
 
 
 @pytest.fixture
@@ -26,13 +52,13 @@ def _pass(admin, session, person):
     enrolment = services.enrolment_create(actor=admin, session=session, person=person)
     services.enrolment_attendance_record(actor=admin, enrolment=enrolment, attended=True)
     return services.enrolment_result_record(
-        actor=admin, enrolment=enrolment, result="passed", score=None, notes=""
+        actor=admin, enrolment=enrolment, result=EnrolmentResult.PASSED, score=None, notes=""
     ).certificate
 
 
 # --- courses ---------------------------------------------------------------------------
 def test_an_administrator_creates_a_course_with_prerequisites(admin_client):
-    basics = CourseFactory(code="basics")
+    basics = _course(code="basics")
     response = admin_client.post(
         reverse("portal:training-course-create"),
         {
@@ -67,7 +93,7 @@ def test_an_administrator_creates_a_course_with_prerequisites(admin_client):
     ],
 )
 def test_a_bad_course_is_refused_with_its_message(admin_client, change, message):
-    CourseFactory(code="basics")
+    _course(code="basics")
     data = {
         "code": "new-course",
         "title": "New",
@@ -83,16 +109,17 @@ def test_a_bad_course_is_refused_with_its_message(admin_client, change, message)
 
 
 def test_the_course_list_filters_by_what_a_course_qualifies_for(admin_client):
-    CourseFactory(code="for-analysts", qualifies_role="analyst")
-    CourseFactory(code="for-admins", qualifies_area="users")
+    _course(code="for-analysts", qualifies_role="analyst")
+    _course(code="for-admins", qualifies_area="users")
     page = admin_client.get(reverse("portal:training-course-list"), {"qualifies": "role:analyst"})
     text = page.content.decode()
-    assert "for-analysts" in text and "for-admins" not in text
+    assert "for-analysts" in text
+    assert "for-admins" not in text
 
 
 # --- sessions --------------------------------------------------------------------------
 def test_an_administrator_creates_a_session(admin_client):
-    course = CourseFactory()
+    course = _course()
     today = timezone.localdate()
     response = admin_client.post(
         reverse("portal:training-session-create"),
@@ -120,7 +147,7 @@ def test_an_administrator_creates_a_session(admin_client):
     ],
 )
 def test_a_bad_session_is_refused_with_its_message(admin_client, change, message):
-    course = CourseFactory()
+    course = _course()
     data = {
         "course": course.pk,
         "starts_on": "2026-01-05",
@@ -137,7 +164,7 @@ def test_a_bad_session_is_refused_with_its_message(admin_client, change, message
 
 
 def test_enrolment_attendance_and_a_pass_through_the_pages(admin_client, analyst):
-    session = TrainingSessionFactory(course=CourseFactory(validity_months=12))
+    session = _session(course=_course(validity_months=12))
     detail = reverse("portal:training-session-detail", args=[session.pk])
 
     response = admin_client.post(
@@ -158,7 +185,8 @@ def test_enrolment_attendance_and_a_pass_through_the_pages(admin_client, analyst
     certificate = Certificate.objects.get(person=analyst)
     assert f"certificate {certificate.code} issued" in response.content.decode()
     enrolment.refresh_from_db()
-    assert enrolment.attended is True and str(enrolment.score) == "92.50"
+    assert enrolment.attended is True
+    assert str(enrolment.score) == "92.50"
 
 
 @pytest.mark.parametrize(
@@ -170,8 +198,10 @@ def test_enrolment_attendance_and_a_pass_through_the_pages(admin_client, analyst
         ({"result": "maybe", "score": ""}, "Select a valid choice."),
     ],
 )
-def test_a_bad_result_is_refused_with_its_message(admin_client, administrator, analyst, data, message):
-    session = TrainingSessionFactory()
+def test_a_bad_result_is_refused_with_its_message(
+    admin_client, administrator, analyst, data, message
+):
+    session = _session()
     enrolment = services.enrolment_create(actor=administrator, session=session, person=analyst)
     services.enrolment_attendance_record(actor=administrator, enrolment=enrolment, attended=True)
     response = admin_client.post(
@@ -185,10 +215,10 @@ def test_a_bad_result_is_refused_with_its_message(admin_client, administrator, a
 
 
 def test_a_missing_prerequisite_is_shown_on_the_session_page(admin_client, analyst):
-    basics = CourseFactory(code="basics", title="Basics")
-    advanced = CourseFactory(code="advanced")
+    basics = _course(code="basics", title="Basics")
+    advanced = _course(code="advanced")
     advanced.prerequisites.add(basics)
-    session = TrainingSessionFactory(course=advanced)
+    session = _session(course=advanced)
     response = admin_client.post(
         reverse("portal:training-session-enrol", args=[session.pk]), {"person": analyst.pk}
     )
@@ -197,9 +227,11 @@ def test_a_missing_prerequisite_is_shown_on_the_session_page(admin_client, analy
     assert not Enrolment.objects.exists()
 
 
-def test_a_full_session_says_the_person_is_on_the_waiting_list(admin_client, administrator, analyst):
-    session = TrainingSessionFactory(capacity=1)
-    services.enrolment_create(actor=administrator, session=session, person=UserFactory())
+def test_a_full_session_says_the_person_is_on_the_waiting_list(
+    admin_client, administrator, analyst
+):
+    session = _session(capacity=1)
+    services.enrolment_create(actor=administrator, session=session, person=_user())
     response = admin_client.post(
         reverse("portal:training-session-enrol", args=[session.pk]),
         {"person": analyst.pk},
@@ -210,7 +242,7 @@ def test_a_full_session_says_the_person_is_on_the_waiting_list(admin_client, adm
 
 
 def test_withdrawing_needs_a_reason(admin_client, administrator, analyst):
-    session = TrainingSessionFactory()
+    session = _session()
     enrolment = services.enrolment_create(actor=administrator, session=session, person=analyst)
     response = admin_client.post(
         reverse("portal:training-enrolment-withdraw", args=[session.pk, enrolment.pk]),
@@ -222,10 +254,12 @@ def test_withdrawing_needs_a_reason(admin_client, administrator, analyst):
     assert enrolment.status == "enrolled"
 
 
-def test_the_session_list_keeps_its_queries_few(admin_client, administrator, django_assert_max_num_queries):
+def test_the_session_list_keeps_its_queries_few(
+    admin_client, administrator, django_assert_max_num_queries
+):
     for _ in range(15):
-        session = TrainingSessionFactory()
-        services.enrolment_create(actor=administrator, session=session, person=UserFactory())
+        session = _session()
+        services.enrolment_create(actor=administrator, session=session, person=_user())
     with django_assert_max_num_queries(14):
         response = admin_client.get(reverse("portal:training-session-list"))
     assert response.status_code == 200
@@ -234,17 +268,17 @@ def test_the_session_list_keeps_its_queries_few(admin_client, administrator, dja
 # --- heads of unit ---------------------------------------------------------------------
 @pytest.fixture
 def unit_head(db):
-    department = OrgUnitFactory(code="dept")
-    head = UserFactory(username="head", org_unit=department, roles=["officer"])
+    department = _unit(code="dept")
+    head = _user(username="head", org_unit=department, roles=["officer"])
     department.head = head
     department.save()
     return head
 
 
 def test_a_head_of_unit_enrols_and_sees_only_their_people(unit_head, administrator, client_for):
-    member = UserFactory(org_unit=unit_head.org_unit, first_name="Mona", last_name="Member")
-    outsider = UserFactory(first_name="Otto", last_name="Outsider")
-    session = TrainingSessionFactory()
+    member = _user(org_unit=unit_head.org_unit, first_name="Mona", last_name="Member")
+    outsider = _user(first_name="Otto", last_name="Outsider")
+    session = _session()
     services.enrolment_create(actor=administrator, session=session, person=outsider)
     head_client = client_for(unit_head)
 
@@ -255,7 +289,8 @@ def test_a_head_of_unit_enrols_and_sees_only_their_people(unit_head, administrat
     assert response.status_code == 302
     page = head_client.get(reverse("portal:training-session-detail", args=[session.pk]))
     text = page.content.decode()
-    assert "Mona Member" in text and "Otto Outsider" not in text
+    assert "Mona Member" in text
+    assert "Otto Outsider" not in text
 
     refused = head_client.post(
         reverse("portal:training-session-enrol", args=[session.pk]), {"person": outsider.pk}
@@ -278,7 +313,7 @@ def test_an_officer_who_heads_nothing_is_refused_the_sessions(officer, client_fo
 
 # --- certificates ----------------------------------------------------------------------
 def test_the_certificate_pdf_is_a_real_pdf_with_its_code(administrator, analyst, client_for):
-    certificate = _pass(administrator, TrainingSessionFactory(), analyst)
+    certificate = _pass(administrator, _session(), analyst)
     response = client_for(analyst).get(
         reverse("portal:training-certificate-pdf", args=[certificate.pk])
     )
@@ -295,7 +330,7 @@ def test_the_certificate_pdf_is_a_real_pdf_with_its_code(administrator, analyst,
 
 
 def test_revoking_without_a_reason_is_refused(admin_client, administrator, analyst):
-    certificate = _pass(administrator, TrainingSessionFactory(), analyst)
+    certificate = _pass(administrator, _session(), analyst)
     response = admin_client.post(
         reverse("portal:training-certificate-revoke", args=[certificate.pk]), {"reason": ""}
     )
@@ -317,7 +352,7 @@ def test_revoking_without_a_reason_is_refused(admin_client, administrator, analy
 def test_the_verification_page_answers_each_case(
     state, heading, administrator, analyst, officer, client_for
 ):
-    certificate = _pass(administrator, TrainingSessionFactory(), analyst)
+    certificate = _pass(administrator, _session(), analyst)
     code = certificate.code
     if state == "expired":
         Certificate.objects.filter(pk=certificate.pk).update(
@@ -340,7 +375,7 @@ def test_the_verification_page_asks_for_a_code(officer, client_for):
 
 
 def test_the_record_is_on_the_profile_and_on_my_training(administrator, analyst, client_for):
-    certificate = _pass(administrator, TrainingSessionFactory(), analyst)
+    certificate = _pass(administrator, _session(), analyst)
     profile = client_for(administrator).get(reverse("portal:user-detail", args=[analyst.pk]))
     assert "Training record" in profile.content.decode()
     assert certificate.course.code in profile.content.decode()
@@ -351,7 +386,7 @@ def test_the_record_is_on_the_profile_and_on_my_training(administrator, analyst,
 def test_a_dispatcher_sees_a_profile_without_its_training_record(
     administrator, analyst, dispatcher, client_for
 ):
-    _pass(administrator, TrainingSessionFactory(), analyst)
+    _pass(administrator, _session(), analyst)
     profile = client_for(dispatcher).get(reverse("portal:user-detail", args=[analyst.pk]))
     assert profile.status_code == 200
     assert "Training record" not in profile.content.decode()
@@ -359,12 +394,14 @@ def test_a_dispatcher_sees_a_profile_without_its_training_record(
 
 # --- API -------------------------------------------------------------------------------
 def test_the_api_refuses_an_enrolment_with_the_same_reason(administrator, analyst, api_client_for):
-    basics = CourseFactory(code="basics", title="Basics")
-    advanced = CourseFactory(code="advanced")
+    basics = _course(code="basics", title="Basics")
+    advanced = _course(code="advanced")
     advanced.prerequisites.add(basics)
-    session = TrainingSessionFactory(course=advanced)
+    session = _session(course=advanced)
     response = api_client_for(administrator).post(
-        reverse("api:training-session-enrol", args=[session.pk]), {"person": analyst.pk}, format="json"
+        reverse("api:training-session-enrol", args=[session.pk]),
+        {"person": analyst.pk},
+        format="json",
     )
     assert response.status_code == 400
     assert "requires a valid certificate of basics (Basics) first" in str(response.json())
@@ -372,7 +409,7 @@ def test_the_api_refuses_an_enrolment_with_the_same_reason(administrator, analys
 
 
 def test_the_api_verifies_a_code(administrator, analyst, officer, api_client_for):
-    certificate = _pass(administrator, TrainingSessionFactory(), analyst)
+    certificate = _pass(administrator, _session(), analyst)
     response = api_client_for(officer).get(
         reverse("api:training-certificate-verify"), {"code": certificate.code}
     )

@@ -25,9 +25,7 @@ TRAINING_RULES: dict[str, Rule] = {
     "portal:training-session-create": Rule(ADMINS),
     "portal:training-session-detail": Rule(ADMINS, kwargs=pk_of("training_session")),
     "portal:training-session-edit": Rule(ADMINS, kwargs=pk_of("training_session")),
-    "portal:training-session-enrol": Rule(
-        ADMINS, method="post", kwargs=pk_of("training_session")
-    ),
+    "portal:training-session-enrol": Rule(ADMINS, method="post", kwargs=pk_of("training_session")),
     "portal:training-enrolment-withdraw": Rule(ADMINS, method="post", kwargs=_enrolment),
     "portal:training-enrolment-attendance": Rule(ADMINS, method="post", kwargs=_enrolment),
     "portal:training-enrolment-result": Rule(ADMINS, method="post", kwargs=_enrolment),
@@ -35,12 +33,8 @@ TRAINING_RULES: dict[str, Rule] = {
     "portal:training-certificate-detail": Rule(
         HOLDER, kwargs=pk_of("certificate"), denied_status=404
     ),
-    "portal:training-certificate-pdf": Rule(
-        HOLDER, kwargs=pk_of("certificate"), denied_status=404
-    ),
-    "portal:training-certificate-revoke": Rule(
-        ADMINS, method="post", kwargs=pk_of("certificate")
-    ),
+    "portal:training-certificate-pdf": Rule(HOLDER, kwargs=pk_of("certificate"), denied_status=404),
+    "portal:training-certificate-revoke": Rule(ADMINS, method="post", kwargs=pk_of("certificate")),
     # Anyone signed in checks a code; everyone has their own record.
     "portal:training-verify": Rule(ALL_ROLES),
     "portal:training-mine": Rule(ALL_ROLES),
@@ -51,9 +45,7 @@ TRAINING_RULES: dict[str, Rule] = {
     "api:training-session-enrol": Rule(ADMINS, method="post", kwargs=pk_of("training_session")),
     "api:training-certificate-list": Rule(ADMINS),
     "api:training-certificate-verify": Rule(ALL_ROLES),
-    "api:training-certificate-detail": Rule(
-        HOLDER, kwargs=pk_of("certificate"), denied_status=404
-    ),
+    "api:training-certificate-detail": Rule(HOLDER, kwargs=pk_of("certificate"), denied_status=404),
     "api:training-certificate-revoke": Rule(ADMINS, method="post", kwargs=pk_of("certificate")),
     "api:training-mine": Rule(ALL_ROLES),
 }
