@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.forms.users import ROLE_CHOICES
 from portal.models import (
@@ -213,7 +214,7 @@ class ResultForm(forms.Form):
         error_messages={"required": _("Choose passed or failed.")},
     )
     score = forms.DecimalField(
-        label=_("Score"),
+        label=pgettext_lazy("training", "Score"),
         required=False,
         min_value=0,
         max_value=100,

@@ -366,12 +366,17 @@ def enrolment_withdraw(*, actor: User, enrolment: Enrolment, reason: str) -> lis
     return _promote_waiting(actor=actor, session=session)
 
 
-def _session_started_check(enrolment: Enrolment, what: str) -> None:
+def _session_started_check(enrolment: Enrolment, *, results: bool) -> None:
     if not enrolment.session.has_started(local_today()):
-        raise ValidationError(
-            _("The session has not begun: %(what)s can be recorded from its first day, %(day)s.")
-            % {"what": what, "day": enrolment.session.starts_on.isoformat()}
+        day = enrolment.session.starts_on.isoformat()
+        message = (
+            _("The session has not begun: results can be recorded from its first day, %(day)s.")
+            if results
+            else _(
+                "The session has not begun: attendance can be recorded from its first day, %(day)s."
+            )
         )
+        raise ValidationError(message % {"day": day})
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise ValidationError(
             _("Only people with a place in the session have attendance and results.")
@@ -381,7 +386,7 @@ def _session_started_check(enrolment: Enrolment, what: str) -> None:
 @transaction.atomic
 def enrolment_attendance_record(*, actor: User, enrolment: Enrolment, attended: bool) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().select_related("session").get(pk=enrolment.pk)
-    _session_started_check(enrolment, _("attendance"))
+    _session_started_check(enrolment, results=False)
     if not attended and enrolment.result != EnrolmentResult.PENDING:
         raise ValidationError(
             _("A result is recorded for this person: they attended. Correct the result first.")
@@ -424,7 +429,7 @@ def enrolment_result_record(
         .select_related("session", "session__course", "person")
         .get(pk=enrolment.pk)
     )
-    _session_started_check(enrolment, _("results"))
+    _session_started_check(enrolment, results=True)
     if result == EnrolmentResult.PENDING:
         raise ValidationError({"result": _("Choose passed or failed.")})
     if not enrolment.attended:
