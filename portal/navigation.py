@@ -52,14 +52,16 @@ PORTAL_NAVIGATION = [
         "portal:training-session-list",
         visible=may_see_sessions,
         icon="award",
-        order=77,
+        # After the organisation's pages (units 75, mobile units 76, categories 78); the
+        # three keep their order among themselves (the sort is stable).
+        order=79,
     ),
     NavItem(
         "courses",
         _("Courses"),
         "portal:training-course-list",
         ("portal.view_course",),
-        order=78,
+        order=79,
     ),
     NavItem(
         "certificates",

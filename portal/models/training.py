@@ -270,7 +270,7 @@ class Certificate(models.Model):
     def status_on(self, today: datetime.date) -> CertificateStatus:
         if self.revoked_at is not None:
             return CertificateStatus.REVOKED
-        # The expiry date is the first day the certificate no longer counts.
-        if today >= self.expires_on:
+        # Valid through its expiry date ("valid until"); expired from the day after.
+        if today > self.expires_on:
             return CertificateStatus.EXPIRED
         return CertificateStatus.VALID

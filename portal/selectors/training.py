@@ -230,15 +230,15 @@ def certificate_list_for_user(
     if filters.course is not None:
         certificates = certificates.filter(course=filters.course)
     if filters.status == "valid":
-        certificates = certificates.filter(revoked_at__isnull=True, expires_on__gt=today)
+        certificates = certificates.filter(revoked_at__isnull=True, expires_on__gte=today)
     elif filters.status == "expired":
-        certificates = certificates.filter(revoked_at__isnull=True, expires_on__lte=today)
+        certificates = certificates.filter(revoked_at__isnull=True, expires_on__lt=today)
     elif filters.status == "revoked":
         certificates = certificates.filter(revoked_at__isnull=False)
     elif filters.status == "expiring":
         certificates = certificates.filter(
             revoked_at__isnull=True,
-            expires_on__gt=today,
+            expires_on__gte=today,
             expires_on__lte=today + datetime.timedelta(days=60),
         )
     return certificates
@@ -287,8 +287,9 @@ def training_record_for_user(*, user: User, subject: User) -> TrainingRecord:
 
 
 def valid_certificates_filter(*, today: datetime.date) -> Q:
-    """Certificates in force on ``today``: not revoked, not yet at their expiry date."""
-    return Q(revoked_at__isnull=True, issued_on__lte=today, expires_on__gt=today)
+    """Certificates in force on ``today``: not revoked, ``today`` not past the expiry date
+    (a certificate is valid through its expiry date)."""
+    return Q(revoked_at__isnull=True, issued_on__lte=today, expires_on__gte=today)
 
 
 def person_holds_valid_certificate(
@@ -328,7 +329,7 @@ def course_certificate_counts(*, course: Course) -> dict[str, int]:
         expiring=Count(
             "pk", filter=valid_certificates_filter(today=today) & Q(expires_on__lte=soon)
         ),
-        expired=Count("pk", filter=Q(revoked_at__isnull=True, expires_on__lte=today)),
+        expired=Count("pk", filter=Q(revoked_at__isnull=True, expires_on__lt=today)),
         revoked=Count("pk", filter=Q(revoked_at__isnull=False)),
     )
     return {key: int(value or 0) for key, value in counts.items()}

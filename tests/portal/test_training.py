@@ -260,13 +260,13 @@ def test_a_pass_issues_a_certificate_expiring_after_the_validity(
     assert certificate.expires_on == datetime.date(2027, 2, 28)
     assert certificate.person == analyst
     assert certificate.course == course
-    assert certificate.status_on(datetime.date(2027, 2, 27)) == "valid"
-    assert certificate.status_on(datetime.date(2027, 2, 28)) == "expired"
+    assert certificate.status_on(datetime.date(2027, 2, 28)) == "valid"
+    assert certificate.status_on(datetime.date(2027, 3, 1)) == "expired"
     assert person_holds_valid_certificate(
         person=analyst, course=course, today=datetime.date(2026, 6, 1)
     )
     assert not person_holds_valid_certificate(
-        person=analyst, course=course, today=datetime.date(2027, 2, 28)
+        person=analyst, course=course, today=datetime.date(2027, 3, 1)
     )
     assert list(courses_qualifying_for_role(role="analyst")) == [course]
     assert AuditRecord.objects.filter(
@@ -404,7 +404,8 @@ def test_verification_answers_valid_expired_revoked_and_unknown(administrator, a
     good = _passed(administrator, session, analyst).certificate
     expired = _passed(administrator, _session(), _user()).certificate
     Certificate.objects.filter(pk=expired.pk).update(
-        issued_on=datetime.date(2020, 1, 1), expires_on=timezone.localdate()
+        issued_on=datetime.date(2020, 1, 1),
+        expires_on=timezone.localdate() - datetime.timedelta(days=1),
     )
     revoked = _passed(administrator, _session(), _user()).certificate
     services.certificate_revoke(actor=administrator, certificate=revoked, reason="error")
