@@ -17,6 +17,7 @@ from portal.api.permissions import Authenticated, require_perms, require_perms_o
 from portal.models import Certificate, Course, Enrolment, TrainingSession, User
 from portal.selectors import training as selectors
 from portal.selectors.training import is_unit_head
+from portal.services import certificates
 from portal.services import training as services
 
 
@@ -253,7 +254,7 @@ class CertificateRevoke(APIView):
         payload = RevokeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            certificate = services.certificate_revoke(
+            certificate = certificates.certificate_revoke(
                 actor=user, certificate=certificate, reason=payload.validated_data["reason"]
             )
         except DjangoValidationError as error:
@@ -273,7 +274,7 @@ class CertificateVerify(APIView):
     def get(self, request: Request) -> Response:
         query = VerifyQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        verification = services.certificate_verify(
+        verification = certificates.certificate_verify(
             actor=request_user(request), code=query.validated_data["code"]
         )
         return Response(

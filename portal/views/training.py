@@ -35,6 +35,7 @@ from portal.models import Certificate, Enrolment, EnrolmentResult, TrainingSessi
 from portal.selectors import training as selectors
 from portal.selectors.training import is_unit_head
 from portal.selectors.users import org_units_named
+from portal.services import certificates
 from portal.services import training as services
 
 PAGE_SIZE = 50
@@ -425,7 +426,7 @@ def _verify_url(request: HttpRequest, code: str) -> str:
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The holder, those who see certificates and the holder's head of unit; 404 else."""
     certificate = selectors.certificate_get_for_user(user=_actor(request), pk=pk)
-    content = services.certificate_pdf(
+    content = certificates.certificate_pdf(
         actor=_actor(request),
         certificate=certificate,
         verify_url=_verify_url(request, certificate.code),
@@ -442,7 +443,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
-            services.certificate_revoke(
+            certificates.certificate_revoke(
                 actor=_actor(request), certificate=certificate, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
@@ -462,7 +463,7 @@ def certificate_verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET or None)
     verification = None
     if form.is_valid():
-        verification = services.certificate_verify(
+        verification = certificates.certificate_verify(
             actor=_actor(request), code=form.cleaned_data["code"]
         )
     return render(

@@ -26,6 +26,7 @@ from portal.selectors.training import (
     next_session_with_places,
     person_holds_valid_certificate,
 )
+from portal.services import certificates
 from portal.services import training as services
 from tests.factories import CourseFactory, OrgUnitFactory, TrainingSessionFactory, UserFactory
 
@@ -185,7 +186,7 @@ def test_an_expired_or_revoked_prerequisite_does_not_count(administrator, analys
     advanced = _course(code="advanced")
     advanced.prerequisites.add(basics)
     outcome = _passed(administrator, _session(course=basics), analyst)
-    services.certificate_revoke(
+    certificates.certificate_revoke(
         actor=administrator, certificate=outcome.certificate, reason="exam irregularity"
     )
     with pytest.raises(ValidationError, match="requires a valid certificate of basics"):
@@ -303,7 +304,7 @@ def test_the_pass_date_is_the_sessions_last_day_when_recorded_later(administrato
     ],
 )
 def test_months_are_added_within_the_calendar(day, months, expected):
-    assert services.add_months(day, months) == expected
+    assert certificates.add_months(day, months) == expected
 
 
 def test_a_fail_issues_no_certificate(administrator, analyst):
@@ -382,11 +383,11 @@ def test_a_person_with_a_result_cannot_be_withdrawn(administrator, analyst):
 def test_revocation_needs_a_reason_and_is_audited(administrator, analyst):
     certificate = _passed(administrator, _session(), analyst).certificate
     with pytest.raises(ValidationError, match="Give the reason"):
-        services.certificate_revoke(actor=administrator, certificate=certificate, reason="  ")
+        certificates.certificate_revoke(actor=administrator, certificate=certificate, reason="  ")
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
 
-    services.certificate_revoke(actor=administrator, certificate=certificate, reason="cheated")
+    certificates.certificate_revoke(actor=administrator, certificate=certificate, reason="cheated")
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
     assert certificate.revoked_by == administrator
@@ -396,7 +397,9 @@ def test_revocation_needs_a_reason_and_is_audited(administrator, analyst):
     ).latest("id")
     assert record.reason == "cheated"
     with pytest.raises(ValidationError, match="already revoked"):
-        services.certificate_revoke(actor=administrator, certificate=certificate, reason="again")
+        certificates.certificate_revoke(
+            actor=administrator, certificate=certificate, reason="again"
+        )
 
 
 def test_verification_answers_valid_expired_revoked_and_unknown(administrator, analyst, officer):
@@ -408,10 +411,10 @@ def test_verification_answers_valid_expired_revoked_and_unknown(administrator, a
         expires_on=timezone.localdate() - datetime.timedelta(days=1),
     )
     revoked = _passed(administrator, _session(), _user()).certificate
-    services.certificate_revoke(actor=administrator, certificate=revoked, reason="error")
+    certificates.certificate_revoke(actor=administrator, certificate=revoked, reason="error")
 
     answers = {
-        name: services.certificate_verify(actor=officer, code=code).answer
+        name: certificates.certificate_verify(actor=officer, code=code).answer
         for name, code in [
             ("good", good.code.lower().replace("-", " ")),
             ("expired", expired.code),

@@ -21,6 +21,7 @@ from portal.models import (
     TrainingSession,
     User,
 )
+from portal.services import certificates
 from portal.services import training as services
 from tests.factories import CourseFactory, OrgUnitFactory, TrainingSessionFactory, UserFactory
 
@@ -359,7 +360,9 @@ def test_the_verification_page_answers_each_case(
             issued_on=datetime.date(2020, 1, 1), expires_on=datetime.date(2021, 1, 1)
         )
     elif state == "revoked":
-        services.certificate_revoke(actor=administrator, certificate=certificate, reason="error")
+        certificates.certificate_revoke(
+            actor=administrator, certificate=certificate, reason="error"
+        )
     elif state == "unknown":
         code = "AAAA-BBBB-CCCC"
     response = client_for(officer).get(reverse("portal:training-verify"), {"code": code})
