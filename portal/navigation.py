@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.job_kinds import job_kinds_for_user
 from portal.models import User
+from portal.selectors.training import may_see_sessions
 
 
 def _may_start_a_job(user: User) -> bool:
@@ -45,6 +46,30 @@ PORTAL_NAVIGATION = [
     ),
     NavItem("users", _("Users"), "portal:user-list", ("portal.view_user",), order=70),
     NavItem("units", _("Organisation"), "portal:unit-list", ("portal.view_orgunit",), order=75),
+    NavItem(
+        "training",
+        _("Training"),
+        "portal:training-session-list",
+        visible=may_see_sessions,
+        icon="award",
+        # After the organisation's pages (units 75, mobile units 76, categories 78); the
+        # three keep their order among themselves (the sort is stable).
+        order=79,
+    ),
+    NavItem(
+        "courses",
+        _("Courses"),
+        "portal:training-course-list",
+        ("portal.view_course",),
+        order=79,
+    ),
+    NavItem(
+        "certificates",
+        _("Certificates"),
+        "portal:training-certificate-list",
+        ("portal.view_certificate",),
+        order=79,
+    ),
     NavItem("jobs", _("Jobs"), "portal:job-list", visible=_may_start_a_job, order=85),
     NavItem("api", _("API"), "api-docs", icon="code", order=95),
 ]

@@ -14,7 +14,7 @@ import dispatch.urls_api
 import portal.urls_api
 from portal.access import public
 from portal.api.permissions import Authenticated
-from portal.views import accounts, audit, dashboard, jobs, offline, users
+from portal.views import accounts, audit, dashboard, jobs, offline, training, users
 
 portal_pages = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -45,6 +45,50 @@ portal_pages = [
     path("units/", users.org_unit_list, name="unit-list"),
     path("units/new/", users.org_unit_create, name="unit-create"),
     path("units/<int:pk>/edit/", users.org_unit_edit, name="unit-edit"),
+    path("training/courses/", training.course_list, name="training-course-list"),
+    path("training/courses/new/", training.course_create, name="training-course-create"),
+    path("training/courses/<int:pk>/", training.course_detail, name="training-course-detail"),
+    path("training/courses/<int:pk>/edit/", training.course_edit, name="training-course-edit"),
+    path("training/sessions/", training.session_list, name="training-session-list"),
+    path("training/sessions/new/", training.session_create, name="training-session-create"),
+    path("training/sessions/<int:pk>/", training.session_detail, name="training-session-detail"),
+    path("training/sessions/<int:pk>/edit/", training.session_edit, name="training-session-edit"),
+    path(
+        "training/sessions/<int:pk>/enrol/", training.session_enrol, name="training-session-enrol"
+    ),
+    path(
+        "training/sessions/<int:pk>/enrolments/<int:enrolment_id>/withdraw/",
+        training.enrolment_withdraw,
+        name="training-enrolment-withdraw",
+    ),
+    path(
+        "training/sessions/<int:pk>/enrolments/<int:enrolment_id>/attendance/",
+        training.enrolment_attendance,
+        name="training-enrolment-attendance",
+    ),
+    path(
+        "training/sessions/<int:pk>/enrolments/<int:enrolment_id>/result/",
+        training.enrolment_result,
+        name="training-enrolment-result",
+    ),
+    path("training/certificates/", training.certificate_list, name="training-certificate-list"),
+    path(
+        "training/certificates/<int:pk>/",
+        training.certificate_detail,
+        name="training-certificate-detail",
+    ),
+    path(
+        "training/certificates/<int:pk>/certificate.pdf",
+        training.certificate_pdf,
+        name="training-certificate-pdf",
+    ),
+    path(
+        "training/certificates/<int:pk>/revoke/",
+        training.certificate_revoke,
+        name="training-certificate-revoke",
+    ),
+    path("training/verify/", training.certificate_verify, name="training-verify"),
+    path("training/mine/", training.my_training, name="training-mine"),
     path("jobs/", jobs.job_list, name="job-list"),
     path("jobs/start/<str:kind>/", jobs.job_start, name="job-start"),
     path("jobs/<int:pk>/", jobs.job_detail, name="job-detail"),

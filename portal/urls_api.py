@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from portal.api import accounts, audit, geo, jobs, users
+from portal.api import accounts, audit, geo, jobs, training, users
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -29,5 +29,41 @@ urlpatterns = [
         jobs.JobResultDownload.as_view(),
         name="job-result-download",
     ),
+    path("training/courses/", training.CourseList.as_view(), name="training-course-list"),
+    path(
+        "training/courses/<int:pk>/", training.CourseDetail.as_view(), name="training-course-detail"
+    ),
+    path("training/sessions/", training.SessionList.as_view(), name="training-session-list"),
+    path(
+        "training/sessions/<int:pk>/",
+        training.SessionDetail.as_view(),
+        name="training-session-detail",
+    ),
+    path(
+        "training/sessions/<int:pk>/enrolments/",
+        training.SessionEnrol.as_view(),
+        name="training-session-enrol",
+    ),
+    path(
+        "training/certificates/",
+        training.CertificateList.as_view(),
+        name="training-certificate-list",
+    ),
+    path(
+        "training/certificates/verify/",
+        training.CertificateVerify.as_view(),
+        name="training-certificate-verify",
+    ),
+    path(
+        "training/certificates/<int:pk>/",
+        training.CertificateDetail.as_view(),
+        name="training-certificate-detail",
+    ),
+    path(
+        "training/certificates/<int:pk>/revoke/",
+        training.CertificateRevoke.as_view(),
+        name="training-certificate-revoke",
+    ),
+    path("training/mine/", training.MyTrainingRecord.as_view(), name="training-mine"),
     *router.urls,
 ]

@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from portal.models import OrgUnit, OrgUnitKind, User
 
@@ -34,3 +35,27 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             users_groups = self.groups  # type: ignore[attr-defined]  # self is the built User
             users_groups.set(Group.objects.filter(name__in=extracted))
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portal.Course"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"course-{n}")
+    title = factory.Sequence(lambda n: f"Course {n}")
+    validity_months = 24
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    """A one-day session today (attendance and results can be recorded at once)."""
+
+    class Meta:
+        model = "portal.TrainingSession"
+
+    course = factory.SubFactory(CourseFactory)
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda session: session.starts_on)
+    trainer = "Rasa Mokytoja"
+    place = "Vilnius, training centre"
+    capacity = 10

@@ -42,3 +42,20 @@ def require_perms(*perms: str) -> type[BasePermission]:
 
     HasPermissions.__name__ = "Requires_" + "_".join(p.replace(".", "__") for p in perms)
     return HasPermissions
+
+
+def require_perms_or(*perms: str, alternative: Any) -> type[BasePermission]:
+    """Signed-in users holding every one of ``perms``, or for whom ``alternative(user)``
+    holds (a head of unit); the endpoint's accessor narrows what the latter reach."""
+
+    class HasPermissionsOr(BasePermission):
+        required = perms
+
+        def has_permission(self, request: Request, view: APIView) -> bool:
+            user: Any = request.user
+            if not (user and user.is_authenticated):
+                return False
+            return bool(user.has_perms(perms) or alternative(user))
+
+    HasPermissionsOr.__name__ = "Requires_" + "_".join(p.replace(".", "__") for p in perms) + "_or"
+    return HasPermissionsOr

@@ -177,14 +177,26 @@ class UnlockForm(ReasonForm):
 class OrgUnitForm(forms.ModelForm):
     class Meta:
         model = OrgUnit
-        fields = ["code", "name", "kind", "parent", "is_active"]
+        fields = ["code", "name", "kind", "parent", "head", "is_active"]
+        help_texts = {
+            "head": _("Enrols the members of this unit and its sub-units in training."),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = OrgUnit.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+        self.fields["head"].queryset = User.objects.filter(is_active=True).order_by(  # type: ignore[attr-defined]
+            "last_name", "first_name", "username"
+        )
+        self.fields["head"].label_from_instance = lambda user: (  # type: ignore[attr-defined]
+            f"{user.get_full_name() or user.username} ({user.username})"
+        )
         self.fields["kind"].initial = OrgUnitKind.MOBILE_UNIT
         if self.instance.pk:
             self.fields["code"].disabled = True
 
     def unit_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in ["name", "kind", "parent", "is_active"]}
+        return {
+            name: self.cleaned_data[name]
+            for name in ["name", "kind", "parent", "head", "is_active"]
+        }

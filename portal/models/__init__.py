@@ -16,10 +16,21 @@ from portal.models.jobs import (
     JobStatus,
 )
 from portal.models.org import OrgUnit, OrgUnitKind
+from portal.models.training import (
+    AdministeredArea,
+    Certificate,
+    CertificateStatus,
+    Course,
+    Enrolment,
+    EnrolmentResult,
+    EnrolmentStatus,
+    TrainingSession,
+)
 from portal.models.users import User
 
 __all__ = [
     "JOB_LOG_MAX_LINES",
+    "AdministeredArea",
     "ApiToken",
     "AreaKind",
     "AuditAction",
@@ -29,8 +40,14 @@ __all__ = [
     "AuditFlagRule",
     "AuditRecord",
     "BorderLine",
+    "Certificate",
+    "CertificateStatus",
+    "Course",
     "CrossingPoint",
     "CrossingPointKind",
+    "Enrolment",
+    "EnrolmentResult",
+    "EnrolmentStatus",
     "Job",
     "JobLogLevel",
     "JobLogLine",
@@ -39,6 +56,7 @@ __all__ = [
     "OrgUnit",
     "OrgUnitKind",
     "ReferenceArea",
+    "TrainingSession",
     "User",
     "api_token_digest",
 ]

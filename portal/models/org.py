@@ -28,6 +28,15 @@ class OrgUnit(models.Model):
         related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The head of the unit enrols its members (and those of its sub-units) in training.
+    head = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("head of unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_units",
+    )
 
     # Not a field: the unit's one name where an app names it better (a mobile unit is
     # "MED-1 · Medininkai" on every page), set by portal.selectors.users.org_units_named.

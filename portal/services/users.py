@@ -20,7 +20,7 @@ USER_EDITABLE_FIELDS = [
     "org_unit",
     "is_active",
 ]
-ORG_UNIT_EDITABLE_FIELDS = ["name", "kind", "parent", "is_active"]
+ORG_UNIT_EDITABLE_FIELDS = ["name", "kind", "parent", "head", "is_active"]
 
 
 def _snapshot(instance: Any, fields: list[str]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from portal.forms.users import (
 )
 from portal.models import User
 from portal.selectors.accounts import api_token_get_for_subject, api_token_list_for_subject
+from portal.selectors.training import may_see_record_of, training_record_for_user
 from portal.selectors.users import (
     UserFilter,
     org_unit_get_for_user,
@@ -134,6 +135,9 @@ def _user_page(
         "two_factor_required": two_factor_required(subject),
         "two_factor_enrolled": confirmed_totp_device(subject) is not None,
         "audit": user_recent_audit(user=actor, subject=subject),
+        "training": training_record_for_user(user=actor, subject=subject)
+        if may_see_record_of(user=actor, subject=subject)
+        else None,
         "api_tokens": [
             (
                 token,

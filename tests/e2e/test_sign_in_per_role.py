@@ -14,7 +14,7 @@ NAVIGATION = {
     "officer": (
         {"dashboard", "my-tasks", "my-unit", "violations", "violation-map", "shifts", "units"},
         {"audit", "users", "review", "live-map", "track-replay", "zone-alerts", "notices", "jobs"}
-        | {"cases"},
+        | {"cases", "training", "courses", "certificates"},
     ),
     "dispatcher": (
         {"dashboard", "live-map", "notices", "zone-alerts", "shifts", "patrol-zones"}
@@ -27,7 +27,8 @@ NAVIGATION = {
         {"audit", "categories", "my-tasks", "my-unit"},
     ),
     "admin": (
-        {"dashboard", "users", "units", "mobile-units", "categories", "audit", "api", "jobs"},
+        {"dashboard", "users", "units", "mobile-units", "categories", "audit", "api", "jobs"}
+        | {"training", "courses", "certificates"},
         {"violations", "live-map", "my-tasks", "shifts", "track-replay"},
     ),
 }

@@ -30,6 +30,7 @@ from tests.cases.investigation_access_rules import INVESTIGATION_RULES, investig
 from tests.cases.search_access_rules import SEARCH_RULES
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 from tests.portal.jobs_access_rules import JOB_RULES, job_objects
+from tests.portal.training_access_rules import TRAINING_RULES, training_objects
 
 EXPECTED: dict[str, Rule] = {
     # HTML pages of the core
@@ -134,6 +135,7 @@ EXPECTED: dict[str, Rule] = {
     "api-docs": Rule(ALL_ROLES),
     **DISPATCH_RULES,
     **JOB_RULES,
+    **TRAINING_RULES,
     **GRAPH_RULES,
     **INVESTIGATION_RULES,
     **ENTITY_RULES,
@@ -214,6 +216,7 @@ def objects(personas, administrator, violation_of_officer):
     return {
         **dispatch_objects(personas),
         **job_objects(personas),
+        **training_objects(personas),
         **graph_objects(personas),
         **investigation_objects(personas, violation_of_officer),
         **entity_objects(personas),
