@@ -8,6 +8,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from django.urls import reverse
 
+from cases.models import Entity
 from portal.models import AuditAction, AuditRecord
 from tests.cases.graph_support import KnownGraph, held_only_by_a_restricted_case, known_graph
 
