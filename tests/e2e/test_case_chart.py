@@ -26,8 +26,10 @@ POSITION_OF = """(id) => {
   const at = node.position();
   return [Math.round(at.x), Math.round(at.y)];
 }"""
+# The chart is brought into view first: a click in the list below it scrolls the page.
 RENDERED_AT = """(id) => {
   const chart = document.querySelector("[data-link-chart]").linkChart;
+  chart.cy.container().scrollIntoView({ block: "center" });
   const at = chart.cy.getElementById(String(id)).renderedPosition();
   const box = chart.cy.container().getBoundingClientRect();
   return [box.left + at.x, box.top + at.y];
