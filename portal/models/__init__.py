@@ -1,4 +1,4 @@
-from portal.models.accounts import ApiToken, api_token_digest
+from portal.models.accounts import ApiToken, Invitation, api_token_digest
 from portal.models.audit import AuditAction, AuditRecord
 from portal.models.geo import AreaKind, BorderLine, CrossingPoint, CrossingPointKind, ReferenceArea
 from portal.models.jobs import (
@@ -21,6 +21,7 @@ __all__ = [
     "BorderLine",
     "CrossingPoint",
     "CrossingPointKind",
+    "Invitation",
     "Job",
     "JobLogLevel",
     "JobLogLine",

@@ -4,6 +4,7 @@ dispatch/ adds the operational state of mobile units (status, positions, shifts)
 own side; here a unit is only a place in the organisation that users belong to.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,14 @@ class OrgUnit(models.Model):
         related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("head of unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_units",
+    )
 
     # Not a field: the unit's one name where an app names it better (a mobile unit is
     # "MED-1 · Medininkai" on every page), set by portal.selectors.users.org_units_named.
