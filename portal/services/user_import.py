@@ -12,12 +12,14 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, Any
+from zipfile import BadZipFile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -118,7 +120,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         # data_only=False: a formula is read as its text, never evaluated (and refused
         # row by row below); read_only streams the sheet.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, KeyError, ValueError, OSError) as error:
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError) as error:
         raise ImportFileRefused(
             _("The file cannot be read as an Excel workbook (.xlsx).")
         ) from error
@@ -126,10 +128,18 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         sheet = workbook.worksheets[0]
         rows: list[list[str]] = []
         for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
+            cells = [_cell_text(value) for value in values]
+            if not any(cells):
+                continue
+            rows.append(cells)
+            # The header and one row over the limit are enough to refuse the file.
             if len(rows) > settings.USER_IMPORT_MAX_ROWS + 1:
                 break
         return rows
+    except (BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ImportFileRefused(
+            _("The file cannot be read as an Excel workbook (.xlsx).")
+        ) from error
     finally:
         workbook.close()
 
@@ -139,8 +149,8 @@ def user_import_read(*, upload: IO[bytes], name: str, size: int) -> list[ImportR
     file as a whole cannot be used."""
     if size > settings.USER_IMPORT_MAX_BYTES:
         raise ImportFileRefused(
-            _("The file is larger than %(limit)d KB.")
-            % {"limit": settings.USER_IMPORT_MAX_BYTES // 1024}
+            _("The file is larger than %(limit)s: split it into smaller files.")
+            % {"limit": filesizeformat(settings.USER_IMPORT_MAX_BYTES)}
         )
     data = upload.read(settings.USER_IMPORT_MAX_BYTES + 1)
     if not data.strip():
