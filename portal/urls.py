@@ -21,9 +21,7 @@ portal_pages = [
     path("accounts/login/", accounts.login_view, name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),
     path("accounts/password/", accounts.password_change, name="password-change"),
-    path(
-        "accounts/invitation/<str:key>/", accounts.invitation_accept, name="invitation-accept"
-    ),
+    path("accounts/invitation/<str:key>/", accounts.invitation_accept, name="invitation-accept"),
     path("accounts/two-factor/", accounts.two_factor_verify, name="two-factor-verify"),
     path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two-factor-setup"),
     path("accounts/tokens/", accounts.api_token_list, name="api-token-list"),
@@ -34,7 +32,9 @@ portal_pages = [
     path("users/new/", users.user_create, name="user-create"),
     path("users/import/", user_import.user_import, name="user-import"),
     path("users/import/confirm/", user_import.user_import_confirm, name="user-import-confirm"),
-    path("users/import/template.csv", user_import.user_import_template, name="user-import-template"),
+    path(
+        "users/import/template.csv", user_import.user_import_template, name="user-import-template"
+    ),
     path(
         "users/import/one-time-passwords.csv",
         user_import.user_import_result_download,

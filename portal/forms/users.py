@@ -33,6 +33,7 @@ class FirstSignInField(forms.ChoiceField):
             **kwargs,
         )
 
+
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
 
@@ -220,8 +221,7 @@ class OrgUnitForm(forms.ModelForm):
         help_texts = {
             "parent": _("Moving a unit moves its sub-units and members with it."),
             "is_active": _(
-                "A unit is deactivated only when it has no active members and no active "
-                "sub-units."
+                "A unit is deactivated only when it has no active members and no active sub-units."
             ),
         }
 
@@ -239,5 +239,6 @@ class OrgUnitForm(forms.ModelForm):
 
     def unit_fields(self) -> dict[str, Any]:
         return {
-            name: self.cleaned_data[name] for name in ["name", "kind", "parent", "head", "is_active"]
+            name: self.cleaned_data[name]
+            for name in ["name", "kind", "parent", "head", "is_active"]
         }

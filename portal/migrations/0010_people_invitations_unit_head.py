@@ -6,38 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0009_jobs'),
+        ("portal", "0009_jobs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='orgunit',
-            name='head',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='headed_units', to=settings.AUTH_USER_MODEL, verbose_name='head of unit'),
+            model_name="orgunit",
+            name="head",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="headed_units",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="head of unit",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='password_change_required',
-            field=models.BooleanField(default=False, verbose_name='password change required at next sign-in'),
+            model_name="user",
+            name="password_change_required",
+            field=models.BooleanField(
+                default=False, verbose_name="password change required at next sign-in"
+            ),
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_digest', models.CharField(editable=False, max_length=64, unique=True, verbose_name='key digest')),
-                ('created', models.DateTimeField(verbose_name='created')),
-                ('expires', models.DateTimeField(verbose_name='expires')),
-                ('used', models.DateTimeField(blank=True, null=True, verbose_name='used')),
-                ('withdrawn', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sent by')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key_digest",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="key digest"
+                    ),
+                ),
+                ("created", models.DateTimeField(verbose_name="created")),
+                ("expires", models.DateTimeField(verbose_name="expires")),
+                ("used", models.DateTimeField(blank=True, null=True, verbose_name="used")),
+                (
+                    "withdrawn",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="sent by",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-created'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-created"],
             },
         ),
     ]

@@ -216,9 +216,9 @@ def org_unit_list_for_user(*, user: User) -> list[OrgUnit]:
     if not user.has_perm("portal.view_orgunit"):
         raise PermissionDenied
     units = list(
-        OrgUnit.objects.select_related("head").annotate(
-            member_count=Count("members", filter=Q(members__is_active=True))
-        ).order_by("name")
+        OrgUnit.objects.select_related("head")
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("name")
     )
     children: dict[int | None, list[OrgUnit]] = {}
     for unit in units:

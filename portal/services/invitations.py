@@ -33,7 +33,7 @@ class InvitationProblem(StrEnum):
     INACTIVE = "inactive"
 
 
-class InvitationRefused(Exception):
+class InvitationRefusedError(Exception):
     def __init__(self, problem: InvitationProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
@@ -110,20 +110,20 @@ def invitations_send(links: Iterable[InvitationLink]) -> None:
 
 
 def invitation_check(*, key: str) -> Invitation:
-    """The invitation that ``key`` opens, or InvitationRefused saying why not."""
+    """The invitation that ``key`` opens, or InvitationRefusedError saying why not."""
     invitation = (
         Invitation.objects.select_related("user").filter(key_digest=api_token_digest(key)).first()
     )
     if invitation is None:
-        raise InvitationRefused(InvitationProblem.UNKNOWN)
+        raise InvitationRefusedError(InvitationProblem.UNKNOWN)
     if invitation.used is not None:
-        raise InvitationRefused(InvitationProblem.USED)
+        raise InvitationRefusedError(InvitationProblem.USED)
     if invitation.withdrawn is not None:
-        raise InvitationRefused(InvitationProblem.WITHDRAWN)
+        raise InvitationRefusedError(InvitationProblem.WITHDRAWN)
     if invitation.expires <= timezone.now():
-        raise InvitationRefused(InvitationProblem.EXPIRED)
+        raise InvitationRefusedError(InvitationProblem.EXPIRED)
     if not invitation.user.is_active:
-        raise InvitationRefused(InvitationProblem.INACTIVE)
+        raise InvitationRefusedError(InvitationProblem.INACTIVE)
     return invitation
 
 

@@ -33,7 +33,16 @@ from portal.services.invitations import invitations_send
 from portal.services.users import FirstSignIn, NewUser, user_create_by_administrator
 
 # The columns of the file, in the order of the template; the header row names them.
-COLUMNS = ["username", "first_name", "last_name", "email", "badge_number", "phone", "unit_code", "roles"]
+COLUMNS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "badge_number",
+    "phone",
+    "unit_code",
+    "roles",
+]
 REQUIRED_COLUMNS = ["username", "first_name", "last_name", "roles"]
 COLUMN_LABELS = {
     "username": gettext_lazy("Username"),
@@ -57,7 +66,7 @@ USERNAME_VALIDATOR = RegexValidator(r"^[\w.@+-]+$")
 ROLE_SEPARATORS = (";", ",", "|")
 
 
-class ImportFileRefused(Exception):
+class ImportFileRefusedError(Exception):
     """The file as a whole cannot be read (its kind, size, encoding, header)."""
 
 
@@ -83,7 +92,9 @@ class ImportRow:
 
     def error(self, column: str, reason: str) -> None:
         self.errors.append(
-            RowError(row=self.number, column=column, value=self.values.get(column, ""), reason=reason)
+            RowError(
+                row=self.number, column=column, value=self.values.get(column, ""), reason=reason
+            )
         )
 
 
@@ -100,7 +111,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
         # utf-8-sig reads UTF-8 with or without the byte-order mark Excel writes.
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportFileRefused(
+        raise ImportFileRefusedError(
             _(
                 "The file is not UTF-8 text (a byte that UTF-8 does not allow at position "
                 "%(position)d). In Excel choose “Save as” → “CSV UTF-8”, or upload an XLSX file."
@@ -121,7 +132,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         # row by row below); read_only streams the sheet.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ImportFileRefused(
+        raise ImportFileRefusedError(
             _("The file cannot be read as an Excel workbook (.xlsx).")
         ) from error
     try:
@@ -137,7 +148,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
                 break
         return rows
     except (BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ImportFileRefused(
+        raise ImportFileRefusedError(
             _("The file cannot be read as an Excel workbook (.xlsx).")
         ) from error
     finally:
@@ -145,50 +156,50 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
 
 
 def user_import_read(*, upload: IO[bytes], name: str, size: int) -> list[ImportRow]:
-    """The rows of an uploaded CSV or XLSX file, by column name; ImportFileRefused when the
+    """The rows of an uploaded CSV or XLSX file, by column name; ImportFileRefusedError when the
     file as a whole cannot be used."""
     if size > settings.USER_IMPORT_MAX_BYTES:
-        raise ImportFileRefused(
+        raise ImportFileRefusedError(
             _("The file is larger than %(limit)s: split it into smaller files.")
             % {"limit": filesizeformat(settings.USER_IMPORT_MAX_BYTES)}
         )
     data = upload.read(settings.USER_IMPORT_MAX_BYTES + 1)
     if not data.strip():
-        raise ImportFileRefused(_("The file is empty."))
+        raise ImportFileRefusedError(_("The file is empty."))
     lowered = name.lower()
     if lowered.endswith(".xlsx"):
         table = _read_xlsx(data)
     elif lowered.endswith((".csv", ".txt")):
         table = _read_csv(data)
     else:
-        raise ImportFileRefused(_("Upload a .csv or .xlsx file."))
+        raise ImportFileRefusedError(_("Upload a .csv or .xlsx file."))
     table = [row for row in table if any(cell for cell in row)]
     if not table:
-        raise ImportFileRefused(_("The file is empty."))
+        raise ImportFileRefusedError(_("The file is empty."))
     header = [cell.strip().lower().replace(" ", "_") for cell in table[0]]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        raise ImportFileRefused(
+        raise ImportFileRefusedError(
             _("The header row lacks the columns %(columns)s. Start from the template file.")
             % {"columns": ", ".join(missing)}
         )
     unknown = [cell for cell in header if cell and cell not in COLUMNS]
     if unknown:
-        raise ImportFileRefused(
+        raise ImportFileRefusedError(
             _("Unknown columns in the header row: %(columns)s. The columns are %(known)s.")
             % {"columns": ", ".join(unknown), "known": ", ".join(COLUMNS)}
         )
     body = table[1:]
     if not body:
-        raise ImportFileRefused(_("The file has a header row but no people."))
+        raise ImportFileRefusedError(_("The file has a header row but no people."))
     if len(body) > settings.USER_IMPORT_MAX_ROWS:
-        raise ImportFileRefused(
+        raise ImportFileRefusedError(
             _("The file has more than %(limit)d rows: split it into smaller files.")
             % {"limit": settings.USER_IMPORT_MAX_ROWS}
         )
     rows = []
     for index, cells in enumerate(table[1:], start=2):
-        values = {column: "" for column in COLUMNS}
+        values = dict.fromkeys(COLUMNS, "")
         for position, column in enumerate(header):
             if column in values and position < len(cells):
                 values[column] = cells[position]
@@ -354,10 +365,28 @@ def user_import_template_csv() -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     writer.writerow(
-        ["jonaitis", "Jonas", "Jonaitis", "jonas.jonaitis@customs.example", "LT-1001", "+37060000001", "", "officer"]
+        [
+            "jonaitis",
+            "Jonas",
+            "Jonaitis",
+            "jonas.jonaitis@customs.example",
+            "LT-1001",
+            "+37060000001",
+            "",
+            "officer",
+        ]
     )
     writer.writerow(
-        ["petraityte", "Ona", "Petraitytė", "ona.petraityte@customs.example", "", "", "", "analyst;dispatcher"]
+        [
+            "petraityte",
+            "Ona",
+            "Petraitytė",
+            "ona.petraityte@customs.example",
+            "",
+            "",
+            "",
+            "analyst;dispatcher",
+        ]
     )
     return out.getvalue()
 

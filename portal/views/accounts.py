@@ -18,7 +18,7 @@ from portal.forms.accounts import ApiTokenRevokeForm, OneTimeCodeForm
 from portal.models import User
 from portal.selectors.accounts import api_token_get_for_subject, api_token_list_for_subject
 from portal.services import accounts
-from portal.services.invitations import InvitationProblem, InvitationRefused, invitation_check
+from portal.services.invitations import InvitationProblem, InvitationRefusedError, invitation_check
 from portal.services.invitations import invitation_accept as invitation_accept_service
 from portal.two_factor import confirmed_totp_device, session_verified, totp_verify
 
@@ -131,7 +131,7 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
     in (and sets up two-factor sign-in where their role needs it)."""
     try:
         invitation = invitation_check(key=key)
-    except InvitationRefused as refused:
+    except InvitationRefusedError as refused:
         return render(
             request,
             "registration/invitation.html",
@@ -142,7 +142,7 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept_service(key=key, password=form.cleaned_data["new_password1"])
-        except InvitationRefused as refused:
+        except InvitationRefusedError as refused:
             return render(
                 request,
                 "registration/invitation.html",

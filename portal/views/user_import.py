@@ -17,7 +17,7 @@ from portal.models import User
 from portal.services.user_import import (
     COLUMN_LABELS,
     COLUMNS,
-    ImportFileRefused,
+    ImportFileRefusedError,
     ImportRow,
     user_import_check,
     user_import_create,
@@ -76,7 +76,7 @@ def user_import(request: HttpRequest) -> HttpResponse:
         first_sign_in = form.chosen_first_sign_in()
         try:
             rows = user_import_read(upload=upload, name=upload.name, size=upload.size)
-        except ImportFileRefused as error:
+        except ImportFileRefusedError as error:
             form.add_error("file", str(error))
         else:
             user_import_check(rows=rows, first_sign_in=first_sign_in)
@@ -132,9 +132,7 @@ def user_import_confirm(request: HttpRequest) -> HttpResponse:
     del request.session[PREVIEW_KEY]
     if first_sign_in == FirstSignIn.ONE_TIME_PASSWORD:
         request.session[RESULT_KEY] = user_import_result_csv(created)
-    messages.success(
-        request, _("%(count)d users created.") % {"count": len(created)}
-    )
+    messages.success(request, _("%(count)d users created.") % {"count": len(created)})
     return render(
         request,
         "portal/users/import_result.html",
@@ -159,9 +157,7 @@ def user_import_result_download(request: HttpRequest) -> HttpResponse:
         )
         return redirect("portal:user-import")
     user_import_result_downloaded(actor=_actor(request), content=content)
-    response = HttpResponse(
-        "\ufeff" + content, content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="one-time-passwords.csv"'
     return response
 

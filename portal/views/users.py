@@ -77,9 +77,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("User %(name)s created.") % {"name": created.user.username}
-            )
+            messages.success(request, _("User %(name)s created.") % {"name": created.user.username})
             if created.one_time_password:
                 # Shown on this response only: the password is kept nowhere in clear.
                 return render(
@@ -210,7 +208,8 @@ def user_password_change_require(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
         return _user_page(request, subject, status=400)
     messages.success(
-        request, _("%(name)s must choose a new password at the next sign-in.") % {"name": subject.username}
+        request,
+        _("%(name)s must choose a new password at the next sign-in.") % {"name": subject.username},
     )
     return redirect("portal:user-detail", pk=subject.pk)
 

@@ -22,9 +22,11 @@ PEOPLE_RULES: dict[str, Rule] = {
 
 
 def people_objects(personas: dict[str, Any]) -> dict[str, Any]:
+    from portal.models import User
     from portal.services.invitations import invitation_issue
     from tests.factories import UserFactory
 
-    invited = UserFactory(username="invited_person", roles=["officer"])
+    UserFactory(username="invited_person", roles=["officer"])
+    invited = User.objects.get(username="invited_person")
     link = invitation_issue(actor=personas["administrator"], user=invited)
     return {"invitation_key": link.url.rstrip("/").rsplit("/", 1)[-1]}

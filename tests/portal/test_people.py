@@ -87,7 +87,10 @@ def test_an_invitation_needs_an_e_mail_address_and_nothing_is_created_without_on
 def test_the_invited_person_sets_a_password_once_and_then_signs_in(officer, administrator, client):
     officer.set_unusable_password()
     officer.save()
-    url = reverse("portal:invitation-accept", kwargs={"key": key_of(invitation_issue(actor=administrator, user=officer))})
+    url = reverse(
+        "portal:invitation-accept",
+        kwargs={"key": key_of(invitation_issue(actor=administrator, user=officer))},
+    )
 
     page = client.get(url)
     assert page.status_code == 200
@@ -108,7 +111,9 @@ def test_the_invited_person_sets_a_password_once_and_then_signs_in(officer, admi
     assert signed_in.status_code == 302
     assert signed_in["Location"] == "/"
 
-    again = client.post(url, {"new_password1": "Other-Route-2027-x", "new_password2": "Other-Route-2027-x"})
+    again = client.post(
+        url, {"new_password1": "Other-Route-2027-x", "new_password2": "Other-Route-2027-x"}
+    )
     assert again.status_code == 410
     assert "used already" in again.content.decode()
     officer.refresh_from_db()
@@ -229,7 +234,7 @@ def test_the_administrator_forces_a_password_change_with_a_reason(
     assert response.status_code == 302
     officer.refresh_from_db()
     assert officer.password_change_required
-    record = AuditRecord.objects.filter(object_id=str(officer.pk)).order_by("-id").first()
+    record = AuditRecord.objects.filter(object_id=str(officer.pk)).latest("id")
     assert record.changes == {"password_change_required": True}
     assert record.reason == "password seen on a screen"
     signed_in = client_for(officer).get("/")
@@ -290,7 +295,7 @@ def test_a_deactivated_person_cannot_sign_in_or_use_a_token_and_is_kept(
     officer.refresh_from_db()
     assert not officer.is_active
     assert not ApiToken.objects.filter(user=officer).exists()
-    record = AuditRecord.objects.filter(object_id=str(officer.pk)).order_by("-id").first()
+    record = AuditRecord.objects.filter(object_id=str(officer.pk)).latest("id")
     assert record.changes["is_active"] == ["True", "False"]
     assert record.changes["api_tokens_revoked"] == 1
     login = client.post(
@@ -345,9 +350,7 @@ def test_the_user_page_shows_last_sign_in_and_failed_attempts(
     assert len(facts.recent_failures) == 2
     assert "2 of 5 before a lockout" in response.content.decode()
     AccessAttempt.objects.filter(username="officer_a").update(failures_since_start=5)
-    locked = client_for(administrator).get(
-        reverse("portal:user-detail", kwargs={"pk": officer.pk})
-    )
+    locked = client_for(administrator).get(reverse("portal:user-detail", kwargs={"pk": officer.pk}))
     assert locked.context["sign_in"].locked_out
 
 
@@ -376,14 +379,15 @@ def test_the_administrator_names_a_head_of_unit_and_it_is_audited(
     assert response.status_code == 302
     unit_a.refresh_from_db()
     assert unit_a.head == officer
-    record = AuditRecord.objects.filter(object_type="portal.orgunit").order_by("-id").first()
+    record = AuditRecord.objects.filter(object_type="portal.orgunit").latest("id")
     assert record.changes["head"][1] == str(officer)
     listing = client_for(administrator).get(reverse("portal:unit-list"))
     assert officer.get_full_name() in listing.content.decode()
 
 
 def test_a_deactivated_person_cannot_be_head_of_unit(administrator, unit_a, client_for):
-    gone = UserFactory(username="gone", is_active=False)
+    UserFactory(username="gone", is_active=False)
+    gone = User.objects.get(username="gone")
     response = client_for(administrator).post(
         reverse("portal:unit-edit", kwargs={"pk": unit_a.pk}), unit_data(unit_a, head=gone.pk)
     )

@@ -11,7 +11,6 @@ from tests.conftest import totp_device_for
 pytestmark = pytest.mark.django_db
 
 
-
 def new_user_data(unit, **overrides):
     data = {
         "username": "j.petraitis",

@@ -16,7 +16,16 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["username", "first_name", "last_name", "email", "badge_number", "phone", "unit_code", "roles"]
+HEADER = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "badge_number",
+    "phone",
+    "unit_code",
+    "roles",
+]
 
 
 def row(username, **overrides):
@@ -58,7 +67,9 @@ def xlsx_file(rows, *, header=HEADER):
 
 
 def upload(client, file, first_sign_in="invitation"):
-    return client.post(reverse("portal:user-import"), {"file": file, "first_sign_in": first_sign_in})
+    return client.post(
+        reverse("portal:user-import"), {"file": file, "first_sign_in": first_sign_in}
+    )
 
 
 def confirm(client, preview):
@@ -68,14 +79,18 @@ def confirm(client, preview):
 
 
 def errors_of(response):
-    return [(error.row, error.column, error.value, error.reason) for error in response.context["errors"]]
+    return [
+        (error.row, error.column, error.value, error.reason) for error in response.context["errors"]
+    ]
 
 
 def test_two_people_from_a_csv_are_previewed_then_created_with_invitations(
     administrator, unit_a, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(administrator)
-    preview = upload(client, csv_file([row("o.petraityte"), row("j.jonaitis", roles="analyst; dispatcher")]))
+    preview = upload(
+        client, csv_file([row("o.petraityte"), row("j.jonaitis", roles="analyst; dispatcher")])
+    )
 
     assert preview.status_code == 200
     assert errors_of(preview) == []
@@ -107,7 +122,12 @@ def test_one_bad_row_creates_nobody_and_the_preview_names_row_column_and_reason(
     preview = upload(client, csv_file([row("good.one"), row("bad.one", roles="pilot")]))
 
     assert errors_of(preview) == [
-        (3, "roles", "pilot", "Unknown role “pilot”; the roles are officer, dispatcher, analyst, administrator.")
+        (
+            3,
+            "roles",
+            "pilot",
+            "Unknown role “pilot”; the roles are officer, dispatcher, analyst, administrator.",
+        )
     ]
     page = preview.content.decode()
     assert "nothing will be created" in page
@@ -119,17 +139,45 @@ def test_one_bad_row_creates_nobody_and_the_preview_names_row_column_and_reason(
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
-        ([row("a.b"), row("A.B", email="x@customs.example")], (3, "username", "A.B", "The same username is on another row of the file.")),
-        ([row("officer_a")], (2, "username", "officer_a", "A user with this username exists already.")),
-        ([row("a.b", email="same@customs.example"), row("c.d", email="SAME@customs.example")], (3, "email", "SAME@customs.example", "The same e-mail address is on another row of the file.")),
-        ([row("a.b", email="officer_a@customs.example")], (2, "email", "officer_a@customs.example", "A user with this e-mail address exists already.")),
-        ([row("a.b", email="not-an-address")], (2, "email", "not-an-address", "Not a valid e-mail address.")),
+        (
+            [row("a.b"), row("A.B", email="x@customs.example")],
+            (3, "username", "A.B", "The same username is on another row of the file."),
+        ),
+        (
+            [row("officer_a")],
+            (2, "username", "officer_a", "A user with this username exists already."),
+        ),
+        (
+            [row("a.b", email="same@customs.example"), row("c.d", email="SAME@customs.example")],
+            (
+                3,
+                "email",
+                "SAME@customs.example",
+                "The same e-mail address is on another row of the file.",
+            ),
+        ),
+        (
+            [row("a.b", email="officer_a@customs.example")],
+            (
+                2,
+                "email",
+                "officer_a@customs.example",
+                "A user with this e-mail address exists already.",
+            ),
+        ),
+        (
+            [row("a.b", email="not-an-address")],
+            (2, "email", "not-an-address", "Not a valid e-mail address."),
+        ),
         ([row("a.b", unit_code="nowhere")], (2, "unit_code", "nowhere", "No unit has this code.")),
         ([row("a.b", roles="")], (2, "roles", "", "Give at least one role.")),
         ([row("a.b", last_name="")], (2, "last_name", "", "Required.")),
         ([row("bad name!")], (2, "username", "bad name!", "Letters, digits and @ . + - _ only.")),
         ([row("a.b", email="")], (2, "email", "", "Required: the invitation is sent by e-mail.")),
-        ([row("a.b", badge_number="9" * 31)], (2, "badge_number", "9" * 31, "At most 30 characters; this text has 31.")),
+        (
+            [row("a.b", badge_number="9" * 31)],
+            (2, "badge_number", "9" * 31, "At most 30 characters; this text has 31."),
+        ),
     ],
 )
 def test_each_kind_of_row_error_is_named_and_nothing_is_created(
@@ -146,14 +194,19 @@ def test_each_kind_of_row_error_is_named_and_nothing_is_created(
 def test_an_xlsx_formula_is_never_evaluated_but_refused(administrator, unit_a, client_for):
     preview = upload(client_for(administrator), xlsx_file([row("a.b", first_name="=1+1")]))
 
-    assert (2, "first_name", "=1+1", "Formulas are not accepted: type the value itself.") in errors_of(preview)
+    assert (
+        2,
+        "first_name",
+        "=1+1",
+        "Formulas are not accepted: type the value itself.",
+    ) in errors_of(preview)
 
 
-def test_one_time_passwords_from_an_xlsx_are_downloadable_once(
-    administrator, unit_a, client_for
-):
+def test_one_time_passwords_from_an_xlsx_are_downloadable_once(administrator, unit_a, client_for):
     client = client_for(administrator)
-    preview = upload(client, xlsx_file([row("a.b", email="", badge_number=1234)]), "one_time_password")
+    preview = upload(
+        client, xlsx_file([row("a.b", email="", badge_number=1234)]), "one_time_password"
+    )
     assert errors_of(preview) == []
     assert preview.context["rows"][0].values["badge_number"] == "1234"
 
@@ -168,7 +221,9 @@ def test_one_time_passwords_from_an_xlsx_are_downloadable_once(
     assert lines[0][-1] == "one_time_password"
     assert lines[1][0] == "a.b"
     assert created.check_password(lines[1][-1])
-    assert AuditRecord.objects.filter(action="download", changes__one_time_passwords_for=["a.b"]).exists()
+    assert AuditRecord.objects.filter(
+        action="download", changes__one_time_passwords_for=["a.b"]
+    ).exists()
     again = client.get(reverse("portal:user-import-result"))
     assert again.status_code == 302
 
@@ -183,7 +238,9 @@ def test_a_person_created_by_someone_else_between_preview_and_confirm_stops_the_
     response = confirm(client, preview)
 
     assert response.status_code == 400
-    assert (3, "username", "c.d", "A user with this username exists already.") in errors_of(response)
+    assert (3, "username", "c.d", "A user with this username exists already.") in errors_of(
+        response
+    )
     assert not User.objects.filter(username="a.b").exists()
 
 
@@ -202,10 +259,16 @@ def test_a_stale_preview_creates_nothing(administrator, unit_a, client_for):
     [
         (SimpleUploadedFile("people.pdf", b"%PDF-1.4"), "Upload a .csv or .xlsx file."),
         (SimpleUploadedFile("people.csv", b"   "), "The file is empty"),
-        (SimpleUploadedFile("people.xlsx", b"not a workbook"), "cannot be read as an Excel workbook"),
+        (
+            SimpleUploadedFile("people.xlsx", b"not a workbook"),
+            "cannot be read as an Excel workbook",
+        ),
         (csv_file([row("a.b")], encoding="cp1257"), "not UTF-8 text"),
         (csv_file([row("a.b")[:3]], header=HEADER[:3]), "lacks the columns roles"),
-        (csv_file([row("a.b") + ["x"]], header=[*HEADER, "salary"]), "Unknown columns in the header row: salary"),
+        (
+            csv_file([[*row("a.b"), "x"]], header=[*HEADER, "salary"]),
+            "Unknown columns in the header row: salary",
+        ),
         (csv_file([]), "header row but no people"),
     ],
 )
