@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -132,7 +133,11 @@ def user_import_confirm(request: HttpRequest) -> HttpResponse:
     del request.session[PREVIEW_KEY]
     if first_sign_in == FirstSignIn.ONE_TIME_PASSWORD:
         request.session[RESULT_KEY] = user_import_result_csv(created)
-    messages.success(request, _("%(count)d users created.") % {"count": len(created)})
+    messages.success(
+        request,
+        ngettext("%(count)d user created.", "%(count)d users created.", len(created))
+        % {"count": len(created)},
+    )
     return render(
         request,
         "portal/users/import_result.html",
