@@ -29,7 +29,7 @@ class FirstSignInField(forms.ChoiceField):
             label=_("First sign-in"),
             choices=FIRST_SIGN_IN_CHOICES,
             initial=FirstSignIn.INVITATION.value,
-            widget=forms.RadioSelect,
+            widget=forms.RadioSelect(attrs={"class": "choice-list"}),
             **kwargs,
         )
 

@@ -12,7 +12,9 @@ from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 
 HEADER = "username,first_name,last_name,email,badge_number,phone,unit_code,roles\n"
-FIRST = "o.petraityte,Ona,Petraitytė,ona.petraityte@customs.example,LT-2001,,mobile-vilnius,officer\n"
+FIRST = (
+    "o.petraityte,Ona,Petraitytė,ona.petraityte@customs.example,LT-2001,,mobile-vilnius,officer\n"
+)
 SECOND_WRONG = "j.jonaitis,Jonas,Jonaitis,not-an-address,,,mobile-vilnius,pilot\n"
 SECOND = "j.jonaitis,Jonas,Jonaitis,jonas.jonaitis@customs.example,,,mobile-vilnius,dispatcher\n"
 CHOSEN = "Nemunas-Crossing-Route-2026"
@@ -30,7 +32,9 @@ def test_administrator_bulk_creates_two_people_and_one_sets_a_password_by_the_li
 
     page.get_by_role("link", name="Users").click()
     page.get_by_role("link", name="Create from a file").click()
-    page.get_by_label("File (CSV or XLSX)").set_input_files(csv_upload(HEADER + FIRST + SECOND_WRONG))
+    page.get_by_label("File (CSV or XLSX)").set_input_files(
+        csv_upload(HEADER + FIRST + SECOND_WRONG)
+    )
     page.get_by_label("Invitation link by e-mail: the person sets their own password").check()
     page.get_by_role("button", name="Preview").click()
 
@@ -89,9 +93,9 @@ def test_people_pages_in_each_language_and_size(new_page, language, size):
     officer = User.objects.get(username="officer")
     page.goto("/users/import/")
     lithuanian = language == "lt"
-    page.get_by_label("Failas (CSV arba XLSX)" if lithuanian else "File (CSV or XLSX)").set_input_files(
-        csv_upload(HEADER + FIRST + SECOND_WRONG)
-    )
+    page.get_by_label(
+        "Failas (CSV arba XLSX)" if lithuanian else "File (CSV or XLSX)"
+    ).set_input_files(csv_upload(HEADER + FIRST + SECOND_WRONG))
     page.get_by_role("button", name="Peržiūrėti" if lithuanian else "Preview").click()
     page.locator("[data-import-error]").first.wait_for()
     screenshot(page, f"people-import-preview-{language}-{size}")
