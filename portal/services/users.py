@@ -88,6 +88,12 @@ def user_create_by_administrator(
             **fields,
         )
         if one_time_password:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=user,
+                changes={"one_time_password": "issued", "password_change_required": True},
+            )
             return NewUser(user=user, one_time_password=one_time_password)
         link = invitation_issue(actor=actor, user=user)
         if send:

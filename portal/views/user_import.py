@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -119,6 +120,22 @@ def user_import_confirm(request: HttpRequest) -> HttpResponse:
             rows=rows,
             first_sign_in=first_sign_in,
             file_name=stored["file_name"],
+        )
+    except IntegrityError:
+        # Another administrator created one of these people in the same instant (the
+        # database's unique username caught it after our check): nothing was created.
+        messages.error(
+            request,
+            _("Someone created one of these people at the same moment: nothing was created."),
+        )
+        user_import_check(rows=rows, first_sign_in=first_sign_in)
+        return _preview(
+            request,
+            rows=rows,
+            file_name=stored["file_name"],
+            first_sign_in=first_sign_in,
+            preview_id=stored["id"],
+            status=409,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
