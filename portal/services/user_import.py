@@ -207,6 +207,20 @@ def user_import_read(*, upload: IO[bytes], name: str, size: int) -> list[ImportR
     return rows
 
 
+def user_import_size_check(*, rows: list[ImportRow], first_sign_in: FirstSignIn) -> None:
+    """ImportFileRefusedError when the file holds more people than one confirmation
+    creates in reasonable time with one-time passwords (each is hashed)."""
+    limit = settings.USER_IMPORT_MAX_ONE_TIME_PASSWORDS
+    if first_sign_in == FirstSignIn.ONE_TIME_PASSWORD and len(rows) > limit:
+        raise ImportFileRefusedError(
+            _(
+                "At most %(limit)d people get one-time passwords from one file: send "
+                "invitations instead, or split the file."
+            )
+            % {"limit": limit}
+        )
+
+
 def _role_lookup() -> dict[str, Role]:
     """A role by its code or its label, in either language, case-insensitively."""
     from django.utils.translation import override

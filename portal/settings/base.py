@@ -161,6 +161,9 @@ INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=72)
 # Bulk creation of users from a file: the largest file and the most rows accepted.
 USER_IMPORT_MAX_BYTES = env.int("USER_IMPORT_MAX_BYTES", default=2 * 2**20)
 USER_IMPORT_MAX_ROWS = env.int("USER_IMPORT_MAX_ROWS", default=500)
+# One-time passwords are hashed as they are created (about 0.3 s each with Django's
+# PBKDF2 on one core): fewer per file, so that the confirmation answers in seconds.
+USER_IMPORT_MAX_ONE_TIME_PASSWORDS = env.int("USER_IMPORT_MAX_ONE_TIME_PASSWORDS", default=50)
 # Case documents: the largest file accepted.
 CASE_DOCUMENT_MAX_BYTES = env.int("CASE_DOCUMENT_MAX_BYTES", default=25 * 2**20)
 

@@ -27,6 +27,7 @@ from portal.services.user_import import (
     user_import_read,
     user_import_result_csv,
     user_import_result_downloaded,
+    user_import_size_check,
     user_import_template_csv,
 )
 from portal.services.users import FirstSignIn
@@ -78,6 +79,7 @@ def user_import(request: HttpRequest) -> HttpResponse:
         first_sign_in = form.chosen_first_sign_in()
         try:
             rows = user_import_read(upload=upload, name=upload.name, size=upload.size)
+            user_import_size_check(rows=rows, first_sign_in=first_sign_in)
         except ImportFileRefusedError as error:
             form.add_error("file", str(error))
         else:

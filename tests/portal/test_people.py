@@ -10,6 +10,7 @@ from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import ApiToken, AuditRecord, Invitation, OrgUnit, User
 from portal.services.accounts import api_token_issue
@@ -421,3 +422,22 @@ def test_an_empty_unit_is_deactivated_and_moved_under_another(administrator, cli
     other.refresh_from_db()
     assert other.parent == root
     assert not other.is_active
+
+
+def test_an_invited_analyst_sets_up_two_factor_after_choosing_a_password(
+    analyst, administrator, client
+):
+    TOTPDevice.objects.filter(user=analyst).delete()
+    analyst.set_unusable_password()
+    analyst.save()
+    link = invitation_issue(actor=administrator, user=analyst)
+    client.post(
+        reverse("portal:invitation-accept", kwargs={"key": key_of(link)}),
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    client.post(reverse("portal:login"), {"username": analyst.username, "password": NEW_PASSWORD})
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:two-factor-setup"))

@@ -312,3 +312,20 @@ def test_the_template_file_reads_back_without_errors(administrator, unit_a, clie
 
     assert errors_of(preview) == []
     assert len(preview.context["rows"]) == 2
+
+
+@override_settings(USER_IMPORT_MAX_ONE_TIME_PASSWORDS=1)
+def test_one_time_passwords_are_limited_per_file_and_invitations_are_not(
+    administrator, unit_a, client_for
+):
+    client = client_for(administrator)
+    rows = [row("a"), row("b")]
+
+    refused = upload(client, csv_file(rows), "one_time_password")
+    accepted = upload(client, csv_file(rows), "invitation")
+
+    assert refused.status_code == 400
+    assert "At most 1 people get one-time passwords" in " ".join(
+        refused.context["form"].errors["file"]
+    )
+    assert accepted.status_code == 200
