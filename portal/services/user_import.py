@@ -138,9 +138,19 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         sheet = workbook.worksheets[0]
         rows: list[list[str]] = []
+        # Blank rows are skipped, but not without end: a sheet of a million empty rows
+        # (a few KB compressed) is refused instead of read.
+        blank_limit = 10 * settings.USER_IMPORT_MAX_ROWS
+        blank = 0
         for values in sheet.iter_rows(values_only=True):
             cells = [_cell_text(value) for value in values]
             if not any(cells):
+                blank += 1
+                if blank > blank_limit:
+                    raise ImportFileRefusedError(
+                        _("The sheet has more than %(limit)d empty rows: remove them.")
+                        % {"limit": blank_limit}
+                    )
                 continue
             rows.append(cells)
             # The header and one row over the limit are enough to refuse the file.

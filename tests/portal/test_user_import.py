@@ -329,3 +329,14 @@ def test_one_time_passwords_are_limited_per_file_and_invitations_are_not(
         refused.context["form"].errors["file"]
     )
     assert accepted.status_code == 200
+
+
+@override_settings(USER_IMPORT_MAX_ROWS=2)
+def test_a_sheet_of_endless_empty_rows_is_refused(administrator, unit_a, client_for):
+    # openpyxl writes no row of only empty cells: each holds a space, as a careless sheet
+    # does, which reads as empty.
+    file = xlsx_file([row("a.b"), *[[" "] + [None] * 7 for _ in range(25)], row("c.d")])
+
+    response = upload(client_for(administrator), file)
+
+    assert "more than 20 empty rows" in " ".join(response.context["form"].errors["file"])
