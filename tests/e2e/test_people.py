@@ -8,6 +8,7 @@ from django.core import mail
 
 from portal.models import User
 from portal.services.demo import demo_seed
+from portal.services.invitations import invitation_issue
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 
@@ -51,6 +52,7 @@ def test_administrator_bulk_creates_two_people_and_one_sets_a_password_by_the_li
     page.get_by_label("File (CSV or XLSX)").set_input_files(csv_upload(HEADER + FIRST + SECOND))
     page.get_by_role("button", name="Preview").click()
     page.get_by_role("button", name="Create 2 users").click()
+    page.wait_for_load_state()
 
     page.get_by_text("2 users created.").wait_for()
     screenshot(page, "user-import-result-desktop")
@@ -105,3 +107,10 @@ def test_people_pages_in_each_language_and_size(new_page, language, size):
     screenshot(page, f"people-units-{language}-{size}")
     page.goto("/users/new/")
     screenshot(page, f"people-user-create-{language}-{size}")
+    link = invitation_issue(actor=User.objects.get(username="admin"), user=officer)
+    visitor = new_page(viewport, locale="lt-LT" if language == "lt" else "en-GB")
+    visitor.goto(link.url.split("/accounts/", 1)[1].join(["/accounts/", ""]))
+    visitor.get_by_role(
+        "button", name="Nustatyti slaptažodį" if language == "lt" else "Set password"
+    ).wait_for()
+    screenshot(visitor, f"people-invitation-{language}-{size}")
