@@ -140,6 +140,52 @@ class TwoFactorEnforcementMiddleware:
         )
 
 
+class PasswordChangeRequiredMiddleware:
+    """A person given a one-time password, or asked by an administrator for a new one,
+    reaches nothing but the password page (and sign-out, the language switch and the
+    two-factor pages, which come first) until they have changed it; the API refuses
+    them likewise. The one place that enforces it, for every page and endpoint."""
+
+    ALLOWED_URL_NAMES = TwoFactorEnforcementMiddleware.ALLOWED_URL_NAMES | {
+        "portal:password-change"
+    }
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "password_change_required", False)
+            and not _url_allowed(request, self.ALLOWED_URL_NAMES)
+        ):
+            detail = _("You must choose a new password before you go on.")
+            if _is_api(request):
+                return JsonResponse(
+                    {"type": "password_change_required", "detail": detail}, status=403
+                )
+            notices = default_storage(request)
+            notices.add(messages.WARNING, detail)
+            next_query = urlencode({"next": request.get_full_path()}, safe="/")
+            response = redirect(f"{reverse('portal:password-change')}?{next_query}")
+            notices.update(response)
+            return response
+        return self.get_response(request)
+
+
+def _url_allowed(request: HttpRequest, names: frozenset[str]) -> bool:
+    match = request.resolver_match
+    if match is None:
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return True
+    return match.view_name in names or request.path.startswith(settings.STATIC_URL)
+
+
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 

@@ -14,13 +14,14 @@ import dispatch.urls_api
 import portal.urls_api
 from portal.access import public
 from portal.api.permissions import Authenticated
-from portal.views import accounts, audit, dashboard, jobs, offline, training, users
+from portal.views import accounts, audit, dashboard, jobs, offline, training, user_import, users
 
 portal_pages = [
     path("", dashboard.dashboard, name="dashboard"),
     path("accounts/login/", accounts.login_view, name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),
     path("accounts/password/", accounts.password_change, name="password-change"),
+    path("accounts/invitation/<str:key>/", accounts.invitation_accept, name="invitation-accept"),
     path("accounts/two-factor/", accounts.two_factor_verify, name="two-factor-verify"),
     path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two-factor-setup"),
     path("accounts/tokens/", accounts.api_token_list, name="api-token-list"),
@@ -30,6 +31,16 @@ portal_pages = [
     path("audit/flags/review/", audit.audit_flag_review, name="audit-flag-review"),
     path("users/", users.user_list, name="user-list"),
     path("users/new/", users.user_create, name="user-create"),
+    path("users/import/", user_import.user_import, name="user-import"),
+    path("users/import/confirm/", user_import.user_import_confirm, name="user-import-confirm"),
+    path(
+        "users/import/template.csv", user_import.user_import_template, name="user-import-template"
+    ),
+    path(
+        "users/import/one-time-passwords.csv",
+        user_import.user_import_result_download,
+        name="user-import-result",
+    ),
     path("users/<int:pk>/", users.user_detail, name="user-detail"),
     path(
         "users/<int:pk>/two-factor-reset/",
@@ -37,6 +48,12 @@ portal_pages = [
         name="user-two-factor-reset",
     ),
     path("users/<int:pk>/unlock/", users.user_unlock, name="user-unlock"),
+    path(
+        "users/<int:pk>/password-change/",
+        users.user_password_change_require,
+        name="user-password-change-require",
+    ),
+    path("users/<int:pk>/invitation/", users.user_invitation_resend, name="user-invitation-resend"),
     path(
         "users/<int:pk>/tokens/revoke/",
         users.user_api_token_revoke,

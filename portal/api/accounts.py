@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from portal.api.authentication import PASSWORD_CHANGE_REQUIRED_DETAIL
 from portal.api.errors import ErrorSerializer
 from portal.api.permissions import Public
 from portal.middleware import client_ip
@@ -133,6 +134,9 @@ class TokenView(APIView):
         ):
             account_second_factor_failed(request=request._request, username=username)
             raise _credentials_refused()
+        if user.password_change_required:
+            # The password was right (and the code): the person is told what to do.
+            raise exceptions.PermissionDenied(PASSWORD_CHANGE_REQUIRED_DETAIL)
         token, key = api_token_issue(
             user=user, client=data.validated_data.get("client", API_CLIENT_DEFAULT_NAME)
         )

@@ -44,8 +44,15 @@ class ExpiringTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token.expires <= timezone.now():
             raise exceptions.AuthenticationFailed(_("The token has expired; request a new one."))
+        if token.user.password_change_required:
+            raise exceptions.PermissionDenied(PASSWORD_CHANGE_REQUIRED_DETAIL)
         api_token_used(token=token)
         return token.user, token
+
+
+PASSWORD_CHANGE_REQUIRED_DETAIL = _(
+    "You must choose a new password before you go on: sign in on the portal's pages."
+)
 
 
 class SessionAuthentication(authentication.SessionAuthentication):

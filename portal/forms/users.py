@@ -3,13 +3,36 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import OrgUnit, OrgUnitKind, User
 from portal.roles import ROLE_LABELS, Role
 from portal.selectors.users import org_units_named
 from portal.services.audit import REASON_MAX
+from portal.services.users import FirstSignIn
+
+FIRST_SIGN_IN_CHOICES = [
+    (
+        FirstSignIn.INVITATION.value,
+        _("Invitation link by e-mail: the person sets their own password"),
+    ),
+    (
+        FirstSignIn.ONE_TIME_PASSWORD.value,
+        _("One-time password, shown once here: the person must change it at first sign-in"),
+    ),
+]
+
+
+class FirstSignInField(forms.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label=_("First sign-in"),
+            choices=FIRST_SIGN_IN_CHOICES,
+            initial=FirstSignIn.INVITATION.value,
+            widget=forms.RadioSelect(attrs={"class": "choice-list"}),
+            **kwargs,
+        )
+
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
@@ -101,12 +124,7 @@ class UserCreateForm(UserProfileForm):
         regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("Letters, digits and @ . + - _ only.")},
     )
-    password1 = forms.CharField(
-        label=_("Initial password"), strip=False, widget=forms.PasswordInput
-    )
-    password2 = forms.CharField(
-        label=_("Repeat the password"), strip=False, widget=forms.PasswordInput
-    )
+    first_sign_in = FirstSignInField()
 
     field_order = [
         "username",
@@ -117,7 +135,12 @@ class UserCreateForm(UserProfileForm):
         "phone",
         "org_unit",
         "roles",
+        "first_sign_in",
     ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["is_active"]  # a new person is active
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
@@ -125,23 +148,22 @@ class UserCreateForm(UserProfileForm):
             raise forms.ValidationError(_("This username is taken."))
         return username
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords differ."))
-        elif first:
-            candidate = User(
-                username=cleaned.get("username", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-                email=cleaned.get("email", ""),
-            )
-            try:
-                password_validation.validate_password(first, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
+    def profile_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+    def chosen_first_sign_in(self) -> FirstSignIn:
+        return FirstSignIn(self.cleaned_data["first_sign_in"])
+
+
+class UserImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_("One person per row, under the header row of the template file."),
+    )
+    first_sign_in = FirstSignInField()
+
+    def chosen_first_sign_in(self) -> FirstSignIn:
+        return FirstSignIn(self.cleaned_data["first_sign_in"])
 
 
 class ReasonForm(forms.Form):
@@ -174,23 +196,44 @@ class UnlockForm(ReasonForm):
         )
 
 
+class PasswordChangeRequireForm(ReasonForm):
+    """The reason an administrator gives for making a person choose a new password."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_password_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Reason for the password change")
+        self.fields["reason"].error_messages["required"] = _(
+            "Give a reason for the password change."
+        )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
 class OrgUnitForm(forms.ModelForm):
     class Meta:
         model = OrgUnit
         fields = ["code", "name", "kind", "parent", "head", "is_active"]
+        field_classes = {"parent": OrgUnitChoiceField, "head": UserChoiceField}
         help_texts = {
             "head": _("Enrols the members of this unit and its sub-units in training."),
+            "parent": _("Moving a unit moves its sub-units and members with it."),
+            "is_active": _(
+                "A unit is deactivated only when it has no active members and no active sub-units."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = OrgUnit.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
-        self.fields["head"].queryset = User.objects.filter(is_active=True).order_by(  # type: ignore[attr-defined]
-            "last_name", "first_name", "username"
-        )
-        self.fields["head"].label_from_instance = lambda user: (  # type: ignore[attr-defined]
-            f"{user.get_full_name() or user.username} ({user.username})"
-        )
+        parents = OrgUnit.objects.filter(is_active=True).order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        heads = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+        self.fields["head"].queryset = heads  # type: ignore[attr-defined]
         self.fields["kind"].initial = OrgUnitKind.MOBILE_UNIT
         if self.instance.pk:
             self.fields["code"].disabled = True

@@ -1,4 +1,4 @@
-from portal.models.accounts import ApiToken, api_token_digest
+from portal.models.accounts import ApiToken, Invitation, api_token_digest
 from portal.models.audit import AuditAction, AuditRecord
 from portal.models.audit_review import (
     AuditActivityHour,
@@ -48,6 +48,7 @@ __all__ = [
     "Enrolment",
     "EnrolmentResult",
     "EnrolmentStatus",
+    "Invitation",
     "Job",
     "JobLogLevel",
     "JobLogLine",

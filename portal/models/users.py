@@ -18,6 +18,11 @@ class User(AbstractUser):
     )
     badge_number = models.CharField(_("badge number"), max_length=30, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Set when an administrator gives a one-time password or asks for a new one; the
+    # sign-in middleware sends the person to the password page until they change it.
+    password_change_required = models.BooleanField(
+        _("password change required at next sign-in"), default=False
+    )
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # the stubs omit Meta
         verbose_name = _("user")

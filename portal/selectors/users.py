@@ -2,17 +2,18 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from axes.models import AccessAttempt
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.models import AuditRecord, OrgUnit, User
+from portal.models import AuditAction, AuditRecord, Invitation, OrgUnit, User
 
 
 def in_own_unit(*, user: User, org_unit_id: int | None) -> bool:
@@ -115,6 +116,62 @@ def user_get_for_user(*, user: User, pk: int) -> User:
     if not user.has_perm("portal.view_user"):
         raise PermissionDenied
     return get_object_or_404(User.objects.select_related("org_unit"), pk=pk)
+
+
+@dataclass(frozen=True)
+class SignInFacts:
+    """What an administrator sees of a person's signing in."""
+
+    last_sign_in: datetime | None
+    failures: int  # failed attempts counted towards the lockout now (django-axes)
+    failure_limit: int
+    locked_out: bool
+    last_failure: datetime | None
+    recent_failures: list[AuditRecord]
+    password_set: bool
+    password_change_required: bool
+    pending_invitation: Invitation | None
+
+
+def user_sign_in_facts(*, user: User, subject: User, limit: int = 5) -> SignInFacts:
+    """Last sign-in, the failed attempts django-axes counts now (and whether they lock the
+    account), the latest failed sign-ins from the audit trail, and the open invitation."""
+    if not user.has_perm("portal.view_user"):
+        raise PermissionDenied
+    attempts = AccessAttempt.objects.filter(
+        username=subject.username,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    ).aggregate(total=Sum("failures_since_start"), last=Max("attempt_time"))
+    failures = attempts["total"] or 0
+    recent = (
+        list(
+            AuditRecord.objects.filter(
+                action=AuditAction.LOGIN_FAILED,
+                object_type="portal.user",
+                object_repr=subject.username,
+            ).order_by("-id")[:limit]
+        )
+        if user.has_perm("portal.view_auditrecord")
+        else []
+    )
+    pending = (
+        Invitation.objects.filter(
+            user=subject, used__isnull=True, withdrawn__isnull=True, expires__gt=timezone.now()
+        )
+        .order_by("-created")
+        .first()
+    )
+    return SignInFacts(
+        last_sign_in=subject.last_login,
+        failures=failures,
+        failure_limit=settings.AXES_FAILURE_LIMIT,
+        locked_out=failures >= settings.AXES_FAILURE_LIMIT,
+        last_failure=attempts["last"],
+        recent_failures=recent,
+        password_set=subject.has_usable_password(),
+        password_change_required=subject.password_change_required,
+        pending_invitation=pending,
+    )
 
 
 def user_recent_audit(*, user: User, subject: User, limit: int = 15) -> list[AuditRecord]:

@@ -131,7 +131,13 @@ def user_create(
 
 @transaction.atomic
 def password_changed(*, user: User) -> None:
-    audit_record(actor=user, action=AuditAction.UPDATE, obj=user, changes={"password": "changed"})
+    """The person chose a new password: a change an administrator asked for is done."""
+    changes: dict[str, Any] = {"password": "changed"}
+    if user.password_change_required:
+        User.objects.filter(pk=user.pk).update(password_change_required=False)
+        user.password_change_required = False
+        changes["password_change_required"] = False
+    audit_record(actor=user, action=AuditAction.UPDATE, obj=user, changes=changes)
 
 
 API_CLIENT_DEFAULT_NAME = "default"

@@ -34,6 +34,10 @@ DEMO_ACCOUNTS = [
     ("admin", "Aistė", "Vasiliauskienė", [Role.ADMINISTRATOR], "hq"),
 ]
 
+# Heads of the demo's units (head of unit may enrol their people in training); a head an
+# administrator chose is kept.
+DEMO_HEADS = {"hq": "admin", "analysis": "analyst", "operations": "dispatcher"}
+
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -105,6 +109,12 @@ def demo_seed(*, password: str) -> list[DemoAccount]:
                 )
             uri = device.config_url
         accounts.append(DemoAccount(username, [r.value for r in roles], created, uri))
+    for code, username in DEMO_HEADS.items():
+        unit = units[code]
+        if unit.head_id is None:
+            unit.head = User.objects.get(username=username)
+            # Like the demo's units themselves (_org_tree), seeded without an audit record.
+            unit.save(update_fields=["head"])
     return accounts
 
 

@@ -1,15 +1,23 @@
 """Administration use cases: users and organisational units. Each change is audited."""
 
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.lib.text import hidden_characters_check, lengths_check, person_names
-from portal.models import AuditAction, OrgUnit, User
+from portal.models import ApiToken, AuditAction, Invitation, OrgUnit, User
 from portal.roles import Role
+from portal.services import accounts
 from portal.services.audit import REASON_MAX, audit_record
+from portal.services.invitations import InvitationLink, invitation_issue, invitations_send
 
 USER_EDITABLE_FIELDS = [
     "first_name",
@@ -21,6 +29,108 @@ USER_EDITABLE_FIELDS = [
     "is_active",
 ]
 ORG_UNIT_EDITABLE_FIELDS = ["name", "kind", "parent", "head", "is_active"]
+# Letters and digits that cannot be misread for one another when read out or copied from
+# a screen (no 0/O, 1/l/I).
+ONE_TIME_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105  # an alphabet, not a password
+ONE_TIME_PASSWORD_LENGTH = 14
+
+
+class FirstSignIn(StrEnum):
+    """How a new person signs in for the first time."""
+
+    INVITATION = "invitation"
+    ONE_TIME_PASSWORD = "one_time_password"  # noqa: S105  # a choice's name
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """A created person and what they first sign in with: an invitation link (e-mailed)
+    or a one-time password (shown to the administrator once, never stored in clear)."""
+
+    user: User
+    invitation: InvitationLink | None = None
+    one_time_password: str = ""
+
+
+def one_time_password_generate() -> str:
+    return "".join(
+        secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _ in range(ONE_TIME_PASSWORD_LENGTH)
+    )
+
+
+def user_create_by_administrator(
+    *,
+    actor: User,
+    username: str,
+    roles: list[Role],
+    first_sign_in: FirstSignIn,
+    fields: dict[str, Any],
+    send: bool = True,
+) -> NewUser:
+    """Create a person who signs in first through an invitation link (their e-mail is
+    required) or with a one-time password they must change at once. Atomic with the
+    caller's transaction; invitations are e-mailed on commit unless ``send`` is false
+    (bulk creation sends them all together)."""
+    if first_sign_in == FirstSignIn.INVITATION and not fields.get("email"):
+        raise ValidationError(
+            {"email": _("An invitation is sent by e-mail: give the person's e-mail address.")}
+        )
+    one_time_password = (
+        one_time_password_generate() if first_sign_in == FirstSignIn.ONE_TIME_PASSWORD else ""
+    )
+    with transaction.atomic():
+        user = accounts.user_create(
+            actor=actor,
+            username=username,
+            password=one_time_password or None,
+            roles=roles,
+            password_change_required=bool(one_time_password),
+            **fields,
+        )
+        if one_time_password:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=user,
+                changes={"one_time_password": "issued", "password_change_required": True},
+            )
+            return NewUser(user=user, one_time_password=one_time_password)
+        link = invitation_issue(actor=actor, user=user)
+        if send:
+            invitations_send([link])
+    return NewUser(user=user, invitation=link)
+
+
+@transaction.atomic
+def user_invitation_resend(*, actor: User, user: User) -> InvitationLink:
+    """A new invitation link for a person (the earlier ones stop working)."""
+    if not user.is_active:
+        raise ValidationError(_("The account is deactivated: reactivate it first."))
+    if not user.email:
+        raise ValidationError(_("The person has no e-mail address: add one first."))
+    link = invitation_issue(actor=actor, user=user)
+    invitations_send([link])
+    return link
+
+
+@transaction.atomic
+def user_password_change_require(*, actor: User, user: User, reason: str) -> None:
+    """The person must choose a new password when they next sign in (or at their next
+    request, if signed in now)."""
+    lengths_check({"reason": (reason, REASON_MAX)})
+    if not user.has_usable_password():
+        raise ValidationError(
+            _("The person has not set a password yet: send them a new invitation instead.")
+        )
+    User.objects.filter(pk=user.pk).update(password_change_required=True)
+    user.password_change_required = True
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=user,
+        changes={"password_change_required": True},
+        reason=reason,
+    )
 
 
 def _snapshot(instance: Any, fields: list[str]) -> dict[str, Any]:
@@ -47,7 +157,7 @@ def user_update(*, actor: User, user: User, fields: dict[str, Any], roles: list[
     before = _snapshot(user, USER_EDITABLE_FIELDS)
     before_roles = sorted(user.role_names())
     if user.pk == actor.pk and fields.get("is_active") is False:
-        raise ValueError("Administrators cannot deactivate their own account.")
+        raise ValueError(_("Administrators cannot deactivate their own account."))
     for field in USER_EDITABLE_FIELDS:
         if field in fields:
             setattr(user, field, fields[field])
@@ -59,6 +169,13 @@ def user_update(*, actor: User, user: User, fields: dict[str, Any], roles: list[
     after_roles = sorted(role.value for role in roles)
     if after_roles != before_roles:
         changes["roles"] = [before_roles, after_roles]
+    if before["is_active"] and not user.is_active:
+        # A deactivated person is refused at sign-in and by the token check already;
+        # their keys and links are withdrawn too, so that nothing lingers to reactivate.
+        changes["api_tokens_revoked"] = ApiToken.objects.filter(user=user).delete()[0]
+        changes["invitations_withdrawn"] = Invitation.objects.filter(
+            user=user, used__isnull=True, withdrawn__isnull=True
+        ).update(withdrawn=timezone.now())
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, changes=changes)
     return user
@@ -79,8 +196,30 @@ def user_unlock(*, actor: User, user: User, reason: str) -> int:
     return attempts
 
 
+def _org_unit_deactivation_check(unit: OrgUnit) -> None:
+    """A unit is deactivated only when empty: no active member, no active sub-unit."""
+    members = User.objects.filter(org_unit=unit, is_active=True).count()
+    children = OrgUnit.objects.filter(parent=unit, is_active=True).count()
+    if members or children:
+        raise ValidationError(
+            {
+                "is_active": _(
+                    "%(unit)s still has %(members)d active members and %(children)d active "
+                    "sub-units: move or deactivate them first."
+                )
+                % {"unit": unit.name, "members": members, "children": children}
+            }
+        )
+
+
+def _head_check(head: User | None) -> None:
+    if head is not None and not head.is_active:
+        raise ValidationError({"head": _("The head of a unit must be an active user.")})
+
+
 @transaction.atomic
 def org_unit_create(*, actor: User, code: str, fields: dict[str, Any]) -> OrgUnit:
+    _head_check(fields.get("head"))
     unit = OrgUnit(code=code, **{f: fields[f] for f in ORG_UNIT_EDITABLE_FIELDS if f in fields})
     unit.full_clean()
     unit.save()
@@ -96,7 +235,19 @@ def org_unit_update(*, actor: User, unit: OrgUnit, fields: dict[str, Any]) -> Or
     before = _snapshot(unit, ORG_UNIT_EDITABLE_FIELDS)
     parent = fields.get("parent")
     if parent is not None and (parent.pk == unit.pk or unit in parent.ancestors()):
-        raise ValueError("A unit cannot be placed under itself or one of its own sub-units.")
+        raise ValidationError(
+            {
+                "parent": _(
+                    "%(unit)s cannot be placed under %(parent)s: it is the unit itself or "
+                    "one of its own sub-units."
+                )
+                % {"unit": unit.name, "parent": parent.name}
+            }
+        )
+    if unit.is_active and fields.get("is_active") is False:
+        _org_unit_deactivation_check(unit)
+    if "head" in fields and fields["head"] != unit.head:
+        _head_check(fields["head"])
     for field in ORG_UNIT_EDITABLE_FIELDS:
         if field in fields:
             setattr(unit, field, fields[field])

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.InputCleaningMiddleware",
     "portal.middleware.TwoFactorEnforcementMiddleware",
+    "portal.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must be last: it turns a lockout into the response.
@@ -155,6 +156,14 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@customs.example")
 # Links in e-mails point here, e.g. https://portal.customs.example
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000")
+# An invitation link (a new person sets their first password on it) works this long, once.
+INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=72)
+# Bulk creation of users from a file: the largest file and the most rows accepted.
+USER_IMPORT_MAX_BYTES = env.int("USER_IMPORT_MAX_BYTES", default=2 * 2**20)
+USER_IMPORT_MAX_ROWS = env.int("USER_IMPORT_MAX_ROWS", default=500)
+# One-time passwords are hashed as they are created (about 0.3 s each with Django's
+# PBKDF2 on one core): fewer per file, so that the confirmation answers in seconds.
+USER_IMPORT_MAX_ONE_TIME_PASSWORDS = env.int("USER_IMPORT_MAX_ONE_TIME_PASSWORDS", default=50)
 # Case documents: the largest file accepted.
 CASE_DOCUMENT_MAX_BYTES = env.int("CASE_DOCUMENT_MAX_BYTES", default=25 * 2**20)
 

@@ -3,11 +3,12 @@
 import segno
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +18,8 @@ from portal.forms.accounts import ApiTokenRevokeForm, OneTimeCodeForm
 from portal.models import User
 from portal.selectors.accounts import api_token_get_for_subject, api_token_list_for_subject
 from portal.services import accounts
+from portal.services.invitations import InvitationProblem, InvitationRefusedError, invitation_check
+from portal.services.invitations import invitation_accept as invitation_accept_service
 from portal.two_factor import confirmed_totp_device, session_verified, totp_verify
 
 
@@ -101,6 +104,61 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+INVITATION_PROBLEMS = {
+    InvitationProblem.UNKNOWN: _lazy(
+        "This invitation link is not valid. Check that you opened the whole link from the "
+        "e-mail, or ask your administrator for a new one."
+    ),
+    InvitationProblem.USED: _lazy(
+        "This invitation link has been used already: sign in with the password you chose."
+    ),
+    InvitationProblem.EXPIRED: _lazy(
+        "This invitation link has expired. Ask your administrator for a new one."
+    ),
+    InvitationProblem.WITHDRAWN: _lazy(
+        "A newer invitation was sent to you: use the link in the latest e-mail."
+    ),
+    InvitationProblem.INACTIVE: _lazy("This account is deactivated."),
+}
+
+
+@public
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
+    """A new person sets their first password on the link e-mailed to them, then signs
+    in (and sets up two-factor sign-in where their role needs it)."""
+    try:
+        invitation = invitation_check(key=key)
+    except InvitationRefusedError as refused:
+        return render(
+            request,
+            "registration/invitation.html",
+            {"problem": INVITATION_PROBLEMS[refused.problem]},
+            status=410 if refused.problem != InvitationProblem.UNKNOWN else 404,
+        )
+    form = SetPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept_service(key=key, password=form.cleaned_data["new_password1"])
+        except InvitationRefusedError as refused:
+            return render(
+                request,
+                "registration/invitation.html",
+                {"problem": INVITATION_PROBLEMS[refused.problem]},
+                status=410,
+            )
+        messages.success(
+            request,
+            _("Your password is set. Sign in as %(username)s.") % {"username": user.username},
+        )
+        return redirect("portal:login")
+    return render(
+        request, "registration/invitation.html", {"form": form, "subject": invitation.user}
+    )
+
+
 @login_only
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -112,8 +170,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, form.user)
         accounts.password_changed(user=user)
         messages.success(request, _("Your password has been changed."))
-        return redirect("portal:dashboard")
-    return render(request, "registration/password_change.html", {"form": form})
+        return redirect(_next_url(request))
+    return render(
+        request,
+        "registration/password_change.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "required": user.password_change_required,
+        },
+    )
 
 
 @login_only

@@ -6,12 +6,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import permission_required
 from portal.forms.accounts import ApiTokenRevokeWithReasonForm
 from portal.forms.users import (
     OrgUnitForm,
+    PasswordChangeRequireForm,
     TwoFactorResetForm,
     UnlockForm,
     UserCreateForm,
@@ -29,6 +31,7 @@ from portal.selectors.users import (
     user_get_for_user,
     user_list_for_user,
     user_recent_audit,
+    user_sign_in_facts,
 )
 from portal.services import accounts, users
 from portal.two_factor import confirmed_totp_device, two_factor_required
@@ -59,25 +62,35 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("portal.view_user", "portal.add_user")
+@never_cache
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        fields = form.profile_fields()
-        fields.pop("is_active")
         try:
-            created = accounts.user_create(
+            created = users.user_create_by_administrator(
                 actor=_actor(request),
                 username=form.cleaned_data["username"],
-                password=form.cleaned_data["password1"],
                 roles=form.selected_roles(),
-                **fields,
+                first_sign_in=form.chosen_first_sign_in(),
+                fields=form.profile_fields(),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("User %(name)s created.") % {"name": created.username})
-            return redirect("portal:user-detail", pk=created.pk)
+            messages.success(request, _("User %(name)s created.") % {"name": created.user.username})
+            if created.one_time_password:
+                # Shown on this response only: the password is kept nowhere in clear.
+                return render(
+                    request,
+                    "portal/users/created.html",
+                    {"subject": created.user, "one_time_password": created.one_time_password},
+                )
+            messages.info(
+                request,
+                _("An invitation link was e-mailed to %(email)s.") % {"email": created.user.email},
+            )
+            return redirect("portal:user-detail", pk=created.user.pk)
     return render(request, "portal/users/form.html", {"form": form, "subject": None})
 
 
@@ -116,6 +129,7 @@ def _user_page(
     form: UserProfileForm | None = None,
     reset_form: TwoFactorResetForm | None = None,
     unlock_form: UnlockForm | None = None,
+    password_form: PasswordChangeRequireForm | None = None,
     token_form: ApiTokenRevokeWithReasonForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -132,6 +146,8 @@ def _user_page(
         "can_edit": can_edit,
         "reset_form": reset_form or TwoFactorResetForm(),
         "unlock_form": unlock_form or UnlockForm(),
+        "password_form": password_form or PasswordChangeRequireForm(),
+        "sign_in": user_sign_in_facts(user=actor, subject=subject),
         "two_factor_required": two_factor_required(subject),
         "two_factor_enrolled": confirmed_totp_device(subject) is not None,
         "audit": user_recent_audit(user=actor, subject=subject),
@@ -181,6 +197,47 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("portal.view_user", "portal.change_user")
 @require_POST
+def user_password_change_require(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = user_get_for_user(user=_actor(request), pk=pk)
+    form = PasswordChangeRequireForm(request.POST)
+    if not form.is_valid():
+        return _user_page(request, subject, password_form=form, status=400)
+    try:
+        users.user_password_change_require(
+            actor=_actor(request), user=subject, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        # Said at the top: the page draws no password form for a person without one.
+        for message in error.messages:
+            messages.error(request, message)
+        return _user_page(request, subject, status=400)
+    messages.success(
+        request,
+        _("%(name)s must choose a new password at the next sign-in.") % {"name": subject.username},
+    )
+    return redirect("portal:user-detail", pk=subject.pk)
+
+
+@permission_required("portal.view_user", "portal.change_user")
+@require_POST
+def user_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = user_get_for_user(user=_actor(request), pk=pk)
+    try:
+        users.user_invitation_resend(actor=_actor(request), user=subject)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _user_page(request, subject, status=400)
+    messages.success(
+        request,
+        _("A new invitation link was e-mailed to %(email)s; earlier links no longer work.")
+        % {"email": subject.email},
+    )
+    return redirect("portal:user-detail", pk=subject.pk)
+
+
+@permission_required("portal.view_user", "portal.change_user")
+@require_POST
 def user_api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     subject = user_get_for_user(user=_actor(request), pk=pk)
     # The token first (404 for anyone else's), so that a refused form is drawn again
@@ -213,11 +270,15 @@ def org_unit_list(request: HttpRequest) -> HttpResponse:
 def org_unit_create(request: HttpRequest) -> HttpResponse:
     form = OrgUnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        users.org_unit_create(
-            actor=_actor(request), code=form.cleaned_data["code"], fields=form.unit_fields()
-        )
-        messages.success(request, _("Unit created."))
-        return redirect("portal:unit-list")
+        try:
+            users.org_unit_create(
+                actor=_actor(request), code=form.cleaned_data["code"], fields=form.unit_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Unit created."))
+            return redirect("portal:unit-list")
     return render(request, "portal/units/form.html", {"form": form, "unit": None})
 
 
@@ -229,8 +290,8 @@ def org_unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             users.org_unit_update(actor=_actor(request), unit=unit, fields=form.unit_fields())
-        except ValueError as error:
-            form.add_error("parent", str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("portal:unit-list")

@@ -24,27 +24,28 @@ def test_administrator_creates_an_officer_who_then_signs_in(new_page):
     page.get_by_label("Last name").fill("Kazlauskas")
     page.get_by_label("Organisational unit").select_option(label="Vilnius")
     page.get_by_label("Officer").check()
-    page.get_by_label("Initial password").fill("Kena-Crossing-2026")
-    page.get_by_label("Repeat the password").fill("Kena-Crossing-2027")
+    page.get_by_label(re.compile("One-time password, shown once")).check()
     page.get_by_role("button", name="Create user").click()
-    assert page.get_by_text("The two passwords differ.", exact=True).is_visible()
-    screenshot(page, "user-create-error-desktop")
-    page.get_by_label("Initial password").fill("Kena-Crossing-2026")
-    page.get_by_label("Repeat the password").fill("Kena-Crossing-2026")
-    page.get_by_role("button", name="Create user").click()
-
     page.get_by_text("User r.kazlauskas created.").wait_for()
-    screenshot(page, "user-detail-desktop")
+    one_time_password = page.locator("[data-one-time-password]").inner_text().strip()
+    screenshot(page, "user-created-one-time-password-desktop")
     created = User.objects.get(username="r.kazlauskas")
     assert created.role_names() == {"officer"}
     assert created.org_unit is not None
     assert created.org_unit.code == "mobile-vilnius"
+    assert created.password_change_required
 
     phone = new_page(PHONE)
     phone.goto("/accounts/login/")
     phone.get_by_label("Username").fill("r.kazlauskas")
-    phone.get_by_label("Password").fill("Kena-Crossing-2026")
+    phone.get_by_label("Password").fill(one_time_password)
     phone.get_by_role("button", name="Sign in").click()
+    # The one-time password must be changed before anything else.
+    phone.get_by_role("heading", name="Change password").wait_for()
+    phone.get_by_label("Old password").fill(one_time_password)
+    phone.get_by_label("New password").first.fill("Kena-Crossing-2026")
+    phone.get_by_label("New password confirmation").fill("Kena-Crossing-2026")
+    phone.get_by_role("button", name="Change password").click()
     phone.wait_for_selector("[data-panel=my-unit]")
     assert phone.locator("[data-panel=account]").get_by_text("Vilnius", exact=True).is_visible()
 

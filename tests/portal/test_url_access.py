@@ -30,6 +30,7 @@ from tests.cases.investigation_access_rules import INVESTIGATION_RULES, investig
 from tests.cases.search_access_rules import SEARCH_RULES
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 from tests.portal.jobs_access_rules import JOB_RULES, job_objects
+from tests.portal.people_access_rules import PEOPLE_RULES, people_objects
 from tests.portal.training_access_rules import TRAINING_RULES, training_objects
 
 EXPECTED: dict[str, Rule] = {
@@ -140,6 +141,7 @@ EXPECTED: dict[str, Rule] = {
     **INVESTIGATION_RULES,
     **ENTITY_RULES,
     **SEARCH_RULES,
+    **PEOPLE_RULES,
 }
 
 
@@ -220,6 +222,7 @@ def objects(personas, administrator, violation_of_officer):
         **graph_objects(personas),
         **investigation_objects(personas, violation_of_officer),
         **entity_objects(personas),
+        **people_objects(personas),
         "unit": officer.org_unit,
         "user": officer,
         "audit": AuditRecord.objects.order_by("-id").first(),

@@ -1,0 +1,116 @@
+"""An administrator creates people from a file in a real browser, and an invited person
+sets their password through the e-mailed link."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from portal.models import User
+from portal.services.demo import demo_seed
+from portal.services.invitations import invitation_issue
+from tests.e2e.conftest import DESKTOP, PHONE, screenshot
+from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
+
+HEADER = "username,first_name,last_name,email,badge_number,phone,unit_code,roles\n"
+FIRST = (
+    "o.petraityte,Ona,Petraitytė,ona.petraityte@customs.example,LT-2001,,mobile-vilnius,officer\n"
+)
+SECOND_WRONG = "j.jonaitis,Jonas,Jonaitis,not-an-address,,,mobile-vilnius,pilot\n"
+SECOND = "j.jonaitis,Jonas,Jonaitis,jonas.jonaitis@customs.example,,,mobile-vilnius,dispatcher\n"
+CHOSEN = "Nemunas-Crossing-Route-2026"
+
+
+def csv_upload(content: str) -> dict:
+    return {"name": "people.csv", "mimeType": "text/csv", "buffer": content.encode("utf-8")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_administrator_bulk_creates_two_people_and_one_sets_a_password_by_the_link(new_page):
+    demo_seed(password=PASSWORD)
+    page = new_page(DESKTOP)
+    sign_in(page, "admin")
+
+    page.get_by_role("link", name="Users").click()
+    page.get_by_role("link", name="Create from a file").click()
+    page.get_by_label("File (CSV or XLSX)").set_input_files(
+        csv_upload(HEADER + FIRST + SECOND_WRONG)
+    )
+    page.get_by_label("Invitation link by e-mail: the person sets their own password").check()
+    page.get_by_role("button", name="Preview").click()
+
+    errors = page.locator("[data-import-error]")
+    errors.first.wait_for()
+    assert errors.count() == 2
+    assert page.get_by_role("cell", name="Not a valid e-mail address.").is_visible()
+    assert page.get_by_role("cell", name=re.compile("Unknown role “pilot”")).is_visible()
+    assert page.get_by_role("button", name=re.compile("Create")).count() == 0
+    screenshot(page, "user-import-preview-error-desktop")
+    assert not User.objects.filter(username="o.petraityte").exists()
+
+    page.get_by_role("link", name="Upload a corrected file").click()
+    page.get_by_label("File (CSV or XLSX)").set_input_files(csv_upload(HEADER + FIRST + SECOND))
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Create 2 users").click()
+    page.wait_for_load_state()
+
+    page.get_by_text("2 users created.").wait_for()
+    screenshot(page, "user-import-result-desktop")
+    assert set(
+        User.objects.filter(username__in=["o.petraityte", "j.jonaitis"]).values_list(
+            "username", flat=True
+        )
+    ) == {"o.petraityte", "j.jonaitis"}
+    message = next(m for m in mail.outbox if m.to == ["ona.petraityte@customs.example"])
+    link = re.search(r"(/accounts/invitation/\S+/)", str(message.body))
+    assert link is not None
+
+    phone = new_page(PHONE)
+    phone.goto(link.group(1))
+    assert phone.get_by_text("o.petraityte").is_visible()
+    screenshot(phone, "invitation-phone")
+    phone.get_by_label("New password").first.fill(CHOSEN)
+    phone.get_by_label("New password confirmation").fill(CHOSEN)
+    phone.get_by_role("button", name="Set password").click()
+    phone.get_by_text("Your password is set. Sign in as o.petraityte.").wait_for()
+    phone.get_by_label("Username").fill("o.petraityte")
+    phone.get_by_label("Password").fill(CHOSEN)
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_selector("[data-panel=account]")
+
+    phone.goto(link.group(1))
+    assert phone.get_by_text("This invitation link has been used already").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "lt"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_people_pages_in_each_language_and_size(new_page, language, size):
+    demo_seed(password=PASSWORD)
+    viewport = DESKTOP if size == "desktop" else PHONE
+    english = new_page(viewport)
+    sign_in(english, "admin")
+    page = new_page(viewport, locale="lt-LT" if language == "lt" else "en-GB")
+    page.context.add_cookies(english.context.cookies())
+    officer = User.objects.get(username="officer")
+    page.goto("/users/import/")
+    lithuanian = language == "lt"
+    page.get_by_label(
+        "Failas (CSV arba XLSX)" if lithuanian else "File (CSV or XLSX)"
+    ).set_input_files(csv_upload(HEADER + FIRST + SECOND_WRONG))
+    page.get_by_role("button", name="Peržiūrėti" if lithuanian else "Preview").click()
+    page.locator("[data-import-error]").first.wait_for()
+    screenshot(page, f"people-import-preview-{language}-{size}")
+    page.goto(f"/users/{officer.pk}/")
+    screenshot(page, f"people-user-detail-{language}-{size}")
+    page.goto("/units/")
+    screenshot(page, f"people-units-{language}-{size}")
+    page.goto("/users/new/")
+    screenshot(page, f"people-user-create-{language}-{size}")
+    link = invitation_issue(actor=User.objects.get(username="admin"), user=officer)
+    visitor = new_page(viewport, locale="lt-LT" if language == "lt" else "en-GB")
+    visitor.goto(link.url.split("/accounts/", 1)[1].join(["/accounts/", ""]))
+    visitor.get_by_role(
+        "button", name="Nustatyti slaptažodį" if language == "lt" else "Set password"
+    ).wait_for()
+    screenshot(visitor, f"people-invitation-{language}-{size}")
