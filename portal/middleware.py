@@ -24,6 +24,7 @@ from portal.two_factor import confirmed_totp_device, session_verified, two_facto
 
 Handler = Callable[[HttpRequest], HttpResponse]
 LAST_ACTIVITY_KEY = "portal_last_activity"
+LAST_ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -82,7 +83,11 @@ class IdleSessionTimeoutMiddleware:
                 response = redirect_to_login(request.get_full_path())
                 notices.update(response)
                 return response
-            request.session[LAST_ACTIVITY_KEY] = now
+            # Written at most once a minute: each write saves the whole session, and a
+            # request running beside another (the service worker's page fetches) would
+            # put back what it read, losing what the other stored (a dossier's purpose).
+            if last is None or now - float(last) >= LAST_ACTIVITY_RESOLUTION_SECONDS:
+                request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 
 

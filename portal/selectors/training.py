@@ -49,6 +49,11 @@ def units_headed_by(*, user: User) -> set[int]:
 
 
 def is_unit_head(user: User) -> bool:
+    """Whether ``user`` heads a unit: read with the signed-in person (the sign-in
+    backend, portal/backends.py), so the menu asks no query of its own on each page."""
+    known: bool | None = getattr(user, "heads_a_unit", None)
+    if known is not None:
+        return known
     return bool(units_headed_by(user=user))
 
 

@@ -23,7 +23,7 @@ from portal.services.audit import REASON_MAX, audit_record
 
 @transaction.atomic
 def account_login(*, request: HttpRequest, user: User) -> None:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="portal.backends.PortalModelBackend")
     audit_record(actor=user, action=AuditAction.LOGIN, obj=user)
 
 

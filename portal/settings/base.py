@@ -172,7 +172,7 @@ AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out username before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.backends.PortalModelBackend",
 ]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
@@ -189,11 +189,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portal.lib.passwords.NumericPasswordValidator"},
 ]
 
-# Idle sessions end after this many minutes without a request (the session is renewed
-# on every request, so the cookie's age is the idle limit).
+# Idle sessions end after this many minutes without a request. The session is renewed
+# when it changes, and the idle check (portal.middleware) records the last activity once
+# a minute, so its age slides with use. Not saved on every request: two requests at once
+# (a page and the service worker's fetches) would each write back the whole session as
+# they read it, and one would lose what the other stored (a dossier's purpose).
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

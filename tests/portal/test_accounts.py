@@ -297,6 +297,21 @@ def test_a_session_active_within_the_limit_stays_open(officer, client_for, api_c
     assert api.get(ME).status_code == 200
 
 
+def test_the_last_activity_is_written_at_most_once_a_minute(officer, client_for):
+    """Each write saves the whole session; a page fetched beside another (the service
+    worker's) would otherwise put back what it read, losing what the other stored."""
+    client = client_for(officer)
+    _last_active(client, 0.5)
+    recorded = client.session[LAST_ACTIVITY_KEY]
+
+    assert client.get(DASHBOARD).status_code == 200
+    assert client.session[LAST_ACTIVITY_KEY] == recorded
+
+    _last_active(client, 2)
+    assert client.get(DASHBOARD).status_code == 200
+    assert time.time() - client.session[LAST_ACTIVITY_KEY] < 30
+
+
 # --- Password change --------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("new_password", "message"),
