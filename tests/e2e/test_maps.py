@@ -234,8 +234,15 @@ def test_the_first_zoom_to_all_units_leaves_a_view_the_dispatcher_chose(new_page
     page.add_init_script(HOLD_THE_FEED)
     page.goto("/dispatch/live/")
     page.wait_for_function("() => window.LiveMap && window.LiveMap.map")
+    first_zoom = page.evaluate("() => window.LiveMap.map.getZoom()")
     page.get_by_role("button", name="Zoom in").click()
-    page.wait_for_function("() => !window.LiveMap.map._animatingZoom")
+    # The zoom is the dispatcher's once it has ended (the animation may not have begun
+    # when the click returns).
+    page.wait_for_function(
+        "(before) => window.LiveMap.map.getZoom() === before + 1"
+        " && !window.LiveMap.map._animatingZoom",
+        arg=first_zoom,
+    )
     chosen = page.evaluate("() => [window.LiveMap.map.getZoom(), window.LiveMap.map.getCenter()]")
 
     page.wait_for_function("() => window.__feedAsked")
