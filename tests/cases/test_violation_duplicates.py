@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import ViolationCategory
 from cases.selectors.violations import violation_possible_duplicates
@@ -33,10 +34,15 @@ def logged(actor, *, at, where=MEDININKAI, plate="ABC123"):
 def test_the_same_plate_nearby_on_the_same_day_is_a_possible_duplicate(
     officer, violation_of_officer
 ):
-    first = logged(officer, at=violation_of_officer.occurred_at)
+    # Yesterday at ten, Vilnius time: twenty minutes later is still the same day whenever
+    # the test runs (an hour ago plus twenty minutes crosses midnight at times).
+    morning = (timezone.localtime() - timedelta(days=1)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    first = logged(officer, at=morning)
     second = logged(
         officer,
-        at=violation_of_officer.occurred_at + timedelta(minutes=20),
+        at=morning + timedelta(minutes=20),
         where=Point(25.68, 54.54, srid=4326),
     )
 
