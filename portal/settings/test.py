@@ -46,6 +46,10 @@ if _template := env.str("DATABASE_TEST_TEMPLATE", default=""):  # noqa: F405
 # one that crashes), registered beside the apps' own in this process and the test worker.
 JOB_KINDS_EXTRA = "tests.portal.job_kinds"
 
+# Browser tests wait for the live server's last request before the tables are emptied
+# (tests/e2e/in_flight.py); first, so that it counts the whole request.
+MIDDLEWARE = ["tests.e2e.in_flight.CountRequestsInFlight", *MIDDLEWARE]  # noqa: F405
+
 # --- Parallel test processes (pytest-xdist) ----------------------------------------------
 # `make test` runs the suite in two processes, each with its own test database (pytest-django
 # adds the suffix). Each also needs Redis databases of its own: the cache is emptied by some

@@ -16,7 +16,7 @@
 // violation, in order, once (each with its own key).
 // Loaded on every signed-in page with the banner (templates/cases/_outbox.html, a layout
 // partial of the cases app) and on the violation form, there before outbox_form.js (the
-// form's own sending) and violation_form.js.
+// form's own sending) and violation_form.js; after outbox_files.js (photos) on both.
 // Texts come from data-text-* attributes (translated templates); the CSRF token and the
 // time limit from portal/http.js.
 (function () {
@@ -65,40 +65,16 @@
     }
   }
 
-  // --- files (photos) ------------------------------------------------------------------
-  // One IndexedDB record per file, named "<prefix><entry key>:<field>"; the entry in
-  // localStorage lists them ({ name, store, filename }).
-  function filesDo(mode, work) {
-    return new Promise((resolve, reject) => {
-      if (!window.indexedDB) throw new Error("IndexedDB is not available");
-      const opening = indexedDB.open("cep-outbox-files", 1);
-      opening.onupgradeneeded = () => opening.result.createObjectStore("files");
-      opening.onerror = () => reject(opening.error);
-      opening.onsuccess = () => {
-        const db = opening.result;
-        const transaction = db.transaction("files", mode);
-        const request = work(transaction.objectStore("files"));
-        transaction.oncomplete = () => {
-          db.close();
-          resolve(request.result);
-        };
-        transaction.onerror = transaction.onabort = () => {
-          db.close();
-          reject(transaction.error);
-        };
-      };
-    });
-  }
-  function fileDrop(name) {
-    return filesDo("readwrite", (store) => store.delete(name)).catch(() => undefined);
-  }
+  // --- files (photos): kept in IndexedDB by outbox_files.js ---------------------------
+  const files = window.PortalOutboxFiles;
+  const fileDrop = files.drop;
   // Keeps the entry with its files; resolves to false when this device could not.
-  async function keep(entry, files) {
+  async function keep(entry, chosen) {
     entry.files = [];
     try {
-      for (const [name, file] of files || []) {
+      for (const [name, file] of chosen || []) {
         const store = PREFIX + entry.key + ":" + name;
-        await filesDo("readwrite", (target) => target.put(file, store));
+        await files.put(store, file);
         entry.files.push({ name: name, store: store, filename: file.name, type: file.type });
       }
     } catch (error) {
@@ -109,7 +85,7 @@
   async function filesOf(entry) {
     const found = [];
     for (const file of entry.files || []) {
-      const blob = await filesDo("readonly", (store) => store.get(file.store));
+      const blob = await files.get(file.store);
       if (!blob) throw new Error("file missing");
       found.push([file.name, blob, file.filename]);
     }
@@ -320,6 +296,13 @@
     return false;
   }
 
+  // The entry reopened in the violation form on this page (?outbox=<key>) is the
+  // officer's to correct: it is not sent behind their back while they type (the page
+  // would leave for the violation and lose the correction), only when they save it.
+  let editedHere = document.querySelector("form[data-violation-form][data-outbox]")
+    ? new URLSearchParams(location.search).get("outbox")
+    : null;
+
   // Sends every waiting entry, one at a time, oldest first; stops at the first lost
   // connection. Entries that need attention wait for the officer to reopen and fix them,
   // and so do the later entries of the same violation or draft. A step of a draft waits
@@ -343,7 +326,8 @@
         const hold = (entry) => groupsOf(entry).forEach((group) => held.add(group));
         let stopped = false;
         for (const listed of entries()) {
-          if (listed.state === "attention" || groupsOf(listed).some((group) => held.has(group))) {
+          const edited = listed.key === editedHere;
+          if (edited || listed.state === "attention" || groupsOf(listed).some((group) => held.has(group))) {
             hold(listed);
             continue;
           }
@@ -568,6 +552,10 @@
     draftPageOf: draftPageOf,
     setForm: (state) => {
       formState = state;
+    },
+    // The officer saved the reopened entry: from now on it goes like any other.
+    editingDone: () => {
+      editedHere = null;
     },
     fill: fill,
     filesOf: filesOf,

@@ -92,6 +92,7 @@
 
   target.addEventListener("submit", async (event) => {
     event.preventDefault();
+    outbox.editingDone();
     const previous = outbox.load(keyField.value);
     if (outbox.isBusy(keyField.value)) {
       if (edit) {

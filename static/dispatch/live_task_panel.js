@@ -313,16 +313,26 @@
       cancelForm(task),
       historyList(),
     ];
-    // Keep a half-typed reason (cancel or withdraw) across redraws.
-    const typed = Array.from(taskPanel.querySelectorAll(".live-cancel-wrap[open]")).map((wrap) => [wrap.dataset.keep, wrap.querySelector("textarea").value]);
+    // Keep a half-typed reason (cancel or withdraw), and the message that it is missing,
+    // across redraws: a poll may redraw the panel just after the person pressed the button.
+    const typed = Array.from(taskPanel.querySelectorAll(".live-cancel-wrap[open]")).map((wrap) => [
+      wrap.dataset.keep,
+      wrap.querySelector("textarea").value,
+      Array.from(wrap.querySelectorAll(".errorlist li")).map((item) => item.textContent),
+    ]);
     taskPanel.setAttribute("aria-labelledby", "live-task-title");
     taskPanel.replaceChildren(...children.filter(Boolean));
     taskPanel.hidden = false;
-    typed.forEach(([key, value]) => {
+    typed.forEach(([key, value, errors]) => {
       const wrap = taskPanel.querySelector('.live-cancel-wrap[data-keep="' + key + '"]');
       if (wrap) {
         wrap.open = true;
-        wrap.querySelector("textarea").value = value;
+        const reason = wrap.querySelector("textarea");
+        reason.value = value;
+        if (errors.length) {
+          wrap.querySelector(".errorlist").replaceChildren(...errors.map((text) => el("li", { text: text })));
+          reason.setAttribute("aria-invalid", "true");
+        }
       }
     });
     if (focus) heading.focus({ preventScroll: false });

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.in_flight import wait_until_no_request_in_flight
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 DESKTOP = {"width": 1366, "height": 900}
@@ -97,6 +99,8 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+    # Before the test's tables are emptied: a request a page sent just before it closed.
+    wait_until_no_request_in_flight()
     assert not violations, "Blocked by the Content-Security-Policy:\n" + "\n".join(violations)
 
 

@@ -243,11 +243,25 @@ def test_a_correction_after_a_lost_answer_reaches_the_draft(new_page):
     assert reached == [302, 302]
     assert Violation.objects.count() == 1
 
-    # The officer corrects the draft kept on the device; this time the answers arrive
-    # (the Edit page may send the version kept before the officer saves the new one).
+    # The officer corrects the draft kept on the device; this time the answers arrive.
+    # The Edit page does not send the kept version behind the officer's back (it would
+    # leave for the violation while they type): only what they save goes.
     page.unroute("**/violations/new/")
+    posted: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            posted.append(request.url)
+            if request.method == "POST" and "/violations/new/" in request.url
+            else None
+        ),
+    )
     page.get_by_role("link", name="Edit").click()
     page.wait_for_url(re.compile(r"/violations/new/\?outbox="))
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-outbox-banner]').dataset.outboxFlushed) >= 1"
+    )
+    assert posted == []
     page.get_by_label("What happened").fill("Cigarettes behind the spare wheel and in the roof.")
     page.get_by_role("button", name="Save draft and continue").click()
 
