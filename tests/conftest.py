@@ -263,7 +263,7 @@ def worker_start(env: dict[str, str], name: str = "test") -> subprocess.Popen[by
     from portal.celery import app
 
     with open(ROOT / "artifacts" / "test-worker.log", "ab") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603  (our own command line)
             [
                 sys.executable,
                 "-m",

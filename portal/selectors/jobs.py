@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from portal.job_kinds import job_kinds
 from portal.models import Job, JobLogLine, JobResult, JobSchedule, JobStatus, User
@@ -120,13 +120,13 @@ def job_result_get_for_user(*, user: User, job_pk: int, result_pk: int) -> JobRe
 
 # The usual stages a kind counts (context.count); other names are shown as they are.
 STAGE_LABELS = {
-    "read": gettext_lazy("Read"),
-    "valid": gettext_lazy("Valid"),
-    "invalid": gettext_lazy("Invalid"),
-    "created": gettext_lazy("Created"),
-    "updated": gettext_lazy("Updated"),
-    "matched": gettext_lazy("Matched"),
-    "skipped": gettext_lazy("Skipped"),
+    "read": pgettext_lazy("job counter", "Read"),
+    "valid": pgettext_lazy("job counter", "Valid"),
+    "invalid": pgettext_lazy("job counter", "Invalid"),
+    "created": pgettext_lazy("job counter", "Created"),
+    "updated": pgettext_lazy("job counter", "Updated"),
+    "matched": pgettext_lazy("job counter", "Matched"),
+    "skipped": pgettext_lazy("job counter", "Skipped"),
 }
 
 

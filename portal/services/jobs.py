@@ -110,7 +110,11 @@ def _enqueue(job_id: int, queue: str, countdown: float = 0) -> None:
     options: dict[str, Any] = {"queue": queue or "default"}
     if countdown > 0:
         options["countdown"] = countdown
-    result = job_run_task.apply_async(args=(job_id,), **options)
+    try:
+        result = job_run_task.apply_async(args=(job_id,), **options)
+    except Exception:  # the broker away: the job stays queued, the reaper sends it later
+        logger.exception("Job %s could not be sent to the queue %s", job_id, queue)
+        return
     Job.objects.filter(pk=job_id).update(task_id=result.id, enqueued_at=timezone.now())
 
 
@@ -606,9 +610,12 @@ def jobs_reap() -> ReapReport:
     ):
         _reap_one(job, report)
     resend_before = timezone.now() - timedelta(seconds=int(settings.JOB_QUEUED_RESEND_AFTER_S))
-    forgotten = Job.objects.filter(
-        status=JobStatus.QUEUED, cancel_requested=False, enqueued_at__lt=resend_before
-    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=resend_before))
+    never_sent = Q(enqueued_at__isnull=True, created_at__lt=_stale_before())
+    forgotten = (
+        Job.objects.filter(status=JobStatus.QUEUED, cancel_requested=False)
+        .filter(never_sent | Q(enqueued_at__lt=resend_before))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=resend_before))
+    )
     for job_id, queue in forgotten.values_list("pk", "queue")[:500]:
         _enqueue(job_id, queue)
         report.resent.append(job_id)
