@@ -34,17 +34,21 @@ class JobFilterForm(forms.Form):
             self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        full_name = obj.get_full_name()
+        return f"{full_name} ({obj.username})" if full_name else obj.username
+
+
 class JobScheduleForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Schedule name"), max_length=200)
     kind = forms.ChoiceField(label=_("Job kind"))
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         label=_("Runs as"),
         queryset=User.objects.filter(is_active=True).order_by("username"),
         help_text=_("The jobs are started as this person, with their permissions."),
     )
-    schedule_type = forms.ChoiceField(
-        label=_("Repeats"), choices=JobScheduleType.choices, widget=forms.RadioSelect
-    )
+    schedule_type = forms.ChoiceField(label=_("Repeats"), choices=JobScheduleType.choices)
     every_minutes = forms.IntegerField(
         label=_("Every (minutes)"), required=False, min_value=1, max_value=60 * 24 * 31
     )

@@ -3,7 +3,6 @@ allowed to see every job (administrators). Outside the reach a job does not exis
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from portal.job_kinds import job_kinds
 from portal.models import Job, JobLogLine, JobResult, JobSchedule, JobStatus, User
 
 
@@ -36,15 +34,9 @@ def job_list_for_user(
     return jobs
 
 
-def job_kind_choices_for_user(*, user: User) -> list[tuple[str, Any]]:
-    """The kinds the kind filter offers: every kind to those who see every job; to the
-    others the kinds they may start and those of their own jobs."""
-    if _may_see_every_job(user):
-        kinds = job_kinds()
-    else:
-        own = set(Job.objects.filter(owner=user).values_list("kind", flat=True).distinct())
-        kinds = [kind for kind in job_kinds() if kind.may_start(user) or kind.name in own]
-    return [(kind.name, kind.label) for kind in kinds]
+def job_kinds_of_own_jobs(*, user: User) -> set[str]:
+    """The kinds of the jobs this person started."""
+    return set(Job.objects.filter(owner=user).values_list("kind", flat=True).distinct())
 
 
 def job_owners_for_user(*, user: User) -> QuerySet[User]:

@@ -20,6 +20,7 @@ from portal.job_kinds import (
     UnknownJobKindError,
     job_kind_get,
     job_kind_label,
+    job_kinds,
     job_kinds_for_user,
     job_parameters_described,
 )
@@ -29,7 +30,7 @@ from portal.selectors.jobs import (
     duration_text,
     job_counts_labelled,
     job_get_for_user,
-    job_kind_choices_for_user,
+    job_kinds_of_own_jobs,
     job_list_for_user,
     job_log_lines,
     job_owners_for_user,
@@ -47,12 +48,23 @@ def _actor(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]  # behind login_only
 
 
+def _kind_choices(user: User) -> list[tuple[str, object]]:
+    """The kinds the kind filter offers: every kind to those who see every job; to the
+    others the kinds they may start and those of their own jobs."""
+    if user.has_perm("portal.view_every_job"):
+        kinds = job_kinds()
+    else:
+        own = job_kinds_of_own_jobs(user=user)
+        kinds = [kind for kind in job_kinds() if kind.may_start(user) or kind.name in own]
+    return [(kind.name, kind.label) for kind in kinds]
+
+
 def _list_page(request: HttpRequest, start_forms: dict[str, object] | None = None) -> HttpResponse:
     user = _actor(request)
     sees_everyone = user.has_perm("portal.view_every_job")
     form = JobFilterForm(
         request.GET or None,
-        kinds=job_kind_choices_for_user(user=user),
+        kinds=_kind_choices(user),
         owners=job_owners_for_user(user=user) if sees_everyone else None,
     )
     filters = form.cleaned_data if form.is_valid() else {}

@@ -34,7 +34,7 @@
   const counts = find("[data-job-counts]");
   const counterLabels = JSON.parse(root.dataset.counterLabels || "{}");
   const STAGE_ORDER = Object.keys(counterLabels);
-  const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  const number = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 1 });
   let lastLogId = null;
   let lastResultIds = null;
 

@@ -111,7 +111,12 @@ def test_changing_a_schedule_to_an_interval_and_disabling_it_follows_on_its_task
 
     response = client.post(
         reverse("portal:job-schedule-edit", kwargs={"pk": schedule.pk}),
-        {**FORM, "owner": administrator.pk, "schedule_type": "interval", "every_minutes": 15},
+        {
+            **{name: value for name, value in FORM.items() if name != "enabled"},
+            "owner": administrator.pk,
+            "schedule_type": "interval",
+            "every_minutes": 15,
+        },
     )
 
     assert response.status_code == 302
@@ -162,17 +167,17 @@ def test_the_schedules_page_lists_them_for_administrators(administrator, client_
 # --- The reaper and the claim -----------------------------------------------------------
 def running_job(owner, *, beat_seconds_ago: float, **fields) -> Job:
     now = timezone.now()
-    return Job.objects.create(
-        kind="portal.audit_verify",
-        owner=owner,
-        status=JobStatus.RUNNING,
-        started_at=now - timedelta(minutes=5),
-        heartbeat_at=now - timedelta(seconds=beat_seconds_ago),
-        run_token="a" * 32,
-        attempts=1,
-        queue="reports",
-        **fields,
-    )
+    values = {
+        "kind": "portal.audit_verify",
+        "owner": owner,
+        "status": JobStatus.RUNNING,
+        "started_at": now - timedelta(minutes=5),
+        "heartbeat_at": now - timedelta(seconds=beat_seconds_ago),
+        "run_token": "a" * 32,
+        "attempts": 1,
+        "queue": "reports",
+    }
+    return Job.objects.create(**{**values, **fields})
 
 
 def test_the_reaper_queues_again_a_job_whose_worker_stopped_beating(administrator, sent):
@@ -226,8 +231,12 @@ def test_a_job_is_claimed_once_and_a_run_that_lost_it_writes_nothing(administrat
     job.refresh_from_db()
     assert (job.run_token, job.attempts) == (token, 2)
     old_run = JobContext(
-        job_id=job.pk, kind=None, parameters={}, owner=administrator, run_token="a" * 32
-    )  # type: ignore[arg-type]
+        job_id=job.pk,
+        kind=None,  # type: ignore[arg-type]
+        parameters={},
+        owner=administrator,
+        run_token="a" * 32,
+    )
     with pytest.raises(JobLost):
         old_run.progress(80, "Still here")
     job.refresh_from_db()
