@@ -125,7 +125,7 @@ def _sync_periodic_task(schedule: JobSchedule, cron: dict[str, str] | None) -> N
     task = schedule.periodic_task or PeriodicTask(name=f"job-schedule-{schedule.pk}")
     task.task = SCHEDULE_TASK
     task.kwargs = json.dumps({"schedule_id": schedule.pk})
-    task.queue = "default"
+    task.queue = "alerts"  # a short task (it only starts the job), never behind a long one
     task.enabled = schedule.enabled
     task.description = f"{schedule.name} ({schedule.kind})"[:200]
     if cron is not None:

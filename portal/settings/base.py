@@ -135,9 +135,12 @@ CELERY_TASK_ROUTES = {
     "cases.case_reminders_send": {"queue": "alerts"},
     "dispatch.unit_day_stats_rollup": {"queue": "analytics"},
     "portal.audit_activity_rollup": {"queue": "analytics"},
+    # Short control tasks of the jobs: on the alerts worker, never behind a long job.
+    "portal.jobs_reap": {"queue": "alerts"},
+    "portal.job_schedule_run": {"queue": "alerts"},
 }
 # Every queue a worker started without -Q consumes (the tests' worker); `make run` starts
-# one worker for alerts and the default queue, one for the long work (.ci/serve.sh).
+# one worker for alerts alone, one for the rest (.ci/serve.sh).
 CELERY_TASK_QUEUES = [
     Queue(name, routing_key=name)
     for name in ("alerts", "default", "reports", "analytics", "imports")
