@@ -11,12 +11,18 @@ from portal.job_kinds import job_kinds
 from portal.models import JobScheduleType, JobStatus, User
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        full_name = obj.get_full_name()
+        return f"{full_name} ({obj.username})" if full_name else obj.username
+
+
 class JobFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *JobStatus.choices]
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         label=_("Started by"),
         required=False,
         queryset=User.objects.none(),
@@ -32,12 +38,6 @@ class JobFilterForm(forms.Form):
             del self.fields["owner"]
         else:
             self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        full_name = obj.get_full_name()
-        return f"{full_name} ({obj.username})" if full_name else obj.username
 
 
 class JobScheduleForm(forms.Form):
