@@ -91,6 +91,7 @@ class CasesConfig(AppConfig):
         return [
             JobKind(
                 name="cases.case_report",
+                queue="reports",
                 label=_("Case report (PDF)"),
                 description=_(
                     "Summary, team, entities, link chart, timeline, violations, assistance "
@@ -104,6 +105,7 @@ class CasesConfig(AppConfig):
             ),
             JobKind(
                 name="cases.evidence_bundle",
+                queue="reports",
                 label=_("Evidence bundle (zip)"),
                 description=_(
                     "The case report with every document and evidence file of the case, "

@@ -60,6 +60,7 @@ class PortalConfig(AppConfig):
         return [
             JobKind(
                 name="portal.audit_export",
+                queue="reports",
                 label=_("Export the audit trail"),
                 description=_(
                     "The records the filters select, as CSV or XLSX, every cell escaped "
@@ -71,6 +72,7 @@ class PortalConfig(AppConfig):
             ),
             JobKind(
                 name="portal.audit_verify",
+                queue="reports",
                 label=_("Verify the audit trail"),
                 description=_(
                     "Checks every record's keyed hash and link, and the chain against its "

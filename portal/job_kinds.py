@@ -48,14 +48,27 @@ class JobKind:
     permission: str
     description: str | Promise = ""
     form: type[forms.Form] = NoParameters
-    # The Celery queue its jobs go to (the default queue unless a kind asks for its own).
+    # The Celery queue its jobs go to (JobQueue: imports, analytics, reports, alerts; the
+    # default queue when empty).
     queue: str = field(default="")
+    # How many times a job of the kind is tried before it ends failed: transient failures
+    # (the database or a connection lost, JobRetry, or one of ``retry_on``) and workers
+    # lost mid-job each count as an attempt. 0: the JOB_MAX_ATTEMPTS setting.
+    max_attempts: int = 0
+    retry_on: tuple[type[BaseException], ...] = ()
     # Checks the cleaned parameters against the person starting the job (e.g. that the
     # object they name is within their reach); raises ValidationError by field.
     check: "Callable[[User, dict[str, Any]], None] | None" = None
     # Says what the stored parameters name, for the person looking at the job (e.g. the
     # case's number and title instead of its id); the form's labels and raw values else.
     describe: "Callable[[User, dict[str, Any]], list[JobParameter]] | None" = None
+
+    @property
+    def queue_name(self) -> str:
+        return self.queue or "default"
+
+    def attempts_allowed(self) -> int:
+        return self.max_attempts or int(settings.JOB_MAX_ATTEMPTS)
 
     def may_start(self, user: "User") -> bool:
         return bool(user.is_authenticated and user.has_perm(self.permission))

@@ -59,6 +59,7 @@ PORTAL_ROLE_PERMISSIONS: Mapping[Role, Iterable[str]] = {
         "portal.revoke_certificate",
         "portal.view_every_job",
         "portal.cancel_every_job",
+        "portal.manage_job_schedules",
         "django_celery_results.view_taskresult",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",

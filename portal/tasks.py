@@ -1,9 +1,12 @@
 """Periodic work of the core, on Celery. Thin: the logic lives in selectors and services."""
 
 import logging
+from dataclasses import asdict
 from typing import TypedDict
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from portal.selectors.audit_anchors import audit_trail_verify
 from portal.services.audit_anchors import audit_chain_anchor
@@ -64,10 +67,36 @@ def audit_activity_rollup_task() -> int:
     return audit_activity_rollup()
 
 
-@shared_task(name="portal.job_run")
-def job_run_task(job_id: int) -> str:
-    """Run one job (portal/services/jobs.py). Delivered at least once: a second delivery
-    finds the job no longer queued and returns "skipped"."""
+@shared_task(name="portal.job_run", bind=True, max_retries=None)
+def job_run_task(self: Task, job_id: int) -> str:
+    """Run one job (portal/services/jobs.py), on its kind's queue. Delivered at least
+    once: a second delivery finds the job no longer queued and returns "skipped". The
+    database away even for writing the job's end: tried again later (the job's stale
+    heartbeat then lets the next delivery take it)."""
     from portal.services.jobs import job_run
 
-    return job_run(job_id=job_id)
+    try:
+        return job_run(job_id=job_id)
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("Job %s: the database is unreachable; trying again", job_id)
+        delay = max(2 * float(settings.JOB_STALE_AFTER_S), float(settings.JOB_RETRY_BASE_S))
+        raise self.retry(exc=error, countdown=delay) from error
+
+
+@shared_task(name="portal.jobs_reap")
+def jobs_reap_task() -> dict[str, list[int]]:
+    """Queue again the running jobs whose worker is gone (every JOB_REAP_EVERY_S, see
+    CELERY_BEAT_SCHEDULE). Each job is taken by one conditional update: harmless twice."""
+    from portal.services.jobs import jobs_reap
+
+    return asdict(jobs_reap())
+
+
+@shared_task(name="portal.job_schedule_run")
+def job_schedule_run_task(schedule_id: int) -> int | None:
+    """Start the job of a periodic schedule (its PeriodicTask, django-celery-beat); the
+    id of the job started, None when the schedule is gone, disabled or no longer valid."""
+    from portal.services.job_schedules import job_schedule_run
+
+    job = job_schedule_run(schedule_id=schedule_id)
+    return job.pk if job is not None else None

@@ -108,6 +108,10 @@ portal_pages = [
     path("training/mine/", training.my_training, name="training-mine"),
     path("jobs/", jobs.job_list, name="job-list"),
     path("jobs/start/<str:kind>/", jobs.job_start, name="job-start"),
+    path("jobs/schedules/", jobs.job_schedule_list_view, name="job-schedule-list"),
+    path("jobs/schedules/new/", jobs.job_schedule_create, name="job-schedule-create"),
+    path("jobs/schedules/<int:pk>/", jobs.job_schedule_edit, name="job-schedule-edit"),
+    path("jobs/schedules/<int:pk>/delete/", jobs.job_schedule_delete, name="job-schedule-delete"),
     path("jobs/<int:pk>/", jobs.job_detail, name="job-detail"),
     path("jobs/<int:pk>/cancel/", jobs.job_cancel, name="job-cancel"),
     path(

@@ -242,49 +242,74 @@ def worker_media_root(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("worker-media")
 
 
-@pytest.fixture(scope="module")
-def celery_worker_process(
-    django_db_setup, django_db_blocker, worker_anchor_file, worker_media_root
-) -> Iterator[subprocess.Popen[bytes]]:
-    """A real Celery worker process on the test database and the test broker."""
-    from portal.celery import app
-
+def worker_environment(anchor_file: Path, media_root: Path) -> dict[str, str]:
+    """The environment of a test worker: the test settings, database and broker."""
     db = settings.DATABASES["default"]
-    env = dict(
+    return dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="portal.settings.test",
-        TEST_AUDIT_ANCHOR_FILE=str(worker_anchor_file),
-        MEDIA_ROOT=str(worker_media_root),
+        TEST_AUDIT_ANCHOR_FILE=str(anchor_file),
+        MEDIA_ROOT=str(media_root),
         DATABASE_URL=(
             f"postgis://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}"
         ),
     )
-    log = open(ROOT / "artifacts" / "test-worker.log", "ab")  # noqa: SIM115  closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-n", "test@%h"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+
+
+def worker_start(env: dict[str, str], name: str = "test") -> subprocess.Popen[bytes]:
+    """Start a real Celery worker process (one process, every queue) and wait until it
+    answers a ping; its output goes to artifacts/test-worker.log."""
+    from portal.celery import app
+
+    with open(ROOT / "artifacts" / "test-worker.log", "ab") as log:
+        process = subprocess.Popen(  # noqa: S603  (our own command line)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=solo",
+                "-n",
+                f"{name}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=0.5) or []
+        if any(key.startswith(f"{name}@") for reply in replies for key in reply):
+            return process
+        if process.poll() is not None:
+            raise RuntimeError("The Celery worker exited; see artifacts/test-worker.log")
+    process.kill()
+    raise RuntimeError("The Celery worker did not answer within 30 s")
+
+
+def worker_stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if app.control.ping(timeout=0.5):
-                break
-            if process.poll() is not None:
-                raise RuntimeError("The Celery worker exited; see artifacts/test-worker.log")
-        else:
-            raise RuntimeError("The Celery worker did not answer within 30 s")
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(
+    django_db_setup, django_db_blocker, worker_anchor_file, worker_media_root
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker process on the test database and the test broker."""
+    process = worker_start(worker_environment(worker_anchor_file, worker_media_root))
+    try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        worker_stop(process)
 
 
 @pytest.fixture(autouse=True)
@@ -330,3 +355,18 @@ def violation_of_officer(officer):
         ),
     )
     return violation
+
+
+@pytest.fixture
+def step_rows_table(django_db_blocker):
+    """The table the tests' stepped job kind writes to (tests/portal/job_kinds.py)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS tests_job_step_rows "
+            "(job_id integer NOT NULL, step integer NOT NULL, row integer NOT NULL)"
+        )
+    yield "tests_job_step_rows"
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS tests_job_step_rows")

@@ -17,13 +17,14 @@ from rest_framework.views import APIView
 from portal.api.helpers import ERRORS, as_drf_error, error_responses, request_user
 from portal.api.permissions import Authenticated
 from portal.job_kinds import job_kind_label, job_kind_parameters_help, job_kinds_for_user
-from portal.models import Job, JobLogLine, JobResult, JobStatus
+from portal.models import Job, JobLogLine, JobResult, JobStatus, User
 from portal.selectors.jobs import (
     job_get_for_user,
     job_list_for_user,
     job_log_lines,
     job_result_get_for_user,
     job_results,
+    job_speed,
 )
 from portal.services import jobs as job_services
 
@@ -52,6 +53,13 @@ class JobSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     owner = serializers.CharField(source="owner.username", read_only=True)
     finished = serializers.BooleanField(read_only=True)
+    rate_per_second = serializers.SerializerMethodField()
+    eta_seconds = serializers.SerializerMethodField()
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="Named counters per stage: read, valid, invalid, created, matched...",
+    )
 
     class Meta:
         model = Job
@@ -71,10 +79,31 @@ class JobSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "queue",
+            "attempts",
+            "max_attempts",
+            "next_attempt_at",
+            "heartbeat_at",
+            "items_done",
+            "items_total",
+            "rate_per_second",
+            "eta_seconds",
+            "counts",
+            "schedule",
         ]
 
     def get_kind_label(self, job: Job) -> str:
         return str(job_kind_label(job.kind))
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_rate_per_second(self, job: Job) -> float | None:
+        """Items per second over the current attempt (while it runs)."""
+        return job_speed(job).rate_per_second
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_eta_seconds(self, job: Job) -> int | None:
+        """The estimated seconds left (while it runs)."""
+        return job_speed(job).eta_seconds
 
 
 class JobDetailSerializer(JobSerializer):
@@ -103,6 +132,10 @@ class JobStartSerializer(serializers.Serializer):
 
 class JobFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=JobStatus.choices, required=False)
+    kind = serializers.CharField(max_length=100, required=False)
+    owner = serializers.CharField(
+        max_length=150, required=False, help_text="A username (administrators only)."
+    )
 
 
 class JobKindSerializer(serializers.Serializer):
@@ -126,9 +159,16 @@ class JobList(GenericAPIView):
     def get(self, request: Request) -> Response:
         filters = JobFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
+        owner_name = filters.validated_data.get("owner", "")
+        owner = User.objects.filter(username=owner_name).first() if owner_name else None
         jobs = job_list_for_user(
-            user=request_user(request), status=filters.validated_data.get("status", "")
+            user=request_user(request),
+            status=filters.validated_data.get("status", ""),
+            kind=filters.validated_data.get("kind", ""),
+            owner=owner,
         )
+        if owner_name and owner is None:  # nobody of that name started a job
+            jobs = jobs.none()
         page = list(self.paginate_queryset(jobs) or [])
         return self.get_paginated_response(JobSerializer(page, many=True).data)
 

@@ -12,7 +12,10 @@ from portal.models.jobs import (
     Job,
     JobLogLevel,
     JobLogLine,
+    JobQueue,
     JobResult,
+    JobSchedule,
+    JobScheduleType,
     JobStatus,
 )
 from portal.models.org import OrgUnit, OrgUnitKind
@@ -52,7 +55,10 @@ __all__ = [
     "Job",
     "JobLogLevel",
     "JobLogLine",
+    "JobQueue",
     "JobResult",
+    "JobSchedule",
+    "JobScheduleType",
     "JobStatus",
     "OrgUnit",
     "OrgUnitKind",

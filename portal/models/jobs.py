@@ -10,6 +10,14 @@ A worker claims a queued job with a conditional UPDATE (delivery is at least onc
 second delivery finds it no longer queued and does nothing). Cancelling a running job
 sets ``cancel_requested``; the kind's function sees it at its next progress report or
 check and stops there (cooperative: nothing is killed half-way through a write).
+
+Surviving failures (docs/operations.md): each claim gets a ``run_token`` and the worker
+beats ``heartbeat_at`` while it runs; a running job whose heartbeat is stale lost its
+worker (killed, host gone) and is taken again, by a redelivery of its message or by the
+reaper (beat), and resumes from its ``checkpoint``. A transient failure sends the job
+back to the queue for a later attempt (``next_attempt_at``), up to ``max_attempts``.
+
+    running -> queued     (a retry after a transient failure, or its worker was lost)
 """
 
 from django.conf import settings
@@ -32,6 +40,17 @@ class JobStatus(models.TextChoices):
 
 
 FINISHED_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+
+class JobQueue(models.TextChoices):
+    """The Celery queues (CELERY_TASK_ROUTES; docs/operations.md): alerts have their own so
+    that a long import never delays them."""
+
+    DEFAULT = "default", _("Default")
+    IMPORTS = "imports", _("Imports")
+    ANALYTICS = "analytics", _("Analytics")
+    REPORTS = "reports", _("Reports")
+    ALERTS = "alerts", _("Alerts")
 
 
 class JobLogLevel(models.TextChoices):
@@ -61,6 +80,32 @@ class Job(models.Model):
     queue = models.CharField(_("queue"), max_length=50, blank=True)
     task_id = models.CharField(_("task ID"), max_length=50, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("most attempts"), default=5)
+    # When a job sent back to the queue (a retry) is due, and when it was last sent.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("sent to the queue"), null=True, blank=True)
+    # The claim of the worker running it: writes of another claim are refused, and a
+    # heartbeat older than JOB_STALE_AFTER_S says the worker is gone.
+    run_token = models.CharField(_("run token"), max_length=32, blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # Where a restarted job resumes (the kind's own JSON, saved by context.save_checkpoint
+    # in the transaction of the step it ends), and its named counters per stage.
+    checkpoint = models.JSONField(_("checkpoint"), default=dict, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # Items done of the total, for the rate and the time left; items_at_start is what
+    # was done when the current attempt started (the rate is of this attempt only).
+    items_done = models.PositiveBigIntegerField(_("items done"), default=0)
+    items_total = models.PositiveBigIntegerField(_("items in all"), null=True, blank=True)
+    items_at_start = models.PositiveBigIntegerField(default=0)
+    schedule = models.ForeignKey(
+        "portal.JobSchedule",
+        verbose_name=_("schedule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
     # The language of the person who started it: the worker writes the progress, the
     # log and the reports in it.
     language = models.CharField(_("language"), max_length=10, blank=True)
@@ -77,8 +122,13 @@ class Job(models.Model):
         permissions = [
             ("view_every_job", _("Can see every person's jobs and their results")),
             ("cancel_every_job", _("Can cancel every person's jobs")),
+            ("manage_job_schedules", _("Can schedule periodic jobs")),
         ]
-        indexes = [models.Index(fields=["owner", "-created_at"], name="portal_job_owner_created")]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="portal_job_owner_created"),
+            # The reaper's look-up of running jobs by heartbeat.
+            models.Index(fields=["status", "heartbeat_at"], name="portal_job_status_heartbeat"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress_percent__lte=100), name="portal_job_progress_max_100"
@@ -131,6 +181,48 @@ class JobResult(models.Model):
         verbose_name = _("job result")
         verbose_name_plural = _("job results")
         ordering = ["id"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JobScheduleType(models.TextChoices):
+    INTERVAL = "interval", _("Every so many minutes")
+    CRONTAB = "crontab", _("At set times (crontab)")
+
+
+class JobSchedule(models.Model):
+    """A job kind started periodically with fixed parameters, as ``owner``. Kept in step
+    with a django-celery-beat PeriodicTask (which beat reads) by the services."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=100)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("runs as"),
+        on_delete=models.PROTECT,
+        related_name="job_schedules",
+    )
+    schedule_type = models.CharField(_("repeats"), max_length=10, choices=JobScheduleType.choices)
+    every_minutes = models.PositiveIntegerField(_("every (minutes)"), null=True, blank=True)
+    crontab = models.CharField(_("crontab"), max_length=100, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="job_schedule",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("job schedule")
+        verbose_name_plural = _("job schedules")
+        ordering = ["name"]
         default_permissions = ()
 
     def __str__(self) -> str:

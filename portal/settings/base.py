@@ -11,6 +11,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from portal.lib.csp import tile_server_source
 
@@ -127,6 +128,46 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queues (docs/operations.md): a job goes to its kind's queue; the other tasks by name.
+# Alerts have a queue of their own so that a long import never delays them.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "cases.case_reminders_send": {"queue": "alerts"},
+    "dispatch.unit_day_stats_rollup": {"queue": "analytics"},
+    "portal.audit_activity_rollup": {"queue": "analytics"},
+    # Short control tasks of the jobs: on the alerts worker, never behind a long job.
+    "portal.jobs_reap": {"queue": "alerts"},
+    "portal.job_schedule_run": {"queue": "alerts"},
+}
+# Every queue a worker started without -Q consumes (the tests' worker); `make run` starts
+# one worker for alerts alone, one for the rest (.ci/serve.sh).
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name)
+    for name in ("alerts", "default", "reports", "analytics", "imports")
+]
+# An unacknowledged message (acks late: acknowledged when its task ends) goes back to the
+# queue this long after it was taken: longer than any job runs, since a redelivered job
+# that is still running is only skipped; a worker killed mid-job is found sooner by the
+# reaper below through the job's heartbeat. Also the longest countdown of a retry.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_S", default=6 * 3600)
+}
+# A worker that loses a task to a crash does not requeue it at once (the job's claim
+# would refuse it while its heartbeat is fresh); the reaper takes it up.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# Jobs that survive (portal/services/jobs.py): the running worker beats the job every
+# JOB_HEARTBEAT_S; a running job without a beat for JOB_STALE_AFTER_S lost its worker and
+# is queued again by the reaper (every JOB_REAP_EVERY_S). Transient failures are retried
+# after JOB_RETRY_BASE_S, doubling each time up to JOB_RETRY_MAX_S, JOB_MAX_ATTEMPTS in all.
+JOB_HEARTBEAT_S = env.float("JOB_HEARTBEAT_S", default=10.0)
+JOB_STALE_AFTER_S = env.float("JOB_STALE_AFTER_S", default=60.0)
+JOB_REAP_EVERY_S = env.int("JOB_REAP_EVERY_S", default=60)
+JOB_RETRY_BASE_S = env.float("JOB_RETRY_BASE_S", default=10.0)
+JOB_RETRY_MAX_S = env.float("JOB_RETRY_MAX_S", default=600.0)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
+# A queued job whose message may have been lost (the broker restarted empty) is sent
+# again after this long; a second message of a job is harmless (the claim refuses it).
+JOB_QUEUED_RESEND_AFTER_S = env.int("JOB_QUEUED_RESEND_AFTER_S", default=3 * 3600)
 # Periodic jobs are declared here; django-celery-beat's scheduler loads them into the
 # database, where administrators can see and pause them.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
@@ -144,6 +185,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "cases-reminders-hourly": {
         "task": "cases.case_reminders_send",
         "schedule": crontab(minute=5),
+    },
+    # Running jobs whose worker is gone go back to the queue (docs/operations.md).
+    "jobs-reap": {
+        "task": "portal.jobs_reap",
+        "schedule": timedelta(seconds=JOB_REAP_EVERY_S),
     },
 }
 

@@ -45,6 +45,11 @@ if _template := env.str("DATABASE_TEST_TEMPLATE", default=""):  # noqa: F405
 # Kinds that only tests start (one that waits at a gate the test opens, one that fails,
 # one that crashes), registered beside the apps' own in this process and the test worker.
 JOB_KINDS_EXTRA = "tests.portal.job_kinds"
+# Fast beats, staleness and retries, for the tests' real worker and the reaper they run.
+JOB_HEARTBEAT_S = env.float("JOB_HEARTBEAT_S", default=0.25)  # noqa: F405
+JOB_STALE_AFTER_S = env.float("JOB_STALE_AFTER_S", default=3.0)  # noqa: F405
+JOB_RETRY_BASE_S = env.float("JOB_RETRY_BASE_S", default=0.5)  # noqa: F405
+JOB_RETRY_MAX_S = env.float("JOB_RETRY_MAX_S", default=2.0)  # noqa: F405
 
 # Browser tests wait for the live server's last request before the tables are emptied
 # (tests/e2e/in_flight.py); first, so that it counts the whole request.

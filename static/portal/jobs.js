@@ -1,5 +1,6 @@
 // A job's page: polls the job's JSON (the API's job detail) while the job runs and
-// updates the progress bar, its message, the status, the log and the result files in
+// updates the progress bar, its message, the rate, the time left, the counters per stage,
+// the attempt, the status, the log and the result files in
 // place, without reloading the page. Stops once the job has finished. The texts come
 // from the page's data-text-* attributes (translated by the template).
 (function () {
@@ -26,6 +27,14 @@
   const finished = find("[data-job-finished]");
   const cancel = find("[data-job-cancel]");
   const connection = find("[data-job-connection]");
+  const items = find("[data-job-items]");
+  const rate = find("[data-job-rate]");
+  const eta = find("[data-job-eta]");
+  const attempt = find("[data-job-attempt]");
+  const counts = find("[data-job-counts]");
+  const counterLabels = JSON.parse(root.dataset.counterLabels || "{}");
+  const STAGE_ORDER = Object.keys(counterLabels);
+  const number = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 1 });
   let lastLogId = null;
   let lastResultIds = null;
 
@@ -47,6 +56,38 @@
     error.hidden = !job.error;
     started.textContent = job.started_at ? T.clock(job.started_at, { date: true }) : "—";
     finished.textContent = job.finished_at ? T.clock(job.finished_at, { date: true }) : "—";
+  }
+
+  // "40 s", "3 min", "2 h 5 min": the units read the same in English and Lithuanian.
+  function duration(seconds) {
+    if (seconds < 60) return seconds + " s";
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60) return minutes + " min";
+    return Math.floor(minutes / 60) + " h " + (minutes % 60) + " min";
+  }
+
+  function showSpeed(job) {
+    if (job.items_total !== null) {
+      items.textContent = T.fill(texts.items, { done: number.format(job.items_done), total: number.format(job.items_total) });
+    } else {
+      items.textContent = job.items_done ? number.format(job.items_done) : "";
+    }
+    rate.textContent = job.rate_per_second !== null ? T.fill(texts.rate, { rate: number.format(job.rate_per_second) }) : "";
+    eta.textContent = job.eta_seconds !== null ? T.fill(texts.eta, { time: duration(job.eta_seconds) }) : "";
+    attempt.textContent = job.attempts > 1 ? T.fill(texts.attempt, { attempt: job.attempts, most: job.max_attempts }) : "";
+  }
+
+  function showCounts(job) {
+    const rank = (name) => (STAGE_ORDER.indexOf(name) + 1 || 99);
+    const names = Object.keys(job.counts).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    counts.replaceChildren(
+      ...names.map((name) =>
+        T.el("div", { class: "job-counts__item" }, [
+          T.el("dt", { text: counterLabels[name] || name }),
+          T.el("dd", { text: number.format(job.counts[name]) }),
+        ])
+      )
+    );
   }
 
   function showLog(job) {
@@ -82,6 +123,8 @@
   function show(job) {
     showStatus(job);
     showProgress(job);
+    showSpeed(job);
+    showCounts(job);
     showLog(job);
     showResults(job);
     if (job.finished && cancel) cancel.hidden = true;

@@ -27,6 +27,13 @@ JOB_RULES: dict[str, Rule] = {
     "api:job-detail": Rule(JOB_REACH, kwargs=pk_of("job"), denied_status=404),
     "api:job-cancel": Rule(JOB_REACH, method="post", kwargs=pk_of("job"), denied_status=404),
     "api:job-result-download": Rule(JOB_REACH, kwargs=_result, denied_status=404),
+    # Periodic jobs: administrators only (portal.manage_job_schedules).
+    "portal:job-schedule-list": Rule(frozenset({ADMIN})),
+    "portal:job-schedule-create": Rule(frozenset({ADMIN})),
+    "portal:job-schedule-edit": Rule(frozenset({ADMIN}), kwargs=pk_of("job_schedule")),
+    "portal:job-schedule-delete": Rule(
+        frozenset({ADMIN}), method="post", kwargs=pk_of("job_schedule")
+    ),
 }
 
 
@@ -51,4 +58,13 @@ def job_objects(personas: dict[str, Any]) -> dict[str, Any]:
     result = job_result_add(
         job_id=job.pk, name="report.txt", content=b"intact\n", content_type="text/plain"
     )
-    return {"job": job, "job_result": result}
+    from portal.models import JobSchedule
+
+    schedule = JobSchedule.objects.create(
+        name="Nightly audit check",
+        kind="portal.audit_verify",
+        owner=personas["administrator"],
+        schedule_type="crontab",
+        crontab="30 2 * * *",
+    )
+    return {"job": job, "job_result": result, "job_schedule": schedule}
