@@ -149,7 +149,12 @@ def test_marks_changed_since_the_preview_are_shown_before_anything_is_built(
 
     response = client_for(analyst).post(
         extract_url(birch),
-        {"action": "build", "agency": "Latvian customs", "previewed": "", "leave_entity": [side.pk]},
+        {
+            "action": "build",
+            "agency": "Latvian customs",
+            "previewed": "",
+            "leave_entity": [side.pk],
+        },
     )
 
     assert response.status_code == 200
