@@ -8,6 +8,7 @@ import io
 import json
 import time
 import zipfile
+from typing import cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +19,7 @@ from cases.models import AssistanceRequest, Entity, Relation
 from cases.services.case_content import case_document_add
 from cases.services.extract import masked
 from cases.services.investigations import CaseInput, case_create, case_entity_link
-from portal.models import AuditAction, AuditRecord, Job, JobStatus
+from portal.models import AuditAction, AuditRecord, Job, JobStatus, User
 from tests.factories import UserFactory
 
 ID_NUMBER = "38501011234"
@@ -70,7 +71,7 @@ def birch(analyst):
     Relation.objects.create(source=side, target=company, kind="Ownership")
     for entity, why in ((person, "Organiser"), (company, "Front"), (side, "Owner")):
         case_entity_link(actor=analyst, case=case, entity=entity, reason=why)
-    other_lead = UserFactory(username="analyst_other", roles=["analyst"])
+    other_lead = cast(User, UserFactory(username="analyst_other", roles=["analyst"]))
     hidden_case = case_create(
         actor=other_lead, data=CaseInput(title="Operation Wolf", restricted=True)
     )
@@ -305,12 +306,13 @@ def test_the_worker_builds_a_bundle_without_what_is_left_out_and_with_true_hashe
         "relation-end-left-out": 1,
     }
     for item in manifest["files"]:
-        content = bundle.read(item["path"])
-        assert hashlib.sha256(content).hexdigest() == item["sha256"]
-        assert len(content) == item["size"]
-    sums = dict(
-        reversed(line.split("  ", 1)) for line in bundle.read("SHA256SUMS").decode().splitlines()
-    )
+        kept = bundle.read(item["path"])
+        assert hashlib.sha256(kept).hexdigest() == item["sha256"]
+        assert len(kept) == item["size"]
+    sums: dict[str, str] = {}
+    for line in bundle.read("SHA256SUMS").decode().splitlines():
+        digest, name = line.split("  ", 1)
+        sums[name] = digest
     assert sums["manifest.json"] == hashlib.sha256(manifest_bytes).hexdigest()
     for name in names - {"SHA256SUMS"}:
         assert sums[name] == hashlib.sha256(bundle.read(name)).hexdigest()

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from io import BytesIO
+from typing import cast
 
 import pytest
 from django.urls import reverse
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 from cases.models import Entity, Relation
 from cases.services import exports as violation_exports
 from cases.services.investigations import CaseInput, case_create, case_entity_link
-from portal.models import AuditAction, AuditRecord
+from portal.models import AuditAction, AuditRecord, User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def world(analyst):
     Relation.objects.create(source=person, target=company, kind="Directorship")
     case_entity_link(actor=analyst, case=case, entity=person, reason="Organiser")
     case_entity_link(actor=analyst, case=case, entity=company, reason="Front")
-    other = UserFactory(username="analyst_other", roles=["analyst"])
+    other = cast(User, UserFactory(username="analyst_other", roles=["analyst"]))
     hidden_case = case_create(actor=other, data=CaseInput(title="Operation Wolf", restricted=True))
     witness = Entity.objects.create(kind="Person", label=HIDDEN, properties={"name": [HIDDEN]})
     case_entity_link(actor=other, case=hidden_case, entity=witness, reason="Witness")
