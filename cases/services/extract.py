@@ -336,8 +336,17 @@ class CaseExtractParameters(forms.Form):
     documents = forms.BooleanField(
         label=gettext_lazy("Include the case's documents"), required=False
     )
-    leave_out_entities = forms.CharField(required=False, max_length=20_000)
-    leave_out_properties = forms.CharField(required=False, max_length=50_000)
+    # Marked on the preview page; the policy's fields are left out whatever these say.
+    leave_out_entities = forms.CharField(
+        label=gettext_lazy("Entities to leave out (their ids, separated by commas)"),
+        required=False,
+        max_length=20_000,
+    )
+    leave_out_properties = forms.CharField(
+        label=gettext_lazy("Properties to leave out (entity id:property, separated by commas)"),
+        required=False,
+        max_length=50_000,
+    )
 
     def clean_agency(self) -> str:
         agency = " ".join(self.cleaned_data["agency"].split())
