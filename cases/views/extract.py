@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.forms.extract import CaseExtractForm
 from cases.services.extract import extract_case_get, extract_plan
+from cases.services.investigations import case_consult
 from cases.views.common import actor_of
 from portal.access import permission_required
 from portal.services.jobs import job_start
@@ -64,6 +65,8 @@ def case_extract(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         form.is_valid()
         form.errors.clear()  # an update of the preview does not judge the form yet
+    if request.method == "GET":
+        case_consult(actor=actor, case=case, what="extract preview")
     plan = extract_plan(
         user=actor,
         case=case,

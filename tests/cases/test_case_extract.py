@@ -113,6 +113,10 @@ def test_the_preview_lists_the_policy_fields_masked_with_their_reason(birch, ana
     assert "Leave this entity out" in page
     assert REGISTRATION in page
     assert HIDDEN not in page
+    # The preview is a consultation of the case.
+    assert AuditRecord.objects.filter(
+        object_type="cases.case", object_id=str(birch.pk), changes__consulted="extract preview"
+    ).exists()
 
 
 def test_what_the_analyst_marks_is_listed_with_the_relations_it_takes_along(
