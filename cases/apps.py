@@ -59,6 +59,7 @@ class CasesConfig(AppConfig):
                 "cases.view_case",
                 "cases.add_case",
                 "cases.change_case",
+                "cases.export_case",
                 "cases.use_search",
             ],
             "administrator": [
@@ -68,6 +69,7 @@ class CasesConfig(AppConfig):
                 # company's outside their own cases for a stated purpose, audited).
                 "cases.view_case",
                 "cases.view_all_cases",
+                "cases.export_case",
                 "cases.view_entity",
                 "cases.use_search",
                 "cases.add_violationcategory",
@@ -79,6 +81,12 @@ class CasesConfig(AppConfig):
     def job_kinds(self) -> list[Any]:
         # The case report and the evidence bundle: whoever may open the case starts them;
         # the job re-checks need-to-know for its owner when it runs.
+        from cases.services.extract import (
+            CaseExtractParameters,
+            case_extract_check,
+            case_extract_describe,
+            case_extract_job,
+        )
         from cases.services.reports import (
             CaseReportParameters,
             case_bundle_job,
@@ -116,6 +124,22 @@ class CasesConfig(AppConfig):
                 form=CaseReportParameters,
                 check=case_report_check,
                 describe=case_report_describe,
+            ),
+            # The extract for another agency: started from its preview page, where the
+            # analyst sees what is left out (cases/services/extract.py).
+            JobKind(
+                name="cases.case_extract",
+                label=_("Case extract for another agency (zip)"),
+                description=_(
+                    "The case's entities and relations as FtM, sensitive fields left out, "
+                    "with a manifest and SHA-256 hashes."
+                ),
+                run=case_extract_job,
+                queue="reports",
+                permission="cases.export_case",
+                form=CaseExtractParameters,
+                check=case_extract_check,
+                describe=case_extract_describe,
             ),
         ]
 

@@ -3,13 +3,14 @@ mounted at /entities/."""
 
 from django.urls import path
 
-from cases.views import registry, resolution
+from cases.views import list_exports, registry, resolution
 
 app_name = "entities"
 
 urlpatterns = [
     path("", registry.entity_list, name="entity-list"),
     path("export.ftm.jsonl", registry.entity_export, name="entity-export"),
+    path("export/<str:file_format>/", list_exports.entity_table_export, name="entity-table-export"),
     path("matches/", resolution.match_list, name="match-list"),
     path("matches/<int:pk>/judge/", resolution.match_judge, name="match-judge"),
     path("matches/<int:pk>/merge/", resolution.match_merge, name="match-merge"),

@@ -7,7 +7,9 @@ from cases.views import (
     case_chart,
     case_content,
     case_links,
+    extract,
     investigations,
+    list_exports,
     reports,
     timeline,
 )
@@ -16,6 +18,7 @@ app_name = "investigations"
 
 urlpatterns = [
     path("", investigations.case_list, name="case-list"),
+    path("export/<str:file_format>/", list_exports.case_list_export, name="case-list-export"),
     path("new/", investigations.case_create, name="case-create"),
     path("requests/", assistance.assistance_register, name="assistance-register"),
     path("<int:pk>/", investigations.case_detail, name="case-detail"),
@@ -25,6 +28,12 @@ urlpatterns = [
     path("<int:pk>/chart/save/", case_chart.case_chart_save_view, name="case-chart-save"),
     path("<int:pk>/team/", investigations.case_team_manage, name="case-team"),
     path("<int:pk>/report/", reports.case_report_start, name="case-report-start"),
+    path("<int:pk>/extract/", extract.case_extract, name="case-extract"),
+    path(
+        "<int:pk>/entities/export/<str:file_format>/",
+        list_exports.case_entities_export,
+        name="case-entities-export",
+    ),
     path(
         "<int:pk>/team/<int:member_id>/remove/",
         investigations.case_team_remove,

@@ -79,7 +79,10 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-updated_at", "-id"]
-        permissions = [("view_all_cases", "Can view every case, restricted ones too")]
+        permissions = [
+            ("view_all_cases", "Can view every case, restricted ones too"),
+            ("export_case", "Can export cases and extract a case for another agency"),
+        ]
         indexes = [
             models.Index(fields=["status", "-updated_at"], name="case_status_idx"),
             models.Index(fields=["restricted"], name="case_restricted_idx"),

@@ -35,6 +35,7 @@ from cases.selectors.investigations import (
     case_team,
 )
 from cases.services import investigations as case_services
+from cases.services.extract import extract_may_start
 from cases.views.common import actor_of, add_service_errors
 from portal.access import permission_required
 from portal.pagination import CappedCountPaginator
@@ -94,6 +95,8 @@ def case_page_context(request: HttpRequest, case: Case, **forms: Any) -> dict[st
         "my_role_label": CaseRole(my_role).label if my_role else "",
         "can_work": can_work,
         "can_manage_team": case_can_manage_team(user=user, case=case),
+        "can_extract": user.has_perm("cases.view_entity")
+        and extract_may_start(user=user, case=case),
         "sections": case_page_sections(case=case, user=user),
         "overdue_requests": [r.pk for r in content.requests if assistance_is_overdue(r)],
         # Every other case and violation where the case's entities and its violations'

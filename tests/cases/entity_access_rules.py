@@ -15,6 +15,7 @@ ENTITY_RULES: dict[str, Rule] = {
     "entities:entity-list": Rule(READERS),
     "entities:entity-detail": Rule(READERS, kwargs=pk_of("entity")),
     "entities:entity-export": Rule(RESOLVERS),
+    "entities:entity-table-export": Rule(RESOLVERS, kwargs=lambda objs: {"file_format": "csv"}),
     "entities:match-list": Rule(RESOLVERS),
     "entities:match-judge": Rule(RESOLVERS, method="post", kwargs=pk_of("entity_match")),
     "entities:match-merge": Rule(RESOLVERS, method="post", kwargs=pk_of("entity_match")),

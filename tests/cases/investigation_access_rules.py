@@ -19,6 +19,8 @@ def _case_and(name: str, key: str) -> Any:
 
 INVESTIGATION_RULES: dict[str, Rule] = {
     "investigations:case-list": Rule(READERS),
+    # The case list as CSV or XLSX: whoever reads cases and may export them.
+    "investigations:case-list-export": Rule(READERS, kwargs=lambda objs: {"file_format": "csv"}),
     "investigations:case-create": Rule(WORKERS),
     "investigations:assistance-register": Rule(READERS),
     "investigations:case-detail": Rule(READERS, kwargs=pk_of("case")),
@@ -32,6 +34,12 @@ INVESTIGATION_RULES: dict[str, Rule] = {
     "investigations:case-team": Rule(WORKERS, kwargs=pk_of("case")),
     # Whoever may open the case starts its report or evidence bundle.
     "investigations:case-report-start": Rule(READERS, method="post", kwargs=pk_of("case")),
+    # The extract for another agency: the analyst leading the case, and administrators.
+    "investigations:case-extract": Rule(READERS, kwargs=pk_of("case")),
+    # The case's entities as GraphML or FtM read the relations, as the chart does.
+    "investigations:case-entities-export": Rule(
+        WORKERS, kwargs=lambda objs: {"pk": objs["case"].pk, "file_format": "graphml"}
+    ),
     "investigations:case-team-remove": Rule(
         WORKERS, method="post", kwargs=_case_and("case_member", "member_id")
     ),
