@@ -8,6 +8,7 @@ from celery import shared_task
 from portal.selectors.audit_anchors import audit_trail_verify
 from portal.services.audit_anchors import audit_chain_anchor
 from portal.services.audit_review import audit_activity_rollup
+from portal.services.training_reminders import training_reminders_send
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +72,16 @@ def job_run_task(job_id: int) -> str:
     from portal.services.jobs import job_run
 
     return job_run(job_id=job_id)
+
+
+class TrainingReminderReport(TypedDict):
+    certificates: int
+    sessions: int
+
+
+@shared_task(name="portal.training_reminders_send")
+def training_reminders_send_task() -> TrainingReminderReport:
+    """E-mail the reminders of certificates about to expire and sessions about to start
+    (daily, see CELERY_BEAT_SCHEDULE). Each is sent once, however often this runs."""
+    report = training_reminders_send()
+    return {"certificates": report.certificates, "sessions": report.sessions}

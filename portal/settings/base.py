@@ -147,6 +147,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# Training reminders by e-mail, each sent once: before a certificate expires (to the
+# holder and the head of their unit) and before a session starts (to those enrolled),
+# these many days ahead. At 05:00 UTC, the start of the working day in Vilnius.
+TRAINING_EXPIRY_REMIND_DAYS: tuple[int, ...] = tuple(
+    env.list("TRAINING_EXPIRY_REMIND_DAYS", cast=int, default=[60, 7])
+)
+TRAINING_SESSION_REMIND_DAYS: tuple[int, ...] = tuple(
+    env.list("TRAINING_SESSION_REMIND_DAYS", cast=int, default=[2])
+)
+CELERY_BEAT_SCHEDULE["training-reminders-daily"] = {
+    "task": "portal.training_reminders_send",
+    "schedule": crontab(hour=5, minute=0),
+}
+
 # --- E-mail -----------------------------------------------------------------------------
 # Reminders go by e-mail; the demo prints them on the worker's console (EMAIL_BACKEND in
 # the environment points production at its SMTP relay, configured by EMAIL_HOST etc.).
