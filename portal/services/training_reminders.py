@@ -34,6 +34,7 @@ from portal.models import (
     EnrolmentStatus,
     ReminderKind,
     TrainingReminder,
+    TrainingSession,
     User,
 )
 from portal.selectors.training import next_session_with_places
@@ -132,11 +133,18 @@ def _expiring_certificates(
 
 
 def _expiry_message(
-    *, certificate: Certificate, recipient: User, days_left: int
+    *,
+    certificate: Certificate,
+    recipient: User,
+    days_left: int,
+    next_sessions: dict[int, TrainingSession | None],
 ) -> tuple[str, str]:
     holder = certificate.person
     course = certificate.course
-    session = next_session_with_places(course=course)
+    # One query per course, not per certificate: many expire together after a session.
+    if course.pk not in next_sessions:
+        next_sessions[course.pk] = next_session_with_places(course=course)
+    session = next_sessions[course.pk]
     values = {
         "course": course.title,
         "code": course.code,
@@ -184,6 +192,7 @@ def certificate_expiry_reminders_send(*, today: datetime.date | None = None) -> 
     if not thresholds:
         return 0
     sent = 0
+    next_sessions: dict[int, TrainingSession | None] = {}
     for certificate in _expiring_certificates(today=today, thresholds=thresholds):
         days_left = (certificate.expires_on - today).days
         days_before = _threshold(days_left, thresholds)
@@ -199,7 +208,10 @@ def certificate_expiry_reminders_send(*, today: datetime.date | None = None) -> 
                 continue
             with translation.override(_language_of(recipient)):
                 subject, body = _expiry_message(
-                    certificate=certificate, recipient=recipient, days_left=days_left
+                    certificate=certificate,
+                    recipient=recipient,
+                    days_left=days_left,
+                    next_sessions=next_sessions,
                 )
             sent += _send_once(
                 kind=ReminderKind.CERTIFICATE_EXPIRY,

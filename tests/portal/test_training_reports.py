@@ -264,3 +264,13 @@ def test_an_export_with_bad_filters_goes_back_with_a_message(client_for, adminis
 
     assert "Correct the filters before exporting." in response.content.decode()
     assert not AuditRecord.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_a_head_of_unit_exports_only_the_people_of_their_units(client_for, world):
+    response = client_for(world["head"]).get(
+        reverse("portal:training-report-export", args=["expiring", "csv"])
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["Ona Jonaitienė"]
+    assert AuditRecord.objects.get(action=AuditAction.EXPORT).actor == world["head"]
