@@ -27,6 +27,7 @@ from portal.models import (
 from portal.services import certificates
 from portal.services import training as services
 from tests.factories import CourseFactory, OrgUnitFactory, TrainingSessionFactory, UserFactory
+from tests.hostile import EXPORT_FORBIDDEN, FORMULA_STARTS, HOSTILE_TEXT, storable
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +275,42 @@ def test_a_head_of_unit_exports_only_the_people_of_their_units(client_for, world
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[0] for row in rows[1:]] == ["Ona Jonaitienė"]
     assert AuditRecord.objects.get(action=AuditAction.EXPORT).actor == world["head"]
+
+
+def test_every_export_opens_with_hostile_text_in_names_places_and_titles(
+    client_for, administrator, world
+):
+    """Each hostile text of tests/hostile.py stored where the tables print text (a
+    person's name, a unit, a course title, a place): the files parse, no cell starts a
+    formula or holds a control character."""
+    texts = [storable(text)[:150] for text in HOSTILE_TEXT.values() if storable(text).strip()]
+    TrainingSession.objects.filter(pk=world["session"].pk).update(capacity=100)
+    world["session"].refresh_from_db()
+    for index, text in enumerate(texts):
+        person = _user(username=f"hostile{index}", last_name=text, org_unit=world["unit_b"])
+        _expire_in(_pass(administrator, world["session"], person), 30)
+    OrgUnit.objects.filter(pk=world["unit_b"].pk).update(name=texts[0])
+    Course.objects.filter(pk=world["course"].pk).update(title=texts[1])
+    TrainingSession.objects.filter(pk=world["session"].pk).update(place=texts[2])
+    client = client_for(administrator)
+
+    for table in ["courses", "units", "expiring", "sessions"]:
+        url = reverse("portal:training-report-export", args=[table, "csv"])
+        rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+        workbook = load_workbook(
+            io.BytesIO(
+                client.get(reverse("portal:training-report-export", args=[table, "xlsx"])).content
+            )
+        )
+        sheet = workbook.active
+        assert sheet is not None
+        cells = [cell for row in rows for cell in row] + [
+            value
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if isinstance(value, str)
+        ]
+        assert len(rows) >= 2, table
+        for cell in cells:
+            assert not cell.startswith(FORMULA_STARTS), (table, cell)
+            assert not EXPORT_FORBIDDEN.search(cell), (table, cell)
