@@ -5,13 +5,14 @@ so that the training reports are worth looking at.
 
 Runs after seed_demo (it needs the demo accounts and units). Dates are relative to the
 day of the first run; a course that already has sessions is left as it is, so running
-the seed again, even days later, changes nothing.
+the seed again changes nothing, except that a demo account whose gating certificate ran
+out since (weeks later) is given a refresher (_keep_demo_accounts_qualified).
 
 The gate: a course that qualifies for a role makes the role depend on a valid
 certificate. Every demo account of such a role gets a valid one, far from expiry, with
 one documented exception: the demo officer's certificate expires 25 days after the
 first run, so that the officer's dashboard shows the expiry warning (the officer keeps
-the role until then).
+the role until then; the next `make run` after it renews it).
 """
 
 import datetime
@@ -391,4 +392,42 @@ def training_demo_seed(*, today: datetime.date | None = None) -> list[str]:
                     status = EnrolmentStatus.ENROLLED if position < 4 else EnrolmentStatus.WAITING
                     _enrol(session, person, admin, status=status)
         lines.append(f"  {course.code:<24} (created)")
+    lines.extend(_keep_demo_accounts_qualified(accounts=accounts, admin=admin, today=today))
+    return lines
+
+
+def _keep_demo_accounts_qualified(
+    *, accounts: dict[str, User], admin: User, today: datetime.date
+) -> list[str]:
+    """A demo database lives on: when a demo account's certificate of a course gating its
+    role has run out since the first run (the officer's, 25 days after), the account is
+    given a refresher session that ended yesterday and its new certificate, so that no
+    demo account is ever locked out of its role. Nothing to do on a fresh database."""
+    lines = []
+    yesterday = today - datetime.timedelta(days=1)
+    for course in Course.objects.exclude(qualifies_role="").order_by("code"):
+        for person in accounts.values():
+            if not person.groups.filter(name=course.qualifies_role).exists():
+                continue
+            if Certificate.objects.filter(
+                person=person,
+                course=course,
+                revoked_at__isnull=True,
+                issued_on__lte=today,
+                expires_on__gte=today,
+            ).exists():
+                continue
+            session = TrainingSession.objects.create(
+                course=course,
+                starts_on=yesterday,
+                ends_on=yesterday,
+                trainer=TRAINERS.get(course.code, "Demo trainer"),
+                place=PLACES.get(course.code, "Vilnius HQ"),
+                capacity=4,
+                notes="Refresher for a demo account whose certificate ran out.",
+            )
+            enrolment = _enrol(session, person, admin)
+            _record(enrolment, attended=True, passed=True, score=90)
+            _certify(enrolment, course)
+            lines.append(f"  {person.username:<24} (refresher certificate of {course.code})")
     return lines

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.models import Certificate, Course, Enrolment, TrainingSession, User
 from portal.selectors.training import person_holds_valid_certificate
-from portal.services.training_demo import OFFICER_EXPIRES_IN_DAYS
+from portal.services.training_demo import OFFICER_EXPIRES_IN_DAYS, training_demo_seed
 
 pytestmark = pytest.mark.django_db
 DEMO = ["officer", "analyst", "dispatcher", "admin"]
@@ -86,3 +86,18 @@ def test_without_the_demo_accounts_the_seed_says_what_to_run_first(db):
     call_command("seed_training_demo", stdout=out)
     assert "Run seed_demo first" in out.getvalue()
     assert not Course.objects.exists()
+
+
+def test_a_demo_account_whose_certificate_ran_out_since_gets_a_refresher(seeded):
+    later = timezone.localdate() + datetime.timedelta(days=OFFICER_EXPIRES_IN_DAYS + 1)
+    mobile = Course.objects.get(code="customs-mobile-ops")
+    officer = User.objects.get(username="officer")
+    assert not person_holds_valid_certificate(person=officer, course=mobile, today=later)
+
+    lines = training_demo_seed(today=later)
+
+    assert person_holds_valid_certificate(person=officer, course=mobile, today=later)
+    assert any("officer" in line and "refresher" in line for line in lines)
+    assert training_demo_seed(today=later) == [
+        line for line in training_demo_seed(today=later) if "(exists)" in line
+    ]
