@@ -21,6 +21,7 @@ if [ -z "${DEMO_PASSWORD:-}" ]; then
   DEMO_PASSWORD=$(cat .run/demo-password)
 fi
 DEMO_PASSWORD="$DEMO_PASSWORD" $PY manage.py seed_demo
+$PY manage.py seed_training_demo
 $PY manage.py seed_dispatch_demo
 $PY manage.py seed_cases_demo
 

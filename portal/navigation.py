@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.job_kinds import job_kinds_for_user
 from portal.models import User
 from portal.selectors.training import may_see_sessions
+from portal.selectors.training_reports import may_see_training_reports
 
 
 def _may_start_a_job(user: User) -> bool:
@@ -68,6 +69,13 @@ PORTAL_NAVIGATION = [
         _("Certificates"),
         "portal:training-certificate-list",
         ("portal.view_certificate",),
+        order=79,
+    ),
+    NavItem(
+        "training-reports",
+        _("Training reports"),
+        "portal:training-reports",
+        visible=may_see_training_reports,
         order=79,
     ),
     NavItem("jobs", _("Jobs"), "portal:job-list", visible=_may_start_a_job, order=85),

@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 from portal.selectors.audit_anchors import audit_trail_verify
 from portal.services.audit_anchors import audit_chain_anchor
 from portal.services.audit_review import audit_activity_rollup
+from portal.services.training_reminders import training_reminders_send
 
 logger = logging.getLogger(__name__)
 
@@ -100,3 +101,16 @@ def job_schedule_run_task(schedule_id: int) -> int | None:
 
     job = job_schedule_run(schedule_id=schedule_id)
     return job.pk if job is not None else None
+
+
+class TrainingReminderReport(TypedDict):
+    certificates: int
+    sessions: int
+
+
+@shared_task(name="portal.training_reminders_send")
+def training_reminders_send_task() -> TrainingReminderReport:
+    """E-mail the reminders of certificates about to expire and sessions about to start
+    (daily, see CELERY_BEAT_SCHEDULE). Each is sent once, however often this runs."""
+    report = training_reminders_send()
+    return {"certificates": report.certificates, "sessions": report.sessions}

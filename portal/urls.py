@@ -14,7 +14,17 @@ import dispatch.urls_api
 import portal.urls_api
 from portal.access import public
 from portal.api.permissions import Authenticated
-from portal.views import accounts, audit, dashboard, jobs, offline, training, user_import, users
+from portal.views import (
+    accounts,
+    audit,
+    dashboard,
+    jobs,
+    offline,
+    training,
+    training_reports,
+    user_import,
+    users,
+)
 
 portal_pages = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -106,6 +116,12 @@ portal_pages = [
     ),
     path("training/verify/", training.certificate_verify, name="training-verify"),
     path("training/mine/", training.my_training, name="training-mine"),
+    path("training/reports/", training_reports.training_reports, name="training-reports"),
+    path(
+        "training/reports/<slug:table>.<slug:file_format>",
+        training_reports.training_report_export,
+        name="training-report-export",
+    ),
     path("jobs/", jobs.job_list, name="job-list"),
     path("jobs/start/<str:kind>/", jobs.job_start, name="job-start"),
     path("jobs/schedules/", jobs.job_schedule_list_view, name="job-schedule-list"),

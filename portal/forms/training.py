@@ -7,12 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.forms.users import ROLE_CHOICES
+from portal.forms.users import ROLE_CHOICES, OrgUnitChoiceField
 from portal.models import (
     AdministeredArea,
     Course,
     Enrolment,
     EnrolmentResult,
+    OrgUnit,
     TrainingSession,
     User,
 )
@@ -294,3 +295,42 @@ class VerifyForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "ABCD-EFGH-JKMN", "autocomplete": "off"}),
         error_messages={"required": _("Type the code printed on the certificate.")},
     )
+
+
+# The longest period a report covers: ten years of sessions is still a small table.
+REPORT_PERIOD_MAX_DAYS = 3660
+
+
+class TrainingReportFilterForm(forms.Form):
+    course = CourseChoiceField(
+        label=_("Course"),
+        required=False,
+        queryset=Course.objects.order_by("code"),
+        empty_label=_("Any course"),
+    )
+    unit = OrgUnitChoiceField(
+        label=_("Unit"),
+        required=False,
+        queryset=OrgUnit.objects.order_by("name"),
+        empty_label=_("Any unit"),
+        help_text=_("With its sub-units."),
+    )
+    date_from = forms.DateField(label=_("Sessions from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Sessions to"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to:
+            if date_from > date_to:
+                self.add_error("date_to", _("The end of the period is before its start."))
+            elif (date_to - date_from).days > REPORT_PERIOD_MAX_DAYS:
+                self.add_error(
+                    "date_to", _("A report covers at most ten years: shorten the period.")
+                )
+        return data

@@ -78,3 +78,41 @@ def bar_chart(
         first_label=points[0][0] if points else "",
         last_label=points[-1][0] if points else "",
     )
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of a horizontal bar, in percent of the chart's width."""
+
+    x: float
+    width: float
+    value: int
+    css: str
+
+
+@dataclass(frozen=True)
+class HorizontalBar:
+    label: str
+    segments: list[Segment]
+    value_text: str
+
+
+def horizontal_bars(
+    rows: list[tuple[str, list[tuple[int, str]], str]], *, top: int | None = None
+) -> list[HorizontalBar]:
+    """One bar per row (label, [(value, css class) stacked left to right], value text),
+    scaled to ``top`` (e.g. 100 for percentages) or to the round ceiling of the largest
+    bar. The page draws each bar in a viewBox 100 wide that stretches to its cell: the
+    labels and numbers are text beside it, the same size on a phone and a desktop."""
+    largest = max((sum(value for value, _css in parts) for _label, parts, _text in rows), default=0)
+    scale = top or _nice_ceiling(largest)
+    bars = []
+    for label, parts, text in rows:
+        segments = []
+        offset = 0.0
+        for value, css in parts:
+            width = round(100 * value / scale, 2)
+            segments.append(Segment(x=round(offset, 2), width=width, value=value, css=css))
+            offset += width
+        bars.append(HorizontalBar(label=label, segments=segments, value_text=text))
+    return bars

@@ -27,6 +27,8 @@ from portal.models.training import (
     Enrolment,
     EnrolmentResult,
     EnrolmentStatus,
+    ReminderKind,
+    TrainingReminder,
     TrainingSession,
 )
 from portal.models.users import User
@@ -63,6 +65,8 @@ __all__ = [
     "OrgUnit",
     "OrgUnitKind",
     "ReferenceArea",
+    "ReminderKind",
+    "TrainingReminder",
     "TrainingSession",
     "User",
     "api_token_digest",

@@ -274,3 +274,73 @@ class Certificate(models.Model):
         if today > self.expires_on:
             return CertificateStatus.EXPIRED
         return CertificateStatus.VALID
+
+
+class ReminderKind(models.TextChoices):
+    CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiry")
+    SESSION_START = "session_start", _("Session start")
+
+
+class TrainingReminder(models.Model):
+    """One e-mail reminder sent (or being sent) to one person.
+
+    The row is inserted before the e-mail goes, in the same transaction: the unique
+    constraints make a second beat run, or a second worker racing the first, fail to
+    insert it and send nothing. ``about_date`` is the date the reminder is about (the
+    expiry date, the session's first day): a session moved to another day earns a new
+    reminder, the same date never a second one.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("certificate"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before"))
+    about_date = models.DateField(_("about the date"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training reminder")
+        verbose_name_plural = _("training reminders")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="certificate_expiry", certificate__isnull=False, enrolment__isnull=True)
+                    | Q(kind="session_start", enrolment__isnull=False, certificate__isnull=True)
+                ),
+                name="training_reminder_about_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["certificate", "recipient", "days_before", "about_date"],
+                condition=Q(certificate__isnull=False),
+                name="training_reminder_certificate_once",
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "recipient", "days_before", "about_date"],
+                condition=Q(enrolment__isnull=False),
+                name="training_reminder_enrolment_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.recipient_id} · {self.about_date.isoformat()}"

@@ -133,6 +133,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "cases.case_reminders_send": {"queue": "alerts"},
+    "portal.training_reminders_send": {"queue": "alerts"},
     "dispatch.unit_day_stats_rollup": {"queue": "analytics"},
     "portal.audit_activity_rollup": {"queue": "analytics"},
     # Short control tasks of the jobs: on the alerts worker, never behind a long job.
@@ -191,6 +192,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "portal.jobs_reap",
         "schedule": timedelta(seconds=JOB_REAP_EVERY_S),
     },
+}
+
+# Training reminders by e-mail, each sent once: before a certificate expires (to the
+# holder and the head of their unit) and before a session starts (to those enrolled),
+# these many days ahead. At 05:00 UTC, the start of the working day in Vilnius.
+TRAINING_EXPIRY_REMIND_DAYS: tuple[int, ...] = tuple(
+    env.list("TRAINING_EXPIRY_REMIND_DAYS", cast=int, default=[60, 7])
+)
+TRAINING_SESSION_REMIND_DAYS: tuple[int, ...] = tuple(
+    env.list("TRAINING_SESSION_REMIND_DAYS", cast=int, default=[2])
+)
+CELERY_BEAT_SCHEDULE["training-reminders-daily"] = {
+    "task": "portal.training_reminders_send",
+    "schedule": crontab(hour=5, minute=0),
 }
 
 # --- E-mail -----------------------------------------------------------------------------

@@ -48,6 +48,10 @@ TRAINING_RULES: dict[str, Rule] = {
     "api:training-certificate-detail": Rule(HOLDER, kwargs=pk_of("certificate"), denied_status=404),
     "api:training-certificate-revoke": Rule(ADMINS, method="post", kwargs=pk_of("certificate")),
     "api:training-mine": Rule(ALL_ROLES),
+    "portal:training-reports": Rule(ADMINS),
+    "portal:training-report-export": Rule(
+        ADMINS, kwargs=lambda objs: {"table": "expiring", "file_format": "csv"}
+    ),
 }
 
 
