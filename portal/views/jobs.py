@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -100,6 +101,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "log": job_log_lines(job=job),
             "log_max": JOB_LOG_MAX_LINES,
             "results": job_results(job=job),
+            "viewer_is_owner": job.owner_id == request.user.pk,
         },
     )
 
@@ -123,10 +125,15 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_only
 @require_GET
-def job_result_download(request: HttpRequest, pk: int, result_id: int) -> FileResponse:
+def job_result_download(request: HttpRequest, pk: int, result_id: int) -> HttpResponseBase:
     user = _actor(request)
     result = job_result_get_for_user(user=user, job_pk=pk, result_pk=result_id)
-    handle = job_services.job_result_open(actor=user, result=result)
+    try:
+        handle = job_services.job_result_open(actor=user, result=result)
+    except (PermissionDenied, job_services.JobResultGoneError) as refusal:
+        # A result downloadable once, by its owner only: the job's page says why not.
+        messages.error(request, str(refusal))
+        return redirect("portal:job-detail", pk=pk)
     return FileResponse(
         handle, as_attachment=True, filename=result.name, content_type=result.content_type
     )
