@@ -1,13 +1,16 @@
 """Periodic work of the core, on Celery. Thin: the logic lives in selectors and services."""
 
 import logging
+from datetime import timedelta
 from typing import TypedDict
 
 from celery import shared_task
+from django.conf import settings
 
 from portal.selectors.audit_anchors import audit_trail_verify
 from portal.services.audit_anchors import audit_chain_anchor
 from portal.services.audit_review import audit_activity_rollup
+from portal.services.user_import_jobs import user_import_uploads_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,15 @@ def audit_activity_rollup_task() -> int:
     minutes, see CELERY_BEAT_SCHEDULE). Idempotent: the mark of the last record counted
     moves with the counts, under a lock."""
     return audit_activity_rollup()
+
+
+@shared_task(name="portal.user_import_uploads_sweep")
+def user_import_uploads_sweep_task() -> int:
+    """Delete the uploads of bulk user creation nobody confirmed (hourly, see
+    CELERY_BEAT_SCHEDULE): they hold personal data. Deleting twice deletes nothing more."""
+    return user_import_uploads_sweep(
+        older_than=timedelta(hours=settings.USER_IMPORT_UPLOAD_TTL_HOURS)
+    )
 
 
 @shared_task(name="portal.job_run")

@@ -14,12 +14,14 @@ import io
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -68,6 +70,24 @@ def user_import_discard(*, path: str) -> None:
     """Delete a stored upload (its job is over, or it was never started)."""
     if UPLOAD_PATH.match(path) and default_storage.exists(path):
         default_storage.delete(path)
+
+
+def user_import_uploads_sweep(*, older_than: timedelta) -> int:
+    """Delete kept uploads older than ``older_than``: previews never confirmed, jobs
+    cancelled before a worker took them. Returns how many were deleted."""
+    if not default_storage.exists(UPLOAD_FOLDER):
+        return 0
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    owners, _files = default_storage.listdir(UPLOAD_FOLDER)
+    for owner in owners:
+        _folders, names = default_storage.listdir(f"{UPLOAD_FOLDER}/{owner}")
+        for name in names:
+            path = f"{UPLOAD_FOLDER}/{owner}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                deleted += 1
+    return deleted
 
 
 def _stored_bytes(path: str, sha256: str) -> bytes | None:

@@ -447,3 +447,57 @@ def test_a_sheet_of_endless_empty_rows_is_refused(administrator, unit_a, client_
     response = upload(client_for(administrator), file)
 
     assert "more than 20 empty rows" in " ".join(response.context["form"].errors["file"])
+
+
+def test_through_the_api_the_secrets_download_once_and_only_for_their_starter(
+    administrator, unit_a, client_for, api_client_for
+):
+    client = client_for(administrator)
+    job = confirm_and_run(client, upload(client, csv_file([row("a.b")]), "one_time_password"))
+    (result,) = job.results.all()
+    url = reverse("api:job-result-download", kwargs={"pk": job.pk, "result_id": result.pk})
+    owner = api_client_for(administrator)
+    colleague = api_client_for(UserFactory(username="colleague", roles=["administrator"]))
+
+    refused = colleague.get(url)
+    taken = owner.get(url)
+    gone = owner.get(url)
+
+    assert refused.status_code == 403
+    assert "Only the person who started this job" in refused.content.decode()
+    assert taken.status_code == 200
+    assert gone.status_code == 410
+    assert "could be downloaded once" in gone.content.decode()
+    detail = owner.get(reverse("api:job-detail", kwargs={"pk": job.pk})).json()
+    (listed,) = detail["results"]
+    assert listed["once"] is True
+    assert listed["downloaded_by"] == administrator.get_full_name()
+    assert listed["downloaded_at"]
+
+
+def test_an_upload_never_confirmed_is_swept_after_a_day_and_a_fresh_one_is_kept(
+    administrator, unit_a, client_for
+):
+    from datetime import timedelta
+
+    from portal.services.user_import_jobs import user_import_uploads_sweep
+
+    client = client_for(administrator)
+    upload(client, csv_file([row("a.b")]))
+    stored = client.session["portal_user_import_preview"]["file"]
+
+    assert user_import_uploads_sweep(older_than=timedelta(hours=24)) == 0
+    assert default_storage.exists(stored)
+    assert user_import_uploads_sweep(older_than=timedelta(0)) == 1
+    assert not default_storage.exists(stored)
+
+
+def test_a_second_upload_replaces_the_first_and_deletes_its_file(administrator, unit_a, client_for):
+    client = client_for(administrator)
+    upload(client, csv_file([row("a.b")]))
+    first = client.session["portal_user_import_preview"]["file"]
+
+    upload(client, csv_file([row("c.d")]))
+
+    assert not default_storage.exists(first)
+    assert default_storage.exists(client.session["portal_user_import_preview"]["file"])
