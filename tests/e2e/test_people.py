@@ -145,6 +145,8 @@ def test_people_pages_in_each_language_and_size(
     expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
     expect(page.locator("[data-job-result-once]")).to_be_visible()
     screenshot(page, f"people-import-job-{language}-{size}")
+    page.goto("/jobs/")
+    screenshot(page, f"people-jobs-list-{language}-{size}")
     page.goto(f"/users/{officer.pk}/")
     screenshot(page, f"people-user-detail-{language}-{size}")
     page.goto("/units/")

@@ -501,3 +501,37 @@ def test_a_second_upload_replaces_the_first_and_deletes_its_file(administrator, 
 
     assert not default_storage.exists(first)
     assert default_storage.exists(client.session["portal_user_import_preview"]["file"])
+
+
+def test_the_jobs_page_sends_administrators_to_the_import_page_instead_of_a_form(
+    administrator, client_for
+):
+    page = client_for(administrator).get(reverse("portal:job-list")).content.decode()
+
+    assert f'href="{reverse("portal:user-import")}"' in page
+    start = reverse("portal:job-start", kwargs={"kind": "portal.user_import"})
+    assert f'action="{start}"' not in page
+
+
+def test_a_job_cannot_be_started_on_another_administrators_upload(
+    administrator, unit_a, client_for
+):
+    from django.core.exceptions import ValidationError
+
+    from portal.services.jobs import job_start
+
+    client = client_for(administrator)
+    upload(client, csv_file([row("a.b")]))
+    stored = client.session["portal_user_import_preview"]
+    colleague = UserFactory(username="colleague", roles=["administrator"])
+    parameters = {
+        key: stored[key] for key in ("file", "sha256", "file_name", "first_sign_in", "rows")
+    }
+
+    with pytest.raises(ValidationError) as refused:
+        job_start(actor=colleague, kind_name="portal.user_import", parameters=parameters)
+
+    assert refused.value.message_dict == {
+        "parameters.file": ["This upload is not yours: upload the file again."]
+    }
+    assert not Job.objects.exists()
