@@ -5,6 +5,7 @@ invitation links or one-time passwords downloads once, for its owner only."""
 
 import csv
 import io
+from typing import cast
 
 import pytest
 from django.core import mail
@@ -523,7 +524,7 @@ def test_a_job_cannot_be_started_on_another_administrators_upload(
     client = client_for(administrator)
     upload(client, csv_file([row("a.b")]))
     stored = client.session["portal_user_import_preview"]
-    colleague = UserFactory(username="colleague", roles=["administrator"])
+    colleague = cast(User, UserFactory(username="colleague", roles=["administrator"]))
     parameters = {
         key: stored[key] for key in ("file", "sha256", "file_name", "first_sign_in", "rows")
     }
