@@ -144,6 +144,27 @@ class CasesConfig(AppConfig):
         ]
 
     @property
+    def audit_review_vocabulary(self) -> Any:
+        # The words of this app's audit records that the auditor's flags look for: its
+        # dossier view, its search kinds (only the entity search can find people) and
+        # the entity kind that is a person (tests/cases/test_audit_vocabulary.py).
+        from cases.lib.audit_words import DOSSIER_VIEW, ENTITY_SEARCH_KIND
+        from cases.models import EntityKind
+        from cases.selectors.search_sources import cases_search_sources
+        from portal.audit_vocabulary import AuditReviewVocabulary
+
+        return AuditReviewVocabulary(
+            dossier_views=(DOSSIER_VIEW,),
+            search_kinds_without_people=tuple(
+                source.kind
+                for source in cases_search_sources()
+                if source.kind != ENTITY_SEARCH_KIND
+            ),
+            entity_search_kinds=(ENTITY_SEARCH_KIND,),
+            person_kinds=(EntityKind.PERSON.value,),
+        )
+
+    @property
     def search_sources(self) -> list[Any]:
         # What the search box finds (cases/lib/search.py): violations and entities;
         # investigation cases, notes, documents and events register theirs here too.

@@ -53,9 +53,15 @@ class PortalConfig(AppConfig):
     @property
     def job_kinds(self) -> list[Any]:
         from portal.forms.audit import AuditExportForm
+        from portal.forms.users import UserImportJobForm
         from portal.job_kinds import JobKind
         from portal.services.audit_export_jobs import audit_export_job
         from portal.services.audit_jobs import audit_chain_verify_job
+        from portal.services.user_import_jobs import (
+            user_import_job,
+            user_import_job_check,
+            user_import_job_describe,
+        )
 
         return [
             JobKind(
@@ -80,6 +86,20 @@ class PortalConfig(AppConfig):
                 ),
                 run=audit_chain_verify_job,
                 permission="portal.view_auditrecord",
+            ),
+            JobKind(
+                name="portal.user_import",
+                label=_("Create users from a file"),
+                description=_(
+                    "Creates every person of a checked CSV or XLSX file, all or none; the "
+                    "list of their invitation links or one-time passwords downloads once."
+                ),
+                run=user_import_job,
+                permission="portal.add_user",
+                form=UserImportJobForm,
+                check=user_import_job_check,
+                describe=user_import_job_describe,
+                start_url_name="portal:user-import",
             ),
         ]
 

@@ -62,6 +62,9 @@ class JobKind:
     # Says what the stored parameters name, for the person looking at the job (e.g. the
     # case's number and title instead of its id); the form's labels and raw values else.
     describe: "Callable[[User, dict[str, Any]], list[JobParameter]] | None" = None
+    # The name of the page that starts it, for a kind whose parameters come from a page of
+    # its own (an uploaded file checked first): the jobs list links there, not a form.
+    start_url_name: str = ""
 
     @property
     def queue_name(self) -> str:

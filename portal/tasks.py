@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import asdict
+from datetime import timedelta
 from typing import TypedDict
 
 from celery import Task, shared_task
@@ -12,6 +13,7 @@ from portal.selectors.audit_anchors import audit_trail_verify
 from portal.services.audit_anchors import audit_chain_anchor
 from portal.services.audit_review import audit_activity_rollup
 from portal.services.training_reminders import training_reminders_send
+from portal.services.user_import_jobs import user_import_uploads_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,15 @@ def audit_activity_rollup_task() -> int:
     minutes, see CELERY_BEAT_SCHEDULE). Idempotent: the mark of the last record counted
     moves with the counts, under a lock."""
     return audit_activity_rollup()
+
+
+@shared_task(name="portal.user_import_uploads_sweep")
+def user_import_uploads_sweep_task() -> int:
+    """Delete the uploads of bulk user creation nobody confirmed (hourly, see
+    CELERY_BEAT_SCHEDULE): they hold personal data. Deleting twice deletes nothing more."""
+    return user_import_uploads_sweep(
+        older_than=timedelta(hours=settings.USER_IMPORT_UPLOAD_TTL_HOURS)
+    )
 
 
 @shared_task(name="portal.job_run", bind=True, max_retries=None)

@@ -46,11 +46,6 @@ portal_pages = [
     path(
         "users/import/template.csv", user_import.user_import_template, name="user-import-template"
     ),
-    path(
-        "users/import/one-time-passwords.csv",
-        user_import.user_import_result_download,
-        name="user-import-result",
-    ),
     path("users/<int:pk>/", users.user_detail, name="user-detail"),
     path(
         "users/<int:pk>/two-factor-reset/",

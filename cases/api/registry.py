@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.lib.audit_words import DOSSIER_VIEW
 from cases.lib.match_reasons import reason_text
 from cases.models import EntityMatch, EntityMerge, MatchStatus
 from cases.selectors.registry import (
@@ -76,7 +77,9 @@ class EntityDossier(APIView):
     def get(self, request: Request, pk: int) -> Response:
         user = request_user(request)
         entity = entity_dossier_get_for_user(user=user, pk=pk)
-        audit_record(actor=user, action=AuditAction.VIEW, obj=entity, changes={"view": "dossier"})
+        audit_record(
+            actor=user, action=AuditAction.VIEW, obj=entity, changes={"view": DOSSIER_VIEW}
+        )
         return Response(DossierSerializer(entity_dossier(user=user, entity=entity)).data)
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.lib.audit_words import ENTITY_SEARCH_KIND
 from cases.lib.ftm import schema_get
 from cases.lib.search import SearchDocument, SearchSource
 from cases.models import (
@@ -235,7 +236,7 @@ def cases_search_sources() -> list[SearchSource]:
             status_labels=dict(ViolationStatus.choices),
         ),
         SearchSource(
-            kind="entity",
+            kind=ENTITY_SEARCH_KIND,
             label=_("Entities"),
             permissions=("cases.view_entity", "cases.view_relation"),
             url_name="entities:entity-detail",

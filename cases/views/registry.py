@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.forms.registry import DossierPurposeForm, RegistryFilterForm
+from cases.lib.audit_words import DOSSIER_VIEW
 from cases.lib.match_reasons import reason_text
 from cases.selectors.cross_case import (
     cross_case_hits_for_user,
@@ -97,7 +98,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actor=user,
         action=AuditAction.VIEW,
         obj=entity,
-        changes={"view": "dossier"},
+        changes={"view": DOSSIER_VIEW},
         reason=purpose,
     )
     dossier = entity_dossier(user=user, entity=entity)

@@ -3,12 +3,14 @@ one may start, follow it (progress, log, results), cancel it, download its resul
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,15 +33,37 @@ from portal.services import jobs as job_services
 
 class JobResultSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
+    downloaded_by = serializers.SerializerMethodField()
 
     class Meta:
         model = JobResult
-        fields = ["id", "name", "size", "sha256", "content_type", "created_at", "download_url"]
+        fields = [
+            "id",
+            "name",
+            "size",
+            "sha256",
+            "content_type",
+            "created_at",
+            "download_url",
+            "once",
+            "downloaded_at",
+            "downloaded_by",
+        ]
+
+    def get_downloaded_by(self, result: JobResult) -> str:
+        taker = result.downloaded_by
+        return (taker.get_full_name() or taker.username) if taker else ""
 
     def get_download_url(self, result: JobResult) -> str:
         return reverse(
             "api:job-result-download", kwargs={"pk": result.job_id, "result_id": result.pk}
         )
+
+
+class ResultGone(APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "This file could be downloaded once and was downloaded already."
+    default_code = "gone"
 
 
 class JobLogLineSerializer(serializers.ModelSerializer):
@@ -238,7 +262,8 @@ class JobCancel(GenericAPIView):
 
 
 class JobResultDownload(GenericAPIView):
-    """A result file of a job one may see (the download is audited)."""
+    """A result file of a job one may see (the download is audited). A result that holds
+    secrets downloads once, for the job's owner only: 403 for anyone else, 410 after."""
 
     permission_classes = [Authenticated]
     queryset = JobResult.objects.none()
@@ -250,12 +275,18 @@ class JobResultDownload(GenericAPIView):
                 OpenApiTypes.BINARY, description="The file, as an attachment, with its type."
             ),
             **ERRORS,
+            **error_responses(410),
         }
     )
     def get(self, request: Request, pk: int, result_id: int) -> FileResponse:
         user = request_user(request)
         result = job_result_get_for_user(user=user, job_pk=pk, result_pk=result_id)
-        handle = job_services.job_result_open(actor=user, result=result)
+        try:
+            handle = job_services.job_result_open(actor=user, result=result)
+        except DjangoPermissionDenied as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        except job_services.JobResultGoneError as gone:
+            raise ResultGone(str(gone)) from gone
         return FileResponse(
             handle, as_attachment=True, filename=result.name, content_type=result.content_type
         )

@@ -166,6 +166,20 @@ class UserImportForm(forms.Form):
         return FirstSignIn(self.cleaned_data["first_sign_in"])
 
 
+class UserImportJobForm(forms.Form):
+    """The parameters of a bulk creation job, set by the import page once the file is
+    checked and kept (never typed by a person): where the file is kept, its hash, the
+    name it came under, how people first sign in, how many rows it has."""
+
+    file = forms.RegexField(
+        label=_("Stored file"), regex=r"^private/user-imports/\d+/[0-9a-f]{32}\.(csv|xlsx)$"
+    )
+    sha256 = forms.RegexField(label=_("SHA-256"), regex=r"^[0-9a-f]{64}$")
+    file_name = forms.CharField(label=_("File"), max_length=200)
+    first_sign_in = forms.ChoiceField(label=_("First sign-in"), choices=FIRST_SIGN_IN_CHOICES)
+    rows = forms.IntegerField(label=_("Rows"), min_value=1)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

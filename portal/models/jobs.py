@@ -176,6 +176,19 @@ class JobResult(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     content_type = models.CharField(_("type"), max_length=100)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # A result that holds secrets (one-time passwords, invitation links): only the job's
+    # owner may download it, once; the file is deleted as it is downloaded, and who took
+    # it and when stays, for the page and the audit.
+    once = models.BooleanField(_("downloadable once"), default=False)
+    downloaded_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
+    downloaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("downloaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("job result")

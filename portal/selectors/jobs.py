@@ -98,7 +98,7 @@ def job_log_lines(*, job: Job) -> list[JobLogLine]:
 
 
 def job_results(*, job: Job) -> list[JobResult]:
-    return list(JobResult.objects.filter(job=job).order_by("id"))
+    return list(JobResult.objects.filter(job=job).select_related("downloaded_by").order_by("id"))
 
 
 def job_result_get_for_user(*, user: User, job_pk: int, result_pk: int) -> JobResult:

@@ -109,11 +109,16 @@ def user_create(
     password: str | None,
     roles: list[Role],
     org_unit: OrgUnit | None = None,
+    password_hash: str = "",
     **fields: Any,
 ) -> User:
+    """Create a person; ``password_hash``: their password hashed already (a bulk creation
+    hashes outside its transaction, where the progress of the slow hashing shows)."""
     hidden_characters_check(person_names(fields))
     user = User(username=username, org_unit=org_unit, **fields)
-    if password:
+    if password_hash:
+        user.password = password_hash
+    elif password:
         user.set_password(password)
     else:
         user.set_unusable_password()

@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.audit_vocabulary import audit_review_vocabulary
 from portal.models import (
     AuditAction,
     AuditActivityHour,
@@ -31,23 +32,32 @@ from portal.models import (
 from portal.selectors.audit_review import audit_flags_for_day
 from portal.services.audit import AUDIT_CHAIN_LOCK_ID, REASON_MAX, audit_record
 
-# What the cases app writes into its audit records, which the rules recognise (the core
-# imports no domain app; these are the words of the trail, not of its models):
-# - a dossier opened outside the person's own cases carries the purpose they stated as
-#   its reason (cases/views/registry.py, entity_detail);
-# - a search names the kinds it was limited to; one limited to kinds that hold no people
-#   (violations, cases and their notes, documents, events) is no search for people.
-DOSSIER_OUTSIDE_SQL = "(coalesce(changes->>'view', '') = 'dossier' AND reason <> '')"
-NOT_PERSON_KINDS = ("violation", "case", "case_note", "case_document", "case_event")
-# (Each part is coalesced: a missing key is NULL, and NOT NULL would drop the record.)
-PERSON_SEARCH_SQL = f"""(action = 'search' AND NOT coalesce(
-    coalesce(changes->>'kind', '') IN ({", ".join(f"'{kind}'" for kind in NOT_PERSON_KINDS)})
-    OR (coalesce(changes->>'kind', '') = 'entity'
-        AND coalesce(changes->>'status', '') NOT IN ('', 'person'))
+# The flags' rules over the trail, in the words the apps declare they write (see
+# portal/audit_vocabulary.py; the core imports no domain app). Each part is coalesced: a
+# missing key is NULL, and NOT NULL would drop the record.
+DOSSIER_OUTSIDE_SQL = (
+    "(coalesce(changes->>'view', '') = ANY(%(dossier_views)s::text[]) AND reason <> '')"
+)
+PERSON_SEARCH_SQL = """(action = 'search' AND NOT coalesce(
+    coalesce(changes->>'kind', '') = ANY(%(search_kinds_without_people)s::text[])
+    OR (coalesce(changes->>'kind', '') = ANY(%(entity_search_kinds)s::text[])
+        AND coalesce(changes->>'status', '') <> ''
+        AND NOT coalesce(changes->>'status', '') = ANY(%(person_kinds)s::text[]))
     OR (jsonb_typeof(changes->'kinds') = 'array' AND jsonb_array_length(changes->'kinds') > 0
-        AND NOT jsonb_exists(changes->'kinds', 'person')),
+        AND NOT jsonb_exists_any(changes->'kinds', %(person_kinds)s::text[])),
     false))"""
 EXPORT_SQL = "(action IN ('export', 'download'))"
+
+
+def _vocabulary_parameters() -> dict[str, list[str]]:
+    vocabulary = audit_review_vocabulary()
+    return {
+        "dossier_views": list(vocabulary.dossier_views),
+        "search_kinds_without_people": list(vocabulary.search_kinds_without_people),
+        "entity_search_kinds": list(vocabulary.entity_search_kinds),
+        "person_kinds": list(vocabulary.person_kinds),
+    }
+
 
 # Records counted per call from a page visit (beat has no limit): a visit after a long
 # pause of beat costs at most this much.
@@ -101,7 +111,7 @@ def audit_activity_rollup(*, limit: int | None = None) -> int:
                     person_searches = {activity}.person_searches + EXCLUDED.person_searches,
                     exports = {activity}.exports + EXCLUDED.exports
                 """,  # noqa: S608  table names are our own, quoted; values are parameters
-                {"after": after, "upto": upto},
+                {"after": after, "upto": upto, **_vocabulary_parameters()},
             )
             cursor.execute(
                 f"SELECT count(*) FROM {trail} WHERE id > %s AND id <= %s",  # noqa: S608

@@ -19,6 +19,7 @@ with the reason: a job never blocks its queue.
 """
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -41,6 +42,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -210,9 +212,17 @@ def job_cancel(*, actor: User, job: Job) -> Job:
     return job
 
 
+class JobResultGoneError(Exception):
+    """A result downloadable once was downloaded already: its file is deleted."""
+
+
 def job_result_open(*, actor: User, result: JobResult) -> File:
     """Open a result file for ``actor`` (who reached it through the job's accessor) and
-    write the download to the audit trail."""
+    write the download to the audit trail. A result kept ``once`` opens only for the
+    job's owner (PermissionDenied for anyone else) and only once (JobResultGoneError
+    after): its file is read, deleted and marked downloaded."""
+    if result.once:
+        return _job_result_take(actor=actor, result=result)
     audit_record(
         actor=actor,
         action=AuditAction.DOWNLOAD,
@@ -221,6 +231,49 @@ def job_result_open(*, actor: User, result: JobResult) -> File:
         changes={"job": result.job_id, "sha256": result.sha256, "size": result.size},
     )
     return result.file.open("rb")
+
+
+def job_result_downloaded_text(result: JobResult) -> str:
+    """What a page says of a result downloadable once that was downloaded."""
+    taker = result.downloaded_by
+    return _(
+        "This file could be downloaded once: %(name)s downloaded it on %(when)s, and it is "
+        "no longer kept."
+    ) % {
+        "name": (taker.get_full_name() or taker.username) if taker else "?",
+        "when": date_format(timezone.localtime(result.downloaded_at), "DATETIME_FORMAT"),
+    }
+
+
+def _job_result_take(*, actor: User, result: JobResult) -> File:
+    if result.job.owner_id != actor.pk:
+        raise PermissionDenied(_("Only the person who started this job may download this file."))
+    with transaction.atomic():
+        # Two clicks at once: the row lock lets one of them take the file.
+        locked = JobResult.objects.select_for_update().get(pk=result.pk)
+        if locked.downloaded_at is not None:
+            raise JobResultGoneError(job_result_downloaded_text(locked))
+        with locked.file.open("rb") as stream:
+            content = stream.read()
+        locked.downloaded_at = timezone.now()
+        locked.downloaded_by = actor
+        locked.save(update_fields=["downloaded_at", "downloaded_by"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.DOWNLOAD,
+            obj=locked,
+            object_repr=locked.name,
+            changes={
+                "job": locked.job_id,
+                "sha256": locked.sha256,
+                "size": locked.size,
+                "once": True,
+            },
+        )
+        stored = locked.file.name
+        # The secrets leave the disk only once the download is on the record.
+        transaction.on_commit(lambda: locked.file.storage.delete(stored))
+    return File(io.BytesIO(content), name=locked.name)
 
 
 # --- Run by the worker ----------------------------------------------------------------
@@ -295,9 +348,13 @@ class JobContext:
     def log(self, message: str, level: JobLogLevel | str = JobLogLevel.INFO) -> None:
         job_log(job_id=self.job_id, message=message, level=level)
 
-    def add_result(self, *, name: str, content: bytes, content_type: str) -> JobResult:
+    def add_result(
+        self, *, name: str, content: bytes, content_type: str, once: bool = False
+    ) -> JobResult:
+        """Keep ``content`` as a result file; ``once``: it holds secrets, only the owner
+        downloads it, once."""
         return job_result_add(
-            job_id=self.job_id, name=name, content=content, content_type=content_type
+            job_id=self.job_id, name=name, content=content, content_type=content_type, once=once
         )
 
     def add_result_file(self, *, name: str, path: Path, content_type: str) -> JobResult:
@@ -375,7 +432,9 @@ def job_result_add_file(*, job_id: int, name: str, path: Path, content_type: str
     return result
 
 
-def job_result_add(*, job_id: int, name: str, content: bytes, content_type: str) -> JobResult:
+def job_result_add(
+    *, job_id: int, name: str, content: bytes, content_type: str, once: bool = False
+) -> JobResult:
     """Store a result file of the job with its size and SHA-256."""
     if len(content) > JOB_RESULT_MAX_BYTES:
         raise JobFailed(_("The result file is too large to keep."))
@@ -386,6 +445,7 @@ def job_result_add(*, job_id: int, name: str, content: bytes, content_type: str)
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content_type=content_type[:100] or "application/octet-stream",
+        once=once,
     )
     # A random folder per file: two results of one job may share a name.
     result.file.save(f"{uuid.uuid4().hex}/{safe_name}", ContentFile(content), save=False)

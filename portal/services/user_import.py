@@ -20,17 +20,24 @@ from django.core.validators import RegexValidator, validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from portal.lib.exports import csv_safe_row
 from portal.lib.text import hidden_characters_problem, length_problem
 from portal.models import AuditAction, OrgUnit, User
 from portal.roles import ROLE_LABELS, Role
 from portal.services.audit import audit_record
 from portal.services.invitations import invitations_send
-from portal.services.users import FirstSignIn, NewUser, user_create_by_administrator
+from portal.services.users import (
+    FirstSignIn,
+    NewUser,
+    OneTimePassword,
+    user_create_by_administrator,
+)
 
 # The columns of the file, in the order of the template; the header row names them.
 COLUMNS = [
@@ -335,11 +342,17 @@ def user_import_errors(rows: list[ImportRow]) -> list[RowError]:
 
 @transaction.atomic
 def user_import_create(
-    *, actor: User, rows: list[ImportRow], first_sign_in: FirstSignIn, file_name: str
+    *,
+    actor: User,
+    rows: list[ImportRow],
+    first_sign_in: FirstSignIn,
+    file_name: str,
+    passwords: dict[int, OneTimePassword] | None = None,
 ) -> list[NewUser]:
     """Create every row's person, or none: the rows are checked again inside the
     transaction (ValidationError when any has an error now), and a failure of any one
-    rolls back all. Invitations are e-mailed on commit."""
+    rolls back all. Invitations are e-mailed on commit. ``passwords``: the one-time
+    passwords made beforehand, by row number."""
     # One administrator's import at a time: two imports of one file cannot both pass the
     # check and then collide on the unique username.
     User.objects.select_for_update().filter(pk=actor.pk).first()
@@ -364,6 +377,7 @@ def user_import_create(
                     "org_unit": row.unit,
                 },
                 send=False,
+                prepared_password=(passwords or {}).get(row.number),
             )
         )
     invitations_send([new.invitation for new in created if new.invitation is not None])
@@ -415,32 +429,38 @@ def user_import_template_csv() -> str:
     return out.getvalue()
 
 
-def user_import_result_csv(created: list[NewUser]) -> str:
-    """The one-time passwords of a bulk creation, for the administrator to hand out."""
+def user_import_result_csv(created: list[NewUser]) -> bytes:
+    """The created accounts with what each person first signs in with: their invitation
+    link or their one-time password. Secrets: the job keeps it downloadable once."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["username", "first_name", "last_name", "email", "one_time_password"])
-    for new in created:
-        writer.writerow(
-            [
-                new.user.username,
-                new.user.first_name,
-                new.user.last_name,
-                new.user.email,
-                new.one_time_password,
-            ]
-        )
-    return out.getvalue()
-
-
-@transaction.atomic
-def user_import_result_downloaded(*, actor: User, content: str) -> None:
-    """Audit that the one-time passwords of a bulk creation left the portal (once)."""
-    usernames = [line.split(",", 1)[0] for line in content.splitlines()[1:] if line]
-    audit_record(
-        actor=actor,
-        action=AuditAction.DOWNLOAD,
-        object_type="portal.user",
-        object_repr="one-time-passwords.csv",
-        changes={"one_time_passwords_for": usernames},
+    writer.writerow(
+        [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "invitation_link",
+            "invitation_expires",
+            "one_time_password",
+        ]
     )
+    for new in created:
+        link = new.invitation
+        writer.writerow(
+            csv_safe_row(
+                [
+                    new.user.username,
+                    new.user.first_name,
+                    new.user.last_name,
+                    new.user.email,
+                    link.url if link else "",
+                    timezone.localtime(link.invitation.expires).strftime("%Y-%m-%d %H:%M")
+                    if link
+                    else "",
+                    new.one_time_password,
+                ]
+            )
+        )
+    # With a byte-order mark: Excel then opens the file as UTF-8 (names like Petraitytė).
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -225,6 +225,9 @@ USER_IMPORT_MAX_ROWS = env.int("USER_IMPORT_MAX_ROWS", default=500)
 # One-time passwords are hashed as they are created (about 0.3 s each with Django's
 # PBKDF2 on one core): fewer per file, so that the confirmation answers in seconds.
 USER_IMPORT_MAX_ONE_TIME_PASSWORDS = env.int("USER_IMPORT_MAX_ONE_TIME_PASSWORDS", default=50)
+# A checked upload waits in private storage for its job, which deletes it; one never
+# confirmed (or whose job was cancelled while queued) is deleted after this long.
+USER_IMPORT_UPLOAD_TTL_HOURS = env.int("USER_IMPORT_UPLOAD_TTL_HOURS", default=24)
 # Case documents: the largest file accepted.
 CASE_DOCUMENT_MAX_BYTES = env.int("CASE_DOCUMENT_MAX_BYTES", default=25 * 2**20)
 
@@ -468,6 +471,10 @@ AUDIT_VOLUME_MIN_EXCESS = env.int("AUDIT_VOLUME_MIN_EXCESS", default=30)
 CELERY_BEAT_SCHEDULE["audit-activity-rollup"] = {
     "task": "portal.audit_activity_rollup",
     "schedule": timedelta(minutes=5),
+}
+CELERY_BEAT_SCHEDULE["user-import-uploads-sweep"] = {
+    "task": "portal.user_import_uploads_sweep",
+    "schedule": timedelta(hours=1),
 }
 # The role the portal runs as (web, worker, beat). After every migrate, the owner role
 # that ran it grants this role ordinary DML on the portal's tables but only INSERT and

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -149,6 +150,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 {name: str(label) for name, label in STAGE_LABELS.items()}
             ),
             "queue_label": JobQueue(job.queue).label if job.queue in JobQueue.values else job.queue,
+            "viewer_is_owner": job.owner_id == request.user.pk,
         },
     )
 
@@ -172,10 +174,15 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_only
 @require_GET
-def job_result_download(request: HttpRequest, pk: int, result_id: int) -> FileResponse:
+def job_result_download(request: HttpRequest, pk: int, result_id: int) -> HttpResponseBase:
     user = _actor(request)
     result = job_result_get_for_user(user=user, job_pk=pk, result_pk=result_id)
-    handle = job_services.job_result_open(actor=user, result=result)
+    try:
+        handle = job_services.job_result_open(actor=user, result=result)
+    except (PermissionDenied, job_services.JobResultGoneError) as refusal:
+        # A result downloadable once, by its owner only: the job's page says why not.
+        messages.error(request, str(refusal))
+        return redirect("portal:job-detail", pk=pk)
     return FileResponse(
         handle, as_attachment=True, filename=result.name, content_type=result.content_type
     )

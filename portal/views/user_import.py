@@ -1,11 +1,11 @@
-"""Bulk creation of users from a file: upload, preview with every row's errors, confirm."""
+"""Bulk creation of users from a file: upload, preview with every row's errors, confirm,
+which starts the job that creates them (followed on the job's page)."""
 
 import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,27 +16,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.access import permission_required
 from portal.forms.users import UserImportForm
 from portal.models import User
+from portal.services.jobs import job_start
 from portal.services.user_import import (
     COLUMN_LABELS,
     COLUMNS,
     ImportFileRefusedError,
     ImportRow,
     user_import_check,
-    user_import_create,
     user_import_errors,
     user_import_read,
-    user_import_result_csv,
-    user_import_result_downloaded,
     user_import_size_check,
     user_import_template_csv,
 )
+from portal.services.user_import_jobs import user_import_discard, user_import_store
 from portal.services.users import FirstSignIn
 
-# The rows of the file previewed last, kept in the session until confirmed: the
-# confirmation creates exactly what was shown (checked again), without a second upload.
+# The file previewed last without an error, kept in private storage and named in the
+# session until confirmed: the job creates exactly what was shown (checked again),
+# without a second upload.
 PREVIEW_KEY = "portal_user_import_preview"
-# The one-time passwords of the last import, downloadable once.
-RESULT_KEY = "portal_user_import_result"
+USER_IMPORT_KIND = "portal.user_import"
 
 
 def _actor(request: HttpRequest) -> User:
@@ -69,6 +68,13 @@ def _preview(
     )
 
 
+def _forget_preview(request: HttpRequest) -> None:
+    """Drop the open preview and the file it kept (an upload replaced or abandoned)."""
+    stored: dict[str, Any] | None = request.session.pop(PREVIEW_KEY, None)
+    if stored and stored.get("file"):
+        user_import_discard(path=stored["file"])
+
+
 @permission_required("portal.view_user", "portal.add_user")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -84,13 +90,22 @@ def user_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             user_import_check(rows=rows, first_sign_in=first_sign_in)
+            _forget_preview(request)
             preview_id = secrets.token_urlsafe(12)
-            request.session[PREVIEW_KEY] = {
-                "id": preview_id,
-                "file_name": upload.name,
-                "first_sign_in": first_sign_in.value,
-                "rows": [[row.number, row.values] for row in rows],
-            }
+            if not user_import_errors(rows):
+                # Kept in private storage for the job; the session names it only.
+                upload.seek(0)
+                stored = user_import_store(
+                    actor=_actor(request), data=upload.read(), name=upload.name
+                )
+                request.session[PREVIEW_KEY] = {
+                    "id": preview_id,
+                    "file": stored.path,
+                    "sha256": stored.sha256,
+                    "file_name": upload.name[:200],
+                    "first_sign_in": first_sign_in.value,
+                    "rows": len(rows),
+                }
             return _preview(
                 request,
                 rows=rows,
@@ -110,80 +125,31 @@ def user_import(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def user_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Start the job that creates the previewed people; its page follows it."""
     stored: dict[str, Any] | None = request.session.get(PREVIEW_KEY)
     if stored is None or stored.get("id") != request.POST.get("preview", ""):
         messages.error(request, _("That preview is no longer open: upload the file again."))
         return redirect("portal:user-import")
-    rows = [ImportRow(number=number, values=values) for number, values in stored["rows"]]
-    first_sign_in = FirstSignIn(stored["first_sign_in"])
-    try:
-        created = user_import_create(
-            actor=_actor(request),
-            rows=rows,
-            first_sign_in=first_sign_in,
-            file_name=stored["file_name"],
-        )
-    except IntegrityError:
-        # Another administrator created one of these people in the same instant (the
-        # database's unique username caught it after our check): nothing was created.
-        messages.error(
-            request,
-            _("Someone created one of these people at the same moment: nothing was created."),
-        )
-        user_import_check(rows=rows, first_sign_in=first_sign_in)
-        return _preview(
-            request,
-            rows=rows,
-            file_name=stored["file_name"],
-            first_sign_in=first_sign_in,
-            preview_id=stored["id"],
-            status=409,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _preview(
-            request,
-            rows=rows,
-            file_name=stored["file_name"],
-            first_sign_in=first_sign_in,
-            preview_id=stored["id"],
-            status=400,
-        )
     del request.session[PREVIEW_KEY]
-    if first_sign_in == FirstSignIn.ONE_TIME_PASSWORD:
-        request.session[RESULT_KEY] = user_import_result_csv(created)
+    parameters = {
+        key: stored[key] for key in ("file", "sha256", "file_name", "first_sign_in", "rows")
+    }
+    try:
+        job = job_start(actor=_actor(request), kind_name=USER_IMPORT_KIND, parameters=parameters)
+    except ValidationError as error:
+        user_import_discard(path=stored["file"])
+        messages.error(request, " ".join(error.messages))
+        return redirect("portal:user-import")
     messages.success(
         request,
-        ngettext("%(count)d user created.", "%(count)d users created.", len(created))
-        % {"count": len(created)},
-    )
-    return render(
-        request,
-        "portal/users/import_result.html",
-        {"created": created, "invitation": first_sign_in == FirstSignIn.INVITATION},
-    )
-
-
-@permission_required("portal.view_user", "portal.add_user")
-@never_cache
-@require_http_methods(["GET"])
-def user_import_result_download(request: HttpRequest) -> HttpResponse:
-    """The one-time passwords of the last bulk creation, once: the file leaves the session
-    as it is downloaded."""
-    content = request.session.pop(RESULT_KEY, None)
-    if content is None:
-        messages.error(
-            request,
-            _(
-                "The one-time passwords were downloaded already or the import is over. "
-                "Send those people an invitation from their page instead."
-            ),
+        ngettext(
+            "Creating %(count)d user: this page follows the job.",
+            "Creating %(count)d users: this page follows the job.",
+            stored["rows"],
         )
-        return redirect("portal:user-import")
-    user_import_result_downloaded(actor=_actor(request), content=content)
-    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="one-time-passwords.csv"'
-    return response
+        % {"count": stored["rows"]},
+    )
+    return redirect("portal:job-detail", pk=job.pk)
 
 
 @permission_required("portal.view_user", "portal.add_user")

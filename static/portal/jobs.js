@@ -105,15 +105,35 @@
     dropped.textContent = T.fill(texts.dropped, { count: job.log_dropped });
   }
 
+  // A result holding secrets downloads once, for the job's owner only: no download
+  // attribute (a refusal comes back as the job's page with its reason) and a note.
+  function onceNote(result) {
+    if (result.downloaded_at) {
+      return T.fill(texts.downloaded, {
+        name: result.downloaded_by,
+        when: T.clock(result.downloaded_at, { date: true }),
+      });
+    }
+    return root.dataset.owner === "yes" ? texts.once : texts.onceOther;
+  }
+
+  function resultName(result) {
+    const url = root.dataset.resultUrl.replace(/\/0\/$/, "/" + result.id + "/");
+    if (!result.once) return T.el("a", { href: url, download: true, text: result.name });
+    if (result.downloaded_at || root.dataset.owner !== "yes") return T.el("span", { text: result.name });
+    return T.el("a", { href: url, text: result.name });
+  }
+
   function showResults(job) {
-    const ids = job.results.map((result) => result.id).join(",");
+    const ids = job.results.map((result) => result.id + (result.downloaded_at ? "d" : "")).join(",");
     if (ids === lastResultIds) return;
     lastResultIds = ids;
     const items = job.results.map((result) =>
       T.el("li", {}, [
-        T.el("a", { href: root.dataset.resultUrl.replace(/\/0\/$/, "/" + result.id + "/"), download: true, text: result.name }),
+        resultName(result),
         " ",
         T.el("span", { class: "muted", text: T.fill(texts.bytes, { size: result.size }) }),
+        ...(result.once ? [T.el("p", { class: "job-results__once", "data-job-result-once": "", text: onceNote(result) })] : []),
         T.el("div", { class: "muted mono job-results__hash", text: "SHA-256 " + result.sha256 }),
       ])
     );

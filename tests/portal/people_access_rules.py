@@ -12,7 +12,6 @@ PEOPLE_RULES: dict[str, Rule] = {
     "portal:user-import": Rule(ADMINS),
     "portal:user-import-confirm": Rule(ADMINS, method="post"),
     "portal:user-import-template": Rule(ADMINS),
-    "portal:user-import-result": Rule(ADMINS),
     "portal:user-password-change-require": Rule(ADMINS, method="post", kwargs=pk_of("user")),
     "portal:user-invitation-resend": Rule(ADMINS, method="post", kwargs=pk_of("user")),
     "portal:invitation-accept": Rule(

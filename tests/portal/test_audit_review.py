@@ -144,13 +144,13 @@ def test_a_dossier_of_ones_own_case_or_a_merged_redirect_is_not_flagged(analyst,
     ("object_type", "changes", "flagged"),
     [
         ("cases.searchentry", {"query": "Jonaitis", "kind": ""}, True),
-        ("cases.searchentry", {"query": "Jonaitis", "kind": "entity", "status": "person"}, True),
+        ("cases.searchentry", {"query": "Jonaitis", "kind": "entity", "status": "Person"}, True),
         ("cases.entity", {"query": "Jonas", "kinds": []}, True),
-        ("cases.entity", {"query": "Jonas", "kinds": ["person"]}, True),
+        ("cases.entity", {"query": "Jonas", "kinds": ["Person"]}, True),
         ("cases.case", {"entity_search": "Jonas", "found": 3}, True),
         ("cases.searchentry", {"query": "cigarettes", "kind": "violation"}, False),
-        ("cases.searchentry", {"query": "LKA 123", "kind": "entity", "status": "vehicle"}, False),
-        ("cases.entity", {"query": "LKA", "kinds": ["vehicle"]}, False),
+        ("cases.searchentry", {"query": "LKA 123", "kind": "entity", "status": "Vehicle"}, False),
+        ("cases.entity", {"query": "LKA", "kinds": ["Vehicle"]}, False),
     ],
 )
 def test_searches_that_can_find_people_are_flagged(

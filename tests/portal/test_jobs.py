@@ -341,6 +341,7 @@ def test_the_kinds_list_shows_only_what_the_person_may_start(
     assert {kind["name"] for kind in as_admin} == {
         "portal.audit_verify",
         "portal.audit_export",
+        "portal.user_import",
         "cases.case_report",
         "cases.evidence_bundle",
         "cases.case_extract",
