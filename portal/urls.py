@@ -14,7 +14,17 @@ import dispatch.urls_api
 import portal.urls_api
 from portal.access import public
 from portal.api.permissions import Authenticated
-from portal.views import accounts, audit, dashboard, jobs, offline, training, user_import, users
+from portal.views import (
+    accounts,
+    audit,
+    dashboard,
+    jobs,
+    offline,
+    training,
+    training_gate,
+    user_import,
+    users,
+)
 
 portal_pages = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -89,6 +99,22 @@ portal_pages = [
         name="training-enrolment-result",
     ),
     path("training/certificates/", training.certificate_list, name="training-certificate-list"),
+    path("training/exemptions/", training_gate.exemption_list, name="training-exemption-list"),
+    path(
+        "training/exemptions/new/",
+        training_gate.exemption_create,
+        name="training-exemption-create",
+    ),
+    path(
+        "training/exemptions/<int:pk>/",
+        training_gate.exemption_detail,
+        name="training-exemption-detail",
+    ),
+    path(
+        "training/exemptions/<int:pk>/end/",
+        training_gate.exemption_end,
+        name="training-exemption-end",
+    ),
     path(
         "training/certificates/<int:pk>/",
         training.certificate_detail,

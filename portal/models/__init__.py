@@ -24,6 +24,7 @@ from portal.models.training import (
     Enrolment,
     EnrolmentResult,
     EnrolmentStatus,
+    GateExemption,
     TrainingSession,
 )
 from portal.models.users import User
@@ -48,6 +49,7 @@ __all__ = [
     "Enrolment",
     "EnrolmentResult",
     "EnrolmentStatus",
+    "GateExemption",
     "Invitation",
     "Job",
     "JobLogLevel",
