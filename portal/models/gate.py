@@ -72,6 +72,8 @@ def role_standings(user: User) -> dict[str, RoleStanding]:
     cached: dict[str, RoleStanding] | None = getattr(user, _STANDINGS_CACHE, None)
     if cached is not None:
         return cached
+    if user.pk is None:  # not saved yet: no group, and no query
+        return {}
     today = timezone.localdate()
     gated = Course.objects.filter(is_active=True, qualifies_role=OuterRef("name"))
     certified = Certificate.objects.filter(
