@@ -3,10 +3,12 @@ used: portal.selectors.gate). Here, in the model layer, because User.role_names 
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth.models import Group, Permission
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from portal.models.training import Certificate, Course, GateExemption
@@ -34,6 +36,8 @@ class RoleStanding:
     certified: bool = False
     exempt: bool = False
     kept_as_last_administrator: bool = False
+    # The role's group permissions ("app_label.codename"), read in the same query.
+    permissions: frozenset[str] = frozenset()
 
     @property
     def in_force(self) -> bool:
@@ -85,14 +89,34 @@ def role_standings(user: User) -> dict[str, RoleStanding]:
     exempt = GateExemption.objects.filter(
         active_exemptions_filter(today=today), person=user.pk, role=OuterRef("name")
     )
+    # The role's permissions come in the same query (an array per group), so the sign-in
+    # backend asks nothing more for them.
+    permissions = Subquery(
+        Permission.objects.filter(group=OuterRef("pk"))
+        .order_by()
+        .values("group")
+        .annotate(names=ArrayAgg(Concat("content_type__app_label", Value("."), "codename")))
+        .values("names")
+    )
     rows = (
         Group.objects.filter(user=user.pk)
-        .annotate(gated=Exists(gated), certified=Exists(certified), exempt=Exists(exempt))
-        .values_list("name", "gated", "certified", "exempt")
+        .annotate(
+            gated=Exists(gated),
+            certified=Exists(certified),
+            exempt=Exists(exempt),
+            permission_names=permissions,
+        )
+        .values_list("name", "gated", "certified", "exempt", "permission_names")
     )
     standings = {
-        name: RoleStanding(role=name, gated=is_gated, certified=has_cert, exempt=is_exempt)
-        for name, is_gated, has_cert, is_exempt in rows
+        name: RoleStanding(
+            role=name,
+            gated=is_gated,
+            certified=has_cert,
+            exempt=is_exempt,
+            permissions=frozenset(names or ()),
+        )
+        for name, is_gated, has_cert, is_exempt, names in rows
     }
     administrator = standings.get(Role.ADMINISTRATOR)
     if (
@@ -100,11 +124,19 @@ def role_standings(user: User) -> dict[str, RoleStanding]:
         and not administrator.in_force
         and not _another_administrator_in_force(user, today)
     ):
-        standings[Role.ADMINISTRATOR] = RoleStanding(
-            role=Role.ADMINISTRATOR, gated=True, kept_as_last_administrator=True
-        )
+        standings[Role.ADMINISTRATOR] = replace(administrator, kept_as_last_administrator=True)
     setattr(user, _STANDINGS_CACHE, standings)
     return standings
+
+
+def permissions_in_force(user: User) -> set[str]:
+    """The permissions of ``user``'s roles in force (no query beyond the standings')."""
+    return {
+        permission
+        for standing in role_standings(user).values()
+        if standing.in_force
+        for permission in standing.permissions
+    }
 
 
 def held_roles(user: User) -> set[str]:

@@ -24,12 +24,10 @@ exemption. Such a person is told so on their dashboard.
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -291,20 +289,15 @@ def exempt_roles(user: User) -> list[GateExemption]:
 # --- Refusals: was it the gate? ----------------------------------------------------------
 def roles_that_would_allow(user: User, permissions: Iterable[str]) -> list[str]:
     """The roles the gate takes from ``user`` that, put back, would give them every one
-    of ``permissions`` they lack: empty when the gate is not why they are refused (one
-    query, on a refusal only)."""
+    of ``permissions`` they lack: empty when the gate is not why they are refused."""
     gated_out = roles_gated_out(user)
     if not gated_out or not user.is_active:
         return []
     lacking = set(permissions) - user.get_all_permissions()
     if not lacking:
         return []
-    granted_by: dict[str, set[str]] = defaultdict(set)
-    rows = Permission.objects.filter(group__name__in=gated_out).values_list(
-        "group__name", "content_type__app_label", "codename"
-    )
-    for role, app_label, codename in rows:
-        granted_by[role].add(f"{app_label}.{codename}")
+    standings = role_standings(user)
+    granted_by = {role: standings[role].permissions for role in gated_out}
     if not lacking <= set().union(*granted_by.values()):
         return []
     return sorted(role for role, granted in granted_by.items() if granted & lacking)
