@@ -11,8 +11,10 @@ permissions are dropped and it is not listed; the person keeps their other roles
 One place decides: the sign-in backend (portal.backends) computes a person's group
 permissions from ``roles_in_force`` and User.role_names()/has_role (the menu, the
 dashboard panels, the access checks) read the same function. It costs one query per
-request (it replaces the query that listed a person's groups), kept on the user object,
-so a new certificate, a revocation or an ended exemption counts from the next request.
+request (portal.models.gate.role_standings: the person's groups, each with its standing
+and its permissions; it replaces Django's two queries for groups and their
+permissions), kept on the user object, so a new certificate, a revocation or an ended
+exemption counts from the next request.
 
 Superusers (``is_superuser``, made from the command line) pass every permission check
 before any backend is asked: the gate does not apply to them, as a break-glass account.
