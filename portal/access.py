@@ -2,7 +2,8 @@
 
 ``public``, ``login_only`` and ``permission_required`` wrap a view and record the rule
 on it as ``access_rule``; the URL test refuses any view without one. Anonymous users
-are sent to the login page; signed-in users without the permission get 403.
+are sent to the login page; signed-in users without the permission get 403 (naming
+the missing training course when the training gate, portal.selectors.gate, is why).
 """
 
 from collections.abc import Callable
@@ -11,8 +12,9 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
+
+from portal.selectors.gate import refusal_for
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
@@ -44,7 +46,8 @@ def _guard(rule: AccessRule) -> Callable[[ViewFunc], ViewFunc]:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 if not rule.allows(request):
-                    raise PermissionDenied
+                    # Names the missing course when the training gate is the reason.
+                    raise refusal_for(request.user, rule.permissions)
             return view(request, *args, **kwargs)
 
         guarded.access_rule = rule  # type: ignore[attr-defined]  # read by the URL test

@@ -7,11 +7,13 @@ request Django refused first) and exceptions DRF lets through (a bug: a 500).
 """
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 from rest_framework import exceptions
 
-from portal.api.errors import BadRequest, ServerError, error_response
+from portal.api.errors import BadRequest, GateRefused, ServerError, error_response
+from portal.selectors.gate import RoleNotInForce
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -27,8 +29,15 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    gated = exception if isinstance(exception, RoleNotInForce) else None
     if _is_api(request):
-        return error_response(exceptions.PermissionDenied())
+        return error_response(
+            GateRefused(gated.missing) if gated is not None else exceptions.PermissionDenied()
+        )
+    if gated is not None:
+        # The training gate took the role this page needs: name the course and the
+        # next session with places (templates/403.html).
+        return render(request, "403.html", {"missing_training": gated.missing}, status=403)
     return defaults.permission_denied(request, exception)
 
 

@@ -78,6 +78,13 @@ PORTAL_NAVIGATION = [
         visible=may_see_training_reports,
         order=79,
     ),
+    NavItem(
+        "exemptions",
+        _("Exemptions"),
+        "portal:training-exemption-list",
+        ("portal.view_gateexemption",),
+        order=79,
+    ),
     NavItem("jobs", _("Jobs"), "portal:job-list", visible=_may_start_a_job, order=85),
     NavItem("api", _("API"), "api-docs", icon="code", order=95),
 ]

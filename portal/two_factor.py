@@ -8,7 +8,7 @@ from portal.models import User
 
 def two_factor_required(user: User) -> bool:
     required = set(settings.TWO_FACTOR_REQUIRED_ROLES)
-    return bool(required & user.role_names()) or user.is_superuser
+    return bool(required & user.held_role_names()) or user.is_superuser
 
 
 def confirmed_totp_device(user: User) -> TOTPDevice | None:

@@ -22,6 +22,7 @@ from portal.views import (
     offline,
     training,
     training_reports,
+    training_gate,
     user_import,
     users,
 )
@@ -94,6 +95,22 @@ portal_pages = [
         name="training-enrolment-result",
     ),
     path("training/certificates/", training.certificate_list, name="training-certificate-list"),
+    path("training/exemptions/", training_gate.exemption_list, name="training-exemption-list"),
+    path(
+        "training/exemptions/new/",
+        training_gate.exemption_create,
+        name="training-exemption-create",
+    ),
+    path(
+        "training/exemptions/<int:pk>/",
+        training_gate.exemption_detail,
+        name="training-exemption-detail",
+    ),
+    path(
+        "training/exemptions/<int:pk>/end/",
+        training_gate.exemption_end,
+        name="training-exemption-end",
+    ),
     path(
         "training/certificates/<int:pk>/",
         training.certificate_detail,

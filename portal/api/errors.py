@@ -20,6 +20,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.selectors.gate import RoleNotInForce
+
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = 413
@@ -42,7 +44,47 @@ class BadRequest(exceptions.APIException):
     default_code = "bad_request"
 
 
+class GateRefused(exceptions.PermissionDenied):
+    """A refusal because the training gate took the role that would allow it
+    (portal.selectors.gate): ``detail`` says which course is missing or expired and the
+    next session with places; ``training`` gives the same per role, for a program."""
+
+    default_code = "role_not_in_force"
+
+    def __init__(self, missing: list[Any]) -> None:
+        self.training = [_missing_as_data(item) for item in missing]
+        super().__init__(" ".join(item.detail for item in missing))
+
+
+def _missing_as_data(item: Any) -> dict[str, Any]:
+    session = item.next_session
+    lapsed = item.lapsed
+    return {
+        "role": item.role,
+        "reason": item.reason,
+        "courses": [{"code": c.code, "title": c.title} for c in item.courses],
+        "certificate": None
+        if lapsed is None
+        else {
+            "code": lapsed.code,
+            "expires_on": lapsed.expires_on.isoformat(),
+            "revoked": lapsed.revoked_at is not None,
+        },
+        "next_session": None
+        if session is None
+        else {
+            "id": session.pk,
+            "course": session.course.code,
+            "starts_on": session.starts_on.isoformat(),
+            "ends_on": session.ends_on.isoformat(),
+            "place": session.place,
+        },
+    }
+
+
 ERROR_TYPES: dict[type[exceptions.APIException], str] = {
+    # Before PermissionDenied, of which it is a kind: the first match names the type.
+    GateRefused: "role_not_in_force",
     PayloadTooLarge: "payload_too_large",
     exceptions.ValidationError: "validation_error",
     exceptions.ParseError: "parse_error",
@@ -104,6 +146,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = PayloadTooLarge()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, RoleNotInForce):
+        exc = GateRefused(exc.missing)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
@@ -117,6 +161,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         data = response.data
         body["detail"] = data.get("detail", str(exc)) if isinstance(data, dict) else str(exc)
+    if isinstance(exc, GateRefused):
+        body["training"] = exc.training
     response.data = body
     return response
 
@@ -124,9 +170,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def error_response(error: exceptions.APIException) -> JsonResponse:
     """``error`` in the one error shape, for an answer given outside a DRF view (a
     middleware, or Django's error handlers for a path no API view matched)."""
-    return JsonResponse(
-        {"type": _error_type(error), "detail": str(error.detail)}, status=error.status_code
-    )
+    body: dict[str, Any] = {"type": _error_type(error), "detail": str(error.detail)}
+    if isinstance(error, GateRefused):
+        body["training"] = error.training
+    return JsonResponse(body, status=error.status_code)
 
 
 def payload_too_large_response() -> JsonResponse:
@@ -148,6 +195,13 @@ ErrorSerializer = inline_serializer(
             help_text="Validation errors only: the messages by field. A field inside another "
             'is named by its dotted path ("unit.0", "details.packs", "reports.3.latitude"); '
             '"non_field_errors" holds those about the whole input.',
+        ),
+        "training": serializers.ListField(
+            child=serializers.DictField(),
+            required=False,
+            help_text='"role_not_in_force" only: per role the training gate took, the '
+            "reason, the qualifying courses, the person's last certificate of one (expired "
+            "or revoked) and the next session with free places.",
         ),
     },
 )

@@ -30,6 +30,17 @@ class Public(BasePermission):
         return True
 
 
+def _raise_if_gated(user: Any, perms: tuple[str, ...]) -> None:
+    """Refuse with the training gate's reason (the course, the next session) when the
+    gate took the role that would allow this; a plain refusal follows otherwise."""
+    from portal.api.errors import GateRefused
+    from portal.selectors.gate import RoleNotInForce, refusal_for
+
+    refusal = refusal_for(user, perms)
+    if isinstance(refusal, RoleNotInForce):
+        raise GateRefused(refusal.missing)
+
+
 def require_perms(*perms: str) -> type[BasePermission]:
     """A permission class that lets through signed-in users holding every one of ``perms``."""
 
@@ -38,7 +49,10 @@ def require_perms(*perms: str) -> type[BasePermission]:
 
         def has_permission(self, request: Request, view: APIView) -> bool:
             user: Any = request.user
-            return bool(user and user.is_authenticated and user.has_perms(perms))
+            if user and user.is_authenticated and user.has_perms(perms):
+                return True
+            _raise_if_gated(user, perms)
+            return False
 
     HasPermissions.__name__ = "Requires_" + "_".join(p.replace(".", "__") for p in perms)
     return HasPermissions
@@ -55,7 +69,10 @@ def require_perms_or(*perms: str, alternative: Any) -> type[BasePermission]:
             user: Any = request.user
             if not (user and user.is_authenticated):
                 return False
-            return bool(user.has_perms(perms) or alternative(user))
+            if user.has_perms(perms) or alternative(user):
+                return True
+            _raise_if_gated(user, perms)
+            return False
 
     HasPermissionsOr.__name__ = "Requires_" + "_".join(p.replace(".", "__") for p in perms) + "_or"
     return HasPermissionsOr

@@ -83,7 +83,11 @@ class CourseForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "code": _("Letters, digits, hyphens; printed on certificates. Cannot change later."),
-            "qualifies_role": _("A pass qualifies the person for this role."),
+            "qualifies_role": _(
+                "The training gate: while an active course qualifies for a role, the role "
+                "is in force only for people holding a valid certificate of such a course "
+                "or an exemption."
+            ),
             "qualifies_area": _(
                 "Or: a pass qualifies the person to administer this part of the portal."
             ),
@@ -334,3 +338,53 @@ class TrainingReportFilterForm(forms.Form):
                     "date_to", _("A report covers at most ten years: shorten the period.")
                 )
         return data
+
+
+# --- Exemptions from the training gate ---------------------------------------------------
+class ExemptionForm(forms.Form):
+    person = PersonChoiceField(
+        label=_("Person"),
+        queryset=User.objects.filter(is_active=True).order_by(
+            "last_name", "first_name", "username"
+        ),
+        empty_label=_("Choose a person"),
+        error_messages={"required": _("Choose the person to exempt.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", _("Choose a role")), *ROLE_CHOICES],
+        error_messages={"required": _("Choose the role the exemption is for.")},
+    )
+    until = forms.DateField(
+        label=_("Exempt until"),
+        widget=DateInput(),
+        help_text=_("Inclusive; at most a year from today."),
+        error_messages={
+            "required": _("Give the last day of the exemption."),
+            "invalid": _("Give the date as YYYY-MM-DD."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the person may act without a valid certificate for now."),
+        error_messages={"required": _("Give the reason for the exemption.")},
+    )
+
+
+class ExemptionEndForm(forms.Form):
+    end_reason = forms.CharField(
+        label=_("Reason for ending"),
+        max_length=REASON_MAX,
+        error_messages={"required": _("Give the reason for ending the exemption.")},
+    )
+
+
+class ExemptionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Running")), ("ended", _("Ended or over")), ("all", _("All"))],
+    )

@@ -108,7 +108,7 @@ class UserProfileForm(forms.ModelForm):
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
         if self.instance.pk:
-            self.initial.setdefault("roles", sorted(self.instance.role_names()))
+            self.initial.setdefault("roles", sorted(self.instance.held_role_names()))
 
     def selected_roles(self) -> list[Role]:
         return [Role(value) for value in self.cleaned_data.get("roles", [])]

@@ -29,6 +29,7 @@ from portal.models.training import (
     EnrolmentStatus,
     ReminderKind,
     TrainingReminder,
+    GateExemption,
     TrainingSession,
 )
 from portal.models.users import User
@@ -53,6 +54,7 @@ __all__ = [
     "Enrolment",
     "EnrolmentResult",
     "EnrolmentStatus",
+    "GateExemption",
     "Invitation",
     "Job",
     "JobLogLevel",

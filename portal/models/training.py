@@ -344,3 +344,55 @@ class TrainingReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.recipient_id} · {self.about_date.isoformat()}"
+
+
+class GateExemption(models.Model):
+    """An administrator's leave for ``person`` to act in ``role`` without a valid
+    certificate, through ``until`` (inclusive), with the reason. Ended early by setting
+    ``ended_at`` (never deleted: the record of who was let through stays)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="gate_exemptions",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES)
+    until = models.DateField(_("exempt until"))
+    reason = models.CharField(_("reason"), max_length=500)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.CharField(_("reason for ending"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("training exemption")
+        verbose_name_plural = _("training exemptions")
+        ordering = ["-granted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="exemption_has_reason"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | ~Q(end_reason=""),
+                name="exemption_end_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "role", "until"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.role} · {self.until.isoformat()}"
+
+    def is_active_on(self, today: datetime.date) -> bool:
+        return self.ended_at is None and today <= self.until

@@ -1,7 +1,5 @@
 """Users. Roles are auth groups (see portal.roles); a user may hold several."""
 
-from typing import Any
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,12 +31,19 @@ class User(AbstractUser):
         ]
 
     def role_names(self) -> set[str]:
-        """Names of the roles (groups) this user holds, cached for the request."""
-        cached: Any = getattr(self, "_role_names_cache", None)
-        if cached is None:
-            cached = set(self.groups.values_list("name", flat=True))
-            self._role_names_cache = cached
-        return set(cached)
+        """Names of the roles in force for this user: those held (groups) less those the
+        training gate takes while a certificate is missing (portal.selectors.gate, the
+        same answer the sign-in backend gives permissions from). Kept for the request."""
+        from portal.models.gate import roles_in_force
+
+        return roles_in_force(self)
+
+    def held_role_names(self) -> set[str]:
+        """Every role this user is a member of, in force or not (what an administrator
+        assigns on the user's page)."""
+        from portal.models.gate import held_roles
+
+        return held_roles(self)
 
     def has_role(self, role: str) -> bool:
         return role in self.role_names()

@@ -17,6 +17,12 @@ from django.utils.translation import gettext as _
 from portal.models import User
 from portal.roles import Role, role_labels
 from portal.selectors.audit_state import audit_trail_state
+from portal.selectors.gate import (
+    exempt_roles,
+    expiry_warnings,
+    missing_training,
+    role_standings,
+)
 from portal.selectors.users import locked_out_filter, missing_two_factor_filter
 from portal.two_factor import confirmed_totp_device, two_factor_required
 
@@ -99,3 +105,19 @@ def dashboard_panels(user: User) -> list[Panel]:
         if provider is not None and app_config.name != "portal":
             panels.extend(provider(user))
     return sorted(panels, key=lambda panel: panel["order"])
+
+
+def gate_notices(user: User) -> dict[str, Any]:
+    """What the training gate has to tell ``user`` on their dashboard: roles out of force
+    (the course, the next session), certificates expiring within 60, 30 or 7 days, roles
+    held by exemption or kept as the last administrator. No query beyond the gate's own
+    for a person none of whose roles a course gates."""
+    standings = role_standings(user)
+    if not any(standing.gated for standing in standings.values()):
+        return {}
+    return {
+        "missing": missing_training(user),
+        "warnings": expiry_warnings(user),
+        "exemptions": exempt_roles(user),
+        "last_administrator": any(s.kept_as_last_administrator for s in standings.values()),
+    }

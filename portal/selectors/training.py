@@ -23,6 +23,7 @@ from portal.models import (
     TrainingSession,
     User,
 )
+from portal.models.gate import valid_certificates_filter
 
 
 def units_headed_by(*, user: User) -> set[int]:
@@ -289,12 +290,6 @@ def training_record_for_user(*, user: User, subject: User) -> TrainingRecord:
         .order_by("-session__starts_on", "-pk")
     )
     return TrainingRecord(certificates=certificates, enrolments=enrolments)
-
-
-def valid_certificates_filter(*, today: datetime.date) -> Q:
-    """Certificates in force on ``today``: not revoked, ``today`` not past the expiry date
-    (a certificate is valid through its expiry date)."""
-    return Q(revoked_at__isnull=True, issued_on__lte=today, expires_on__gte=today)
 
 
 def person_holds_valid_certificate(

@@ -173,7 +173,7 @@ def user_update(*, actor: User, user: User, fields: dict[str, Any], roles: list[
     hidden_characters_check(person_names(fields))
     user = User.objects.select_for_update().get(pk=user.pk)
     before = _snapshot(user, USER_EDITABLE_FIELDS)
-    before_roles = sorted(user.role_names())
+    before_roles = sorted(user.held_role_names())
     if user.pk == actor.pk and fields.get("is_active") is False:
         raise ValueError(_("Administrators cannot deactivate their own account."))
     for field in USER_EDITABLE_FIELDS:

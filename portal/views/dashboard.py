@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from portal.access import login_only, public
 from portal.models import User
-from portal.selectors.dashboard import dashboard_panels
+from portal.selectors.dashboard import dashboard_panels, gate_notices
 from portal.selectors.health import health_report
 
 
@@ -15,7 +15,11 @@ from portal.selectors.health import health_report
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # login_only: signed in
-    return render(request, "portal/dashboard.html", {"panels": dashboard_panels(user)})
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"panels": dashboard_panels(user), "gate": gate_notices(user)},
+    )
 
 
 @public

@@ -22,6 +22,7 @@ from portal.forms.users import (
 )
 from portal.models import User
 from portal.selectors.accounts import api_token_get_for_subject, api_token_list_for_subject
+from portal.selectors.gate import exemptions_of, gate_standings_shown
 from portal.selectors.training import may_see_record_of, training_record_for_user
 from portal.selectors.users import (
     UserFilter,
@@ -154,6 +155,8 @@ def _user_page(
         "training": training_record_for_user(user=actor, subject=subject)
         if may_see_record_of(user=actor, subject=subject)
         else None,
+        "gate_standings": gate_standings_shown(subject),
+        "gate_exemptions": exemptions_of(user=actor, subject=subject),
         "api_tokens": [
             (
                 token,

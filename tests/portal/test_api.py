@@ -421,7 +421,8 @@ def test_the_schema_describes_the_endpoints_and_the_error_shape(officer, api_cli
     assert "/api/v1/auth/token/" in schema["paths"]
     assert "/api/v1/me/" in schema["paths"]
     error = schema["components"]["schemas"]["ErrorResponse"]
-    assert set(error["properties"]) == {"type", "detail", "errors"}
+    # "training": the training gate's refusal only (portal.api.errors.GateRefused).
+    assert set(error["properties"]) == {"type", "detail", "errors", "training"}
     token_errors = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]["400"]
     assert token_errors["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorResponse"

@@ -35,6 +35,11 @@ TRAINING_RULES: dict[str, Rule] = {
     ),
     "portal:training-certificate-pdf": Rule(HOLDER, kwargs=pk_of("certificate"), denied_status=404),
     "portal:training-certificate-revoke": Rule(ADMINS, method="post", kwargs=pk_of("certificate")),
+    # Exemptions from the training gate: administrators only.
+    "portal:training-exemption-list": Rule(ADMINS),
+    "portal:training-exemption-create": Rule(ADMINS),
+    "portal:training-exemption-detail": Rule(ADMINS, kwargs=pk_of("gate_exemption")),
+    "portal:training-exemption-end": Rule(ADMINS, method="post", kwargs=pk_of("gate_exemption")),
     # Anyone signed in checks a code; everyone has their own record.
     "portal:training-verify": Rule(ALL_ROLES),
     "portal:training-mine": Rule(ALL_ROLES),
@@ -62,7 +67,7 @@ def training_objects(personas: dict[str, Any]) -> dict[str, Any]:
 
     from django.utils import timezone
 
-    from portal.models import Certificate, Course, Enrolment, TrainingSession
+    from portal.models import Certificate, Course, Enrolment, GateExemption, TrainingSession
 
     today = timezone.localdate()
     course = Course.objects.create(code="acl-basics", title="Basics", validity_months=12)
@@ -95,7 +100,17 @@ def training_objects(personas: dict[str, Any]) -> dict[str, Any]:
         issued_on=earlier.ends_on,
         expires_on=earlier.ends_on + datetime.timedelta(days=365),
     )
+    # An exemption for the officer's role (no course gates it here: the row is all the
+    # pages need).
+    exemption = GateExemption.objects.create(
+        person=personas["officer"],
+        role="officer",
+        until=today + datetime.timedelta(days=10),
+        reason="Access table",
+        granted_by=personas["administrator"],
+    )
     return {
+        "gate_exemption": exemption,
         "course": course,
         "training_session": session,
         "training_enrolment": enrolment,
