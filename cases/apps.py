@@ -60,6 +60,7 @@ class CasesConfig(AppConfig):
                 "cases.add_case",
                 "cases.change_case",
                 "cases.use_search",
+                "cases.import_entities",
             ],
             "administrator": [
                 *reference,
@@ -72,6 +73,8 @@ class CasesConfig(AppConfig):
                 "cases.use_search",
                 "cases.add_violationcategory",
                 "cases.change_violationcategory",
+                # Reference data (sanctions lists, registers) comes in from files.
+                "cases.import_entities",
             ],
         }
 
@@ -79,6 +82,12 @@ class CasesConfig(AppConfig):
     def job_kinds(self) -> list[Any]:
         # The case report and the evidence bundle: whoever may open the case starts them;
         # the job re-checks need-to-know for its owner when it runs.
+        from cases.services.imports.run import (
+            DataImportParameters,
+            data_import_check,
+            data_import_describe,
+            data_import_job,
+        )
         from cases.services.reports import (
             CaseReportParameters,
             case_bundle_job,
@@ -89,6 +98,19 @@ class CasesConfig(AppConfig):
         from portal.job_kinds import JobKind
 
         return [
+            JobKind(
+                name="cases.data_import",
+                label=_("Import into the entity registry"),
+                description=_(
+                    "A CSV, XLSX, JSON, XML, GeoJSON or FtM file read row by row, checked, "
+                    "and written to the registry with its provenance."
+                ),
+                run=data_import_job,
+                permission="cases.import_entities",
+                form=DataImportParameters,
+                check=data_import_check,
+                describe=data_import_describe,
+            ),
             JobKind(
                 name="cases.case_report",
                 label=_("Case report (PDF)"),
@@ -205,6 +227,13 @@ class CasesConfig(AppConfig):
                 "entities:match-list",
                 ("cases.view_entity", "cases.change_entity"),
                 order=22,
+            ),
+            NavItem(
+                "entity-imports",
+                _("Imports"),
+                "entities:import-list",
+                ("cases.import_entities",),
+                order=23,
             ),
             NavItem(
                 "categories",
