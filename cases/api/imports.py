@@ -26,8 +26,8 @@ class MappingSerializer(serializers.ModelSerializer):
 
 
 class DataImportSerializer(serializers.ModelSerializer):
-    mapping = serializers.PrimaryKeyRelatedField(read_only=True)
-    job = serializers.PrimaryKeyRelatedField(read_only=True)
+    mapping = serializers.IntegerField(source="mapping_id", read_only=True, allow_null=True)
+    job = serializers.IntegerField(source="job_id", read_only=True, allow_null=True)
     error_report = serializers.SerializerMethodField()
 
     class Meta:

@@ -35,7 +35,7 @@ def thing_schema_choices() -> list[tuple[str, str]]:
         for schema in ftm_model().schemata.values()
         if not schema.abstract and not schema.edge and schema.name not in dict(own)
     )
-    return [("", _("— not used —")), *own, *others]
+    return [("", str(_("— not used —"))), *own, *others]
 
 
 def property_names() -> list[str]:

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,7 @@ def xml_bytes() -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?><declarations>{items}</declarations>'.encode()
 
 
-DECLARATION_FILES = {
+DECLARATION_FILES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "csv": ("declarations.csv", csv_bytes),
     "xlsx": ("declarations.xlsx", xlsx_bytes),
     "json": ("declarations.json", json_bytes),

@@ -25,8 +25,8 @@ from tests.access_policy import (
     pk_of,
 )
 from tests.cases.entity_access_rules import ENTITY_RULES, entity_objects
-from tests.cases.import_access_rules import IMPORT_RULES, import_objects
 from tests.cases.graph_access_rules import GRAPH_RULES, graph_objects
+from tests.cases.import_access_rules import IMPORT_RULES, import_objects
 from tests.cases.investigation_access_rules import INVESTIGATION_RULES, investigation_objects
 from tests.cases.search_access_rules import SEARCH_RULES
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
