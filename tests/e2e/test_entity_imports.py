@@ -33,7 +33,12 @@ def media_of_the_worker(settings, worker_media_root):
 
 
 def test_the_analyst_uploads_maps_and_imports_a_windows_1257_file(
-    celery_worker_process, media_of_the_worker, new_page, client_for, analyst, live_server,
+    celery_worker_process,
+    media_of_the_worker,
+    new_page,
+    client_for,
+    analyst,
+    live_server,
     tmp_path,
 ):
     upload = tmp_path / "deklaracijos.csv"
@@ -87,7 +92,10 @@ def test_the_import_pages_fit_and_read_well(
         dataset="RILO exchange",
     )
     DataImport.objects.filter(pk=done.pk).update(
-        status="refused", rows_read=3, rows_valid=2, rows_invalid=1,
+        status="refused",
+        rows_read=3,
+        rows_valid=2,
+        rows_invalid=1,
         message="1 of 3 rows have problems; nothing was imported.",
     )
     page = signed_in(new_page, client_for, analyst, live_server, viewport=viewport, locale=locale)
