@@ -74,12 +74,14 @@ class MappingForm(forms.Form):
         self,
         *args: Any,
         columns: list[str],
+        samples: dict[str, str] | None = None,
         encodings: list[tuple[str, str]],
         record_elements: list[str],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
+        self.samples = samples or {}
         if encodings:
             self.fields["encoding"] = forms.ChoiceField(label=_("Encoding"), choices=encodings)
         if record_elements:
@@ -126,6 +128,7 @@ class MappingForm(forms.Form):
         return [
             {
                 "name": column,
+                "sample": self.samples.get(column, ""),
                 "target": self[f"target_{index}"],
                 "property": self[f"property_{index}"],
             }

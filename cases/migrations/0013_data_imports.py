@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                     "status",
                     models.CharField(
                         choices=[
-                            ("uploaded", "Uploaded, waiting for its mapping"),
+                            ("uploaded", "Waiting for a mapping"),
                             ("queued", "Queued"),
                             ("running", "Running"),
                             ("done", "Imported"),

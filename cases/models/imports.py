@@ -20,7 +20,7 @@ class ImportFormat(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
-    UPLOADED = "uploaded", _("Uploaded, waiting for its mapping")
+    UPLOADED = "uploaded", _("Waiting for a mapping")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Imported")

@@ -70,6 +70,7 @@ def _mapping_form(request: HttpRequest, data_import: DataImport) -> tuple[Mappin
         request.POST or None,
         initial=initial,
         columns=preview.columns,
+        samples=preview.rows[0][1] if preview.rows else {},
         encodings=encodings if data_import.file_format in TEXT_FORMATS else [],
         record_elements=preview.record_elements,
     )
@@ -136,6 +137,15 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "property_names": property_names() if form is not None else [],
         "may_start": data_import.created_by_id == user.pk,
     }
+    if request.method == "GET":
+        # The preview shows the file's content: its consultation is audited.
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            obj=data_import,
+            object_repr=str(data_import)[:300],
+            changes={},
+        )
     status = 400 if request.method == "POST" else 200
     return render(request, "cases/imports/detail.html", context, status=status)
 

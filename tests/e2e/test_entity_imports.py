@@ -45,7 +45,7 @@ def test_the_analyst_uploads_maps_and_imports_a_windows_1257_file(
     upload.write_bytes(csv_bytes(encoding="cp1257"))
     page = signed_in(new_page, client_for, analyst, live_server, viewport=WIDE)
     page.goto("/entities/imports/")
-    page.get_by_label("File").set_input_files(str(upload))
+    page.locator("#id_file").set_input_files(str(upload))
     page.get_by_label("Dataset name").fill("Declarations November")
     page.get_by_role("button", name="Upload and preview").click()
 
@@ -72,6 +72,7 @@ def test_the_analyst_uploads_maps_and_imports_a_windows_1257_file(
     expect(page.locator("[data-count=created]")).to_have_text("3")
     expect(page.locator("[data-count=matched]")).to_have_text("1")
     expect(page.locator("[data-count=relations]")).to_have_text("2")
+    screenshot(page, "imports-done-desktop-en")
     data_import = DataImport.objects.get()
     assert data_import.mapping is not None
     assert data_import.mapping.name == "Declarations"
@@ -101,15 +102,15 @@ def test_the_import_pages_fit_and_read_well(
     page = signed_in(new_page, client_for, analyst, live_server, viewport=viewport, locale=locale)
 
     page.goto("/entities/imports/")
-    assert page.evaluate(FITS), "the imports page overflows"
     screenshot(page, f"imports-upload-{suffix}")
+    assert page.evaluate(FITS), "the imports page overflows"
 
     page.goto(waiting.get_absolute_url())
     expect(page.locator("[data-detected-encoding]")).to_have_text("cp1257")
-    assert page.evaluate(FITS), "the preview page overflows"
     screenshot(page, f"imports-mapping-{suffix}")
+    assert page.evaluate(FITS), "the preview page overflows"
 
     page.goto(done.get_absolute_url())
     expect(page.locator("[data-count=invalid]")).to_have_text("1")
-    assert page.evaluate(FITS), "the result page overflows"
     screenshot(page, f"imports-result-{suffix}")
+    assert page.evaluate(FITS), "the result page overflows"

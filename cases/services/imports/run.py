@@ -29,7 +29,7 @@ from portal.job_kinds import JobParameter
 from portal.lib.exports import csv_safe_row
 from portal.models import AuditAction, Job, JobLogLevel, User
 from portal.services.audit import audit_record
-from portal.services.jobs import JobContext, JobFailed, job_start
+from portal.services.jobs import JobCancelled, JobContext, JobFailed, job_start
 
 BATCH_ROWS = 500
 LOG_EVERY_ROWS = 10_000
@@ -230,6 +230,28 @@ def data_import_job(context: JobContext) -> None:
             _write_pass(context, data_import, path)
     except ImportRefusedError as refusal:
         _refuse(data_import, refusal.message)
+    except JobCancelled:
+        _update(
+            data_import,
+            status=ImportStatus.REFUSED,
+            message=_(
+                "Cancelled. The batches written so far stay; importing the same file "
+                "again goes on from where this one stopped."
+            ),
+            finished_at=timezone.now(),
+        )
+        raise
+    except JobFailed:
+        raise
+    except Exception:
+        # The job core records the error; the import must not stay "running".
+        _update(
+            data_import,
+            status=ImportStatus.REFUSED,
+            message=_("The import stopped on an unexpected error; see its job."),
+            finished_at=timezone.now(),
+        )
+        raise
     _update(data_import, status=ImportStatus.DONE, finished_at=timezone.now())
     audit_record(
         actor=context.owner,
