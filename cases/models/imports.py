@@ -107,6 +107,18 @@ class DataImport(models.Model):
         return reverse("entities:import-detail", args=[self.pk])
 
     @property
+    def under_way(self) -> bool:
+        """Its job is queued or running (a job cancelled before it ran leaves the import
+        queued: it may be started again)."""
+        if self.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+            return False
+        return self.job is not None and not self.job.finished
+
+    @property
+    def may_start(self) -> bool:
+        return self.status != ImportStatus.DONE and not self.under_way
+
+    @property
     def provenance(self) -> str:
         return f"import {self.dataset[:80]} sha256:{self.sha256[:16]}"
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.forms.imports import ImportUploadForm, MappingForm, property_names
-from cases.models import DataImport, ImportFormat, ImportMapping, ImportStatus
+from cases.models import DataImport, ImportFormat, ImportMapping
 from cases.selectors.imports import import_get_for_user, imports_for_user
 from cases.services.imports.encoding import encoding_choices
 from cases.services.imports.readers import TEXT_FORMATS
@@ -118,10 +118,15 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview and mapping while the file waits; its progress and result after."""
     user = actor_of(request)
     data_import = import_get_for_user(user=user, pk=pk)
-    waiting = data_import.status in (ImportStatus.UPLOADED, ImportStatus.REFUSED)
+    waiting = data_import.may_start
     if request.method == "POST":
         if not waiting:
-            messages.error(request, _("This import is already under way."))
+            messages.error(
+                request,
+                _("This import is already under way.")
+                if data_import.under_way
+                else _("This import is done; upload the file again to import it again."),
+            )
             return redirect(data_import)
         if data_import.created_by_id != user.pk:
             raise PermissionDenied(_("Only the analyst who uploaded the file imports it."))

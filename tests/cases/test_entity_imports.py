@@ -514,3 +514,24 @@ def test_an_administrator_imports_too(administrator, client_for):
     client = client_for(administrator)
     data_import = import_file(client, "declarations.csv", csv_bytes(), declarations_mapping())
     assert_declarations_imported(data_import)
+
+
+def test_a_cancelled_import_writes_nothing_and_may_be_started_again(analyst, analyst_client):
+    from portal.services.jobs import job_cancel
+
+    mapping = declarations_mapping()
+    data_import = uploaded(analyst_client, "declarations.csv", csv_bytes())
+    start(analyst_client, data_import, mapping)
+    data_import.refresh_from_db()
+    assert data_import.job is not None
+
+    job_cancel(actor=analyst, job=data_import.job)
+
+    data_import.refresh_from_db()
+    assert data_import.job is not None
+    assert data_import.job.status == JobStatus.CANCELLED
+    assert Entity.objects.count() == 0
+    page = analyst_client.get(data_import.get_absolute_url()).content.decode()
+    assert "Start the import" in page
+    start(analyst_client, data_import, mapping)
+    assert_declarations_imported(run(data_import))

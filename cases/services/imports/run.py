@@ -58,7 +58,7 @@ def data_import_start(*, actor: User, data_import: DataImport) -> Job:
     """Queue the import's job (the mapping and options are already on it)."""
     if data_import.created_by_id != actor.pk:
         raise PermissionDenied(_("Only the analyst who uploaded the file imports it."))
-    if data_import.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+    if not data_import.may_start:
         raise ValidationError(_("This import is already under way."))
     if data_import.file_format != ImportFormat.FTM and data_import.mapping is None:
         raise ValidationError(_("Choose or make a mapping first."))
