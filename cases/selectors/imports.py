@@ -20,3 +20,12 @@ def import_get_for_user(*, user: User, pk: int) -> DataImport:
 
 def mappings_for_user(*, user: User) -> QuerySet[ImportMapping]:
     return ImportMapping.objects.select_related("created_by").order_by("name")
+
+
+def mapping_get_for_user(*, user: User, pk: object) -> ImportMapping | None:
+    """The saved mapping ``pk`` (an id from a query string: anything), or None."""
+    try:
+        number = int(str(pk))
+    except ValueError:
+        return None
+    return mappings_for_user(user=user).filter(pk=number).first()

@@ -9,8 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.forms.imports import ImportUploadForm, MappingForm, property_names
-from cases.models import DataImport, ImportFormat, ImportMapping
-from cases.selectors.imports import import_get_for_user, imports_for_user
+from cases.models import DataImport, ImportFormat
+from cases.selectors.imports import (
+    import_get_for_user,
+    imports_for_user,
+    mapping_get_for_user,
+)
 from cases.services.imports.encoding import encoding_choices
 from cases.services.imports.readers import TEXT_FORMATS
 from cases.services.imports.run import data_import_start
@@ -55,7 +59,7 @@ def _mapping_form(request: HttpRequest, data_import: DataImport) -> tuple[Mappin
     encodings = encoding_choices(data_import.detected_encoding)
     if encoding not in dict(encodings):
         encoding = ""
-    saved = ImportMapping.objects.filter(pk=request.GET.get("mapping") or 0).first()
+    saved = mapping_get_for_user(user=actor_of(request), pk=request.GET.get("mapping") or 0)
     if saved is not None and not record_element:
         record_element = saved.record_element
     preview = data_import_preview(

@@ -331,12 +331,18 @@ def test_the_kinds_list_shows_only_what_the_person_may_start(
     as_admin = api_client_for(administrator).get(reverse("api:job-kind-list")).json()
 
     assert as_officer == []
-    # The case report and bundle: whoever may open cases (cases/apps.py).
-    assert [kind["name"] for kind in as_analyst] == ["cases.case_report", "cases.evidence_bundle"]
+    # The case report and bundle: whoever may open cases; imports: analysts and
+    # administrators (cases/apps.py).
+    assert [kind["name"] for kind in as_analyst] == [
+        "cases.case_report",
+        "cases.evidence_bundle",
+        "cases.data_import",
+    ]
     assert {kind["name"] for kind in as_admin} == {
         "portal.audit_verify",
         "portal.audit_export",
         "cases.case_report",
+        "cases.data_import",
         "cases.evidence_bundle",
     }
 
