@@ -1,9 +1,11 @@
 """Forms of the import pages: the upload, and the mapping of a file's columns to
 entities and relations. They check shape; the services check meaning."""
 
+from functools import cache
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.lib.ftm import edge_schemata, ftm_model
@@ -27,13 +29,28 @@ class ImportUploadForm(forms.Form):
     )
 
 
+@cache
+def _named_in_lithuanian() -> frozenset[str]:
+    """The schemata whose label the portal translates (cases/lib/ftm_labels.py): the
+    pages offer those; the API takes any schema of the model."""
+    with translation.override("lt"):
+        return frozenset(
+            schema.name
+            for schema in ftm_model().schemata.values()
+            if gettext_ftm(schema.label) != schema.label
+        )
+
+
 def thing_schema_choices() -> list[tuple[str, str]]:
-    """The registry's own kinds first, then every other concrete schema of things."""
+    """The registry's own kinds first, then the other concrete schemata of things."""
     own = [(value, str(label)) for value, label in EntityKind.choices]
     others = sorted(
         (schema.name, gettext_ftm(schema.label))
         for schema in ftm_model().schemata.values()
-        if not schema.abstract and not schema.edge and schema.name not in dict(own)
+        if not schema.abstract
+        and not schema.edge
+        and schema.name not in dict(own)
+        and schema.name in _named_in_lithuanian()
     )
     return [("", str(_("— not used —"))), *own, *others]
 
@@ -109,7 +126,11 @@ class MappingForm(forms.Form):
             )
         edges = [
             ("", _("— none —")),
-            *sorted((schema.name, gettext_ftm(schema.label)) for schema in edge_schemata()),
+            *sorted(
+                (schema.name, gettext_ftm(schema.label))
+                for schema in edge_schemata()
+                if schema.name in _named_in_lithuanian()
+            ),
         ]
         for index in range(RELATION_SLOTS):
             self.fields[f"relation_{index}"] = forms.ChoiceField(

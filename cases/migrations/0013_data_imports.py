@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                     "status",
                     models.CharField(
                         choices=[
-                            ("uploaded", "Waiting for a mapping"),
+                            ("uploaded", "New"),
                             ("queued", "Queued"),
                             ("running", "Running"),
                             ("done", "Imported"),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportFormat(models.TextChoices):
@@ -20,7 +21,7 @@ class ImportFormat(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
-    UPLOADED = "uploaded", _("Waiting for a mapping")
+    UPLOADED = "uploaded", pgettext_lazy("import status", "New")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Imported")

@@ -26,8 +26,8 @@ def import_objects(personas: dict[str, Any]) -> dict[str, Any]:
 
     data_import = data_import_upload(
         actor=personas[ANALYST],
-        upload=SimpleUploadedFile("people.csv", b"name,code\nJonas,1\n"),
-        dataset="People",
+        upload=SimpleUploadedFile("people.csv", b"vardas,kodas\nJonas,1\n"),
+        dataset="Asmenys",
     )
     data_import.error_report.save(
         "errors.csv", ContentFile(b"row,column,value,reason\n2,code,1,bad\n")
