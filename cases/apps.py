@@ -61,6 +61,7 @@ class CasesConfig(AppConfig):
                 "cases.change_case",
                 "cases.export_case",
                 "cases.use_search",
+                "cases.import_entities",
             ],
             "administrator": [
                 *reference,
@@ -74,6 +75,8 @@ class CasesConfig(AppConfig):
                 "cases.use_search",
                 "cases.add_violationcategory",
                 "cases.change_violationcategory",
+                # Reference data (sanctions lists, registers) comes in from files.
+                "cases.import_entities",
             ],
         }
 
@@ -87,6 +90,12 @@ class CasesConfig(AppConfig):
             case_extract_describe,
             case_extract_job,
         )
+        from cases.services.imports.run import (
+            DataImportParameters,
+            data_import_check,
+            data_import_describe,
+            data_import_job,
+        )
         from cases.services.reports import (
             CaseReportParameters,
             case_bundle_job,
@@ -97,6 +106,20 @@ class CasesConfig(AppConfig):
         from portal.job_kinds import JobKind
 
         return [
+            JobKind(
+                name="cases.data_import",
+                label=_("Import into the entity registry"),
+                description=_(
+                    "A CSV, XLSX, JSON, XML, GeoJSON or FtM file read row by row, checked, "
+                    "and written to the registry with its provenance."
+                ),
+                run=data_import_job,
+                queue="imports",
+                permission="cases.import_entities",
+                form=DataImportParameters,
+                check=data_import_check,
+                describe=data_import_describe,
+            ),
             JobKind(
                 name="cases.case_report",
                 queue="reports",
@@ -252,6 +275,13 @@ class CasesConfig(AppConfig):
                 "entities:match-list",
                 ("cases.view_entity", "cases.change_entity"),
                 order=22,
+            ),
+            NavItem(
+                "entity-imports",
+                _("Imports"),
+                "entities:import-list",
+                ("cases.import_entities",),
+                order=23,
             ),
             NavItem(
                 "categories",

@@ -9,6 +9,7 @@ from cases.api import (
     exchange,
     exports,
     goods,
+    imports,
     investigations,
     map,
     registry,
@@ -41,6 +42,9 @@ urlpatterns = [
     path("entities/<int:pk>/", registry.EntityDossier.as_view(), name="entity-detail"),
     path("entities/<int:pk>/places/", registry.EntityPlaces.as_view(), name="entity-places"),
     path("entity-matches/", registry.MatchQueue.as_view(), name="entity-match-list"),
+    path("entity-imports/", imports.ImportCreate.as_view(), name="entity-import-create"),
+    path("entity-imports/<int:pk>/", imports.ImportDetail.as_view(), name="entity-import-detail"),
+    path("import-mappings/", imports.MappingList.as_view(), name="import-mapping-list"),
     path(
         "entity-matches/<int:pk>/judge/",
         registry.MatchJudge.as_view(),

@@ -3,7 +3,7 @@ mounted at /entities/."""
 
 from django.urls import path
 
-from cases.views import list_exports, registry, resolution
+from cases.views import imports, list_exports, registry, resolution
 
 app_name = "entities"
 
@@ -15,5 +15,8 @@ urlpatterns = [
     path("matches/<int:pk>/judge/", resolution.match_judge, name="match-judge"),
     path("matches/<int:pk>/merge/", resolution.match_merge, name="match-merge"),
     path("merges/<int:pk>/undo/", resolution.merge_undo, name="merge-undo"),
+    path("imports/", imports.import_list, name="import-list"),
+    path("imports/<int:pk>/", imports.import_detail, name="import-detail"),
+    path("imports/<int:pk>/errors.csv", imports.import_errors, name="import-errors"),
     path("<int:pk>/", registry.entity_detail, name="entity-detail"),
 ]

@@ -9,6 +9,13 @@ from cases.models.case_work import (
 from cases.models.categories import ViolationCategory
 from cases.models.entities import Entity, EntityKind, ProvenanceKind, Relation
 from cases.models.goods import GoodsLine, HSCode, QuantityUnit
+from cases.models.imports import (
+    DataImport,
+    ImportedRecord,
+    ImportFormat,
+    ImportMapping,
+    ImportStatus,
+)
 from cases.models.investigations import (
     Case,
     CaseDocument,
@@ -53,6 +60,7 @@ __all__ = [
     "CaseViolation",
     "ClientWrite",
     "ClientWriteKind",
+    "DataImport",
     "Entity",
     "EntityKind",
     "EntityMatch",
@@ -60,6 +68,10 @@ __all__ = [
     "Evidence",
     "GoodsLine",
     "HSCode",
+    "ImportFormat",
+    "ImportMapping",
+    "ImportStatus",
+    "ImportedRecord",
     "InvolvementRole",
     "LocationSource",
     "MatchStatus",

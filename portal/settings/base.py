@@ -230,6 +230,17 @@ USER_IMPORT_MAX_ONE_TIME_PASSWORDS = env.int("USER_IMPORT_MAX_ONE_TIME_PASSWORDS
 USER_IMPORT_UPLOAD_TTL_HOURS = env.int("USER_IMPORT_UPLOAD_TTL_HOURS", default=24)
 # Case documents: the largest file accepted.
 CASE_DOCUMENT_MAX_BYTES = env.int("CASE_DOCUMENT_MAX_BYTES", default=25 * 2**20)
+# Imports into the entity registry (docs/imports.md): the largest file, the most rows and
+# columns, the longest cell; an XLSX whose parts unpack to more than the limit, or more
+# than RATIO times their packed size, is refused as a zip bomb before it is opened.
+ENTITY_IMPORT_MAX_BYTES = env.int("ENTITY_IMPORT_MAX_BYTES", default=2 * 2**30)
+ENTITY_IMPORT_MAX_ROWS = env.int("ENTITY_IMPORT_MAX_ROWS", default=10_000_000)
+ENTITY_IMPORT_MAX_COLUMNS = env.int("ENTITY_IMPORT_MAX_COLUMNS", default=500)
+ENTITY_IMPORT_MAX_CELL_CHARS = env.int("ENTITY_IMPORT_MAX_CELL_CHARS", default=10_000)
+ENTITY_IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int(
+    "ENTITY_IMPORT_XLSX_MAX_UNPACKED_BYTES", default=4 * 2**30
+)
+ENTITY_IMPORT_XLSX_MAX_RATIO = env.int("ENTITY_IMPORT_XLSX_MAX_RATIO", default=100)
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -26,6 +26,7 @@ from tests.access_policy import (
 )
 from tests.cases.entity_access_rules import ENTITY_RULES, entity_objects
 from tests.cases.graph_access_rules import GRAPH_RULES, graph_objects
+from tests.cases.import_access_rules import IMPORT_RULES, import_objects
 from tests.cases.investigation_access_rules import INVESTIGATION_RULES, investigation_objects
 from tests.cases.search_access_rules import SEARCH_RULES
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
@@ -140,6 +141,7 @@ EXPECTED: dict[str, Rule] = {
     **GRAPH_RULES,
     **INVESTIGATION_RULES,
     **ENTITY_RULES,
+    **IMPORT_RULES,
     **SEARCH_RULES,
     **PEOPLE_RULES,
 }
@@ -222,6 +224,7 @@ def objects(personas, administrator, violation_of_officer):
         **graph_objects(personas),
         **investigation_objects(personas, violation_of_officer),
         **entity_objects(personas),
+        **import_objects(personas),
         **people_objects(personas),
         "unit": officer.org_unit,
         "user": officer,

@@ -1,0 +1,270 @@
+"""The import job (kind ``cases.data_import``) and what starts it.
+
+Two passes over the file, both streamed: the first reads and checks every row and writes
+the error report; the second writes the valid rows in batches. With any invalid row the
+import stops after the first pass and writes nothing, unless the analyst chose "import
+the valid rows". A refused file (cases/services/imports/errors.py) writes nothing."""
+
+import csv
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import DataImport, ImportFormat, ImportStatus
+from cases.services.ftm import ftm_import
+from cases.services.imports.errors import ImportRefusedError
+from cases.services.imports.mapping import MappedRow, map_row
+from cases.services.imports.readers import read_rows
+from cases.services.imports.write import rows_write
+from portal.job_kinds import JobParameter
+from portal.lib.exports import csv_safe_row
+from portal.models import AuditAction, Job, JobLogLevel, User
+from portal.services.audit import audit_record
+from portal.services.jobs import JobCancelled, JobContext, JobFailed, job_start
+
+BATCH_ROWS = 500
+LOG_EVERY_ROWS = 10_000
+ERROR_REPORT_HEADER = ["row", "column", "value", "reason"]
+
+
+class DataImportParameters(forms.Form):
+    data_import = forms.IntegerField(label=gettext_lazy("Import (its id)"), min_value=1)
+
+
+def data_import_check(user: User, cleaned: dict[str, Any]) -> None:
+    """Only the analyst who uploaded the file starts its import."""
+    if not DataImport.objects.filter(pk=cleaned["data_import"], created_by=user).exists():
+        raise ValidationError({"data_import": _("There is no such import of yours.")})
+
+
+def data_import_describe(viewer: User, given: dict[str, Any]) -> list[JobParameter]:
+    label = _("Import")
+    data_import = DataImport.objects.filter(pk=given.get("data_import") or 0).first()
+    if data_import is None or not viewer.has_perm("cases.import_entities"):
+        return [JobParameter(label=label, value=str(given.get("data_import", "")))]
+    return [JobParameter(label=label, value=str(data_import), url=data_import.get_absolute_url())]
+
+
+def data_import_start(*, actor: User, data_import: DataImport) -> Job:
+    """Queue the import's job (the mapping and options are already on it)."""
+    if data_import.created_by_id != actor.pk:
+        raise PermissionDenied(_("Only the analyst who uploaded the file imports it."))
+    if not data_import.may_start:
+        raise ValidationError(_("This import is already under way."))
+    if data_import.file_format != ImportFormat.FTM and data_import.mapping is None:
+        raise ValidationError(_("Choose or make a mapping first."))
+    with transaction.atomic():
+        job = job_start(
+            actor=actor,
+            kind_name="cases.data_import",
+            parameters={"data_import": data_import.pk},
+        )
+        DataImport.objects.filter(pk=data_import.pk).update(
+            job=job, status=ImportStatus.QUEUED, message="", finished_at=None
+        )
+    return job
+
+
+def _rows(data_import: DataImport, path: Path) -> Iterator[MappedRow]:
+    mapping = data_import.mapping
+    if mapping is None:
+        raise ImportRefusedError(_("Choose or make a mapping first."))
+    for number, record in read_rows(
+        path,
+        file_format=data_import.file_format,
+        encoding=data_import.encoding,
+        record_element=mapping.record_element,
+    ):
+        yield map_row(number, record, mapping.entities, mapping.relations)
+
+
+def _update(data_import: DataImport, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(data_import, name, value)
+    DataImport.objects.filter(pk=data_import.pk).update(**fields)
+
+
+def _check_pass(context: JobContext, data_import: DataImport, path: Path, report: Path) -> None:
+    """Pass 1: read and check every row; the problems go to the error report."""
+    read = valid = invalid = 0
+    with report.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(ERROR_REPORT_HEADER)
+        for row in _rows(data_import, path):
+            read += 1
+            if row.problems:
+                invalid += 1
+                for problem in row.problems:
+                    writer.writerow(
+                        csv_safe_row([problem.row, problem.column, problem.value, problem.reason])
+                    )
+            else:
+                valid += 1
+            if read % LOG_EVERY_ROWS == 0:
+                context.progress(min(45, 5 + read // LOG_EVERY_ROWS), _("Checking the rows"))
+                context.log(_("%(count)d rows read.") % {"count": read})
+    _update(data_import, rows_read=read, rows_valid=valid, rows_invalid=invalid)
+    context.log(
+        _("%(read)d rows read: %(valid)d valid, %(invalid)d with problems.")
+        % {"read": read, "valid": valid, "invalid": invalid}
+    )
+    if invalid:
+        with report.open("rb") as stream:
+            data_import.error_report.save(f"import-{data_import.pk}-errors.csv", File(stream))
+
+
+def _write_pass(context: JobContext, data_import: DataImport, path: Path) -> None:
+    """Pass 2: the valid rows, a batch per transaction."""
+    totals = {
+        "entities_created": 0,
+        "entities_matched": 0,
+        "relations_created": 0,
+        "rows_skipped": 0,
+    }
+    batch: list[MappedRow] = []
+    done = 0
+
+    def flush() -> None:
+        counts = rows_write(data_import, batch)
+        for name in totals:
+            totals[name] += getattr(counts, name)
+        _update(data_import, **totals)
+        batch.clear()
+        context.progress(50 + 49 * done / max(data_import.rows_valid, 1), _("Writing the entities"))
+
+    for row in _rows(data_import, path):
+        if row.problems:
+            continue
+        batch.append(row)
+        done += 1
+        if len(batch) >= BATCH_ROWS:
+            flush()
+    if batch:
+        flush()
+    context.log(
+        _(
+            "%(created)d entities created, %(matched)d matched to the registry's, "
+            "%(relations)d relations, %(skipped)d rows already imported."
+        )
+        % {
+            "created": totals["entities_created"],
+            "matched": totals["entities_matched"],
+            "relations": totals["relations_created"],
+            "skipped": totals["rows_skipped"],
+        }
+    )
+
+
+def _ftm_run(context: JobContext, data_import: DataImport, path: Path) -> None:
+    """An FtM entity stream goes through the registry's FtM import (ids kept)."""
+    with path.open("r", encoding=data_import.encoding or "utf-8-sig") as lines:
+        try:
+            result = ftm_import(
+                actor=data_import.created_by,
+                lines=lines,
+                source_name=f"{data_import.dataset} sha256:{data_import.sha256[:16]}",
+            )
+        except ValidationError as error:
+            raise ImportRefusedError(" ".join(error.messages)) from error
+    _update(
+        data_import,
+        rows_read=result.entities_created
+        + result.entities_updated
+        + result.relations_created
+        + result.relations_updated,
+        rows_valid=result.entities_created
+        + result.entities_updated
+        + result.relations_created
+        + result.relations_updated,
+        entities_created=result.entities_created,
+        entities_matched=result.entities_updated,
+        relations_created=result.relations_created,
+    )
+    for warning in result.warnings[:50]:
+        context.log(warning, JobLogLevel.WARNING)
+
+
+def _refuse(data_import: DataImport, message: str) -> None:
+    _update(data_import, status=ImportStatus.REFUSED, message=message, finished_at=timezone.now())
+    raise JobFailed(message)
+
+
+def data_import_job(context: JobContext) -> None:
+    """Job kind ``cases.data_import``."""
+    data_import = (
+        DataImport.objects.filter(
+            pk=context.parameters.get("data_import") or 0, created_by=context.owner
+        )
+        .select_related("mapping", "created_by")
+        .first()
+    )
+    if data_import is None:
+        raise JobFailed(_("There is no such import of yours."))
+    _update(data_import, status=ImportStatus.RUNNING, message="")
+    context.progress(2, _("Reading %(name)s") % {"name": data_import.original_name})
+    path = Path(data_import.file.path)
+    try:
+        if data_import.file_format == ImportFormat.FTM:
+            _ftm_run(context, data_import, path)
+        else:
+            with tempfile.TemporaryDirectory(prefix="import-") as folder:
+                _check_pass(context, data_import, path, Path(folder) / "errors.csv")
+            if data_import.rows_invalid and not data_import.valid_rows_only:
+                _refuse(
+                    data_import,
+                    _(
+                        "%(invalid)d of %(read)d rows have problems; nothing was imported. "
+                        "Download the error report, or choose “import the valid rows”."
+                    )
+                    % {"invalid": data_import.rows_invalid, "read": data_import.rows_read},
+                )
+            _write_pass(context, data_import, path)
+    except ImportRefusedError as refusal:
+        _refuse(data_import, refusal.message)
+    except JobCancelled:
+        _update(
+            data_import,
+            status=ImportStatus.REFUSED,
+            message=_(
+                "Cancelled. The batches written so far stay; importing the same file "
+                "again goes on from where this one stopped."
+            ),
+            finished_at=timezone.now(),
+        )
+        raise
+    except JobFailed:
+        raise
+    except Exception:
+        # The job core records the error; the import must not stay "running".
+        _update(
+            data_import,
+            status=ImportStatus.REFUSED,
+            message=_("The import stopped on an unexpected error; see its job."),
+            finished_at=timezone.now(),
+        )
+        raise
+    _update(data_import, status=ImportStatus.DONE, finished_at=timezone.now())
+    audit_record(
+        actor=context.owner,
+        action=AuditAction.CREATE,
+        obj=data_import,
+        object_repr=str(data_import)[:300],
+        changes={
+            "sha256": data_import.sha256,
+            "rows_read": data_import.rows_read,
+            "rows_invalid": data_import.rows_invalid,
+            "entities_created": data_import.entities_created,
+            "entities_matched": data_import.entities_matched,
+            "relations_created": data_import.relations_created,
+        },
+    )
+    context.progress(100, _("Imported"))
