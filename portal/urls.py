@@ -21,8 +21,8 @@ from portal.views import (
     jobs,
     offline,
     training,
-    training_reports,
     training_gate,
+    training_reports,
     user_import,
     users,
 )

@@ -27,9 +27,9 @@ from portal.models.training import (
     Enrolment,
     EnrolmentResult,
     EnrolmentStatus,
+    GateExemption,
     ReminderKind,
     TrainingReminder,
-    GateExemption,
     TrainingSession,
 )
 from portal.models.users import User
