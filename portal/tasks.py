@@ -99,7 +99,7 @@ def job_run_task(self: Task, job_id: int) -> str:
 def jobs_reap_task() -> dict[str, list[int]]:
     """Queue again the running jobs whose worker is gone (every JOB_REAP_EVERY_S, see
     CELERY_BEAT_SCHEDULE). Each job is taken by one conditional update: harmless twice."""
-    from portal.services.jobs import jobs_reap
+    from portal.services.job_reaper import jobs_reap
 
     return asdict(jobs_reap())
 

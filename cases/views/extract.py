@@ -38,13 +38,15 @@ def case_extract(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status = 200
     previewed = request.POST.get("previewed", "") == _signature(marked_entities, marked_properties)
-    if request.method == "POST" and request.POST.get("action") == "build" and not previewed:
-        form.is_valid()
-        form.errors.clear()
+    # "Update the preview" does not judge the form yet; any other send (the build
+    # button, or a send without a button) does.
+    building = request.method == "POST" and request.POST.get("action") != "preview"
+    if building and not previewed:
+        form.is_valid()  # what is missing is said beside the preview shown again
         messages.warning(
             request, _("You changed what is left out: check the preview below, then build.")
         )
-    elif request.method == "POST" and request.POST.get("action") == "build":
+    elif building:
         if form.is_valid():
             parameters = {
                 "case": case.pk,

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from portal.api.helpers import ERRORS, as_drf_error, error_responses, request_user
 from portal.api.permissions import Authenticated
 from portal.job_kinds import job_kind_label, job_kind_parameters_help, job_kinds_for_user
-from portal.models import Job, JobLogLine, JobResult, JobStatus, User
+from portal.models import Job, JobLogLine, JobResult, JobStatus
 from portal.selectors.jobs import (
     job_get_for_user,
     job_list_for_user,
@@ -28,6 +28,7 @@ from portal.selectors.jobs import (
     job_results,
     job_speed,
 )
+from portal.services import job_downloads
 from portal.services import jobs as job_services
 
 
@@ -183,16 +184,12 @@ class JobList(GenericAPIView):
     def get(self, request: Request) -> Response:
         filters = JobFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        owner_name = filters.validated_data.get("owner", "")
-        owner = User.objects.filter(username=owner_name).first() if owner_name else None
         jobs = job_list_for_user(
             user=request_user(request),
             status=filters.validated_data.get("status", ""),
             kind=filters.validated_data.get("kind", ""),
-            owner=owner,
+            owner_username=filters.validated_data.get("owner", ""),
         )
-        if owner_name and owner is None:  # nobody of that name started a job
-            jobs = jobs.none()
         page = list(self.paginate_queryset(jobs) or [])
         return self.get_paginated_response(JobSerializer(page, many=True).data)
 
@@ -282,10 +279,10 @@ class JobResultDownload(GenericAPIView):
         user = request_user(request)
         result = job_result_get_for_user(user=user, job_pk=pk, result_pk=result_id)
         try:
-            handle = job_services.job_result_open(actor=user, result=result)
+            handle = job_downloads.job_result_open(actor=user, result=result)
         except DjangoPermissionDenied as refusal:
             raise PermissionDenied(str(refusal)) from refusal
-        except job_services.JobResultGoneError as gone:
+        except job_downloads.JobResultGoneError as gone:
             raise ResultGone(str(gone)) from gone
         return FileResponse(
             handle, as_attachment=True, filename=result.name, content_type=result.content_type

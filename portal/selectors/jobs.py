@@ -18,15 +18,23 @@ def _may_see_every_job(user: User) -> bool:
 
 
 def job_list_for_user(
-    *, user: User, status: str = "", kind: str = "", owner: User | None = None
+    *,
+    user: User,
+    status: str = "",
+    kind: str = "",
+    owner: User | None = None,
+    owner_username: str = "",
 ) -> QuerySet[Job]:
     """The person's jobs (everyone's for administrators), newest first, by status, kind
-    and (for those who see every job) owner."""
+    and (for those who see every job) owner, given as a person or by username (none
+    when nobody of that name started a job)."""
     jobs = Job.objects.select_related("owner").order_by("-created_at", "-id")
     if not _may_see_every_job(user):
         jobs = jobs.filter(owner=user)
     elif owner is not None:
         jobs = jobs.filter(owner=owner)
+    elif owner_username:
+        jobs = jobs.filter(owner__username=owner_username)
     if status:
         jobs = jobs.filter(status=status)
     if kind:

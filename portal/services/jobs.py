@@ -19,7 +19,6 @@ with the reason: a job never blocks its queue.
 """
 
 import hashlib
-import io
 import json
 import logging
 import os
@@ -42,7 +41,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -210,70 +208,6 @@ def job_cancel(*, actor: User, job: Job) -> Job:
             changes={"cancel": True, "status": job.status},
         )
     return job
-
-
-class JobResultGoneError(Exception):
-    """A result downloadable once was downloaded already: its file is deleted."""
-
-
-def job_result_open(*, actor: User, result: JobResult) -> File:
-    """Open a result file for ``actor`` (who reached it through the job's accessor) and
-    write the download to the audit trail. A result kept ``once`` opens only for the
-    job's owner (PermissionDenied for anyone else) and only once (JobResultGoneError
-    after): its file is read, deleted and marked downloaded."""
-    if result.once:
-        return _job_result_take(actor=actor, result=result)
-    audit_record(
-        actor=actor,
-        action=AuditAction.DOWNLOAD,
-        obj=result,
-        object_repr=result.name,
-        changes={"job": result.job_id, "sha256": result.sha256, "size": result.size},
-    )
-    return result.file.open("rb")
-
-
-def job_result_downloaded_text(result: JobResult) -> str:
-    """What a page says of a result downloadable once that was downloaded."""
-    taker = result.downloaded_by
-    return _(
-        "This file could be downloaded once: %(name)s downloaded it on %(when)s, and it is "
-        "no longer kept."
-    ) % {
-        "name": (taker.get_full_name() or taker.username) if taker else "?",
-        "when": date_format(timezone.localtime(result.downloaded_at), "DATETIME_FORMAT"),
-    }
-
-
-def _job_result_take(*, actor: User, result: JobResult) -> File:
-    if result.job.owner_id != actor.pk:
-        raise PermissionDenied(_("Only the person who started this job may download this file."))
-    with transaction.atomic():
-        # Two clicks at once: the row lock lets one of them take the file.
-        locked = JobResult.objects.select_for_update().get(pk=result.pk)
-        if locked.downloaded_at is not None:
-            raise JobResultGoneError(job_result_downloaded_text(locked))
-        with locked.file.open("rb") as stream:
-            content = stream.read()
-        locked.downloaded_at = timezone.now()
-        locked.downloaded_by = actor
-        locked.save(update_fields=["downloaded_at", "downloaded_by"])
-        audit_record(
-            actor=actor,
-            action=AuditAction.DOWNLOAD,
-            obj=locked,
-            object_repr=locked.name,
-            changes={
-                "job": locked.job_id,
-                "sha256": locked.sha256,
-                "size": locked.size,
-                "once": True,
-            },
-        )
-        stored = locked.file.name
-        # The secrets leave the disk only once the download is on the record.
-        transaction.on_commit(lambda: locked.file.storage.delete(stored))
-    return File(io.BytesIO(content), name=locked.name)
 
 
 # --- Run by the worker ----------------------------------------------------------------
@@ -647,71 +581,3 @@ def _run_kind(job: Job, kind: JobKind, context: JobContext) -> str:
         return JobStatus.FAILED
     _finish(job_id, token, JobStatus.SUCCEEDED, progress_percent=100)
     return JobStatus.SUCCEEDED
-
-
-# --- The reaper (beat) ------------------------------------------------------------------
-@dataclass
-class ReapReport:
-    requeued: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-    cancelled: list[int] = field(default_factory=list)
-    resent: list[int] = field(default_factory=list)
-
-
-def jobs_reap() -> ReapReport:
-    """Find running jobs whose worker stopped beating and queue them again (or end them:
-    failed once their attempts are spent, cancelled when a cancel was asked); send again
-    the queued jobs whose message may be lost. Each change is one conditional UPDATE, so
-    two reapers, or a redelivery at the same moment, never both take a job."""
-    report = ReapReport()
-    stale = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=_stale_before())
-    for job in stale.only(
-        "pk", "queue", "attempts", "max_attempts", "cancel_requested", "language"
-    ):
-        _reap_one(job, report)
-    resend_before = timezone.now() - timedelta(seconds=int(settings.JOB_QUEUED_RESEND_AFTER_S))
-    never_sent = Q(enqueued_at__isnull=True, created_at__lt=_stale_before())
-    forgotten = (
-        Job.objects.filter(status=JobStatus.QUEUED, cancel_requested=False)
-        .filter(never_sent | Q(enqueued_at__lt=resend_before))
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=resend_before))
-    )
-    for job_id, queue in forgotten.values_list("pk", "queue")[:500]:
-        _enqueue(job_id, queue)
-        report.resent.append(job_id)
-    return report
-
-
-def _reap_one(job: Job, report: ReapReport) -> None:
-    still_stale = Job.objects.filter(
-        pk=job.pk, status=JobStatus.RUNNING, heartbeat_at__lt=_stale_before()
-    )
-    with translation.override(job.language or None):
-        if job.cancel_requested:
-            if still_stale.update(
-                status=JobStatus.CANCELLED,
-                finished_at=timezone.now(),
-                progress_message=_("Cancelled."),
-                heartbeat_at=None,
-            ):
-                job_log(job_id=job.pk, message=_("Cancelled."), level=JobLogLevel.WARNING)
-                report.cancelled.append(job.pk)
-            return
-        if job.attempts >= job.max_attempts:
-            reason = _(
-                "Failed after %(attempts)s attempts: its worker stopped while running it."
-            ) % {"attempts": job.attempts}
-            if still_stale.update(
-                status=JobStatus.FAILED, finished_at=timezone.now(), error=reason, heartbeat_at=None
-            ):
-                job_log(job_id=job.pk, message=reason, level=JobLogLevel.ERROR)
-                report.failed.append(job.pk)
-            return
-        if still_stale.update(status=JobStatus.QUEUED, run_token="", heartbeat_at=None):
-            job_log(
-                job_id=job.pk,
-                message=_("Its worker stopped while running it: sent back to the queue."),
-                level=JobLogLevel.WARNING,
-            )
-            _enqueue(job.pk, job.queue)
-            report.requeued.append(job.pk)

@@ -41,6 +41,7 @@ from portal.selectors.jobs import (
     job_schedule_list,
     job_speed,
 )
+from portal.services import job_downloads
 from portal.services import job_schedules as schedule_services
 from portal.services import jobs as job_services
 
@@ -178,8 +179,8 @@ def job_result_download(request: HttpRequest, pk: int, result_id: int) -> HttpRe
     user = _actor(request)
     result = job_result_get_for_user(user=user, job_pk=pk, result_pk=result_id)
     try:
-        handle = job_services.job_result_open(actor=user, result=result)
-    except (PermissionDenied, job_services.JobResultGoneError) as refusal:
+        handle = job_downloads.job_result_open(actor=user, result=result)
+    except (PermissionDenied, job_downloads.JobResultGoneError) as refusal:
         # A result downloadable once, by its owner only: the job's page says why not.
         messages.error(request, str(refusal))
         return redirect("portal:job-detail", pk=pk)

@@ -12,8 +12,9 @@ from django_celery_beat.models import PeriodicTask
 from portal.models import AuditRecord, Job, JobSchedule, JobStatus
 from portal.selectors.jobs import job_speed
 from portal.services import jobs as job_services
+from portal.services.job_reaper import jobs_reap
 from portal.services.job_schedules import job_schedule_run
-from portal.services.jobs import JobContext, JobLost, _claim, jobs_reap
+from portal.services.jobs import JobContext, JobLost, _claim
 from tests.portal.test_jobs import grant_test_kinds
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Job, JobStatus
-from portal.services.jobs import jobs_reap
+from portal.services.job_reaper import jobs_reap
 from tests.conftest import worker_environment, worker_start, worker_stop
 from tests.portal.test_jobs import grant_test_kinds
 from tests.portal.test_jobs_worker import start, wait_until
