@@ -21,7 +21,11 @@ TEXT_TYPES = {"text", "search", "email", "url", "tel", ""}
 NOTHING_REQUIRED = {"dispatch:track-replay", "dispatch:my-unit"}
 # Forms of one free-text field, which the marker answers well (the purpose asked before a
 # dossier): their refusal of bad input is tested in their own files.
-MARKER_IS_AN_ANSWER = {"entities:entity-detail"}
+MARKER_IS_AN_ANSWER = {
+    "entities:entity-detail",
+    # The receiving agency is the case extract's one required field: any text names it.
+    "investigations:case-extract",
+}
 # At least these pages have a form with fields checked here (the enumeration must not
 # find nothing and pass).
 KNOWN_FORM_PAGES = {
