@@ -11,7 +11,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import Job, JobLogLevel, JobStatus
-from portal.services.jobs import _enqueue, _stale_before, job_log
+
+# The job core's module, not its names: its sending is the one place tests replace.
+from portal.services import jobs as job_core
 
 
 @dataclass
@@ -28,27 +30,27 @@ def jobs_reap() -> ReapReport:
     the queued jobs whose message may be lost. Each change is one conditional UPDATE, so
     two reapers, or a redelivery at the same moment, never both take a job."""
     report = ReapReport()
-    stale = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=_stale_before())
+    stale = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=job_core._stale_before())
     for job in stale.only(
         "pk", "queue", "attempts", "max_attempts", "cancel_requested", "language"
     ):
         _reap_one(job, report)
     resend_before = timezone.now() - timedelta(seconds=int(settings.JOB_QUEUED_RESEND_AFTER_S))
-    never_sent = Q(enqueued_at__isnull=True, created_at__lt=_stale_before())
+    never_sent = Q(enqueued_at__isnull=True, created_at__lt=job_core._stale_before())
     forgotten = (
         Job.objects.filter(status=JobStatus.QUEUED, cancel_requested=False)
         .filter(never_sent | Q(enqueued_at__lt=resend_before))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=resend_before))
     )
     for job_id, queue in forgotten.values_list("pk", "queue")[:500]:
-        _enqueue(job_id, queue)
+        job_core._enqueue(job_id, queue)
         report.resent.append(job_id)
     return report
 
 
 def _reap_one(job: Job, report: ReapReport) -> None:
     still_stale = Job.objects.filter(
-        pk=job.pk, status=JobStatus.RUNNING, heartbeat_at__lt=_stale_before()
+        pk=job.pk, status=JobStatus.RUNNING, heartbeat_at__lt=job_core._stale_before()
     )
     with translation.override(job.language or None):
         if job.cancel_requested:
@@ -58,7 +60,7 @@ def _reap_one(job: Job, report: ReapReport) -> None:
                 progress_message=_("Cancelled."),
                 heartbeat_at=None,
             ):
-                job_log(job_id=job.pk, message=_("Cancelled."), level=JobLogLevel.WARNING)
+                job_core.job_log(job_id=job.pk, message=_("Cancelled."), level=JobLogLevel.WARNING)
                 report.cancelled.append(job.pk)
             return
         if job.attempts >= job.max_attempts:
@@ -68,14 +70,14 @@ def _reap_one(job: Job, report: ReapReport) -> None:
             if still_stale.update(
                 status=JobStatus.FAILED, finished_at=timezone.now(), error=reason, heartbeat_at=None
             ):
-                job_log(job_id=job.pk, message=reason, level=JobLogLevel.ERROR)
+                job_core.job_log(job_id=job.pk, message=reason, level=JobLogLevel.ERROR)
                 report.failed.append(job.pk)
             return
         if still_stale.update(status=JobStatus.QUEUED, run_token="", heartbeat_at=None):
-            job_log(
+            job_core.job_log(
                 job_id=job.pk,
                 message=_("Its worker stopped while running it: sent back to the queue."),
                 level=JobLogLevel.WARNING,
             )
-            _enqueue(job.pk, job.queue)
+            job_core._enqueue(job.pk, job.queue)
             report.requeued.append(job.pk)
