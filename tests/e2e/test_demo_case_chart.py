@@ -27,6 +27,12 @@ ENDS_OF = (
     f"(id) => {CHART}.cy.getElementById(id).connectedEdges()"
     ".map((e) => e.source().data('label')).sort()"
 )
+# Zooms in on an entity and answers once the chart has drawn itself again.
+ZOOM_ON = (
+    f"(id) => new Promise((done) => {{ const cy = {CHART}.cy; const node = cy.getElementById(id);"
+    " cy.one('render', () => requestAnimationFrame(() => requestAnimationFrame(done)));"
+    " cy.zoom({ level: 1.6, position: node.position() }); cy.center(node); })"
+)
 ADDRESS_EDGES = f"() => {CHART}.cy.edges('[kind = \"has_address\"]').length"
 
 
@@ -60,6 +66,9 @@ def test_the_demo_chart_shows_payments_with_their_sums_and_the_donors_addresses(
     ]
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "demo-case-chart-en-1280")
+    # Closer in, round Johanna Quandt: the sums and the address links are legible.
+    page.evaluate(ZOOM_ON, str(shared.source_id))
+    screenshot(page, "demo-case-chart-zoomed-en-1280")
 
     # A pivot on shared identifiers from Johanna Quandt's address finds her sister.
     page.get_by_label("Select Frau Johanna Quandt").check()
