@@ -72,8 +72,9 @@ def relation_amount_text(properties: Mapping[str, Any] | None) -> str:
     return ""
 
 
-def edges_with_amounts(edges: Sequence[GraphEdge]) -> list[dict[str, Any]]:
-    """``edges`` (of a graph answer), each with its ``amount`` text ("" for none)."""
+def edges_with_amounts(edges: Sequence[GraphEdge | Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``edges`` (of a graph answer or an export: each with its ``id`` and ``kind``),
+    each with its ``amount`` text ("" for none)."""
     kinds = kinds_with_amounts()
     wanted = [edge["id"] for edge in edges if edge["kind"] in kinds]
     amounts: dict[int, str] = {}

@@ -8,6 +8,7 @@ import json
 from datetime import date
 
 import pytest
+from defusedxml.ElementTree import fromstring
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,6 +21,7 @@ from tests.cases.support import open_dossier
 
 pytestmark = pytest.mark.django_db
 
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 NNBSP = "\u202f"  # the English thousands separator of portal/formats/en
 
 
@@ -189,3 +191,31 @@ def test_the_case_timeline_shows_the_sum_beside_the_payment(analyst, client_for)
     items = [item for item in response.context["timeline"].items if item.kind == "relation"]
     assert [item.detail for item in items] == [f"320{NNBSP}000 EUR"]
     assert f"320{NNBSP}000 EUR" in response.content.decode()
+
+
+def test_the_anx_and_graphml_exports_carry_the_amount(api_client_for, analyst):
+    payer = Entity.objects.create(kind="Company", label="Payer UAB")
+    payee = Entity.objects.create(kind="Organization", label="Party")
+    payment = Relation.objects.create(
+        source=payer,
+        target=payee,
+        kind="Payment",
+        ftm_id="pay-3",
+        properties={"amountEur": ["80000"]},
+    )
+    api = api_client_for(analyst)
+    chart = {"nodes": [payer.pk, payee.pk], "edges": [payment.pk]}
+
+    anx = api.post(reverse("api:graph-export"), {**chart, "format": "anx"}, format="json")
+    graphml = api.post(reverse("api:graph-export"), {**chart, "format": "graphml"}, format="json")
+
+    assert anx.status_code == graphml.status_code == 200
+    link = next(
+        item for item in fromstring(anx.content).iter("ChartItem") if item.find("Link") is not None
+    )
+    amounts = [
+        a.get("Value") for a in link.iter("Attribute") if a.get("AttributeClass") == "Amount"
+    ]
+    assert amounts == [f"80{NNBSP}000 EUR"]
+    edge_data = {d.get("key"): d.text for d in fromstring(graphml.content).iter(f"{GRAPHML}data")}
+    assert edge_data["e_amount"] == f"80{NNBSP}000 EUR"
