@@ -36,7 +36,7 @@ def kinds_with_amounts() -> frozenset[str]:
     )
 
 
-def _number(value: Any) -> str | None:
+def number_text(value: Any) -> str | None:
     """``value`` (FtM keeps numbers as text) in the active language's digits grouping;
     None when it is no number."""
     try:
@@ -58,15 +58,15 @@ def relation_amount_text(properties: Mapping[str, Any] | None) -> str:
     """The amount or share that a relation's FtM ``properties`` carry, or ""."""
     properties = properties or {}
     for name, implied in AMOUNT_PROPERTIES:
-        number = _number(_first(properties, name)) if _first(properties, name) else None
+        number = number_text(_first(properties, name)) if _first(properties, name) else None
         if number is not None:
             currency = implied or str(_first(properties, "currency") or "").upper()
             return f"{number} {currency}".strip()
     percentage = _first(properties, "percentage")
-    if percentage and (number := _number(percentage)) is not None:
+    if percentage and (number := number_text(percentage)) is not None:
         return f"{number}%"
     shares = _first(properties, "sharesCount")
-    if shares and (number := _number(shares)) is not None:
+    if shares and (number := number_text(shares)) is not None:
         count = int(Decimal(str(shares).strip()))
         return ngettext("%(count)s share", "%(count)s shares", count) % {"count": number}
     return ""

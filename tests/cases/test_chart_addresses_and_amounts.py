@@ -219,3 +219,19 @@ def test_the_anx_and_graphml_exports_carry_the_amount(api_client_for, analyst):
     assert amounts == [f"80{NNBSP}000 EUR"]
     edge_data = {d.get("key"): d.text for d in fromstring(graphml.content).iter(f"{GRAPHML}data")}
     assert edge_data["e_amount"] == f"80{NNBSP}000 EUR"
+
+
+def test_the_dossier_writes_a_payments_sum_with_its_digits_grouped(analyst, client_for):
+    payer = Entity.objects.create(kind="Company", label="Payer UAB")
+    payee = Entity.objects.create(kind="Organization", label="Party")
+    Relation.objects.create(
+        source=payer,
+        target=payee,
+        kind="Payment",
+        ftm_id="pay-4",
+        properties={"amountEur": ["95338"]},
+    )
+
+    response = open_dossier(client_for(analyst), payer)
+
+    assert f"Amount in EUR: 95{NNBSP}338" in response.content.decode()
