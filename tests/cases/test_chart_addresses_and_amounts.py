@@ -15,6 +15,7 @@ from django.utils import translation
 from cases.models import Entity, PortalLink, ProvenanceKind, Relation
 from cases.selectors.graph import graph_pivot
 from cases.selectors.relation_amounts import relation_amount_text
+from cases.selectors.reports import relation_label
 from cases.services.ftm import ftm_export_lines, ftm_import
 from cases.services.investigations import CaseInput, case_create, case_entity_link
 from tests.cases.support import open_dossier
@@ -119,6 +120,8 @@ def test_the_chart_and_the_dossier_name_the_link(analyst, client_for):
     assert page.context["strings"]["relationKinds"]["has_address"] == "Has the address"
     dossier = open_dossier(client, nord)
     assert "Has the address →" in dossier.content.decode()
+    # The case report's chart reads it the same way.
+    assert relation_label(PortalLink.HAS_ADDRESS) == "Has the address"
     with translation.override("lt"):
         assert str(PortalLink.HAS_ADDRESS.label) == "Turi adresą"
 
