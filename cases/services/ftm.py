@@ -290,6 +290,10 @@ def _relation_upsert(
     return relation
 
 
+# Things whose address links are brought up to date in one go (a few statements each).
+ADDRESS_LINK_BATCH = 2_000
+
+
 def _address_links_sync(
     entities: Sequence[tuple[Entity, str]], by_ftm_id: dict[str, Entity]
 ) -> int:
@@ -297,7 +301,16 @@ def _address_links_sync(
     entities (PortalLink.HAS_ADDRESS, with the line's provenance), and its former
     imported address links that the record no longer names removed. Addresses neither
     in the file nor in the registry stay only in the property. Returns how many links
-    were made. A few statements per file, not per line."""
+    were made. A few statements per ADDRESS_LINK_BATCH things, not per line."""
+    return sum(
+        _address_links_sync_batch(entities[start : start + ADDRESS_LINK_BATCH], by_ftm_id)
+        for start in range(0, len(entities), ADDRESS_LINK_BATCH)
+    )
+
+
+def _address_links_sync_batch(
+    entities: Sequence[tuple[Entity, str]], by_ftm_id: dict[str, Entity]
+) -> int:
     named: dict[int, set[str]] = {}
     for entity, _provenance in entities:
         values = (entity.properties or {}).get("addressEntity") or []
