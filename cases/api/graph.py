@@ -1,6 +1,8 @@
 """The link chart's API: neighbours, shortest path, connecting network, shared
-identifiers, and exports of a chart. Analysts only (relations are intelligence:
-``cases.view_entity`` and ``cases.view_relation``; exports also ``cases.export_entity``).
+identifiers, and exports of a chart. Each relation of an answer carries its ``amount``
+(a payment's sum, an ownership's share; "" for none) for the chart's edge labels.
+Analysts only (relations are intelligence: ``cases.view_entity`` and
+``cases.view_relation``; exports also ``cases.export_entity``).
 
 An id outside the user's reach gets the very answer of an id that does not exist."""
 
@@ -27,6 +29,7 @@ from cases.selectors.graph import (
     GraphFilter,
     entities_in_reach,
 )
+from cases.selectors.relation_amounts import edges_with_amounts
 from cases.services.graph import graph_consultation_record, graph_export
 from portal.api.helpers import ERRORS, as_drf_error, request_user
 from portal.api.permissions import require_perms
@@ -152,7 +155,7 @@ class GraphExpand(APIView):
         graph_consultation_record(
             actor=user, query="expand", ids=data["ids"], parameters=query.parameters()
         )
-        return Response(answer)
+        return Response({**answer, "edges": edges_with_amounts(answer["edges"])})
 
 
 class GraphPath(APIView):
@@ -181,7 +184,7 @@ class GraphPath(APIView):
             ids=[data["source"], data["target"]],
             parameters=query.parameters(),
         )
-        return Response(answer)
+        return Response({**answer, "edges": edges_with_amounts(answer["edges"])})
 
 
 class GraphNetwork(APIView):
@@ -201,7 +204,7 @@ class GraphNetwork(APIView):
         graph_consultation_record(
             actor=user, query="network", ids=data["ids"], parameters=query.parameters()
         )
-        return Response(answer)
+        return Response({**answer, "edges": edges_with_amounts(answer["edges"])})
 
 
 class GraphPivot(APIView):
@@ -222,7 +225,7 @@ class GraphPivot(APIView):
         graph_consultation_record(
             actor=user, query="pivot", ids=data["ids"], parameters=query.parameters()
         )
-        return Response(answer)
+        return Response({**answer, "edges": edges_with_amounts(answer["edges"])})
 
 
 class ChartSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from cases.models.case_work import (
     CaseTemplate,
 )
 from cases.models.categories import ViolationCategory
-from cases.models.entities import Entity, EntityKind, ProvenanceKind, Relation
+from cases.models.entities import Entity, EntityKind, PortalLink, ProvenanceKind, Relation
 from cases.models.goods import GoodsLine, HSCode, QuantityUnit
 from cases.models.imports import (
     DataImport,
@@ -75,6 +75,7 @@ __all__ = [
     "InvolvementRole",
     "LocationSource",
     "MatchStatus",
+    "PortalLink",
     "ProvenanceKind",
     "QuantityUnit",
     "Relation",

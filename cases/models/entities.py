@@ -58,6 +58,24 @@ def validate_edge_schema(value: str) -> None:
         )
 
 
+class PortalLink(models.TextChoices):
+    """The portal's own relation kinds (lower case): links that FtM keeps as a property
+    of one end (Identification:holder, Thing:addressEntity), also stored as relations so
+    that the link chart, its paths and its pivots on shared identifiers see them. An FtM
+    export leaves them out: the property on the entity carries them."""
+
+    HOLDS_DOCUMENT = "holds_document", _("Holds the document")
+    HAS_ADDRESS = "has_address", _("Has the address")
+
+
+def portal_link_label(kind: str) -> str:
+    """The name of one of the portal's own link kinds in the active language; another
+    lower-case kind as written, its underscores as spaces."""
+    if kind in PortalLink.values:
+        return str(PortalLink(kind).label)
+    return kind.replace("_", " ")
+
+
 class ProvenanceKind(models.TextChoices):
     PERSON = "person", _("Person")
     IMPORT = "import", _("Import")

@@ -20,7 +20,9 @@ from cases.lib.ftm import schema_get
 from cases.lib.ftm_labels import gettext_ftm
 from cases.lib.matching import name_codes
 from cases.models import Entity, EntityMerge, Relation, ViolationEntity
+from cases.models.entities import portal_link_label
 from cases.selectors.entities import entity_scope_for_user
+from cases.selectors.relation_amounts import number_text
 from cases.selectors.violations import violation_scope_for_user
 from portal.models import User
 
@@ -180,9 +182,12 @@ def _relation_rows(user: User, entity: Entity) -> tuple[list[RelationRow], int]:
                     continue
                 if name in ("startDate", "endDate", "date", "namesMentioned"):
                     continue
+                if prop.type.name == "number":
+                    # As the chart and the timeline write them: "95 338", not "95338".
+                    values = [number_text(value) or value for value in values]
                 attributes.append((gettext_ftm(prop.label), ", ".join(values[:5])))
         else:
-            label, attributes = relation.kind.replace("_", " "), []
+            label, attributes = portal_link_label(relation.kind), []
         rows.append(
             RelationRow(
                 relation=relation,

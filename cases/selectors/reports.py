@@ -25,6 +25,7 @@ from cases.models import (
     Relation,
     Violation,
 )
+from cases.models.entities import portal_link_label
 from cases.selectors.entities import entity_scope_for_user
 from cases.selectors.investigations import case_team
 from cases.selectors.violations import violation_scope_for_user
@@ -44,7 +45,7 @@ def relation_label(kind: str) -> str:
     """A relation kind as its edge reads ("owns", "works for")."""
     schema = schema_get(kind)
     if schema is None:
-        return kind
+        return portal_link_label(kind)
     return gettext_ftm(schema.edge_label or schema.label)
 
 

@@ -26,7 +26,9 @@ from django.utils.translation import gettext_lazy
 from cases.lib.ftm import schema_get
 from cases.lib.ftm_labels import gettext_ftm
 from cases.models import Case, Entity, Relation, ViolationEntity
+from cases.models.entities import portal_link_label
 from cases.selectors.entities import entity_scope_for_user
+from cases.selectors.relation_amounts import relation_amount_text
 from cases.selectors.violations import violation_scope_for_user
 from portal.models import User
 
@@ -196,7 +198,7 @@ def _relation_label(relation: Relation) -> str:
     schema = schema_get(relation.kind)
     if schema is not None and schema.edge:
         return gettext_ftm(schema.edge_label or schema.label)
-    return relation.kind.replace("_", " ")
+    return portal_link_label(relation.kind)
 
 
 def _relations(case: Case, user: User) -> list[TimelineItem]:
@@ -224,10 +226,15 @@ def _relations(case: Case, user: User) -> list[TimelineItem]:
                 kind="relation",
                 title=f"{relation.source.label} — {_relation_label(relation)} → "
                 f"{relation.target.label}",
-                detail=(
-                    _("until %(date)s") % {"date": relation.valid_to.isoformat()}
-                    if relation.valid_to and not relation.valid_from
-                    else ""
+                detail=" · ".join(
+                    part
+                    for part in (
+                        relation_amount_text(relation.properties),
+                        _("until %(date)s") % {"date": relation.valid_to.isoformat()}
+                        if relation.valid_to and not relation.valid_from
+                        else "",
+                    )
+                    if part
                 ),
                 starts_at=day_start(start),
                 ends_at=day_start(end) if end else None,

@@ -26,7 +26,14 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, Entity, InvolvementRole, Relation, ViolationCategory
+from cases.models import (
+    Case,
+    Entity,
+    InvolvementRole,
+    PortalLink,
+    Relation,
+    ViolationCategory,
+)
 from cases.services.case_chart import case_chart_save
 from cases.services.case_content import case_event_add, case_note_add
 from cases.services.case_work import case_task_add
@@ -40,9 +47,10 @@ from cases.services.investigations import (
     case_violation_link,
 )
 from cases.services.violations import ViolationInput, violation_create
-from portal.models import User
+from portal.models import Course, User
 from portal.roles import Role
 from portal.services.accounts import user_create
+from portal.services.gate import exemption_grant
 
 DEMO_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "demo-party-donations.ftm.jsonl"
 
@@ -102,6 +110,10 @@ PARTY_RING = [CSU, CDU, FDP, GREENS, SPD]
 # Small enough for the whole picture to stand readable in the chart's frame.
 PARTY_RADIUS = 130
 DONOR_RADIUS = 340
+# The donors' addresses on a ring outside the donors', a donor's several ones fanned
+# out this far apart (radians) round its bearing.
+ADDRESS_RADIUS = 470
+ADDRESS_FAN = 0.14
 
 MEDININKAI = Point(25.6536, 54.5395, srid=4326)
 SALCININKAI = Point(25.3866, 54.3095, srid=4326)
@@ -117,19 +129,34 @@ class InventedParties:
 
 
 def _second_analyst(unit_of: User) -> User:
-    existing = User.objects.filter(username="analyst2").first()
-    if existing is not None:
-        return existing
-    return user_create(
-        actor=None,
-        username="analyst2",
-        password=None,  # a colleague to contact; the demo signs in as "analyst"
-        roles=[Role.ANALYST],
-        org_unit=unit_of.org_unit,
-        first_name="Eglė",
-        last_name="Petraitienė",
-        email="analyst2@customs.example",
-    )
+    """The second demo analyst, in force as an analyst: where a course gates the role
+    (the training demo runs before this seed), an administrator exempts her for the
+    year, since the demo's training records know nothing of her."""
+    colleague = User.objects.filter(username="analyst2").first()
+    if colleague is None:
+        colleague = user_create(
+            actor=None,
+            username="analyst2",
+            password=None,  # a colleague to contact; the demo signs in as "analyst"
+            roles=[Role.ANALYST],
+            org_unit=unit_of.org_unit,
+            first_name="Eglė",
+            last_name="Petraitienė",
+            email="analyst2@customs.example",
+        )
+    admin = User.objects.filter(username="admin").first()
+    gated = Course.objects.filter(is_active=True, qualifies_role=Role.ANALYST).exists()
+    if admin is not None and gated and not colleague.has_perm("cases.change_case"):
+        exemption_grant(
+            actor=admin,
+            person=colleague,
+            role=Role.ANALYST,
+            until=timezone.localdate() + timedelta(days=364),
+            reason="Demo colleague without training records in the demo data",
+        )
+        # A fresh read: the permissions of the object above were read before the grant.
+        colleague = User.objects.get(pk=colleague.pk)
+    return colleague
 
 
 def _import_public_records(actor: User) -> tuple[dict[str, Entity], str]:
@@ -311,8 +338,8 @@ def _open_case(
 def _chart_positions(records: dict[str, Entity], invented: InventedParties) -> dict[str, list[int]]:
     """Where the open case's entities stand on its chart: the parties on an inner ring,
     each donor on an outer ring at the mean bearing of the parties it paid (a
-    bipartite "who paid whom" picture with few crossings), the invented carrier with
-    its driver and truck apart in the lower right corner."""
+    bipartite "who paid whom" picture with few crossings), their addresses outside it,
+    the invented carrier with its driver and truck apart in the lower right corner."""
     positions: dict[str, list[int]] = {}
     bearings: dict[str, float] = {}
     for index, ftm_id in enumerate(PARTY_RING):
@@ -345,9 +372,37 @@ def _chart_positions(records: dict[str, Entity], invented: InventedParties) -> d
             round(DONOR_RADIUS * math.cos(bearing)),
             round(DONOR_RADIUS * math.sin(bearing)),
         ]
+    donor_bearings = {
+        donor.pk: start + 2 * math.pi * index / len(ordered) for index, donor in enumerate(ordered)
+    }
+    positions.update(_address_positions(donor_bearings))
     positions[str(invented.carrier.pk)] = [DONOR_RADIUS + 40, DONOR_RADIUS - 20]
     positions[str(invented.driver.pk)] = [DONOR_RADIUS - 60, DONOR_RADIUS + 100]
     positions[str(invented.truck.pk)] = [DONOR_RADIUS + 140, DONOR_RADIUS + 100]
+    return positions
+
+
+def _address_positions(donor_bearings: dict[int, float]) -> dict[str, list[int]]:
+    """The donors' addresses (their has_address relations, from the import) on a ring
+    outside the donors', fanned out round the bearing of their first donor (by name); an
+    address two donors give is one node, with an edge from each."""
+    by_donor: dict[int, list[int]] = {}
+    seen: set[int] = set()
+    links = Relation.objects.filter(
+        kind=PortalLink.HAS_ADDRESS, source_id__in=list(donor_bearings)
+    ).order_by("target__label", "target_id", "source_id")
+    for donor_id, address_id in links.values_list("source_id", "target_id"):
+        if address_id not in seen:
+            seen.add(address_id)
+            by_donor.setdefault(donor_id, []).append(address_id)
+    positions: dict[str, list[int]] = {}
+    for donor_id, addresses in by_donor.items():
+        for index, address_id in enumerate(addresses):
+            bearing = donor_bearings[donor_id] + ADDRESS_FAN * (index - (len(addresses) - 1) / 2)
+            positions[str(address_id)] = [
+                round(ADDRESS_RADIUS * math.cos(bearing)),
+                round(ADDRESS_RADIUS * math.sin(bearing)),
+            ]
     return positions
 
 

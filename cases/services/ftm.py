@@ -6,7 +6,11 @@ Import: every line is one FtM entity (``{"id", "schema", "properties", ...}``). 
 edge properties name, keeping their own FtM id and properties. FtM ids are kept, so a
 second import of the same file updates instead of duplicating, and an export gives back
 the same entities: ids, schemata, every property value, and the record's other top-level
-keys (caption, datasets, referents, first_seen...).
+keys (caption, datasets, referents, first_seen...). A thing's addresses (its
+addressEntity property) are also made relations to the Address entities it names
+(``has_address``, one of the portal's own link kinds), so that the link chart shows them
+and pivots on a shared address; an export leaves those relations out (the property
+carries them).
 
 A file with any bad line (not JSON, no id, an unknown schema or property) is refused as a
 whole with the line numbers, and nothing is written. Values FtM's type for their property
@@ -29,7 +33,7 @@ from django.utils.translation import gettext as _
 from followthemoney.proxy import EntityProxy
 
 from cases.lib.ftm import ftm_model, property_problems, schema_get
-from cases.models import Entity, ProvenanceKind, Relation
+from cases.models import Entity, EntityKind, PortalLink, ProvenanceKind, Relation
 from cases.services.entities import entity_index
 from cases.services.search import search_index_refresh
 from portal.models import AuditAction, User
@@ -51,6 +55,8 @@ class FtmImportResult:
     entities_updated: int = 0
     relations_created: int = 0
     relations_updated: int = 0
+    # Thing:addressEntity values made relations (PortalLink.HAS_ADDRESS) for the chart.
+    address_links_created: int = 0
     warnings: list[str] = field(default_factory=list)
     entity_ids: list[int] = field(default_factory=list)
 
@@ -178,6 +184,7 @@ def ftm_import(
     result = FtmImportResult()
     edges: list[tuple[int, dict[str, Any]]] = []
     by_ftm_id: dict[str, Entity] = {}
+    addressed: list[tuple[Entity, str]] = []
     for number, record in records:
         schema = ftm_model()[record["schema"]]
         result.warnings.extend(_warnings(number, record))
@@ -186,6 +193,7 @@ def ftm_import(
             continue
         entity = _entity_upsert(record, provenance=f"{source} line {number}", result=result)
         by_ftm_id[entity.ftm_id or ""] = entity
+        addressed.append((entity, f"{source} line {number}"))
     for number, record in edges:
         schema = ftm_model()[record["schema"]]
         ends = []
@@ -206,6 +214,7 @@ def ftm_import(
             provenance=f"{source} line {number}",
             result=result,
         )
+    result.address_links_created = _address_links_sync(addressed, by_ftm_id)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -218,6 +227,7 @@ def ftm_import(
             "entities_updated": result.entities_updated,
             "relations_created": result.relations_created,
             "relations_updated": result.relations_updated,
+            "address_links_created": result.address_links_created,
         },
     )
     entity_ids = list(dict.fromkeys(result.entity_ids))
@@ -278,6 +288,74 @@ def _relation_upsert(
     relation.provenance_kind = ProvenanceKind.IMPORT
     relation.save()
     return relation
+
+
+# Things whose address links are brought up to date in one go (a few statements each).
+ADDRESS_LINK_BATCH = 2_000
+
+
+def _address_links_sync(
+    entities: Sequence[tuple[Entity, str]], by_ftm_id: dict[str, Entity]
+) -> int:
+    """Each imported thing's addressEntity values as relations to those Address
+    entities (PortalLink.HAS_ADDRESS, with the line's provenance), and its former
+    imported address links that the record no longer names removed. Addresses neither
+    in the file nor in the registry stay only in the property. Returns how many links
+    were made. A few statements per ADDRESS_LINK_BATCH things, not per line."""
+    return sum(
+        _address_links_sync_batch(entities[start : start + ADDRESS_LINK_BATCH], by_ftm_id)
+        for start in range(0, len(entities), ADDRESS_LINK_BATCH)
+    )
+
+
+def _address_links_sync_batch(
+    entities: Sequence[tuple[Entity, str]], by_ftm_id: dict[str, Entity]
+) -> int:
+    named: dict[int, set[str]] = {}
+    for entity, _provenance in entities:
+        values = (entity.properties or {}).get("addressEntity") or []
+        named[entity.pk] = {str(value) for value in values if value}
+    wanted_ids = {value for values in named.values() for value in values}
+    addresses = {
+        ftm_id: entity
+        for ftm_id, entity in by_ftm_id.items()
+        if ftm_id in wanted_ids and entity.kind == EntityKind.ADDRESS
+    }
+    missing = wanted_ids - set(addresses)
+    if missing:
+        for address in Entity.objects.filter(ftm_id__in=missing, kind=EntityKind.ADDRESS):
+            addresses[address.ftm_id or ""] = address
+    wanted = {
+        (entity.pk, addresses[value].pk): provenance
+        for entity, provenance in entities
+        for value in sorted(named[entity.pk])
+        if value in addresses and addresses[value].pk != entity.pk
+    }
+    existing = Relation.objects.filter(
+        source_id__in=list(named), kind=PortalLink.HAS_ADDRESS, ftm_id__isnull=True
+    )
+    have = set(existing.values_list("source_id", "target_id"))
+    stale = have - set(wanted)
+    if stale:
+        for source_id, target_id in stale:
+            existing.filter(
+                source_id=source_id, target_id=target_id, provenance_kind=ProvenanceKind.IMPORT
+            ).delete()
+    created = Relation.objects.bulk_create(
+        [
+            Relation(
+                source_id=source_id,
+                target_id=target_id,
+                kind=PortalLink.HAS_ADDRESS,
+                provenance=provenance[:300],
+                provenance_kind=ProvenanceKind.IMPORT,
+            )
+            for (source_id, target_id), provenance in wanted.items()
+            if (source_id, target_id) not in have
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
 
 
 def _entity_record(entity: Entity) -> dict[str, Any]:

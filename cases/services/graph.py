@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cases.lib.ftm import LEGACY_KINDS, schema_get
 from cases.models import EntityKind
 from cases.selectors.graph import MAX_EXPORT_IDS, graph_chart_for_user
+from cases.selectors.relation_amounts import edges_with_amounts
 from cases.services.ftm import ftm_chart_lines
 from portal.models import AuditAction, AuditRecord, User
 from portal.services.audit import audit_record
@@ -71,6 +72,7 @@ ANX_ATTRIBUTES = [
     ("Confidence (%)", "AttNumber"),
     ("Valid from", "AttTime"),
     ("Valid to", "AttTime"),
+    ("Amount", "AttText"),
 ]
 
 
@@ -217,6 +219,7 @@ def chart_anx(
             ("Provenance", relation.get("provenance", "")),
             ("Valid from", _anx_time(relation["valid_from"])),
             ("Valid to", _anx_time(relation["valid_to"])),
+            ("Amount", relation.get("amount", "")),
         ]
         for name, value in values:
             if value:
@@ -238,6 +241,7 @@ GRAPHML_KEYS = [
     ("valid_to", "edge", "string"),
     ("confidence", "edge", "int"),
     ("provenance", "edge", "string"),
+    ("amount", "edge", "string"),
 ]
 
 
@@ -289,6 +293,7 @@ def chart_graphml(
         data(edge, "e_valid_to", relation["valid_to"])
         data(edge, "e_confidence", relation["confidence"])
         data(edge, "e_provenance", relation.get("provenance"))
+        data(edge, "e_amount", relation.get("amount"))
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
@@ -318,7 +323,9 @@ def graph_export(
                 % {"limit": MAX_EXPORT_IDS}
             }
         )
-    entities, relations = graph_chart_for_user(user=actor, node_ids=node_ids, edge_ids=edge_ids)
+    entities, edges = graph_chart_for_user(user=actor, node_ids=node_ids, edge_ids=edge_ids)
+    # A payment's sum, an ownership's share: as on the chart's edge labels.
+    relations = edges_with_amounts(edges)
     if not entities:
         raise ValidationError({"nodes": _("None of these entities was found.")})
     at = positions or {}

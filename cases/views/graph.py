@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cases.lib.ftm import LEGACY_KINDS, edge_schemata
 from cases.lib.ftm_labels import gettext_ftm
-from cases.models import EntityKind
+from cases.models import EntityKind, PortalLink
 from cases.selectors.entities import entity_get_for_user
 from cases.selectors.graph import DEFAULT_CAP, MAX_PATH_HOPS
 from cases.views.common import actor_of
@@ -20,7 +20,7 @@ def relation_kind_labels() -> dict[str, str]:
     """Each FtM relation schema (Payment, Ownership...) by its name in the active
     language, for the chart's edge labels and relation filter."""
     labels = {schema.name: gettext_ftm(str(schema.label)) for schema in edge_schemata()}
-    labels["holds_document"] = _("Holds the document")
+    labels.update({link.value: str(link.label) for link in PortalLink})
     return labels
 
 

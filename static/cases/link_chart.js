@@ -108,7 +108,8 @@ window.LinkChart = (function () {
             "target-arrow-color": "#94a3b8",
             "target-arrow-shape": "triangle",
             "curve-style": "bezier",
-            label: "data(kindLabel)",
+            // The kind, and a payment's sum or an ownership's share where it has one.
+            label: "data(caption)",
             "font-size": 9,
             color: "#5b6575",
             "text-rotation": "autorotate",
@@ -200,7 +201,8 @@ window.LinkChart = (function () {
             group: "edges",
             data: {
               id: id, relation: edge.id, source: String(edge.source), target: String(edge.target),
-              kind: edge.kind, kindLabel: kindLabel(edge.kind), from: edge.valid_from, to: edge.valid_to, confidence: edge.confidence,
+              kind: edge.kind, caption: [kindLabel(edge.kind), edge.amount].filter(Boolean).join(" · "),
+              amount: edge.amount || "", from: edge.valid_from, to: edge.valid_to, confidence: edge.confidence,
             },
           })
         );

@@ -5,11 +5,12 @@ team do not see the restricted case but learn whom to contact; nothing twice."""
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from cases.models import (
     Case,
@@ -17,6 +18,7 @@ from cases.models import (
     CaseNote,
     CaseTask,
     Entity,
+    PortalLink,
     ProvenanceKind,
     Relation,
     Violation,
@@ -36,6 +38,8 @@ from cases.services.demo import (
 )
 from portal.models import AuditRecord, User
 from portal.services.demo import demo_seed
+from portal.services.gate import exemption_grant
+from portal.services.training_demo import training_demo_seed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +53,10 @@ def _records() -> list[dict]:
 
 @pytest.fixture
 def seeded():
+    # In the order of `make run`: the training records first, so that the courses gate
+    # the analyst role when the cases demo adds its second analyst.
     demo_seed(password="demo-Password-for-tests-42")
+    training_demo_seed()
     out = io.StringIO()
     call_command("seed_cases_demo", stdout=out)
     return out.getvalue()
@@ -128,9 +135,38 @@ def test_the_open_chart_shows_the_payments_and_not_the_restricted_donors(seeded)
     assert not any(label.startswith("Allianz") for label in labels)
 
 
+def test_the_second_analyst_works_her_cases_under_the_training_gate(seeded):
+    colleague = User.objects.get(username="analyst2")
+    assert colleague.has_perm("cases.change_case")
+    assert colleague.gate_exemptions.filter(role="analyst").exists()
+
+
+def test_the_open_chart_starts_with_the_donors_addresses_in_place(seeded):
+    open_case = Case.objects.get(restricted=False)
+    positions = open_case.chart_layout["positions"]
+    donors = open_case.entity_links.values_list("entity_id", flat=True)
+    addresses = set(
+        Relation.objects.filter(kind=PortalLink.HAS_ADDRESS, source_id__in=donors).values_list(
+            "target_id", flat=True
+        )
+    )
+    assert len(addresses) >= 15
+    assert {str(pk) for pk in addresses} <= set(positions)
+    # Still within what the chart loads at once (MAX_SEED_IDS).
+    assert len(positions) <= 50
+
+
 def test_the_restricted_case_stays_out_of_reach_of_the_analyst_and_the_officer(seeded):
     analyst = User.objects.get(username="analyst")
     UserFactory(username="analyst3", roles=["analyst"])
+    # A new analyst without training records works under an exemption, as analyst2 does.
+    exemption_grant(
+        actor=User.objects.get(username="admin"),
+        person=User.objects.get(username="analyst3"),
+        role="analyst",
+        until=timezone.localdate() + timedelta(days=30),
+        reason="Joined this week; course booked",
+    )
     outsider = User.objects.get(username="analyst3")
     officer = User.objects.get(username="officer")
     secret = Case.objects.get(restricted=True)
