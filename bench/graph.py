@@ -24,9 +24,7 @@ database whose name does not contain "bench".
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shlex
 import sys
 import time
 from collections.abc import Iterator
@@ -110,16 +108,6 @@ def generate_relations(
     return lines(), hub_ids
 
 
-def _secondary_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
-    """(name, definition) of ``table``'s indexes that back no constraint."""
-    cursor.execute(
-        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s"
-        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-        [table],
-    )
-    return list(cursor.fetchall())
-
-
 def load(*, entities: int, relations: int, hubs: int, hub_degree: int, seed: int) -> dict[str, Any]:
     from django.db import connection, transaction
 
@@ -129,9 +117,8 @@ def load(*, entities: int, relations: int, hubs: int, hub_degree: int, seed: int
     with transaction.atomic(), connection.cursor() as cursor:
         # main() made sure that this is a bench database: the whole registry goes.
         cursor.execute("TRUNCATE cases_entity, cases_relation RESTART IDENTITY CASCADE")
-        indexes = _secondary_indexes(cursor, "cases_entity") + _secondary_indexes(
-            cursor, "cases_relation"
-        )
+        indexes = _timing.secondary_indexes(cursor, "cases_entity")
+        indexes += _timing.secondary_indexes(cursor, "cases_relation")
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         started = time.perf_counter()
@@ -196,14 +183,8 @@ def measure(
 ) -> dict[str, Any]:
 
     from cases.selectors.graph import graph_expand, graph_path
-    from portal.models import User
 
-    analyst = User.objects.filter(groups__name="analyst", is_active=True).first()
-    if analyst is None:
-        from tests.factories import UserFactory
-
-        UserFactory(username="bench-graph-analyst", roles=["analyst"])
-        analyst = User.objects.get(username="bench-graph-analyst")
+    analyst = _timing.bench_analyst("bench-graph-analyst")
     rng = random.Random(seed + 1)
     random_nodes = [rng.randint(1, entities) for _ in range(samples)]
     hub_nodes = [hubs[i % len(hubs)] for i in range(max(samples // 4, 40))] if hubs else []
@@ -234,17 +215,13 @@ def measure(
         if answer["hops"] is not None:
             hops[answer["hops"]] = hops.get(answer["hops"], 0) + 1
     return {
-        "timings": {
-            k: _timing.percentiles(v) for k, v in results.items() if not k.endswith("statements")
-        },
+        "timings": _timing.summarised(results),
         "nodes_random": _timing.percentiles([float(len(a["nodes"])) for a in answers["random"]]),
         "nodes_hubs": _timing.percentiles([float(len(a["nodes"])) for a in answers["hubs"]]),
         "more_hubs": sum(len(a["more"]) for a in answers["hubs"]),
         "statuses": statuses,
         "hops": dict(sorted(hops.items())),
-        "queries": {
-            k: int(max(results[f"{k} statements"], default=0)) for k in ("random", "hubs", "path")
-        },
+        "queries": _timing.most_statements(results, ("random", "hubs", "path")),
     }
 
 
@@ -324,7 +301,7 @@ def main() -> None:
             flush=True,
         )
     data = counts()
-    data["load_before"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    data["load_before"] = _timing.load_average()
     out = measure(
         hubs=[n for n, _d in data["hubs"]],
         entities=data["entities"],
@@ -332,9 +309,8 @@ def main() -> None:
         warmup=args.warmup,
         seed=args.seed,
     )
-    data["load_after"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    script = shlex.join(["bench/graph.py", *sys.argv[1:]])
-    command = f"DATABASE_URL={url} .venv/bin/python {script}"
+    data["load_after"] = _timing.load_average()
+    command = _timing.command_line(url, "bench/graph.py", sys.argv[1:])
     section = report(command=command, label=args.label, data=data, out=out)
     print(section)
     if not args.no_report:
