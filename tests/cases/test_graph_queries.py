@@ -318,3 +318,38 @@ def test_a_path_answer_counts_its_nodes_with_the_same_cap(analyst, g, monkeypatc
     assert (ann["degree"], ann["degree_capped"]) == (1, False)
     balt = next(node for node in path["nodes"] if node["id"] == g.id("balt"))
     assert (balt["degree"], balt["degree_capped"]) == (1, True)
+
+
+def test_the_capped_count_counts_only_what_the_user_may_see(analyst, g, monkeypatch):
+    # Five of the hub's 30 leaves are each held only by a restricted case: for an
+    # analyst outside them the hub has 25 relations, under a cap of 25 an exact count;
+    # the lead of one of those cases sees 26, past the cap: "25+". The cap never lets
+    # hidden relations through, nor hides the team's own.
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 25)
+    for n in range(5):
+        held_only_by_a_restricted_case(g.e[f"l{n:02}"])
+    lead = User.objects.get(username=f"lead_of_{g.id('l00')}")
+    outside = graph.graph_expand(user=analyst, ids=[g.id("hub")], cap=10)
+    hub = next(node for node in outside["nodes"] if node["id"] == g.id("hub"))
+    assert (hub["degree"], hub["degree_capped"]) == (25, False)
+    assert outside["more"] == [{"node": g.id("hub"), "shown": 10, "hidden": 15}]
+    inside = graph.graph_expand(user=lead, ids=[g.id("hub")], cap=10)
+    hub = next(node for node in inside["nodes"] if node["id"] == g.id("hub"))
+    assert (hub["degree"], hub["degree_capped"]) == (25, True)
+    assert inside["more"] == [{"node": g.id("hub"), "shown": 10, "hidden": 15, "at_least": True}]
+
+
+def test_the_capped_count_follows_the_filter(analyst, g, monkeypatch):
+    # Counted within the relation kinds asked for: the hub "knows" 30 (past a cap of 20),
+    # and has no "owner" relation at all.
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 20)
+    knows = graph.graph_expand(
+        user=analyst, ids=[g.id("hub")], cap=5, graph_filter=GraphFilter(kinds=("knows",))
+    )
+    hub = next(node for node in knows["nodes"] if node["id"] == g.id("hub"))
+    assert (hub["degree"], hub["degree_capped"]) == (20, True)
+    owner = graph.graph_expand(
+        user=analyst, ids=[g.id("hub")], cap=5, graph_filter=GraphFilter(kinds=("owner",))
+    )
+    assert [(n["degree"], n["degree_capped"]) for n in owner["nodes"]] == [(0, False)]
+    assert owner["more"] == []
