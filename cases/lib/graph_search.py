@@ -240,6 +240,24 @@ def degree_params(fparams: list[Any], out_params: list[Any], in_params: list[Any
     return [*fparams, *out_params, DEGREE_CAP + 1, *fparams, *in_params, DEGREE_CAP + 1]
 
 
+def node_count_sql(entity: str, scope: Scope, graph_filter: GraphFilter) -> tuple[str, list[Any]]:
+    """SQL of the count of the entity aliased ``entity`` for degree_of, with its
+    parameters. With no filter and nothing out of reach, every relation of the entity
+    counts: its ``relation_count``, kept by the database (migration
+    cases.0015_entity_relation_count), read off the same index entry as its kind and
+    label. Otherwise its relations within reach and the filter are counted
+    (degree_sql), two index scans that stop past DEGREE_CAP."""
+    where, fparams = filter_sql(graph_filter)
+    if not where and not scope.hidden and not scope.restricted:
+        return f"{entity}.relation_count", []
+    out_reach, out_params = scope.on("r.target_id")
+    in_reach, in_params = scope.on("r.source_id")
+    return (
+        degree_sql(f"{entity}.id", where, out_reach, in_reach),
+        degree_params(fparams, out_params, in_params),
+    )
+
+
 def degree_of(counted: int) -> tuple[int, bool]:
     """(the badge's number, whether it is a lower bound) of a degree_sql count."""
     if counted > DEGREE_CAP:
@@ -297,7 +315,8 @@ def expansion_sql(
         f"{int(cap)}) AS shown FROM ranked GROUP BY origin HAVING count(*) > {int(cap)})"
     )
     parts.append(", nodes AS (SELECT id FROM seeds UNION SELECT other FROM shown)")
-    params.extend(degree_params(fparams, out_params, in_params))
+    count, count_params = node_count_sql("e", scope, graph_filter)
+    params.extend(count_params)
     parts.append(
         " SELECT json_build_object("  # noqa: S608  fixed SQL fragments; values are parameters
         "'edges', (SELECT coalesce(json_agg(json_build_array(x.id, x.source_id, x.target_id,"
@@ -305,7 +324,7 @@ def expansion_sql(
         " FROM (SELECT DISTINCT id, source_id, target_id, kind, valid_from, valid_to,"
         " confidence FROM shown) AS x),"
         "'nodes', (SELECT coalesce(json_agg(json_build_array(e.id, e.kind, e.label, e.key,"
-        f" {degree_sql('e.id', where, out_reach, in_reach)}"
+        f" {count}"
         ") ORDER BY e.id), '[]') FROM cases_entity e WHERE e.id IN (SELECT id FROM nodes)),"
         "'capped', (SELECT coalesce(json_agg(json_build_array(c.origin, c.shown)), '[]')"
         " FROM capped AS c))"

@@ -38,12 +38,11 @@ from cases.lib.graph_search import (
     GraphFilter,
     Scope,
     degree_of,
-    degree_params,
-    degree_sql,
     edge_of,
     expansion_sql,
     fetch,
     filter_sql,
+    node_count_sql,
     path_search,
 )
 from cases.models import EntityKind
@@ -177,15 +176,12 @@ def _nodes(ids: Iterable[int], scope: Scope, graph_filter: GraphFilter) -> list[
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    where, fparams = filter_sql(graph_filter)
-    out_reach, out_params = scope.on("r.target_id")
-    in_reach, in_params = scope.on("r.source_id")
+    count, count_params = node_count_sql("e", scope, graph_filter)
     sql = (
-        "SELECT e.id, e.kind, e.label, e.key,"  # noqa: S608  fixed SQL fragments; values are parameters
-        f" {degree_sql('e.id', where, out_reach, in_reach)}"
+        f"SELECT e.id, e.kind, e.label, e.key, {count}"  # noqa: S608  fixed SQL fragments; values are parameters
         " FROM cases_entity e WHERE e.id = ANY(%s) ORDER BY e.id"
     )
-    rows = fetch(sql, [*degree_params(fparams, out_params, in_params), wanted])
+    rows = fetch(sql, [*count_params, wanted])
     return [_node(*row) for row in rows]
 
 

@@ -353,3 +353,58 @@ def test_the_capped_count_follows_the_filter(analyst, g, monkeypatch):
     )
     assert [(n["degree"], n["degree_capped"]) for n in owner["nodes"]] == [(0, False)]
     assert owner["more"] == []
+
+
+def _stored_and_actual_counts() -> list[tuple[int, int, int]]:
+    """(entity, relation_count as stored, relations counted now) of every entity."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.id, e.relation_count,"
+            " (SELECT count(*) FROM cases_relation r WHERE r.source_id = e.id)"
+            " + (SELECT count(*) FROM cases_relation r WHERE r.target_id = e.id)"
+            " FROM cases_entity e ORDER BY e.id"
+        )
+        return list(cursor.fetchall())
+
+
+def test_the_database_keeps_each_entitys_count_of_relations(g):
+    from cases.models import Relation
+
+    assert all(stored == actual for _id, stored, actual in _stored_and_actual_counts())
+    # Moved to another end, deleted in bulk, added in bulk, to itself: still equal.
+    g.r["owner"].target = g.e["zed"]
+    g.r["owner"].save(update_fields=["target"])
+    Relation.objects.filter(source=g.e["hub"], confidence__lt=50).delete()
+    Relation.objects.bulk_create(
+        [Relation(source=g.e["zed"], target=g.e[f"l{n:02}"], kind="knows") for n in range(12)]
+        + [Relation(source=g.e["gus"], target=g.e["gus"], kind="alias")]
+    )
+    Relation.objects.filter(source=g.e["zed"]).update(source=g.e["fay"])
+    counts = _stored_and_actual_counts()
+    assert all(stored == actual for _id, stored, actual in counts)
+    by_id = {i: stored for i, stored, _actual in counts}
+    assert by_id[g.id("zed")] == 1  # the owner relation moved to it
+    assert by_id[g.id("fay")] == 13  # Eve's, and the 12 moved from Zed
+    assert by_id[g.id("hub")] == 20  # 30 less the 10 below confidence 50
+    assert by_id[g.id("gus")] == 3  # its address, and itself at both ends
+
+
+def test_badges_from_the_stored_count_equal_the_counted_ones(analyst, g, monkeypatch):
+    # Without a filter and with nothing out of reach the badge reads the stored count;
+    # a filter that keeps every relation counts them instead: the two agree, the cap
+    # and its "+" included.
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 20)
+    every_kind = GraphFilter(kinds=("owner", "director", "uses", "associate", "lives_at", "knows"))
+    for seeds in ([g.id("hub")], [g.id("ben"), g.id("cid")], [g.id("ann")]):
+        stored = graph.graph_expand(user=analyst, ids=seeds, hops=2, cap=10)
+        counted = graph.graph_expand(
+            user=analyst, ids=seeds, hops=2, cap=10, graph_filter=every_kind
+        )
+        assert stored == counted
+    path = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("cid"))
+    counted_path = graph.graph_path(
+        user=analyst, source=g.id("ann"), target=g.id("cid"), graph_filter=every_kind
+    )
+    assert path["nodes"] == counted_path["nodes"]
