@@ -252,13 +252,10 @@ def graph_expand(
         raise ValueError("hops must be 1 or 2")
     graph_filter = graph_filter or GraphFilter()
     scope = _scope(user)
-    seeds = sorted(_in_reach(ids, scope))
-    if not seeds:
-        return {"nodes": [], "edges": [], "more": [], "order": RELATION_ORDER_LABEL}
     sql, params = expansion_sql(
         hops=hops, cap=cap, scope=scope, graph_filter=graph_filter, order=RELATION_ORDER
     )
-    ((answer,),) = fetch(sql, [seeds, *params])
+    ((answer,),) = fetch(sql, [sorted({int(i) for i in ids}), *params])
     if isinstance(answer, str):  # json, not jsonb: psycopg may hand over the text
         answer = json.loads(answer)
     nodes = [_node(*row) for row in answer["nodes"]]
