@@ -440,7 +440,7 @@ def report(*, command: str, label: str, data: dict[str, Any], out: dict[str, Any
         f"- load average (1, 5, 15 min) before / after: {data['load_before']} / "
         f"{data['load_after']} (shared machine)",
         f"- caps: {CANDIDATE_CAP:,} matches of the words ranked and counted in the facets, "
-        f"{NAMES_CAP:,} close names when the words find less than a page; "
+        f"{NAMES_CAP:,} close names when the words find less than a page and no name; "
         f"matches of the common words (+: capped): {common}",
         f"- name matches: {names}",
         f"- p95 under 50 ms for every kind of query: {'yes' if ok else '**no**'}",

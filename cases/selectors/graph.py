@@ -19,11 +19,15 @@ DESC, id DESC) and the same on target_id, covering the far end, kind and dates, 
 first ``cap`` relations of a hub are read off an index without sorting its 10,000
 relations or visiting the table; an entity's kind, label and key come off an index too.
 
-Counts are capped: a node's badge counts its relations up to DEGREE_CAP
-(cases/lib/graph_search.py) and says "at least" past it, so a chart around hubs does not
-count tens of thousands of relations per answer. Reach is the list of entities out of
-reach when it is short (usually: those only restricted cases hold), one hashed look-up
-per far end, instead of the need-to-know rule tested on each.
+Counts are capped: a node's badge shows its relations up to DEGREE_CAP
+(cases/lib/graph_search.py) and says "at least" past it ("250+", ``degree_capped``).
+Without a filter and with nothing out of the user's reach, the count is the one the
+database keeps on the entity (migration cases.0015_entity_relation_count), read off the
+index entry that also gives its kind and label; otherwise the relations within reach
+and the filter are counted, each direction up to DEGREE_CAP + 1. Either way the same
+number and the same "+". Reach is the list of entities out of reach when it is short
+(usually: those only restricted cases hold), one hashed look-up per far end, instead of
+the need-to-know rule tested on each.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ PER_PAGE = 20
 # among the first CANDIDATE_CAP are shown and the page says so.
 CANDIDATE_CAP = 200
 # Names close to the typed words read per query (only when the words found less than a
-# page: a misspelt name).
+# page, and no name among them: a misspelt name).
 NAMES_CAP = 200
 # Words all in at least this share of the index are looked for in the newest
 # RECENT_WINDOW entries first: words in 5 % of the texts, going together, fill the cap
@@ -239,8 +239,8 @@ words AS MATERIALIZED (
 
 def _search_sql(reach: str, filters: str, windowed: bool = False) -> str:
     """One statement: the capped matches of the words (one scan that stops at the cap),
-    names close to the typed words only when the words found fewer than a page (a
-    misspelt or unknown name: "Simkis"), their facet counts, and the page of the
+    names close to the typed words only when the words found fewer than a page and no
+    name among them (a misspelt or unknown name: "Simkis"), their facet counts, and the page of the
     matches within the chosen facets, ranked, with titles and snippets read for that
     page alone. Only constant SQL fragments are formatted in; every value is a parameter.
     """
@@ -251,6 +251,11 @@ names AS MATERIALIZED (
            word_similarity(%(ascii)s, e.names) AS rank
     FROM cases_searchentry e
     WHERE %(ascii)s <> '' AND (SELECT count(*) FROM words) < %(names_below)s
+      -- A name the words found as typed was not misspelt: no look-alikes (a company
+      -- with its number would bring its 200 namesakes, at the cost of the trigram
+      -- index's longest lists).
+      AND NOT EXISTS (SELECT 1 FROM words w JOIN cases_searchentry f ON f.id = w.id
+                      WHERE f.names <> '')
       AND %(ascii)s <%% e.names AND {reach}
     LIMIT %(names_cap)s
 ),
