@@ -40,7 +40,8 @@ messages:
 # bench/graph.py on portal_bench_graph with GRAPH_ARGS (e.g. GRAPH_ARGS="--scale 0.05"),
 # bench/search.py on portal_bench_search with SEARCH_ARGS. bench/search_compare.py
 # --before REV times another revision's search selector beside this one in the same
-# rounds (run it by hand: a before/after that holds whatever the machine's load).
+# rounds (run it by hand: a before/after that holds whatever the machine's load);
+# bench/graph_compare.py does the same for the link chart's counted and stored badges.
 BENCH_DATABASE_URL ?= postgis://postgres@127.0.0.1:5432/portal_bench
 bench:
 	@test -x .venv/bin/python || { echo "Run make setup first."; exit 1; }

@@ -1,6 +1,7 @@
 """What the timing benchmarks share: percentiles, timing a call over many arguments,
 recording the SQL a selector sends and replaying it bare, interleaved rounds of the two,
-COPY of generated lines, the figures table and the report written under its marker in
+COPY of generated lines with the indexes dropped around it, the analyst the selectors
+run as, the figures table and the report written under its marker in
 docs/benchmarks.md.
 
 bench/graph.py and bench/search.py time a selector beside "the bare SQL of the same
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
 import statistics
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -65,6 +67,25 @@ def percentiles(samples: Iterable[float]) -> Percentiles:
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def command_line(url: str, script: str, argv: Sequence[str]) -> str:
+    """The command that reproduces this run, for the report."""
+    return f"DATABASE_URL={url} .venv/bin/python {shlex.join([script, *argv])}"
+
+
+def bench_analyst(username: str) -> Any:
+    """An active analyst to time the selectors as (their real reach): the first one in
+    the database, else a new one named ``username``."""
+    from portal.models import User
+
+    analyst = User.objects.filter(groups__name="analyst", is_active=True).first()
+    if analyst is None:
+        from tests.factories import UserFactory
+
+        UserFactory(username=username, roles=["analyst"])
+        analyst = User.objects.get(username=username)
+    return analyst
 
 
 def timed(fn: Callable[[Any], Any], arguments: Iterable[Any]) -> list[float]:
@@ -133,6 +154,28 @@ def interleaved(
     for name, plan in plans.items():
         results[f"{name} statements"] = [float(len(p)) for p in plan.values()]
     return results
+
+
+def summarised(results: dict[str, list[float]]) -> dict[str, Percentiles]:
+    """The percentiles of each timing of an ``interleaved`` run (its statement counts
+    left out)."""
+    return {k: percentiles(v) for k, v in results.items() if not k.endswith(" statements")}
+
+
+def most_statements(results: dict[str, list[float]], names: Iterable[str]) -> dict[str, int]:
+    """The most statements one call of each of ``names`` sent in an ``interleaved`` run."""
+    return {name: int(max(results[f"{name} statements"], default=0)) for name in names}
+
+
+def secondary_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
+    """(name, definition) of ``table``'s indexes that back no constraint: the loaders
+    drop them before a COPY and build them again after it."""
+    cursor.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+        [table],
+    )
+    return list(cursor.fetchall())
 
 
 def copy_lines(cursor: Any, sql: str, lines: Iterator[str], batch: int = 20_000) -> int:

@@ -26,9 +26,7 @@ index, so it refuses a database whose name does not contain "bench".
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shlex
 import sys
 import time
 from collections.abc import Iterator
@@ -288,11 +286,7 @@ def load(*, texts: int, seed: int) -> dict[str, float]:
     with transaction.atomic(), connection.cursor() as cursor:
         # main() made sure that this is a bench database: the whole index goes.
         cursor.execute("TRUNCATE cases_searchentry RESTART IDENTITY")
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_searchentry'"
-            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = indexname)"
-        )
-        indexes = list(cursor.fetchall())
+        indexes = _timing.secondary_indexes(cursor, "cases_searchentry")
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         started = time.perf_counter()
@@ -383,14 +377,8 @@ def rare_queries(count: int, seed: int) -> list[str]:
 def measure(*, samples: int, seed: int) -> dict[str, Any]:
 
     from cases.selectors.search import SearchQuery, search_for_user
-    from portal.models import User
 
-    analyst = User.objects.filter(groups__name="analyst", is_active=True).first()
-    if analyst is None:
-        from tests.factories import UserFactory
-
-        UserFactory(username="bench-search-analyst", roles=["analyst"])
-        analyst = User.objects.get(username="bench-search-analyst")
+    analyst = _timing.bench_analyst("bench-search-analyst")
     rng = random.Random(seed + 1)
     picked = {"rare": rare_queries(samples, seed)}
     picked.update(
@@ -409,9 +397,7 @@ def measure(*, samples: int, seed: int) -> dict[str, Any]:
         for name, texts in QUERIES.items()
     }
     return {
-        "timings": {
-            k: _timing.percentiles(v) for k, v in results.items() if not k.endswith("statements")
-        },
+        "timings": _timing.summarised(results),
         "matches": matches,
     }
 
@@ -454,7 +440,7 @@ def report(*, command: str, label: str, data: dict[str, Any], out: dict[str, Any
         f"- load average (1, 5, 15 min) before / after: {data['load_before']} / "
         f"{data['load_after']} (shared machine)",
         f"- caps: {CANDIDATE_CAP:,} matches of the words ranked and counted in the facets, "
-        f"{NAMES_CAP:,} close names when the words find less than a page; "
+        f"{NAMES_CAP:,} close names when the words find less than a page and no name; "
         f"matches of the common words (+: capped): {common}",
         f"- name matches: {names}",
         f"- p95 under 50 ms for every kind of query: {'yes' if ok else '**no**'}",
@@ -497,11 +483,10 @@ def main() -> None:
     data: dict[str, Any] = dict(counts())
     data.setdefault("violation", 0)
     data.setdefault("entity", 0)
-    data["load_before"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    data["load_before"] = _timing.load_average()
     out = measure(samples=args.samples, seed=args.seed)
-    data["load_after"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    script = shlex.join(["bench/search.py", *sys.argv[1:]])
-    command = f"DATABASE_URL={url} .venv/bin/python {script}"
+    data["load_after"] = _timing.load_average()
+    command = _timing.command_line(url, "bench/search.py", sys.argv[1:])
     section = report(command=command, label=args.label, data=data, out=out)
     print(section)
     if not args.no_report:

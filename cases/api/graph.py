@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.lib.graph_search import DEGREE_CAP
 from cases.selectors import graph as graph_selectors
 from cases.selectors.graph import (
     DEFAULT_CAP,
@@ -124,13 +125,55 @@ class PivotQuery(GraphFilterSerializer):
     cap = serializers.IntegerField(min_value=1, max_value=MAX_CAP, default=DEFAULT_CAP)
 
 
+class GraphNodeSerializer(serializers.Serializer):
+    """For the schema: an entity of an answer with its count of relations."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named "label": DRF pops declared fields off the class
+    key = serializers.CharField()
+    degree = serializers.IntegerField(
+        help_text=f"Relations of the entity within the user's reach and the filter (the "
+        f"badge before expanding), counted up to {DEGREE_CAP}: past it, {DEGREE_CAP} with "
+        f'degree_capped true ("{DEGREE_CAP}+").'
+    )
+    degree_capped = serializers.BooleanField(
+        help_text=f"True when counting stopped at {DEGREE_CAP}: degree is a lower bound."
+    )
+
+
+class GraphEdgeSerializer(serializers.Serializer):
+    """For the schema: a relation of an answer."""
+
+    id = serializers.IntegerField()
+    source = serializers.IntegerField()  # type: ignore[assignment]  # a field named "source": DRF pops declared fields off the class
+    target = serializers.IntegerField()
+    kind = serializers.CharField()
+    valid_from = serializers.DateField(allow_null=True)
+    valid_to = serializers.DateField(allow_null=True)
+    confidence = serializers.IntegerField()
+
+
+class MoreMarkerSerializer(serializers.Serializer):
+    """For the schema: an expanded entity with more relations than the cap."""
+
+    node = serializers.IntegerField()
+    shown = serializers.IntegerField(help_text="Its relations in the answer.")
+    hidden = serializers.IntegerField(help_text="Its relations left out.")
+    at_least = serializers.BooleanField(
+        required=False,
+        help_text=f"Present (true) when the entity's relations were counted up to "
+        f"{DEGREE_CAP} only: hidden is then a lower bound (at least one).",
+    )
+
+
 class GraphAnswerSerializer(serializers.Serializer):
     """For the schema: nodes, edges, "more" markers and the stated order of a cap."""
 
-    nodes = serializers.ListField(child=serializers.DictField())
-    edges = serializers.ListField(child=serializers.DictField())
-    more = serializers.ListField(child=serializers.DictField())
-    order = serializers.CharField()
+    nodes = GraphNodeSerializer(many=True)
+    edges = GraphEdgeSerializer(many=True)
+    more = MoreMarkerSerializer(many=True)
+    order = serializers.CharField(help_text="Which relations a cap keeps first.")
 
 
 class GraphExpand(APIView):

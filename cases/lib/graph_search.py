@@ -240,6 +240,24 @@ def degree_params(fparams: list[Any], out_params: list[Any], in_params: list[Any
     return [*fparams, *out_params, DEGREE_CAP + 1, *fparams, *in_params, DEGREE_CAP + 1]
 
 
+def node_count_sql(entity: str, scope: Scope, graph_filter: GraphFilter) -> tuple[str, list[Any]]:
+    """SQL of the count of the entity aliased ``entity`` for degree_of, with its
+    parameters. With no filter and nothing out of reach, every relation of the entity
+    counts: its ``relation_count``, kept by the database (migration
+    cases.0015_entity_relation_count), read off the same index entry as its kind and
+    label. Otherwise its relations within reach and the filter are counted
+    (degree_sql), two index scans that stop past DEGREE_CAP."""
+    where, fparams = filter_sql(graph_filter)
+    if not where and not scope.hidden and not scope.restricted:
+        return f"{entity}.relation_count", []
+    out_reach, out_params = scope.on("r.target_id")
+    in_reach, in_params = scope.on("r.source_id")
+    return (
+        degree_sql(f"{entity}.id", where, out_reach, in_reach),
+        degree_params(fparams, out_params, in_params),
+    )
+
+
 def degree_of(counted: int) -> tuple[int, bool]:
     """(the badge's number, whether it is a lower bound) of a degree_sql count."""
     if counted > DEGREE_CAP:
@@ -251,7 +269,7 @@ def expansion_sql(
     *, hops: int, cap: int, scope: Scope, graph_filter: GraphFilter, order: str
 ) -> tuple[str, list[Any]]:
     """One statement for a whole 1- or 2-hop expansion of the seeds in its first
-    parameter (an id array, already within reach): the first ``cap`` relations of each
+    parameter (an id array; those out of reach are left out): the first ``cap`` relations of each
     expanded entity in ``order``, the entities they reach with their counts (within
     reach and the filter), and which expanded entities had more than ``cap``. The
     answer is one JSON object built by PostgreSQL ({"edges", "nodes", "capped"}): one
@@ -279,7 +297,14 @@ def expansion_sql(
             f"  ORDER BY {order} LIMIT %s) AS e) AS l"
         )
 
-    parts = ["WITH seeds AS MATERIALIZED (SELECT DISTINCT unnest(%s::bigint[]) AS id)"]
+    # The seeds within reach (the others as if unknown), checked here rather than in a
+    # statement of their own: on a busy server every round trip waits for the CPU.
+    seed_reach, seed_params = scope.on("e.id")
+    params.extend(seed_params)
+    parts = [
+        "WITH seeds AS MATERIALIZED (SELECT DISTINCT e.id FROM cases_entity e"  # noqa: S608  fixed SQL fragments; values are parameters
+        f" WHERE e.id = ANY(%s::bigint[]){seed_reach})"
+    ]
     parts.append(f", h1 AS MATERIALIZED ({first('seeds')})")
     levels = ["h1"]
     if hops == 2:
@@ -297,7 +322,8 @@ def expansion_sql(
         f"{int(cap)}) AS shown FROM ranked GROUP BY origin HAVING count(*) > {int(cap)})"
     )
     parts.append(", nodes AS (SELECT id FROM seeds UNION SELECT other FROM shown)")
-    params.extend(degree_params(fparams, out_params, in_params))
+    count, count_params = node_count_sql("e", scope, graph_filter)
+    params.extend(count_params)
     parts.append(
         " SELECT json_build_object("  # noqa: S608  fixed SQL fragments; values are parameters
         "'edges', (SELECT coalesce(json_agg(json_build_array(x.id, x.source_id, x.target_id,"
@@ -305,7 +331,7 @@ def expansion_sql(
         " FROM (SELECT DISTINCT id, source_id, target_id, kind, valid_from, valid_to,"
         " confidence FROM shown) AS x),"
         "'nodes', (SELECT coalesce(json_agg(json_build_array(e.id, e.kind, e.label, e.key,"
-        f" {degree_sql('e.id', where, out_reach, in_reach)}"
+        f" {count}"
         ") ORDER BY e.id), '[]') FROM cases_entity e WHERE e.id IN (SELECT id FROM nodes)),"
         "'capped', (SELECT coalesce(json_agg(json_build_array(c.origin, c.shown)), '[]')"
         " FROM capped AS c))"

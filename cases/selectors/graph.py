@@ -19,11 +19,15 @@ DESC, id DESC) and the same on target_id, covering the far end, kind and dates, 
 first ``cap`` relations of a hub are read off an index without sorting its 10,000
 relations or visiting the table; an entity's kind, label and key come off an index too.
 
-Counts are capped: a node's badge counts its relations up to DEGREE_CAP
-(cases/lib/graph_search.py) and says "at least" past it, so a chart around hubs does not
-count tens of thousands of relations per answer. Reach is the list of entities out of
-reach when it is short (usually: those only restricted cases hold), one hashed look-up
-per far end, instead of the need-to-know rule tested on each.
+Counts are capped: a node's badge shows its relations up to DEGREE_CAP
+(cases/lib/graph_search.py) and says "at least" past it ("250+", ``degree_capped``).
+Without a filter and with nothing out of the user's reach, the count is the one the
+database keeps on the entity (migration cases.0015_entity_relation_count), read off the
+index entry that also gives its kind and label; otherwise the relations within reach
+and the filter are counted, each direction up to DEGREE_CAP + 1. Either way the same
+number and the same "+". Reach is the list of entities out of reach when it is short
+(usually: those only restricted cases hold), one hashed look-up per far end, instead of
+the need-to-know rule tested on each.
 """
 
 from __future__ import annotations
@@ -38,12 +42,11 @@ from cases.lib.graph_search import (
     GraphFilter,
     Scope,
     degree_of,
-    degree_params,
-    degree_sql,
     edge_of,
     expansion_sql,
     fetch,
     filter_sql,
+    node_count_sql,
     path_search,
 )
 from cases.models import EntityKind
@@ -177,15 +180,12 @@ def _nodes(ids: Iterable[int], scope: Scope, graph_filter: GraphFilter) -> list[
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    where, fparams = filter_sql(graph_filter)
-    out_reach, out_params = scope.on("r.target_id")
-    in_reach, in_params = scope.on("r.source_id")
+    count, count_params = node_count_sql("e", scope, graph_filter)
     sql = (
-        "SELECT e.id, e.kind, e.label, e.key,"  # noqa: S608  fixed SQL fragments; values are parameters
-        f" {degree_sql('e.id', where, out_reach, in_reach)}"
+        f"SELECT e.id, e.kind, e.label, e.key, {count}"  # noqa: S608  fixed SQL fragments; values are parameters
         " FROM cases_entity e WHERE e.id = ANY(%s) ORDER BY e.id"
     )
-    rows = fetch(sql, [*degree_params(fparams, out_params, in_params), wanted])
+    rows = fetch(sql, [*count_params, wanted])
     return [_node(*row) for row in rows]
 
 
@@ -256,13 +256,10 @@ def graph_expand(
         raise ValueError("hops must be 1 or 2")
     graph_filter = graph_filter or GraphFilter()
     scope = _scope(user)
-    seeds = sorted(_in_reach(ids, scope))
-    if not seeds:
-        return {"nodes": [], "edges": [], "more": [], "order": RELATION_ORDER_LABEL}
     sql, params = expansion_sql(
         hops=hops, cap=cap, scope=scope, graph_filter=graph_filter, order=RELATION_ORDER
     )
-    ((answer,),) = fetch(sql, [seeds, *params])
+    ((answer,),) = fetch(sql, [sorted({int(i) for i in ids}), *params])
     if isinstance(answer, str):  # json, not jsonb: psycopg may hand over the text
         answer = json.loads(answer)
     nodes = [_node(*row) for row in answer["nodes"]]

@@ -55,7 +55,7 @@ PER_PAGE = 20
 # among the first CANDIDATE_CAP are shown and the page says so.
 CANDIDATE_CAP = 200
 # Names close to the typed words read per query (only when the words found less than a
-# page: a misspelt name).
+# page, and no name among them: a misspelt name).
 NAMES_CAP = 200
 # Words all in at least this share of the index are looked for in the newest
 # RECENT_WINDOW entries first: words in 5 % of the texts, going together, fill the cap
@@ -92,13 +92,24 @@ def search_kinds_for_user(*, user: User) -> list[SearchSource]:
 
 def restricted_reach(*, user: User) -> tuple[bool, list[int]]:
     """(sees every restricted case, the restricted cases ``user`` is on: lead or team)."""
+    sees_all, sql, params = _restricted_reach_sql(user=user)
+    if sees_all or not sql:
+        return sees_all, []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return False, [pk for (pk,) in cursor.fetchall()]
+
+
+def _restricted_reach_sql(*, user: User) -> tuple[bool, str, tuple[Any, ...]]:
+    """(sees every restricted case, the SQL of the ids of the restricted cases ``user``
+    is on, its parameters): the SQL is empty when there is nothing to ask."""
     if user.has_perm("cases.view_all_cases"):
-        return True, []
+        return True, "", ()
     if not user.has_perm("cases.view_case"):
-        return False, []
-    return False, list(
-        case_scope_for_user(user=user).filter(restricted=True).values_list("pk", flat=True)
-    )
+        return False, "", ()
+    queryset = case_scope_for_user(user=user).filter(restricted=True).order_by().values("pk")
+    sql, params = queryset.query.sql_with_params()
+    return False, sql, tuple(params)
 
 
 @dataclass(frozen=True)
@@ -143,12 +154,11 @@ class SearchResults:
     facets_capped: bool = False
 
 
-def _reach_sql(*, user: User, kinds: list[str]) -> tuple[str, dict[str, Any]]:
-    sees_all, case_ids = restricted_reach(user=user)
+def _reach_sql(*, sees_all: bool, kinds: list[str], cases: list[int]) -> tuple[str, dict[str, Any]]:
     sql = "e.kind = ANY(%(kinds)s)"
     if not sees_all:
         sql += " AND (e.restricted_case_ids = '{}' OR e.restricted_case_ids && %(cases)s::bigint[])"
-    return sql, {"kinds": kinds, "cases": case_ids}
+    return sql, {"kinds": kinds, "cases": cases}
 
 
 def _tsquery() -> str:
@@ -229,8 +239,8 @@ words AS MATERIALIZED (
 
 def _search_sql(reach: str, filters: str, windowed: bool = False) -> str:
     """One statement: the capped matches of the words (one scan that stops at the cap),
-    names close to the typed words only when the words found fewer than a page (a
-    misspelt or unknown name: "Simkis"), their facet counts, and the page of the
+    names close to the typed words only when the words found fewer than a page and no
+    name among them (a misspelt or unknown name: "Simkis"), their facet counts, and the page of the
     matches within the chosen facets, ranked, with titles and snippets read for that
     page alone. Only constant SQL fragments are formatted in; every value is a parameter.
     """
@@ -241,6 +251,11 @@ names AS MATERIALIZED (
            word_similarity(%(ascii)s, e.names) AS rank
     FROM cases_searchentry e
     WHERE %(ascii)s <> '' AND (SELECT count(*) FROM words) < %(names_below)s
+      -- A name the words found as typed was not misspelt: no look-alikes (a company
+      -- with its number would bring its 200 namesakes, at the cost of the trigram
+      -- index's longest lists).
+      AND NOT EXISTS (SELECT 1 FROM words w JOIN cases_searchentry f ON f.id = w.id
+                      WHERE f.names <> '')
       AND %(ascii)s <%% e.names AND {reach}
     LIMIT %(names_cap)s
 ),
@@ -376,10 +391,10 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
             pages=1,
             facets={"kind": [], "status": [], "year": []},
         )
-    reach, params = _reach_sql(user=user, kinds=sorted(sources))
+    sees_all, cases_sql, cases_params = _restricted_reach_sql(user=user)
     filters, filter_params = _facet_filters(query)
     page = max(query.page, 1)
-    params.update(filter_params)
+    params: dict[str, Any] = dict(filter_params)
     params.update(
         q=query.text,
         ascii=names_ascii(query.text) if len(query.text) <= 80 else "",
@@ -391,18 +406,24 @@ def search_for_user(*, user: User, query: SearchQuery) -> SearchResults:
         headline=_HEADLINE_OPTIONS,
         standins=LT_STANDIN + GT_STANDIN,
     )
+    # Every round trip is a wait for the CPU on a busy server: one statement settles,
+    # for the search below only, the names' threshold and no JIT (it compiles for
+    # milliseconds what runs in milliseconds), and answers the query as PostgreSQL
+    # parses it (for the share of its words) and the restricted cases ``user`` is on.
+    tsquery = _tsquery().replace("%(q)s", "%s")
+    cases = f"ARRAY({cases_sql})" if cases_sql else "'{}'::bigint[]"
     with transaction.atomic(), connection.cursor() as cursor:
-        # For this statement only: the names' threshold, and no JIT (it compiles for
-        # milliseconds what runs in milliseconds). Also the query as PostgreSQL parses
-        # it, for the share of its words.
         cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %(similarity)s, true),"
-            " set_config('jit', 'off', true), NULL,"
-            f" ({_tsquery()})::text",
-            {"similarity": str(NAME_SIMILARITY), "q": query.text},
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true),"
+            f" set_config('jit', 'off', true), ({tsquery})::text, {cases}",
+            [str(NAME_SIMILARITY), query.text, query.text, *cases_params],
         )
-        share = _estimated_share(cursor, cursor.fetchone()[3])
-        windowed = share >= FREQUENT_SHARE
+        _settings, _jit, parsed, case_ids = cursor.fetchone()
+        reach, reach_params = _reach_sql(
+            sees_all=sees_all, kinds=sorted(sources), cases=list(case_ids)
+        )
+        params.update(reach_params)
+        windowed = _estimated_share(cursor, parsed) >= FREQUENT_SHARE
         params["window"] = RECENT_WINDOW
         cursor.execute(_search_sql(reach, filters, windowed), params)
         rows = cursor.fetchall()

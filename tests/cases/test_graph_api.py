@@ -8,6 +8,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from django.urls import reverse
 
+from cases.lib import graph_search
 from cases.models import Entity
 from portal.models import AuditAction, AuditRecord
 from tests.cases.graph_support import KnownGraph, held_only_by_a_restricted_case, known_graph
@@ -62,6 +63,25 @@ def test_expand_of_a_hub_shows_the_cap_and_the_rest(api, g):
     body = api.get(EXPAND, {"ids": g.id("hub"), "cap": 5, "hops": 2}).json()
     assert body["more"] == [{"node": g.id("hub"), "shown": 5, "hidden": 25}]
     assert len(body["nodes"]) == 6
+
+
+def test_a_count_past_the_cap_is_marked_as_a_lower_bound(api, g, monkeypatch):
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 20)
+    body = api.get(EXPAND, {"ids": g.id("hub"), "cap": 5}).json()
+    hub = next(node for node in body["nodes"] if node["id"] == g.id("hub"))
+    assert (hub["degree"], hub["degree_capped"]) == (20, True)
+    assert body["more"] == [{"node": g.id("hub"), "shown": 5, "hidden": 15, "at_least": True}]
+    leaf = next(node for node in body["nodes"] if node["id"] == g.id("l29"))
+    assert (leaf["degree"], leaf["degree_capped"]) == (1, False)
+
+
+def test_the_schema_says_that_counts_stop_at_the_cap(api):
+    schema = api.get(reverse("api-schema"), {"format": "json"}).json()
+    node = schema["components"]["schemas"]["GraphNode"]["properties"]
+    assert "counted up to 250" in node["degree"]["description"]
+    assert "lower bound" in node["degree_capped"]["description"]
+    more = schema["components"]["schemas"]["MoreMarker"]["properties"]
+    assert "lower bound" in more["at_least"]["description"]
 
 
 def test_filters_by_kind_and_period_reach_the_query(api, g):

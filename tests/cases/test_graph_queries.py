@@ -318,3 +318,93 @@ def test_a_path_answer_counts_its_nodes_with_the_same_cap(analyst, g, monkeypatc
     assert (ann["degree"], ann["degree_capped"]) == (1, False)
     balt = next(node for node in path["nodes"] if node["id"] == g.id("balt"))
     assert (balt["degree"], balt["degree_capped"]) == (1, True)
+
+
+def test_the_capped_count_counts_only_what_the_user_may_see(analyst, g, monkeypatch):
+    # Five of the hub's 30 leaves are each held only by a restricted case: for an
+    # analyst outside them the hub has 25 relations, under a cap of 25 an exact count;
+    # the lead of one of those cases sees 26, past the cap: "25+". The cap never lets
+    # hidden relations through, nor hides the team's own.
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 25)
+    for n in range(5):
+        held_only_by_a_restricted_case(g.e[f"l{n:02}"])
+    lead = User.objects.get(username=f"lead_of_{g.id('l00')}")
+    outside = graph.graph_expand(user=analyst, ids=[g.id("hub")], cap=10)
+    hub = next(node for node in outside["nodes"] if node["id"] == g.id("hub"))
+    assert (hub["degree"], hub["degree_capped"]) == (25, False)
+    assert outside["more"] == [{"node": g.id("hub"), "shown": 10, "hidden": 15}]
+    inside = graph.graph_expand(user=lead, ids=[g.id("hub")], cap=10)
+    hub = next(node for node in inside["nodes"] if node["id"] == g.id("hub"))
+    assert (hub["degree"], hub["degree_capped"]) == (25, True)
+    assert inside["more"] == [{"node": g.id("hub"), "shown": 10, "hidden": 15, "at_least": True}]
+
+
+def test_the_capped_count_follows_the_filter(analyst, g, monkeypatch):
+    # Counted within the relation kinds asked for: the hub "knows" 30 (past a cap of 20),
+    # and has no "owner" relation at all.
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 20)
+    knows = graph.graph_expand(
+        user=analyst, ids=[g.id("hub")], cap=5, graph_filter=GraphFilter(kinds=("knows",))
+    )
+    hub = next(node for node in knows["nodes"] if node["id"] == g.id("hub"))
+    assert (hub["degree"], hub["degree_capped"]) == (20, True)
+    owner = graph.graph_expand(
+        user=analyst, ids=[g.id("hub")], cap=5, graph_filter=GraphFilter(kinds=("owner",))
+    )
+    assert [(n["degree"], n["degree_capped"]) for n in owner["nodes"]] == [(0, False)]
+    assert owner["more"] == []
+
+
+def _stored_and_actual_counts() -> list[tuple[int, int, int]]:
+    """(entity, relation_count as stored, relations counted now) of every entity."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.id, e.relation_count,"
+            " (SELECT count(*) FROM cases_relation r WHERE r.source_id = e.id)"
+            " + (SELECT count(*) FROM cases_relation r WHERE r.target_id = e.id)"
+            " FROM cases_entity e ORDER BY e.id"
+        )
+        return list(cursor.fetchall())
+
+
+def test_the_database_keeps_each_entitys_count_of_relations(g):
+    from cases.models import Relation
+
+    assert all(stored == actual for _id, stored, actual in _stored_and_actual_counts())
+    # Moved to another end, deleted in bulk, added in bulk, to itself: still equal.
+    g.r["owner"].target = g.e["zed"]
+    g.r["owner"].save(update_fields=["target"])
+    Relation.objects.filter(source=g.e["hub"], confidence__lt=50).delete()
+    Relation.objects.bulk_create(
+        [Relation(source=g.e["zed"], target=g.e[f"l{n:02}"], kind="knows") for n in range(12)]
+        + [Relation(source=g.e["gus"], target=g.e["gus"], kind="alias")]
+    )
+    Relation.objects.filter(source=g.e["zed"]).update(source=g.e["fay"])
+    counts = _stored_and_actual_counts()
+    assert all(stored == actual for _id, stored, actual in counts)
+    by_id = {i: stored for i, stored, _actual in counts}
+    assert by_id[g.id("zed")] == 1  # the owner relation moved to it
+    assert by_id[g.id("fay")] == 13  # Eve's, and the 12 moved from Zed
+    assert by_id[g.id("hub")] == 20  # 30 less the 10 below confidence 50
+    assert by_id[g.id("gus")] == 3  # its address, and itself at both ends
+
+
+def test_badges_from_the_stored_count_equal_the_counted_ones(analyst, g, monkeypatch):
+    # Without a filter and with nothing out of reach the badge reads the stored count;
+    # a filter that keeps every relation counts them instead: the two agree, the cap
+    # and its "+" included.
+    monkeypatch.setattr(graph_search, "DEGREE_CAP", 20)
+    every_kind = GraphFilter(kinds=("owner", "director", "uses", "associate", "lives_at", "knows"))
+    for seeds in ([g.id("hub")], [g.id("ben"), g.id("cid")], [g.id("ann")]):
+        stored = graph.graph_expand(user=analyst, ids=seeds, hops=2, cap=10)
+        counted = graph.graph_expand(
+            user=analyst, ids=seeds, hops=2, cap=10, graph_filter=every_kind
+        )
+        assert stored == counted
+    path = graph.graph_path(user=analyst, source=g.id("ann"), target=g.id("cid"))
+    counted_path = graph.graph_path(
+        user=analyst, source=g.id("ann"), target=g.id("cid"), graph_filter=every_kind
+    )
+    assert path["nodes"] == counted_path["nodes"]

@@ -111,6 +111,20 @@ def test_a_name_is_found_misspelt_and_transliterated(api):
         assert [hit["object_id"] for hit in body["hits"]] == [wanted.pk], query
 
 
+def test_a_name_found_as_typed_brings_no_look_alikes(api):
+    # The words found the company itself: its name was not misspelt, so the names close
+    # to it (its namesakes with other numbers) are not looked for. A misspelt one still
+    # finds them.
+    wanted = company("UAB Baltic Freight 12")
+    company("UAB Baltic Freight 13")
+    company("UAB Baltic Freight 14")
+    body = api_search(api, "UAB Baltic Freight 12").json()
+    assert [hit["object_id"] for hit in body["hits"]] == [wanted.pk]
+    assert body["matches"] == 1
+    misspelt = api_search(api, "Baltik Freight").json()
+    assert len(misspelt["hits"]) == 3
+
+
 def test_a_snippet_shows_markup_in_the_narrative_as_text(page, api, officer):
     draft_of(officer, narrative='Note: <script>alert("x")</script> written on the crate.')
 
