@@ -244,7 +244,7 @@ def node_count_sql(entity: str, scope: Scope, graph_filter: GraphFilter) -> tupl
     """SQL of the count of the entity aliased ``entity`` for degree_of, with its
     parameters. With no filter and nothing out of reach, every relation of the entity
     counts: its ``relation_count``, kept by the database (migration
-    cases.0015_entity_relation_count), read off the same index entry as its kind and
+    cases.0016_entity_relation_count), read off the same index entry as its kind and
     label. Otherwise its relations within reach and the filter are counted
     (degree_sql), two index scans that stop past DEGREE_CAP."""
     where, fparams = filter_sql(graph_filter)

@@ -22,7 +22,7 @@ relations or visiting the table; an entity's kind, label and key come off an ind
 Counts are capped: a node's badge shows its relations up to DEGREE_CAP
 (cases/lib/graph_search.py) and says "at least" past it ("250+", ``degree_capped``).
 Without a filter and with nothing out of the user's reach, the count is the one the
-database keeps on the entity (migration cases.0015_entity_relation_count), read off the
+database keeps on the entity (migration cases.0016_entity_relation_count), read off the
 index entry that also gives its kind and label; otherwise the relations within reach
 and the filter are counted, each direction up to DEGREE_CAP + 1. Either way the same
 number and the same "+". Reach is the list of entities out of reach when it is short

@@ -71,7 +71,7 @@ TRIGGERS = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0014_data_imports")]
+    dependencies = [("cases", "0015_address_links")]
 
     operations = [
         migrations.RunSQL(
