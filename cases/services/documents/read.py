@@ -11,10 +11,12 @@ import email.message
 import email.policy
 import io
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -153,12 +155,16 @@ def _msg(content: bytes) -> ReadResult:
 
 
 def _plain(content: bytes) -> ReadResult:
-    from charset_normalizer import from_bytes
+    # The imports' detection, which asks the region's encodings first: Lithuanian text in
+    # Windows-1257 also reads as other code pages, and an unrestricted guess picks wrong.
+    from cases.services.imports.encoding import detect_encoding
 
-    best = from_bytes(content[: kinds.max_text_chars() * 4]).best()
-    if best is None:
-        raise DocumentUnreadableError(_("The text's encoding could not be recognised."))
-    return ReadResult(str(best))
+    with tempfile.NamedTemporaryFile(suffix=".txt") as sample:
+        sample.write(content[: kinds.max_text_chars() * 4])
+        sample.flush()
+        encoding = detect_encoding(Path(sample.name))
+    text = content.decode(encoding, errors="replace")
+    return ReadResult(text.lstrip("\ufeff"))
 
 
 _READERS = {
