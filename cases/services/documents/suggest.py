@@ -143,9 +143,9 @@ def _note_or_event(suggestion: DocumentSuggestion, actor: User) -> dict[str, Any
     case = suggestion.case
     if suggestion.kind == SuggestionKind.HS_CODE:
         code = HSCode.objects.filter(code=suggestion.value).first()
-        described = (
-            f"{suggestion_label(suggestion)} {code.description}" if code else suggestion.value
-        )
+        described = suggestion_label(suggestion)
+        if code is not None:
+            described = f"{described} ({code.description})"
         note = case_note_add(
             actor=actor,
             case=case,
@@ -175,8 +175,10 @@ def suggestion_accept(*, actor: User, suggestion: DocumentSuggestion) -> Documen
     """Take the suggestion into the case (see the module's docstring). Raises
     ValidationError when it was already answered or its value is no longer valid."""
     suggestion = (
-        DocumentSuggestion.objects.select_for_update()
-        .select_related("case", "document", "entity")
+        # Two analysts may answer at once: the row is locked (its nullable entity
+        # is not joined, which FOR UPDATE refuses).
+        DocumentSuggestion.objects.select_for_update(of=("self",))
+        .select_related("case", "document")
         .get(pk=suggestion.pk)
     )
     if suggestion.status != SuggestionStatus.OFFERED:
