@@ -6,6 +6,7 @@ message and nothing written, the case's reach and rights, and a cancel."""
 import hashlib
 import zipfile
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.urls import reverse
@@ -14,7 +15,7 @@ from cases.models import CaseDocument, DocumentSuggestion, DocumentText, Extract
 from cases.services.documents.run import document_extract_job
 from cases.services.investigations import CaseInput, case_create, case_member_add
 from portal.job_kinds import job_kind_get
-from portal.models import AuditRecord, Job, JobStatus
+from portal.models import AuditRecord, Job, JobStatus, User
 from portal.services.jobs import JobCancelled, JobContext, job_run
 from tests.cases.document_support import (
     PHONE_SENTENCE,
@@ -219,7 +220,7 @@ def test_outside_the_team_a_restricted_case_is_not_found_and_a_viewer_may_not_up
 ):
     secret = case_create(actor=analyst, data=CaseInput(title="Birch", restricted=True))
     outsider = UserFactory(username="analyst_out", roles=["analyst"])
-    viewer = UserFactory(username="analyst_viewer", roles=["analyst"])
+    viewer = cast(User, UserFactory(username="analyst_viewer", roles=["analyst"]))
     case_member_add(actor=analyst, case=secret, user=viewer, role="viewer")
     officer = UserFactory(username="officer_x", roles=["officer"])
 

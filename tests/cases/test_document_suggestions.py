@@ -4,6 +4,8 @@ names of registry entities; accepting links or creates the entity of the right s
 with the document as provenance, rejecting is remembered; both audited; the extracted
 text found by the search within the case's need-to-know."""
 
+from typing import cast
+
 import pytest
 from django.urls import reverse
 
@@ -18,7 +20,7 @@ from cases.models import (
 )
 from cases.services.documents.upload import case_documents_upload
 from cases.services.investigations import CaseInput, case_create, case_member_add
-from portal.models import AuditRecord
+from portal.models import AuditRecord, User
 from portal.services.jobs import job_run
 from tests.cases.document_support import PHONE_SENTENCE, pdf_bytes, upload_of
 from tests.factories import UserFactory
@@ -206,7 +208,7 @@ def test_an_answered_suggestion_is_not_answered_twice(client_for, analyst, case)
 
 def test_outsiders_and_viewers_may_not_answer(client_for, analyst):
     secret = case_create(actor=analyst, data=CaseInput(title="Birch", restricted=True))
-    viewer = UserFactory(username="analyst_viewer", roles=["analyst"])
+    viewer = cast(User, UserFactory(username="analyst_viewer", roles=["analyst"]))
     case_member_add(actor=analyst, case=secret, user=viewer, role="viewer")
     outsider = UserFactory(username="analyst_out", roles=["analyst"])
     phone = suggestion(read(analyst, secret, "a.txt", b"Call +370 612 34567."), "phone")
