@@ -1,7 +1,8 @@
-"""Documents uploaded to a case for their text: each format read (PDF, Word, e-mail with
-its attachment, plain text in Windows-1257), a zip of many with its paths sanitised, the
-originals kept unaltered with their SHA-256, every hostile upload refused with its
-message and nothing written, the case's reach and rights, and a cancel."""
+"""Documents uploaded to a case for their text: each format read (PDF, Word, e-mail and
+Outlook message with their attachments, plain text in Windows-1257), a zip of many with
+its paths sanitised, the originals kept unaltered with their SHA-256, every hostile
+upload refused with its message and nothing written, the case's reach and rights, and a
+cancel."""
 
 import hashlib
 import zipfile
@@ -25,6 +26,7 @@ from tests.cases.document_support import (
     upload_of,
     zip_bytes,
 )
+from tests.cases.msg_support import msg_bytes
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +118,33 @@ def test_an_email_is_read_and_its_attachment_becomes_a_document_linked_to_it(
         )
     )
     assert "sąskaita.pdf" in page.content.decode()
+
+
+def test_an_outlook_message_is_read_and_its_attachment_becomes_a_document(
+    client_for, analyst, case
+):
+    note = b"Container CSQU3054383 was sealed at Klaipeda. " * 100  # over the mini stream
+    content = msg_bytes(
+        subject="Krovinys per Medininkus",
+        sender="Rimas Informantas <rimas@example.lt>",
+        to="analitikai@muitine.example",
+        body=PHONE_SENTENCE,
+        attachments=[("konteineris.txt", note)],
+    )
+
+    message, attachment = uploaded_and_read(client_for(analyst), case, "laiskas.msg", content)
+
+    assert message.content_type == "application/vnd.ms-outlook"
+    assert message.sha256 == hashlib.sha256(content).hexdigest()
+    assert "Subject: Krovinys per Medininkus" in text_of(message)
+    assert DocumentSuggestion.objects.get(document=message, kind="phone").sentence == (
+        PHONE_SENTENCE
+    )
+    assert attachment.original_name == "konteineris.txt"
+    assert DocumentText.objects.get(document=attachment).parent == message
+    assert DocumentSuggestion.objects.filter(
+        document=attachment, kind="container", value="CSQU3054383"
+    ).exists()
 
 
 def test_plain_text_in_windows_1257_is_read_as_lithuanian(client_for, analyst, case):
