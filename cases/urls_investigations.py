@@ -69,6 +69,11 @@ urlpatterns = [
         name="case-document-detail",
     ),
     path(
+        "<int:pk>/documents/<int:document_id>/read/",
+        documents.case_document_read,
+        name="case-document-read",
+    ),
+    path(
         "<int:pk>/documents/<int:document_id>/suggestions/<int:suggestion_id>/accept/",
         documents.document_suggestion_accept,
         name="document-suggestion-accept",

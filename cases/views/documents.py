@@ -18,7 +18,8 @@ from cases.selectors.documents import (
 )
 from cases.selectors.investigations import case_can_work, case_document_get, case_get_for_user
 from cases.services.documents import suggest as suggest_services
-from cases.services.documents.upload import case_documents_upload
+from cases.services.documents.kinds import READABLE
+from cases.services.documents.upload import case_document_read_start, case_documents_upload
 from cases.services.investigations import case_consult
 from cases.views.common import actor_of, add_service_errors
 from portal.access import permission_required
@@ -68,6 +69,7 @@ def case_document_detail(request: HttpRequest, pk: int, document_id: int) -> Htt
             "case": case,
             "page": page,
             "can_work": case_can_work(user=actor_of(request), case=case),
+            "readable": document.content_type in READABLE,
         },
     )
 
@@ -110,3 +112,17 @@ def document_suggestion_reject(
     request: HttpRequest, pk: int, document_id: int, suggestion_id: int
 ) -> HttpResponse:
     return _answer(request, pk, document_id, suggestion_id, accept=False)
+
+
+@permission_required("cases.view_case", "cases.change_case")
+@require_POST
+def case_document_read(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    case = case_get_for_user(user=actor_of(request), pk=pk, for_work=True)
+    document = case_document_get(case=case, pk=document_id)
+    try:
+        job = case_document_read_start(actor=actor_of(request), document=document)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("investigations:case-document-detail", pk=case.pk, document_id=document.pk)
+    return redirect("portal:job-detail", pk=job.pk)

@@ -70,6 +70,9 @@ INVESTIGATION_RULES: dict[str, Rule] = {
     "investigations:case-document-detail": Rule(
         READERS, kwargs=_case_and("case_document", "document_id")
     ),
+    "investigations:case-document-read": Rule(
+        WORKERS, method="post", kwargs=_case_and("case_document", "document_id")
+    ),
     "investigations:document-suggestion-accept": Rule(
         WORKERS, method="post", kwargs=lambda objs: _suggestion_of(objs)
     ),

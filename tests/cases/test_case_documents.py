@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseDocument, DocumentSuggestion, DocumentText, ExtractionStatus
+from cases.services.case_content import case_document_add
 from cases.services.documents.run import document_extract_job
 from cases.services.investigations import CaseInput, case_create, case_member_add
 from portal.job_kinds import job_kind_get
@@ -312,3 +313,23 @@ def test_a_second_run_of_the_same_job_reads_nothing_twice(client_for, analyst, c
 
     assert DocumentSuggestion.objects.filter(document=document).count() == 1
     assert CaseDocument.objects.count() == 1
+
+
+def test_a_document_added_before_is_read_on_request(client_for, analyst, case):
+    document = case_document_add(
+        actor=analyst, case=case, upload=upload_of("old.pdf", pdf_bytes(PHONE_SENTENCE))
+    )
+    client = client_for(analyst)
+    url = reverse(
+        "investigations:case-document-read", kwargs={"pk": case.pk, "document_id": document.pk}
+    )
+
+    response = client.post(url)
+
+    job = Job.objects.get(kind="cases.document_extract")
+    assert response["Location"] == reverse("portal:job-detail", kwargs={"pk": job.pk})
+    job_run(job_id=job.pk)
+    assert PHONE_SENTENCE in text_of(document)
+    again = client.post(url, follow=True)
+    assert "already read or being read" in again.content.decode()
+    assert Job.objects.count() == 1

@@ -288,3 +288,24 @@ def case_documents_upload(
     )
     DocumentText.objects.filter(document__in=documents).update(job=job)
     return documents, job
+
+
+@transaction.atomic
+def case_document_read_start(*, actor: User, document: CaseDocument) -> Job:
+    """Start reading the text of a document the case already held (one added before its
+    text was read, through the plain upload). Raises ValidationError when its type has
+    no text to read or its text is already read or being read."""
+    if document.content_type not in kinds.READABLE:
+        raise ValidationError(_("Text is not extracted from this type of file."))
+    record, _created = DocumentText.objects.get_or_create(document=document)
+    if record.status != ExtractionStatus.FAILED and not _created:
+        raise ValidationError(_("The text of this document is already read or being read."))
+    job = job_start(
+        actor=actor,
+        kind_name="cases.document_extract",
+        parameters={"case": document.case_id, "documents": str(document.pk)},
+    )
+    DocumentText.objects.filter(pk=record.pk).update(
+        job=job, status=ExtractionStatus.PENDING, message=""
+    )
+    return job
