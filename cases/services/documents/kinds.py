@@ -29,31 +29,31 @@ _MAIL_HEADERS: Final = {"from", "to", "subject", "date", "message-id", "received
 
 
 def max_file_bytes() -> int:
-    return int(getattr(settings, "CASE_DOCUMENT_MAX_BYTES", 25 * 2**20))
+    return int(settings.CASE_DOCUMENT_MAX_BYTES)
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "DOCUMENT_UPLOAD_MAX_BYTES", 100 * 2**20))
+    return int(settings.DOCUMENT_UPLOAD_MAX_BYTES)
 
 
 def max_zip_members() -> int:
-    return int(getattr(settings, "DOCUMENT_ZIP_MAX_MEMBERS", 200))
+    return int(settings.DOCUMENT_ZIP_MAX_MEMBERS)
 
 
 def max_unpacked_bytes() -> int:
-    return int(getattr(settings, "DOCUMENT_ZIP_MAX_UNPACKED_BYTES", 250 * 2**20))
+    return int(settings.DOCUMENT_ZIP_MAX_UNPACKED_BYTES)
 
 
 def max_ratio() -> int:
-    return int(getattr(settings, "DOCUMENT_ZIP_MAX_RATIO", 100))
+    return int(settings.DOCUMENT_ZIP_MAX_RATIO)
 
 
 def max_text_chars() -> int:
-    return int(getattr(settings, "DOCUMENT_TEXT_MAX_CHARS", 200_000))
+    return int(settings.DOCUMENT_TEXT_MAX_CHARS)
 
 
 def max_attachments() -> int:
-    return int(getattr(settings, "DOCUMENT_MAX_ATTACHMENTS", 50))
+    return int(settings.DOCUMENT_MAX_ATTACHMENTS)
 
 
 def _is_docx(content: bytes) -> bool:
