@@ -60,6 +60,7 @@ def test_the_analyst_uploads_a_pdf_and_links_the_phone_number_it_names(
     suggestion.get_by_role("button", name="Accept +37061234567").click()
 
     expect(page.get_by_role("status")).to_contain_text("+37061234567 added to the case.")
+    screenshot(page, "documents-accepted-desktop-en")
     phone = Entity.objects.get(kind="Phone", key="+37061234567")
     assert CaseEntity.objects.filter(case=case, entity=phone).exists()
     page.goto(case.get_absolute_url())
