@@ -333,3 +333,19 @@ def test_a_document_added_before_is_read_on_request(client_for, analyst, case):
     again = client.post(url, follow=True)
     assert "already read or being read" in again.content.decode()
     assert Job.objects.count() == 1
+
+
+def test_a_broken_pdf_is_marked_unreadable_and_the_others_are_still_read(client_for, analyst, case):
+    content = zip_bytes(
+        {"broken.pdf": b"%PDF-1.7\n" + b"\x00garbage" * 50, "note.txt": b"Call +370 612 34567."}
+    )
+
+    broken, note = sorted(
+        uploaded_and_read(client_for(analyst), case, "two.zip", content),
+        key=lambda d: d.original_name,
+    )
+
+    record = DocumentText.objects.get(document=broken)
+    assert record.status == ExtractionStatus.FAILED
+    assert "could not be read" in record.message
+    assert "+370 612 34567" in text_of(note)

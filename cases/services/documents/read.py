@@ -181,4 +181,13 @@ def document_read(content: bytes, content_type: str) -> ReadResult:
     reader = _READERS.get(content_type)
     if reader is None:
         raise DocumentUnreadableError(_("Text is not extracted from this type of file."))
-    return reader(content)
+    try:
+        return reader(content)
+    except DocumentUnreadableError:
+        raise
+    except Exception as error:
+        # A broken file may fail deep inside a parser in any way; it is this document
+        # that cannot be read, not the job that reads the case's others.
+        raise DocumentUnreadableError(
+            _("The file could not be read: %(reason)s") % {"reason": str(error)[:200]}
+        ) from error
