@@ -201,6 +201,11 @@ def _lying_header() -> bytes:
         ("empty.pdf", b"", "The submitted file is empty."),
         ("program.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 200, "is not a PDF, a Word document"),
         ("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "is not a PDF, a Word document"),
+        (
+            "sheet.xlsx",
+            zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
+            "sheet.xlsx is not a PDF, a Word document",
+        ),
         ("bomb.zip", _bomb(), "it is refused as a zip bomb"),
         ("nested.zip", _nested(), "inner.zip is a zip inside the zip"),
         ("many.zip", _many(), "holds 4 files; a zip may hold at most 3"),

@@ -17,6 +17,7 @@ EML: Final = "message/rfc822"
 MSG: Final = "application/vnd.ms-outlook"
 TEXT: Final = "text/plain"
 ZIP: Final = "application/zip"
+OFFICE: Final = "application/x-office-document"  # a spreadsheet or slides: no text read
 JPEG: Final = "image/jpeg"
 PNG: Final = "image/png"
 
@@ -56,12 +57,19 @@ def max_attachments() -> int:
     return int(settings.DOCUMENT_MAX_ATTACHMENTS)
 
 
-def _is_docx(content: bytes) -> bool:
+def _zip_kind(content: bytes) -> str:
+    """DOCX, another office document (a spreadsheet, an OpenDocument file: a zip, but not
+    one of files to unpack) or ZIP."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "word/document.xml" in archive.namelist()
+            names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError):
-        return False
+        return ZIP
+    if "word/document.xml" in names:
+        return DOCX
+    if "[Content_Types].xml" in names or "mimetype" in names:
+        return OFFICE
+    return ZIP
 
 
 def _is_msg(content: bytes) -> bool:
@@ -99,7 +107,7 @@ def content_type_of(content: bytes) -> str | None:
     if content.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
     if content.startswith(b"PK\x03\x04") or content.startswith(b"PK\x05\x06"):
-        return DOCX if _is_docx(content) else ZIP
+        return _zip_kind(content)
     if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return MSG if _is_msg(content) else None
     if _is_mail(content):
