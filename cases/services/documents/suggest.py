@@ -117,9 +117,13 @@ def _provenance(document: CaseDocument) -> str:
 
 def _entity_for(suggestion: DocumentSuggestion, actor: User) -> Entity:
     if suggestion.kind == SuggestionKind.NAME:
-        if suggestion.entity is None:
+        entity = suggestion.entity
+        if entity is None:
             raise ValidationError(_("The registry no longer holds this name."))
-        return suggestion.entity
+        # Merged since it was found: the entity it was merged into answers for it.
+        while entity.merged_into is not None:
+            entity = entity.merged_into
+        return entity
     schema, field = _SCHEMA_OF[suggestion.kind]
     values: dict[str, str] = {field: suggestion.value}
     if suggestion.kind == SuggestionKind.PLATE:
