@@ -84,6 +84,12 @@ class CasesConfig(AppConfig):
     def job_kinds(self) -> list[Any]:
         # The case report and the evidence bundle: whoever may open the case starts them;
         # the job re-checks need-to-know for its owner when it runs.
+        from cases.services.documents.run import (
+            DocumentExtractParameters,
+            document_extract_check,
+            document_extract_describe,
+            document_extract_job,
+        )
         from cases.services.extract import (
             CaseExtractParameters,
             case_extract_check,
@@ -119,6 +125,21 @@ class CasesConfig(AppConfig):
                 form=DataImportParameters,
                 check=data_import_check,
                 describe=data_import_describe,
+            ),
+            JobKind(
+                name="cases.document_extract",
+                label=_("Text of case documents"),
+                description=_(
+                    "The text of PDF, Word, e-mail and text documents of a case read, "
+                    "indexed for the search, and what it names offered as suggestions."
+                ),
+                run=document_extract_job,
+                queue="imports",
+                permission="cases.change_case",
+                form=DocumentExtractParameters,
+                check=document_extract_check,
+                describe=document_extract_describe,
+                start_url_name="investigations:case-list",
             ),
             JobKind(
                 name="cases.case_report",

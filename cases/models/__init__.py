@@ -7,6 +7,13 @@ from cases.models.case_work import (
     CaseTemplate,
 )
 from cases.models.categories import ViolationCategory
+from cases.models.documents import (
+    DocumentSuggestion,
+    DocumentText,
+    ExtractionStatus,
+    SuggestionKind,
+    SuggestionStatus,
+)
 from cases.models.entities import Entity, EntityKind, PortalLink, ProvenanceKind, Relation
 from cases.models.goods import GoodsLine, HSCode, QuantityUnit
 from cases.models.imports import (
@@ -61,11 +68,14 @@ __all__ = [
     "ClientWrite",
     "ClientWriteKind",
     "DataImport",
+    "DocumentSuggestion",
+    "DocumentText",
     "Entity",
     "EntityKind",
     "EntityMatch",
     "EntityMerge",
     "Evidence",
+    "ExtractionStatus",
     "GoodsLine",
     "HSCode",
     "ImportFormat",
@@ -80,6 +90,8 @@ __all__ = [
     "QuantityUnit",
     "Relation",
     "SearchEntry",
+    "SuggestionKind",
+    "SuggestionStatus",
     "Violation",
     "ViolationCategory",
     "ViolationEntity",

@@ -179,17 +179,27 @@ def note_documents(ids: Iterable[int] | None) -> Iterator[SearchDocument]:
         )
 
 
+# The extracted text indexed per document: PostgreSQL's tsvector holds at most 1 MB.
+DOCUMENT_TEXT_INDEXED = 100_000
+
+
 def document_documents(ids: Iterable[int] | None) -> Iterator[SearchDocument]:
-    """A case document's description and file name; the text extracted from the file
-    (a later issue) joins the body here."""
-    documents = CaseDocument.objects.select_related("case")
+    """A case document's description, file name and the text extracted from the file
+    (cases.DocumentText, its first DOCUMENT_TEXT_INDEXED characters)."""
+    documents = CaseDocument.objects.select_related("case", "extraction")
     for document in _chunked(documents, ids):
+        extraction = getattr(document, "extraction", None)
+        text = extraction.text[:DOCUMENT_TEXT_INDEXED] if extraction is not None else ""
         yield SearchDocument(
             object_id=document.pk,
             title=document.original_name,
             body="\n".join(
                 part
-                for part in (document.description, f"{document.case.number} {document.case.title}")
+                for part in (
+                    document.description,
+                    f"{document.case.number} {document.case.title}",
+                    text,
+                )
                 if part
             ),
             occurred_on=timezone.localtime(document.uploaded_at).date(),
@@ -222,6 +232,16 @@ def _case_pages(model: Any) -> Any:
         }
 
     return urls
+
+
+def _document_pages(ids: list[int]) -> dict[int, str]:
+    rows = CaseDocument.objects.filter(pk__in=ids).values_list("pk", "case_id")
+    return {
+        pk: reverse(
+            "investigations:case-document-detail", kwargs={"pk": case_id, "document_id": pk}
+        )
+        for pk, case_id in rows
+    }
 
 
 def cases_search_sources() -> list[SearchSource]:
@@ -268,7 +288,7 @@ def cases_search_sources() -> list[SearchSource]:
             url_name="",
             documents=document_documents,
             status_labels=dict(CaseStatus.choices),
-            page_urls=_case_pages(CaseDocument),
+            page_urls=_document_pages,
         ),
         SearchSource(
             kind="case_event",

@@ -230,6 +230,16 @@ USER_IMPORT_MAX_ONE_TIME_PASSWORDS = env.int("USER_IMPORT_MAX_ONE_TIME_PASSWORDS
 USER_IMPORT_UPLOAD_TTL_HOURS = env.int("USER_IMPORT_UPLOAD_TTL_HOURS", default=24)
 # Case documents: the largest file accepted.
 CASE_DOCUMENT_MAX_BYTES = env.int("CASE_DOCUMENT_MAX_BYTES", default=25 * 2**20)
+# Case documents uploaded for their text (docs/imports.md, "Documents"): the largest
+# upload (one file or a zip), the most files in a zip, the most it may unpack to and its
+# ratio to the packed size (a zip bomb), the most attachments kept of one e-mail, and
+# the most characters of text kept per document.
+DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=100 * 2**20)
+DOCUMENT_ZIP_MAX_MEMBERS = env.int("DOCUMENT_ZIP_MAX_MEMBERS", default=200)
+DOCUMENT_ZIP_MAX_UNPACKED_BYTES = env.int("DOCUMENT_ZIP_MAX_UNPACKED_BYTES", default=250 * 2**20)
+DOCUMENT_ZIP_MAX_RATIO = env.int("DOCUMENT_ZIP_MAX_RATIO", default=100)
+DOCUMENT_MAX_ATTACHMENTS = env.int("DOCUMENT_MAX_ATTACHMENTS", default=50)
+DOCUMENT_TEXT_MAX_CHARS = env.int("DOCUMENT_TEXT_MAX_CHARS", default=200_000)
 # Imports into the entity registry (docs/imports.md): the largest file, the most rows and
 # columns, the longest cell; an XLSX whose parts unpack to more than the limit, or more
 # than RATIO times their packed size, is refused as a zip bomb before it is opened.

@@ -17,6 +17,15 @@ def _case_and(name: str, key: str) -> Any:
     return lambda objs: {"pk": objs["case"].pk, key: objs[name].pk}
 
 
+def _suggestion_of(objs: dict[str, Any]) -> dict[str, Any]:
+    suggestion = objs["document_suggestion"]
+    return {
+        "pk": suggestion.case_id,
+        "document_id": suggestion.document_id,
+        "suggestion_id": suggestion.pk,
+    }
+
+
 INVESTIGATION_RULES: dict[str, Rule] = {
     "investigations:case-list": Rule(READERS),
     # The case list as CSV or XLSX: whoever reads cases and may export them.
@@ -55,6 +64,21 @@ INVESTIGATION_RULES: dict[str, Rule] = {
     "investigations:case-document-download": Rule(
         READERS, kwargs=_case_and("case_document", "document_id")
     ),
+    # Documents read for their text: the team uploads and answers the suggestions;
+    # whoever may open the case reads a document's text.
+    "investigations:case-document-upload": Rule(WORKERS, kwargs=pk_of("case")),
+    "investigations:case-document-detail": Rule(
+        READERS, kwargs=_case_and("case_document", "document_id")
+    ),
+    "investigations:case-document-read": Rule(
+        WORKERS, method="post", kwargs=_case_and("case_document", "document_id")
+    ),
+    "investigations:document-suggestion-accept": Rule(
+        WORKERS, method="post", kwargs=lambda objs: _suggestion_of(objs)
+    ),
+    "investigations:document-suggestion-reject": Rule(
+        WORKERS, method="post", kwargs=lambda objs: _suggestion_of(objs)
+    ),
     "investigations:case-note-add": Rule(WORKERS, method="post", kwargs=pk_of("case")),
     "investigations:case-event-add": Rule(WORKERS, method="post", kwargs=pk_of("case")),
     "investigations:case-task-add": Rule(WORKERS, method="post", kwargs=pk_of("case")),
@@ -88,7 +112,7 @@ def investigation_objects(personas: dict[str, Any], violation: Any) -> dict[str,
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from cases.models import Entity
+    from cases.models import DocumentSuggestion, Entity
     from cases.services.case_content import case_document_add
     from cases.services.case_work import (
         AssistanceInput,
@@ -111,16 +135,24 @@ def investigation_objects(personas: dict[str, Any], violation: Any) -> dict[str,
     member = case_member_add(actor=analyst, case=case, user=colleague, role="analyst")
     entity = Entity.objects.create(kind="Company", label="Access Company")
     today = timezone.localdate()
+    document = case_document_add(
+        actor=analyst,
+        case=case,
+        upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 access letter"),
+    )
     return {
         "case": case,
+        "document_suggestion": DocumentSuggestion.objects.create(
+            case=case,
+            document=document,
+            kind="phone",
+            value="+37061234567",
+            sentence="Call +370 612 34567.",
+        ),
         "case_member": member,
         "case_violation": case_violation_link(actor=analyst, case=case, violation=violation),
         "case_entity": case_entity_link(actor=analyst, case=case, entity=entity, reason="Owner"),
-        "case_document": case_document_add(
-            actor=analyst,
-            case=case,
-            upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 access letter"),
-        ),
+        "case_document": document,
         "case_task": case_task_add(
             actor=analyst, case=case, title="Check", assignee=analyst, due_date=today
         ),

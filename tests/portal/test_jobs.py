@@ -332,12 +332,14 @@ def test_the_kinds_list_shows_only_what_the_person_may_start(
 
     assert as_officer == []
     # The case report and bundle: whoever may open cases; the extract for another agency:
-    # whoever may export cases; imports: analysts and administrators (cases/apps.py).
+    # whoever may export cases; imports: analysts and administrators; the text of case
+    # documents: whoever works cases, analysts (cases/apps.py).
     assert [kind["name"] for kind in as_analyst] == [
         "cases.case_extract",
         "cases.case_report",
         "cases.evidence_bundle",
         "cases.data_import",
+        "cases.document_extract",
     ]
     assert {kind["name"] for kind in as_admin} == {
         "portal.audit_verify",

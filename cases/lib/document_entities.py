@@ -1,0 +1,169 @@
+"""Identifiers found in free text: plates, phone numbers, IBANs, e-mail addresses,
+container numbers, HS codes, MRNs and dates, each with the sentence it stands in.
+
+Each candidate a pattern finds is checked by the registry's own validators
+(cases/lib/identifiers.py: check digits of IBANs, containers and MRNs, libphonenumber's
+metadata for phones), so "CSQU3054384" (a wrong check digit) is not offered. What needs
+the database (HS codes that exist, names that match the registry) is checked by the
+service (cases/services/documents/suggest.py). Pure: no database, no network.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import phonenumbers
+
+from cases.lib.identifiers import (
+    IdentifierError,
+    normalise_container,
+    normalise_email,
+    normalise_iban,
+    normalise_mrn,
+    normalise_phone,
+    normalise_plate,
+)
+
+SENTENCE_MAX = 600
+# Found values kept per document and kind: a spreadsheet pasted into a PDF may hold
+# thousands of numbers, and a suggestion list that long helps no one.
+PER_KIND_MAX = 200
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĄČĘĖĮŠŲŪŽ0-9\"“(])|\n\s*\n|\r?\n(?=\S)")
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,24}\b")
+_IBAN = re.compile(r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
+_CONTAINER = re.compile(r"\b[A-Z]{3}[UJZR] ?[0-9]{6} ?[0-9]\b")
+_MRN = re.compile(r"\b[0-9]{2}[A-Z]{2}[A-Z0-9]{14}\b")
+# Lithuanian plates in their common form (three letters, three digits): other countries'
+# plates are too like any short code to be told apart in prose.
+_PLATE = re.compile(r"\b[A-Z]{3}[ \-]?[0-9]{3}\b")
+# An HS code is a bare number, so only one introduced as such is taken.
+_HS_CODE = re.compile(
+    r"\b(?:HS|TARIC|CN|KN|SS)(?:[ \-]?(?:code|kodas|kodą|kodo))?[ \t:#.]*"
+    r"([0-9]{4}(?:[ .]?[0-9]{2}){0,3})\b",
+    re.IGNORECASE,
+)
+_DATE_ISO = re.compile(r"\b(20[0-9]{2}|19[0-9]{2})-([01][0-9])-([0-3][0-9])\b")
+_DATE_EU = re.compile(r"\b([0-3]?[0-9])[./]([01]?[0-9])[./](20[0-9]{2}|19[0-9]{2})\b")
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str  # a SuggestionKind value
+    value: str  # normalised
+    sentence: str
+
+
+def sentences(text: str) -> Iterator[str]:
+    """The text's sentences, whitespace folded, each at most SENTENCE_MAX characters."""
+    for part in _SENTENCE_END.split(text):
+        folded = " ".join(part.split())
+        if folded:
+            yield folded[:SENTENCE_MAX]
+
+
+def _checked(kind: str, raw: str) -> str | None:
+    try:
+        if kind == "email":
+            return normalise_email(raw)
+        if kind == "iban":
+            return normalise_iban(raw)
+        if kind == "container":
+            return normalise_container(raw)
+        if kind == "mrn":
+            return normalise_mrn(raw)
+        if kind == "plate":
+            return normalise_plate(raw, "LT")
+        if kind == "phone":
+            return normalise_phone(raw)
+    except IdentifierError:
+        return None
+    return None
+
+
+def _dates(sentence: str) -> Iterator[str]:
+    for year, month, day in _DATE_ISO.findall(sentence):
+        yield from _date(int(year), int(month), int(day))
+    for day, month, year in _DATE_EU.findall(sentence):
+        yield from _date(int(year), int(month), int(day))
+
+
+def _date(year: int, month: int, day: int) -> Iterator[str]:
+    try:
+        yield date(year, month, day).isoformat()
+    except ValueError:
+        return
+
+
+def _phones(sentence: str) -> Iterator[str]:
+    matcher = phonenumbers.PhoneNumberMatcher(sentence, "LT", leniency=phonenumbers.Leniency.VALID)
+    for match in matcher:
+        value = _checked("phone", match.raw_string)
+        if value:
+            yield value
+
+
+def _in_sentence(sentence: str) -> Iterator[tuple[str, str]]:
+    ibans: set[str] = set()
+    for raw in _IBAN.findall(sentence):
+        value = _checked("iban", raw)
+        if value:
+            ibans.add(value)
+            yield "iban", value
+    for kind, pattern in (("email", _EMAIL), ("container", _CONTAINER), ("mrn", _MRN)):
+        for raw in pattern.findall(sentence):
+            value = _checked(kind, raw)
+            if value:
+                yield kind, value
+    for raw in _PLATE.findall(sentence):
+        value = _checked("plate", raw)
+        if value:
+            yield "plate", value
+    for value in _phones(sentence):
+        # The digits of an IBAN or an MRN may also read as a phone number.
+        if not any(value[1:] in iban for iban in ibans):
+            yield "phone", value
+    for raw in _HS_CODE.findall(sentence):
+        digits = re.sub(r"[ .]", "", raw)
+        yield "hs_code", digits[:6]
+    for value in _dates(sentence):
+        yield "date", value
+
+
+def identifiers_find(text: str) -> list[Found]:
+    """Every valid identifier and date in ``text`` once (the first sentence it is in),
+    in the order they appear; at most PER_KIND_MAX of a kind."""
+    seen: set[tuple[str, str]] = set()
+    per_kind: dict[str, int] = {}
+    found: list[Found] = []
+    for sentence in sentences(text):
+        for kind, value in _in_sentence(sentence):
+            if (kind, value) in seen or per_kind.get(kind, 0) >= PER_KIND_MAX:
+                continue
+            seen.add((kind, value))
+            per_kind[kind] = per_kind.get(kind, 0) + 1
+            found.append(Found(kind=kind, value=value, sentence=sentence))
+    return found
+
+
+def names_in(text: str, names: dict[str, int]) -> list[Found]:
+    """The registry names (lower-cased, mapped to their entity id) that ``text`` holds as
+    whole words, each once with its first sentence; the value is the entity id."""
+    found: list[Found] = []
+    seen: set[int] = set()
+    if not names:
+        return found
+    pattern = re.compile(
+        r"(?<!\w)("
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    for sentence in sentences(text):
+        for match in pattern.finditer(sentence):
+            entity_id = names[match.group(1).lower()]
+            if entity_id not in seen:
+                seen.add(entity_id)
+                found.append(Found(kind="name", value=str(entity_id), sentence=sentence))
+    return found
