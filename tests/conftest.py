@@ -12,13 +12,14 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.conf import settings
 from django.db.models import Model
-from django.test import Client
+from django.test import Client, TransactionTestCase
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from portal.models import User
+from tests import db_snapshot
 from tests.factories import OrgUnitFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -89,9 +90,6 @@ def reference_models() -> list[type[Model]]:
     return [ViolationCategory, HSCode, ReferenceArea, BorderLine, CrossingPoint, CaseTemplate]
 
 
-REFERENCE_SNAPSHOT: dict[type[Model], list[Model]] = {}
-
-
 def test_database_hand_over() -> None:
     """A test database that the administrator created (pytest run with .run/env's
     DATABASE_URL) goes to the owner role, which `make test` runs as and which must be
@@ -121,8 +119,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         test_database_hand_over()
         reference_data_ensure()
-        for model in reference_models():
-            REFERENCE_SNAPSHOT[model] = list(model._default_manager.order_by("pk"))
+        db_snapshot.snapshot_take(db_snapshot.snapshot_tables(reference_models()))
+
+
+def _flush_and_restore(self: TransactionTestCase) -> None:
+    db_snapshot.flush_and_restore(self._databases_names(include_mirrors=False))
+
+
+# Every transactional test ends with a flush followed by the snapshot (tests/db_snapshot.py)
+# instead of Django's flush and post_migrate.
+TransactionTestCase._fixture_teardown = _flush_and_restore  # type: ignore[method-assign]
 
 
 @pytest.fixture(scope="session")
@@ -135,33 +141,6 @@ def basemap(django_db_setup, django_db_blocker) -> str:
     with django_db_blocker.unblock():
         basemap_load()
     return basemap_files_version()
-
-
-def reference_data_restore() -> None:
-    """Put back the reference rows a flush removed (bulk, with their primary keys)."""
-    from django.db import transaction
-
-    with transaction.atomic():
-        for model in reference_models():
-            if not model._default_manager.exists():
-                model._default_manager.bulk_create(REFERENCE_SNAPSHOT[model], batch_size=2000)
-
-
-@pytest.fixture(autouse=True)
-def _reference_data_survives_flushes(request, django_db_blocker):
-    """Transactional tests (browser, worker) end by emptying every table, reference data
-    included. Each transactional test therefore puts it back when it starts (it commits
-    for real there); other tests run inside a rolled-back transaction and find the data
-    that migrations loaded (pytest-django runs them before the transactional ones)."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
-        "transactional_db",
-        "live_server",
-    } & set(request.fixturenames)
-    if transactional:
-        request.getfixturevalue("transactional_db")
-        with django_db_blocker.unblock():
-            reference_data_restore()
 
 
 @pytest.fixture
