@@ -123,12 +123,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def _flush_and_restore(self: TransactionTestCase) -> None:
-    db_snapshot.flush_and_restore(self._databases_names(include_mirrors=False))
+    db_snapshot.flush_and_restore(self._databases_names(include_mirrors=False))  # type: ignore[attr-defined]
 
 
 # Every transactional test ends with a flush followed by the snapshot (tests/db_snapshot.py)
 # instead of Django's flush and post_migrate.
-TransactionTestCase._fixture_teardown = _flush_and_restore  # type: ignore[method-assign]
+TransactionTestCase._fixture_teardown = _flush_and_restore  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")

@@ -35,11 +35,10 @@ def snapshot_tables(reference_models: Iterable[type[Model]]) -> list[str]:
     tables = list(POST_MIGRATE_TABLES)
     for model in reference_models:
         tables.append(model._meta.db_table)
-        tables.extend(
-            field.remote_field.through._meta.db_table
-            for field in model._meta.local_many_to_many
-            if field.remote_field.through._meta.auto_created
-        )
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            if through is not None and through._meta.auto_created:
+                tables.append(through._meta.db_table)
     return tables
 
 
