@@ -81,8 +81,8 @@ def _entity_write(
 
 
 def rows_write(data_import: DataImport, rows: Sequence[MappedRow]) -> WriteCounts:
-    """Write one batch of valid rows in one transaction; then propose matches for the
-    entities it created."""
+    """Write one batch of valid rows in one transaction, with the matches proposed for
+    the entities it created."""
     counts = WriteCounts()
     with transaction.atomic():
         done = set(
@@ -97,8 +97,9 @@ def rows_write(data_import: DataImport, rows: Sequence[MappedRow]) -> WriteCount
             _row_write(data_import, row, counts)
         if counts.created_ids:
             search_index_refresh(kind="entity", ids=counts.created_ids)
-    if counts.created_ids:
-        matches_propose(entity_ids=counts.created_ids)
+            # In the batch's transaction: a worker killed after it leaves no entity
+            # without its proposals.
+            matches_propose(entity_ids=counts.created_ids)
     return counts
 
 
