@@ -90,6 +90,16 @@ def test_an_import_whose_worker_is_killed_mid_way_finishes_once_with_every_row_o
             lambda: DataImport.objects.get(pk=data_import.pk).entities_created >= 60,
             "the import is writing its rows",
         )
+        # Mid-way, the job's API tells the stage counts, the rate and the time left.
+        body = client.get(reverse("api:job-detail", kwargs={"pk": job.pk})).json()
+        assert body["status"] == "running"
+        assert body["queue"] == "imports"
+        assert body["counts"]["read"] == body["counts"]["valid"] == ROWS
+        assert body["counts"]["created"] > 0
+        assert body["items_total"] == 2 * ROWS
+        assert ROWS < body["items_done"] < 2 * ROWS
+        assert body["rate_per_second"] > 0
+        assert body["eta_seconds"] is not None
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
     finally:
