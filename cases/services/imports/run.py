@@ -243,30 +243,42 @@ def _write_pass(context: JobContext, data_import: DataImport, path: Path) -> Non
 
 
 def _ftm_run(context: JobContext, data_import: DataImport, path: Path) -> None:
-    """An FtM entity stream goes through the registry's FtM import (ids kept)."""
+    """An FtM entity stream goes through the registry's FtM import (ids kept), streamed
+    from the file. All or nothing: the import, its counts and the job's counters commit
+    together, so a worker killed in it leaves nothing and the next one starts again."""
     with path.open("r", encoding=data_import.encoding or "utf-8-sig") as lines:
         try:
-            result = ftm_import(
-                actor=data_import.created_by,
-                lines=lines,
-                source_name=f"{data_import.dataset} sha256:{data_import.sha256[:16]}",
-            )
+            with transaction.atomic():
+                result = ftm_import(
+                    actor=data_import.created_by,
+                    lines=lines,
+                    source_name=f"{data_import.dataset} sha256:{data_import.sha256[:16]}",
+                )
+                records = (
+                    result.entities_created
+                    + result.entities_updated
+                    + result.relations_created
+                    + result.relations_updated
+                )
+                _update(
+                    data_import,
+                    rows_read=records,
+                    rows_valid=records,
+                    entities_created=result.entities_created,
+                    entities_matched=result.entities_updated,
+                    relations_created=result.relations_created,
+                )
+                context.counts.clear()
+                context.count(
+                    read=records,
+                    valid=records,
+                    invalid=0,
+                    created=result.entities_created,
+                    matched=result.entities_updated,
+                    relations=result.relations_created,
+                )
         except ValidationError as error:
             raise ImportRefusedError(" ".join(error.messages)) from error
-    _update(
-        data_import,
-        rows_read=result.entities_created
-        + result.entities_updated
-        + result.relations_created
-        + result.relations_updated,
-        rows_valid=result.entities_created
-        + result.entities_updated
-        + result.relations_created
-        + result.relations_updated,
-        entities_created=result.entities_created,
-        entities_matched=result.entities_updated,
-        relations_created=result.relations_created,
-    )
     for warning in result.warnings[:50]:
         context.log(warning, JobLogLevel.WARNING)
 
