@@ -162,6 +162,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = False
 # after JOB_RETRY_BASE_S, doubling each time up to JOB_RETRY_MAX_S, JOB_MAX_ATTEMPTS in all.
 JOB_HEARTBEAT_S = env.float("JOB_HEARTBEAT_S", default=10.0)
 JOB_STALE_AFTER_S = env.float("JOB_STALE_AFTER_S", default=60.0)
+# A module of extra job kinds (its JOB_KINDS): the tests' kinds, the benchmarks' trivial one.
+JOB_KINDS_EXTRA = env.str("JOB_KINDS_EXTRA", default="")
 JOB_REAP_EVERY_S = env.int("JOB_REAP_EVERY_S", default=60)
 JOB_RETRY_BASE_S = env.float("JOB_RETRY_BASE_S", default=10.0)
 JOB_RETRY_MAX_S = env.float("JOB_RETRY_MAX_S", default=600.0)
