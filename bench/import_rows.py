@@ -386,7 +386,7 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> str:
             f"{imp['rate']:,.0f} rows/s ({imp['seconds']:,.0f} s) | |",
             f"| COPY of the same file into a plain table | {cop['rate']:,.0f} rows/s "
             f"({cop['seconds']:.1f} s) | |",
-            f"| import / COPY | {ratio:.3f} | at least 0.3: {verdict['copy']} |",
+            f"| import / COPY | {ratio:.3g} | at least 0.3: {verdict['copy']} |",
             f"| peak memory of the import's worker process | {imp['peak_mb']:,.0f} MB "
             f"(an idle worker {figures['idle_mb']:,.0f} MB) | under 500 MB: "
             f"{verdict['memory']} |",
