@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -129,6 +130,9 @@ class Entity(models.Model):
             GinIndex(name="entity_key_trgm", fields=["key"], opclasses=["gin_trgm_ops"]),
             GinIndex(name="entity_name_codes", fields=["name_codes"]),
             GinIndex(name="entity_identifiers", fields=["identifiers"]),
+            # A person without an identifier is found by name and date of birth, the
+            # name case-blind (imports look up a batch of names at once).
+            models.Index(Upper("label"), name="entity_label_upper"),
         ]
 
     def __str__(self) -> str:

@@ -39,7 +39,7 @@ def matches_propose_for(*, entity_id: int) -> None:
     matches_propose(entity_ids=[entity_id])
 
 
-def _person_match(label: str, properties: dict[str, Any]) -> Entity | None:
+def person_match(*, label: str, properties: dict[str, Any]) -> Entity | None:
     """A person without a personal code has no single identifier: the same name and the
     same date of birth is the same person (a near match only becomes a proposal)."""
     birth_dates = properties.get("birthDate")
@@ -54,7 +54,7 @@ def _person_match(label: str, properties: dict[str, Any]) -> Entity | None:
 
 
 # What the forms and the API call a value -> the FtM property it becomes, per schema.
-_FORM_PROPERTIES: dict[str, dict[str, str]] = {
+FORM_PROPERTIES: dict[str, dict[str, str]] = {
     "Person": {
         "first_name": "firstName",
         "last_name": "lastName",
@@ -110,7 +110,7 @@ def ftm_properties(
     schema = schema_get(kind)
     if schema is None:
         raise ValidationError({"kind": _("“%(kind)s” is not a kind of entity.") % {"kind": kind}})
-    names = _FORM_PROPERTIES.get(kind, {})
+    names = FORM_PROPERTIES.get(kind, {})
     raw: dict[str, list[str]] = {}
     fields: dict[str, str] = {}
     unknown = [
@@ -212,7 +212,7 @@ def entity_resolve(
     existing = (
         Entity.objects.filter(kind=kind, key=key).first()
         if key
-        else (_person_match(label, ftm) if kind == EntityKind.PERSON else None)
+        else (person_match(label=label, properties=ftm) if kind == EntityKind.PERSON else None)
     )
     if existing is not None:
         # A merged entity answers for the one it was merged into.

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -39,11 +40,18 @@ from cases.services.search import search_index_refresh
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
+LineSource = Iterable[str] | Callable[[], Iterable[str]]
+
 # The keys of an FtM record that the registry keeps in columns of its own.
 _CORE_KEYS = ("id", "schema", "properties")
 
 # At most this many line errors are reported: a wrong file says so in a few lines.
 MAX_REPORTED_ERRORS = 20
+
+# Records written between two refreshes of the search index and the proposed matches,
+# and relations whose ends are looked up in one query.
+BATCH_RECORDS = 500
+MAX_KEPT_WARNINGS = 200
 
 # FtM ids are at most this long in the registry's columns.
 FTM_ID_MAX = 200
@@ -57,13 +65,16 @@ class FtmImportResult:
     relations_updated: int = 0
     # Thing:addressEntity values made relations (PortalLink.HAS_ADDRESS) for the chart.
     address_links_created: int = 0
+    # The first MAX_KEPT_WARNINGS warnings, and how many there were.
     warnings: list[str] = field(default_factory=list)
-    entity_ids: list[int] = field(default_factory=list)
+    warnings_total: int = 0
 
 
-def _parse_lines(lines: Iterable[str]) -> list[tuple[int, dict[str, Any]]]:
-    records: list[tuple[int, dict[str, Any]]] = []
+def _check_lines(lines: Iterable[str]) -> None:
+    """Read every line once and keep nothing but the first problems: a bad file is
+    refused as a whole before anything is written."""
     errors: list[str] = []
+    found = False
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -80,12 +91,45 @@ def _parse_lines(lines: Iterable[str]) -> list[tuple[int, dict[str, Any]]]:
             if len(errors) >= MAX_REPORTED_ERRORS:
                 break
             continue
-        records.append((number, record))
+        found = True
     if errors:
         raise ValidationError({"file": errors})
-    if not records:
+    if not found:
         raise ValidationError({"file": [_("The file holds no FtM entities.")]})
-    return records
+
+
+def _records(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The lines again, as records (already checked)."""
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield number, json.loads(line)
+
+
+def _rereadable(lines: LineSource) -> Callable[[], Iterable[str]]:
+    """A way to read the lines from the start again: an import reads them three times
+    (check, things, relations), never holding them. A file is sought back to its start;
+    a list read again; a one-pass iterator spooled to a temporary file first."""
+    if callable(lines):
+        return lines
+    if isinstance(lines, Sequence):
+        return lambda: lines
+    seek = getattr(lines, "seek", None)
+    if seek is not None:
+
+        def from_the_start() -> Iterable[str]:
+            seek(0)
+            return lines
+
+        return from_the_start
+    spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115  (kept open)
+    for line in lines:
+        spool.write(line if line.endswith("\n") else line + "\n")
+
+    def from_the_spool() -> Iterable[str]:
+        spool.seek(0)
+        return spool
+
+    return from_the_spool
 
 
 def _record_problem(number: int, record: Any) -> str:
@@ -173,48 +217,48 @@ def _warnings(number: int, record: dict[str, Any]) -> list[str]:
 
 @transaction.atomic
 def ftm_import(
-    *, actor: User | None, lines: Iterable[str], source_name: str, content: bytes = b""
+    *, actor: User | None, lines: LineSource, source_name: str, content: bytes = b""
 ) -> FtmImportResult:
     """Import FtM JSON lines (see the module's docstring). ``source_name`` and the
     SHA-256 of ``content`` (the file's bytes, when known) go into each row's provenance.
-    Raises ValidationError({"file": [messages]}) and writes nothing for a bad file."""
-    records = _parse_lines(lines)
+    Raises ValidationError({"file": [messages]}) and writes nothing for a bad file.
+
+    ``lines`` is an open text file, a list of lines, a one-pass iterator, or a function
+    giving the lines from the start each time it is called. Streamed in bounded memory:
+    the lines are read three times (checked, then the things written, then the
+    relations, whose ends are looked up a batch at a time, and the things' address
+    links), and nothing is held but a batch of BATCH_RECORDS records (and of
+    ADDRESS_LINK_BATCH ids)."""
+    again = _rereadable(lines)
+    _check_lines(again())
     digest = hashlib.sha256(content).hexdigest()[:16] if content else ""
     source = f"import {source_name[:120]}" + (f" sha256:{digest}" if digest else "")
     result = FtmImportResult()
-    edges: list[tuple[int, dict[str, Any]]] = []
-    by_ftm_id: dict[str, Entity] = {}
-    addressed: list[tuple[Entity, str]] = []
-    for number, record in records:
+    written: list[int] = []
+    for number, record in _records(again()):
         schema = ftm_model()[record["schema"]]
-        result.warnings.extend(_warnings(number, record))
+        result.warnings_total += _keep_warnings(result, _warnings(number, record))
         if schema.edge:
+            continue
+        written.append(_entity_upsert(record, f"{source} line {number}", result).pk)
+        if len(written) >= BATCH_RECORDS:
+            _entities_indexed(written)
+    edges: list[tuple[int, dict[str, Any]]] = []
+    things: list[tuple[str, str]] = []
+    for number, record in _records(again()):
+        if ftm_model()[record["schema"]].edge:
             edges.append((number, record))
-            continue
-        entity = _entity_upsert(record, provenance=f"{source} line {number}", result=result)
-        by_ftm_id[entity.ftm_id or ""] = entity
-        addressed.append((entity, f"{source} line {number}"))
-    for number, record in edges:
-        schema = ftm_model()[record["schema"]]
-        ends = []
-        for prop_name in (schema.edge_source, schema.edge_target):
-            values = record["properties"].get(prop_name) or [] if prop_name else []
-            ftm_id = values[0] if values else ""
-            end = by_ftm_id.get(ftm_id) or Entity.objects.filter(ftm_id=ftm_id).first()
-            ends.append(end)
-        if ends[0] is None or ends[1] is None:
-            # An edge whose ends are not in the registry stays an entity of its own, so
-            # that it is not lost and comes back in an export.
-            entity = _entity_upsert(record, provenance=f"{source} line {number}", result=result)
-            continue
-        _relation_upsert(
-            record,
-            source=ends[0],
-            target=ends[1],
-            provenance=f"{source} line {number}",
-            result=result,
-        )
-    result.address_links_created = _address_links_sync(addressed, by_ftm_id)
+            if len(edges) >= BATCH_RECORDS:
+                _edges_write(edges, source, result, written)
+        else:
+            # Every thing is written by now, so its addresses are found wherever they
+            # stand in the file.
+            things.append((record["id"], f"{source} line {number}"))
+            if len(things) >= ADDRESS_LINK_BATCH:
+                result.address_links_created += _address_links_of(things)
+    _edges_write(edges, source, result, written)
+    result.address_links_created += _address_links_of(things)
+    _entities_indexed(written)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -230,21 +274,72 @@ def ftm_import(
             "address_links_created": result.address_links_created,
         },
     )
-    entity_ids = list(dict.fromkeys(result.entity_ids))
-    # One refresh for the whole file: the index reads and writes its entries in
-    # batches (cases/services/search.py), not a round trip per imported row.
-    search_index_refresh(kind="entity", ids=entity_ids)
-
-    def propose() -> None:
-        from cases.services.resolution import matches_propose
-
-        matches_propose(entity_ids=entity_ids)
-
-    transaction.on_commit(propose)
     return result
 
 
-def _entity_upsert(record: dict[str, Any], *, provenance: str, result: FtmImportResult) -> Entity:
+def _keep_warnings(result: FtmImportResult, warnings: list[str]) -> int:
+    room = MAX_KEPT_WARNINGS - len(result.warnings)
+    if room > 0:
+        result.warnings.extend(warnings[:room])
+    return len(warnings)
+
+
+def _entities_indexed(entity_ids: list[int]) -> None:
+    """The search index and the proposed matches of a batch of written entities, in the
+    import's transaction. Proposing per batch finds the same pairs as for the whole
+    file: a later batch's entity meets the earlier ones as its candidates."""
+    from cases.services.resolution import matches_propose
+
+    ids = list(dict.fromkeys(entity_ids))
+    if ids:
+        # The index reads and writes its entries in batches (cases/services/search.py).
+        search_index_refresh(kind="entity", ids=ids)
+        matches_propose(entity_ids=ids)
+    entity_ids.clear()
+
+
+def _edges_write(
+    edges: list[tuple[int, dict[str, Any]]],
+    source: str,
+    result: FtmImportResult,
+    written: list[int],
+) -> None:
+    """A batch of interstitial entities as relations between the entities their edge
+    properties name, the ends found in one query."""
+    ends_wanted: set[str] = set()
+    for _number, record in edges:
+        schema = ftm_model()[record["schema"]]
+        for prop_name in (schema.edge_source, schema.edge_target):
+            values = record["properties"].get(prop_name) or [] if prop_name else []
+            if values:
+                ends_wanted.add(values[0])
+    by_ftm_id = {
+        entity.ftm_id or "": entity for entity in Entity.objects.filter(ftm_id__in=ends_wanted)
+    }
+    for number, record in edges:
+        schema = ftm_model()[record["schema"]]
+        ends = []
+        for prop_name in (schema.edge_source, schema.edge_target):
+            values = record["properties"].get(prop_name) or [] if prop_name else []
+            ends.append(by_ftm_id.get(values[0]) if values else None)
+        if ends[0] is None or ends[1] is None:
+            # An edge whose ends are not in the registry stays an entity of its own, so
+            # that it is not lost and comes back in an export.
+            written.append(_entity_upsert(record, f"{source} line {number}", result).pk)
+            continue
+        _relation_upsert(
+            record,
+            source=ends[0],
+            target=ends[1],
+            provenance=f"{source} line {number}",
+            result=result,
+        )
+    edges.clear()
+    if len(written) >= BATCH_RECORDS:
+        _entities_indexed(written)
+
+
+def _entity_upsert(record: dict[str, Any], provenance: str, result: FtmImportResult) -> Entity:
     extra = {key: value for key, value in record.items() if key not in _CORE_KEYS}
     entity = Entity.objects.filter(ftm_id=record["id"]).first()
     if entity is None:
@@ -259,7 +354,6 @@ def _entity_upsert(record: dict[str, Any], *, provenance: str, result: FtmImport
     entity.provenance = provenance[:300]
     entity_index(entity)
     entity.save()
-    result.entity_ids.append(entity.pk)
     return entity
 
 
@@ -292,6 +386,16 @@ def _relation_upsert(
 
 # Things whose address links are brought up to date in one go (a few statements each).
 ADDRESS_LINK_BATCH = 2_000
+
+
+def _address_links_of(things: list[tuple[str, str]]) -> int:
+    """The address links of a batch of written things, given as (FtM id, provenance);
+    empties the batch."""
+    entities = Entity.objects.filter(ftm_id__in=[ftm_id for ftm_id, _line in things])
+    by_ftm_id = {entity.ftm_id: entity for entity in entities.only("pk", "ftm_id", "properties")}
+    pairs = [(by_ftm_id[ftm_id], line) for ftm_id, line in things if ftm_id in by_ftm_id]
+    things.clear()
+    return _address_links_sync(pairs, {})
 
 
 def _address_links_sync(

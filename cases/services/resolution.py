@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,11 +50,25 @@ def matches_propose(*, entity_ids: list[int]) -> list[EntityMatch]:
     entities of a comparable kind that were not merged away: each candidate found by a
     shared name sound or identifier is scored (cases/lib/matching.py) and proposed at
     PROPOSE_AT or above. A pair already proposed or judged, "same" or "different", is
-    never proposed again."""
-    proposed: list[EntityMatch] = []
-    for entity in Entity.objects.filter(pk__in=entity_ids, merged_into__isnull=True):
-        if not is_matchable(entity.kind) or not (entity.name_codes or entity.identifiers):
-            continue
+    never proposed again.
+
+    Set-based for a batch (an import's): the pairs already there are read in one query,
+    the candidates in one per entity, and the proposals written in one statement."""
+    entities = [
+        entity
+        for entity in Entity.objects.filter(pk__in=entity_ids, merged_into__isnull=True)
+        if is_matchable(entity.kind) and (entity.name_codes or entity.identifiers)
+    ]
+    if not entities:
+        return []
+    ids = [entity.pk for entity in entities]
+    known: set[tuple[int, int]] = set(
+        EntityMatch.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids)).values_list(
+            "left_id", "right_id"
+        )
+    )
+    new: list[EntityMatch] = []
+    for entity in entities:
         candidates = (
             Entity.objects.filter(kind__in=comparable_kinds(entity.kind), merged_into__isnull=True)
             .exclude(pk=entity.pk)
@@ -66,7 +80,7 @@ def matches_propose(*, entity_ids: list[int]) -> list[EntityMatch]:
         )
         for candidate in candidates:
             left, right = _pair(entity, candidate)
-            if EntityMatch.objects.filter(left=left, right=right).exists():
+            if (left.pk, right.pk) in known:
                 continue
             result = match_score(
                 left_names=_names(left),
@@ -78,12 +92,28 @@ def matches_propose(*, entity_ids: list[int]) -> list[EntityMatch]:
             )
             if result.score < PROPOSE_AT:
                 continue
-            match, created = EntityMatch.objects.get_or_create(
-                left=left, right=right, defaults={"score": result.score, "reasons": result.reasons}
+            known.add((left.pk, right.pk))
+            # By id: the candidates (their properties may be large) are not held.
+            new.append(
+                EntityMatch(
+                    left_id=left.pk, right_id=right.pk, score=result.score, reasons=result.reasons
+                )
+            )
+    try:
+        with transaction.atomic():
+            return EntityMatch.objects.bulk_create(new)
+    except IntegrityError:
+        # Someone proposed one of these pairs meanwhile: one at a time, theirs kept.
+        proposed = []
+        for match in new:
+            kept, created = EntityMatch.objects.get_or_create(
+                left_id=match.left_id,
+                right_id=match.right_id,
+                defaults={"score": match.score, "reasons": match.reasons},
             )
             if created:
-                proposed.append(match)
-    return proposed
+                proposed.append(kept)
+        return proposed
 
 
 @transaction.atomic
@@ -112,7 +142,10 @@ def match_judge(*, actor: User, match: EntityMatch, verdict: str) -> EntityMatch
     return match
 
 
-def _merged_properties(kept: dict[str, Any], absorbed: dict[str, Any]) -> dict[str, Any]:
+def merged_properties(*, kept: dict[str, Any], absorbed: dict[str, Any]) -> dict[str, Any]:
+    """The FtM properties of two records of one thing merged by rule: every value of
+    ``kept``, then each value of ``absorbed`` it lacks, in order (the merge of two
+    entities, and an import's row joining the registry's entity)."""
     merged = {name: list(values) for name, values in (kept or {}).items()}
     for name, values in (absorbed or {}).items():
         target = merged.setdefault(name, [])
@@ -191,7 +224,7 @@ def entity_merge(
         "relations": moved_relations,
         "involvements": moved_involvements,
     }
-    kept.properties = _merged_properties(kept.properties, absorbed.properties)
+    kept.properties = merged_properties(kept=kept.properties, absorbed=absorbed.properties)
     if kept.kind in ("Person", "Company", "Organization") and absorbed.label:
         names = kept.properties.setdefault("name", [])
         if absorbed.label not in names:

@@ -162,6 +162,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = False
 # after JOB_RETRY_BASE_S, doubling each time up to JOB_RETRY_MAX_S, JOB_MAX_ATTEMPTS in all.
 JOB_HEARTBEAT_S = env.float("JOB_HEARTBEAT_S", default=10.0)
 JOB_STALE_AFTER_S = env.float("JOB_STALE_AFTER_S", default=60.0)
+# A module of extra job kinds (its JOB_KINDS): the tests' kinds, the benchmarks' trivial one.
+JOB_KINDS_EXTRA = env.str("JOB_KINDS_EXTRA", default="")
 JOB_REAP_EVERY_S = env.int("JOB_REAP_EVERY_S", default=60)
 JOB_RETRY_BASE_S = env.float("JOB_RETRY_BASE_S", default=10.0)
 JOB_RETRY_MAX_S = env.float("JOB_RETRY_MAX_S", default=600.0)
@@ -245,6 +247,8 @@ DOCUMENT_TEXT_MAX_CHARS = env.int("DOCUMENT_TEXT_MAX_CHARS", default=200_000)
 # than RATIO times their packed size, is refused as a zip bomb before it is opened.
 ENTITY_IMPORT_MAX_BYTES = env.int("ENTITY_IMPORT_MAX_BYTES", default=2 * 2**30)
 ENTITY_IMPORT_MAX_ROWS = env.int("ENTITY_IMPORT_MAX_ROWS", default=10_000_000)
+# Rows written per transaction (and per checkpoint: what a killed worker's import does again).
+ENTITY_IMPORT_BATCH_ROWS = env.int("ENTITY_IMPORT_BATCH_ROWS", default=500)
 ENTITY_IMPORT_MAX_COLUMNS = env.int("ENTITY_IMPORT_MAX_COLUMNS", default=500)
 ENTITY_IMPORT_MAX_CELL_CHARS = env.int("ENTITY_IMPORT_MAX_CELL_CHARS", default=10_000)
 ENTITY_IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int(

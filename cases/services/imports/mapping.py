@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.lib.ftm import schema_get
 from cases.lib.identifiers import IdentifierError, entity_key
-from cases.services.entities import _FORM_PROPERTIES, ftm_properties
+from cases.services.entities import FORM_PROPERTIES, ftm_properties
 from portal.lib.text import hidden_characters_problem
 
 MAX_ENTITIES = 8
@@ -125,7 +125,7 @@ def _relation_spec_problems(spec: Any, refs: list[str]) -> list[str]:
 
 def _form_values(kind: str, properties: dict[str, str]) -> dict[str, str]:
     """The row's FtM properties under the names the identifier rules use (plate, vin)."""
-    names = {ftm: form for form, ftm in _FORM_PROPERTIES.get(kind, {}).items()}
+    names = {ftm: form for form, ftm in FORM_PROPERTIES.get(kind, {}).items()}
     return {names[name]: value for name, value in properties.items() if name in names}
 
 
@@ -172,7 +172,7 @@ def _map_entity(number: int, spec: dict[str, Any], record: dict[str, str], row: 
         if problem:
             row.problems.append(RowProblem(number, columns[name], value, problem))
     try:
-        key = entity_key(kind, _form_values(kind, values)) if kind in _FORM_PROPERTIES else ""
+        key = entity_key(kind, _form_values(kind, values)) if kind in FORM_PROPERTIES else ""
     except IdentifierError as error:
         column = _identifier_column(kind, columns)
         row.problems.append(RowProblem(number, column, record.get(column, ""), str(error)))

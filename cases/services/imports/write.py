@@ -4,12 +4,20 @@ Idempotent by the file's SHA-256 and the row: a row already written (by this imp
 an earlier one of the same file) is skipped. An entity with the same identifier (kind
 and key), or a person with the same name and date of birth, is the registry's entity:
 the row's values join it (merged by rule) instead of making a duplicate. Entities
-created are offered to resolution, which proposes likely matches for review."""
+created are offered to resolution, which proposes likely matches for review.
+
+Set-based, a batch at a time (docs/imports.md "Speed"): the registry's entities the
+batch's rows name are read in two queries (by identifier, and persons by name), the
+rows resolved against them and against each other in memory, then the new entities,
+the changed ones, the relations and the provenance records written with one statement
+each; the same outcome, row by row, as writing the rows one after another."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
+from django.db.models.functions import Upper
 
 from cases.models import (
     DataImport,
@@ -19,9 +27,9 @@ from cases.models import (
     ProvenanceKind,
     Relation,
 )
-from cases.services.entities import _person_match, entity_index
+from cases.services.entities import entity_index
 from cases.services.imports.mapping import MappedEntity, MappedRow
-from cases.services.resolution import _merged_properties, matches_propose
+from cases.services.resolution import matches_propose, merged_properties
 from cases.services.search import search_index_refresh
 
 
@@ -34,34 +42,101 @@ class WriteCounts:
     created_ids: list[int] = field(default_factory=list)
 
 
-def _existing(mapped: MappedEntity) -> Entity | None:
-    if mapped.key:
-        existing = Entity.objects.filter(kind=mapped.kind, key=mapped.key).first()
-    elif mapped.kind == EntityKind.PERSON:
-        existing = _person_match(mapped.label, mapped.properties)
-    else:
-        existing = None
-    # A merged entity answers for the one it was merged into.
-    while existing is not None and existing.merged_into_id is not None:
-        existing = existing.merged_into
-    return existing
-
-
 def _record_id(data_import: DataImport, row: int, ref: str) -> str:
     return f"import-{data_import.sha256[:16]}-{row}-{ref}"[:200]
 
 
-def _entity_write(
-    data_import: DataImport, row: int, mapped: MappedEntity, counts: WriteCounts
+def _person_key(label: str, properties: dict[str, Any]) -> tuple[str, str] | None:
+    birth_dates = properties.get("birthDate")
+    return (label.upper(), birth_dates[0]) if birth_dates else None
+
+
+class _Registry:
+    """The registry's entities a batch's rows name, read in two queries, and the
+    entities the batch creates, found again by the rows after the first."""
+
+    def __init__(self, rows: Sequence[MappedRow]) -> None:
+        mapped = [entity for row in rows for entity in row.entities]
+        keys = {(entity.kind, entity.key) for entity in mapped if entity.key}
+        self.by_key: dict[tuple[str, str], Entity] = {}
+        if keys:
+            found = Entity.objects.filter(
+                kind__in={kind for kind, _key in keys}, key__in={key for _kind, key in keys}
+            ).order_by("pk")
+            for entity in found:
+                self.by_key.setdefault((entity.kind, entity.key), entity)
+        # Persons without an identifier: the same name and date of birth (the first
+        # such person, as cases.services.entities.person_match finds one at a time).
+        labels = {
+            entity.label.upper()
+            for entity in mapped
+            if not entity.key and entity.kind == EntityKind.PERSON
+        }
+        self.persons: dict[str, list[Entity]] = {}
+        if labels:
+            found = (
+                Entity.objects.annotate(upper_label=Upper("label"))
+                .filter(kind=EntityKind.PERSON, merged_into__isnull=True, upper_label__in=labels)
+                .order_by("label", "pk")
+            )
+            for entity in found:
+                self.persons.setdefault(entity.label.upper(), []).append(entity)
+        self.new: list[Entity] = []
+        self.changed: dict[int, Entity] = {}
+
+    def find(self, mapped: MappedEntity) -> Entity | None:
+        if mapped.key:
+            existing = self.by_key.get((mapped.kind, mapped.key))
+        elif mapped.kind == EntityKind.PERSON:
+            existing = self._person(mapped)
+        else:
+            existing = None
+        # A merged entity answers for the one it was merged into (rare: a query each).
+        while existing is not None and existing.merged_into_id is not None:
+            existing = existing.merged_into
+        return existing
+
+    def _person(self, mapped: MappedEntity) -> Entity | None:
+        wanted = _person_key(mapped.label, mapped.properties)
+        if wanted is None:
+            return None
+        for entity in self.persons.get(wanted[0], []):
+            if wanted[1] in ((entity.properties or {}).get("birthDate") or []):
+                return entity
+        return None
+
+    def add(self, entity: Entity) -> None:
+        self.new.append(entity)
+        if entity.key:
+            self.by_key[(entity.kind, entity.key)] = entity
+        elif entity.kind == EntityKind.PERSON:
+            self.persons.setdefault(entity.label.upper(), []).append(entity)
+
+
+@dataclass
+class _Link:
+    row: int
+    ref: str
+    kind: str
+    source: Entity
+    target: Entity
+
+
+def _entity_resolve(
+    data_import: DataImport,
+    row: int,
+    mapped: MappedEntity,
+    registry: _Registry,
+    counts: WriteCounts,
 ) -> tuple[Entity, bool]:
-    provenance = f"{data_import.provenance} row {row}"[:300]
-    existing = _existing(mapped)
+    existing = registry.find(mapped)
     if existing is not None:
-        merged = _merged_properties(existing.properties or {}, mapped.properties)
+        merged = merged_properties(kept=existing.properties or {}, absorbed=mapped.properties)
         if merged != existing.properties:
             existing.properties = merged
             entity_index(existing)
-            existing.save(update_fields=["properties", "name_codes", "identifiers", "updated_at"])
+            if existing.pk is not None:
+                registry.changed[existing.pk] = existing
         counts.entities_matched += 1
         return existing, True
     entity = Entity(
@@ -69,20 +144,19 @@ def _entity_write(
         key=mapped.key,
         label=mapped.label,
         properties=mapped.properties,
-        provenance=provenance,
+        provenance=f"{data_import.provenance} row {row}"[:300],
         ftm_id=_record_id(data_import, row, mapped.ref),
         created_by=data_import.created_by,
     )
     entity_index(entity)
-    entity.save()
+    registry.add(entity)
     counts.entities_created += 1
-    counts.created_ids.append(entity.pk)
     return entity, False
 
 
 def rows_write(data_import: DataImport, rows: Sequence[MappedRow]) -> WriteCounts:
-    """Write one batch of valid rows in one transaction; then propose matches for the
-    entities it created."""
+    """Write one batch of valid rows in one transaction, with the matches proposed for
+    the entities it created."""
     counts = WriteCounts()
     with transaction.atomic():
         done = set(
@@ -90,70 +164,96 @@ def rows_write(data_import: DataImport, rows: Sequence[MappedRow]) -> WriteCount
                 sha256=data_import.sha256, row__in=[row.number for row in rows]
             ).values_list("row", flat=True)
         )
-        for row in rows:
-            if row.number in done:
-                counts.rows_skipped += 1
-                continue
-            _row_write(data_import, row, counts)
+        todo = [row for row in rows if row.number not in done]
+        counts.rows_skipped = len(rows) - len(todo)
+        registry = _Registry(todo)
+        # (row, ref, entity, matched) for the provenance records, and the links.
+        said: list[tuple[int, str, Entity, bool]] = []
+        links: list[_Link] = []
+        for row in todo:
+            by_ref: dict[str, Entity] = {}
+            for mapped in row.entities:
+                entity, matched = _entity_resolve(data_import, row.number, mapped, registry, counts)
+                by_ref[mapped.ref] = entity
+                said.append((row.number, mapped.ref, entity, matched))
+            for link in row.relations:
+                source, target = by_ref[link.source], by_ref[link.target]
+                # The same entity at both ends (two refs matched to one) links nothing.
+                if source is not target and (source.pk is None or source.pk != target.pk):
+                    links.append(_Link(row.number, link.ref, link.kind, source, target))
+        Entity.objects.bulk_create(registry.new)
+        counts.created_ids = [entity.pk for entity in registry.new]
+        for entity in registry.changed.values():
+            entity.save(update_fields=["properties", "name_codes", "identifiers", "updated_at"])
+        records = [
+            ImportedRecord(
+                sha256=data_import.sha256,
+                row=row,
+                ref=ref,
+                data_import=data_import,
+                entity_id=entity.pk,
+                matched=matched,
+            )
+            for row, ref, entity, matched in said
+        ]
+        records.extend(_links_write(data_import, links, counts))
+        ImportedRecord.objects.bulk_create(records)
         if counts.created_ids:
             search_index_refresh(kind="entity", ids=counts.created_ids)
-    if counts.created_ids:
-        matches_propose(entity_ids=counts.created_ids)
+            # In the batch's transaction: a worker killed after it leaves no entity
+            # without its proposals.
+            matches_propose(entity_ids=counts.created_ids)
     return counts
 
 
-def _row_write(data_import: DataImport, row: MappedRow, counts: WriteCounts) -> None:
-    by_ref: dict[str, Entity] = {}
-    records: list[ImportedRecord] = []
-    for mapped in row.entities:
-        entity, matched = _entity_write(data_import, row.number, mapped, counts)
-        by_ref[mapped.ref] = entity
-        records.append(
-            ImportedRecord(
-                sha256=data_import.sha256,
-                row=row.number,
-                ref=mapped.ref,
-                data_import=data_import,
-                entity=entity,
-                matched=matched,
-            )
+def _links_write(
+    data_import: DataImport, links: list[_Link], counts: WriteCounts
+) -> list[ImportedRecord]:
+    """The batch's relations: the same link said again (the carrier owns the same truck
+    on every declaration), by an earlier import or an earlier row, is the one relation
+    already there; the others are created in one statement."""
+    if not links:
+        return []
+    existing: dict[tuple[int, int, str], int] = {}
+    sources = {link.source.pk for link in links}
+    targets = {link.target.pk for link in links}
+    for pk, source_id, target_id, kind in (
+        Relation.objects.filter(
+            source_id__in=sources,
+            target_id__in=targets,
+            kind__in={link.kind for link in links},
         )
-    for link in row.relations:
-        source, target = by_ref[link.source], by_ref[link.target]
-        if source.pk == target.pk:
+        .order_by("pk")
+        .values_list("pk", "source_id", "target_id", "kind")
+    ):
+        existing.setdefault((source_id, target_id, kind), pk)
+    new: dict[tuple[int, int, str], Relation] = {}
+    said: list[tuple[_Link, tuple[int, int, str], bool]] = []
+    for link in links:
+        triple = (link.source.pk, link.target.pk, link.kind)
+        if triple in existing or triple in new:
+            said.append((link, triple, True))
             continue
-        # The same link said again by another row (the carrier owns the same truck on
-        # every declaration) is the one relation already there.
-        relation = Relation.objects.filter(source=source, target=target, kind=link.kind).first()
-        if relation is not None:
-            records.append(
-                ImportedRecord(
-                    sha256=data_import.sha256,
-                    row=row.number,
-                    ref=link.ref,
-                    data_import=data_import,
-                    relation=relation,
-                    matched=True,
-                )
-            )
-            continue
-        relation = Relation.objects.create(
-            source=source,
-            target=target,
+        new[triple] = Relation(
+            source=link.source,
+            target=link.target,
             kind=link.kind,
-            provenance=f"{data_import.provenance} row {row.number}"[:300],
+            provenance=f"{data_import.provenance} row {link.row}"[:300],
             provenance_kind=ProvenanceKind.IMPORT,
-            ftm_id=_record_id(data_import, row.number, link.ref),
+            ftm_id=_record_id(data_import, link.row, link.ref),
             created_by=data_import.created_by,
         )
-        counts.relations_created += 1
-        records.append(
-            ImportedRecord(
-                sha256=data_import.sha256,
-                row=row.number,
-                ref=link.ref,
-                data_import=data_import,
-                relation=relation,
-            )
+        said.append((link, triple, False))
+    Relation.objects.bulk_create(new.values())
+    counts.relations_created += len(new)
+    return [
+        ImportedRecord(
+            sha256=data_import.sha256,
+            row=link.row,
+            ref=link.ref,
+            data_import=data_import,
+            relation_id=existing[triple] if triple in existing else new[triple].pk,
+            matched=matched,
         )
-    ImportedRecord.objects.bulk_create(records)
+        for link, triple, matched in said
+    ]
