@@ -391,8 +391,15 @@ ADDRESS_LINK_BATCH = 2_000
 def _address_links_of(things: list[tuple[str, str]]) -> int:
     """The address links of a batch of written things, given as (FtM id, provenance);
     empties the batch."""
-    entities = Entity.objects.filter(ftm_id__in=[ftm_id for ftm_id, _line in things])
-    by_ftm_id = {entity.ftm_id: entity for entity in entities.only("pk", "ftm_id", "properties")}
+    # Only each thing's addresses are read, not its properties (a batch of long notes
+    # would not fit the import's memory bound).
+    rows = Entity.objects.filter(ftm_id__in=[ftm_id for ftm_id, _line in things]).values_list(
+        "pk", "ftm_id", "properties__addressEntity"
+    )
+    by_ftm_id = {
+        ftm_id: Entity(pk=pk, ftm_id=ftm_id, properties={"addressEntity": addresses or []})
+        for pk, ftm_id, addresses in rows
+    }
     pairs = [(by_ftm_id[ftm_id], line) for ftm_id, line in things if ftm_id in by_ftm_id]
     things.clear()
     return _address_links_sync(pairs, {})
