@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -307,6 +308,23 @@ def _audit_anchors_in_a_temporary_folder(settings, tmp_path):
 @pytest.fixture
 def violation_of_officer(officer):
     """A draft at Medininkai logged by officer_a (unit A), through the service."""
+    return violation_at_medininkai(officer)
+
+
+def personas_make() -> dict[str, User]:
+    """The four personas of the fixtures above, for a fixture of a wider scope."""
+    unit = OrgUnitFactory(code="mobile-a", name="Mobile Unit A")
+    made = {
+        "officer": UserFactory(username="officer_a", org_unit=unit, roles=["officer"]),
+        "dispatcher": UserFactory(username="dispatcher", roles=["dispatcher"]),
+        "analyst": UserFactory(username="analyst", roles=["analyst"]),
+        "administrator": UserFactory(username="administrator", roles=["administrator"]),
+    }
+    return cast(dict[str, User], made)
+
+
+def violation_at_medininkai(officer: User) -> Any:
+    """A draft at Medininkai logged by ``officer``, through the service."""
     from datetime import timedelta
 
     from django.contrib.gis.geos import Point

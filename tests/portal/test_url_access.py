@@ -5,13 +5,17 @@ fails this test: decide who may open it, write it here, and state it on the view
 """
 
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.access import AccessRule
 from portal.api.permissions import DenyAll
+from portal.models import User
 from tests.access_policy import (
     ADMIN,
     ALL_ROLES,
@@ -29,10 +33,17 @@ from tests.cases.graph_access_rules import GRAPH_RULES, graph_objects
 from tests.cases.import_access_rules import IMPORT_RULES, import_objects
 from tests.cases.investigation_access_rules import INVESTIGATION_RULES, investigation_objects
 from tests.cases.search_access_rules import SEARCH_RULES
+from tests.conftest import personas_make, violation_at_medininkai
 from tests.dispatch.access_rules import DISPATCH_RULES, dispatch_objects
 from tests.portal.jobs_access_rules import JOB_RULES, job_objects
 from tests.portal.people_access_rules import PEOPLE_RULES, people_objects
 from tests.portal.training_access_rules import TRAINING_RULES, training_objects
+
+
+class World(NamedTuple):
+    personas: dict[str, User]
+    objects: dict[str, Any]
+
 
 EXPECTED: dict[str, Rule] = {
     # HTML pages of the core
@@ -188,8 +199,8 @@ def test_every_view_states_its_permission(name):
         )
 
 
-@pytest.fixture
-def objects(personas, administrator, violation_of_officer):
+def objects_make(personas, administrator, violation_of_officer) -> dict[str, Any]:
+    """Every object the URL patterns name, around the personas and a violation."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cases.models import Entity, GoodsLine, ViolationEntity
@@ -236,6 +247,48 @@ def objects(personas, administrator, violation_of_officer):
     }
 
 
+@pytest.fixture
+def objects(personas, administrator, violation_of_officer):
+    return objects_make(personas, administrator, violation_of_officer)
+
+
+@pytest.fixture(scope="module")
+def world_folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("url-access-world")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, world_folder) -> Iterator[World]:
+    """The personas and every object the patterns name, made once for the module's
+    ~1,700 requests (once per test, it was most of their time) in a transaction rolled
+    back at the module's end. Each test runs in a savepoint of it (the db fixture of
+    pytest-django nests), so no test sees another's writes."""
+    with (
+        override_settings(
+            MEDIA_ROOT=world_folder / "media",
+            AUDIT_ANCHOR_FILE=world_folder / "audit-anchors.jsonl",
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        personas = personas_make()
+        violation = violation_at_medininkai(personas["officer"])
+        yield World(personas, objects_make(personas, personas["administrator"], violation))
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, world_folder):
+    """In place of conftest's: the world's evidence files stay where it wrote them."""
+    settings.MEDIA_ROOT = world_folder / "media"
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchors_in_a_temporary_folder(settings, world_folder):
+    """In place of conftest's: the anchors of the world's audit records."""
+    settings.AUDIT_ANCHOR_FILE = world_folder / "audit-anchors.jsonl"
+
+
 def _request(client, rule: Rule, url: str):
     return client.post(url) if rule.method == "post" else client.get(url)
 
@@ -245,9 +298,9 @@ def _is_api(name: str) -> bool:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_anonymous_gets_login_or_401_unless_public(name, objects, client):
+def test_anonymous_gets_login_or_401_unless_public(name, world, db, client):
     rule = EXPECTED[name]
-    url = reverse(name, kwargs=rule.kwargs(objects))
+    url = reverse(name, kwargs=rule.kwargs(world.objects))
     response = _request(client, rule, url)
     if rule.public:
         assert response.status_code not in (401, 403), f"{name} should be public"
@@ -261,10 +314,10 @@ def test_anonymous_gets_login_or_401_unless_public(name, objects, client):
 
 @pytest.mark.parametrize("role", sorted(ALL_ROLES))
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_role_gets_exactly_what_the_policy_says(name, role, objects, personas, client_for):
+def test_each_role_gets_exactly_what_the_policy_says(name, role, world, db, client_for):
     rule = EXPECTED[name]
-    url = reverse(name, kwargs=rule.kwargs(objects))
-    response = _request(client_for(personas[role]), rule, url)
+    url = reverse(name, kwargs=rule.kwargs(world.objects))
+    response = _request(client_for(world.personas[role]), rule, url)
     if role in rule.roles:
         assert response.status_code not in (401, 403, 404), f"{role} should reach {name}"
         assert response.status_code != 500
@@ -279,12 +332,10 @@ API_NAMES = sorted(name for name in EXPECTED if _is_api(name))
 
 @pytest.mark.parametrize("role", sorted(ALL_ROLES))
 @pytest.mark.parametrize("name", API_NAMES)
-def test_options_on_every_api_url_answers_without_a_server_error(
-    name, role, objects, personas, client_for
-):
+def test_options_on_every_api_url_answers_without_a_server_error(name, role, world, db, client_for):
     rule = EXPECTED[name]
-    url = reverse(name, kwargs=rule.kwargs(objects))
-    response = client_for(personas[role]).options(url)
+    url = reverse(name, kwargs=rule.kwargs(world.objects))
+    response = client_for(world.personas[role]).options(url)
     assert response.status_code < 500, f"OPTIONS {name} as {role}: {response.status_code}"
     if name == "api-docs":  # an HTML page: OPTIONS is not among its methods
         assert response.status_code == 405
@@ -295,12 +346,12 @@ def test_options_on_every_api_url_answers_without_a_server_error(
         assert set(response.json()) == {"type", "detail"}
 
 
-def test_options_on_a_violation_describes_it_without_writing(objects, personas, client_for):
+def test_options_on_a_violation_describes_it_without_writing(world, db, client_for):
     from portal.models import AuditRecord
 
     before = AuditRecord.objects.count()
-    response = client_for(personas["officer"]).options(
-        reverse("api:violation-detail", kwargs={"pk": objects["violation"].pk})
+    response = client_for(world.personas["officer"]).options(
+        reverse("api:violation-detail", kwargs={"pk": world.objects["violation"].pk})
     )
     assert response.status_code == 200
     assert response.json()["name"] == "Violation Detail"
