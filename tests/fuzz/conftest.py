@@ -16,7 +16,7 @@ def _hypothesis_files_in_a_temporary_folder(
 ) -> Iterator[Path]:
     """Hypothesis keeps caches (constants, Unicode tables) in a folder of its own: a
     temporary one, so that a run leaves nothing in the project (and no example database
-    is kept at all, see test_schema.CONFIG)."""
+    is kept at all, see test_schema.config_for)."""
     home = tmp_path_factory.mktemp("hypothesis")
     set_hypothesis_home_dir(home)
     yield home
