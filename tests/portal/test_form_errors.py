@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from tests.portal.test_url_access import EXPECTED, objects  # noqa: F401 (a fixture)
+from tests.portal.test_url_access import (  # noqa: F401 (fixtures: the table's world)
+    EXPECTED,
+    _audit_anchors_in_a_temporary_folder,
+    _media_in_a_temporary_folder,
+    world,
+    world_folder,
+)
 
 # Not a valid code, call sign or number either: the form cannot accept it as it is.
 MARKER = "Kept typed 7!"
@@ -155,14 +161,14 @@ def _form_pages() -> list[tuple[str, str]]:
 def test_a_form_sent_with_bad_input_shows_a_summary_linked_to_its_fields_and_keeps_input(
     name,
     role,
-    objects,  # noqa: F811 (the fixture imported above)
-    personas,
+    world,  # noqa: F811 (the fixture imported above)
+    db,
     client_for,
     client,
 ):
     rule = EXPECTED[name]
-    url = reverse(name, kwargs=rule.kwargs(objects))
-    browser = client if role == "anonymous" else client_for(personas[role])
+    url = reverse(name, kwargs=rule.kwargs(world.objects))
+    browser = client if role == "anonymous" else client_for(world.personas[role])
     shown = browser.get(url)
     if shown.status_code != 200 or "text/html" not in shown.get("Content-Type", ""):
         # A file, a redirect or an action: no page to fill in, and none of the known ones.
@@ -201,8 +207,12 @@ def test_the_known_form_pages_are_in_the_access_table():
     assert {name for name, _role in _form_pages()} >= KNOWN_FORM_PAGES
 
 
-def test_the_summary_names_the_field_and_the_message_at_the_field_stays(client_for, administrator):
-    answer = client_for(administrator).post(
+def test_the_summary_names_the_field_and_the_message_at_the_field_stays(
+    client_for,
+    world,  # noqa: F811 (the fixture imported above)
+    db,
+):
+    answer = client_for(world.personas["administrator"]).post(
         reverse("portal:unit-create"), {"code": "", "name": MARKER}
     )
     page = _parse(answer.content.decode())
