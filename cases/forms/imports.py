@@ -198,6 +198,8 @@ class MappingForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if data.get("saved"):
+            return data  # a saved mapping is used as it is; the columns below are ignored
         for index, column in enumerate(self.columns):
             name = (data.get(f"property_{index}") or "").strip()
             slot = data.get(f"target_{index}") or ""

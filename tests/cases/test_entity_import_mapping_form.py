@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases.forms.imports import schema_property_choices
 from cases.models import DataImport
 from cases.services.imports.upload import data_import_upload
-from tests.cases.import_support import COLUMNS, csv_bytes
+from tests.cases.import_support import COLUMNS, csv_bytes, declarations_mapping
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,16 @@ def test_a_property_of_an_entity_without_a_schema_is_refused_by_name(analyst_cli
     assert "Entity B has no schema: choose it above to map “company”." in response.content.decode()
     waiting.refresh_from_db()
     assert waiting.job_id is None
+
+
+def test_with_a_saved_mapping_the_columns_below_are_not_checked(analyst_client, waiting):
+    mapping = declarations_mapping()
+
+    response = analyst_client.post(
+        waiting.get_absolute_url(),
+        {"encoding": waiting.encoding, "saved": mapping.pk, "target_1": "B", "property_1": "x"},
+    )
+
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.mapping == mapping
