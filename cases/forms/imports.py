@@ -85,16 +85,6 @@ def properties_by_schema() -> dict[str, list[tuple[str, str]]]:
     return {name: schema_property_choices(name) for name, _label in thing_schema_choices() if name}
 
 
-def _any_schema_property_choices() -> list[tuple[str, str]]:
-    """Before a column's entity has a schema: the properties of the registry's own
-    kinds, so that a page without its script can still be mapped in one go."""
-    seen: dict[str, str] = {}
-    for kind in EntityKind.values:
-        for name, label in schema_property_choices(kind):
-            seen.setdefault(name, label)
-    return sorted(seen.items(), key=lambda choice: choice[1].casefold())
-
-
 class MappingForm(forms.Form):
     """Per column: the entity it goes to (A-D) and the FtM property; per entity its
     schema; up to three relations between the entities."""
@@ -188,7 +178,10 @@ class MappingForm(forms.Form):
     def _property_choices(self, index: int) -> list[tuple[str, str]]:
         slot = self._chosen(f"target_{index}")
         schema_name = self._chosen(f"schema_{slot}") if slot in ENTITY_SLOTS else ""
-        choices = schema_property_choices(schema_name) or _any_schema_property_choices()
+        # Until its entity has a schema a column offers no property: one list of every
+        # kind's properties per column weighed 4 MB on a file of 500 columns. Without the
+        # script the page comes back with the lists once the schemata are sent.
+        choices = schema_property_choices(schema_name)
         current = self._chosen(f"property_{index}")
         if current and current not in dict(choices):
             # Kept as sent, so that the error beside it says what is wrong with it.

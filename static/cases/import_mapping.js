@@ -22,9 +22,8 @@ if (form) {
     const select = fieldOf(`property_${index}`);
     const slot = fieldOf(`target_${index}`)?.value;
     const schema = slot ? fieldOf(`schema_${slot}`)?.value : "";
-    // No schema yet: leave the server's list (the registry's kinds) as it is.
-    if (select && schema && propertiesOf[schema]) {
-      fill(select, propertiesOf[schema]);
+    if (select) {
+      fill(select, (schema && propertiesOf[schema]) || []);
     }
   };
 

@@ -108,15 +108,13 @@ def test_the_labels_are_lithuanian_for_a_lithuanian_reader(analyst_client, waiti
     assert driver["bogus"] == "bogus"  # kept as sent, beside its error
 
 
-def test_before_any_schema_the_list_has_the_registry_kinds_properties_and_the_script_all(
+def test_before_any_schema_a_column_offers_nothing_and_the_script_has_every_list(
     analyst_client, waiting
 ):
     response = analyst_client.get(waiting.get_absolute_url())
     html = response.content.decode()
 
-    first = options_of(html, 0)
-    assert first["firstName"] == "First name"
-    assert first["registrationNumber"] == "Registration number"
+    assert options_of(html, 0) == {"": "—"}
     data = re.search(r'<script id="ftm-schema-properties"[^>]*>(.*?)</script>', html, re.S)
     assert data is not None
     by_schema = json.loads(data[1])
@@ -148,3 +146,15 @@ def test_with_a_saved_mapping_the_columns_below_are_not_checked(analyst_client, 
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.mapping == mapping
+
+
+def test_without_the_script_the_schemata_sent_bring_their_lists_back(analyst_client, waiting):
+    response = analyst_client.post(
+        waiting.get_absolute_url(),
+        {"encoding": waiting.encoding, "schema_A": "Company", "target_1": "A"},
+    )
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert "Entity A: map at least one column to it." in html
+    assert options_of(html, 1)["registrationNumber"] == "Registration number"
