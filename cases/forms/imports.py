@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from followthemoney.types import registry
 
-from cases.lib.ftm import edge_schemata, ftm_model
+from cases.lib.ftm import edge_schemata, ftm_model, schema_get
 from cases.lib.ftm_labels import gettext_ftm
 from cases.models import EntityKind, ImportMapping
 
@@ -55,14 +56,33 @@ def thing_schema_choices() -> list[tuple[str, str]]:
     return [("", str(_("— not used —"))), *own, *others]
 
 
-def property_names() -> list[str]:
-    """Every property name of the registry's kinds, offered as the analyst types."""
-    names: set[str] = set()
-    for kind in EntityKind.values:
-        schema = ftm_model().get(kind)
-        if schema is not None:
-            names.update(name for name, prop in schema.properties.items() if not prop.stub)
-    return sorted(names)
+def schema_property_choices(schema_name: str) -> list[tuple[str, str]]:
+    """The properties a column may fill on a ``schema_name``: (name, label in the
+    active language), by label. Stub and hidden properties are FtM's own bookkeeping,
+    and a property naming another entity is a relation, mapped below the columns. Two
+    properties with one label (FtM has a few) show their names too."""
+    schema = schema_get(schema_name)
+    if schema is None:
+        return []
+    offered = [
+        (prop.name, gettext_ftm(prop.label))
+        for prop in schema.properties.values()
+        if not prop.stub and not prop.hidden and prop.type != registry.entity
+    ]
+    labels = [label for _name, label in offered]
+    return sorted(
+        (
+            (name, label if labels.count(label) == 1 else f"{label} ({name})")
+            for name, label in offered
+        ),
+        key=lambda choice: choice[1].casefold(),
+    )
+
+
+def properties_by_schema() -> dict[str, list[tuple[str, str]]]:
+    """The properties of every schema the page offers, for the script that switches a
+    column's list when its entity's schema changes."""
+    return {name: schema_property_choices(name) for name, _label in thing_schema_choices() if name}
 
 
 class MappingForm(forms.Form):
@@ -118,11 +138,15 @@ class MappingForm(forms.Form):
                 choices=slots,
                 required=False,
             )
+            # A CharField, not a ChoiceField: the list follows the entity's schema, which
+            # the script may change after rendering; clean() checks the pair.
             self.fields[f"property_{index}"] = forms.CharField(
                 label=_("Property of “%(column)s”") % {"column": column},
                 max_length=60,
                 required=False,
-                widget=forms.TextInput(attrs={"list": "ftm-properties", "autocomplete": "off"}),
+                widget=forms.Select(
+                    choices=self._property_choices(index), attrs={"data-import-property": index}
+                ),
             )
         edges = [
             ("", _("— none —")),
@@ -144,6 +168,53 @@ class MappingForm(forms.Form):
             self.fields[f"relation_{index}_target"] = forms.ChoiceField(
                 label=_("to entity"), choices=slots, required=False
             )
+
+    def _chosen(self, name: str) -> str:
+        """A field's value as the analyst sent it, else as the page was first filled."""
+        if self.is_bound:
+            return str(self.data.get(self.add_prefix(name)) or "")
+        return str(self.initial.get(name) or "")
+
+    def _property_choices(self, index: int) -> list[tuple[str, str]]:
+        slot = self._chosen(f"target_{index}")
+        schema_name = self._chosen(f"schema_{slot}") if slot in ENTITY_SLOTS else ""
+        # Until its entity has a schema a column offers no property: one list of every
+        # kind's properties per column weighed 4 MB on a file of 500 columns. Without the
+        # script the page comes back with the lists once the schemata are sent.
+        choices = schema_property_choices(schema_name)
+        current = self._chosen(f"property_{index}")
+        if current and current not in dict(choices):
+            # Kept as sent, so that the error beside it says what is wrong with it.
+            choices = [(current, current), *choices]
+        return [("", "—"), *choices]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("saved"):
+            return data  # a saved mapping is used as it is; the columns below are ignored
+        for index, column in enumerate(self.columns):
+            name = (data.get(f"property_{index}") or "").strip()
+            slot = data.get(f"target_{index}") or ""
+            if not name or not slot:
+                continue
+            schema_name = data.get(f"schema_{slot}") or ""
+            if not schema_name:
+                self.add_error(
+                    f"property_{index}",
+                    _("Entity %(ref)s has no schema: choose it above to map “%(column)s”.")
+                    % {"ref": slot, "column": column},
+                )
+                continue
+            schema = schema_get(schema_name)
+            prop = schema.get(name) if schema is not None else None
+            if prop is None or prop.stub:
+                self.add_error(
+                    f"property_{index}",
+                    _("Entity %(ref)s: a %(schema)s has no property “%(property)s”.")
+                    % {"ref": slot, "schema": schema_name, "property": name},
+                )
+        return data
 
     def column_rows(self) -> list[dict[str, Any]]:
         return [

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.forms.imports import ImportUploadForm, MappingForm, property_names
+from cases.forms.imports import ImportUploadForm, MappingForm, properties_by_schema
 from cases.models import DataImport, ImportFormat
 from cases.selectors.imports import (
     import_get_for_user,
@@ -143,7 +143,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "data_import": data_import,
         "form": form,
         "preview": preview,
-        "property_names": property_names() if form is not None else [],
+        "properties_by_schema": properties_by_schema() if form is not None else {},
         "may_start": data_import.created_by_id == user.pk,
     }
     if request.method == "GET":

@@ -16,7 +16,7 @@ from tests.e2e.test_jobs import signed_in
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-WIDE = {"width": 1366, "height": 900}
+WIDE = {"width": 1280, "height": 900}
 FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
 VARIANTS = [
     (WIDE, "en-GB", "desktop-en"),
@@ -53,15 +53,30 @@ def test_the_analyst_uploads_maps_and_imports_a_windows_1257_file(
     expect(page.get_by_role("cell", name="Žydrūnas")).to_be_visible()
     page.get_by_label("Entity A").select_option("Company")
     page.get_by_label("Entity C").select_option("Person")
-    for column, slot, prop in [
-        ("company", "A", "name"),
-        ("company_code", "A", "registrationNumber"),
-        ("company_country", "A", "jurisdiction"),
-        ("driver_first", "C", "firstName"),
-        ("driver_last", "C", "lastName"),
+    # Each column's list follows its entity's schema: picked by label, sent by name.
+    for column, slot, label in [
+        ("company", "A", "Name"),
+        ("company_code", "A", "Registration number"),
+        ("company_country", "A", "Jurisdiction"),
+        ("driver_first", "C", "First name"),
+        ("driver_last", "C", "Last name"),
     ]:
         page.get_by_label(f"Entity of “{column}”").select_option(slot)
-        page.get_by_label(f"Property of “{column}”").fill(prop)
+        page.get_by_label(f"Property of “{column}”").select_option(label=label)
+    expect(page.get_by_label("Property of “company_code”")).to_have_value("registrationNumber")
+    # A company has no first name: the driver's column offers a person's properties only.
+    driver = page.get_by_label("Property of “driver_first”")
+    expect(driver.locator("option", has_text="Birth date")).to_have_count(1)
+    expect(driver.locator("option", has_text="Incorporation date")).to_have_count(1)
+    company = page.get_by_label("Property of “company”")
+    expect(company.locator("option", has_text="First name")).to_have_count(0)
+    # Changing an entity's schema switches its columns' lists and keeps what still fits.
+    page.get_by_label("Entity C").select_option("Vessel")
+    expect(driver.locator("option", has_text="IMO Number")).to_have_count(1)
+    expect(driver.locator("option", has_text="First name")).to_have_count(0)
+    page.get_by_label("Entity C").select_option("Person")
+    driver.select_option(label="First name")
+    page.get_by_label("Property of “driver_last”").select_option(label="Last name")
     page.get_by_label("Relation 1").select_option("Employment")
     page.locator("#id_relation_0_source").select_option("C")
     page.locator("#id_relation_0_target").select_option("A")
@@ -107,6 +122,11 @@ def test_the_import_pages_fit_and_read_well(
 
     page.goto(waiting.get_absolute_url())
     expect(page.locator("[data-detected-encoding]")).to_have_text("cp1257")
+    page.locator("#id_schema_A").select_option("Company")
+    page.locator("#id_schema_C").select_option("Person")
+    for index, slot, prop in [(1, "A", "name"), (6, "C", "firstName"), (8, "C", "birthDate")]:
+        page.locator(f"#id_target_{index}").select_option(slot)
+        page.locator(f"#id_property_{index}").select_option(prop)
     screenshot(page, f"imports-mapping-{suffix}")
     assert page.evaluate(FITS), "the preview page overflows"
 
