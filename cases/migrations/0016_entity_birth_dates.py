@@ -17,6 +17,7 @@ class Migration(migrations.Migration):
             model_name="entity",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.db.models.fields.json.KeyTransform("birthDate", "properties"),
+                fastupdate=False,
                 name="entity_birth_dates",
             ),
         ),
