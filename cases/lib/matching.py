@@ -13,6 +13,7 @@ Pure: no database. The services (cases/services/resolution.py) store the proposa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rigour.names import remove_org_types
@@ -54,13 +55,21 @@ _NOT_IDENTIFYING = frozenset({"programId", "recordId", "sourceUrl", "kppCode"})
 _PARTIES = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
 
 
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> tuple[str, ...]:
+    text = ascii_text(remove_org_types(name)).lower()
+    cleaned = "".join(char if char.isalnum() else " " for char in text)
+    return tuple(word for word in cleaned.split() if len(word) >= _MIN_WORD)
+
+
 def name_words(name: str) -> list[str]:
     """The words of ``name`` in lower-case Latin ASCII ("Šimkus Жуков" -> ["simkus",
     "zhukov"]), punctuation and legal forms ("UAB", "LLC", "Limited Liability Company")
-    dropped: two companies are not alike for both being limited companies."""
-    text = ascii_text(remove_org_types(name)).lower()
-    cleaned = "".join(char if char.isalnum() else " " for char in text)
-    return [word for word in cleaned.split() if len(word) >= _MIN_WORD]
+    dropped: two companies are not alike for both being limited companies.
+
+    Cached: a batch's proposals compare the same names many times over, and
+    transliteration is most of a comparison's cost."""
+    return list(_name_words(name))
 
 
 def name_codes(names: list[str]) -> list[str]:

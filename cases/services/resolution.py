@@ -9,10 +9,11 @@ what each entity looked like, so that an undo gives back both entities with thei
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,8 +32,9 @@ from cases.services.search import search_index_refresh
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
-# Candidates looked at per new entity: the index narrows by name sound and identifiers;
-# a common surname could still bring thousands, and a proposal list is read by a person.
+# Candidates scored per new entity: the index narrows by identifiers, name sounds and
+# dates of birth; a common name could still bring many, and a proposal list is read by
+# a person.
 CANDIDATES_PER_ENTITY = 50
 
 
@@ -45,60 +47,136 @@ def _pair(one: Entity, two: Entity) -> tuple[Entity, Entity]:
     return (one, two) if one.pk < two.pk else (two, one)
 
 
+# The candidates of a batch's entities, in one statement: a registry entity of a
+# comparable kind, not merged away, that shares an identifier, or has every name sound of
+# the new entity (word order, transliteration and extra middle names aside), or shares a
+# name sound and a date of birth. Looser overlap (one common first name) cannot reach
+# PROPOSE_AT by itself (cases/lib/matching.py: names up to 80, only a same date of birth
+# adds), so the candidates scored in Python are the few that can; each branch is an index
+# search (GIN on identifiers, name codes, birth dates), never a scan of a common name.
+# Where more than CANDIDATES_PER_ENTITY qualify (namesakes born the same day), those
+# sharing an identifier, then the most name sounds, come first.
+_CANDIDATES_SQL = """
+WITH found AS (
+    SELECT n.id AS entity_id, hit.id
+    FROM cases_entity n
+    CROSS JOIN LATERAL (
+        SELECT e.id, e.identifiers && n.identifiers AS shares_identifier,
+            cardinality(ARRAY(
+                SELECT unnest(e.name_codes) INTERSECT SELECT unnest(n.name_codes)
+            )) AS shared_sounds
+        FROM (
+            -- Each search by its own index alone (OFFSET 0 keeps the planner from
+            -- mixing in another, whatever the statistics of a table an import has
+            -- just filled say); the other conditions are checked on the few found.
+            SELECT * FROM cases_entity e
+            WHERE cardinality(n.identifiers) > 0 AND e.identifiers && n.identifiers
+            OFFSET 0
+        ) e
+        WHERE e.id <> n.id AND e.merged_into_id IS NULL
+          AND (e.kind = n.kind OR e.kind = ANY(%(parties)s) AND n.kind = ANY(%(parties)s))
+        UNION
+        SELECT e.id, e.identifiers && n.identifiers, cardinality(n.name_codes)
+        FROM (
+            SELECT * FROM cases_entity e
+            WHERE cardinality(n.name_codes) > 0 AND e.name_codes @> n.name_codes
+            OFFSET 0
+        ) e
+        WHERE e.id <> n.id AND e.merged_into_id IS NULL
+          AND (e.kind = n.kind OR e.kind = ANY(%(parties)s) AND n.kind = ANY(%(parties)s))
+        UNION
+        SELECT e.id, e.identifiers && n.identifiers,
+            cardinality(ARRAY(
+                SELECT unnest(e.name_codes) INTERSECT SELECT unnest(n.name_codes)
+            ))
+        FROM (
+            SELECT * FROM cases_entity e
+            WHERE jsonb_typeof(n.properties -> 'birthDate') = 'array'
+              AND (e.properties -> 'birthDate') ?| ARRAY(
+                    SELECT jsonb_array_elements_text(n.properties -> 'birthDate'))
+            OFFSET 0
+        ) e
+        WHERE e.name_codes && n.name_codes
+          AND e.id <> n.id AND e.merged_into_id IS NULL
+          AND (e.kind = n.kind OR e.kind = ANY(%(parties)s) AND n.kind = ANY(%(parties)s))
+        ORDER BY 2 DESC, 3 DESC, 1
+        LIMIT %(limit)s
+    ) AS hit
+    WHERE n.id = ANY(%(ids)s)
+)
+SELECT found.entity_id, c.id, c.label, c.properties, c.identifiers
+FROM found JOIN cases_entity c ON c.id = found.id
+ORDER BY found.entity_id, c.id
+"""
+
+
+def _candidates(ids: list[int]) -> list[tuple[int, Entity]]:
+    """(new entity's id, candidate) pairs for the entities ``ids``, at most
+    CANDIDATES_PER_ENTITY each, in one statement."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Compiling the statement took longer than running it for a batch of 500.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            _CANDIDATES_SQL,
+            {"ids": ids, "parties": comparable_kinds("Company"), "limit": CANDIDATES_PER_ENTITY},
+        )
+        rows = cursor.fetchall()
+    found = []
+    for entity_id, pk, label, properties, identifiers in rows:
+        if isinstance(properties, str):
+            properties = json.loads(properties)
+        found.append(
+            (entity_id, Entity(pk=pk, label=label, properties=properties, identifiers=identifiers))
+        )
+    return found
+
+
 def matches_propose(*, entity_ids: list[int]) -> list[EntityMatch]:
     """Propose the likely matches of each entity in ``entity_ids`` among the registry's
-    entities of a comparable kind that were not merged away: each candidate found by a
-    shared name sound or identifier is scored (cases/lib/matching.py) and proposed at
-    PROPOSE_AT or above. A pair already proposed or judged, "same" or "different", is
-    never proposed again.
+    entities of a comparable kind that were not merged away: each candidate that could
+    reach PROPOSE_AT (see _CANDIDATES_SQL) is scored (cases/lib/matching.py) and
+    proposed at PROPOSE_AT or above, with its reasons. A pair already proposed or
+    judged, "same" or "different", is never proposed again.
 
-    Set-based for a batch (an import's): the pairs already there are read in one query,
-    the candidates in one per entity, and the proposals written in one statement."""
-    entities = [
-        entity
-        for entity in Entity.objects.filter(pk__in=entity_ids, merged_into__isnull=True)
+    Set-based for a batch (an import's): the entities, the pairs already there and the
+    candidates are read in one query each, and the proposals written in one statement."""
+    entities = {
+        entity.pk: entity
+        for entity in Entity.objects.filter(pk__in=entity_ids, merged_into__isnull=True).only(
+            "kind", "label", "properties", "name_codes", "identifiers"
+        )
         if is_matchable(entity.kind) and (entity.name_codes or entity.identifiers)
-    ]
+    }
     if not entities:
         return []
-    ids = [entity.pk for entity in entities]
+    ids = sorted(entities)
     known: set[tuple[int, int]] = set(
         EntityMatch.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids)).values_list(
             "left_id", "right_id"
         )
     )
     new: list[EntityMatch] = []
-    for entity in entities:
-        candidates = (
-            Entity.objects.filter(kind__in=comparable_kinds(entity.kind), merged_into__isnull=True)
-            .exclude(pk=entity.pk)
-            .filter(
-                Q(name_codes__overlap=entity.name_codes or ["-"])
-                | Q(identifiers__overlap=entity.identifiers or ["-"])
-            )
-            .order_by("pk")[:CANDIDATES_PER_ENTITY]
+    for entity_id, candidate in _candidates(ids):
+        left, right = _pair(entities[entity_id], candidate)
+        if (left.pk, right.pk) in known:
+            continue
+        result = match_score(
+            left_names=_names(left),
+            left_properties=left.properties or {},
+            left_identifiers=left.identifiers,
+            right_names=_names(right),
+            right_properties=right.properties or {},
+            right_identifiers=right.identifiers,
         )
-        for candidate in candidates:
-            left, right = _pair(entity, candidate)
-            if (left.pk, right.pk) in known:
-                continue
-            result = match_score(
-                left_names=_names(left),
-                left_properties=left.properties or {},
-                left_identifiers=left.identifiers,
-                right_names=_names(right),
-                right_properties=right.properties or {},
-                right_identifiers=right.identifiers,
+        if result.score < PROPOSE_AT:
+            continue
+        known.add((left.pk, right.pk))
+        # By id: the candidates (their properties may be large) are not held.
+        new.append(
+            EntityMatch(
+                left_id=left.pk, right_id=right.pk, score=result.score, reasons=result.reasons
             )
-            if result.score < PROPOSE_AT:
-                continue
-            known.add((left.pk, right.pk))
-            # By id: the candidates (their properties may be large) are not held.
-            new.append(
-                EntityMatch(
-                    left_id=left.pk, right_id=right.pk, score=result.score, reasons=result.reasons
-                )
-            )
+        )
     try:
         with transaction.atomic():
             return EntityMatch.objects.bulk_create(new)

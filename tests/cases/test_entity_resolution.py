@@ -62,6 +62,20 @@ def test_a_person_written_in_another_alphabet_is_proposed_with_its_reasons(one, 
     assert match.reasons[1]["params"] == {"date": "1971-04-02"}
 
 
+def test_a_match_is_found_among_many_who_share_a_common_first_name(analyst):
+    # More namesakes of "Jonas", born the same day, than candidates looked at per entity,
+    # all registered before the match: the candidates closest in name are scored first.
+    for number in range(60):
+        person(analyst, "Jonas", f"Kaz{chr(97 + number % 26)}{chr(97 + number // 26)}auskas")
+    first = person(analyst, "Jonas", "Šimkus")
+    second = person(analyst, "Jonas", "Simkus")
+
+    (match,) = matches_propose(entity_ids=[second.pk])
+
+    assert {match.left, match.right} == {first, second}
+    assert [reason["code"] for reason in match.reasons] == ["name_transliterated", "birth_date"]
+
+
 def test_the_same_name_born_on_another_day_is_not_proposed(analyst):
     person(analyst, "Ivan", "Zhukov", born="1971-04-02")
     other = person(analyst, "Иван", "Жуков", born="1985-11-30")
