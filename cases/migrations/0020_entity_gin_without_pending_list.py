@@ -10,7 +10,7 @@ _INDEXES = ("entity_name_codes", "entity_identifiers")
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0016_entity_birth_dates"),
+        ("cases", "0019_entity_birth_dates"),
     ]
 
     operations = [

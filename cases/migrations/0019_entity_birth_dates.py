@@ -8,7 +8,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0015_entity_label_upper"),
+        ("cases", "0018_entity_label_upper"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
