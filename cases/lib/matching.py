@@ -152,6 +152,11 @@ def _best_names(left: list[str], right: list[str]) -> tuple[float, str, str, lis
     return best
 
 
+# The properties match_score reads, besides the names it is given (a caller may fetch
+# candidates with these alone).
+SCORED_PROPERTIES = ("name", "birthDate", "nationality")
+
+
 def match_score(
     *,
     left_names: list[str],

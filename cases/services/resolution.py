@@ -18,7 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.lib.matching import PROPOSE_AT, comparable_kinds, is_matchable, match_score
+from cases.lib.matching import (
+    PROPOSE_AT,
+    SCORED_PROPERTIES,
+    comparable_kinds,
+    is_matchable,
+    match_score,
+)
 from cases.models import (
     Entity,
     EntityMatch,
@@ -104,7 +110,12 @@ WITH found AS (
     ) AS hit
     WHERE n.id = ANY(%(ids)s)
 )
-SELECT found.entity_id, c.id, c.label, c.properties, c.identifiers
+-- Of the candidates' properties, only those match_score reads (SCORED_PROPERTIES): long
+-- notes on thousands of candidates would not fit an import's memory bound.
+SELECT found.entity_id, c.id, c.label,
+    (SELECT coalesce(jsonb_object_agg(key, value), '{}')
+     FROM jsonb_each(c.properties) WHERE key = ANY(%(scored)s)),
+    c.identifiers
 FROM found JOIN cases_entity c ON c.id = found.id
 ORDER BY found.entity_id, c.id
 """
@@ -118,7 +129,12 @@ def _candidates(ids: list[int]) -> list[tuple[int, Entity]]:
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             _CANDIDATES_SQL,
-            {"ids": ids, "parties": comparable_kinds("Company"), "limit": CANDIDATES_PER_ENTITY},
+            {
+                "ids": ids,
+                "parties": comparable_kinds("Company"),
+                "limit": CANDIDATES_PER_ENTITY,
+                "scored": list(SCORED_PROPERTIES),
+            },
         )
         rows = cursor.fetchall()
     found = []
