@@ -80,6 +80,32 @@ def _read_checked(upload: UploadedFile) -> tuple[bytes, str]:
     return content, content_type
 
 
+def case_document_write(
+    *,
+    actor: User,
+    case: Case,
+    name: str,
+    content: bytes,
+    content_type: str,
+    description: str = "",
+) -> CaseDocument:
+    """The one place a case document's file is written: under its SHA-256, never
+    modified. The caller has checked the file and holds a transaction."""
+    digest = hashlib.sha256(content).hexdigest()
+    document = CaseDocument(
+        case=case,
+        original_name=name[:255],
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        description=description,
+        uploaded_by=actor,
+    )
+    document.file.save(digest, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
 @transaction.atomic
 def case_document_add(
     *, actor: User, case: Case, upload: UploadedFile, description: str = ""
@@ -98,17 +124,14 @@ def case_document_add(
                 % {"name": existing.original_name}
             }
         )
-    document = CaseDocument(
+    document = case_document_write(
+        actor=actor,
         case=case,
-        original_name=(upload.name or "file")[:255],
+        name=upload.name or "file",
+        content=content,
         content_type=content_type,
-        size=len(content),
-        sha256=digest,
         description=description,
-        uploaded_by=actor,
     )
-    document.file.save(digest, ContentFile(content), save=False)
-    document.save()
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

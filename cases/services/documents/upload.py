@@ -14,14 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseDocument, DocumentText, ExtractionStatus
-from cases.services.case_content import DESCRIPTION_MAX
+from cases.services.case_content import DESCRIPTION_MAX, case_document_write
 from cases.services.documents import kinds
 from cases.services.search import search_index_refresh
 from portal.lib.text import lengths_check
@@ -231,18 +230,14 @@ def document_store(
 ) -> CaseDocument:
     """Keep one file as a document of ``case`` (under its SHA-256, never modified), with
     its text waiting to be extracted. The caller has checked it and holds a transaction."""
-    digest = hashlib.sha256(content).hexdigest()
-    document = CaseDocument(
+    document = case_document_write(
+        actor=actor,
         case=case,
-        original_name=name[:255],
+        name=name,
+        content=content,
         content_type=content_type,
-        size=len(content),
-        sha256=digest,
         description=description,
-        uploaded_by=actor,
     )
-    document.file.save(digest, ContentFile(content), save=False)
-    document.save()
     DocumentText.objects.create(document=document, parent=parent, status=ExtractionStatus.PENDING)
     return document
 
