@@ -106,6 +106,24 @@ def is_matchable(kind: str) -> bool:
     return bool(schema is not None and schema.matchable and not schema.edge)
 
 
+# Schemata whose things are told apart by a key (a plate or VIN, a number, an address of
+# mail), not by what they are called: two plates a digit apart are two vehicles. Only a
+# shared identifier proposes them (and an equal key merges them by rule); their "names"
+# are never compared.
+KEYED_KINDS = frozenset(
+    {
+        "Vehicle",
+        "Phone",
+        "EmailAddress",
+        "BankAccount",
+        "Container",
+        "CustomsDeclaration",
+        "Passport",
+        "Identification",
+    }
+)
+
+
 def comparable_kinds(kind: str) -> list[str]:
     """The schemata an entity of ``kind`` may turn out to be the same as: a company may
     be registered as an organisation elsewhere; other kinds only match their own."""

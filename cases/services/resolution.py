@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.lib.matching import (
+    KEYED_KINDS,
     PROPOSE_AT,
     SCORED_PROPERTIES,
     comparable_kinds,
@@ -54,7 +55,8 @@ def _pair(one: Entity, two: Entity) -> tuple[Entity, Entity]:
 
 
 # The candidates of a batch's entities, in one statement: a registry entity of a
-# comparable kind, not merged away, that shares an identifier, or has every name sound of
+# comparable kind, not merged away, that shares an identifier, or (but for KEYED_KINDS,
+# told apart by their keys alone) has every name sound of
 # the new entity (word order, transliteration and extra middle names aside), or shares a
 # name sound and a date of birth. Looser overlap (one common first name) cannot reach
 # PROPOSE_AT by itself (cases/lib/matching.py: names up to 80, only a same date of birth
@@ -86,6 +88,7 @@ WITH found AS (
         FROM (
             SELECT * FROM cases_entity e
             WHERE cardinality(n.name_codes) > 0 AND e.name_codes @> n.name_codes
+              AND NOT n.kind = ANY(%(keyed)s)
             OFFSET 0
         ) e
         WHERE e.id <> n.id AND e.merged_into_id IS NULL
@@ -98,6 +101,7 @@ WITH found AS (
         FROM (
             SELECT * FROM cases_entity e
             WHERE jsonb_typeof(n.properties -> 'birthDate') = 'array'
+              AND NOT n.kind = ANY(%(keyed)s)
               AND (e.properties -> 'birthDate') ?| ARRAY(
                     SELECT jsonb_array_elements_text(n.properties -> 'birthDate'))
             OFFSET 0
@@ -134,6 +138,7 @@ def _candidates(ids: list[int]) -> list[tuple[int, Entity]]:
                 "parties": comparable_kinds("Company"),
                 "limit": CANDIDATES_PER_ENTITY,
                 "scored": list(SCORED_PROPERTIES),
+                "keyed": sorted(KEYED_KINDS),
             },
         )
         rows = cursor.fetchall()
