@@ -96,21 +96,27 @@ def entity_documents(ids: Iterable[int] | None) -> Iterator[SearchDocument]:
         "kind", "label", "key", "properties", "created_at"
     )
     for chunk in _batches(_chunked(entities, ids)):
-        restricted = _entity_restricted([entity.pk for entity in chunk])
-        for entity in chunk:
-            properties = entity.properties or {}
-            aliases = properties.get("name") or []
-            if isinstance(aliases, str):
-                aliases = [aliases]
-            yield SearchDocument(
-                object_id=entity.pk,
-                title=entity.label,
-                body="\n".join([entity.key, *_property_texts(entity.kind, properties)]).strip(),
-                aliases=tuple(str(alias) for alias in aliases if isinstance(alias, str)),
-                status=entity.kind,
-                occurred_on=timezone.localtime(entity.created_at).date(),
-                restricted_case_ids=restricted.get(entity.pk, ()),
-            )
+        yield from entity_documents_of(chunk)
+
+
+def entity_documents_of(entities: list[Entity]) -> Iterator[SearchDocument]:
+    """The documents of these entities as they are in memory (an import's batch has
+    just written them: reading them back would only cost a query)."""
+    restricted = _entity_restricted([entity.pk for entity in entities])
+    for entity in entities:
+        properties = entity.properties or {}
+        aliases = properties.get("name") or []
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        yield SearchDocument(
+            object_id=entity.pk,
+            title=entity.label,
+            body="\n".join([entity.key, *_property_texts(entity.kind, properties)]).strip(),
+            aliases=tuple(str(alias) for alias in aliases if isinstance(alias, str)),
+            status=entity.kind,
+            occurred_on=timezone.localtime(entity.created_at).date(),
+            restricted_case_ids=restricted.get(entity.pk, ()),
+        )
 
 
 def _batches(items: Iterator[Any]) -> Iterator[list[Any]]:

@@ -15,8 +15,10 @@ from itertools import islice
 from django.db import transaction
 
 from cases.lib.search import SearchDocument, names_ascii, strip_markers
-from cases.models import SearchEntry
+from cases.models import Entity, SearchEntry
 from cases.selectors.search import SearchQuery, SearchResults, search_for_user, search_sources
+from cases.selectors.search_sources import entity_documents_of
+from portal.lib.bulk_copy import copy_create
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
 
@@ -67,6 +69,13 @@ def search_index_refresh(*, kind: str, ids: Iterable[int]) -> None:
 
     _write(kind, documents())
     SearchEntry.objects.filter(kind=kind, object_id__in=set(ids) - set(found)).delete()
+
+
+@transaction.atomic
+def search_index_add_entities(entities: list[Entity]) -> None:
+    """Index entities just created (they have no entry yet), from the objects in memory
+    and written with COPY: an import's batch adds thousands at a time."""
+    copy_create([_entry("entity", document) for document in entity_documents_of(entities)])
 
 
 @transaction.atomic

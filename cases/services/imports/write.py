@@ -30,7 +30,8 @@ from cases.models import (
 from cases.services.entities import entity_index
 from cases.services.imports.mapping import MappedEntity, MappedRow
 from cases.services.resolution import matches_propose, merged_properties
-from cases.services.search import search_index_refresh
+from cases.services.search import search_index_add_entities
+from portal.lib.bulk_copy import copy_create
 
 
 @dataclass
@@ -181,7 +182,7 @@ def rows_write(data_import: DataImport, rows: Sequence[MappedRow]) -> WriteCount
                 # The same entity at both ends (two refs matched to one) links nothing.
                 if source is not target and (source.pk is None or source.pk != target.pk):
                     links.append(_Link(row.number, link.ref, link.kind, source, target))
-        Entity.objects.bulk_create(registry.new)
+        copy_create(registry.new)
         counts.created_ids = [entity.pk for entity in registry.new]
         for entity in registry.changed.values():
             entity.save(update_fields=["properties", "name_codes", "identifiers", "updated_at"])
@@ -197,9 +198,9 @@ def rows_write(data_import: DataImport, rows: Sequence[MappedRow]) -> WriteCount
             for row, ref, entity, matched in said
         ]
         records.extend(_links_write(data_import, links, counts))
-        ImportedRecord.objects.bulk_create(records)
+        copy_create(records)
         if counts.created_ids:
-            search_index_refresh(kind="entity", ids=counts.created_ids)
+            search_index_add_entities(registry.new)
             # In the batch's transaction: a worker killed after it leaves no entity
             # without its proposals.
             matches_propose(entity_ids=counts.created_ids)
@@ -244,7 +245,7 @@ def _links_write(
             created_by=data_import.created_by,
         )
         said.append((link, triple, False))
-    Relation.objects.bulk_create(new.values())
+    copy_create(list(new.values()))
     counts.relations_created += len(new)
     return [
         ImportedRecord(
