@@ -99,10 +99,13 @@ def entity_documents(ids: Iterable[int] | None) -> Iterator[SearchDocument]:
         yield from entity_documents_of(chunk)
 
 
-def entity_documents_of(entities: list[Entity]) -> Iterator[SearchDocument]:
+def entity_documents_of(
+    entities: list[Entity], *, just_created: bool = False
+) -> Iterator[SearchDocument]:
     """The documents of these entities as they are in memory (an import's batch has
-    just written them: reading them back would only cost a query)."""
-    restricted = _entity_restricted([entity.pk for entity in entities])
+    just written them: reading them back would only cost a query). Entities
+    ``just_created`` are in no case yet, so in no restricted one."""
+    restricted = {} if just_created else _entity_restricted([entity.pk for entity in entities])
     for entity in entities:
         properties = entity.properties or {}
         aliases = properties.get("name") or []

@@ -73,9 +73,11 @@ def search_index_refresh(*, kind: str, ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def search_index_add_entities(entities: list[Entity]) -> None:
-    """Index entities just created (they have no entry yet), from the objects in memory
-    and written with COPY: an import's batch adds thousands at a time."""
-    copy_create([_entry("entity", document) for document in entity_documents_of(entities)])
+    """Index entities just created, in the transaction that created them (they have no
+    entry and are in no case yet), from the objects in memory and written with COPY: an
+    import's batch adds thousands at a time."""
+    documents = entity_documents_of(entities, just_created=True)
+    copy_create([_entry("entity", document) for document in documents])
 
 
 @transaction.atomic
