@@ -7,8 +7,6 @@ is the one running the import."""
 
 import csv
 import io
-import os
-import signal
 import time
 from datetime import date, timedelta
 
@@ -17,14 +15,13 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.models import DataImport, Entity, ImportedRecord, ImportStatus, Relation
 from portal.models import Job, JobStatus
 from portal.services.job_reaper import jobs_reap
 from tests.cases.import_support import COLUMNS, declarations_mapping
 from tests.conftest import worker_environment, worker_start, worker_stop
-from tests.portal.test_jobs_worker import wait_until
+from tests.portal.test_jobs_worker import heartbeat_stale_wait, wait_until, worker_kill
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -100,8 +97,7 @@ def test_an_import_whose_worker_is_killed_mid_way_finishes_once_with_every_row_o
         assert ROWS < body["items_done"] < 2 * ROWS
         assert body["rate_per_second"] > 0
         assert body["eta_seconds"] is not None
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=10)
+        worker_kill(first)
     finally:
         if first.poll() is None:
             worker_stop(first)
@@ -113,13 +109,7 @@ def test_an_import_whose_worker_is_killed_mid_way_finishes_once_with_every_row_o
     resume_at = job.checkpoint["next_row"]
     assert 2 < resume_at < ROWS + 1
     assert 0 < data_import.entities_created < 2 * ROWS + 1
-    stale_after = timedelta(seconds=settings.JOB_STALE_AFTER_S)
-    wait_until(
-        lambda: Job.objects.filter(
-            pk=job.pk, heartbeat_at__lt=timezone.now() - stale_after
-        ).exists(),
-        "the killed worker's heartbeat goes stale",
-    )
+    heartbeat_stale_wait(job)
     # The new worker first (a worker busy with the import answers no ping), then the
     # reaper sends the job to it.
     second = worker_start(env, name="survivor")

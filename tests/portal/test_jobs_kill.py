@@ -3,21 +3,15 @@ stale heartbeat and queues it again, a new worker resumes it from its checkpoint
 it finishes once, every row written exactly once. The workers are this test's own (no
 module worker), so that the one killed is the one running the job."""
 
-import os
-import signal
-from datetime import timedelta
-
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from portal.models import Job, JobStatus
 from portal.services.job_reaper import jobs_reap
 from tests.conftest import worker_environment, worker_start, worker_stop
 from tests.portal.test_jobs import grant_test_kinds
-from tests.portal.test_jobs_worker import start, wait_until
+from tests.portal.test_jobs_worker import heartbeat_stale_wait, start, wait_until, worker_kill
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -59,8 +53,7 @@ def test_a_job_whose_worker_is_killed_mid_way_finishes_once_with_every_row_once(
         assert body["eta_seconds"] > 0
         assert body["counts"]["created"] == body["items_done"]
 
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=10)
+        worker_kill(first)
     finally:
         if first.poll() is None:
             worker_stop(first)
@@ -69,13 +62,7 @@ def test_a_job_whose_worker_is_killed_mid_way_finishes_once_with_every_row_once(
     assert job.status == JobStatus.RUNNING
     done_when_killed = job.items_done
     assert 0 < done_when_killed < STEPS * ROWS_PER_STEP
-    stale_after = timedelta(seconds=settings.JOB_STALE_AFTER_S)
-    wait_until(
-        lambda: Job.objects.filter(
-            pk=job.pk, heartbeat_at__lt=timezone.now() - stale_after
-        ).exists(),
-        "the killed worker's heartbeat goes stale",
-    )
+    heartbeat_stale_wait(job)
     assert jobs_reap().requeued == [job.pk]
     # A second reaper finds nothing more to do.
     assert jobs_reap().requeued == []

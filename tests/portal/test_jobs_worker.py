@@ -3,13 +3,19 @@ broker and the test database): to success with progress and a result file, to fa
 with the reason, and stopped by a cancel while running."""
 
 import hashlib
+import os
+import signal
+import subprocess
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from celery.result import AsyncResult
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import Job, JobStatus
 from tests.portal.test_jobs import grant_test_kinds
@@ -26,6 +32,23 @@ def wait_until(condition: Callable[[], bool], what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"Not within {WAIT_S} s: {what}")
         time.sleep(0.05)
+
+
+def worker_kill(process: subprocess.Popen[bytes]) -> None:
+    """kill -9, as a machine losing its power would: no shutdown, no acknowledgement."""
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def heartbeat_stale_wait(job: Job) -> None:
+    """Until the killed worker's heartbeat on ``job`` is old enough for the reaper."""
+    stale_after = timedelta(seconds=settings.JOB_STALE_AFTER_S)
+    wait_until(
+        lambda: Job.objects.filter(
+            pk=job.pk, heartbeat_at__lt=timezone.now() - stale_after
+        ).exists(),
+        "the killed worker's heartbeat goes stale",
+    )
 
 
 def start(client, kind: str, parameters: dict | None = None) -> Job:
