@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from portal.api import accounts, audit, geo, jobs, training, users
+from portal.api import accounts, audit, geo, job_schedules, jobs, training, users
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -28,6 +28,12 @@ urlpatterns = [
         "jobs/<int:pk>/results/<int:result_id>/",
         jobs.JobResultDownload.as_view(),
         name="job-result-download",
+    ),
+    path("job-schedules/", job_schedules.JobScheduleList.as_view(), name="job-schedule-list"),
+    path(
+        "job-schedules/<int:pk>/",
+        job_schedules.JobScheduleDetail.as_view(),
+        name="job-schedule-detail",
     ),
     path("training/courses/", training.CourseList.as_view(), name="training-course-list"),
     path(

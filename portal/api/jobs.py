@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -156,11 +157,28 @@ class JobStartSerializer(serializers.Serializer):
 
 
 class JobFilterSerializer(serializers.Serializer):
+    """The filters of the jobs page (portal.views.jobs), by the same selector."""
+
     status = serializers.ChoiceField(choices=JobStatus.choices, required=False)
-    kind = serializers.CharField(max_length=100, required=False)
-    owner = serializers.CharField(
-        max_length=150, required=False, help_text="A username (administrators only)."
+    kind = serializers.CharField(
+        max_length=100, required=False, help_text="A kind's name (see /api/v1/jobs/kinds/)."
     )
+    owner = serializers.CharField(
+        max_length=150,
+        required=False,
+        help_text="The username of who started the jobs (administrators; anyone else may "
+        "give only their own). Nobody of that name: no jobs.",
+    )
+
+    def validate_owner(self, username: str) -> str:
+        # The selector lists only one's own jobs to those who may not see every job: a
+        # filter on someone else would be ignored and answer with one's own, misleading.
+        user = self.context["user"]
+        if username != user.username and not user.has_perm("portal.view_every_job"):
+            raise serializers.ValidationError(
+                _("Only those who see every job filter by who started it.")
+            )
+        return username
 
 
 class JobKindSerializer(serializers.Serializer):
@@ -177,15 +195,17 @@ class JobList(GenericAPIView):
     permission_classes = [Authenticated]
     queryset = Job.objects.none()  # for the schema only: rows come from the selector
     serializer_class = JobSerializer
+    filter_backends = []  # newest first, always; the filters are JobFilterSerializer's
 
     @extend_schema(
         parameters=[JobFilterSerializer], responses={200: JobSerializer(many=True), **ERRORS}
     )
     def get(self, request: Request) -> Response:
-        filters = JobFilterSerializer(data=request.query_params)
+        user = request_user(request)
+        filters = JobFilterSerializer(data=request.query_params, context={"user": user})
         filters.is_valid(raise_exception=True)
         jobs = job_list_for_user(
-            user=request_user(request),
+            user=user,
             status=filters.validated_data.get("status", ""),
             kind=filters.validated_data.get("kind", ""),
             owner_username=filters.validated_data.get("owner", ""),

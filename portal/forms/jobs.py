@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.job_kinds import job_kinds
 from portal.models import JobScheduleType, JobStatus, User
+from portal.selectors.jobs import job_schedule_owner_choices
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -45,7 +46,7 @@ class JobScheduleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Job kind"))
     owner = PersonChoiceField(
         label=_("Runs as"),
-        queryset=User.objects.filter(is_active=True).order_by("username"),
+        queryset=job_schedule_owner_choices(),
         help_text=_("The jobs are started as this person, with their permissions."),
     )
     schedule_type = forms.ChoiceField(label=_("Repeats"), choices=JobScheduleType.choices)

@@ -86,6 +86,12 @@ def job_schedule_list() -> QuerySet[JobSchedule]:
     return JobSchedule.objects.select_related("owner", "periodic_task").order_by("name")
 
 
+def job_schedule_owner_choices() -> QuerySet[User]:
+    """Whom a schedule may run as: active people, by username (whether they may start
+    the kind is the service's check)."""
+    return User.objects.filter(is_active=True).order_by("username")
+
+
 def job_schedule_get(*, pk: int) -> JobSchedule:
     schedule = job_schedule_list().filter(pk=pk).first()
     if schedule is None:

@@ -175,3 +175,57 @@ def test_jobs_pages_screenshots(
         expect(page.get_by_role("progressbar")).to_be_visible()
         screenshot(page, f"jobs-detail-{name}-{suffix}")
         assert page.evaluate(FITS), "wider than the screen"
+
+
+# Each filter drop-down: its name, whether the whole text of its chosen option shows (that
+# text's width in the select's own font, plus the arrow, within the select's inner width,
+# to a pixel's rounding), and whether it spans the filter card's whole line.
+FILTER_CHOICES_SHOWN = """() => [...document.querySelectorAll("form.filters select")].map(
+(select) => {
+  const style = getComputedStyle(select);
+  const probe = document.createElement("span");
+  probe.style.font = style.font;
+  probe.style.whiteSpace = "pre";
+  probe.style.position = "absolute";
+  probe.textContent = select.selectedOptions[0].text;
+  document.body.append(probe);
+  const needed = probe.getBoundingClientRect().width + 20;
+  probe.remove();
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const form = select.form;
+  const formStyle = getComputedStyle(form);
+  const line =
+    form.clientWidth - parseFloat(formStyle.paddingLeft) - parseFloat(formStyle.paddingRight);
+  return {name: select.name, whole: needed <= room + 1, fullLine: select.offsetWidth >= line - 1};
+}
+)"""
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "lt-LT"])
+@pytest.mark.parametrize("viewport_name", ["desktop", "phone"])
+def test_the_filter_drop_downs_show_the_whole_kind_and_name_chosen(
+    new_page, client_for, administrator, analyst, live_server, locale, viewport_name
+):
+    analyst.first_name, analyst.last_name = "Aleksandra", "Kazlauskienė-Petrauskaitė"
+    analyst.save(update_fields=["first_name", "last_name"])
+    Job.objects.create(kind="cases.case_extract", owner=analyst, status=JobStatus.SUCCEEDED)
+    viewport = DESKTOP if viewport_name == "desktop" else PHONE
+    page = signed_in(new_page, client_for, administrator, live_server, viewport, locale)
+
+    page.goto(f"/jobs/?status=succeeded&kind=cases.case_extract&owner={analyst.pk}")
+    if viewport_name == "phone":  # folded behind "Filters (3)" on a phone
+        page.locator(".filters-fold > summary").click()
+    expect(page.locator("form.filters select").first).to_be_visible()
+
+    screenshot(page, f"jobs-list-filtered-{locale[:2]}-{viewport_name}")
+    shown = page.evaluate(FILTER_CHOICES_SHOWN)
+    assert [select["name"] for select in shown] == ["status", "kind", "owner"]
+    if viewport_name == "desktop":  # each as wide as its longest choice, on one line
+        assert all(select["whole"] for select in shown), shown
+        assert not any(select["fullLine"] for select in shown), shown
+    else:  # each the whole line; the chips below say the whole of what is chosen
+        assert all(select["fullLine"] for select in shown), shown
+        chips = page.locator(".filter-chips")
+        expect(chips).to_contain_text("Kazlauskienė-Petrauskaitė (analyst)")
+        expect(chips).to_contain_text("(zip)")
+    assert page.evaluate(FITS), "wider than the screen"

@@ -34,6 +34,8 @@ JOB_RULES: dict[str, Rule] = {
     "portal:job-schedule-delete": Rule(
         frozenset({ADMIN}), method="post", kwargs=pk_of("job_schedule")
     ),
+    "api:job-schedule-list": Rule(frozenset({ADMIN})),
+    "api:job-schedule-detail": Rule(frozenset({ADMIN}), kwargs=pk_of("job_schedule")),
 }
 
 
