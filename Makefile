@@ -7,7 +7,8 @@ help:
 	@echo "make bench  benchmarks at scale (bench/*.py) on DATABASE_URL, default portal_bench,"
 	@echo "            the dispatch ones on portal_bench_knn and portal_bench_ingest,"
 	@echo "            bench/graph.py on portal_bench_graph, bench/search.py on portal_bench_search,"
-	@echo "            bench/import_rows.py on portal_bench_import"
+	@echo "            bench/import_rows.py on portal_bench_import,"
+	@echo "            bench/documents.py on portal_bench_documents (DOCUMENTS_ARGS=\"--pages 40\")"
 	@echo "make probe  schemathesis over the whole API as each role against a running make run"
 
 setup:
@@ -41,7 +42,9 @@ messages:
 # bench/graph.py on portal_bench_graph with GRAPH_ARGS (e.g. GRAPH_ARGS="--scale 0.05"),
 # bench/search.py on portal_bench_search with SEARCH_ARGS, bench/import_rows.py on
 # portal_bench_import with IMPORT_ARGS (e.g. IMPORT_ARGS="--rows 100000"; 1,000,000 else;
-# it starts Celery workers of its own on REDIS_URL). bench/search_compare.py
+# it starts Celery workers of its own on REDIS_URL), bench/documents.py on
+# portal_bench_documents with DOCUMENTS_ARGS (e.g. DOCUMENTS_ARGS="--pages 40 --runs 3";
+# a 200-page PDF and DOCX, 5 runs, else). bench/search_compare.py
 # --before REV times another revision's search selector beside this one in the same
 # rounds (run it by hand: a before/after that holds whatever the machine's load);
 # bench/graph_compare.py does the same for the link chart's counted and stored badges.
@@ -61,7 +64,9 @@ bench:
 	echo "==> bench/search.py"; \
 	.venv/bin/python bench/search.py $(SEARCH_ARGS) || exit 1; \
 	echo "==> bench/import_rows.py"; \
-	.venv/bin/python bench/import_rows.py $(IMPORT_ARGS)
+	.venv/bin/python bench/import_rows.py $(IMPORT_ARGS) || exit 1; \
+	echo "==> bench/documents.py"; \
+	.venv/bin/python bench/documents.py $(DOCUMENTS_ARGS)
 
 # The hardening probe (bench/api_probe.py): schemathesis as each role against the portal
 # that `make run` serves (PORT, default 8000), as the portal's own database role.

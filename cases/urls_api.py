@@ -4,6 +4,7 @@ from django.urls import path
 
 from cases.api import (
     categories,
+    documents,
     entities,
     evidence,
     exchange,
@@ -31,6 +32,26 @@ urlpatterns = [
         "cases/<int:pk>/documents/<int:document_id>/",
         investigations.CaseDocumentDownload.as_view(),
         name="case-document-download",
+    ),
+    path(
+        "cases/<int:pk>/documents/",
+        documents.CaseDocuments.as_view(),
+        name="case-document-list",
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:document_id>/suggestions/",
+        documents.DocumentSuggestions.as_view(),
+        name="document-suggestion-list",
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:document_id>/suggestions/<int:suggestion_id>/accept/",
+        documents.SuggestionAccept.as_view(),
+        name="document-suggestion-accept",
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:document_id>/suggestions/<int:suggestion_id>/reject/",
+        documents.SuggestionReject.as_view(),
+        name="document-suggestion-reject",
     ),
     path(
         "violation-categories/",

@@ -332,7 +332,8 @@ class CaseDocumentDownload(GenericAPIView):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            # Served with the type the file was recognised as (PDF, text, an image...).
+            (200, "*/*"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file, exactly as uploaded."
             ),
             **ERRORS,

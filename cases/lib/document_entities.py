@@ -1,5 +1,6 @@
 """Identifiers found in free text: plates, phone numbers, IBANs, e-mail addresses,
-container numbers, HS codes, MRNs and dates, each with the sentence it stands in.
+container numbers, HS codes, MRNs and dates (in numbers, or with the month's name in
+English or Lithuanian), each with the sentence it stands in.
 
 Each candidate a pattern finds is checked by the registry's own validators
 (cases/lib/identifiers.py: check digits of IBANs, containers and MRNs, libphonenumber's
@@ -30,7 +31,12 @@ SENTENCE_MAX = 600
 # thousands of numbers, and a suggestion list that long helps no one.
 PER_KIND_MAX = 200
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĄČĘĖĮŠŲŪŽ0-9\"“(])|\n\s*\n|\r?\n(?=\S)")
+# A full stop ends a sentence, but not the one of a month's abbreviation ("3 Mar. 2026")
+# nor of the Lithuanian year's "m." ("2026 m. KOVO 3 d.").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.)(?<!\bSept\.)"
+    r"(?<![0-9] [mM]\.)\s+(?=[A-ZĄČĘĖĮŠŲŪŽ0-9\"“(])|\n\s*\n|\r?\n(?=\S)"
+)
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,24}\b")
 _IBAN = re.compile(r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 _CONTAINER = re.compile(r"\b[A-Z]{3}[UJZR] ?[0-9]{6} ?[0-9]\b")
@@ -46,6 +52,66 @@ _HS_CODE = re.compile(
 )
 _DATE_ISO = re.compile(r"\b(20[0-9]{2}|19[0-9]{2})-([01][0-9])-([0-3][0-9])\b")
 _DATE_EU = re.compile(r"\b([0-3]?[0-9])[./]([01]?[0-9])[./](20[0-9]{2}|19[0-9]{2})\b")
+# Months by name: English in full or abbreviated ("3 March 2026", "March 3, 2026",
+# "3 Mar. 2026", "3rd of March 2026"), and Lithuanian in the genitive a date takes
+# ("2026 m. kovo 3 d."), with or without its diacritics (text typed without them).
+_MONTHS_EN = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTHS_LT = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("sausio",),
+            ("vasario",),
+            ("kovo",),
+            ("balandžio", "balandzio"),
+            ("gegužės", "geguzes"),
+            ("birželio", "birzelio"),
+            ("liepos",),
+            ("rugpjūčio", "rugpjucio"),
+            ("rugsėjo", "rugsejo"),
+            ("spalio",),
+            ("lapkričio", "lapkricio"),
+            ("gruodžio", "gruodzio"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def _alternatives(names: dict[str, int]) -> str:
+    return "|".join(sorted(names, key=len, reverse=True))
+
+
+_YEAR = r"(20[0-9]{2}|19[0-9]{2})"
+_DAY = r"([0-3]?[0-9])(?:st|nd|rd|th)?"
+_MONTH_EN = rf"({_alternatives(_MONTHS_EN)})\.?"
+_DATE_DAY_MONTH = re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH_EN}\s*,?\s+{_YEAR}\b", re.IGNORECASE)
+_DATE_MONTH_DAY = re.compile(rf"\b{_MONTH_EN}\s+{_DAY}\s*,?\s+{_YEAR}\b", re.IGNORECASE)
+_DATE_LT = re.compile(
+    rf"\b{_YEAR}\s*m\.?\s+({_alternatives(_MONTHS_LT)})\s+([0-3]?[0-9])\s*d\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +153,12 @@ def _dates(sentence: str) -> Iterator[str]:
         yield from _date(int(year), int(month), int(day))
     for day, month, year in _DATE_EU.findall(sentence):
         yield from _date(int(year), int(month), int(day))
+    for day, month, year in _DATE_DAY_MONTH.findall(sentence):
+        yield from _date(int(year), _MONTHS_EN[month.lower()], int(day))
+    for month, day, year in _DATE_MONTH_DAY.findall(sentence):
+        yield from _date(int(year), _MONTHS_EN[month.lower()], int(day))
+    for year, month, day in _DATE_LT.findall(sentence):
+        yield from _date(int(year), _MONTHS_LT[month.lower()], int(day))
 
 
 def _date(year: int, month: int, day: int) -> Iterator[str]:

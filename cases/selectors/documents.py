@@ -3,9 +3,11 @@ and case_document_get have decided the document is within reach."""
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.models import (
+    Case,
     CaseDocument,
     DocumentSuggestion,
     DocumentText,
@@ -82,3 +84,19 @@ def suggestion_label(suggestion: DocumentSuggestion) -> str:
         code = suggestion.value
         return f"{code[:4]}.{code[4:]}" if len(code) > 4 else code
     return suggestion.value
+
+
+def case_documents_with_text(*, case: Case) -> QuerySet[CaseDocument]:
+    """The documents of ``case`` (reached through its accessor), oldest first, each with
+    its extraction record when it has one (a file added before its text was read, or of a
+    type without text, has none)."""
+    return CaseDocument.objects.filter(case=case).select_related("extraction").order_by("pk")
+
+
+def document_suggestions(*, document: CaseDocument) -> QuerySet[DocumentSuggestion]:
+    """The suggestions of ``document``, by kind then as found."""
+    return (
+        DocumentSuggestion.objects.filter(document=document)
+        .select_related("entity")
+        .order_by("kind", "pk")
+    )

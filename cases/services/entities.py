@@ -39,6 +39,21 @@ def matches_propose_for(*, entity_id: int) -> None:
     matches_propose(entity_ids=[entity_id])
 
 
+def entity_surviving(entity: Entity) -> Entity:
+    """The entity that answers for ``entity``: itself, or, when it was merged, the one it
+    was merged into (followed to the end of the chain, a query a step: merges are rare).
+    A merge never takes a merged entity as the one kept (cases/services/resolution.py),
+    so the chain has no loop; the walk still stops at an entity seen twice."""
+    seen = {entity.pk}
+    while entity.merged_into_id is not None and entity.merged_into_id not in seen:
+        merged_into = entity.merged_into
+        if merged_into is None:  # pragma: no cover - the foreign key protects it
+            break
+        seen.add(merged_into.pk)
+        entity = merged_into
+    return entity
+
+
 def person_match(*, label: str, properties: dict[str, Any]) -> Entity | None:
     """A person without a personal code has no single identifier: the same name and the
     same date of birth is the same person (a near match only becomes a proposal)."""
@@ -216,9 +231,7 @@ def entity_resolve(
     )
     if existing is not None:
         # A merged entity answers for the one it was merged into.
-        while existing.merged_into_id is not None and existing.merged_into is not None:
-            existing = existing.merged_into
-        return existing, False
+        return entity_surviving(existing), False
     entity = Entity(
         kind=kind,
         key=key,

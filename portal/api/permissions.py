@@ -76,3 +76,28 @@ def require_perms_or(*perms: str, alternative: Any) -> type[BasePermission]:
 
     HasPermissionsOr.__name__ = "Requires_" + "_".join(p.replace(".", "__") for p in perms) + "_or"
     return HasPermissionsOr
+
+
+def require_perms_to_read_or_write(
+    read: tuple[str, ...], write: tuple[str, ...]
+) -> type[BasePermission]:
+    """Signed-in users holding every one of ``read`` for a safe method (GET, HEAD,
+    OPTIONS), and every one of ``read`` and ``write`` for any other: one URL that lists
+    (for whoever may read) and adds (for whoever may change), as the pages split them."""
+    from rest_framework.permissions import SAFE_METHODS
+
+    class HasPermissionsByMethod(BasePermission):
+        required = read
+
+        def has_permission(self, request: Request, view: APIView) -> bool:
+            user: Any = request.user
+            perms = read if request.method in SAFE_METHODS else (*read, *write)
+            if user and user.is_authenticated and user.has_perms(perms):
+                return True
+            _raise_if_gated(user, perms)
+            return False
+
+    HasPermissionsByMethod.__name__ = (
+        "Requires_" + "_".join(p.replace(".", "__") for p in read) + "_to_read"
+    )
+    return HasPermissionsByMethod

@@ -103,6 +103,17 @@ INVESTIGATION_RULES: dict[str, Rule] = {
     "api:case-timeline": Rule(READERS, kwargs=pk_of("case")),
     "api:case-places": Rule(READERS, kwargs=pk_of("case")),
     "api:case-document-download": Rule(READERS, kwargs=_case_and("case_document", "document_id")),
+    # Documents read for their text, as the pages: whoever may open the case lists them
+    # and reads the suggestions (the upload, a POST to the same URL, is the team's:
+    # tests/cases/test_case_documents_api.py); the team answers the suggestions.
+    "api:case-document-list": Rule(READERS, kwargs=pk_of("case")),
+    "api:document-suggestion-list": Rule(READERS, kwargs=_case_and("case_document", "document_id")),
+    "api:document-suggestion-accept": Rule(
+        WORKERS, method="post", kwargs=lambda objs: _suggestion_of(objs)
+    ),
+    "api:document-suggestion-reject": Rule(
+        WORKERS, method="post", kwargs=lambda objs: _suggestion_of(objs)
+    ),
     "api:assistance-register": Rule(READERS),
 }
 

@@ -18,6 +18,7 @@ from cases.models import (
     Entity,
     SuggestionStatus,
 )
+from cases.services.documents.suggest import suggestion_accept, suggestions_find
 from cases.services.documents.upload import case_documents_upload
 from cases.services.investigations import CaseInput, case_create, case_member_add
 from portal.models import AuditRecord, User
@@ -112,6 +113,58 @@ def test_a_registry_name_in_the_text_is_offered_as_that_entity(analyst, case):
     name = suggestion(document, "name")
     assert name.entity == person
     assert name.sentence == "Vairuotojas Žydrūnas Čiurlionis vežė cigaretes."
+
+
+def test_a_registry_name_is_found_whatever_the_case_of_its_letters(analyst, case):
+    shouting = Entity.objects.create(kind="Person", label="JONAS PETRAITIS")
+    quiet = Entity.objects.create(kind="Company", label="Medžio Pjūklas")
+    document = read(
+        analyst,
+        case,
+        "a.txt",
+        "Jonas Petraitis dirba MEDŽIO PJŪKLAS įmonėje.".encode(),
+    )
+
+    assert set(
+        DocumentSuggestion.objects.filter(document=document, kind="name").values_list(
+            "entity", flat=True
+        )
+    ) == {shouting.pk, quiet.pk}
+
+
+def test_accepting_a_name_merged_twice_since_it_was_found_links_the_surviving_entity(analyst, case):
+    from cases.services.resolution import entity_merge
+
+    found = Entity.objects.create(kind="Person", label="Žydrūnas Čiurlionis")
+    document = read(analyst, case, "a.txt", "Žydrūnas Čiurlionis vežė.".encode())
+    middle = Entity.objects.create(kind="Person", label="Zydrunas Ciurlionis")
+    last = Entity.objects.create(kind="Person", label="Ž. Čiurlionis")
+    entity_merge(actor=analyst, kept=middle, absorbed=found)
+    entity_merge(actor=analyst, kept=last, absorbed=middle)
+
+    accepted = suggestion_accept(actor=analyst, suggestion=suggestion(document, "name"))
+
+    assert accepted.entity == last
+    assert CaseEntity.objects.filter(case=case, entity=last).exists()
+    assert not CaseEntity.objects.filter(case=case, entity__in=[found, middle]).exists()
+
+
+def test_the_registry_names_are_looked_up_through_the_index_of_upper_case_names(analyst, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Entity.objects.create(kind="Person", label="JONAS PETRAITIS")
+    document = read(analyst, case, "a.txt", b"Nothing to say.")
+    with CaptureQueriesContext(connection) as captured:
+        suggestions_find(document=document, text="Jonas Petraitis vairavo.")
+    [lookup] = [q["sql"] for q in captured.captured_queries if "UPPER(" in q["sql"]]
+
+    with connection.cursor() as cursor:
+        # The table is tiny here: a scan would win; the plan is asked without one.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + lookup)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "entity_label_upper" in plan, plan
 
 
 def test_accepting_a_phone_creates_the_phone_entity_and_links_it_with_the_document_as_provenance(

@@ -16,7 +16,12 @@ from cases.models import (
     Relation,
     ViolationEntity,
 )
-from cases.services.entities import entity_resolve, relation_add, violation_entity_link
+from cases.services.entities import (
+    entity_resolve,
+    entity_surviving,
+    relation_add,
+    violation_entity_link,
+)
 from cases.services.resolution import (
     entity_merge,
     entity_merge_undo,
@@ -317,6 +322,29 @@ def test_registering_the_key_of_a_merged_entity_finds_the_one_it_was_merged_into
     )
 
     assert (again, created) == (kept, False)
+
+
+def test_the_surviving_entity_is_the_end_of_the_chain_of_merges(analyst):
+    first = person(analyst, "Ivan", "Zhukov")
+    second = person(analyst, "Иван", "Жуков")
+    third = person(analyst, "I.", "Zhukov")
+    entity_merge(actor=analyst, kept=second, absorbed=first)
+    entity_merge(actor=analyst, kept=third, absorbed=second)
+    first.refresh_from_db()
+
+    assert entity_surviving(first) == third
+    assert entity_surviving(third) == third
+
+
+def test_the_walk_to_the_surviving_entity_stops_on_a_loop_written_by_hand(analyst):
+    one = person(analyst, "Ivan", "Zhukov")
+    two = person(analyst, "Иван", "Жуков")
+    # No merge makes a loop (a merged entity is never kept); a hand-edited row might.
+    Entity.objects.filter(pk=one.pk).update(merged_into=two)
+    Entity.objects.filter(pk=two.pk).update(merged_into=one)
+    one.refresh_from_db()
+
+    assert entity_surviving(one) == two
 
 
 # The review queue, through the front door.

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from cases.models import (
 )
 from cases.selectors.documents import suggestion_label
 from cases.services.case_content import case_event_add, case_note_add
-from cases.services.entities import entity_resolve
+from cases.services.entities import entity_resolve, entity_surviving
 from cases.services.investigations import REASON_MAX, case_entity_link
 from portal.models import AuditAction, User
 from portal.services.audit import audit_record
@@ -73,11 +74,23 @@ def _registry_names(text: str) -> dict[str, int]:
     candidates = _name_candidates(text)
     if not candidates:
         return {}
-    # ``label IN (...)``: answered from the trigram GIN index, never a scan.
-    rows = Entity.objects.filter(
-        kind__in=NAMED_KINDS, merged_into__isnull=True, label__in=list(candidates)
-    ).values_list("label", "pk")
-    return {label.lower(): pk for label, pk in rows}
+    # Whatever the case of the letters ("JONAS PETRAITIS" in the registry, "Jonas
+    # Petraitis" in the text): ``UPPER(label) IN (...)``, answered from the index of
+    # upper-case names (migration cases 0018), as the imports look persons up.
+    rows = (
+        Entity.objects.annotate(upper_label=Upper("label"))
+        .filter(
+            kind__in=NAMED_KINDS,
+            merged_into__isnull=True,
+            upper_label__in=sorted({candidate.upper() for candidate in candidates}),
+        )
+        .order_by("pk")
+        .values_list("label", "pk")
+    )
+    names: dict[str, int] = {}
+    for label, pk in rows:
+        names.setdefault(label.lower(), pk)  # two spellings of one name: the oldest
+    return names
 
 
 def _hs_codes_known(found: list[Found]) -> set[str]:
@@ -121,9 +134,7 @@ def _entity_for(suggestion: DocumentSuggestion, actor: User) -> Entity:
         if entity is None:
             raise ValidationError(_("The registry no longer holds this name."))
         # Merged since it was found: the entity it was merged into answers for it.
-        while entity.merged_into is not None:
-            entity = entity.merged_into
-        return entity
+        return entity_surviving(entity)
     schema, field = _SCHEMA_OF[suggestion.kind]
     values: dict[str, str] = {field: suggestion.value}
     if suggestion.kind == SuggestionKind.PLATE:

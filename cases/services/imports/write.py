@@ -28,7 +28,7 @@ from cases.models import (
     ProvenanceKind,
     Relation,
 )
-from cases.services.entities import entity_index
+from cases.services.entities import entity_index, entity_surviving
 from cases.services.imports.mapping import MappedEntity, MappedRow
 from cases.services.resolution import matches_propose, merged_properties
 from cases.services.search import search_index_add_entities
@@ -108,9 +108,7 @@ class _Registry:
         else:
             existing = None
         # A merged entity answers for the one it was merged into (rare: a query each).
-        while existing is not None and existing.merged_into_id is not None:
-            existing = existing.merged_into
-        return existing
+        return entity_surviving(existing) if existing is not None else None
 
     def _person(self, mapped: MappedEntity) -> Entity | None:
         wanted = _person_key(mapped.label, mapped.properties)
