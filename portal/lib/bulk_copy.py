@@ -29,6 +29,16 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def ids_assign(objects: Sequence[models.Model]) -> None:
+    """Give the objects without a primary key one from their table's sequence, before
+    they are written: rows that refer to them can then be written first (a foreign key
+    checked at commit)."""
+    without = [obj for obj in objects if obj.pk is None]
+    if without:
+        for obj, pk in zip(without, ids_reserve(type(without[0]), len(without)), strict=True):
+            obj.pk = pk
+
+
 def _preparer(field: models.Field) -> Callable[[models.Model], Any]:
     """How a field's value of an object becomes what COPY is given. Only JSON and the
     fields that fill themselves in (``auto_now``) need Django's preparation; the others'
@@ -45,14 +55,13 @@ def _preparer(field: models.Field) -> Callable[[models.Model], Any]:
 
 def copy_create(objects: Sequence[models.Model]) -> None:
     """Write ``objects`` (new, of one model, not yet saved) as ``bulk_create`` would:
-    defaults and ``auto_now`` filled in, primary keys set on them. In the caller's
+    defaults and ``auto_now`` filled in, primary keys set on those without one
+    (``ids_assign``). In the caller's
     transaction: the rows commit or vanish with it."""
     if not objects:
         return
-    model = type(objects[0])
-    meta = model._meta
-    for obj, pk in zip(objects, ids_reserve(model, len(objects)), strict=True):
-        obj.pk = pk
+    ids_assign(objects)
+    meta = type(objects[0])._meta
     fields = [field for field in meta.concrete_fields if not field.generated]
     prepare = [_preparer(field) for field in fields]
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(

@@ -535,3 +535,28 @@ def test_a_cancelled_import_writes_nothing_and_may_be_started_again(analyst, ana
     assert "Start the import" in page
     start(analyst_client, data_import, mapping)
     assert_declarations_imported(run(data_import))
+
+
+def test_every_entity_an_import_touches_keeps_its_count_of_relations(analyst, analyst_client):
+    """New entities are written after their relations and count them as they are
+    inserted; entities already in the registry are counted up by the relations' trigger."""
+    from django.db import connection
+
+    known, _created = entity_resolve(
+        actor=analyst,
+        kind="Company",
+        values={"name": "Siaures krovinys", "registration_code": "302123455", "country": "LT"},
+    )
+    import_file(analyst_client, "declarations.csv", csv_bytes(), declarations_mapping())
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.label, e.relation_count,"
+            " (SELECT count(*) FROM cases_relation r WHERE r.source_id = e.id)"
+            " + (SELECT count(*) FROM cases_relation r WHERE r.target_id = e.id)"
+            " FROM cases_entity e"
+        )
+        counts = {label: (stored, actual) for label, stored, actual in cursor.fetchall()}
+    # The carrier (known before) owns the truck and employs both drivers.
+    assert counts[known.label] == (3, 3)
+    assert all(stored == actual > 0 for stored, actual in counts.values()), counts

@@ -32,7 +32,7 @@ from cases.services.entities import entity_index, entity_surviving
 from cases.services.imports.mapping import MappedEntity, MappedRow
 from cases.services.resolution import matches_propose, merged_properties
 from cases.services.search import search_index_add_entities
-from portal.lib.bulk_copy import copy_create
+from portal.lib.bulk_copy import copy_create, ids_assign
 
 
 @dataclass
@@ -195,6 +195,11 @@ def rows_write(data_import: DataImport, rows: Sequence[MappedRow]) -> WriteCount
                 # The same entity at both ends (two refs matched to one) links nothing.
                 if source is not target and (source.pk is None or source.pk != target.pk):
                     links.append(_Link(row.number, link.ref, link.kind, source, target))
+        # The new entities' keys first and their relations written before them: each
+        # entity then counts its relations as it is inserted (migration cases 0021) and
+        # is written once, not a second time by the relations' trigger.
+        ids_assign(registry.new)
+        link_records = _links_write(data_import, links, counts)
         copy_create(registry.new)
         counts.created_ids = [entity.pk for entity in registry.new]
         for entity in registry.changed.values():
@@ -210,7 +215,7 @@ def rows_write(data_import: DataImport, rows: Sequence[MappedRow]) -> WriteCount
             )
             for row, ref, entity, matched in said
         ]
-        records.extend(_links_write(data_import, links, counts))
+        records.extend(link_records)
         copy_create(records)
         if counts.created_ids:
             search_index_add_entities(registry.new)
