@@ -22,7 +22,8 @@ def test_copied_entities_have_their_keys_defaults_and_json_as_saved(analyst) -> 
     copy_create(entities)
     assert all(entity.pk for entity in entities)
     assert len({entity.pk for entity in entities}) == 3
-    stored = {entity.pk: entity for entity in Entity.objects.filter(pk__in=[e.pk for e in entities])}
+    ids = [entity.pk for entity in entities]
+    stored = {entity.pk: entity for entity in Entity.objects.filter(pk__in=ids)}
     for entity in entities:
         again = stored[entity.pk]
         assert again.label == entity.label
@@ -31,7 +32,8 @@ def test_copied_entities_have_their_keys_defaults_and_json_as_saved(analyst) -> 
         assert again.identifiers == []
         assert again.ftm_extra == {}
         assert again.created_by_id == analyst.pk
-        assert again.created_at is not None and again.created_at == entity.created_at
+        assert again.created_at is not None
+        assert again.created_at == entity.created_at
         assert again.updated_at is not None
     # The objects are saved ones: a later save updates, never inserts again.
     entities[0].label = "Jonas Petraitis"
@@ -47,7 +49,7 @@ def test_copied_rows_fire_the_tables_triggers(analyst) -> None:
     copy_create([Relation(source=left, target=right, kind="Directorship")])
     counts = dict(
         Entity.objects.filter(pk__in=[left.pk, right.pk])
-        .extra(select={"n": "relation_count"})  # noqa: S610  (a column of our own)
+        .extra(select={"n": "relation_count"})  # a column outside the model (cases 0016)
         .values_list("pk", "n")
     )
     assert counts == {left.pk: 1, right.pk: 1}
