@@ -172,3 +172,26 @@ class TestInADocument:
         phone = DocumentSuggestion.objects.get(document=document, kind="phone")
         assert phone.value == "+37061234567"
         assert phone.sentence == paragraph
+
+    def test_an_e_mail_s_hard_wrapped_body_is_joined_but_not_to_its_headers(self, analyst, case):
+        from tests.cases.document_support import eml_bytes
+
+        # As an e-mail client wraps it at 70 columns.
+        body = (
+            "Labas, the load left the warehouse in the evening and the driver said\n"
+            "that the sender of all the cigarettes could be reached on +370 612\n"
+            "34567 at any time of the day.\n"
+        )
+        content = eml_bytes(body).replace(
+            b"Subject: Krovinys per Medininkus",
+            b"Subject: Krovinys per Medininkus, the second lorry of the week",
+        )
+
+        document = self.read(analyst, case, "letter.eml", content)
+
+        phone = DocumentSuggestion.objects.get(document=document, kind="phone")
+        assert phone.sentence == (
+            "Labas, the load left the warehouse in the evening and the driver said that the "
+            "sender of all the cigarettes could be reached on +370 612 34567 at any time of "
+            "the day."
+        )
