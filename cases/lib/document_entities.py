@@ -2,6 +2,10 @@
 container numbers, HS codes, MRNs and dates (in numbers, or with the month's name in
 English or Lithuanian), each with the sentence it stands in.
 
+The text is read with its wrapped lines joined (``unwrapped``): pypdf ends every line of
+a page with a line break and e-mails are hard-wrapped, so a value or a sentence may run
+on to the next line.
+
 Each candidate a pattern finds is checked by the registry's own validators
 (cases/lib/identifiers.py: check digits of IBANs, containers and MRNs, libphonenumber's
 metadata for phones), so "CSQU3054384" (a wrong check digit) is not offered. What needs
@@ -9,6 +13,7 @@ the database (HS codes that exist, names that match the registry) is checked by 
 service (cases/services/documents/suggest.py). Pure: no database, no network.
 """
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +42,27 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<!\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.)(?<!\bSept\.)"
     r"(?<![0-9] [mM]\.)\s+(?=[A-ZĄČĘĖĮŠŲŪŽ0-9\"“(])|\n\s*\n|\r?\n(?=\S)"
 )
+# Line breaks. A line is taken as wrapped (its break read as a space) when the first word
+# of the next line would not have fitted on it: a line the writer ended early (a heading,
+# a list or a table's row, "Phone:" above its number, two plates one under the other)
+# keeps its break, which ends a sentence. The width is the text's own: the length of its
+# longer lines (the 90th percentile, so that one long line does not set it), at least
+# WRAP_WIDTH_MIN characters (no one wraps narrower); fonts are proportional, so a line
+# counts as full from WRAP_FULL of that width.
+WRAP_WIDTH_MIN = 40
+WRAP_FULL = 0.8
+# After a sentence's end the break stays, except after a month's abbreviation or the
+# Lithuanian year's "m.", which do not end a sentence (see _SENTENCE_END).
+_LINE_ENDS_SENTENCE = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*$")
+_LINE_ENDS_ABBREVIATION = re.compile(
+    r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|[0-9] [mM])\.$"
+)
+# So does a field of a form, a table's row or an e-mail's header: a label of one to three
+# words and a colon ("Phone:", "Subject: ...").
+_LINE_STARTS_FIELD = re.compile(r"[A-ZĄČĘĖĮŠŲŪŽ][\w.\-]*(?: [\w.\-]+){0,2}:(?:\s|$)")
+# A list's item starts its own line: a bullet (a hyphen, dashes, dots, a star), "1." or
+# "1)", "a)".
+_LINE_STARTS_ITEM = re.compile(r"(?:[-\u2013\u2014\u2022\u00b7\u25aa*]|[0-9]{1,2}[.)]|[a-z]\))\s")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,24}\b")
 _IBAN = re.compile(r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 _CONTAINER = re.compile(r"\b[A-Z]{3}[UJZR] ?[0-9]{6} ?[0-9]\b")
@@ -121,9 +147,42 @@ class Found:
     sentence: str
 
 
+def _wrap_width(lines: list[str]) -> float:
+    lengths = sorted(len(line) for line in lines if line)
+    if not lengths:
+        return WRAP_WIDTH_MIN
+    return max(WRAP_WIDTH_MIN, lengths[int(0.9 * (len(lengths) - 1))])
+
+
+def _wrapped(line: str, following: str, width: float) -> bool:
+    """Whether the break between ``line`` and ``following`` (both not blank) is a wrap."""
+    if _LINE_ENDS_SENTENCE.search(line) and not _LINE_ENDS_ABBREVIATION.search(line):
+        return False
+    following = following.lstrip()
+    if _LINE_STARTS_ITEM.match(following) or _LINE_STARTS_FIELD.match(following):
+        return False
+    first_word = following.split(maxsplit=1)[0]
+    return len(line) + 1 + len(first_word) > width * WRAP_FULL
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with the line breaks of wrapped lines made spaces (see WRAP_WIDTH_MIN);
+    blank lines and the breaks the writer made are kept."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    width = _wrap_width(lines)
+    joined: list[str] = []
+    for line, following in itertools.pairwise(lines):
+        joined.append(line)
+        wrapped = bool(line.strip()) and bool(following.strip())
+        joined.append(" " if wrapped and _wrapped(line, following, width) else "\n")
+    joined.append(lines[-1])
+    return "".join(joined)
+
+
 def sentences(text: str) -> Iterator[str]:
-    """The text's sentences, whitespace folded, each at most SENTENCE_MAX characters."""
-    for part in _SENTENCE_END.split(text):
+    """The text's sentences, wrapped lines joined and whitespace folded, each at most
+    SENTENCE_MAX characters."""
+    for part in _SENTENCE_END.split(unwrapped(text)):
         folded = " ".join(part.split())
         if folded:
             yield folded[:SENTENCE_MAX]

@@ -45,6 +45,13 @@ def _bounded(parts: list[str]) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def _headed(headers: list[str], body: str) -> str:
+    """An e-mail's headers, a blank line, its body: the blank line ends the headers'
+    last line as a sentence, which a body's first line would else be joined to
+    (cases/lib/document_entities.py joins wrapped lines)."""
+    return _bounded(headers) + "\n\n" + body if headers and body else _bounded([*headers, body])
+
+
 def _pdf(content: bytes) -> ReadResult:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -118,7 +125,7 @@ def _eml(content: bytes) -> ReadResult:
             data = first.as_bytes() if isinstance(first, email.message.Message) else None
         if isinstance(data, bytes) and data:
             attachments.append((attachment.get_filename() or "attachment", data))
-    return ReadResult(_bounded([*headers, "", body]), attachments)
+    return ReadResult(_headed(headers, body), attachments)
 
 
 def _msg(content: bytes) -> ReadResult:
@@ -151,7 +158,7 @@ def _msg(content: bytes) -> ReadResult:
                 attachments.append((name, data))
     finally:
         message.close()
-    return ReadResult(_bounded([*headers, "", body]), attachments)
+    return ReadResult(_headed(headers, body), attachments)
 
 
 def _plain(content: bytes) -> ReadResult:
