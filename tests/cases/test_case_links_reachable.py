@@ -210,3 +210,16 @@ def test_a_link_is_offered_only_to_a_page_whose_rule_lets_the_reader_in(
     assert not url_allowed_for(analyst, "//example.com/")
     assert not url_allowed_for(analyst, "")
     assert not url_allowed_for(AnonymousUser(), url)
+
+
+def test_the_case_page_names_each_entitys_kind_in_the_readers_language(
+    lead, client_for, restricted
+):
+    client = client_for(lead)
+
+    english = client.get(restricted.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    lithuanian = client.get(restricted.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="lt")
+
+    assert re.search(r'<span class="badge">\s*Person\s*</span>', english.content.decode())
+    assert re.search(r'<span class="badge">\s*Address\s*</span>', english.content.decode())
+    assert re.search(r'<span class="badge">\s*Asmuo\s*</span>', lithuanian.content.decode())
