@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
+from django.urls import Resolver404, resolve
 
 from portal.selectors.gate import refusal_for
 
@@ -28,10 +29,12 @@ class AccessRule:
     alternative: Callable[[Any], bool] | None = None
 
     def allows(self, request: HttpRequest) -> bool:
+        return self.allows_user(request.user)
+
+    def allows_user(self, user: Any) -> bool:
         if self.public:
             return True
-        user = request.user
-        if not user.is_authenticated:
+        if user is None or not user.is_authenticated:
             return False
         if user.has_perms(self.permissions):
             return True
@@ -78,3 +81,22 @@ def permission_or(
     ``alternative(user)`` is true (a head of unit); the view's accessor narrows what the
     latter reach."""
     return _guard(AccessRule(permissions=tuple(permissions), alternative=alternative))
+
+
+def url_allowed_for(user: Any, url: str) -> bool:
+    """Whether the page at ``url`` (a path of ours, query and fragment allowed) lets
+    ``user`` in by its access rule, so that a link to it is worth offering: a page
+    someone may read often names things whose own pages they may not open (an
+    administrator reads every case but no violation). Deny by default: an unknown path
+    or a view without a rule is not offered. Need-to-know on the object itself stays
+    with the view's accessor; whoever builds the link must not name objects outside
+    the reader's reach (the selectors do not)."""
+    if not url or not url.startswith("/") or url.startswith("//"):
+        return False
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    rule: AccessRule | None = getattr(match.func, "access_rule", None)
+    return rule is not None and rule.allows_user(user)

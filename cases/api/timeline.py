@@ -31,7 +31,9 @@ class TimelineItemSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField(allow_null=True)
     is_period = serializers.BooleanField()
     all_day = serializers.BooleanField()
-    url = serializers.CharField()
+    url = serializers.CharField(
+        help_text="The item's page; empty when there is none or the reader may not open it."
+    )
     place = serializers.ListField(child=serializers.FloatField(), allow_null=True)
     entities = serializers.ListField(
         child=serializers.IntegerField(),

@@ -24,6 +24,7 @@ from cases.models.entities import portal_link_label
 from cases.selectors.entities import entity_scope_for_user
 from cases.selectors.relation_amounts import number_text
 from cases.selectors.violations import violation_scope_for_user
+from portal.access import url_allowed_for
 from portal.models import User
 
 # A dossier lists at most this many relations, and says how many more there are.
@@ -348,7 +349,9 @@ def _address_points(*, user: User, entity: Entity) -> list[tuple[float, float, s
         except ValueError:
             continue
         if -90 <= lat <= 90 and -180 <= lon <= 180:
-            points.append((lat, lon, address.label, address.get_absolute_url()))
+            url = address.get_absolute_url()
+            # Plain text where the reader may not open the address's own page.
+            points.append((lat, lon, address.label, url if url_allowed_for(user, url) else ""))
     return points
 
 

@@ -13,7 +13,7 @@ violation_scope_for_user, so an entity or violation out of the reader's reach ne
 shows; what another app adds is narrowed by that app's own reach.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -30,6 +30,7 @@ from cases.models.entities import portal_link_label
 from cases.selectors.entities import entity_scope_for_user
 from cases.selectors.relation_amounts import relation_amount_text
 from cases.selectors.violations import violation_scope_for_user
+from portal.access import url_allowed_for
 from portal.models import User
 
 # Each kind lists at most this many items; the timeline says which kinds were cut.
@@ -362,6 +363,12 @@ def case_timeline(*, case: Case, user: User, kinds: list[str] | None = None) -> 
             truncated.append(kind)
         items.extend(found[:TIMELINE_KIND_LIMIT])
     items.sort(key=_sort_key)
+    # An item names its page only for a reader that page lets in: an administrator
+    # reads the case but opens no violation.
+    items = [
+        item if not item.url or url_allowed_for(user, item.url) else replace(item, url="")
+        for item in items
+    ]
     return Timeline(items=items, truncated=truncated)
 
 
@@ -425,6 +432,10 @@ def _address_points(case: Case, user: User) -> list[AddressPoint]:
     return points
 
 
+def _followable(user: User, url: str) -> str:
+    return url if url_allowed_for(user, url) else ""
+
+
 def case_places_geojson(*, case: Case, user: User) -> dict[str, Any]:
     """The case's places as a GeoJSON FeatureCollection: every timeline item with a
     place (violation sites, sightings, dispatch task places, event places), each with
@@ -462,7 +473,7 @@ def case_places_geojson(*, case: Case, user: User) -> dict[str, Any]:
                     "label": address.label,
                     "when": None,
                     "until": None,
-                    "url": address.get_absolute_url(),
+                    "url": _followable(user, address.get_absolute_url()),
                     "entities": list(point.entities),
                 },
             }

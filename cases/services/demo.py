@@ -10,8 +10,10 @@ its date and amount, all with the import's provenance.
 
 Nothing in the demo says that anyone named in the public records did wrong: the cases are
 framed as exercises on public data, and the demo violations (two cigarette seizures)
-involve only invented people, a vehicle and a carrier, which no relation ties to the real
-records.
+involve only invented people, a vehicle and a carrier (with its yard in Vilnius), which no
+relation ties to the real records. The public records carry no coordinates: the seed
+places their addresses in their towns (ADDRESS_COORDINATES), so that the case map shows
+them.
 
 The restricted case is led by a second analyst, so that the demo analyst meets the "a
 match exists in a restricted case" message. Safe to run again: once the demo cases exist
@@ -47,9 +49,10 @@ from cases.services.investigations import (
     case_violation_link,
 )
 from cases.services.violations import ViolationInput, violation_create
-from portal.models import Course, User
+from portal.models import AuditAction, Course, User
 from portal.roles import Role
 from portal.services.accounts import user_create
+from portal.services.audit import audit_record
 from portal.services.gate import exemption_grant
 
 DEMO_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "demo-party-donations.ftm.jsonl"
@@ -115,6 +118,46 @@ DONOR_RADIUS = 340
 ADDRESS_RADIUS = 470
 ADDRESS_FAN = 0.14
 
+# Where the demo's addresses stand (FtM id: latitude, longitude), as a geocoder would
+# place them: on the street the address names, in its town (all in Germany, as the
+# Bundestag's records are), to about 100 m. The file carries no coordinates (nothing is
+# looked up over the network), so without these the addresses are on the link chart
+# but not on the case map. ", Berlin / Bonn" names two towns and no street: no single
+# place, so no coordinates, as a geocoder would leave it.
+ADDRESS_COORDINATES: dict[str, tuple[float, float]] = {
+    # München
+    "fb9bebe5105ed916004e294a6d9048eac65e3ece": (48.1429, 11.5707),  # Max-Joseph-Str. 5
+    "76a792dd2e18125caa570c527eeaebac6c24c63b": (48.1598, 11.5885),  # Königinstr. 28
+    "ae7a2c4a159adc0d94a3bcc7876f952db534ce3b": (48.1598, 11.5885),  # Königinstr. 28
+    "71fc57d5789f3a0da3a60cd62960d5d775963da9": (48.1767, 11.5560),  # Petuelring 130
+    # Stuttgart
+    "98ecf36834d28df75b188091d34469cb35de3475": (48.7468, 9.1659),  # Löffelstr. 22-24
+    "5ecdd47d32a5a1934ec9493657ddd614ac368263": (48.7867, 9.2283),  # Mercedesstr. 137
+    "a3689d27e45c18c0846b9b4c26d998347bc9d58d": (48.7226, 9.1561),  # Epplestr. 225
+    "65bed17a5b6543acc7c55a17e946e699fd1a2d71": (48.7226, 9.1561),  # Epplestr. 225
+    "24d70758272ce499d8d30655392ef2b253a980eb": (48.7239, 9.1487),  # 70546, no street
+    # Düsseldorf
+    "e78feb8fdb0ad971f70e133aad3b7e3cfec753da": (51.2507, 6.7584),  # Uerdinger Str. 58-62
+    "f5cb2c9152ced393100dd3b15d1621fa58048223": (51.2505, 6.7586),  # Uerdinger Str. 58
+    "63a681d9501df9417522f0007eec512c1261ca5c": (51.2506, 6.7585),  # Uerdinger Str. 56-62
+    "23803b7a0f1527c813bcbb4ee319a1355b774cd3": (51.2339, 6.7838),  # E.ON-Platz 1
+    # Frankfurt am Main and Bad Homburg
+    "3c5eb712877de7f3f69f16e73495dce7d82ceb14": (50.1087, 8.6700),  # Münchener Str. 1
+    "bb1c08415f0dbdb67336be16162214abf2ce18e9": (50.1086, 8.6662),  # Karlstr. 21
+    "2eca2ca3c62cc7037d4525188de88747a37df32b": (50.1086, 8.6662),  # Karlstr. 21
+    "feb9ccf1ec64ea1346efa42b7b161fc480072b8a": (50.1088, 8.6659),  # Karlstr. 23
+    "d70a0a25cca59128f17b0311336ebbda7a6939d1": (50.1138, 8.6685),  # Taunusanlage 12
+    "6588b034ebfad4b02d0ed9ab8403123b9da23ab4": (50.1138, 8.6685),  # Taunusanlage 12
+    "2612b906de591841e328c7bee92247f5c0d2129d": (50.1138, 8.6685),  # Taunusanlage 12
+    "c084628c2aa1e0b8b96abc18f072d74acc8a56d2": (50.1143, 8.6436),  # Theodor-Heuss-Allee 70
+    "8192808fca93c172b95f8bd1d2b7854fa5216d94": (50.1108, 8.6745),  # Kaiserplatz
+    "2c42a6ff38354647909b5223a5df19640fb73d5b": (50.2195, 8.6337),  # Seedammweg 55
+    # Essen and Köln
+    "21b76e12440e1d256ed30a045f5987945400b0f9": (51.4475, 7.0139),  # Rellinghauser Str. 1-11
+    "f2c4c7cf3596a0b28be11ec582435ce146f9899c": (51.4475, 7.0139),  # Rellinghauser Str. 1-11
+    "ae81e47c0923fdc6b3e9f4a1326962d835904a80": (50.9425, 6.9560),  # Unter Sachsenhausen 4
+}
+
 MEDININKAI = Point(25.6536, 54.5395, srid=4326)
 SALCININKAI = Point(25.3866, 54.3095, srid=4326)
 
@@ -126,6 +169,7 @@ class InventedParties:
     truck: Entity
     carrier: Entity
     driver: Entity
+    depot: Entity
 
 
 def _second_analyst(unit_of: User) -> User:
@@ -178,6 +222,27 @@ def _import_public_records(actor: User) -> tuple[dict[str, Entity], str]:
     return by_ftm_id, summary
 
 
+def _address_coordinates_add(actor: User) -> None:
+    """The demo addresses' coordinates (ADDRESS_COORDINATES) as their FtM latitude and
+    longitude, which the case map and the dossier's map read; the import's provenance
+    stays, the audit trail says who added them and why."""
+    for address in Entity.objects.filter(kind="Address", ftm_id__in=list(ADDRESS_COORDINATES)):
+        latitude, longitude = ADDRESS_COORDINATES[address.ftm_id or ""]
+        address.properties = {
+            **(address.properties or {}),
+            "latitude": [f"{latitude:.4f}"],
+            "longitude": [f"{longitude:.4f}"],
+        }
+        address.save(update_fields=["properties", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=address,
+            changes={"latitude": latitude, "longitude": longitude},
+            reason="Demo data: the address placed on the map",
+        )
+
+
 def _invented_parties(analyst: User) -> InventedParties:
     truck, _ = entity_resolve(
         actor=analyst, kind="vehicle", values={"plate": "KLM 482", "plate_country": "LT"}
@@ -193,7 +258,27 @@ def _invented_parties(analyst: User) -> InventedParties:
         values={"first_name": "Andrei", "last_name": "Kovalenko"},
         properties={"birth_date": "1979-04-12", "nationality": "BY"},
     )
+    # The carrier's yard in Vilnius's Kirtimai industrial area, by the ring road to the
+    # Medininkai and Šalčininkai crossings (number invented, like the carrier).
+    depot, _ = entity_resolve(
+        actor=analyst,
+        kind="Address",
+        values={
+            "label": "Kirtimų g. 97, Vilnius",
+            "address": "Kirtimų g. 97, Vilnius",
+            "city": "Vilnius",
+            "country": "LT",
+        },
+        properties={"latitude": ["54.6441"], "longitude": ["25.2718"]},
+    )
     today = timezone.localdate()
+    relation_add(
+        actor=analyst,
+        source=carrier,
+        target=depot,
+        kind=PortalLink.HAS_ADDRESS,
+        provenance="CMR consignment notes of both seizures",
+    )
     relation_add(
         actor=analyst,
         source=carrier,
@@ -210,7 +295,7 @@ def _invented_parties(analyst: User) -> InventedParties:
         provenance="Vehicle registration",
         valid_from=today - timedelta(days=33),
     )
-    return InventedParties(truck=truck, carrier=carrier, driver=driver)
+    return InventedParties(truck=truck, carrier=carrier, driver=driver, depot=depot)
 
 
 def _seizures(officer: User, invented: InventedParties) -> list:
@@ -379,6 +464,7 @@ def _chart_positions(records: dict[str, Entity], invented: InventedParties) -> d
     positions[str(invented.carrier.pk)] = [DONOR_RADIUS + 40, DONOR_RADIUS - 20]
     positions[str(invented.driver.pk)] = [DONOR_RADIUS - 60, DONOR_RADIUS + 100]
     positions[str(invented.truck.pk)] = [DONOR_RADIUS + 140, DONOR_RADIUS + 100]
+    positions[str(invented.depot.pk)] = [DONOR_RADIUS + 180, DONOR_RADIUS - 60]
     return positions
 
 
@@ -455,6 +541,7 @@ def cases_demo_seed() -> list[str]:
         return ["Demo cases exist."]
     colleague = _second_analyst(analyst)
     records, imported = _import_public_records(analyst)
+    _address_coordinates_add(analyst)
     invented = _invented_parties(analyst)
     seizures = _seizures(officer, invented)
     open_case = _open_case(

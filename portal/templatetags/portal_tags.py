@@ -2,7 +2,10 @@ from typing import TYPE_CHECKING
 
 from django import template
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
+from portal.access import url_allowed_for
 from portal.roles import role_labels
 
 if TYPE_CHECKING:
@@ -16,6 +19,23 @@ def role_label(name: str) -> str:
     """The translated label of a role name ("officer" -> "Officer" / "Pareigūnas")."""
     labels = role_labels([name])
     return labels[0] if labels else name
+
+
+@register.simple_tag(takes_context=True)
+def link_if_allowed(context: template.Context, url: str, text: object, css: str = "") -> SafeString:
+    """``text`` as a link to ``url`` when the signed-in reader may open that page, else
+    as plain text (in a span with the same ``css`` class): a name on a page is never a
+    link that answers 403 (portal.access.url_allowed_for decides)."""
+    user = context.get("user")
+    if user is None and context.get("request") is not None:
+        user = context["request"].user
+    if url_allowed_for(user, str(url or "")):
+        if css:
+            return format_html('<a href="{}" class="{}">{}</a>', url, css, text)
+        return format_html('<a href="{}">{}</a>', url, text)
+    if css:
+        return format_html('<span class="{}">{}</span>', css, text)
+    return format_html("{}", text)
 
 
 @register.filter

@@ -15,8 +15,9 @@
           className: "entity-place",
         }),
       onEachFeature: (feature, marker) => {
-        const link = document.createElement("a");
-        link.href = feature.properties.url;
+        // No url: the reader may not open that page, so the name stands as plain text.
+        const link = document.createElement(feature.properties.url ? "a" : "span");
+        if (feature.properties.url) link.href = feature.properties.url;
         link.textContent = feature.properties.label;
         marker.bindPopup(link);
       },

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import (
@@ -154,6 +155,53 @@ def test_the_open_chart_starts_with_the_donors_addresses_in_place(seeded):
     assert {str(pk) for pk in addresses} <= set(positions)
     # Still within what the chart loads at once (MAX_SEED_IDS).
     assert len(positions) <= 50
+
+
+def test_the_demo_case_map_shows_the_addresses_where_their_towns_are(seeded, client_for):
+    analyst = User.objects.get(username="analyst")
+    open_case = Case.objects.get(restricted=False)
+    members = open_case.entity_links.values_list("entity_id", flat=True)
+    addresses = Entity.objects.filter(
+        pk__in=Relation.objects.filter(
+            kind=PortalLink.HAS_ADDRESS, source_id__in=members
+        ).values_list("target_id", flat=True)
+    )
+
+    response = client_for(analyst).get(reverse("api:case-places", args=[open_case.pk]))
+
+    assert response.status_code == 200
+    placed = {
+        feature["properties"]["key"]: feature["geometry"]["coordinates"]
+        for feature in response.json()["features"]
+        if feature["properties"]["kind"] == "address"
+    }
+    # Every address of the case's donors and of the invented carrier, but the one that
+    # names two towns and no street.
+    unplaced = {address.label for address in addresses if f"address-{address.pk}" not in placed}
+    assert unplaced == {", Berlin / Bonn"}
+    assert len(placed) >= 15
+    for address in addresses.exclude(label=", Berlin / Bonn"):
+        longitude, latitude = placed[f"address-{address.pk}"]
+        town = address.properties["city"][0] if address.properties.get("city") else ""
+        if "Vilnius" in address.label:  # The invented carrier's yard.
+            assert 54.5 < latitude < 54.8
+            assert 25.0 < longitude < 25.5
+        else:  # In Germany, near its town.
+            expected = TOWNS[next(name for name in TOWNS if name in town)]
+            assert abs(latitude - expected[0]) < 0.2, address.label
+            assert abs(longitude - expected[1]) < 0.2, address.label
+
+
+# Town centres (latitude, longitude), to check each address stands in its own town.
+TOWNS = {
+    "München": (48.137, 11.575),
+    "Stuttgart": (48.776, 9.177),
+    "Düsseldorf": (51.227, 6.773),
+    "Frankfurt": (50.110, 8.682),
+    "Bad Homburg": (50.227, 8.618),
+    "Essen": (51.455, 7.011),
+    "Köln": (50.938, 6.960),
+}
 
 
 def test_the_restricted_case_stays_out_of_reach_of_the_analyst_and_the_officer(seeded):

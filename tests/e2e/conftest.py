@@ -70,6 +70,16 @@ def is_policy_violation(text: str) -> bool:
     return "Content Security Policy" in text or text.startswith("Refused to")
 
 
+# An init script: collects each violation the page reports, from the first script on
+# (read back as window.__cspViolations).
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + (event.blockedURI || "inline"));
+});
+"""
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """new_page(viewport) -> a page in a fresh context (own cookies), closed after the test.

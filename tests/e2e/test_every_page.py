@@ -3,7 +3,13 @@ Lithuanian: nothing wider than the phone, also with its folded filters ("Filters
 open; no list card longer than three lines; no English left on a Lithuanian page; no
 script error; a screenshot of each at 360 px and at 1280 px is kept in
 artifacts/screenshots. The pages come from the access table (tests/portal/test_url_access.py),
-so a page added later is checked without anyone adding it here."""
+so a page added later is checked without anyone adding it here.
+
+The same visit checks the page under the Content-Security-Policy (what
+tests/e2e/test_content_security_policy.py did in a sweep of its own): it answers with
+a policy, and reports no violation (a blocked script, style, image or request) while it
+loads at 360 px, draws what its own requests brought and is widened to 1280 px; in
+English the API's documentation is checked under the policy too."""
 
 import re
 from collections.abc import Iterator
@@ -17,7 +23,8 @@ from django.utils.translation import trans_real
 
 from tests.access_policy import ALL_ROLES
 from tests.conftest import login_verified
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import RECORD_VIOLATIONS, is_policy_violation, screenshot
+from tests.e2e.in_flight import wait_until_no_request_in_flight
 from tests.portal.test_url_access import EXPECTED, objects  # noqa: F401 (a fixture)
 
 NARROW_PHONE = {"width": 360, "height": 780}
@@ -119,6 +126,9 @@ CARD_LINES = """(limit) => {
   return long.slice(0, 3);
 }"""
 
+# Answers once the browser has drawn twice: what the page's last answers brought is drawn.
+TWO_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
 # Opens every folded filter card (templates/_filters.html) on the page.
 OPEN_FILTERS = """() => {
   const folds = Array.from(document.querySelectorAll("details.filters-fold:not([open])"));
@@ -171,7 +181,7 @@ def _problems_of_page(page: Any, url: str, language: str, msgids: set[str]) -> l
     problems: list[str] = []
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
+    problems.extend(_answer_problems(page.goto(url), url, language))
     page.wait_for_load_state("load")
     size = page.evaluate(OVERFLOW)
     if size["scrollWidth"] > size["width"]:
@@ -194,6 +204,36 @@ def _problems_of_page(page: Any, url: str, language: str, msgids: set[str]) -> l
     return problems
 
 
+def _answer_problems(response: Any, url: str, language: str) -> list[str]:
+    if response is None or response.status >= 400:
+        return [f"{url} [{language}] answered {response and response.status}"]
+    if not response.headers.get("content-security-policy"):
+        return [f"{url} [{language}] has no Content-Security-Policy"]
+    return []
+
+
+def _policy_problems(page: Any, url: str, language: str, console: list[str]) -> list[str]:
+    """What the page reported blocked by the policy (its securitypolicyviolation events
+    and Chromium's console), read once the live server answers none of its requests and
+    the browser has drawn what they brought. (The new_page fixture also fails the test
+    on any such console message seen later.)"""
+    wait_until_no_request_in_flight()
+    page.evaluate(TWO_FRAMES)
+    reported = [*page.evaluate("window.__cspViolations"), *console]
+    console.clear()
+    return [f"{url} [{language}] blocked by the policy: {item}" for item in reported]
+
+
+def _api_docs_problems(page: Any, records: dict[str, Any], console: list[str]) -> list[str]:
+    """The API's documentation (not ours, so not held to the phone) under the policy,
+    at 1280 px once its viewer has fetched the schema and drawn it."""
+    url = reverse("api-docs", kwargs=EXPECTED["api-docs"].kwargs(records))
+    console.clear()
+    page.set_viewport_size(DESKTOP)
+    problems = _answer_problems(page.goto(url, wait_until="networkidle"), url, "en")
+    return problems + _policy_problems(page, url, "en", console)
+
+
 def _pages(role: str, records: dict[str, Any], client: Client) -> Iterator[tuple[str, str]]:
     for name in page_names(role):
         url = reverse(name, kwargs=EXPECTED[name].kwargs(records))
@@ -204,8 +244,8 @@ def _pages(role: str, records: dict[str, Any], client: Client) -> Iterator[tuple
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["en", "lt"])
 @pytest.mark.parametrize("role", sorted(ALL_ROLES))
-def test_every_page_fits_a_phone_and_speaks_the_language(
-    browser,
+def test_every_page_fits_a_phone_speaks_the_language_and_keeps_the_policy(
+    new_page,
     live_server,
     objects,  # noqa: F811
     personas,
@@ -213,13 +253,8 @@ def test_every_page_fits_a_phone_and_speaks_the_language(
     language,
 ):
     client = login_verified(Client(), personas[role])
-    context = browser.new_context(
-        viewport=NARROW_PHONE,
-        locale="lt-LT" if language == "lt" else "en-GB",
-        base_url=live_server.url,
-    )
-    context.set_default_timeout(10_000)
-    context.add_cookies(
+    page = new_page(NARROW_PHONE, locale="lt-LT" if language == "lt" else "en-GB")
+    page.context.add_cookies(
         [
             {
                 "name": "sessionid",
@@ -228,22 +263,25 @@ def test_every_page_fits_a_phone_and_speaks_the_language(
             }
         ]
     )
+    page.add_init_script(RECORD_VIOLATIONS)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if is_policy_violation(m.text) else None)
     with translation.override("lt"):
         msgids = english_msgids()
     problems: list[str] = []
     checked = []
-    try:
-        page = context.new_page()
-        for name, url in _pages(role, objects, client):
-            checked.append(name)
-            problems.extend(_problems_of_page(page, url, language, msgids))
-            slug = name.replace(":", "-")
-            screenshot(page, f"every-page-{role}-{language}-{slug}")
-            # The same page on a desktop, kept beside it for whoever looks at the pages.
-            page.set_viewport_size(DESKTOP)
-            screenshot(page, f"every-page-{role}-{language}-{slug}-desktop")
-            page.set_viewport_size(NARROW_PHONE)
-    finally:
-        context.close()
-    assert checked, f"no page checked for {role}"
+    for name, url in _pages(role, objects, client):
+        checked.append(name)
+        console.clear()
+        problems.extend(_problems_of_page(page, url, language, msgids))
+        slug = name.replace(":", "-")
+        screenshot(page, f"every-page-{role}-{language}-{slug}")
+        # The same page on a desktop, kept beside it for whoever looks at the pages.
+        page.set_viewport_size(DESKTOP)
+        screenshot(page, f"every-page-{role}-{language}-{slug}-desktop")
+        problems.extend(_policy_problems(page, url, language, console))
+        page.set_viewport_size(NARROW_PHONE)
+    if language == "en" and role in EXPECTED["api-docs"].roles:
+        problems.extend(_api_docs_problems(page, objects, console))
+    assert len(checked) >= 5, f"only {checked} checked for {role}"
     assert not problems, "\n".join(problems)
