@@ -10,7 +10,7 @@ what each entity looked like, so that an undo gives back both entities with thei
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -45,12 +45,27 @@ from portal.services.audit import audit_record
 CANDIDATES_PER_ENTITY = 50
 
 
-def _names(entity: Entity) -> list[str]:
+class _Candidate(NamedTuple):
+    """What the scorer reads of a candidate. Not an Entity: building tens of thousands
+    of model instances a batch (every field's default, the init signals) was a third of
+    the proposals' time once the registry was large enough for most new entities to
+    meet the full CANDIDATES_PER_ENTITY (docs/benchmarks.md "Imports")."""
+
+    pk: int
+    label: str
+    properties: dict[str, Any]
+    identifiers: list[str]
+
+
+_Compared = Entity | _Candidate
+
+
+def _names(entity: _Compared) -> list[str]:
     names = [entity.label, *((entity.properties or {}).get("name") or [])]
     return list(dict.fromkeys(name for name in names if name))
 
 
-def _pair(one: Entity, two: Entity) -> tuple[Entity, Entity]:
+def _pair(one: _Compared, two: _Compared) -> tuple[_Compared, _Compared]:
     return (one, two) if one.pk < two.pk else (two, one)
 
 
@@ -125,7 +140,7 @@ ORDER BY found.entity_id, c.id
 """
 
 
-def _candidates(ids: list[int]) -> list[tuple[int, Entity]]:
+def _candidates(ids: list[int]) -> list[tuple[int, _Candidate]]:
     """(new entity's id, candidate) pairs for the entities ``ids``, at most
     CANDIDATES_PER_ENTITY each, in one statement."""
     with transaction.atomic(), connection.cursor() as cursor:
@@ -146,9 +161,7 @@ def _candidates(ids: list[int]) -> list[tuple[int, Entity]]:
     for entity_id, pk, label, properties, identifiers in rows:
         if isinstance(properties, str):
             properties = json.loads(properties)
-        found.append(
-            (entity_id, Entity(pk=pk, label=label, properties=properties, identifiers=identifiers))
-        )
+        found.append((entity_id, _Candidate(pk, label, properties or {}, identifiers or [])))
     return found
 
 
