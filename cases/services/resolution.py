@@ -157,11 +157,17 @@ def _candidates(ids: list[int]) -> list[tuple[int, _Candidate]]:
             },
         )
         rows = cursor.fetchall()
+    # One candidate is often the candidate of many of the batch's entities (a common
+    # name sound): its properties are decoded once.
+    read: dict[int, _Candidate] = {}
     found = []
     for entity_id, pk, label, properties, identifiers in rows:
-        if isinstance(properties, str):
-            properties = json.loads(properties)
-        found.append((entity_id, _Candidate(pk, label, properties or {}, identifiers or [])))
+        candidate = read.get(pk)
+        if candidate is None:
+            if isinstance(properties, str):
+                properties = json.loads(properties)
+            candidate = read[pk] = _Candidate(pk, label, properties or {}, identifiers or [])
+        found.append((entity_id, candidate))
     return found
 
 
