@@ -15,6 +15,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cases.api.investigations import CaseDocumentSerializer
 from cases.models import CaseDocument, DocumentSuggestion, DocumentText
 from cases.selectors.documents import (
     case_documents_with_text,
@@ -44,23 +45,13 @@ class DocumentTextSerializer(serializers.ModelSerializer):
         fields = ["status", "message", "truncated", "attached_to", "job", "extracted_at"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(CaseDocumentSerializer):
     # None for a document whose text was never asked for (added through the plain
     # upload) or of a type without text.
     extraction = DocumentTextSerializer(read_only=True, allow_null=True)
 
-    class Meta:
-        model = CaseDocument
-        fields = [
-            "id",
-            "original_name",
-            "content_type",
-            "size",
-            "sha256",
-            "description",
-            "uploaded_at",
-            "extraction",
-        ]
+    class Meta(CaseDocumentSerializer.Meta):
+        fields = [*CaseDocumentSerializer.Meta.fields, "extraction"]
 
 
 class DocumentUploadSerializer(serializers.Serializer):
