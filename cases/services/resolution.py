@@ -77,12 +77,28 @@ def _pair(one: _Compared, two: _Compared) -> tuple[_Compared, _Compared]:
 # PROPOSE_AT by itself (cases/lib/matching.py: names up to 80, only a same date of birth
 # adds), so the candidates scored in Python are the few that can; each branch is an index
 # search (GIN on identifiers, name codes, birth dates), never a scan of a common name.
+# Two entities both born on a day, but never on the same one, cannot reach PROPOSE_AT
+# whatever else they share (a shared identifier gives 95, differing dates of birth take
+# 40 away): they are not candidates. In a large registry of people most namesakes by
+# sound are such, and scoring them was most of an import's time at scale
+# (docs/benchmarks.md "Imports").
 # Where more than CANDIDATES_PER_ENTITY qualify (namesakes born the same day), those
 # sharing an identifier, then the most name sounds, come first.
+_BORN_COMPATIBLE = """
+    (cardinality(nb.born) = 0
+     OR coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(e.properties -> 'birthDate')
+            = 'array' THEN e.properties -> 'birthDate' END), 0) = 0
+     OR (e.properties -> 'birthDate') ?| nb.born)
+"""
 _CANDIDATES_SQL = """
 WITH found AS (
     SELECT n.id AS entity_id, hit.id
     FROM cases_entity n
+    CROSS JOIN LATERAL (
+        SELECT ARRAY(SELECT jsonb_array_elements_text(
+            CASE WHEN jsonb_typeof(n.properties -> 'birthDate') = 'array'
+            THEN n.properties -> 'birthDate' ELSE '[]' END)) AS born
+    ) nb
     CROSS JOIN LATERAL (
         SELECT e.id, e.identifiers && n.identifiers AS shares_identifier,
             cardinality(ARRAY(
@@ -96,7 +112,7 @@ WITH found AS (
             WHERE cardinality(n.identifiers) > 0 AND e.identifiers && n.identifiers
             OFFSET 0
         ) e
-        WHERE e.id <> n.id AND e.merged_into_id IS NULL
+        WHERE e.id <> n.id AND e.merged_into_id IS NULL AND """ + _BORN_COMPATIBLE + """
           AND (e.kind = n.kind OR e.kind = ANY(%(parties)s) AND n.kind = ANY(%(parties)s))
         UNION
         SELECT e.id, e.identifiers && n.identifiers, cardinality(n.name_codes)
@@ -106,7 +122,7 @@ WITH found AS (
               AND NOT n.kind = ANY(%(keyed)s)
             OFFSET 0
         ) e
-        WHERE e.id <> n.id AND e.merged_into_id IS NULL
+        WHERE e.id <> n.id AND e.merged_into_id IS NULL AND """ + _BORN_COMPATIBLE + """
           AND (e.kind = n.kind OR e.kind = ANY(%(parties)s) AND n.kind = ANY(%(parties)s))
         UNION
         SELECT e.id, e.identifiers && n.identifiers,
@@ -115,10 +131,9 @@ WITH found AS (
             ))
         FROM (
             SELECT * FROM cases_entity e
-            WHERE jsonb_typeof(n.properties -> 'birthDate') = 'array'
+            WHERE cardinality(nb.born) > 0
               AND NOT n.kind = ANY(%(keyed)s)
-              AND (e.properties -> 'birthDate') ?| ARRAY(
-                    SELECT jsonb_array_elements_text(n.properties -> 'birthDate'))
+              AND (e.properties -> 'birthDate') ?| nb.born
             OFFSET 0
         ) e
         WHERE e.name_codes && n.name_codes

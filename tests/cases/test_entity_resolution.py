@@ -23,6 +23,7 @@ from cases.services.entities import (
     violation_entity_link,
 )
 from cases.services.resolution import (
+    CANDIDATES_PER_ENTITY,
     entity_merge,
     entity_merge_undo,
     match_judge,
@@ -79,6 +80,20 @@ def test_a_match_is_found_among_many_who_share_a_common_first_name(analyst):
 
     assert {match.left, match.right} == {first, second}
     assert [reason["code"] for reason in match.reasons] == ["name_transliterated", "birth_date"]
+
+
+def test_namesakes_born_on_other_days_do_not_crowd_out_the_match(analyst):
+    # More people of the very same name as candidates looked at per entity, registered
+    # first and each born on another day: none of them can reach the proposal score, so
+    # they are not candidates, and the one born the same day is proposed.
+    for number in range(CANDIDATES_PER_ENTITY + 10):
+        person(analyst, "Jonas", "Šimkus", born=f"19{40 + number}-06-01")
+    first = person(analyst, "Jonas", "Šimkus", born="1980-01-01")
+    second = person(analyst, "Jonas", "Simkus", born="1980-01-01")
+
+    (match,) = matches_propose(entity_ids=[second.pk])
+
+    assert {match.left, match.right} == {first, second}
 
 
 def test_vehicles_are_proposed_by_a_shared_key_never_by_plates_alike(analyst):
