@@ -84,12 +84,6 @@ def _pair(one: _Compared, two: _Compared) -> tuple[_Compared, _Compared]:
 # (docs/benchmarks.md "Imports").
 # Where more than CANDIDATES_PER_ENTITY qualify (namesakes born the same day), those
 # sharing an identifier, then the most name sounds, come first.
-_BORN_COMPATIBLE = """
-    (cardinality(nb.born) = 0
-     OR coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(e.properties -> 'birthDate')
-            = 'array' THEN e.properties -> 'birthDate' END), 0) = 0
-     OR (e.properties -> 'birthDate') ?| nb.born)
-"""
 _CANDIDATES_SQL = """
 WITH found AS (
     SELECT n.id AS entity_id, hit.id
@@ -100,10 +94,11 @@ WITH found AS (
             THEN n.properties -> 'birthDate' ELSE '[]' END)) AS born
     ) nb
     CROSS JOIN LATERAL (
+      SELECT u.id FROM (
         SELECT e.id, e.identifiers && n.identifiers AS shares_identifier,
             cardinality(ARRAY(
                 SELECT unnest(e.name_codes) INTERSECT SELECT unnest(n.name_codes)
-            )) AS shared_sounds
+            )) AS shared_sounds, e.properties -> 'birthDate' AS born
         FROM (
             -- Each search by its own index alone (OFFSET 0 keeps the planner from
             -- mixing in another, whatever the statistics of a table an import has
@@ -112,23 +107,24 @@ WITH found AS (
             WHERE cardinality(n.identifiers) > 0 AND e.identifiers && n.identifiers
             OFFSET 0
         ) e
-        WHERE e.id <> n.id AND e.merged_into_id IS NULL AND """ + _BORN_COMPATIBLE + """
+        WHERE e.id <> n.id AND e.merged_into_id IS NULL
           AND (e.kind = n.kind OR e.kind = ANY(%(parties)s) AND n.kind = ANY(%(parties)s))
         UNION
-        SELECT e.id, e.identifiers && n.identifiers, cardinality(n.name_codes)
+        SELECT e.id, e.identifiers && n.identifiers, cardinality(n.name_codes),
+            e.properties -> 'birthDate'
         FROM (
             SELECT * FROM cases_entity e
             WHERE cardinality(n.name_codes) > 0 AND e.name_codes @> n.name_codes
               AND NOT n.kind = ANY(%(keyed)s)
             OFFSET 0
         ) e
-        WHERE e.id <> n.id AND e.merged_into_id IS NULL AND """ + _BORN_COMPATIBLE + """
+        WHERE e.id <> n.id AND e.merged_into_id IS NULL
           AND (e.kind = n.kind OR e.kind = ANY(%(parties)s) AND n.kind = ANY(%(parties)s))
         UNION
         SELECT e.id, e.identifiers && n.identifiers,
             cardinality(ARRAY(
                 SELECT unnest(e.name_codes) INTERSECT SELECT unnest(n.name_codes)
-            ))
+            )), e.properties -> 'birthDate'
         FROM (
             SELECT * FROM cases_entity e
             WHERE cardinality(nb.born) > 0
@@ -139,8 +135,13 @@ WITH found AS (
         WHERE e.name_codes && n.name_codes
           AND e.id <> n.id AND e.merged_into_id IS NULL
           AND (e.kind = n.kind OR e.kind = ANY(%(parties)s) AND n.kind = ANY(%(parties)s))
-        ORDER BY 2 DESC, 3 DESC, 1
-        LIMIT %(limit)s
+      ) u
+      -- Born on a day both, never the same one: see above.
+      WHERE CASE WHEN cardinality(nb.born) = 0
+                   OR jsonb_typeof(u.born) IS DISTINCT FROM 'array' THEN true
+            ELSE jsonb_array_length(u.born) = 0 OR u.born ?| nb.born END
+      ORDER BY u.shares_identifier DESC, u.shared_sounds DESC, u.id
+      LIMIT %(limit)s
     ) AS hit
     WHERE n.id = ANY(%(ids)s)
 )
