@@ -142,6 +142,16 @@ class Entity(models.Model):
             GinIndex(
                 KeyTransform("birthDate", "properties"), name="entity_birth_dates", fastupdate=False
             ),
+            # The people whose date of birth is not known, by name sound: a new person
+            # born on a known day may match one of them (or one born the same day, found
+            # above), never a namesake born another day, and in a large registry reading
+            # every namesake's row to learn its date was most of the candidates' search.
+            GinIndex(
+                name="entity_undated_person_codes",
+                fields=["name_codes"],
+                fastupdate=False,
+                condition=models.Q(kind="Person") & ~models.Q(properties__has_key="birthDate"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -116,10 +116,26 @@ WITH found AS (
             SELECT * FROM cases_entity e
             WHERE cardinality(n.name_codes) > 0 AND e.name_codes @> n.name_codes
               AND NOT n.kind = ANY(%(keyed)s)
+              AND (cardinality(nb.born) = 0 OR n.kind <> 'Person')
             OFFSET 0
         ) e
         WHERE e.id <> n.id AND e.merged_into_id IS NULL
           AND (e.kind = n.kind OR e.kind = ANY(%(parties)s) AND n.kind = ANY(%(parties)s))
+        UNION
+        -- A person born on a known day: of those with all its name sounds, only the
+        -- people whose day is not known may score (those born the same day are found
+        -- below), and their index is a small one (entity_undated_person_codes),
+        -- not every namesake's row read to learn its date.
+        SELECT e.id, e.identifiers && n.identifiers, cardinality(n.name_codes),
+            e.properties -> 'birthDate'
+        FROM (
+            SELECT * FROM cases_entity e
+            WHERE cardinality(n.name_codes) > 0 AND e.name_codes @> n.name_codes
+              AND cardinality(nb.born) > 0 AND n.kind = 'Person'
+              AND e.kind = 'Person' AND NOT e.properties ? 'birthDate'
+            OFFSET 0
+        ) e
+        WHERE e.id <> n.id AND e.merged_into_id IS NULL
         UNION
         SELECT e.id, e.identifiers && n.identifiers,
             cardinality(ARRAY(

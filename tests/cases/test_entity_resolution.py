@@ -96,6 +96,24 @@ def test_namesakes_born_on_other_days_do_not_crowd_out_the_match(analyst):
     assert {match.left, match.right} == {first, second}
 
 
+def test_a_person_born_on_a_known_day_is_proposed_the_namesake_whose_day_is_not_known(
+    analyst,
+):
+    for number in range(CANDIDATES_PER_ENTITY + 10):
+        person(analyst, "Jonas", "Šimkus", born=f"19{40 + number}-06-01")
+    undated, _new = entity_resolve(
+        actor=analyst,
+        kind=EntityKind.PERSON,
+        values={"first_name": "Jonas", "last_name": "Šimkus"},
+    )
+    second = person(analyst, "Jonas", "Simkus", born="1980-01-01")
+
+    (match,) = matches_propose(entity_ids=[second.pk])
+
+    assert {match.left, match.right} == {undated, second}
+    assert [reason["code"] for reason in match.reasons] == ["name_transliterated"]
+
+
 def test_vehicles_are_proposed_by_a_shared_key_never_by_plates_alike(analyst):
     # Two plates a digit apart are two vehicles (their names once scored 75, above the
     # proposal threshold: an import of 20,000 vehicles proposed 33,000 such pairs).
