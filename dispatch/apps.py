@@ -43,6 +43,12 @@ class DispatchConfig(AppConfig):
 
         return case_task_timeline_items(case=case, user=user, limit=limit)
 
+    def case_timeline_kinds(self, user: Any) -> list[str]:
+        # The kinds of item above that ``user`` may see (the timeline's filters).
+        from dispatch.selectors.case_tasks import case_task_timeline_kinds
+
+        return case_task_timeline_kinds(user=user)
+
     @property
     def role_permissions(self) -> dict[str, list[str]]:
         # Dispatchers create, assign and cancel tasks and watch every unit; officers see

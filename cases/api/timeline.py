@@ -2,6 +2,8 @@
 (need-to-know: 404 outside it), items from cases.selectors.timeline; each consultation
 audited."""
 
+from typing import Any, cast
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -10,7 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors.investigations import case_get_for_user
-from cases.selectors.timeline import TIMELINE_KINDS, case_places_geojson, case_timeline
+from cases.selectors.timeline import (
+    TIMELINE_KINDS,
+    case_places_geojson,
+    case_timeline,
+    timeline_kinds_for_user,
+)
 from cases.services import investigations as case_services
 from portal.api.helpers import ERRORS, request_user
 from portal.api.permissions import require_perms
@@ -20,6 +27,14 @@ class TimelineQuerySerializer(serializers.Serializer):
     kind = serializers.ListField(
         child=serializers.ChoiceField(choices=list(TIMELINE_KINDS)), required=False
     )
+
+    def __init__(self, *args: Any, kinds: dict[str, Any], **kwargs: Any) -> None:
+        # Only the kinds the reader may see are choices (as on the page's filters).
+        super().__init__(*args, **kwargs)
+        choice = cast(
+            serializers.ChoiceField, cast(serializers.ListField, self.fields["kind"]).child
+        )
+        choice.choices = list(kinds)
 
 
 class TimelineItemSerializer(serializers.Serializer):
@@ -44,6 +59,10 @@ class TimelineItemSerializer(serializers.Serializer):
 class TimelineSerializer(serializers.Serializer):
     items = TimelineItemSerializer(many=True)
     truncated = serializers.ListField(child=serializers.CharField())
+    kinds = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="The kinds of item the reader may see (kind: label), what ``kind`` may ask for.",
+    )
 
 
 class CaseTimeline(APIView):
@@ -63,11 +82,19 @@ class CaseTimeline(APIView):
     def get(self, request: Request, pk: int) -> Response:
         user = request_user(request)
         case = case_get_for_user(user=user, pk=pk)
-        query = TimelineQuerySerializer(data={"kind": request.query_params.getlist("kind")})
+        kinds = timeline_kinds_for_user(user=user)
+        query = TimelineQuerySerializer(
+            data={"kind": request.query_params.getlist("kind")}, kinds=kinds
+        )
         query.is_valid(raise_exception=True)
         case_services.case_consult(actor=user, case=case, what="timeline api")
         timeline = case_timeline(case=case, user=user, kinds=query.validated_data.get("kind"))
-        return Response(TimelineSerializer(timeline).data)
+        shown = {
+            "items": timeline.items,
+            "truncated": timeline.truncated,
+            "kinds": {kind: str(label) for kind, label in kinds.items()},
+        }
+        return Response(TimelineSerializer(shown).data)
 
 
 class CasePlaces(APIView):

@@ -1,4 +1,7 @@
-"""Input cleaning for a case's timeline page: which kinds of item to show."""
+"""Input cleaning for a case's timeline page: which kinds of item to show (only the
+kinds the reader may see are offered)."""
+
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,3 +16,9 @@ class TimelineFilterForm(forms.Form):
         choices=list(TIMELINE_KINDS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args: Any, kinds: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            field = cast(forms.MultipleChoiceField, self.fields["kind"])
+            field.choices = list(kinds.items())

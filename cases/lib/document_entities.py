@@ -51,6 +51,8 @@ _SENTENCE_END = re.compile(
 # counts as full from WRAP_FULL of that width.
 WRAP_WIDTH_MIN = 40
 WRAP_FULL = 0.8
+# A word's hyphen at the line's end (not a dash standing alone, " -").
+_LINE_ENDS_HYPHENATED = re.compile(r"\w-$")
 # After a sentence's end the break stays, except after a month's abbreviation or the
 # Lithuanian year's "m.", which do not end a sentence (see _SENTENCE_END).
 _LINE_ENDS_SENTENCE = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*$")
@@ -167,15 +169,21 @@ def _wrapped(line: str, following: str, width: float) -> bool:
 
 def unwrapped(text: str) -> str:
     """``text`` with the line breaks of wrapped lines made spaces (see WRAP_WIDTH_MIN);
-    blank lines and the breaks the writer made are kept."""
+    blank lines and the breaks the writer made are kept. A word or identifier broken
+    after its hyphen at a full line's end ("infor-" / "mation", a plate's "ABC-" / "123")
+    is joined whole, hyphen kept and no space."""
     lines = [line.rstrip() for line in text.split("\n")]
     width = _wrap_width(lines)
     joined: list[str] = []
+    glued = False  # the line before ended in a hyphen joined to this one
     for line, following in itertools.pairwise(lines):
-        joined.append(line)
+        joined.append(line.lstrip() if glued else line)
         wrapped = bool(line.strip()) and bool(following.strip())
-        joined.append(" " if wrapped and _wrapped(line, following, width) else "\n")
-    joined.append(lines[-1])
+        wrapped = wrapped and _wrapped(line, following, width)
+        glued = wrapped and bool(_LINE_ENDS_HYPHENATED.search(line))
+        glued = glued and following.lstrip()[:1].isalnum()
+        joined.append("" if glued else " " if wrapped else "\n")
+    joined.append(lines[-1].lstrip() if glued else lines[-1])
     return "".join(joined)
 
 

@@ -51,6 +51,34 @@ TIMELINE_KINDS: dict[str, Any] = {
 }
 
 
+# The page whose access rule decides whether a reader may see a kind of item at all
+# (an administrator reads every case but opens no violation, so is offered no
+# "Violations" filter). The case's own kinds (events, notes...) go with the case; the
+# kinds other apps add are theirs to decide (``case_timeline_kinds`` of their AppConfig).
+KIND_PAGES = {
+    "violation": "cases:violation-list",
+    "sighting": "cases:violation-list",
+    "relation": "entities:entity-list",
+}
+CASE_OWN_KINDS = ("event", "request", "case_task", "note", "document")
+
+
+def timeline_kinds_for_user(*, user: User) -> dict[str, Any]:
+    """The kinds of item ``user`` may see in a case's timeline (kind -> label, in
+    TIMELINE_KINDS order): the ones the filters offer."""
+    from django.urls import reverse
+
+    allowed = set(CASE_OWN_KINDS)
+    allowed.update(
+        kind for kind, page in KIND_PAGES.items() if url_allowed_for(user, reverse(page))
+    )
+    for app_config in apps.get_app_configs():
+        hook = getattr(app_config, "case_timeline_kinds", None)
+        if hook is not None:
+            allowed.update(hook(user))
+    return {kind: label for kind, label in TIMELINE_KINDS.items() if kind in allowed}
+
+
 @dataclass(frozen=True)
 class TimelineItem:
     """A dated thing of the case. ``key`` ("violation-12") is unique in the case and

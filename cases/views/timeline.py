@@ -9,7 +9,12 @@ from django.views.decorators.http import require_GET
 
 from cases.forms.timeline import TimelineFilterForm
 from cases.selectors.investigations import case_get_for_user
-from cases.selectors.timeline import TIMELINE_KINDS, case_timeline, timeline_days
+from cases.selectors.timeline import (
+    TIMELINE_KINDS,
+    case_timeline,
+    timeline_days,
+    timeline_kinds_for_user,
+)
 from cases.services import investigations as case_services
 from cases.views.common import actor_of
 from portal.access import permission_required
@@ -21,7 +26,7 @@ def case_timeline_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     case = case_get_for_user(user=user, pk=pk)
     case_services.case_consult(actor=user, case=case, what="timeline")
-    form = TimelineFilterForm(request.GET or None)
+    form = TimelineFilterForm(request.GET or None, kinds=timeline_kinds_for_user(user=user))
     kinds = form.cleaned_data["kind"] if form.is_bound and form.is_valid() else []
     timeline = case_timeline(case=case, user=user, kinds=kinds)
     return render(

@@ -38,12 +38,18 @@ def case_tasks_section(*, case: Case, user: User) -> list[dict[str, Any]]:
     ]
 
 
+def case_task_timeline_kinds(*, user: User) -> list[str]:
+    """The kinds of timeline item this app adds that ``user`` may see: the tasks that
+    answer a case for whoever may open the tasks (DispatchConfig.case_timeline_kinds)."""
+    return ["dispatch_task"] if user.has_perm("dispatch.view_task") else []
+
+
 def case_task_timeline_items(*, case: Case, user: User, limit: int) -> list[TimelineItem]:
     """The tasks that answer ``case`` as items of its timeline (through
     DispatchConfig.case_timeline_items), within ``user``'s reach of tasks: a task with a
     time window is a period, otherwise the moment it was created; its place is its point
     or the centre of its area."""
-    if not user.has_perm("dispatch.view_task"):
+    if not case_task_timeline_kinds(user=user):
         return []
     tasks = (
         task_list_for_user(user=user)

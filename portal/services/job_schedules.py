@@ -162,7 +162,8 @@ def job_schedule_save(
 ) -> JobSchedule:
     """Create (or change) a periodic job and its PeriodicTask. Raises PermissionDenied
     and ValidationError by field (a kind, owner, parameters or crontab refused), having
-    changed nothing."""
+    changed nothing. A change that changes nothing writes nothing: no audit row, no
+    update of beat's task."""
     if not actor.has_perm(MANAGE_PERMISSION):
         raise PermissionDenied(_("You may not schedule jobs."))
     parameters, cron = _validated(data)
@@ -184,9 +185,13 @@ def job_schedule_save(
         )
         schedule.crontab = " ".join(data.crontab.split()) if cron is not None else ""
         schedule.enabled = data.enabled
+        after = _snapshot(schedule)
+        if before == after and schedule.periodic_task_id is not None:
+            # Nothing changed (an empty PATCH, a form saved as it was): no write, no
+            # audit row without changes, beat's task left as it is.
+            return schedule
         schedule.save()
         _sync_periodic_task(schedule, cron)
-        after = _snapshot(schedule)
         audit_record(
             actor=actor,
             action=AuditAction.CREATE if before is None else AuditAction.UPDATE,

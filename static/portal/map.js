@@ -171,6 +171,49 @@ window.PortalMap = (function () {
       },
     });
     map.addControl(new Legend());
+    keepFitsClearOf(map, legend);
+  }
+
+  // Every fitBounds of a map with a legend (ours at load, the page's own when its data
+  // comes) frames what it fits in the part of the map the legend leaves free: the
+  // legend's side of the map is padded by its size, along the edge that costs the map
+  // less of its area (below an open legend at the bottom left, or right of it), so that
+  // no marker starts under it.
+  const LEGEND_MARGIN_PX = 12;
+  const LEAST_FREE_PX = 120;
+  function legendPadding(map, legend) {
+    const frame = map.getContainer().getBoundingClientRect();
+    const box = (legend.closest(".leaflet-control") || legend).getBoundingClientRect();
+    if (!frame.width || !frame.height || !box.width || !box.height) return null;
+    const bottom = box.bottom > frame.top + frame.height / 2;
+    const left = box.left < frame.left + frame.width / 2;
+    const high = (bottom ? frame.bottom - box.top : box.bottom - frame.top) + LEGEND_MARGIN_PX;
+    const wide = (left ? box.right - frame.left : frame.right - box.left) + LEGEND_MARGIN_PX;
+    const freeBelowOrAbove = frame.height - high;
+    const freeBeside = frame.width - wide;
+    const heightFits = freeBelowOrAbove >= LEAST_FREE_PX;
+    const widthFits = freeBeside >= LEAST_FREE_PX;
+    if (!heightFits && !widthFits) return null; // too small a map to pad: as it was
+    const byHeight = heightFits && (!widthFits || high * frame.width <= wide * frame.height);
+    const pad = { top: 0, right: 0, bottom: 0, left: 0 };
+    if (byHeight) pad[bottom ? "bottom" : "top"] = high;
+    else pad[left ? "left" : "right"] = wide;
+    return pad;
+  }
+  function keepFitsClearOf(map, legend) {
+    const fitBounds = map.fitBounds;
+    map.fitBounds = function (bounds, options) {
+      const opts = Object.assign({}, options || {});
+      const pad = legendPadding(map, legend);
+      if (pad) {
+        const topLeft = L.point(opts.paddingTopLeft || opts.padding || [0, 0]);
+        const bottomRight = L.point(opts.paddingBottomRight || opts.padding || [0, 0]);
+        opts.paddingTopLeft = [topLeft.x + pad.left, topLeft.y + pad.top];
+        opts.paddingBottomRight = [bottomRight.x + pad.right, bottomRight.y + pad.bottom];
+        delete opts.padding;
+      }
+      return fitBounds.call(map, bounds, opts);
+    };
   }
 
   function create(element, options) {

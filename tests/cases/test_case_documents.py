@@ -14,8 +14,14 @@ from django.urls import reverse
 
 from cases.models import CaseDocument, DocumentSuggestion, DocumentText, ExtractionStatus
 from cases.services.case_content import case_document_add
+from cases.services.documents import run as run_module
 from cases.services.documents.run import document_extract_job
-from cases.services.investigations import CaseInput, case_create, case_member_add
+from cases.services.investigations import (
+    CaseInput,
+    case_create,
+    case_member_add,
+    case_member_remove,
+)
 from portal.job_kinds import job_kind_get
 from portal.models import AuditRecord, Job, JobStatus, User
 from portal.services.jobs import JobCancelled, JobContext, job_run
@@ -354,3 +360,43 @@ def test_a_broken_pdf_is_marked_unreadable_and_the_others_are_still_read(client_
     assert record.status == ExtractionStatus.FAILED
     assert "could not be read" in record.message
     assert "+370 612 34567" in text_of(note)
+
+
+@pytest.mark.parametrize(
+    "access_lost",
+    ["taken off the team", "made a viewer", "no longer an analyst"],
+)
+def test_a_starter_who_loses_the_case_while_the_job_runs_stops_it_before_the_next_file(
+    client_for, analyst, case, monkeypatch, access_lost
+):
+    colleague = cast(User, UserFactory(username="analyst_colleague", roles=["analyst"]))
+    member = case_member_add(actor=analyst, case=case, user=colleague, role="analyst")
+    content = zip_bytes({"a.txt": b"Call +370 612 34567.", "b.txt": b"Call +370 612 76543."})
+    response = upload(client_for(colleague), case, "two.zip", content)
+    assert response.status_code == 302
+    job = Job.objects.get(kind="cases.document_extract")
+    read = run_module.document_read
+
+    def read_then_lose_access(*args, **kwargs):
+        # While the first file is read, the lead changes the team (or an administrator
+        # the account).
+        if access_lost == "taken off the team":
+            case_member_remove(actor=analyst, case=case, member=member)
+        elif access_lost == "made a viewer":
+            case_member_add(actor=analyst, case=case, user=colleague, role="viewer")
+        else:
+            colleague.groups.clear()
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "document_read", read_then_lose_access)
+
+    assert job_run(job_id=job.pk) == JobStatus.FAILED
+
+    job.refresh_from_db()
+    assert "may no longer work on this case" in job.error
+    assert "1 of 2 documents were read" in job.error
+    assert job.log_lines.filter(level="error", message=job.error).exists()
+    first, second = CaseDocument.objects.filter(case=case).order_by("pk")
+    assert DocumentText.objects.get(document=first).status == ExtractionStatus.DONE
+    assert DocumentText.objects.get(document=second).status == ExtractionStatus.PENDING
+    assert not DocumentSuggestion.objects.filter(document=second).exists()

@@ -352,3 +352,61 @@ def test_no_item_names_an_entity_out_of_reach(analyst, outside_analyst, api_clie
     }
     assert hideout.pk not in named
     assert "Hideout" not in str(places)
+
+
+def test_the_filters_offer_only_the_kinds_the_reader_may_see(
+    known_case, analyst, administrator, client_for
+):
+    url = reverse("investigations:case-timeline", args=[known_case["case"].pk])
+
+    analyst_page = client_for(analyst).get(url)
+    administrator_page = client_for(administrator).get(url)
+
+    offered = analyst_page.context["form"].fields["kind"].choices
+    assert [kind for kind, _label in offered] == [
+        "violation",
+        "sighting",
+        "dispatch_task",
+        "event",
+        "relation",
+        "request",
+        "case_task",
+        "note",
+        "document",
+    ]
+    assert 'value="violation"' in analyst_page.content.decode()
+    # An administrator reads the case but opens no violation and no dispatch task.
+    offered = administrator_page.context["form"].fields["kind"].choices
+    assert [kind for kind, _label in offered] == [
+        "event",
+        "relation",
+        "request",
+        "case_task",
+        "note",
+        "document",
+    ]
+    body = administrator_page.content.decode()
+    assert 'value="violation"' not in body
+    assert 'value="sighting"' not in body
+    assert 'value="dispatch_task"' not in body
+    assert 'value="event"' in body
+
+
+def test_the_api_names_the_kinds_the_reader_may_ask_for_and_refuses_the_others(
+    known_case, analyst, administrator, api_client_for
+):
+    url = reverse("api:case-timeline", args=[known_case["case"].pk])
+
+    for_analyst = api_client_for(analyst).get(url, {"kind": "violation"})
+    for_administrator = api_client_for(administrator).get(url)
+    refused = api_client_for(administrator).get(url, {"kind": "violation"})
+
+    assert for_analyst.status_code == 200
+    assert {item["kind"] for item in for_analyst.json()["items"]} == {"violation"}
+    assert "violation" in for_analyst.json()["kinds"]
+    assert for_administrator.status_code == 200
+    kinds = for_administrator.json()["kinds"]
+    assert kinds["event"] == "Events"
+    assert not {"violation", "sighting", "dispatch_task"} & set(kinds)
+    assert refused.status_code == 400
+    assert "violation" in str(refused.json()["errors"])

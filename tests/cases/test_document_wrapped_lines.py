@@ -195,3 +195,31 @@ class TestInADocument:
             "sender of all the cigarettes could be reached on +370 612 34567 at any time of "
             "the day."
         )
+
+
+def test_a_word_or_plate_broken_after_its_hyphen_at_a_full_line_s_end_is_joined_whole():
+    text = (
+        "The officers at the second lane stopped the lorry with plate ABC-\n"
+        "123 and the driver refused to give any further infor-\n"
+        "mation about the sender of the load he carried that night.\n"
+        "Plate: DEF-\n"
+        "456 was seen at the crossing point the evening before as well.\n"
+    )
+
+    assert unwrapped(text) == (
+        "The officers at the second lane stopped the lorry with plate ABC-123 and the "
+        "driver refused to give any further infor-mation about the sender of the load he "
+        "carried that night.\n"
+        # A short line is not full: its break is the writer's, hyphen or not.
+        "Plate: DEF-\n"
+        "456 was seen at the crossing point the evening before as well.\n"
+    )
+
+
+def test_a_dash_standing_alone_at_a_full_line_s_end_is_still_read_as_a_space():
+    text = (
+        "The lorry was stopped at the second lane of the crossing point -\n"
+        "the driver said the cargo had been loaded at a warehouse nearby."
+    )
+
+    assert unwrapped(text) == text.replace("\n", " ")

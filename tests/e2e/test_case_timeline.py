@@ -88,3 +88,28 @@ def test_the_timeline_page_at_a_desktop_and_a_phone(
     screenshot(page, f"case-timeline-{viewport['width']}-{language}")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("locale", ["en-GB", "lt"])
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1280", "390"])
+def test_an_administrator_is_offered_only_the_filters_of_what_they_may_see(
+    new_page,
+    live_server,
+    administrator,
+    known_case,  # noqa: F811 (the fixture imported above)
+    viewport,
+    locale,
+):
+    lithuanian = locale == "lt"
+    page = signed_in(new_page, live_server, administrator, viewport, locale=locale)
+    page.goto(reverse("investigations:case-timeline", args=[known_case["case"].pk]))
+    expect(page.locator("#case-map")).to_have_attribute("data-loaded", "true")
+    filters = page.locator(".timeline-filters")
+    if viewport is PHONE:
+        filters.get_by_text("Filtrai" if lithuanian else "Filters", exact=True).click()
+
+    expect(filters.get_by_label("Įvykiai" if lithuanian else "Events", exact=True)).to_be_visible()
+    for hidden in ("Pažeidimai", "Pastebėjimai") if lithuanian else ("Violations", "Sightings"):
+        expect(filters.get_by_label(hidden, exact=True)).to_have_count(0)
+    screenshot(page, f"case-timeline-administrator-{viewport['width']}-{locale[:2]}")

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
+from django_celery_beat.models import PeriodicTask, PeriodicTasks
 
 from portal.models import AuditRecord, Job, JobSchedule, JobStatus
 from portal.selectors.jobs import job_speed
@@ -134,6 +134,25 @@ def test_changing_a_schedule_to_an_interval_and_disabling_it_follows_on_its_task
         "enabled": False,
     }
     assert job_schedule_run(schedule_id=schedule.pk) is None  # disabled: starts nothing
+
+
+def test_a_schedule_saved_on_its_page_without_a_change_writes_nothing(administrator, client_for):
+    client = client_for(administrator)
+    post_schedule(client, owner=administrator.pk)
+    schedule = JobSchedule.objects.get()
+    task_before = PeriodicTask.objects.get(pk=schedule.periodic_task_id)
+    beat_changed_before = PeriodicTasks.last_change()
+
+    response = client.post(
+        reverse("portal:job-schedule-edit", kwargs={"pk": schedule.pk}),
+        {**FORM, "owner": administrator.pk},
+    )
+
+    assert response.status_code == 302
+    assert not AuditRecord.objects.filter(object_type="portal.jobschedule", action="update")
+    task = PeriodicTask.objects.get(pk=schedule.periodic_task_id)
+    assert task.date_changed == task_before.date_changed
+    assert PeriodicTasks.last_change() == beat_changed_before
 
 
 def test_deleting_a_schedule_deletes_its_task_and_keeps_its_jobs(administrator, client_for, sent):

@@ -5,7 +5,7 @@ written; everyone else is refused."""
 
 import pytest
 from django.urls import reverse
-from django_celery_beat.models import PeriodicTask
+from django_celery_beat.models import PeriodicTask, PeriodicTasks
 
 from portal.models import AuditRecord, JobSchedule
 from tests.portal.test_jobs import grant_test_kinds
@@ -129,6 +129,23 @@ def test_a_patch_of_the_name_alone_keeps_the_rest(admin_api, nightly):
     )
     assert beat_tasks().get().crontab.hour == "2"
     assert schedule_audit("update").get().changes == {"name": "Nightly check"}
+
+
+def test_an_empty_patch_or_one_that_changes_nothing_writes_nothing(admin_api, nightly):
+    task_before = beat_tasks().get()
+    beat_changed_before = PeriodicTasks.last_change()
+
+    empty = admin_api.patch(detail(nightly["id"]), {}, format="json")
+    same = admin_api.patch(
+        detail(nightly["id"]), {"name": nightly["name"], "crontab": "30 2 * * *"}, format="json"
+    )
+
+    assert (empty.status_code, same.status_code) == (200, 200)
+    assert empty.json() == same.json() == admin_api.get(detail(nightly["id"])).json()
+    assert not schedule_audit("update").exists()
+    task = beat_tasks().get()
+    assert task.date_changed == task_before.date_changed
+    assert PeriodicTasks.last_change() == beat_changed_before
 
 
 def test_deleting_a_schedule_through_the_api_deletes_its_beat_task(admin_api, nightly):

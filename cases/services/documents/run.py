@@ -27,7 +27,7 @@ from cases.services.documents.upload import document_store
 from cases.services.search import search_index_refresh
 from portal.job_kinds import JobParameter
 from portal.models import JobLogLevel, User
-from portal.services.jobs import JobContext
+from portal.services.jobs import JobContext, JobFailed
 
 # Attachments of attachments are read this deep (an e-mail forwarded as an attachment).
 MAX_DEPTH = 3
@@ -184,6 +184,23 @@ def _extract_one(
     return attachments
 
 
+def _owner_still_works_case(context: JobContext, case_id: int) -> bool:
+    """Whether the job's owner may still work the case now: the team, the role in it and
+    the account's permissions are read afresh (``has_perm`` caches on the user object),
+    so that someone taken off the team while the job runs stops reading its documents."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    owner = User.objects.filter(pk=context.owner.pk).first()
+    if owner is None:
+        return False
+    try:
+        case_get_for_user(user=owner, pk=case_id, for_work=True)
+    except (Http404, PermissionDenied):
+        return False
+    return True
+
+
 def document_extract_job(context: JobContext) -> None:
     case_id = int(context.parameters["case"])
     queue: list[tuple[CaseDocument, int]] = [
@@ -198,6 +215,17 @@ def document_extract_job(context: JobContext) -> None:
     done = 0
     while queue:
         document, depth = queue.pop(0)
+        # Once per file (not per page): the start checked the owner's access, but the
+        # owner may leave the team, or lose the role, while the job runs.
+        if not _owner_still_works_case(context, case_id):
+            raise JobFailed(
+                _(
+                    "Stopped: %(owner)s may no longer work on this case (taken off its "
+                    "team or no longer in a working role); %(done)d of %(total)d "
+                    "documents were read."
+                )
+                % {"owner": context.owner.get_username(), "done": done, "total": total}
+            )
         context.items(done, total, _("Reading %(name)s") % {"name": document.original_name})
         attachments = _extract_one(context, document, keep_attachments=depth < MAX_DEPTH)
         queue.extend((attachment, depth + 1) for attachment in attachments)
