@@ -160,7 +160,7 @@ def test_the_registry_names_are_looked_up_through_the_index_of_upper_case_names(
         suggestions_find(document=document, text="Jonas Petraitis vairavo.")
     [lookup] = [q["sql"] for q in captured.captured_queries if "UPPER(" in q["sql"]]
 
-    # A registry of 20,000 people, analysed: on a table of two rows the planner picks any
+    # A registry of 40,000 people, analysed: on a table of two rows the planner picks any
     # index (merged_into_id IS NULL matched them all, one run in a few).
     registry_generated(kind="Person", label="PERSON ")
     with connection.cursor() as cursor:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_batch_of_hundreds_of_identifiers_is_found_by_the_unique_index_on_them() -> None:
-    # A registry of 20,000 vehicles, AA10000 to AA29999.
+    # A registry of 40,000 vehicles, AA10000 to AA49999.
     registry_generated(kind="Vehicle", label="AA", key="LT:AA", first=10000)
     # Over 100 values: PostgreSQL then no longer proves by itself that the list implies
     # the unique index's condition (key <> '').
