@@ -14,17 +14,14 @@ machine falls on both. bench/_dispatch.py takes its percentiles from here too.
 from __future__ import annotations
 
 import math
-import os
 import shlex
 import statistics
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
+import _common
 
 Statements = list[tuple[str, Any]]
 
@@ -62,11 +59,6 @@ def percentiles(samples: Iterable[float]) -> Percentiles:
         nearest_rank(ordered, 0.99),
         ordered[-1],
     )
-
-
-def load_average() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def command_line(url: str, script: str, argv: Sequence[str]) -> str:
@@ -214,9 +206,7 @@ def figures_table(timings: dict[str, Percentiles], rows: Sequence[tuple[str, str
 
 def write_below_marker(marker: str, section: str) -> None:
     """Put ``section`` right under ``marker`` in docs/benchmarks.md (newest run first)."""
-    text = DOCS.read_text()
+    text = _common.DOCS.read_text()
     if marker not in text:
-        raise SystemExit(f"{DOCS}: the '{marker}' marker is missing")
-    head, _sep, tail = text.partition(marker + "\n")
-    DOCS.write_text(f"{head}{marker}\n\n{section}{tail}")
-    print(f"written to {DOCS.relative_to(ROOT)}")
+        raise SystemExit(f"{_common.DOCS}: the '{marker}' marker is missing")
+    _common.docs_insert(text, marker + "\n", section)

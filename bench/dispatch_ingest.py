@@ -58,10 +58,11 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
+import _common
 import _dispatch
 
 DATABASE = "portal_bench_ingest"
-ROOT = _dispatch.ROOT
+ROOT = _common.ROOT
 INGEST_PATH = "/api/v1/positions/"
 STATIC_PATH = "/static/portal/portal.css"
 LITHUANIA_BBOX = (21.2, 54.1, 26.4, 56.2)  # inner box: units start inside the country
@@ -654,7 +655,7 @@ def report(
         f"- units: {setup['units']:,} with a device each, {setup['on_shift']:,} on shift in "
         f"a patrol zone (every report goes through the geofence check; "
         f"{setup['wanderers']} of them driving out of it: {o.alerts} geofence alerts raised)",
-        f"- machine: {_dispatch.machine()}",
+        f"- machine: {_common.machine_and_database()}",
         f"- load average (1, 5, 15 min) before: {loads[0]}; after: {loads[1]}; 1-min "
         f"during the load: {load_during} (the machine is shared with other work)",
         f"- **reports sent {sent:,}, stored {o.stored:,}, lost {lost:,}** "
@@ -712,16 +713,16 @@ def main() -> None:
     signal.alarm(int(args.duration + SETUP_AND_DRAIN_S))
 
     url = _dispatch.database_url(args.database)
-    _dispatch.django_on(url)
+    _common.django_on(url)
     started = time.perf_counter()
     units, setup = prepare(units=args.units, seed=args.seed)
     print(f"{len(units):,} units and devices ready in {time.perf_counter() - started:.1f} s")
-    load_before = _dispatch.load_average()
+    load_before = _common.load_average()
     try:
         outcome = run(args, url, units)
     except TimeBoundError as stopped:
         raise SystemExit(f"stopped: {stopped}") from None
-    load_after = _dispatch.load_average()
+    load_after = _common.load_average()
     signal.alarm(0)
 
     s = outcome.stats

@@ -30,6 +30,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import _common
 import _dispatch
 
 DATABASE = "portal_bench_knn"
@@ -384,7 +385,7 @@ def report(
         f"{data['shift_rows']:,} shift rows in all",
         f"- {locations:,} random task locations in Lithuania, each measured once per "
         "row below (in four interleaved rounds, after warm-up)",
-        f"- machine: {_dispatch.machine()}",
+        f"- machine: {_common.machine_and_database()}",
         f"- load average (1, 5, 15 min) before: {loads[0]}; after: {loads[1]} "
         "(the machine is shared with other work)",
         f"- p95 of units_recommended_for under 10 ms: {target}",
@@ -421,7 +422,7 @@ def main() -> None:
     parser.add_argument("--no-report", action="store_true", help="print only")
     args = parser.parse_args()
 
-    _dispatch.django_on(_dispatch.database_url(args.database))
+    _common.django_on(_dispatch.database_url(args.database))
     from django.utils import timezone
 
     if args.skip_load:
@@ -432,9 +433,9 @@ def main() -> None:
         data = load(units=args.units, seed=args.seed, now=timezone.now())
         print(f"loaded in {time.perf_counter() - started:.1f} s: {data}", flush=True)
     locations = task_locations(args.locations, args.seed)
-    load_before = _dispatch.load_average()
+    load_before = _common.load_average()
     out = measure(locations, warmup=args.warmup, plain_sample=args.plain_sample, seed=args.seed)
-    load_after = _dispatch.load_average()
+    load_after = _common.load_average()
 
     for name, p in out["timings"].items():
         print(f"{name:<9} {p.line()}")

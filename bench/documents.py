@@ -31,8 +31,6 @@ from __future__ import annotations
 import argparse
 import gc
 import io
-import os
-import platform
 import random
 import shlex
 import statistics
@@ -41,14 +39,11 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from html import escape
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
+import _common
+
 DATABASE = "portal_bench_documents"
-DEFAULT_SERVER = "postgis://postgres@127.0.0.1:5432/portal"
 SECTION = "## Documents: text extraction, pages per second"
 MARKER = "<!-- bench/documents.py appends below -->\n"
 BENCH_USER = "bench-documents"
@@ -56,56 +51,6 @@ BENCH_USER = "bench-documents"
 # characters, what an A4 page of a typed report holds).
 PARAGRAPHS_PER_PAGE = 11
 REGISTRY_PERSONS = 300
-
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
-
-
-def machine() -> str:
-    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{os.cpu_count()} cores ({platform.machine()}), {memory_gib:.0f} GiB RAM, "
-        f"Python {platform.python_version()}"
-    )
-
-
-def database_url(name: str) -> str:
-    if "bench" not in name:
-        raise SystemExit(
-            f"refusing to run against database {name!r}: the benchmark deletes what it "
-            "made there; use a database whose name contains 'bench'"
-        )
-    url = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
-    return url._replace(path=f"/{name}").geturl()
-
-
-def django_on(url: str, media: Path) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(scheme="postgresql", path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            print(f"creating database {name}", flush=True)
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    # The documents' files in a temporary folder, never the project's media.
-    os.environ["MEDIA_ROOT"] = str(media)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
 
 
 # --- The report ----------------------------------------------------------------------
@@ -344,7 +289,7 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> str:
         [
             f"### {figures['date']}: {args.pages} pages, {args.runs} runs",
             "",
-            f"`{figures['command']}` on {machine()}; load average (1, 5, 15 min) "
+            f"`{figures['command']}` on {_common.machine()}; load average (1, 5, 15 min) "
             f"{figures['load_before']} before, {figures['load_after']} after "
             "(2 CPUs shared with other sessions). Medians of the runs.",
             "",
@@ -356,15 +301,6 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> str:
     )
 
 
-def write_section(section: str) -> None:
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    if SECTION not in text:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{MARKER}"
-    head, _sep, tail = text.partition(MARKER)
-    DOCS.write_text(f"{head}{MARKER}\n{section}{tail}")
-    print(f"written to {DOCS.relative_to(ROOT)}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200)
@@ -372,9 +308,10 @@ def main() -> None:
     parser.add_argument("--database", default=DATABASE)
     parser.add_argument("--no-docs", action="store_true", help="print only")
     args = parser.parse_args()
-    url = database_url(args.database)
+    url = _common.database_url(args.database, "the benchmark deletes what it made there")
     with tempfile.TemporaryDirectory(prefix="bench-documents-") as media:
-        django_on(url, Path(media))
+        # The documents' files in a temporary folder, never the project's media.
+        _common.django_on(url, MEDIA_ROOT=media)
         from django.conf import settings
 
         from cases.services.documents import kinds
@@ -382,7 +319,7 @@ def main() -> None:
         figures: dict[str, Any] = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "command": shlex.join([".venv/bin/python", "bench/documents.py", *sys.argv[1:]]),
-            "load_before": load(),
+            "load_before": _common.load_average(" "),
         }
         made_before_deleted()
         persons = registry_persons(REGISTRY_PERSONS)
@@ -407,12 +344,12 @@ def main() -> None:
                 "DOCX", word, args.pages, *document_keep("report.docx", word, kinds.DOCX), args.runs
             ),
         ]
-        figures["load_after"] = load()
+        figures["load_after"] = _common.load_average(" ")
         made_before_deleted()
     section = report(args, figures)
     print(section)
     if not args.no_docs:
-        write_section(section)
+        _common.write_section(SECTION, MARKER, section)
 
 
 if __name__ == "__main__":

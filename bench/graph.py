@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import _common
 import _dispatch
 import _timing
 
@@ -272,7 +273,7 @@ def report(*, command: str, label: str, data: dict[str, Any], out: dict[str, Any
         f"- data: {data['entities']:,} entities, {data['relations']:,} relations; "
         f"{len(hub_degrees)} hubs of {min(hub_degrees, default=0):,} to "
         f"{max(hub_degrees, default=0):,} relations",
-        f"- machine: {_dispatch.machine()}",
+        f"- machine: {_common.machine_and_database()}",
         f"- load average (1, 5, 15 min) before / after: {data['load_before']} / "
         f"{data['load_after']} (shared machine)",
         f"- expansion: 2 hops, cap {CAP} relations per expanded entity; answers from random "
@@ -318,7 +319,7 @@ def main() -> None:
     args = parser.parse_args()
 
     url = _dispatch.database_url(args.database)  # refuses a name without "bench"
-    _dispatch.django_on(url)
+    _common.django_on(url)
     entities = int(args.entities * args.scale)
     relations = int(args.relations * args.scale)
     if not args.skip_load:
@@ -335,7 +336,7 @@ def main() -> None:
             flush=True,
         )
     data = counts()
-    data["load_before"] = _timing.load_average()
+    data["load_before"] = _common.load_average()
     out = measure(
         hubs=[n for n, _d in data["hubs"]],
         entities=data["entities"],
@@ -343,7 +344,7 @@ def main() -> None:
         warmup=args.warmup,
         seed=args.seed,
     )
-    data["load_after"] = _timing.load_average()
+    data["load_after"] = _common.load_average()
     command = _timing.command_line(url, "bench/graph.py", sys.argv[1:])
     section = report(command=command, label=args.label, data=data, out=out)
     print(section)

@@ -16,6 +16,7 @@ import argparse
 import random
 from typing import Any
 
+import _common
 import _dispatch
 import _timing
 
@@ -26,7 +27,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261204)
     parser.add_argument("--database", default="portal_bench_graph")
     args = parser.parse_args()
-    _dispatch.django_on(_dispatch.database_url(args.database))
+    _common.django_on(_dispatch.database_url(args.database))
 
     import graph as bench
 
@@ -54,7 +55,7 @@ def main() -> None:
         )
 
     versions = {"counted (before)": counted, "stored (after)": stored}
-    load_before = _timing.load_average()
+    load_before = _common.load_average()
     times: dict[tuple[str, str], list[float]] = {}
     rounds = 4
     for r in range(rounds):
@@ -68,7 +69,7 @@ def main() -> None:
 
                 times.setdefault((kind, name), []).extend(_timing.timed(expand, part))
     graph_search.node_count_sql = stored
-    print(f"load average {load_before} / {_timing.load_average()}")
+    print(f"load average {load_before} / {_common.load_average()}")
     print(
         "| 2-hop expansion | counted (before): p95 (median) ms | stored (after): p95 (median) ms |"
     )

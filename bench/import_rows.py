@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
 import random
 import resource
 import shlex
@@ -50,11 +49,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
+import _common
+
+ROOT = _common.ROOT
 DATABASE = "portal_bench_import"
-DEFAULT_SERVER = "postgis://postgres@127.0.0.1:5432/portal"
 SECTION = "## Imports: rows per second, memory, job overhead"
+MARKER = "<!-- bench/import_rows.py appends below -->\n"
 COLUMNS = ["declaration", "first_name", "last_name", "born", "plate", "plate_country", "model"]
 # Consonants and vowels enough for names that mostly differ in sound, with some alike.
 CONSONANTS = "bdgjklmnprstvzž"
@@ -62,52 +62,13 @@ VOWELS = "aeiouyė"
 REPEAT_EVERY = 20
 WAIT_S = 6 * 3600
 
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
-
-# --- Small helpers of its own (bench/_timing.py belongs to other benchmarks) ----------
 def percentile(values: list[float], share: float) -> float:
+    """The sample at rank ``share``. Not _timing.nearest_rank: where ``share`` times the
+    count is a whole odd number, this one takes the next sample up (round() rounds half
+    to even); kept, so that the figures recorded so far stay comparable."""
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
-
-
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
-
-
-def database_url(name: str) -> str:
-    if "bench" not in name:
-        raise SystemExit(
-            f"refusing to run against database {name!r}: the benchmark empties the "
-            "registry's tables; use a database whose name contains 'bench'"
-        )
-    url = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
-    return url._replace(path=f"/{name}").geturl()
-
-
-def django_on(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(scheme="postgresql", path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            print(f"creating database {name}", flush=True)
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    os.environ["JOB_KINDS_EXTRA"] = "bench._import_kinds"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
 
 
 # --- The file -------------------------------------------------------------------------
@@ -260,7 +221,8 @@ def import_run(path: Path, rows: int) -> dict[str, Any]:
                 raise SystemExit("the import did not finish in time")
             if job.items_done // 100_000 != shown:
                 shown = job.items_done // 100_000
-                print(f"  {job.items_done} of {job.items_total} items, load {load()}", flush=True)
+                load = _common.load_average(" ")
+                print(f"  {job.items_done} of {job.items_total} items, load {load}", flush=True)
             time.sleep(2)
     finally:
         worker_stop(worker)
@@ -428,14 +390,6 @@ def idle_worker_peak_mb() -> float:
     return float(result.stdout.strip().splitlines()[-1])
 
 
-def machine() -> str:
-    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{os.cpu_count()} cores ({platform.machine()}), {memory_gib:.0f} GiB RAM, "
-        f"Python {platform.python_version()}"
-    )
-
-
 def report(args: argparse.Namespace, figures: dict[str, Any]) -> str:
     imp, cop, ovh = figures["import"], figures["copy"], figures["overhead"]
     written = figures["written"]
@@ -451,7 +405,7 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> str:
         [
             f"### {figures['date']}: {args.rows:,} rows",
             "",
-            f"`{figures['command']}` on {machine()}; load average (1, 5, 15 min) "
+            f"`{figures['command']}` on {_common.machine()}; load average (1, 5, 15 min) "
             f"{figures['load_before']} before, {figures['load_after']} after "
             "(2 CPUs shared with other sessions).",
             "",
@@ -481,16 +435,6 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> str:
     )
 
 
-def write_section(section: str) -> None:
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    marker = "<!-- bench/import_rows.py appends below -->\n"
-    if SECTION not in text:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{marker}"
-    head, _sep, tail = text.partition(marker)
-    DOCS.write_text(f"{head}{marker}\n{section}{tail}")
-    print(f"written to {DOCS.relative_to(ROOT)}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -498,12 +442,12 @@ def main() -> None:
     parser.add_argument("--database", default=DATABASE)
     parser.add_argument("--no-docs", action="store_true", help="print only")
     args = parser.parse_args()
-    url = database_url(args.database)
-    django_on(url)
+    url = _common.database_url(args.database, "the benchmark empties the registry's tables")
+    _common.django_on(url, JOB_KINDS_EXTRA="bench._import_kinds")
     figures: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": shlex.join([".venv/bin/python", "bench/import_rows.py", *sys.argv[1:]]),
-        "load_before": load(),
+        "load_before": _common.load_average(" "),
     }
     registry_empty()
     with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
@@ -524,11 +468,11 @@ def main() -> None:
     figures["idle_mb"] = idle_worker_peak_mb()
     figures["overhead"] = overhead_run(args.runs)
     print(f"overhead: {figures['overhead']}", flush=True)
-    figures["load_after"] = load()
+    figures["load_after"] = _common.load_average(" ")
     section = report(args, figures)
     print(section)
     if not args.no_docs:
-        write_section(section)
+        _common.write_section(SECTION, MARKER, section)
 
 
 if __name__ == "__main__":

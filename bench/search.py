@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import _common
 import _dispatch
 import _timing
 
@@ -436,7 +437,7 @@ def report(*, command: str, label: str, data: dict[str, Any], out: dict[str, Any
         f"- command: `{command}`",
         f"- data: {total:,} texts ({data['violation']:,} narratives, {data['entity']:,} "
         f"entity names); 'cigarettes' alone is in {data['cigarettes']:,} of them",
-        f"- machine: {_dispatch.machine()}",
+        f"- machine: {_common.machine_and_database()}",
         f"- load average (1, 5, 15 min) before / after: {data['load_before']} / "
         f"{data['load_after']} (shared machine)",
         f"- caps: {CANDIDATE_CAP:,} matches of the words ranked and counted in the facets, "
@@ -474,7 +475,7 @@ def main() -> None:
     parser.add_argument("--no-report", action="store_true", help="print only")
     args = parser.parse_args()
     url = _dispatch.database_url(args.database)  # refuses a name without "bench"
-    _dispatch.django_on(url)
+    _common.django_on(url)
     if not args.skip_load:
         texts = int(args.texts * args.scale)
         print(f"loading {texts:,} texts …", flush=True)
@@ -483,9 +484,9 @@ def main() -> None:
     data: dict[str, Any] = dict(counts())
     data.setdefault("violation", 0)
     data.setdefault("entity", 0)
-    data["load_before"] = _timing.load_average()
+    data["load_before"] = _common.load_average()
     out = measure(samples=args.samples, seed=args.seed)
-    data["load_after"] = _timing.load_average()
+    data["load_after"] = _common.load_average()
     command = _timing.command_line(url, "bench/search.py", sys.argv[1:])
     section = report(command=command, label=args.label, data=data, out=out)
     print(section)

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import _common
 import _dispatch
 import _timing
 
@@ -31,7 +32,7 @@ MODULE = "cases/selectors/search.py"
 def selector_at(revision: str, folder: Path) -> ModuleType:
     source = subprocess.run(  # noqa: S603  git with a revision the operator typed
         ["git", "show", f"{revision}:{MODULE}"],  # noqa: S607  git from PATH, as make does
-        cwd=_timing.ROOT,
+        cwd=_common.ROOT,
         check=True,
         capture_output=True,
         text=True,
@@ -54,7 +55,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261204)
     parser.add_argument("--database", default="portal_bench_search")
     args = parser.parse_args()
-    _dispatch.django_on(_dispatch.database_url(args.database))
+    _common.django_on(_dispatch.database_url(args.database))
 
     import search as bench
 
@@ -72,7 +73,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         before = selector_at(args.before, Path(folder))
         versions = {"before": before, "after": after}
-        load_before = _timing.load_average()
+        load_before = _common.load_average()
         times: dict[tuple[str, str], list[float]] = {}
         rounds = 4
         for r in range(rounds):
@@ -86,7 +87,7 @@ def main() -> None:
                         )
 
                     times.setdefault((kind, name), []).extend(_timing.timed(run, part))
-    print(f"before: {args.before}; load average {load_before} / {_timing.load_average()}")
+    print(f"before: {args.before}; load average {load_before} / {_common.load_average()}")
     print("| query kind | before p95 (median) ms | after p95 (median) ms |")
     print("|---|--:|--:|")
     for kind in picked:

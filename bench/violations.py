@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import platform
 import random
 import re
 import shlex
@@ -37,12 +36,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _common
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 os.environ.setdefault("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/portal_bench")
 
@@ -94,20 +92,6 @@ BENCH_OFFICER = "bench-officer-vilnius-0"
 
 def _database_name() -> str:
     return urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
-
-
-def database_ensure() -> None:
-    """Create the bench database when it does not exist yet (then migrate)."""
-    import psycopg
-
-    url = urlsplit(os.environ["DATABASE_URL"])
-    name = _database_name()
-    admin = url._replace(scheme="postgresql", path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not found:
-            print(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 @dataclass
@@ -645,25 +629,6 @@ def measure(fx: Fixtures, *, runs: int, warmup: int) -> list[Result]:
 
 
 # --- Report -----------------------------------------------------------------------------
-def machine() -> str:
-    from django.db import connection
-
-    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (pg,) = cursor.fetchone()
-        cursor.execute("SELECT postgis_lib_version()")
-        (postgis,) = cursor.fetchone()
-        cursor.execute("SHOW shared_buffers")
-        (buffers,) = cursor.fetchone()
-    cpu = platform.processor() or platform.machine()
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {memory_gib:.0f} GiB RAM, "
-        f"PostgreSQL {pg.split()[0]} (shared_buffers {buffers}), PostGIS {postgis}, "
-        f"Python {platform.python_version()}"
-    )
-
-
 def load_lines(loaded: LoadResult) -> list[str]:
     n = loaded.rows
     grid = ", ".join(f"{table} {count:,}" for table, count in loaded.grid_rows.items())
@@ -696,7 +661,7 @@ def report(
         "",
         f"- command: `{command}`",
         f"- rows: {rows:,} violations; {runs} timed runs per measurement after warm-up",
-        f"- machine: {machine()}",
+        f"- machine: {_common.machine_and_database()}",
     ]
     if loaded is not None:
         lines += [f"- {line}" for line in load_lines(loaded)]
@@ -718,17 +683,16 @@ def report(
 
 
 def write_report(section: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
+    path = _common.DOCS
     marker = "## Violations: list and map at 1M rows"
+    append_marker = "<!-- bench/violations.py appends below -->\n"
     text = path.read_text() if path.exists() else ""
     if marker not in text:
         raise SystemExit(f"{path} has no '{marker}' section; restore it")
     # Newest run first, right under the section's introduction.
-    head, _sep, tail = text.partition("<!-- bench/violations.py appends below -->\n")
-    if not _sep:
+    if append_marker not in text:
         raise SystemExit(f"{path}: the append marker is missing")
-    path.write_text(f"{head}<!-- bench/violations.py appends below -->\n\n{section}{tail}")
-    print(f"written to {path.relative_to(ROOT)}")
+    _common.docs_insert(text, append_marker, section)
 
 
 def main() -> None:
@@ -742,12 +706,8 @@ def main() -> None:
     parser.add_argument("--no-report", action="store_true", help="print only")
     args = parser.parse_args()
 
-    if "bench" not in _database_name():
-        raise SystemExit(
-            f"refusing to run against database {_database_name()!r}: it empties "
-            "cases_violation; use a database whose name contains 'bench'"
-        )
-    database_ensure()
+    _common.refuse_unless_bench(_database_name(), "it empties cases_violation")
+    _common.database_ensure(os.environ["DATABASE_URL"])
 
     import django
 
