@@ -47,7 +47,9 @@ messages:
 # a 200-page PDF and DOCX, 5 runs, else). bench/search_compare.py
 # --before REV times another revision's search selector beside this one in the same
 # rounds (run it by hand: a before/after that holds whatever the machine's load);
-# bench/graph_compare.py does the same for the link chart's counted and stored badges.
+# bench/graph_compare.py does the same for the link chart's counted and stored badges;
+# bench/import_scale.py --before DIR times the import's write pass on a registry of 1.5M
+# entities beside the revision checked out in the worktree DIR.
 BENCH_DATABASE_URL ?= postgis://postgres@127.0.0.1:5432/portal_bench
 bench:
 	@test -x .venv/bin/python || { echo "Run make setup first."; exit 1; }
