@@ -188,8 +188,12 @@ def test_a_violation_logged_with_no_connection_is_sent_in_order_once(new_page):
     _waiting(page, "goods", 2)  # the first is done on the server, but the phone never heard
 
     # And again: everything left goes, once, and the officer is taken to the violation.
+    # Seven requests one after the other (one with the photo), then the violation's page:
+    # followed section by section, each within the time limit, not all in one.
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_url(f"**/violations/{violation.pk}/")
+    for kinds in ("goods", "vehicle person company", "evidence"):
+        expect(_queue(page, kinds)).to_have_count(0)
+    page.wait_for_url(f"**/violations/{violation.pk}/", wait_until="commit")
     page.get_by_text(ALL_SENT).wait_for()
 
     assert Violation.objects.count() == 1

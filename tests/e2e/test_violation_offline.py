@@ -81,8 +81,11 @@ def test_offline_entry_is_kept_and_sent_once_when_the_connection_returns(new_pag
 
     page.context.set_offline(False)  # Chromium fires "online"
     _go_online(page)  # a second "online" at once: the lock lets one send through
-    # Sent, and nothing else of it waits: on to the violation's page on the server.
-    page.wait_for_url(re.compile(r"/violations/\d+/$"))
+    # Sent, and nothing else of it waits: on to the violation's page on the server. Its
+    # address once it is there, then the message outbox.js shows on it, each in its own
+    # time limit ("load" would also wait for every script and style of the page, in the
+    # same limit as the send before it).
+    page.wait_for_url(re.compile(r"/violations/\d+/$"), wait_until="commit")
     page.get_by_text(ALL_SENT).wait_for()
     assert _stored(page) == {}
     violation = Violation.objects.get(client_key=key)
@@ -109,7 +112,7 @@ def test_offline_entry_is_kept_and_sent_once_when_the_connection_returns(new_pag
     # The answer to the first send was lost: the same entry is sent again on the next
     # page load and the server returns the violation it already has.
     page.evaluate("([name, value]) => localStorage.setItem(name, value)", [store_key, raw_entry])
-    page.reload()
+    page.reload(wait_until="commit")  # the send starts with the page's scripts
     page.locator("[data-outbox-banner] [data-outbox-sent] a").wait_for()
     assert _stored(page) == {}
     assert Violation.objects.filter(client_key=key).count() == 1
