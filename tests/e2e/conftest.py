@@ -80,6 +80,16 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+def _import_the_views() -> None:
+    """Imports the URLconf, and with it every view, as the live server's first request
+    would: tens of seconds on a loaded machine in a process that has not served a page
+    yet (a browser test run on its own), in the time limit of the test's first page
+    (its sign-in) otherwise. Nothing to do once a test before it has done so."""
+    from django.urls import reverse
+
+    reverse("portal:dashboard")
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """new_page(viewport) -> a page in a fresh context (own cookies), closed after the test.
@@ -106,6 +116,7 @@ def new_page(browser, live_server):
         contexts.append(context)
         return context.new_page()
 
+    _import_the_views()
     yield make
     for context in contexts:
         context.close()
