@@ -4,10 +4,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.e2e.in_flight import wait_until_no_request_in_flight
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Route
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -80,6 +84,16 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+def _import_the_views() -> None:
+    """Imports the URLconf, and with it every view, as the live server's first request
+    would: tens of seconds on a loaded machine in a process that has not served a page
+    yet (a browser test run on its own), in the time limit of the test's first page
+    (its sign-in) otherwise. Nothing to do once a test before it has done so."""
+    from django.urls import reverse
+
+    reverse("portal:dashboard")
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """new_page(viewport) -> a page in a fresh context (own cookies), closed after the test.
@@ -106,6 +120,7 @@ def new_page(browser, live_server):
         contexts.append(context)
         return context.new_page()
 
+    _import_the_views()
     yield make
     for context in contexts:
         context.close()
@@ -132,6 +147,28 @@ def wait_for_kept_pages(page, paths: list[str], language: str = "") -> None:
     """Until the service worker keeps ``paths`` on the device (it fetches them when it
     installs, after the first signed-in page registered it), in ``language`` if given."""
     assert page.evaluate(KEPT, [paths, language]), f"not kept on the device: {paths}"
+
+
+def connection_returns(page) -> None:
+    """``set_offline(False)`` for the page and its service worker together.
+
+    Playwright puts the pages of the context online first and its service workers after
+    (each update awaited in turn): the page's "online" handler (the outbox) sends at once,
+    before ``set_offline`` has returned, and the page the answer then opens (the violation's,
+    through the worker) may be fetched by a worker still offline, which answers with the
+    page kept for no connection. The page's requests wait until both are online."""
+    held: list[Route] = []
+
+    def hold(route: "Route") -> None:
+        held.append(route)
+
+    page.route("**/*", hold)
+    try:
+        page.context.set_offline(False)
+    finally:
+        page.unroute("**/*")
+        for route in held:  # on to the test's own routes, if any, or the network
+            route.fallback()
 
 
 def screenshot(page, name: str) -> Path:

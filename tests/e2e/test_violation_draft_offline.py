@@ -23,7 +23,7 @@ from cases.models import (
 from portal.models import AuditAction, AuditRecord, User
 from portal.services.demo import demo_seed
 from tests.cases.support import draft_of
-from tests.e2e.conftest import PHONE, screenshot, wait_for_kept_pages
+from tests.e2e.conftest import PHONE, connection_returns, screenshot, wait_for_kept_pages
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 from tests.e2e.test_violation_flow import roadside_photo
 
@@ -44,7 +44,7 @@ def _connection_returns(page: Page, *, offline_first: bool) -> None:
     """The connection comes back ("online"), and the send it starts has ended."""
     before = _flushes(page)
     if offline_first:
-        page.context.set_offline(False)  # Chromium fires "online"
+        connection_returns(page)  # Chromium fires "online"
     else:
         page.evaluate("window.dispatchEvent(new Event('online'))")  # it came back again
     page.wait_for_function(FLUSHED, arg=before)
@@ -188,8 +188,12 @@ def test_a_violation_logged_with_no_connection_is_sent_in_order_once(new_page):
     _waiting(page, "goods", 2)  # the first is done on the server, but the phone never heard
 
     # And again: everything left goes, once, and the officer is taken to the violation.
+    # Seven requests one after the other (one with the photo), then the violation's page:
+    # followed section by section, each within the time limit, not all in one.
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_url(f"**/violations/{violation.pk}/")
+    for kinds in ("goods", "vehicle person company", "evidence"):
+        expect(_queue(page, kinds)).to_have_count(0)
+    page.wait_for_url(f"**/violations/{violation.pk}/", wait_until="commit")
     page.get_by_text(ALL_SENT).wait_for()
 
     assert Violation.objects.count() == 1
@@ -270,7 +274,7 @@ def test_the_company_step_offline_and_with_a_lost_answer(new_page):
     _waiting(page, "vehicle person company", 1)
     expect(_queue(page, "vehicle person company")).to_contain_text("Baltic Freight UAB")
     assert _companies(violation) == []
-    page.context.set_offline(False)
+    connection_returns(page)
     # Sent in the background: the page again, showing it, with a message naming it.
     expect(page.get_by_text(SENT_HERE + " Company · Baltic Freight UAB")).to_be_visible()
     expect(_queue(page, "vehicle person company")).to_have_count(0)
@@ -337,7 +341,7 @@ def test_a_correction_from_the_edit_page_offline_and_with_a_lost_answer(new_page
     )
     violation.refresh_from_db()
     assert violation.narrative == "Cigarettes behind the spare wheel."
-    page.context.set_offline(False)
+    connection_returns(page)
     page.wait_for_url(f"**/violations/{violation.pk}/")
     page.get_by_text("Changes saved.").wait_for()
     violation.refresh_from_db()
@@ -370,7 +374,7 @@ def test_a_correction_from_the_edit_page_offline_and_with_a_lost_answer(new_page
     page.locator("#id_occurred_at").fill("")  # "When", required
     save.click()
     expect(status).to_have_text(SAVED)
-    page.context.set_offline(False)
+    connection_returns(page)
     expect(status).to_contain_text("Not sent, needs attention:")
     expect(status).to_contain_text("This field is required.")
     expect(page.locator("[data-outbox-banner] .message--warning")).to_contain_text(

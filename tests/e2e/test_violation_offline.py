@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from cases.models import Violation
 from portal.services.demo import demo_seed
-from tests.e2e.conftest import PHONE, screenshot, wait_for_kept_pages
+from tests.e2e.conftest import PHONE, connection_returns, screenshot, wait_for_kept_pages
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 
 SAVED = "Saved on this device: it will be sent when the connection returns."
@@ -75,14 +75,20 @@ def test_offline_entry_is_kept_and_sent_once_when_the_connection_returns(new_pag
     assert fields["latitude"]
     assert fields["longitude"]
     assert "csrfmiddlewaretoken" not in fields
-    assert not Violation.objects.exists()
+    # What reached the server (or not), said when it fails: a request of this page first.
     assert posts == []
+    assert not Violation.objects.exists(), list(
+        Violation.objects.values_list("client_key", "created_at", "reported_by__username")
+    )
     screenshot(page, "violation-offline-saved-phone")
 
-    page.context.set_offline(False)  # Chromium fires "online"
+    connection_returns(page)  # Chromium fires "online"
     _go_online(page)  # a second "online" at once: the lock lets one send through
-    # Sent, and nothing else of it waits: on to the violation's page on the server.
-    page.wait_for_url(re.compile(r"/violations/\d+/$"))
+    # Sent, and nothing else of it waits: on to the violation's page on the server. Its
+    # address once it is there, then the message outbox.js shows on it, each in its own
+    # time limit ("load" would also wait for every script and style of the page, in the
+    # same limit as the send before it).
+    page.wait_for_url(re.compile(r"/violations/\d+/$"), wait_until="commit")
     page.get_by_text(ALL_SENT).wait_for()
     assert _stored(page) == {}
     violation = Violation.objects.get(client_key=key)
@@ -109,7 +115,7 @@ def test_offline_entry_is_kept_and_sent_once_when_the_connection_returns(new_pag
     # The answer to the first send was lost: the same entry is sent again on the next
     # page load and the server returns the violation it already has.
     page.evaluate("([name, value]) => localStorage.setItem(name, value)", [store_key, raw_entry])
-    page.reload()
+    page.reload(wait_until="commit")  # the send starts with the page's scripts
     page.locator("[data-outbox-banner] [data-outbox-sent] a").wait_for()
     assert _stored(page) == {}
     assert Violation.objects.filter(client_key=key).count() == 1

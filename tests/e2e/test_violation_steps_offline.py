@@ -15,7 +15,7 @@ from cases.models import Evidence, GoodsLine, Violation, ViolationEntity, Violat
 from portal.models import User
 from portal.services.demo import demo_seed
 from tests.cases.support import draft_of, jpeg_photo
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.conftest import PHONE, connection_returns, screenshot
 from tests.e2e.test_sign_in_per_role import PASSWORD, sign_in
 
 SAVED = "Saved on this device: it will be sent when the connection returns."
@@ -123,7 +123,7 @@ def test_every_step_kept_offline_is_sent_once_in_order_when_the_connection_retur
     assert not GoodsLine.objects.exists()
     screenshot(page, "violation-steps-offline-phone")
 
-    page.context.set_offline(False)
+    connection_returns(page)
     # Sent in the background: the page again, showing them, with one message naming them.
     sent = page.locator("main .messages").get_by_text(SENT_HERE)
     expect(sent).to_be_visible(timeout=30_000)
