@@ -249,6 +249,10 @@ ENTITY_IMPORT_MAX_BYTES = env.int("ENTITY_IMPORT_MAX_BYTES", default=2 * 2**30)
 ENTITY_IMPORT_MAX_ROWS = env.int("ENTITY_IMPORT_MAX_ROWS", default=10_000_000)
 # Rows written per transaction (and per checkpoint: what a killed worker's import does again).
 ENTITY_IMPORT_BATCH_ROWS = env.int("ENTITY_IMPORT_BATCH_ROWS", default=500)
+# The write pass refreshes the registry's statistics each time it has created as many
+# entities as the registry held at the last refresh, and at least this many
+# (cases/services/imports/write.py RegistryGrowth).
+ENTITY_IMPORT_ANALYZE_MIN_ROWS = env.int("ENTITY_IMPORT_ANALYZE_MIN_ROWS", default=10_000)
 ENTITY_IMPORT_MAX_COLUMNS = env.int("ENTITY_IMPORT_MAX_COLUMNS", default=500)
 ENTITY_IMPORT_MAX_CELL_CHARS = env.int("ENTITY_IMPORT_MAX_CELL_CHARS", default=10_000)
 ENTITY_IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int(

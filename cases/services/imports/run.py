@@ -25,7 +25,7 @@ from cases.services.ftm import ftm_import
 from cases.services.imports.errors import ImportRefusedError
 from cases.services.imports.mapping import MappedRow, map_row
 from cases.services.imports.readers import read_rows
-from cases.services.imports.write import rows_write
+from cases.services.imports.write import RegistryGrowth, rows_write
 from portal.job_kinds import JobParameter
 from portal.lib.exports import csv_safe_row
 from portal.models import AuditAction, Job, JobLogLevel, User
@@ -193,6 +193,7 @@ def _write_pass(context: JobContext, data_import: DataImport, path: Path) -> Non
         context.log(_("Writing again from row %(row)d.") % {"row": start})
     batch: list[MappedRow] = []
     size = int(settings.ENTITY_IMPORT_BATCH_ROWS)
+    growth = RegistryGrowth()
 
     def flush() -> None:
         nonlocal written
@@ -217,6 +218,8 @@ def _write_pass(context: JobContext, data_import: DataImport, path: Path) -> Non
                 }
             )
         batch.clear()
+        # After the commit: the statistics gathered count the batches written so far.
+        growth.add(counts.entities_created)
         read, valid = data_import.rows_read, data_import.rows_valid
         context.items(read + written, read + valid, _("Writing the entities"))
 

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Upper
 
@@ -223,6 +224,38 @@ def rows_write(data_import: DataImport, rows: Sequence[MappedRow]) -> WriteCount
             # without its proposals.
             matches_propose(entity_ids=counts.created_ids)
     return counts
+
+
+def _entities_estimate() -> float:
+    """The registry's size as the planner last learnt it (0 before any ANALYZE)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'cases_entity'::regclass"
+        )
+        return float(cursor.fetchone()[0])
+
+
+class RegistryGrowth:
+    """Keeps the planner's statistics in step with an import that grows the registry:
+    each time the import has created as many entities as the registry held when they
+    were last gathered (and at least ENTITY_IMPORT_ANALYZE_MIN_ROWS), they are gathered
+    again (``cases_registry_analyze()``, migration cases 0023, which says why). Doubling
+    keeps it to a few dozen seconds over a million rows."""
+
+    def __init__(self) -> None:
+        self.analysed_size = _entities_estimate()
+        self.created = 0
+
+    def add(self, created: int) -> bool:
+        """Count a committed batch's new entities; True when statistics were refreshed."""
+        self.created += created
+        if self.created < max(settings.ENTITY_IMPORT_ANALYZE_MIN_ROWS, self.analysed_size):
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cases_registry_analyze()")
+        self.analysed_size = _entities_estimate()
+        self.created = 0
+        return True
 
 
 def _links_write(
