@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from cases.models import Case
 from portal.models import User
@@ -56,7 +57,10 @@ def test_the_demo_case_map_frames_its_places_clear_of_the_legend(
 
     page.goto(reverse("investigations:case-timeline", args=[demo.pk]))
     page.wait_for_function("() => document.getElementById('case-map').dataset.loaded === 'true'")
-    page.wait_for_timeout(300)  # Leaflet's last redraw after the fit
+    # Leaflet redraws its vector layer on the frames after the fit: no zoom animation
+    # left, then two frames.
+    expect(page.locator("#case-map.leaflet-zoom-anim")).to_have_count(0)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
     screenshot(page, f"demo-case-map-{viewport_name}-{locale[:2]}")
     boxes = page.evaluate(BOXES)
