@@ -9,6 +9,8 @@ ANALYZE at 300,000 rows took the write pass from 158 to 400 rows/s (docs/benchma
 "Imports"). autovacuum would do it in time on most servers, but not always (it is off
 on some, and a running import's cached plans wait for it), and only a table's owner may
 ANALYZE it: the portal's runtime role calls this function, which runs as its owner.
+It does nothing but gather statistics, so it keeps PostgreSQL's default EXECUTE for
+every role that may connect (the portal's two).
 """
 
 from django.db import migrations
@@ -17,7 +19,10 @@ TABLES = "cases_entity, cases_relation, cases_importedrecord, cases_searchentry"
 
 CREATE = f"""
 CREATE FUNCTION cases_registry_analyze() RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+-- Another ANALYZE or VACUUM of these tables (a second import's, autovacuum's) holds them:
+-- give up rather than wait; the import gathers them at its next doubling.
+SET lock_timeout = '5s' AS $$
 BEGIN
     ANALYZE {TABLES};
 END

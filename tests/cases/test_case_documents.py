@@ -16,6 +16,7 @@ from cases.models import CaseDocument, DocumentSuggestion, DocumentText, Extract
 from cases.services.case_content import case_document_add
 from cases.services.documents import run as run_module
 from cases.services.documents.run import document_extract_job
+from cases.services.documents.upload import case_document_read_start
 from cases.services.investigations import (
     CaseInput,
     case_create,
@@ -398,5 +399,10 @@ def test_a_starter_who_loses_the_case_while_the_job_runs_stops_it_before_the_nex
     assert job.log_lines.filter(level="error", message=job.error).exists()
     first, second = CaseDocument.objects.filter(case=case).order_by("pk")
     assert DocumentText.objects.get(document=first).status == ExtractionStatus.DONE
-    assert DocumentText.objects.get(document=second).status == ExtractionStatus.PENDING
+    unread = DocumentText.objects.get(document=second)
+    assert unread.status == ExtractionStatus.FAILED
+    assert unread.message == job.error
     assert not DocumentSuggestion.objects.filter(document=second).exists()
+    # A member of the team may read it again.
+    case_document_read_start(actor=analyst, document=second)
+    assert DocumentText.objects.get(document=second).status == ExtractionStatus.PENDING

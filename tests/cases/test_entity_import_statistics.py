@@ -21,6 +21,14 @@ def planner_entities() -> float:
         return float(cursor.fetchone()[0])
 
 
+def registry_statistics_reset() -> None:
+    """pg_class's count is written in place by ANALYZE, kept whatever rolls back: an
+    earlier test's would stand for this test's empty registry."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_entity")
+    assert planner_entities() == 0
+
+
 def declarations(count: int) -> list[list[str]]:
     """``count`` rows of one carrier, each with a truck and a driver of its own (two new
     entities a row, and the carrier once)."""
@@ -44,11 +52,7 @@ def declarations(count: int) -> list[list[str]]:
 def test_the_write_pass_gathers_the_statistics_again_as_the_registry_grows(
     analyst, client_for, settings
 ) -> None:
-    with connection.cursor() as cursor:
-        # pg_class's count is written in place by ANALYZE, kept whatever rolls back: an
-        # earlier test's would stand for this empty registry's.
-        cursor.execute("ANALYZE cases_entity")
-    assert planner_entities() == 0
+    registry_statistics_reset()
     settings.ENTITY_IMPORT_BATCH_ROWS = 10
     settings.ENTITY_IMPORT_ANALYZE_MIN_ROWS = 30
     client = client_for(analyst)

@@ -13,16 +13,16 @@ pytestmark = pytest.mark.django_db
 
 def test_a_person_born_on_a_known_day_reads_only_undated_namesakes_by_their_index() -> None:
     with connection.cursor() as cursor:
-        # 20,000 people of two name sounds, each born on a day, and 20 whose day is not
+        # 40,000 people of two name sounds, each born on a day but 40 whose day is not
         # known; in one statement (bulk_create would take seconds).
         cursor.execute(
             "INSERT INTO cases_entity (kind, label, key, properties, ftm_extra, provenance,"
             " identifiers, name_codes, created_at, updated_at)"
             " SELECT 'Person', 'Jonas Simkus', '',"
-            " CASE WHEN n % 1000 = 0 THEN '{}'::jsonb ELSE jsonb_build_object("
+            " CASE WHEN n % 1000 = 1 THEN '{}'::jsonb ELSE jsonb_build_object("
             "   'birthDate', jsonb_build_array(to_char(date '1940-01-01' + n, 'YYYY-MM-DD')))"
             " END, '{}', '', '{}', '{J520,S520}', now(), now()"
-            " FROM generate_series(1, 20000) AS n RETURNING id"
+            " FROM generate_series(1, 40000) AS n RETURNING id"
         )
         newest = max(row[0] for row in cursor.fetchall())
         cursor.execute("ANALYZE cases_entity")

@@ -218,14 +218,18 @@ def document_extract_job(context: JobContext) -> None:
         # Once per file (not per page): the start checked the owner's access, but the
         # owner may leave the team, or lose the role, while the job runs.
         if not _owner_still_works_case(context, case_id):
-            raise JobFailed(
-                _(
-                    "Stopped: %(owner)s may no longer work on this case (taken off its "
-                    "team or no longer in a working role); %(done)d of %(total)d "
-                    "documents were read."
-                )
-                % {"owner": context.owner.get_username(), "done": done, "total": total}
-            )
+            reason = _(
+                "Stopped: %(owner)s may no longer work on this case (taken off its "
+                "team or no longer in a working role); %(done)d of %(total)d "
+                "documents were read."
+            ) % {"owner": context.owner.get_username(), "done": done, "total": total}
+            # The files not read are marked so, not left waiting: a team member may then
+            # start reading them again (case_document_read_start reads failed ones).
+            unread = [document.pk, *(queued.pk for queued, _depth in queue)]
+            DocumentText.objects.filter(
+                document_id__in=unread, status=ExtractionStatus.PENDING
+            ).update(status=ExtractionStatus.FAILED, message=reason[:500])
+            raise JobFailed(reason)
         context.items(done, total, _("Reading %(name)s") % {"name": document.original_name})
         attachments = _extract_one(context, document, keep_attachments=depth < MAX_DEPTH)
         queue.extend((attachment, depth + 1) for attachment in attachments)

@@ -12,12 +12,13 @@ rows resolved against them and against each other in memory, then the new entiti
 the changed ones, the relations and the provenance records written with one statement
 each; the same outcome, row by row, as writing the rows one after another."""
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Upper
 
@@ -34,6 +35,8 @@ from cases.services.imports.mapping import MappedEntity, MappedRow
 from cases.services.resolution import matches_propose, merged_properties
 from cases.services.search import search_index_add_entities
 from portal.lib.bulk_copy import copy_create, ids_assign
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -251,10 +254,18 @@ class RegistryGrowth:
         self.created += created
         if self.created < max(settings.ENTITY_IMPORT_ANALYZE_MIN_ROWS, self.analysed_size):
             return False
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT cases_registry_analyze()")
-        self.analysed_size = _entities_estimate()
         self.created = 0
+        try:
+            # A savepoint when called inside a transaction: a failure leaves it usable.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT cases_registry_analyze()")
+        except DatabaseError:
+            # Statistics are a help, never a reason to fail an import: another ANALYZE
+            # held the tables past the function's lock timeout. Tried again at the next
+            # doubling.
+            logger.warning("The registry's statistics were not gathered", exc_info=True)
+            return False
+        self.analysed_size = _entities_estimate()
         return True
 
 
