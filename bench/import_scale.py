@@ -13,9 +13,10 @@ syllables, each person born on a day. A registry of that size already there is k
 Each round then writes ``--rows`` rows of bench/import_rows.py's file on top with the
 import's own ``rows_write``, a batch of ENTITY_IMPORT_BATCH_ROWS at a time, resolution
 included, in one transaction rolled back at the end, so every round meets the same
-registry. With ``--before DIR`` (a git worktree of another revision, sharing this
-database and its migrations), a child process times DIR's ``rows_write`` between this
-revision's rounds, so the comparison holds whatever the machine's load. Prints the rows
+registry, each round in a fresh child process. With ``--before DIR`` (a git worktree of
+another revision, sharing this database and its migrations), a child process times
+DIR's ``rows_write`` between this revision's rounds, so the comparison holds whatever
+the machine's load. Prints the rows
 per second of each round and their medians. The pass 1 (reading, mapping), the job core
 and the COPY baseline are bench/import_rows.py's.
 """
@@ -136,9 +137,10 @@ def write_pass_seconds(rows: int) -> float:
     return took
 
 
-def before_seconds(folder: Path, args: argparse.Namespace) -> float:
-    """The same round timed by the revision checked out in ``folder``, in a child process
-    that reads that revision's code first."""
+def child_seconds(folder: Path, args: argparse.Namespace) -> float:
+    """One round timed by the revision checked out in ``folder``, in a fresh child process
+    that reads that revision's code first: both revisions' rounds start equally cold (no
+    name cache or connection warmed by an earlier round)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(folder)]
     command += ["--rows", str(args.rows), "--database", args.database]
     output = subprocess.run(  # noqa: S603  our own script and a folder the operator named
@@ -168,9 +170,9 @@ def main() -> None:
     registry_fill(args.registry)
     rates: dict[str, list[float]] = {"this revision": [], "before": []}
     for round_number in range(1, args.rounds + 1):
-        rates["this revision"].append(args.rows / write_pass_seconds(args.rows))
+        rates["this revision"].append(args.rows / child_seconds(_common.ROOT, args))
         if args.before:
-            rates["before"].append(args.rows / before_seconds(args.before, args))
+            rates["before"].append(args.rows / child_seconds(args.before, args))
         shown = ", ".join(f"{name} {values[-1]:.0f}" for name, values in rates.items() if values)
         print(f"round {round_number}: rows/s {shown}", flush=True)
     print(f"\n{args.rows:,} rows on a registry of {args.registry:,} entities, {args.rounds} rounds")
